@@ -1,0 +1,44 @@
+# mxgo — the two commands a newcomer needs:
+#   make run    run the main job on a bundled checkpoint
+#   make test   vet + tests (amd64, arm64 under qemu, purego, no-AVX2 CPU under qemu)
+GO        ?= go
+PKGS      := ./...
+QEMU_ARM  := $(shell command -v qemu-aarch64-static 2>/dev/null)
+QEMU_X86  := $(shell command -v qemu-x86_64-static 2>/dev/null)
+
+.PHONY: run test test-native test-arm64 test-purego test-nehalem tools bench fuzz fmt
+
+run:
+	$(GO) run ./cmd/mxgo inspect testdata/mxnet/lenet-module/LeNet-0010.params
+
+test: test-native test-purego test-arm64 test-nehalem
+
+test-native:
+	$(GO) vet $(PKGS)
+	$(GO) test -count=1 $(PKGS)
+
+# The pure-Go path, as on a machine without SIMD (and the purego build tag).
+test-purego:
+	$(GO) vet -tags purego $(PKGS)
+	MXGO_EXPECT_IMPL=generic $(GO) test -count=1 -tags purego ./asm/... ./tensor/...
+
+# arm64 (NEON) under qemu-user; installs qemu-user-static when missing.
+test-arm64: tools
+	GOARCH=arm64 $(GO) vet $(PKGS)
+	GOARCH=arm64 MXGO_EXPECT_IMPL=neon $(GO) test -count=1 -exec qemu-aarch64-static $(PKGS)
+
+# The amd64 binary on a CPU without AVX2 (runtime dispatch must pick generic).
+test-nehalem: tools
+	MXGO_EXPECT_IMPL=generic $(GO) test -count=1 -exec 'qemu-x86_64-static -cpu Nehalem' ./asm/... ./tensor/...
+
+tools:
+	@command -v qemu-aarch64-static >/dev/null && command -v qemu-x86_64-static >/dev/null || ./scripts/install-test-tools.sh
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./asm/... ./serialize/...
+
+fuzz:
+	./scripts/fuzz.sh 30s
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')

@@ -1,0 +1,14 @@
+//go:build !purego
+
+package asm
+
+import "github.com/klauspost/cpuid/v2"
+
+func platformImpls() []string {
+	// ASIMD is architecturally mandatory on arm64; cpuid confirms it where
+	// the OS reports features.
+	if cpuid.CPU.Supports(cpuid.ASIMD) || cpuid.CPU.VendorID == cpuid.VendorUnknown {
+		return []string{NEON}
+	}
+	return nil
+}
