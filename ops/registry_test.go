@@ -18,7 +18,7 @@ var wantOps = map[string][]string{
 	"elemwise_mul": {"_mul", "_Mul"}, "elemwise_div": {"_div", "_Div"},
 	"broadcast_add": {"broadcast_plus"}, "broadcast_sub": {"broadcast_minus"}, "broadcast_mul": nil,
 	"broadcast_div": nil, "broadcast_maximum": nil, "broadcast_minimum": nil, "broadcast_power": nil,
-	"add_n": {"ElementWiseSum"},
+	"add_n":        {"ElementWiseSum"},
 	"_plus_scalar": {"_PlusScalar"}, "_minus_scalar": {"_MinusScalar"}, "_rminus_scalar": {"_RMinusScalar"},
 	"_mul_scalar": {"_MulScalar"}, "_div_scalar": {"_DivScalar"}, "_rdiv_scalar": {"_RDivScalar"},
 	"_power_scalar": {"_PowerScalar"}, "_rpower_scalar": {"_RPowerScalar"},
