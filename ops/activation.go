@@ -53,7 +53,7 @@ func init() {
 		Params:      NewParams[ActivationParam](),
 		OutputNames: outputNames("output"),
 		InferShape:  sameShape,
-		InferType:   sameType,
+		InferType:   SameType,
 		InPlace:     inPlace00,
 	})
 	Register(&Op{
@@ -84,7 +84,7 @@ func init() {
 			return nil
 		},
 		InferShape: leakyReLUShape,
-		InferType:  sameType,
+		InferType:  SameType,
 	})
 }
 

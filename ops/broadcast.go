@@ -24,7 +24,7 @@ func init() {
 			Aliases:    b.aliases,
 			InputNames: func(any) []string { return []string{"lhs", "rhs"} },
 			InferShape: broadcastShape,
-			InferType:  sameType,
+			InferType:  SameType,
 		})
 	}
 }

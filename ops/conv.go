@@ -63,7 +63,7 @@ func registerConv(name string, params interface{ Fields() []ParamField }, parse 
 		InputNames:  func(params any) []string { return weightBiasInputs(noBias(params)) },
 		OutputNames: outputNames("output"),
 		InferShape:  shape,
-		InferType:   sameType,
+		InferType:   SameType,
 	})
 }
 

@@ -17,14 +17,14 @@ func init() {
 		Params:     params,
 		InputNames: lhsRHS,
 		InferShape: dotShape,
-		InferType:  sameType,
+		InferType:  SameType,
 	})
 	Register(&Op{
 		Name:       "batch_dot",
 		Params:     params,
 		InputNames: lhsRHS,
 		InferShape: batchDotShape,
-		InferType:  sameType,
+		InferType:  SameType,
 	})
 }
 

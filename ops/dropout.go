@@ -29,7 +29,7 @@ func init() {
 		NumVisibleOutputs: func(any) int { return 1 },
 		OutputNames:       outputNames("output", "mask"),
 		InferShape:        dropoutShape,
-		InferType:         sameType,
+		InferType:         SameType,
 		InPlace:           inPlace00,
 	})
 }

@@ -53,7 +53,7 @@ func init() {
 			Aliases:    b.aliases,
 			InputNames: lhsRHS,
 			InferShape: sameShape,
-			InferType:  sameType,
+			InferType:  SameType,
 			InPlace:    func(any) [][2]int { return [][2]int{{0, 0}, {1, 0}} },
 		})
 	}
@@ -62,7 +62,7 @@ func init() {
 			Name:       u.name,
 			Aliases:    u.aliases,
 			InferShape: sameShape,
-			InferType:  sameType,
+			InferType:  SameType,
 			InPlace:    inPlace00,
 		})
 	}
@@ -75,7 +75,7 @@ func init() {
 			return argNames(params.(*AddNParam).NumArgs)
 		},
 		InferShape: sameShape,
-		InferType:  sameType,
+		InferType:  SameType,
 		InPlace:    inPlace00,
 	})
 	Register(&Op{

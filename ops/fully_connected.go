@@ -25,7 +25,7 @@ func init() {
 		},
 		OutputNames: outputNames("output"),
 		InferShape:  fullyConnectedShape,
-		InferType:   sameType,
+		InferType:   SameType,
 	})
 }
 

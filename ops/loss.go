@@ -41,7 +41,7 @@ func init() {
 		InputNames:  dataLabel,
 		OutputNames: outputNames("output"),
 		InferShape:  softmaxOutputShape,
-		InferType:   sameType,
+		InferType:   SameType,
 		InPlace:     inPlace00,
 	})
 	regression := NewParams[RegressionOutputParam]()
@@ -52,7 +52,7 @@ func init() {
 			InputNames:  dataLabel,
 			OutputNames: outputNames("output"),
 			InferShape:  regressionOutputShape,
-			InferType:   sameType,
+			InferType:   SameType,
 			InPlace:     inPlace00,
 		})
 	}

@@ -54,13 +54,13 @@ func init() {
 		Name:       "transpose",
 		Params:     NewParams[TransposeParam](),
 		InferShape: transposeShape,
-		InferType:  sameType,
+		InferType:  SameType,
 	})
 	Register(&Op{
 		Name:       "expand_dims",
 		Params:     NewParams[ExpandDimsParam](),
 		InferShape: expandDimsShape,
-		InferType:  sameType,
+		InferType:  SameType,
 		InPlace:    inPlace00,
 	})
 	Register(&Op{
@@ -68,13 +68,13 @@ func init() {
 		Aliases:    []string{"crop", "_npx_slice"},
 		Params:     NewParams[SliceParam](),
 		InferShape: sliceShape,
-		InferType:  sameType,
+		InferType:  SameType,
 	})
 	Register(&Op{
 		Name:       "slice_axis",
 		Params:     NewParams[SliceAxisParam](),
 		InferShape: sliceAxisShape,
-		InferType:  sameType,
+		InferType:  SameType,
 	})
 	Register(&Op{
 		Name:          "Concat",
@@ -86,7 +86,7 @@ func init() {
 		},
 		OutputNames: outputNames("output"),
 		InferShape:  concatShape,
-		InferType:   sameType,
+		InferType:   SameType,
 	})
 	Register(&Op{
 		Name:    "SliceChannel",
@@ -104,13 +104,13 @@ func init() {
 			return names
 		},
 		InferShape: sliceChannelShape,
-		InferType:  sameType,
+		InferType:  SameType,
 	})
 	Register(&Op{
 		Name:       "clip",
 		Params:     NewParams[ClipParam](),
 		InferShape: sameShape,
-		InferType:  sameType,
+		InferType:  SameType,
 		InPlace:    inPlace00,
 	})
 }

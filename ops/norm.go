@@ -76,7 +76,7 @@ func init() {
 		InferShape: func(params any, in, out []Shape) error {
 			return channelNormShape(params.(*LayerNormParam).Axis, in, out, true)
 		},
-		InferType: sameType,
+		InferType: SameType,
 	})
 }
 

@@ -68,7 +68,7 @@ func init() {
 		},
 		InferShape: poolingShape,
 		InferType: func(params any, in, out []tensor.DType) error {
-			if err := sameType(nil, in, out[:1]); err != nil {
+			if err := SameType(nil, in, out[:1]); err != nil {
 				return err
 			}
 			if len(out) > 1 {

@@ -44,7 +44,7 @@ func init() {
 				}
 				return assignShape(&out[0], o, "output")
 			},
-			InferType: sameType,
+			InferType: SameType,
 		})
 	}
 	reduceAxis := NewParams[ReduceAxisParam]()
@@ -62,7 +62,7 @@ func init() {
 				}
 				return assignShape(&out[0], o, "output")
 			},
-			InferType: sameType,
+			InferType: SameType,
 		})
 	}
 }

@@ -17,14 +17,14 @@ func init() {
 		Aliases:    []string{"reshape"},
 		Params:     NewParams[ReshapeParam](),
 		InferShape: reshapeShape,
-		InferType:  sameType,
+		InferType:  SameType,
 		InPlace:    inPlace00,
 	})
 	Register(&Op{
 		Name:       "Flatten",
 		Aliases:    []string{"flatten", "_npx_batch_flatten"},
 		InferShape: flattenShape,
-		InferType:  sameType,
+		InferType:  SameType,
 		InPlace:    inPlace00,
 	})
 }

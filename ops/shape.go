@@ -135,9 +135,10 @@ func assignType(dst *tensor.DType, want tensor.DType, what string) error {
 	return nil
 }
 
-// sameType is MXNet's ElemwiseType: all inputs and outputs share one
-// dtype, taken from whichever is known.
-func sameType(_ any, in, out []tensor.DType) error {
+// SameType is MXNet's ElemwiseType: all inputs and outputs share one
+// dtype, taken from whichever is known. It is the InferType of ops that
+// leave the field nil.
+func SameType(_ any, in, out []tensor.DType) error {
 	t := UnknownType
 	for _, l := range [][]tensor.DType{in, out} {
 		for _, d := range l {

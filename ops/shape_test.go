@@ -256,7 +256,7 @@ func TestInferTypes(t *testing.T) {
 		}
 		infer := op.InferType
 		if infer == nil {
-			infer = sameType
+			infer = SameType
 		}
 		if err := infer(params, c.in, out); err != nil {
 			t.Errorf("%s: %v", c.op, err)

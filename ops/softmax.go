@@ -49,7 +49,7 @@ func init() {
 		Params:      NewParams[SoftmaxActivationParam](),
 		OutputNames: outputNames("output"),
 		InferShape:  sameShape,
-		InferType:   sameType,
+		InferType:   SameType,
 		InPlace:     inPlace00,
 	})
 }
@@ -90,5 +90,5 @@ func softmaxType(params any, in, out []tensor.DType) error {
 		}
 		return nil
 	}
-	return sameType(nil, in[:1], out)
+	return SameType(nil, in[:1], out)
 }

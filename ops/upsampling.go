@@ -41,7 +41,7 @@ func init() {
 			return nil
 		},
 		InferShape: upSamplingShape,
-		InferType:  sameType,
+		InferType:  SameType,
 	})
 }
 
