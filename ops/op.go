@@ -73,6 +73,9 @@ type Op struct {
 	// NumOutputs counts all outputs including hidden ones (node_row_ptr).
 	// Nil means 1.
 	NumOutputs func(params any) int
+	// NativeOutputs is NumOutputs in MXNet builds without oneDNN, for the
+	// ops whose count depends on the build (Pooling); nil means the same.
+	NativeOutputs func(params any) int
 	// NumVisibleOutputs counts the outputs a Python symbol exposes
 	// (FNumVisibleOutputs). Nil means all outputs.
 	NumVisibleOutputs func(params any) int

@@ -59,6 +59,7 @@ func init() {
 			}
 			return 1
 		},
+		NativeOutputs:     func(any) int { return 1 },
 		NumVisibleOutputs: func(any) int { return 1 },
 		OutputNames: func(params any) []string {
 			if poolingWorkspace(params.(*PoolingParam)) {
