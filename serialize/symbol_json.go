@@ -230,12 +230,12 @@ func (r *jsonReader) readStringMap() (map[string]string, error) {
 	}
 }
 
-// readUintArray reads an array of u32.
-func (r *jsonReader) readUintArray(what string) ([]int, error) {
+// readArray reads a JSON array whose items item reads.
+func readArray[T any](r *jsonReader, item func() (T, error)) ([]T, error) {
 	if err := r.beginArray(); err != nil {
 		return nil, err
 	}
-	var out []int
+	var out []T
 	for {
 		ok, err := r.nextArrayItem()
 		if err != nil {
@@ -244,12 +244,17 @@ func (r *jsonReader) readUintArray(what string) ([]int, error) {
 		if !ok {
 			return out, nil
 		}
-		v, err := r.readUint32(what)
+		v, err := item()
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, v)
 	}
+}
+
+// readUintArray reads an array of u32.
+func (r *jsonReader) readUintArray(what string) ([]int, error) {
+	return readArray(r, func() (int, error) { return r.readUint32(what) })
 }
 
 // jsonEntry is an input or head entry [node_id, index(, version)].
@@ -287,23 +292,4 @@ func (r *jsonReader) readEntry() (jsonEntry, error) {
 }
 
 // readEntries reads an array of entries.
-func (r *jsonReader) readEntries() ([]jsonEntry, error) {
-	if err := r.beginArray(); err != nil {
-		return nil, err
-	}
-	var out []jsonEntry
-	for {
-		ok, err := r.nextArrayItem()
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return out, nil
-		}
-		e, err := r.readEntry()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-}
+func (r *jsonReader) readEntries() ([]jsonEntry, error) { return readArray(r, r.readEntry) }

@@ -146,9 +146,9 @@ func (r *jsonReader) readGraphAttrs(g *jsonGraph) error {
 		case "str":
 			_, err = r.readString()
 		case "list_int":
-			err = r.skipList(func() error { _, err := r.readInt(math.MinInt32, math.MaxInt32, "int value"); return err })
+			_, err = readArray(r, func() (int64, error) { return r.readInt(math.MinInt32, math.MaxInt32, "int value") })
 		case "list_str":
-			err = r.skipList(func() error { _, err := r.readString(); return err })
+			_, err = readArray(r, r.readString)
 		default:
 			return r.errorf("graph attribute %q has unregistered type %q", k, typ)
 		}
@@ -180,40 +180,8 @@ func orErr(err, alt error) error {
 	return alt
 }
 
-func (r *jsonReader) skipList(item func() error) error {
-	if err := r.beginArray(); err != nil {
-		return err
-	}
-	for {
-		ok, err := r.nextArrayItem()
-		if err != nil || !ok {
-			return err
-		}
-		if err := item(); err != nil {
-			return err
-		}
-	}
-}
-
 func (r *jsonReader) readNodes(depth int) ([]jsonNode, error) {
-	if err := r.beginArray(); err != nil {
-		return nil, err
-	}
-	var nodes []jsonNode
-	for {
-		ok, err := r.nextArrayItem()
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nodes, nil
-		}
-		n, err := r.readNode(depth)
-		if err != nil {
-			return nil, err
-		}
-		nodes = append(nodes, n)
-	}
+	return readArray(r, func() (jsonNode, error) { return r.readNode(depth) })
 }
 
 // readNode reads a node object (JSONNode::Load): op, name and inputs are
@@ -278,21 +246,7 @@ func (r *jsonReader) readNode(depth int) (jsonNode, error) {
 }
 
 func (r *jsonReader) readSubgraphs(depth int) ([]*jsonGraph, error) {
-	if err := r.beginArray(); err != nil {
-		return nil, err
-	}
-	var out []*jsonGraph
-	for {
-		ok, err := r.nextArrayItem()
-		if err != nil || !ok {
-			return out, err
-		}
-		g, err := r.readGraph(depth + 1)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, g)
-	}
+	return readArray(r, func() (*jsonGraph, error) { return r.readGraph(depth + 1) })
 }
 
 // SymbolFile is a symbol JSON file as read: the (upgraded) symbol and what
