@@ -24,6 +24,9 @@ type IndexedNode struct {
 	Outputs int
 	// Aux is true for a variable that some op mutates (an auxiliary state).
 	Aux bool
+
+	inputNames []string // the op's input names, computed once
+	err        error    // Check's verdict for the node
 }
 
 // Indexed is a symbol's graph with dense ids, as nnvm's IndexedGraph: nodes
@@ -94,6 +97,11 @@ func Index(s *Symbol) (*Indexed, error) {
 				g.Nodes[n.In[a].Node].Aux = true
 			}
 		}
+		n.inputNames = n.Node.InputNames()
+		n.err = n.CheckOp()
+		if n.err == nil && !n.IsVariable() && len(n.inputNames) != len(n.In) {
+			n.err = n.errorf("%d inputs, the op takes %d (%v)", len(n.In), len(n.inputNames), n.inputNames)
+		}
 	}
 	for i, h := range s.Outputs {
 		r, err := ref(h, fmt.Sprintf("output %d", i))
@@ -143,27 +151,20 @@ func (g *Indexed) NodeID(n *Node) (int, bool) {
 // graph that passes Check.
 func (g *Indexed) Check() error {
 	for i := range g.Nodes {
-		if err := g.checkNode(i); err != nil {
+		if err := g.Nodes[i].err; err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (g *Indexed) checkNode(i int) error {
-	n := &g.Nodes[i]
-	if err := n.CheckOp(); err != nil || n.IsVariable() {
-		return err
-	}
-	if want := n.InputNames(); len(want) != len(n.In) {
-		return n.errorf("%d inputs, the op takes %d (%v)", len(n.In), len(want), want)
-	}
-	return nil
-}
+// InputNames returns the op's input names (nil for variables and nodes
+// that fail Check).
+func (n *IndexedNode) InputNames() []string { return n.inputNames }
 
 // inputName names input j of node i for messages.
 func (g *Indexed) inputName(i, j int) string {
-	if names := g.Nodes[i].InputNames(); j < len(names) {
+	if names := g.Nodes[i].inputNames; j < len(names) {
 		return names[j]
 	}
 	return fmt.Sprintf("input %d", j)
@@ -172,7 +173,7 @@ func (g *Indexed) inputName(i, j int) string {
 // opOf returns the node's op and parameters when it can be inferred.
 func (g *Indexed) opOf(i int) (*ops.Op, any, bool) {
 	n := &g.Nodes[i]
-	if n.IsVariable() || g.checkNode(i) != nil {
+	if n.IsVariable() || n.err != nil {
 		return nil, nil, false
 	}
 	return n.Op, n.Params, true

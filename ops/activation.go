@@ -71,12 +71,7 @@ func init() {
 			}
 			return 1
 		},
-		OutputNames: func(params any) []string {
-			if params.(*LeakyReLUParam).ActType == LeakyRReLU {
-				return []string{"output", "mask"}
-			}
-			return []string{"output"}
-		},
+		OutputNames: outputNames("output", "mask"), // mask only for rrelu
 		InputVarAttrs: func(_ any, input int) map[string]string {
 			if input == 1 {
 				return map[string]string{"__init__": `["Constant", {"value": 0.25}]`}

@@ -4,7 +4,7 @@ import "github.com/mxgo/mxgo/tensor"
 
 // AddNParam is add_n's (ElementWiseSum's) parameters.
 type AddNParam struct {
-	NumArgs int `mx:"num_args" required:"" min:"1"`
+	NumArgs int `mx:"num_args" required:"" min:"1" max:"65536"`
 }
 
 // CastParam is Cast's parameters.

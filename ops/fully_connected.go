@@ -82,6 +82,11 @@ func fullyConnectedShape(params any, in, out []Shape) error {
 }
 
 // outputNames returns an OutputNames function giving fixed names.
-func outputNames(names ...string) func(any) []string {
-	return func(any) []string { return names }
+func outputNames(names ...string) func(any, int) string {
+	return func(_ any, i int) string {
+		if i < len(names) {
+			return names[i]
+		}
+		return ""
+	}
 }

@@ -31,14 +31,14 @@ type SliceAxisParam struct {
 
 // ConcatParam is Concat's parameters [src/operator/nn/concat-inl.h].
 type ConcatParam struct {
-	NumArgs int `mx:"num_args" required:"" min:"1"`
+	NumArgs int `mx:"num_args" required:"" min:"1" max:"65536"`
 	Dim     int `mx:"dim" default:"1"`
 }
 
 // SliceChannelParam is SliceChannel's (split's) parameters
 // [src/operator/slice_channel-inl.h].
 type SliceChannelParam struct {
-	NumOutputs  int  `mx:"num_outputs" required:"" min:"1"`
+	NumOutputs  int  `mx:"num_outputs" required:"" min:"1" max:"65536"`
 	Axis        int  `mx:"axis" default:"1"`
 	SqueezeAxis bool `mx:"squeeze_axis"`
 }
@@ -95,14 +95,8 @@ func init() {
 		NumOutputs: func(params any) int {
 			return params.(*SliceChannelParam).NumOutputs
 		},
-		OutputNames: func(params any) []string {
-			n := params.(*SliceChannelParam).NumOutputs
-			names := make([]string, n)
-			for i := range names {
-				names[i] = "output" + strconv.Itoa(i)
-			}
-			return names
-		},
+		// output0 ... even for a single output (a legacy OperatorProperty).
+		OutputNames: func(_ any, i int) string { return "output" + strconv.Itoa(i) },
 		InferShape: sliceChannelShape,
 		InferType:  SameType,
 	})

@@ -79,9 +79,10 @@ type Op struct {
 	// NumVisibleOutputs counts the outputs a Python symbol exposes
 	// (FNumVisibleOutputs). Nil means all outputs.
 	NumVisibleOutputs func(params any) int
-	// OutputNames names the outputs ("output", "mean", "var"); nil means
-	// MXNet's default naming ("output", or output0, output1, ...).
-	OutputNames func(params any) []string
+	// OutputNames names output i ("output", "mean", "var"), like
+	// FListOutputNames; nil (or "") means MXNet's default naming
+	// ("output", or output0, output1, ...).
+	OutputNames func(params any, i int) string
 	// InputVarAttrs returns attributes to add (where absent) to a variable
 	// used as input i (FSetInputVarAttrOnCompose), e.g. BatchNorm's
 	// moving_mean gets {"__init__": "[\"zero\", {}]"}; nil for none.
@@ -106,6 +107,11 @@ type Op struct {
 	// load and print the op but not run it.
 	Forward Kernel
 }
+
+// MaxArity bounds num_args and num_outputs (MXNet has no limit): an
+// attribute string must not make mxgo allocate millions of inputs or
+// outputs for one node.
+const MaxArity = 65536
 
 // UnknownType marks a dtype not inferred yet.
 const UnknownType tensor.DType = -1
@@ -148,8 +154,8 @@ func (op *Op) Aux(params any) []int {
 // total output count.
 func (op *Op) OutputName(params any, i, n int) string {
 	if op != nil && op.OutputNames != nil {
-		if names := op.OutputNames(params); i < len(names) {
-			return names[i]
+		if name := op.OutputNames(params, i); name != "" {
+			return name
 		}
 	}
 	return DefaultOutputName(i, n)

@@ -61,12 +61,7 @@ func init() {
 		},
 		NativeOutputs:     func(any) int { return 1 },
 		NumVisibleOutputs: func(any) int { return 1 },
-		OutputNames: func(params any) []string {
-			if poolingWorkspace(params.(*PoolingParam)) {
-				return []string{"output", "workspace"}
-			}
-			return []string{"output"}
-		},
+		OutputNames: outputNames("output", "workspace"), // workspace only with oneDNN
 		InferShape: poolingShape,
 		InferType: func(params any, in, out []tensor.DType) error {
 			if err := SameType(nil, in, out[:1]); err != nil {

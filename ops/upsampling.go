@@ -17,7 +17,7 @@ type UpSamplingParam struct {
 	NumFilter      int            `mx:"num_filter" default:"0"`
 	SampleType     UpSamplingType `mx:"sample_type" required:"" enum:"nearest,bilinear"`
 	MultiInputMode int            `mx:"multi_input_mode" default:"concat" enum:"concat,sum"`
-	NumArgs        int            `mx:"num_args" required:"" min:"1"`
+	NumArgs        int            `mx:"num_args" required:"" min:"1" max:"65536"`
 	Workspace      uint64         `mx:"workspace" default:"512"`
 }
 

@@ -85,6 +85,7 @@ func TestReaderErrors(t *testing.T) {
 		{`{"nodes": [], "arg_nodes": [], "heads": []} x`, "unexpected data after the graph"},
 		{`{"nodes": [{"op": "null", "name": "x", "inputs": [], "attrs": {"a": 1}}], "arg_nodes": [], "heads": []}`, `expect '"'`},
 		{`{"nodes": [{"op": "", "name": "x", "inputs": []}], "arg_nodes": [], "heads": []}`, "empty op name"},
+		{`{"nodes": [{"op": "null", "name": "x", "inputs": []}, {"op": "Mystery", "name": "m", "inputs": [[0, 0, 0]]}], "arg_nodes": [0], "heads": [[1, 70000, 0]]}`, "at most 65536 outputs"},
 	}
 	for _, c := range cases {
 		_, err := ParseSymbol([]byte(c.js))
@@ -187,5 +188,42 @@ func TestWriterLayoutDetails(t *testing.T) {
 	}
 	if n := f2.Symbol.Outputs[0].Node; len(n.Subgraphs) != 1 || len(n.ControlDeps) != 1 {
 		t.Errorf("subgraphs %d deps %d", len(n.Subgraphs), len(n.ControlDeps))
+	}
+}
+
+func TestHugeCountsAreNotAllocated(t *testing.T) {
+	// A claimed output count beyond mxgo's limit makes the op's attributes
+	// invalid (the node still loads) and a huge node_row_ptr is ignored.
+	js := `{"nodes": [{"op": "null", "name": "x", "inputs": []}, {"op": "SliceChannel", "name": "s", "attrs": {"axis": "0", "num_outputs": "70000"}, "inputs": [[0, 0, 0]]}, {"op": "Mystery", "name": "m", "inputs": [[1, 0, 0]]}], "arg_nodes": [0], "node_row_ptr": [0, 1, 2, 4000000002], "heads": [[2, 0, 0]]}`
+	f, err := ParseSymbol([]byte(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := graph.Index(f.Symbol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.NumEntries() != 3 {
+		t.Errorf("%d entries", g.NumEntries())
+	}
+	if err := g.Check(); err == nil || !strings.Contains(err.Error(), "node s (SliceChannel)") || !strings.Contains(err.Error(), "out of range") {
+		t.Errorf("check: %v", err)
+	}
+	// The largest allowed count works and stays cheap to list.
+	js = strings.Replace(js, "70000", "65536", 1)
+	f, err = ParseSymbol([]byte(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.Symbol.Internals().ListOutputs()); n != 65536+2 {
+		t.Errorf("%d internals", n)
+	}
+	g, _ = graph.Index(f.Symbol)
+	tab, err := graph.InferShapes(g, map[string][]int{"x": {65536, 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(tab.Unknown()); n != 1 {
+		t.Errorf("%d unknown entries", n)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/mxgo/mxgo/graph"
+	"github.com/mxgo/mxgo/ops"
 )
 
 // SymbolError is an error in symbol JSON. Offset is the byte offset of the
@@ -352,7 +353,7 @@ func buildSymbol(jg *jsonGraph) (*graph.Symbol, error) {
 		valid := true
 		for i := range nodes {
 			counts[i] = jg.rowPtr[i+1] - jg.rowPtr[i]
-			valid = valid && counts[i] >= 1
+			valid = valid && counts[i] >= 1 && counts[i] <= ops.MaxArity
 		}
 		if valid {
 			for i, c := range counts {
@@ -365,6 +366,13 @@ func buildSymbol(jg *jsonGraph) (*graph.Symbol, error) {
 	entry := func(e jsonEntry, what string, owner int) (graph.Entry, error) {
 		if e.node >= len(nodes) {
 			err := fmt.Errorf("%s refers to node %d, but there are %d nodes", what, e.node, len(nodes))
+			if owner < 0 {
+				return graph.Entry{}, &SymbolError{Offset: e.offset, Node: -1, Err: err}
+			}
+			return graph.Entry{}, nodeError(jg, owner, "%w", err)
+		}
+		if e.index >= ops.MaxArity {
+			err := fmt.Errorf("%s uses output %d (mxgo allows at most %d outputs per node)", what, e.index, ops.MaxArity)
 			if owner < 0 {
 				return graph.Entry{}, &SymbolError{Offset: e.offset, Node: -1, Err: err}
 			}
