@@ -97,8 +97,8 @@ func init() {
 		},
 		// output0 ... even for a single output (a legacy OperatorProperty).
 		OutputNames: func(_ any, i int) string { return "output" + strconv.Itoa(i) },
-		InferShape: sliceChannelShape,
-		InferType:  SameType,
+		InferShape:  sliceChannelShape,
+		InferType:   SameType,
 	})
 	Register(&Op{
 		Name:       "clip",

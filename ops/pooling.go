@@ -61,8 +61,8 @@ func init() {
 		},
 		NativeOutputs:     func(any) int { return 1 },
 		NumVisibleOutputs: func(any) int { return 1 },
-		OutputNames: outputNames("output", "workspace"), // workspace only with oneDNN
-		InferShape: poolingShape,
+		OutputNames:       outputNames("output", "workspace"), // workspace only with oneDNN
+		InferShape:        poolingShape,
 		InferType: func(params any, in, out []tensor.DType) error {
 			if err := SameType(nil, in, out[:1]); err != nil {
 				return err
