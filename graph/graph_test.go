@@ -438,3 +438,44 @@ func TestIndexRejectsMissingOutputs(t *testing.T) {
 		t.Error("input to output 2 of a variable accepted")
 	}
 }
+
+func TestShapeAttributeSemantics(t *testing.T) {
+	// MXNet 1.x reads 0 in __shape__ as an unknown dim and () as an
+	// unknown shape; numpy-shape graphs (is_np_shape) take them literally.
+	for _, np := range []int{0, 1} {
+		b := NewBuilder()
+		x := variable(t, b, "x", Attr("__shape__", "(2, 0)"))
+		y := variable(t, b, "y", Attr("__shape__", "()"))
+		s := Group(x, y)
+		s.NPShape = np
+		g, err := Index(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tab, err := InferShapes(g, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gx, _ := tab.Input("x")
+		gy, _ := tab.Input("y")
+		got := ops.ShapeString(gx) + " " + ops.ShapeString(gy)
+		want := map[int]string{0: "(2,?) ?", 1: "(2,0) ()"}[np]
+		if got != want {
+			t.Errorf("np=%d: %s, want %s", np, got, want)
+		}
+	}
+	bad := NewVariableNode("z", map[string]string{"__shape__": "(2,"})
+	g, _ := Index(&Symbol{Outputs: []Entry{{Node: bad}}})
+	if _, err := InferShapes(g, nil); err == nil || !strings.Contains(err.Error(), "node z (null): bad __shape__") {
+		t.Errorf("bad __shape__: %v", err)
+	}
+	types, err := InferTypes(g, nil)
+	if err != nil || types.Complete() == nil {
+		t.Errorf("types of an untyped variable: %v", err)
+	}
+	dt := NewVariableNode("d", map[string]string{"__dtype__": "2"})
+	g, _ = Index(&Symbol{Outputs: []Entry{{Node: dt}}})
+	if types, err := InferTypes(g, nil); err != nil || types.Types[0] != tensor.Float16 {
+		t.Errorf("__dtype__: %v", err)
+	}
+}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/mxgo/mxgo/graph"
 	"github.com/mxgo/mxgo/ops"
+	"github.com/mxgo/mxgo/tensor"
 )
 
 const testdata = "../testdata/mxnet/"
@@ -450,6 +451,10 @@ func TestInferShapesOfBundledGraphs(t *testing.T) {
 			if !strings.HasSuffix(u, "label") && !strings.Contains(u, "label_output") {
 				t.Errorf("%s: %s not inferred", c.file, u)
 			}
+		}
+		types, err := graph.InferTypes(g, map[string]tensor.DType{"data": tensor.Float32})
+		if err != nil || types.Complete() != nil {
+			t.Errorf("%s: types: %v %v", c.file, err, types.Complete())
 		}
 	}
 	// Graphs with operators mxgo does not know fail with their name.
