@@ -35,8 +35,11 @@ func hiddenAttrKey(key string, exact bool) (string, error) {
 }
 
 // Builder composes symbols with MXNet's naming (mx.name.NameManager, one
-// counter per name hint) and attribute scope (mx.AttrScope). It is safe
-// for concurrent use. The zero value is not usable; use NewBuilder.
+// counter per name hint) and attribute scope (mx.AttrScope). Its name
+// counters are safe for concurrent use, but composing ops on shared input
+// variables from several goroutines is not: composition updates those
+// variables' versions and attributes, as in MXNet. The zero value is not
+// usable; use NewBuilder.
 type Builder struct {
 	names *nameManager
 	attrs map[string]string

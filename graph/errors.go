@@ -15,6 +15,7 @@ type UnknownOpError struct {
 	Node string // node name
 }
 
+// Error prints `unknown operator "QConvolution" (node q1)`.
 func (e *UnknownOpError) Error() string {
 	return fmt.Sprintf("unknown operator %q (node %s)", e.Op, e.Node)
 }
@@ -30,6 +31,7 @@ type NodeError struct {
 	Err  error
 }
 
+// Error prints "node <name> (<op>): <err>".
 func (e *NodeError) Error() string { return fmt.Sprintf("node %s (%s): %v", e.Node, e.Op, e.Err) }
 
 // Unwrap returns the underlying error.

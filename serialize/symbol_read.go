@@ -26,6 +26,8 @@ type SymbolError struct {
 	Err      error
 }
 
+// Error prints "symbol JSON: offset N: node I (name): <err>" with the
+// parts that are known.
 func (e *SymbolError) Error() string {
 	var b strings.Builder
 	b.WriteString("symbol JSON: ")
