@@ -13,8 +13,9 @@ import (
 	"github.com/mxgo/mxgo/tensor"
 )
 
-// hiddenKeys are MXNet 1.x's kHiddenKeys: attributes stored as __key__.
-var hiddenKeys = []string{"ctx_group", "lr_mult", "wd_mult", "force_mirroring", "mirror_stage"}
+// HiddenKeys are MXNet 1.x's kHiddenKeys: attributes MXNet stores as
+// __key__ (ctx_group becomes __ctx_group__). Do not modify.
+var HiddenKeys = []string{"ctx_group", "lr_mult", "wd_mult", "force_mirroring", "mirror_stage"}
 
 // hiddenAttrKey maps an attribute key the way MXNet's C API does. For op
 // creation (exact=false, MXSymbolCreateAtomicSymbol) a key that starts
@@ -22,7 +23,7 @@ var hiddenKeys = []string{"ctx_group", "lr_mult", "wd_mult", "force_mirroring", 
 // MXSymbolSetAttr) only an exact match does. A key that merely ends with a
 // hidden key (weight_lr_mult) is rejected as deprecated.
 func hiddenAttrKey(key string, exact bool) (string, error) {
-	for _, h := range hiddenKeys {
+	for _, h := range HiddenKeys {
 		pos := strings.LastIndex(key, h)
 		if pos == 0 && (!exact || len(key) == len(h)) {
 			return "__" + key + "__", nil

@@ -509,12 +509,3 @@ func sortedKeys(m map[string]string) []string {
 	sort.Strings(keys)
 	return keys
 }
-
-// ParseSymbolString is ParseSymbol on a string (mx.sym.load_json).
-func ParseSymbolString(s string) (*graph.Symbol, error) {
-	f, err := ParseSymbol([]byte(s))
-	if err != nil {
-		return nil, err
-	}
-	return f.Symbol, nil
-}

@@ -12,9 +12,6 @@ import (
 // files older than this get MXNet's upgrade passes.
 const ReaderVersion = 10901
 
-// hiddenKeys is MXNet 1.x's kHiddenKeys.
-var hiddenKeys = []string{"ctx_group", "lr_mult", "wd_mult", "force_mirroring", "mirror_stage"}
-
 // upgrader is one of MXNet's load-time passes [src/nnvm/legacy_json_util.cc],
 // applied when the file's version is below threshold.
 type upgrader struct {
@@ -76,7 +73,7 @@ func fixParsing(nodes []*graph.Node) {
 	for _, n := range nodes {
 		var aside []string
 		for _, k := range slices.Sorted(maps.Keys(n.Attrs)) {
-			for _, h := range hiddenKeys {
+			for _, h := range graph.HiddenKeys {
 				if set, _, _ := hiddenMatch(k, h); set {
 					aside = append(aside, k)
 					break
@@ -103,7 +100,7 @@ func fixParsing(nodes []*graph.Node) {
 // restoreHidden puts a set-aside key back where MXNet does; false means it
 // returns under its original name.
 func restoreHidden(n *graph.Node, k, v string) bool {
-	for _, h := range hiddenKeys {
+	for _, h := range graph.HiddenKeys {
 		set, exact, arg := hiddenMatch(k, h)
 		if !set {
 			continue
