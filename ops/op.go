@@ -6,9 +6,15 @@
 // graph uses the metadata (naming, implicit inputs, inference); executor uses
 // the kernels. One file per operator family (fully_connected.go,
 // activation.go, ...) holds both.
+//
+// The metadata follows MXNet 1.9.1 as shipped on PyPI (a oneDNN build):
+// where builds differ (max Pooling's hidden workspace output) the oneDNN
+// behaviour is registered.
 package ops
 
 import (
+	"strconv"
+
 	"github.com/mxgo/mxgo/tensor"
 )
 
@@ -36,47 +42,60 @@ type Ctx struct {
 type Kernel func(ctx *Ctx, params any, in, out []*tensor.Tensor) error
 
 // Op is one registered operator. Functions taking params receive the value
-// Parse returned for the node. Build ops with Def and Register.
+// Parse returned for the node (nil when Parse is nil). Nil functions have
+// MXNet's defaults; use the methods (Inputs, Outputs, ...) rather than the
+// fields to get them applied.
 type Op struct {
 	// Name is the canonical name written to symbol JSON ("FullyConnected").
 	Name string
 	// Aliases are other names that resolve to this op ("_Plus", "_npx_...").
 	Aliases []string
-	// Hint is the lower-case prefix of automatic node names
-	// ("fullyconnected" gives fullyconnected0, fullyconnected1, ...).
-	Hint string
 
+	// Params documents the declared parameters (nil: the op takes none).
+	Params interface{ Fields() []ParamField }
 	// Parse turns a node's attribute strings into the op's typed params,
 	// following dmlc::Parameter rules: hidden keys (__x__) are skipped,
-	// unknown keys and bad values are errors, defaults fill the rest.
+	// unknown keys and bad values are errors, defaults fill the rest. Nil
+	// means the op has no attribute parser and keeps any attributes, as
+	// MXNet does for such ops.
 	Parse func(attrs map[string]string) (any, error)
+	// KeyVarNumArgs names the attribute that Python fills with the number
+	// of positional inputs for ops called with a list of inputs ("num_args"
+	// for Concat, add_n and UpSampling); "" for other ops.
+	KeyVarNumArgs string
 	// InputNames lists the inputs in order (FListInputNames), e.g. data,
-	// weight, bias for FullyConnected without no_bias. A nil result with
-	// Variadic set means "any number".
+	// weight, bias for FullyConnected without no_bias. Its length is the
+	// number of inputs. Nil means ["data"].
 	InputNames func(params any) []string
-	// Variadic marks ops whose arity is given by the node (kVarg, e.g.
-	// add_n with num_args): they never create implicit inputs.
-	Variadic bool
 	// AuxInputs lists the indices of inputs that are auxiliary states
 	// (FMutateInputs), e.g. 3 and 4 for BatchNorm.
 	AuxInputs func(params any) []int
 	// NumOutputs counts all outputs including hidden ones (node_row_ptr).
+	// Nil means 1.
 	NumOutputs func(params any) int
-	// NumVisibleOutputs counts the outputs a Python symbol exposes.
+	// NativeOutputs is NumOutputs in MXNet builds without oneDNN, for the
+	// ops whose count depends on the build (Pooling); nil means the same.
+	NativeOutputs func(params any) int
+	// NumVisibleOutputs counts the outputs a Python symbol exposes
+	// (FNumVisibleOutputs). Nil means all outputs.
 	NumVisibleOutputs func(params any) int
-	// OutputNames names the outputs ("output", "mean", "var"); nil means
-	// MXNet's default naming.
-	OutputNames func(params any) []string
-	// InputVarAttrs returns extra attributes for an implicitly created or
-	// upgraded variable input i (FSetInputVarAttrOnCompose), e.g. BatchNorm
-	// moving_mean {"__init__": "[\"zero\", {}]"}; nil for none.
+	// OutputNames names output i ("output", "mean", "var"), like
+	// FListOutputNames; nil (or "") means MXNet's default naming
+	// ("output", or output0, output1, ...).
+	OutputNames func(params any, i int) string
+	// InputVarAttrs returns attributes to add (where absent) to a variable
+	// used as input i (FSetInputVarAttrOnCompose), e.g. BatchNorm's
+	// moving_mean gets {"__init__": "[\"zero\", {}]"}; nil for none.
 	InputVarAttrs func(params any, input int) map[string]string
 
 	// InferShape fills unknown entries of in and out from the known ones
-	// and checks consistency; errors describe the mismatch (the caller adds
-	// the node name and op).
+	// and checks consistency; it returns nil (leaving entries unknown) when
+	// there is not enough information yet. Errors describe the mismatch;
+	// the caller adds the node name and op. len(out) is the node's output
+	// count (NumOutputs).
 	InferShape func(params any, in, out []Shape) error
-	// InferType does the same for dtypes (-1 = unknown).
+	// InferType does the same for dtypes (UnknownType = unknown). Nil means
+	// every input and output has the same dtype.
 	InferType func(params any, in, out []tensor.DType) error
 	// InPlace lists (input, output) pairs that may share storage.
 	InPlace func(params any) [][2]int
@@ -87,4 +106,66 @@ type Op struct {
 	// Forward is the inference/training forward kernel; nil when mxgo can
 	// load and print the op but not run it.
 	Forward Kernel
+}
+
+// MaxArity bounds num_args and num_outputs (MXNet has no limit): an
+// attribute string must not make mxgo allocate millions of inputs or
+// outputs for one node.
+const MaxArity = 65536
+
+// UnknownType marks a dtype not inferred yet.
+const UnknownType tensor.DType = -1
+
+// Inputs returns the op's input names for params (FListInputNames).
+func (op *Op) Inputs(params any) []string {
+	if op.InputNames == nil {
+		return []string{"data"}
+	}
+	return op.InputNames(params)
+}
+
+// Outputs returns the number of outputs including hidden ones.
+func (op *Op) Outputs(params any) int {
+	if op.NumOutputs == nil {
+		return 1
+	}
+	return op.NumOutputs(params)
+}
+
+// VisibleOutputs returns the number of outputs a composed symbol exposes.
+func (op *Op) VisibleOutputs(params any) int {
+	if op.NumVisibleOutputs == nil {
+		return op.Outputs(params)
+	}
+	return op.NumVisibleOutputs(params)
+}
+
+// Aux returns the indices of mutated (auxiliary) inputs.
+func (op *Op) Aux(params any) []int {
+	if op.AuxInputs == nil {
+		return nil
+	}
+	return op.AuxInputs(params)
+}
+
+// OutputName returns the name of output i as MXNet's ListOutputNames does
+// (without the node-name prefix): the op's FListOutputNames entry, else
+// "output" for single-output ops and "output<i>" otherwise. n is the node's
+// total output count.
+func (op *Op) OutputName(params any, i, n int) string {
+	if op != nil && op.OutputNames != nil {
+		if name := op.OutputNames(params, i); name != "" {
+			return name
+		}
+	}
+	return DefaultOutputName(i, n)
+}
+
+// DefaultOutputName is MXNet's output name for ops without
+// FListOutputNames: "output" when n == 1, else "output<i>".
+func DefaultOutputName(i, n int) string {
+	if n == 1 {
+		return "output"
+	}
+	return "output" + strconv.Itoa(i)
 }

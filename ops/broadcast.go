@@ -1,0 +1,71 @@
+package ops
+
+import "fmt"
+
+// The broadcasting binary operators
+// [src/operator/tensor/elemwise_binary_broadcast_op_basic.cc, _extended.cc].
+var broadcastOps = []struct {
+	name    string
+	aliases []string
+}{
+	{"broadcast_add", []string{"broadcast_plus"}},
+	{"broadcast_sub", []string{"broadcast_minus"}},
+	{"broadcast_mul", nil},
+	{"broadcast_div", nil},
+	{"broadcast_power", nil},
+	{"broadcast_maximum", nil},
+	{"broadcast_minimum", nil},
+}
+
+func init() {
+	for _, b := range broadcastOps {
+		Register(&Op{
+			Name:       b.name,
+			Aliases:    b.aliases,
+			InputNames: func(any) []string { return []string{"lhs", "rhs"} },
+			InferShape: broadcastShape,
+			InferType:  SameType,
+		})
+	}
+}
+
+// BroadcastShapes returns the NumPy broadcast of a and b (dims may be -1):
+// the shorter shape is left-padded with 1s and each pair of dims must match
+// or contain a 1.
+func BroadcastShapes(a, b Shape) (Shape, error) {
+	n := max(len(a), len(b))
+	out := unknownShape(n)
+	for i := range out {
+		l, r := 1, 1
+		if j := i - (n - len(a)); j >= 0 {
+			l = a[j]
+		}
+		if j := i - (n - len(b)); j >= 0 {
+			r = b[j]
+		}
+		switch {
+		case l < 0 || r < 0:
+		case l == r:
+			out[i] = l
+		case l == 1:
+			out[i] = r
+		case r == 1:
+			out[i] = l
+		default:
+			return nil, fmt.Errorf("operands could not be broadcast together with shapes %s %s", ShapeString(a), ShapeString(b))
+		}
+	}
+	return out, nil
+}
+
+// broadcastShape follows BinaryBroadcastShapeCommon (forward only).
+func broadcastShape(_ any, in, out []Shape) error {
+	if in[0] == nil || in[1] == nil {
+		return nil
+	}
+	o, err := BroadcastShapes(in[0], in[1])
+	if err != nil {
+		return err
+	}
+	return assignShape(&out[0], o, "output")
+}

@@ -1,0 +1,193 @@
+package ops
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/mxgo/mxgo/tensor"
+)
+
+// ShapeKnown reports whether s is fully known: not nil and no -1 dims.
+func ShapeKnown(s Shape) bool {
+	if s == nil {
+		return false
+	}
+	for _, d := range s {
+		if d < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// ShapeString formats a possibly partial shape for messages: "(32,100)",
+// "(3,)", "()", with "?" for unknown dims and "?" for an unknown shape.
+func ShapeString(s Shape) string {
+	if s == nil {
+		return "?"
+	}
+	var b strings.Builder
+	b.WriteByte('(')
+	for i, d := range s {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if d < 0 {
+			b.WriteByte('?')
+		} else {
+			b.WriteString(strconv.Itoa(d))
+		}
+	}
+	if len(s) == 1 {
+		b.WriteByte(',')
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+// MergeShape combines two partial descriptions of the same shape. It
+// reports false when they contradict each other (different ndim or a known
+// dim that differs).
+func MergeShape(a, b Shape) (Shape, bool) {
+	if a == nil {
+		return cloneShape(b), true
+	}
+	if b == nil {
+		return a, true
+	}
+	if len(a) != len(b) {
+		return a, false
+	}
+	out := cloneShape(a)
+	for i := range out {
+		switch {
+		case out[i] < 0:
+			out[i] = b[i]
+		case b[i] >= 0 && b[i] != out[i]:
+			return a, false
+		}
+	}
+	return out, true
+}
+
+func cloneShape(s Shape) Shape {
+	if s == nil {
+		return nil
+	}
+	return append(Shape{}, s...)
+}
+
+// assignShape merges want into *dst; on a contradiction it returns an error
+// "<what> shape <have> does not match expected <want>".
+func assignShape(dst *Shape, want Shape, what string) error {
+	m, ok := MergeShape(*dst, want)
+	if !ok {
+		return fmt.Errorf("%s shape %s does not match expected %s", what, ShapeString(*dst), ShapeString(want))
+	}
+	*dst = m
+	return nil
+}
+
+// unknownShape returns a shape of ndim unknown dims.
+func unknownShape(ndim int) Shape {
+	s := make(Shape, ndim)
+	for i := range s {
+		s[i] = -1
+	}
+	return s
+}
+
+// prod multiplies dims, returning -1 if any is unknown.
+func prod(s Shape) int {
+	p := 1
+	for _, d := range s {
+		if d < 0 {
+			return -1
+		}
+		p *= d
+	}
+	return p
+}
+
+// normAxis maps a possibly negative axis into [0, ndim), or reports an
+// error naming the parameter.
+func normAxis(axis, ndim int, what string) (int, error) {
+	a := axis
+	if a < 0 {
+		a += ndim
+	}
+	if a < 0 || a >= ndim {
+		return 0, fmt.Errorf("%s %d out of range for %d-d input", what, axis, ndim)
+	}
+	return a, nil
+}
+
+// assignType merges want into *dst (UnknownType is unknown).
+func assignType(dst *tensor.DType, want tensor.DType, what string) error {
+	switch {
+	case want == UnknownType:
+	case *dst == UnknownType:
+		*dst = want
+	case *dst != want:
+		return fmt.Errorf("%s dtype %s does not match expected %s", what, *dst, want)
+	}
+	return nil
+}
+
+// SameType is MXNet's ElemwiseType: all inputs and outputs share one
+// dtype, taken from whichever is known. It is the InferType of ops that
+// leave the field nil.
+func SameType(_ any, in, out []tensor.DType) error {
+	t := UnknownType
+	for _, l := range [][]tensor.DType{in, out} {
+		for _, d := range l {
+			if d != UnknownType {
+				if t == UnknownType {
+					t = d
+				} else if d != t {
+					return fmt.Errorf("dtypes differ: %s and %s", t, d)
+				}
+			}
+		}
+	}
+	for _, l := range [][]tensor.DType{in, out} {
+		for i := range l {
+			l[i] = t
+		}
+	}
+	return nil
+}
+
+// sameShape is MXNet's ElemwiseShape: all inputs and outputs have one
+// shape, merged from every known part.
+func sameShape(_ any, in, out []Shape) error {
+	var s Shape
+	names := func(i int) string {
+		if i < len(in) {
+			return fmt.Sprintf("input %d", i)
+		}
+		return fmt.Sprintf("output %d", i-len(in))
+	}
+	all := append(append([]Shape{}, in...), out...)
+	for i, x := range all {
+		m, ok := MergeShape(s, x)
+		if !ok {
+			return fmt.Errorf("%s shape %s does not match %s", names(i), ShapeString(x), ShapeString(s))
+		}
+		s = m
+	}
+	for i := range in {
+		in[i] = cloneShape(s)
+	}
+	for i := range out {
+		out[i] = cloneShape(s)
+	}
+	return nil
+}
+
+// sameShapeAsInput0 is the shape function of ops whose every output has the
+// shape of input 0 (and vice versa), ignoring other inputs.
+func sameShapeAsInput0(_ any, in, out []Shape) error {
+	return sameShape(nil, in[:1], out)
+}

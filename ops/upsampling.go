@@ -1,0 +1,95 @@
+package ops
+
+import "fmt"
+
+// UpSamplingType is UpSampling's sample_type.
+type UpSamplingType int
+
+// UpSampling kinds.
+const (
+	UpNearest UpSamplingType = iota
+	UpBilinear
+)
+
+// UpSamplingParam is UpSampling's parameters [src/operator/nn/upsampling-inl.h].
+type UpSamplingParam struct {
+	Scale          int            `mx:"scale" required:"" min:"1"`
+	NumFilter      int            `mx:"num_filter" default:"0"`
+	SampleType     UpSamplingType `mx:"sample_type" required:"" enum:"nearest,bilinear"`
+	MultiInputMode int            `mx:"multi_input_mode" default:"concat" enum:"concat,sum"`
+	NumArgs        int            `mx:"num_args" required:"" min:"1" max:"65536"`
+	Workspace      uint64         `mx:"workspace" default:"512"`
+}
+
+func init() {
+	Register(&Op{
+		Name:          "UpSampling",
+		Params:        NewParams[UpSamplingParam](),
+		KeyVarNumArgs: "num_args",
+		InputNames: func(params any) []string {
+			p := params.(*UpSamplingParam)
+			if p.SampleType == UpBilinear {
+				return []string{"data", "weight"}
+			}
+			return argNames(p.NumArgs)
+		},
+		OutputNames: outputNames("output"),
+		InputVarAttrs: func(_ any, input int) map[string]string {
+			if input == 1 {
+				return map[string]string{"__init__": `["bilinear", {}]`}
+			}
+			return nil
+		},
+		InferShape: upSamplingShape,
+		InferType:  SameType,
+	})
+}
+
+// upSamplingShape follows UpSamplingShape. Nearest: every input is NCHW,
+// the output spatial size is scale times the first input's and must be a
+// multiple of every other input's; channels add up (concat) or must agree
+// (sum). Bilinear: weight (C, 1, k, k) with k = 2*scale - scale%2.
+func upSamplingShape(params any, in, out []Shape) error {
+	p := params.(*UpSamplingParam)
+	d := in[0]
+	if d == nil {
+		return nil
+	}
+	if len(d) != 4 {
+		return fmt.Errorf("data %s must be 4-D (batch, channel, y, x)", ShapeString(d))
+	}
+	o := cloneShape(d)
+	if d[2] >= 0 {
+		o[2] = d[2] * p.Scale
+	}
+	if d[3] >= 0 {
+		o[3] = d[3] * p.Scale
+	}
+	if p.SampleType == UpBilinear {
+		k := 2*p.Scale - p.Scale%2
+		if err := assignShape(&in[1], Shape{d[1], 1, k, k}, "weight"); err != nil {
+			return err
+		}
+		return assignShape(&out[0], o, "output")
+	}
+	for i := 1; i < len(in); i++ {
+		s := in[i]
+		if !ShapeKnown(s) || !ShapeKnown(o) {
+			return nil
+		}
+		if len(s) != 4 {
+			return fmt.Errorf("input %d %s must be 4-D", i, ShapeString(s))
+		}
+		if s[2] == 0 || s[3] == 0 || o[2]%s[2] != 0 || o[3]%s[3] != 0 {
+			return fmt.Errorf("input %d %s does not divide the output size %dx%d", i, ShapeString(s), o[2], o[3])
+		}
+		if p.MultiInputMode == 1 {
+			if s[1] != o[1] {
+				return fmt.Errorf("input %d has %d channels, want %d (multi_input_mode sum)", i, s[1], o[1])
+			}
+		} else {
+			o[1] += s[1]
+		}
+	}
+	return assignShape(&out[0], o, "output")
+}
