@@ -1,0 +1,390 @@
+package executor
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/mxgo/mxgo/graph"
+	"github.com/mxgo/mxgo/ops"
+	"github.com/mxgo/mxgo/tensor"
+)
+
+// Model is a graph bound to its parameters: immutable after Bind except for
+// SetParams, and safe for concurrent Predict calls from many goroutines on
+// one copy of the weights.
+type Model struct {
+	sym *graph.Symbol
+	g   *graph.Indexed
+
+	inputs  []boundInput   // data inputs, in InputNames order
+	labels  []int          // entry ids of optional label inputs (fed nil)
+	params  []boundParam   // arguments and aux states with values
+	outputs []string       // ListOutputs of the bound heads
+	types   []tensor.DType // dtype per entry
+	threads int
+
+	cur atomic.Pointer[paramSet]
+
+	planMu   sync.Mutex
+	plans    []*plan // most recently used first
+	maxPlans int
+	last     atomic.Pointer[plan]
+}
+
+type boundInput struct {
+	name  string
+	entry int
+	dtype tensor.DType
+}
+
+type boundParam struct {
+	name  string // variable name
+	aux   bool
+	entry int
+	shape []int // required shape
+	dtype tensor.DType
+}
+
+// paramSet is one generation of parameter values, swapped atomically.
+type paramSet struct {
+	values []*tensor.Tensor // parallel to Model.params
+}
+
+// Option configures Bind.
+type Option func(*config) error
+
+type config struct {
+	outputs  []string
+	threads  int
+	maxPlans int
+}
+
+// WithOutputs binds the named internal outputs (names from
+// sym.Internals().ListOutputs(), e.g. "fc1_output") as the model's outputs
+// instead of the graph's heads: MXNet's feature extraction with
+// get_internals().
+func WithOutputs(names ...string) Option {
+	return func(c *config) error {
+		if len(names) == 0 {
+			return errors.New("WithOutputs: no output names")
+		}
+		c.outputs = names
+		return nil
+	}
+}
+
+// WithThreads sets the goroutines one Predict call may use inside a kernel
+// (default runtime.GOMAXPROCS(0)).
+func WithThreads(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("WithThreads(%d): need at least 1", n)
+		}
+		c.threads = n
+		return nil
+	}
+}
+
+// WithPlanCache bounds how many input-shape classes (batch sizes) keep a
+// compiled plan (default 8); the least recently used one is dropped.
+func WithPlanCache(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("WithPlanCache(%d): need at least 1", n)
+		}
+		c.maxPlans = n
+		return nil
+	}
+}
+
+// Bind prepares sym for forward passes. args and aux hold the parameter
+// values by name; keys may carry MXNet's checkpoint prefixes ("arg:fc1_weight",
+// "aux:bn1_moving_mean") or be plain names (Gluon save_parameters), and aux
+// may be nil when args holds everything. inputShapes gives the shape of every
+// data input (e.g. {"data": {1, 3, 224, 224}}); inputs with a __shape__
+// attribute may be omitted. The label inputs of loss heads (softmax_label,
+// ...) are not needed for prediction and are left unbound.
+//
+// Bind infers shapes and types, checks that every argument and auxiliary
+// state has a value of the right shape and dtype (errors name the missing or
+// mis-shaped one), plans memory once for these shapes and attaches kernels.
+// Parameter tensors are used in place, not copied: do not modify them while
+// the model is in use (use SetParams to swap weights).
+func Bind(sym *graph.Symbol, args, aux map[string]*tensor.Tensor, inputShapes map[string][]int, opts ...Option) (*Model, error) {
+	cfg := config{threads: runtime.GOMAXPROCS(0), maxPlans: 8}
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			return nil, fmt.Errorf("bind: %w", err)
+		}
+	}
+	if cfg.outputs != nil {
+		heads := make([]*graph.Symbol, len(cfg.outputs))
+		internals := sym.Internals()
+		for i, name := range cfg.outputs {
+			h, err := internals.OutputByName(name)
+			if err != nil {
+				return nil, fmt.Errorf("bind: output %q: %w", name, err)
+			}
+			heads[i] = h
+		}
+		sym = graph.Group(heads...)
+	}
+	g, err := graph.Index(sym)
+	if err != nil {
+		return nil, fmt.Errorf("bind: %w", err)
+	}
+	if err := g.Check(); err != nil {
+		return nil, fmt.Errorf("bind: %w", err)
+	}
+	for i := range g.Nodes {
+		n := &g.Nodes[i]
+		if !n.IsVariable() && n.Op.Forward == nil {
+			return nil, fmt.Errorf("bind: operator %q (node %s) has no kernel in mxgo", n.OpName, n.Name)
+		}
+	}
+	m := &Model{sym: sym, g: g, threads: cfg.threads, maxPlans: cfg.maxPlans, outputs: sym.ListOutputs()}
+	labels := labelInputs(g)
+	var values []*tensor.Tensor
+	var missing []string
+	for _, id := range g.InputNodes {
+		n := &g.Nodes[id]
+		entry := g.RowPtr[id]
+		v := lookupParam(n.Name, n.Aux, args, aux)
+		_, isInput := inputShapes[n.Name]
+		switch {
+		case isInput:
+			m.inputs = append(m.inputs, boundInput{name: n.Name, entry: entry})
+		case v != nil:
+			m.params = append(m.params, boundParam{name: n.Name, aux: n.Aux, entry: entry})
+			values = append(values, v)
+		case labels[id]:
+			m.labels = append(m.labels, entry)
+		case !n.Aux && n.Attrs["__shape__"] != "":
+			m.inputs = append(m.inputs, boundInput{name: n.Name, entry: entry})
+		default:
+			kind := "argument"
+			if n.Aux {
+				kind = "auxiliary state"
+			}
+			missing = append(missing, kind+" "+n.Name)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("bind: no value for %s (give data inputs in inputShapes, parameters in args/aux)", strings.Join(missing, ", "))
+	}
+	for name := range inputShapes {
+		if !slices.ContainsFunc(m.inputs, func(in boundInput) bool { return in.name == name }) {
+			return nil, fmt.Errorf("bind: inputShapes names %q, which is not an input of the graph (inputs: %v)", name, sym.ListArguments())
+		}
+	}
+	if err := m.resolveTypes(values); err != nil {
+		return nil, err
+	}
+	ps, err := m.checkParams(values, "bind")
+	if err != nil {
+		return nil, err
+	}
+	m.cur.Store(ps)
+	shapes := make([][]int, len(m.inputs))
+	for i, in := range m.inputs {
+		s, ok := inputShapes[in.name]
+		if !ok {
+			s = nil // from __shape__
+		}
+		shapes[i] = s
+	}
+	p, err := m.compile(shapes, values)
+	if err != nil {
+		return nil, err
+	}
+	for i := range m.params {
+		m.params[i].shape = p.shapes[m.params[i].entry]
+	}
+	if _, err := m.checkParams(values, "bind"); err != nil {
+		return nil, err
+	}
+	m.plans = []*plan{p}
+	m.last.Store(p)
+	return m, nil
+}
+
+// lookupParam finds a variable's value: "arg:NAME" or NAME in args for an
+// argument; "aux:NAME" or NAME in aux, else "aux:NAME" or NAME in args, for
+// an auxiliary state (so one map holding a whole checkpoint works).
+func lookupParam(name string, isAux bool, args, aux map[string]*tensor.Tensor) *tensor.Tensor {
+	prefix := "arg:"
+	maps := []map[string]*tensor.Tensor{args}
+	if isAux {
+		prefix = "aux:"
+		maps = []map[string]*tensor.Tensor{aux, args}
+	}
+	for _, m := range maps {
+		if v := m[prefix+name]; v != nil {
+			return v
+		}
+		if v := m[name]; v != nil {
+			return v
+		}
+	}
+	return nil
+}
+
+// labelInputs marks variables used only as the "label" input of ops: the
+// loss heads, whose forward pass never reads them.
+func labelInputs(g *graph.Indexed) map[int]bool {
+	asLabel := map[int]bool{}
+	other := map[int]bool{}
+	for i := range g.Nodes {
+		n := &g.Nodes[i]
+		names := n.InputNames()
+		for j, e := range n.In {
+			if !g.Nodes[e.Node].IsVariable() {
+				continue
+			}
+			if j < len(names) && names[j] == "label" {
+				asLabel[e.Node] = true
+			} else {
+				other[e.Node] = true
+			}
+		}
+	}
+	for id := range asLabel {
+		if other[id] {
+			delete(asLabel, id)
+		}
+	}
+	return asLabel
+}
+
+// resolveTypes infers dtypes from the parameters and the inputs' __dtype__
+// (float32 by default) and records each bound variable's dtype.
+func (m *Model) resolveTypes(values []*tensor.Tensor) error {
+	known := map[string]tensor.DType{}
+	for _, in := range m.inputs {
+		node := &m.g.Nodes[m.g.Entry(in.entry).Node]
+		if _, ok := node.Attrs["__dtype__"]; !ok {
+			known[in.name] = tensor.Float32
+		}
+	}
+	// The data inputs decide; parameters only fill what they leave open,
+	// so a parameter of the wrong dtype is reported by name below.
+	types, err := graph.InferTypes(m.g, known)
+	if err == nil && types.Complete() != nil {
+		for i, p := range m.params {
+			known[p.name] = values[i].DType()
+		}
+		types, err = graph.InferTypes(m.g, known)
+	}
+	if err != nil {
+		return fmt.Errorf("bind: %w", err)
+	}
+	for i := range m.inputs {
+		m.inputs[i].dtype = types.Types[m.inputs[i].entry]
+	}
+	for i := range m.params {
+		m.params[i].dtype = types.Types[m.params[i].entry]
+	}
+	m.types = types.Types
+	for id, t := range types.Types {
+		if t == ops.UnknownType && !m.isLabel(id) {
+			return fmt.Errorf("bind: cannot infer the dtype of %s", m.g.EntryName(id))
+		}
+	}
+	return nil
+}
+
+func (m *Model) isLabel(entry int) bool { return slices.Contains(m.labels, entry) }
+
+// checkParams validates values against the bound parameters (dtype, and
+// shape once known) and wraps them as a paramSet.
+func (m *Model) checkParams(values []*tensor.Tensor, what string) (*paramSet, error) {
+	if len(values) != len(m.params) {
+		return nil, fmt.Errorf("%s: %d parameter values for %d parameters", what, len(values), len(m.params))
+	}
+	for i, p := range m.params {
+		v := values[i]
+		if v.DType() != p.dtype {
+			return nil, fmt.Errorf("%s: parameter %s has dtype %s, the graph needs %s", what, p.name, v.DType(), p.dtype)
+		}
+		if p.shape != nil && !sameShape(v, p.shape) {
+			return nil, fmt.Errorf("%s: parameter %s has shape %s, the graph needs %s", what, p.name,
+				tensor.ShapeString(v.Shape()), tensor.ShapeString(p.shape))
+		}
+	}
+	return &paramSet{values: slices.Clone(values)}, nil
+}
+
+func sameShape(t *tensor.Tensor, s []int) bool {
+	if t.NDim() != len(s) {
+		return false
+	}
+	for i, d := range s {
+		if t.Dim(i) != d {
+			return false
+		}
+	}
+	return true
+}
+
+// InputNames lists the data inputs Predict expects, in order.
+func (m *Model) InputNames() []string {
+	out := make([]string, len(m.inputs))
+	for i, in := range m.inputs {
+		out[i] = in.name
+	}
+	return out
+}
+
+// OutputNames lists the outputs Predict returns, in order (ListOutputs of
+// the bound heads, e.g. "softmax_output").
+func (m *Model) OutputNames() []string { return slices.Clone(m.outputs) }
+
+// Symbol returns the bound symbol (with WithOutputs, the selected heads).
+func (m *Model) Symbol() *graph.Symbol { return m.sym }
+
+// GetParams returns the current parameter values (shared, not copied) as
+// MXNet's get_params does: arguments and auxiliary states by plain name.
+func (m *Model) GetParams() (args, aux map[string]*tensor.Tensor) {
+	args, aux = map[string]*tensor.Tensor{}, map[string]*tensor.Tensor{}
+	ps := m.cur.Load()
+	for i, p := range m.params {
+		if p.aux {
+			aux[p.name] = ps.values[i]
+		} else {
+			args[p.name] = ps.values[i]
+		}
+	}
+	return args, aux
+}
+
+// SetParams swaps in new parameter values (MXNet's set_params), e.g. a newer
+// checkpoint of the same network, without rebinding. Keys follow Bind's
+// rules; every bound parameter needs a value of the same shape and dtype.
+// The swap is atomic with respect to concurrent Predict calls: each call
+// uses either the old or the new set throughout.
+func (m *Model) SetParams(args, aux map[string]*tensor.Tensor) error {
+	values := make([]*tensor.Tensor, len(m.params))
+	var missing []string
+	for i, p := range m.params {
+		values[i] = lookupParam(p.name, p.aux, args, aux)
+		if values[i] == nil {
+			missing = append(missing, p.name)
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return fmt.Errorf("set params: no value for %s", strings.Join(missing, ", "))
+	}
+	ps, err := m.checkParams(values, "set params")
+	if err != nil {
+		return err
+	}
+	m.cur.Store(ps)
+	return nil
+}

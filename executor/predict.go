@@ -1,0 +1,196 @@
+package executor
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/mxgo/mxgo/tensor"
+)
+
+// Predict runs a forward pass at inference. inputs are the data inputs in
+// InputNames order; their shapes may differ from Bind's (e.g. another batch
+// size): a plan per input-shape class is compiled on first use and cached
+// (see WithPlanCache).
+//
+// outputs follows Go's append idiom: pass nil to get new output tensors, or
+// pass the slice a previous call returned to have it filled in place —
+// then a call allocates nothing once the model has warmed up. The result
+// has one tensor per OutputNames entry.
+//
+// Predict is safe for concurrent use: calls share the weights and take
+// per-call memory from a pool. It checks ctx between operators and returns
+// ctx's error when it is cancelled.
+func (m *Model) Predict(ctx context.Context, inputs []*tensor.Tensor, outputs []*tensor.Tensor) ([]*tensor.Tensor, error) {
+	if len(inputs) != len(m.inputs) {
+		return outputs, fmt.Errorf("predict: %d inputs given, the model takes %d (%v)", len(inputs), len(m.inputs), m.InputNames())
+	}
+	for i, in := range inputs {
+		if in == nil {
+			return outputs, fmt.Errorf("predict: input %s is nil", m.inputs[i].name)
+		}
+		if in.DType() != m.inputs[i].dtype {
+			return outputs, fmt.Errorf("predict: input %s has dtype %s, the model needs %s", m.inputs[i].name, in.DType(), m.inputs[i].dtype)
+		}
+	}
+	p, err := planFor(m, inputs)
+	if err != nil {
+		return outputs, err
+	}
+	a := p.arenas.get()
+	if a == nil {
+		if a, err = m.newArena(p); err != nil {
+			return outputs, err
+		}
+	}
+	defer p.arenas.put(a)
+
+	ps := m.cur.Load()
+	for i, in := range m.inputs {
+		a.views[in.entry] = inputs[i]
+	}
+	for i, bp := range m.params {
+		a.views[bp.entry] = ps.values[i]
+	}
+	done := ctx.Done()
+	for si := range p.steps {
+		s := &p.steps[si]
+		if done != nil {
+			select {
+			case <-done:
+				return outputs, ctx.Err()
+			default:
+			}
+		}
+		in := a.in[si]
+		for j, e := range s.in {
+			in[j] = a.views[e]
+		}
+		a.ctx.Scratch = a.ws[si]
+		if err := s.op.Forward(&a.ctx, s.params, in, a.out[si]); err != nil {
+			node := &m.g.Nodes[s.node]
+			return outputs, fmt.Errorf("predict: node %s (%s): %w", node.Name, node.OpName, err)
+		}
+	}
+	outputs = m.fill(outputs, p, a)
+	for i := range m.inputs { // don't keep callers' tensors alive
+		a.views[m.inputs[i].entry] = nil
+	}
+	return outputs, nil
+}
+
+// fill copies the head values into outputs, reusing its tensors when their
+// dtype and shape fit.
+func (m *Model) fill(outputs []*tensor.Tensor, p *plan, a *arena) []*tensor.Tensor {
+	if len(outputs) != len(p.heads) {
+		outputs = make([]*tensor.Tensor, len(p.heads))
+	}
+	for i, h := range p.heads {
+		src := a.views[h]
+		o := outputs[i]
+		if o == nil || o.DType() != src.DType() || !sameShape(o, p.shapes[h]) {
+			o, _ = tensor.New(src.DType(), p.shapes[h]...) // shape checked when planned
+			outputs[i] = o
+		}
+		copy(o.Bytes(), src.Bytes())
+	}
+	return outputs
+}
+
+// shaped is what plan lookup needs of an input: its shape.
+type shaped interface {
+	NDim() int
+	Dim(i int) int
+}
+
+// dims is a bare shape (Reshape has shapes, not tensors).
+type dims []int
+
+func (d dims) NDim() int     { return len(d) }
+func (d dims) Dim(i int) int { return d[i] }
+
+// planFor returns the plan for the inputs' shapes, compiling it on first
+// use. It is generic so that Predict's []*tensor.Tensor needs no conversion
+// (which would allocate).
+func planFor[S shaped](m *Model, inputs []S) (*plan, error) {
+	if p := m.last.Load(); p != nil && matches(p, inputs) {
+		return p, nil
+	}
+	m.planMu.Lock()
+	defer m.planMu.Unlock()
+	for i, p := range m.plans {
+		if matches(p, inputs) {
+			copy(m.plans[1:i+1], m.plans[:i]) // move to front
+			m.plans[0] = p
+			m.last.Store(p)
+			return p, nil
+		}
+	}
+	shapes := make([][]int, len(inputs))
+	for i, in := range inputs {
+		shapes[i] = make([]int, in.NDim())
+		for j := range shapes[i] {
+			shapes[i][j] = in.Dim(j)
+		}
+	}
+	p, err := m.compile(shapes, m.cur.Load().values)
+	if err != nil {
+		return nil, err
+	}
+	m.plans = slices.Insert(m.plans, 0, p)
+	if len(m.plans) > m.maxPlans {
+		m.plans = m.plans[:m.maxPlans]
+	}
+	m.last.Store(p)
+	return p, nil
+}
+
+func matches[S shaped](p *plan, inputs []S) bool {
+	for i, in := range inputs {
+		want := p.inShapes[i]
+		if in.NDim() != len(want) {
+			return false
+		}
+		for j, d := range want {
+			if in.Dim(j) != d {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Reshape compiles (or finds) the plan for new data input shapes ahead of
+// use, e.g. a new batch size, and reports shape errors early. Predict does
+// the same on demand.
+func (m *Model) Reshape(inputShapes map[string][]int) error {
+	shapes := make([]dims, len(m.inputs))
+	for i, in := range m.inputs {
+		s, ok := inputShapes[in.name]
+		if !ok {
+			return fmt.Errorf("reshape: no shape for input %s", in.name)
+		}
+		if _, err := tensor.NumElements(s, in.dtype.Size()); err != nil {
+			return fmt.Errorf("reshape: input %s: %w", in.name, err)
+		}
+		shapes[i] = s
+	}
+	_, err := planFor(m, shapes)
+	return err
+}
+
+// PlanInfo describes the memory plan of the most recently used input
+// shapes: the arena each concurrent Predict call holds, what giving every
+// value its own buffer would take, and the number of buffers.
+type PlanInfo struct {
+	ArenaBytes int
+	NaiveBytes int
+	Buffers    int
+	Steps      int
+}
+
+// PlanInfo reports the memory plan of the most recently used shapes.
+func (m *Model) PlanInfo() PlanInfo {
+	p := m.last.Load()
+	return PlanInfo{ArenaBytes: p.mem.ArenaBytes, NaiveBytes: p.mem.NaiveBytes, Buffers: p.mem.Buffers, Steps: len(p.steps)}
+}
