@@ -54,7 +54,7 @@ func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor) (*plan, error
 		return nil, fmt.Errorf("bind: %w", err)
 	}
 	for id, s := range st.Shapes {
-		if !known1(s) && !m.isLabel(id) {
+		if !ops.ShapeKnown(s) && !m.isLabel(id) {
 			return nil, fmt.Errorf("bind: cannot infer the shape of %s (give the data input shapes)", g.EntryName(id))
 		}
 	}
@@ -128,18 +128,6 @@ func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor) (*plan, error
 		p.planned[id] = !pin.External[id]
 	}
 	return p, nil
-}
-
-func known1(s []int) bool {
-	if s == nil {
-		return false
-	}
-	for _, d := range s {
-		if d < 0 {
-			return false
-		}
-	}
-	return true
 }
 
 // arenaPool is a free list of arenas: unlike sync.Pool it never drops them
