@@ -1,0 +1,75 @@
+// Package mlp benchmarks mxgo on the MLP 784-512-512-10 (ReLU, softmax)
+// that the project's performance targets are stated for. Its peer is
+// pytorch_mlp.py in this directory (same network, same batch sizes and
+// thread counts); compare.sh runs both and prints them side by side.
+package mlp
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/mxgo/mxgo/executor"
+	"github.com/mxgo/mxgo/graph"
+	"github.com/mxgo/mxgo/tensor"
+)
+
+// Net builds the MLP as MXNet's symbol API would and random weights.
+func Net(tb testing.TB) (*graph.Symbol, map[string]*tensor.Tensor) {
+	b := graph.NewBuilder()
+	x, _ := b.Variable("data")
+	params := map[string]*tensor.Tensor{}
+	rng := rand.New(rand.NewPCG(1, 1))
+	in := 784
+	for i, h := range []int{512, 512, 10} {
+		name := fmt.Sprintf("fc%d", i+1)
+		var err error
+		x, err = b.Apply("FullyConnected", graph.Call{Name: name, Inputs: []*graph.Symbol{x}, Attrs: map[string]string{"num_hidden": fmt.Sprint(h)}})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		params["arg:"+name+"_weight"] = random(rng, h, in)
+		params["arg:"+name+"_bias"] = random(rng, h)
+		in = h
+		if i < 2 {
+			x, _ = b.Apply("Activation", graph.Call{Name: fmt.Sprintf("relu%d", i+1), Inputs: []*graph.Symbol{x}, Attrs: map[string]string{"act_type": "relu"}})
+		}
+	}
+	out, err := b.Apply("SoftmaxOutput", graph.Call{Name: "softmax", Inputs: []*graph.Symbol{x}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out, params
+}
+
+func random(rng *rand.Rand, shape ...int) *tensor.Tensor {
+	t, _ := tensor.New(tensor.Float32, shape...)
+	for i := range t.Float32s() {
+		t.Float32s()[i] = float32(rng.NormFloat64() * 0.05)
+	}
+	return t
+}
+
+func BenchmarkMLP(b *testing.B) {
+	sym, params := Net(b)
+	for _, c := range []struct{ batch, threads int }{{1, 1}, {8, 1}, {256, 1}, {256, 2}} {
+		b.Run(fmt.Sprintf("batch=%d/threads=%d", c.batch, c.threads), func(b *testing.B) {
+			m, err := executor.Bind(sym, params, nil, map[string][]int{"data": {c.batch, 784}}, executor.WithThreads(c.threads))
+			if err != nil {
+				b.Fatal(err)
+			}
+			x := random(rand.New(rand.NewPCG(2, 2)), c.batch, 784)
+			in := []*tensor.Tensor{x}
+			outs, err := m.Predict(context.Background(), in, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				outs, _ = m.Predict(context.Background(), in, outs)
+			}
+			b.ReportMetric(float64(c.batch)*float64(b.N)/b.Elapsed().Seconds(), "samples/s")
+		})
+	}
+}
