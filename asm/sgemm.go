@@ -1,0 +1,118 @@
+package asm
+
+import (
+	"fmt"
+	"runtime"
+	"sync/atomic"
+)
+
+// threads is the default goroutine count for Sgemm (0: GOMAXPROCS).
+var threads atomic.Int32
+
+// SetThreads sets the number of goroutines Sgemm uses by default; n <= 0
+// restores the default, GOMAXPROCS.
+func SetThreads(n int) {
+	if n < 0 {
+		n = 0
+	}
+	threads.Store(int32(n))
+}
+
+// Threads returns the number of goroutines Sgemm uses by default.
+func Threads() int {
+	if n := int(threads.Load()); n > 0 {
+		return n
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// Sgemm computes C = alpha·op(A)·op(B) + beta·C on row-major matrices, where
+// op(X) is X or its transpose: op(A) is m×k, op(B) is k×n and C is m×n.
+// lda, ldb and ldc are the row strides (elements) of A, B and C as stored.
+// FullyConnected (weights stored [n,k]) is Sgemm(false, true, ...).
+//
+// When beta is 0, C is not read (NaNs in C do not propagate), as in BLAS.
+// It uses Threads() goroutines; see SgemmThreads.
+func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	SgemmThreads(Threads(), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// SgemmThreads is Sgemm with an explicit goroutine count (values < 1 mean 1).
+// It panics, like slice indexing, when a slice is too short for its
+// dimensions and stride.
+func SgemmThreads(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	checkSgemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+	if m == 0 || n == 0 {
+		return
+	}
+	sgemmImpl(threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// checkSgemm panics with a clear message on inconsistent arguments.
+func checkSgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	if m < 0 || n < 0 || k < 0 {
+		panic(fmt.Sprintf("asm.Sgemm: negative dimension m=%d n=%d k=%d", m, n, k))
+	}
+	need := func(name string, rows, cols, ld, have int) {
+		if rows == 0 || cols == 0 {
+			return
+		}
+		if ld < cols {
+			panic(fmt.Sprintf("asm.Sgemm: %s stride %d < row length %d", name, ld, cols))
+		}
+		if want := (rows-1)*ld + cols; have < want {
+			panic(fmt.Sprintf("asm.Sgemm: %s has %d elements, need %d", name, have, want))
+		}
+	}
+	ar, ac := m, k
+	if transA {
+		ar, ac = k, m
+	}
+	br, bc := k, n
+	if transB {
+		br, bc = n, k
+	}
+	need("A", ar, ac, lda, len(a))
+	need("B", br, bc, ldb, len(b))
+	need("C", m, n, ldc, len(c))
+}
+
+// sgemmImpl is the selected implementation (arguments already checked).
+var sgemmImpl = sgemmGeneric
+
+// sgemmGeneric is the pure-Go reference: it scales C by beta, then adds
+// alpha·op(A)·op(B) row by row with an axpy inner loop.
+func sgemmGeneric(_ int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	for i := range m {
+		ci := c[i*ldc : i*ldc+n]
+		if beta == 0 {
+			clear(ci)
+		} else if beta != 1 {
+			for j := range ci {
+				ci[j] *= beta
+			}
+		}
+		for p := range k {
+			var av float32
+			if transA {
+				av = a[p*lda+i]
+			} else {
+				av = a[i*lda+p]
+			}
+			av *= alpha
+			if av == 0 {
+				continue
+			}
+			if transB {
+				for j := range ci {
+					ci[j] += av * b[j*ldb+p]
+				}
+			} else {
+				bp := b[p*ldb : p*ldb+n]
+				for j, bv := range bp {
+					ci[j] += av * bv
+				}
+			}
+		}
+	}
+}
