@@ -100,9 +100,6 @@ func sgemmGeneric(_ int, transA, transB bool, m, n, k int, alpha float32, a []fl
 				av = a[i*lda+p]
 			}
 			av *= alpha
-			if av == 0 {
-				continue
-			}
 			if transB {
 				for j := range ci {
 					ci[j] += av * b[j*ldb+p]
