@@ -388,3 +388,24 @@ func (m *Model) SetParams(args, aux map[string]*tensor.Tensor) error {
 	m.cur.Store(ps)
 	return nil
 }
+
+// DataInputs returns the inputs of sym that Bind will expect as data: the
+// arguments with no value in args/aux (same name rules as Bind) that are not
+// the label input of a loss head, in ListInputs order. Tools use it to learn
+// a checkpoint's input names before binding.
+func DataInputs(sym *graph.Symbol, args, aux map[string]*tensor.Tensor) ([]string, error) {
+	g, err := graph.Index(sym)
+	if err != nil {
+		return nil, fmt.Errorf("data inputs: %w", err)
+	}
+	labels := labelInputs(g)
+	var out []string
+	for _, id := range g.InputNodes {
+		n := &g.Nodes[id]
+		if n.Aux || labels[id] || lookupParam(n.Name, false, args, aux) != nil {
+			continue
+		}
+		out = append(out, n.Name)
+	}
+	return out, nil
+}

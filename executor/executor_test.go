@@ -289,3 +289,22 @@ func TestPlanCacheBounded(t *testing.T) {
 		t.Error("Reshape to a width that does not fit the weights must fail")
 	}
 }
+
+func TestDataInputs(t *testing.T) {
+	sym := testNet(t)
+	got, err := DataInputs(sym, testParams(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// fc1_weight and sh1_moving have values; out_label feeds only a loss.
+	if len(got) != 1 || got[0] != "data" {
+		t.Fatalf("DataInputs = %v, want [data]", got)
+	}
+	got, err = DataInputs(sym, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, ",") != "data,fc1_weight" {
+		t.Fatalf("DataInputs without params = %v, want [data fc1_weight]", got)
+	}
+}
