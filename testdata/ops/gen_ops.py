@@ -42,6 +42,7 @@ import zipfile
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True
 import mxref  # noqa: E402
 
 U32 = 2.0 ** -24
