@@ -134,6 +134,8 @@ case("softmax_axis1_temp", "softmax", {"axis": "1", "temperature": "2.5"}, [sm_x
 case("softmax_1d", "softmax", {}, [rnd(11, lo=-30, hi=30)], "composed")
 case("softmax_use_length", "softmax", {"axis": "-1", "use_length": "True"},
      [sm_x, np.array([[1, 5, 0, 3], [2, 4, 5, 1], [0, 0, 5, 2]], np.float32)], "composed")
+case("softmax_dtype_float64", "softmax", {"axis": "-1", "dtype": "float64"}, [sm_x], "composed",
+     out_dtypes=["float64"])
 case("log_softmax_default", "log_softmax", {}, [sm_x], "composed")
 case("log_softmax_axis1_temp", "log_softmax", {"axis": "1", "temperature": "0.5"}, [sm_x], "composed")
 case("log_softmax_large", "log_softmax", {"axis": "-1"}, [rnd(2, 7, lo=-80, hi=80)], "composed")
@@ -381,6 +383,8 @@ conv_case("Convolution_asym_stride", {"kernel": "(2, 3)", "num_filter": "2", "st
           1, 1, (11, 4), 2, 3)
 conv_case("Convolution_1d", {"kernel": "(3,)", "num_filter": "4", "stride": "(2,)", "pad": "(1,)",
                              "layout": "NCW"}, 2, 3, (13,), 4, 3)
+conv_case("Convolution_3d", {"kernel": "(2, 3, 2)", "num_filter": "3", "stride": "(1, 2, 1)", "pad": "(1, 1, 0)"},
+          1, 2, (4, 5, 3), 3, 2)
 
 conv_case("Deconvolution_basic", {"kernel": "(3, 3)", "num_filter": "4", "no_bias": "False"}, 2, 3, (4, 5), 4, 3,
           op="Deconvolution")
@@ -421,6 +425,17 @@ case("Pooling_1d_max", "Pooling", {"kernel": "(3,)", "stride": "(2,)", "pool_typ
      outputs=2, visible=1)
 case("Pooling_1d_same", "Pooling", {"kernel": "(3,)", "stride": "(2,)", "pool_type": "avg",
                                     "pooling_convention": "same"}, [rnd(2, 3, 9)], "accum", k=3)
+
+case("Pooling_lp_p2", "Pooling", {"kernel": "(2, 2)", "stride": "(2, 2)", "pool_type": "lp", "p_value": "2"},
+     [pl], "composed")
+case("Pooling_lp_p3_signed", "Pooling", {"kernel": "(3, 3)", "pad": "(1, 1)", "pool_type": "lp", "p_value": "3"},
+     [rnd(1, 2, 4, 5)], "composed")
+case("Pooling_lp_p1", "Pooling", {"kernel": "(2, 3)", "pool_type": "lp", "p_value": "1"}, [rnd(1, 2, 4, 5)],
+     "accum", k=6)
+case("Pooling_3d_max", "Pooling", {"kernel": "(2, 2, 2)", "stride": "(2, 1, 2)", "pool_type": "max"},
+     [rnd(1, 2, 5, 3, 4)], outputs=2, visible=1)
+case("Pooling_3d_avg", "Pooling", {"kernel": "(2, 2, 2)", "pad": "(1, 0, 1)", "pool_type": "avg",
+                                   "count_include_pad": "False"}, [rnd(1, 2, 3, 3, 4)], "accum", k=8)
 
 case("UpSampling_nearest_2", "UpSampling", {"scale": "2", "sample_type": "nearest", "num_args": "1"},
      [rnd(2, 3, 3, 4)])

@@ -344,19 +344,12 @@ def reshape_shape(ishape, shape, reverse):
     ish = list(ishape)
     sh = list(shape)
     if reverse:
+        if -4 in sh:
+            # MXNet reverses the list as is, so "-4 a b" reads "b a -4":
+            # not a meaningful use, not referenced.
+            raise ValueError("reverse with -4 has no reference")
         ish.reverse()
         sh.reverse()
-        # -4 a b reversed reads b a -4: restore the triplets' order
-        fixed = []
-        i = 0
-        while i < len(sh):
-            if i + 2 < len(sh) and sh[i + 2] == -4:
-                fixed += [-4, sh[i + 1], sh[i]]
-                i += 3
-            else:
-                fixed.append(sh[i])
-                i += 1
-        sh = fixed
     out = []
     src = 0
     infer = -1
@@ -804,6 +797,12 @@ def pooling(a, x):
             else:
                 div = np.prod([chi[i] - clo[i] for i in range(nsp)])
             v = win.sum(axis=axes) / div
+        elif ptype == "lp":
+            pv = p_opt_int(a.get("p_value"))
+            if pv not in (1, 2, 3):
+                raise ValueError("lp pooling needs p_value 1, 2 or 3")
+            # root_p(sum x^p) over the clipped window, no absolute value
+            v = np.cbrt((win ** 3).sum(axis=axes)) if pv == 3 else (win ** pv).sum(axis=axes) ** (1.0 / pv)
         else:
             raise ValueError("pool_type " + ptype)
         y[(slice(None), slice(None)) + o] = v
