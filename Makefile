@@ -6,7 +6,7 @@ PKGS      := ./...
 QEMU_ARM  := $(shell command -v qemu-aarch64-static 2>/dev/null)
 QEMU_X86  := $(shell command -v qemu-x86_64-static 2>/dev/null)
 
-.PHONY: run test test-native test-arm64 test-purego test-nehalem tools bench fuzz fmt
+.PHONY: run test test-native test-arm64 test-purego test-nehalem tools bench fuzz fmt goldens goldens-check
 
 run:
 	$(GO) run ./cmd/mxgo inspect testdata/mxnet/lenet-module/LeNet-0010.params
@@ -42,3 +42,21 @@ fuzz:
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
+
+# Operator and model goldens from the float64 numpy reference (testdata/ops,
+# testdata/models); needs /usr/bin/python3 with numpy.
+GOLDEN_PY ?= /usr/bin/python3
+
+goldens:
+	$(GOLDEN_PY) testdata/ops/gen_ops.py
+	$(GOLDEN_PY) testdata/models/gen_models.py
+
+# Regenerates the goldens into a temp dir and fails if they differ from the
+# committed ones.
+goldens-check:
+	@tmp=$$(mktemp -d) && trap 'rm -rf $$tmp' EXIT && \
+	$(GOLDEN_PY) testdata/ops/gen_ops.py $$tmp/ops >/dev/null && \
+	$(GOLDEN_PY) testdata/models/gen_models.py $$tmp/models >/dev/null && \
+	diff -r -x '*.py' -x '*.md' -x __pycache__ testdata/ops $$tmp/ops && \
+	diff -r -x '*.py' -x '*.md' -x __pycache__ testdata/models $$tmp/models && \
+	echo "goldens up to date"
