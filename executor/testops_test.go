@@ -123,10 +123,10 @@ func init() {
 		},
 	})
 	ops.Register(&ops.Op{
-		Name:       "_xt_shift",
-		InputNames: func(any) []string { return []string{"data", "moving"} },
-		AuxInputs:  func(any) []int { return []int{1} },
-		NumOutputs: func(any) int { return 2 }, // a hidden second output
+		Name:              "_xt_shift",
+		InputNames:        func(any) []string { return []string{"data", "moving"} },
+		AuxInputs:         func(any) []int { return []int{1} },
+		NumOutputs:        func(any) int { return 2 }, // a hidden second output
 		NumVisibleOutputs: func(any) int { return 1 },
 		InferShape: func(_ any, in, out []ops.Shape) error {
 			if in[0] != nil {
