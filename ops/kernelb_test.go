@@ -97,3 +97,9 @@ func kbNoAllocs(t *testing.T, name string, attrs map[string]string, in ...*tenso
 		t.Errorf("%s %v: %v allocations per forward, want 0", name, attrs, n)
 	}
 }
+
+// runOnce allocates op's outputs for inputs in (via opstest) and returns
+// them, for benchmarks that then call Forward directly.
+func runOnce(op *ops.Op, _ any, attrs map[string]string, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
+	return opstest.Run(op.Name, attrs, in, nil)
+}
