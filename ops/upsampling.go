@@ -42,6 +42,7 @@ func init() {
 		},
 		InferShape: upSamplingShape,
 		InferType:  SameType,
+		Forward:    upSamplingForward,
 	})
 }
 
