@@ -48,8 +48,9 @@ func init() {
 	conv := registerConv("Convolution", convolutionParams, parseConvolution, convolutionShape,
 		func(params any) bool { return params.(*ConvolutionParam).NoBias })
 	conv.Forward, conv.Workspace = convolutionForward, convWorkspace
-	registerConv("Deconvolution", deconvolutionParams, parseDeconvolution, deconvolutionShape,
+	deconv := registerConv("Deconvolution", deconvolutionParams, parseDeconvolution, deconvolutionShape,
 		func(params any) bool { return params.(*DeconvolutionParam).NoBias })
+	deconv.Forward, deconv.Workspace = deconvolutionForward, deconvWorkspace
 }
 
 // registerConv registers a convolution-like op: inputs data, weight and,
