@@ -9,16 +9,18 @@ import (
 )
 
 // BenchmarkConv measures Convolution forward on LeNet's two convolutions
-// and a ResNet-20 3x3 16->16 layer, batch 1 and 8, one and two threads.
+// a ResNet-20 3x3 16->16 layer and a MobileNet-style depthwise 3x3 layer,
+// batch 1 and 8, one and two threads.
 func BenchmarkConv(b *testing.B) {
 	layers := []struct {
 		name          string
 		c, h, w, f, k int
-		pad           int
+		pad, groups   int
 	}{
-		{"lenet1_1x20x5x5_28x28", 1, 28, 28, 20, 5, 0},
-		{"lenet2_20x50x5x5_12x12", 20, 12, 12, 50, 5, 0},
-		{"resnet20_16x16x3x3_32x32", 16, 32, 32, 16, 3, 1},
+		{"lenet1_1x20x5x5_28x28", 1, 28, 28, 20, 5, 0, 1},
+		{"lenet2_20x50x5x5_12x12", 20, 12, 12, 50, 5, 0, 1},
+		{"resnet20_16x16x3x3_32x32", 16, 32, 32, 16, 3, 1, 1},
+		{"depthwise_32x3x3_56x56", 32, 56, 56, 32, 3, 1, 32},
 	}
 	for _, l := range layers {
 		for _, batch := range []int{1, 8} {
@@ -26,9 +28,9 @@ func BenchmarkConv(b *testing.B) {
 				name := fmt.Sprintf("%s/batch=%d/threads=%d", l.name, batch, threads)
 				b.Run(name, func(b *testing.B) {
 					attrs := map[string]string{"kernel": fmt.Sprintf("(%d,%d)", l.k, l.k), "num_filter": fmt.Sprint(l.f),
-						"pad": fmt.Sprintf("(%d,%d)", l.pad, l.pad)}
+						"pad": fmt.Sprintf("(%d,%d)", l.pad, l.pad), "num_group": fmt.Sprint(l.groups)}
 					x := kbRand(1, batch, l.c, l.h, l.w)
-					w := kbRand(2, l.f, l.c, l.k, l.k)
+					w := kbRand(2, l.f, l.c/l.groups, l.k, l.k)
 					bias := kbRand(3, l.f)
 					in := []*tensor.Tensor{x, w, bias}
 					op, _ := ops.Lookup("Convolution")
@@ -42,7 +44,7 @@ func BenchmarkConv(b *testing.B) {
 					}
 					ctx := &ops.Ctx{Threads: threads, Scratch: make([]float32, op.Workspace(params, []ops.Shape{x.Shape(), w.Shape(), bias.Shape()}))}
 					oh, ow := out[0].Dim(2), out[0].Dim(3)
-					flops := 2.0 * float64(batch*l.f*oh*ow*l.c*l.k*l.k)
+					flops := 2.0 * float64(batch*l.f*oh*ow*l.c/l.groups*l.k*l.k)
 					b.ReportAllocs()
 					b.ResetTimer()
 					for range b.N {
