@@ -83,7 +83,7 @@ func deconvolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error 
 		return fmt.Errorf("deconvolution: %w", err)
 	}
 	xd, wd, yd := x.Float32s(), in[1].Float32s(), y.Float32s()
-	cg, fg := g.c/g.groups, g.f/g.groups
+	fg := g.f / g.groups
 	rows := fg * g.kSize()
 	xs, ys := g.outSize(), g.inSize() // deconv input / output spatial sizes
 	if len(xd) != g.n*g.c*xs || len(wd) != g.c*rows || len(yd) != g.n*g.f*ys {
@@ -95,6 +95,15 @@ func deconvolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error 
 			return fmt.Errorf("deconvolution: bias has %d elements, want %d", len(bias), g.f)
 		}
 	}
+	return deconvRun(ctx, &g, xd, wd, bias, yd)
+}
+
+// deconvRun computes a deconvolution of geometry g (see newDeconvDims) with
+// ctx.Scratch as the column matrix; sizes are already checked.
+func deconvRun(ctx *Ctx, g *convDims, xd, wd, bias, yd []float32) error {
+	cg, fg := g.c/g.groups, g.f/g.groups
+	rows := fg * g.kSize()
+	xs, ys := g.outSize(), g.inSize()
 	col := ctx.Scratch
 	if len(col) < rows*xs {
 		return fmt.Errorf("deconvolution: scratch has %d floats, need %d", len(col), rows*xs)
@@ -107,7 +116,7 @@ func deconvolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error 
 			xg := xd[(n*g.c+gi*cg)*xs : (n*g.c+(gi+1)*cg)*xs]
 			wg := wd[gi*cg*rows : (gi+1)*cg*rows]
 			asm.SgemmThreads(threads, true, false, rows, xs, cg, 1, wg, rows, xg, xs, 0, col, xs)
-			deconvCol2im(&g, fg, col, yd[(n*g.f+gi*fg)*ys:(n*g.f+(gi+1)*fg)*ys])
+			deconvCol2im(g, fg, col, yd[(n*g.f+gi*fg)*ys:(n*g.f+(gi+1)*fg)*ys])
 		}
 		if bias != nil {
 			convAddBias(yd[n*g.f*ys:(n+1)*g.f*ys], bias, ys)

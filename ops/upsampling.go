@@ -43,6 +43,7 @@ func init() {
 		InferShape: upSamplingShape,
 		InferType:  SameType,
 		Forward:    upSamplingForward,
+		Workspace:  upSamplingWorkspace,
 	})
 }
 

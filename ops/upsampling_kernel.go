@@ -6,14 +6,38 @@ import (
 	"github.com/mxgo/mxgo/tensor"
 )
 
-// upSamplingForward is nearest-neighbour UpSampling of NCHW inputs: input i
-// is repeated by OH/H_i rows and OW/W_i columns; the results are stacked
-// along the channels (multi_input_mode concat) or added (sum). Bilinear
-// sampling (a Deconvolution with the bilinear weight) is not supported.
-func upSamplingForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
+// upBilinearDims is the depthwise deconvolution MXNet runs for bilinear
+// UpSampling: kernel 2·scale − scale%2, stride scale, pad ⌈(scale−1)/2⌉,
+// num_group = num_filter = channels.
+func upBilinearDims(p *UpSamplingParam, n, c, h, w int) convDims {
+	k := 2*p.Scale - p.Scale%2
+	pad := p.Scale / 2 // ⌈(scale−1)/2⌉
+	return convDims{n: n, c: c, f: c, groups: c,
+		in: [3]int{1, h * p.Scale, w * p.Scale}, out: [3]int{1, h, w},
+		k: [3]int{1, k, k}, s: [3]int{1, p.Scale, p.Scale}, p: [3]int{0, pad, pad}, d: [3]int{1, 1, 1}}
+}
+
+// upSamplingWorkspace is bilinear UpSampling's deconvolution column matrix
+// (kernel² rows by H·W); nearest needs none.
+func upSamplingWorkspace(params any, in []Shape) int {
 	p := params.(*UpSamplingParam)
-	if p.SampleType != UpNearest {
-		return fmt.Errorf("upsampling: sample_type bilinear not supported")
+	if p.SampleType != UpBilinear || len(in) == 0 || !ShapeKnown(in[0]) || len(in[0]) != 4 {
+		return 0
+	}
+	k := 2*p.Scale - p.Scale%2
+	return k * k * in[0][2] * in[0][3]
+}
+
+// upSamplingForward is UpSampling of NCHW inputs. Nearest: input i is
+// repeated by OH/H_i rows and OW/W_i columns; the results are stacked along
+// the channels (multi_input_mode concat) or added (sum). Bilinear: a
+// depthwise Deconvolution of the data with the (C, 1, k, k) weight input
+// (upBilinearDims); num_filter must equal the channel count, as MXNet's
+// deconvolution requires.
+func upSamplingForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
+	p := params.(*UpSamplingParam)
+	if p.SampleType == UpBilinear {
+		return upBilinear(ctx, p, in, out[0])
 	}
 	y := out[0]
 	if y.DType() != tensor.Float32 || y.NDim() != 4 {
@@ -82,4 +106,25 @@ func upNearestPlane(dst, src []float32, h, w, sh, sw int, add bool) {
 			copy(dst[(r*sh+k)*ow:(r*sh+k+1)*ow], row)
 		}
 	}
+}
+
+// upBilinear runs bilinear UpSampling as a depthwise deconvolution.
+func upBilinear(ctx *Ctx, p *UpSamplingParam, in []*tensor.Tensor, y *tensor.Tensor) error {
+	x, w := in[0], in[1]
+	if x.DType() != tensor.Float32 || w.DType() != tensor.Float32 || y.DType() != tensor.Float32 {
+		return fmt.Errorf("upsampling: %s data, %s weight not supported, only float32", x.DType(), w.DType())
+	}
+	if x.NDim() != 4 || y.NDim() != 4 {
+		return fmt.Errorf("upsampling: data must be 4-D, got %s", x)
+	}
+	n, c, h, wd := x.Dim(0), x.Dim(1), x.Dim(2), x.Dim(3)
+	if p.NumFilter != c {
+		return fmt.Errorf("upsampling: bilinear needs num_filter = channels (%d), got %d", c, p.NumFilter)
+	}
+	g := upBilinearDims(p, n, c, h, wd)
+	k := g.k[1]
+	if w.Len() != c*k*k || y.Len() != n*c*g.inSize() {
+		return fmt.Errorf("upsampling: weight %s or output %s does not match data %s", w, y, x)
+	}
+	return deconvRun(ctx, &g, x.Float32s(), w.Float32s(), nil, y.Float32s())
 }

@@ -1,6 +1,7 @@
 package ops_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -53,10 +54,49 @@ func TestUpSamplingForward(t *testing.T) {
 		rc[i] += ra[i]
 	}
 	kbCheck(t, "sum", out[0], []int{2, 3, 9, 15}, rc, 1e-6, 0)
+}
 
-	_, err := opstest.Run("UpSampling", map[string]string{"scale": "2", "sample_type": "bilinear", "num_args": "1", "num_filter": "1"},
-		[]*tensor.Tensor{x, kbRand(4, 1, 1, 4, 4)}, nil)
-	if err == nil || !strings.Contains(err.Error(), "bilinear") {
-		t.Errorf("bilinear: err = %v", err)
+func TestUpSamplingBilinear(t *testing.T) {
+	for _, scale := range []int{2, 3} {
+		k := 2*scale - scale%2
+		x := kbRand(uint64(scale), 2, 3, 4, 5)
+		w := kbRand(uint64(10+scale), 3, 1, k, k)
+		attrs := map[string]string{"scale": fmt.Sprint(scale), "sample_type": "bilinear", "num_args": "1", "num_filter": "3"}
+		out := kbRun(t, "UpSampling", attrs, x, w)
+		pad := (scale + 1) / 2
+		if scale%2 == 1 {
+			pad = (scale - 1) / 2
+		}
+		oshape := []int{2, 3, 4 * scale, 5 * scale}
+		want := deconvRef(x, w, nil, oshape, []int{scale, scale}, []int{pad, pad}, nil, 3)
+		kbCheck(t, fmt.Sprint("scale ", scale), out[0], oshape, want, 1e-5, 1e-6)
+		kbNoAllocs(t, "UpSampling", attrs, x, w)
+	}
+	// MXNet's bilinear weight for scale 2 (rows 0.25 0.75 0.75 0.25)
+	// reproduces a constant input away from the border.
+	one := make([]float32, 9)
+	for i := range one {
+		one[i] = 1
+	}
+	f := []float64{0.25, 0.75, 0.75, 0.25}
+	wv := make([]float32, 16)
+	for i := range 4 {
+		for j := range 4 {
+			wv[i*4+j] = float32(f[i] * f[j])
+		}
+	}
+	out := kbRun(t, "UpSampling", map[string]string{"scale": "2", "sample_type": "bilinear", "num_args": "1", "num_filter": "1"},
+		kbTensor([]int{1, 1, 3, 3}, one...), kbTensor([]int{1, 1, 4, 4}, wv...))
+	for i := 1; i < 5; i++ {
+		for j := 1; j < 5; j++ {
+			if v := out[0].Float32s()[i*6+j]; v != 1 {
+				t.Fatalf("interior (%d,%d) = %g, want 1", i, j, v)
+			}
+		}
+	}
+	_, err := opstest.Run("UpSampling", map[string]string{"scale": "2", "sample_type": "bilinear", "num_args": "1", "num_filter": "2"},
+		[]*tensor.Tensor{kbRand(1, 1, 1, 2, 2), kbRand(4, 1, 1, 4, 4)}, nil)
+	if err == nil || !strings.Contains(err.Error(), "num_filter") {
+		t.Errorf("num_filter mismatch: err = %v", err)
 	}
 }
