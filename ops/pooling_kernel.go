@@ -8,15 +8,16 @@ import (
 )
 
 // poolDims is a pooling's geometry with 1-3 spatial dims padded to 3
-// (leading unit dims), plus the element strides of a channel and of a
-// spatial position (channel-first: plane size and 1; channel-last: 1 and C).
+// (leading unit dims), plus the element stride of a spatial position
+// (channel-first: 1; channel-last: C).
 type poolDims struct {
-	n, c               int
-	in, out            [3]int
-	k, s, p            [3]int
-	chStride, spStride int
-	inBatch, outBatch  int // elements per sample
-	inPlane, outPlane  int // spatial elements per channel
+	n, c              int
+	in, out           [3]int
+	k, s, p           [3]int
+	spStride          int
+	channelLast       bool
+	inBatch, outBatch int // elements per sample
+	inPlane, outPlane int // spatial elements per channel
 }
 
 // newPoolDims builds poolDims from params and the data/output tensors.
@@ -54,9 +55,9 @@ func newPoolDims(p *PoolingParam, x, y *tensor.Tensor) (poolDims, error) {
 	g.inPlane = g.in[0] * g.in[1] * g.in[2]
 	g.outPlane = g.out[0] * g.out[1] * g.out[2]
 	g.inBatch, g.outBatch = g.c*g.inPlane, g.c*g.outPlane
-	g.chStride, g.spStride = g.inPlane, 1
+	g.spStride = 1
 	if l.ChannelLast() {
-		g.chStride, g.spStride = 1, g.c
+		g.spStride, g.channelLast = g.c, true
 	}
 	return g, nil
 }
@@ -107,27 +108,17 @@ func poolingForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
 		}
 		mask = m
 	}
-	root := func(v float32) float32 { return v }
-	if p.PoolType == PoolLp {
-		switch p.PValue.Get(0) {
-		case 1:
-		case 2:
-			root = func(v float32) float32 { return float32(math.Sqrt(float64(v))) }
-		case 3:
-			root = func(v float32) float32 { return float32(math.Cbrt(float64(v))) }
-		default:
-			return fmt.Errorf("pooling: lp pooling supports p_value 1, 2 or 3, got %d", p.PValue.Get(0))
-		}
-	}
 	pv := 1
 	if p.PoolType == PoolLp {
-		pv = p.PValue.Get(1)
+		if pv = p.PValue.Get(0); pv < 1 || pv > 3 {
+			return fmt.Errorf("pooling: lp pooling supports p_value 1, 2 or 3, got %d", pv)
+		}
 	}
 	includePad := p.CountIncludePad.Get(true)
 	for n := range g.n {
 		for c := range g.c {
 			xb, yb := n*g.inBatch+c, n*g.outBatch+c
-			if g.chStride != 1 {
+			if !g.channelLast {
 				xb, yb = n*g.inBatch+c*g.inPlane, n*g.outBatch+c*g.outPlane
 			}
 			ys := g.spStride
@@ -182,7 +173,7 @@ func poolingForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
 								}
 								sum /= float32(size)
 							case PoolLp:
-								sum = root(sum)
+								sum = poolRoot(sum, pv)
 							}
 							yd[yi] = sum
 						}
@@ -192,4 +183,16 @@ func poolingForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
 		}
 	}
 	return nil
+}
+
+// poolRoot is lp pooling's p-th root for p = 1, 2, 3 (the cube root keeps
+// the sign, as MXNet's a_root_p).
+func poolRoot(v float32, p int) float32 {
+	switch p {
+	case 2:
+		return float32(math.Sqrt(float64(v)))
+	case 3:
+		return float32(math.Cbrt(float64(v)))
+	}
+	return v
 }
