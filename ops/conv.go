@@ -45,17 +45,19 @@ var (
 )
 
 func init() {
-	registerConv("Convolution", convolutionParams, parseConvolution, convolutionShape,
+	conv := registerConv("Convolution", convolutionParams, parseConvolution, convolutionShape,
 		func(params any) bool { return params.(*ConvolutionParam).NoBias })
-	registerConv("Deconvolution", deconvolutionParams, parseDeconvolution, deconvolutionShape,
+	conv.Forward, conv.Workspace = convolutionForward, convWorkspace
+	deconv := registerConv("Deconvolution", deconvolutionParams, parseDeconvolution, deconvolutionShape,
 		func(params any) bool { return params.(*DeconvolutionParam).NoBias })
+	deconv.Forward, deconv.Workspace = deconvolutionForward, deconvWorkspace
 }
 
 // registerConv registers a convolution-like op: inputs data, weight and,
 // unless no_bias, bias; alias _npx_<lower-case name>.
 func registerConv(name string, params interface{ Fields() []ParamField }, parse func(map[string]string) (any, error),
-	shape func(any, []Shape, []Shape) error, noBias func(any) bool) {
-	Register(&Op{
+	shape func(any, []Shape, []Shape) error, noBias func(any) bool) *Op {
+	return Register(&Op{
 		Name:        name,
 		Aliases:     []string{"_npx_" + strings.ToLower(name)},
 		Params:      params,

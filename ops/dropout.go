@@ -31,6 +31,7 @@ func init() {
 		InferShape:        dropoutShape,
 		InferType:         SameType,
 		InPlace:           inPlace00,
+		Forward:           dropoutForward,
 	})
 }
 

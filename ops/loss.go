@@ -43,6 +43,7 @@ func init() {
 		InferShape:  softmaxOutputShape,
 		InferType:   SameType,
 		InPlace:     inPlace00,
+		Forward:     softmaxOutputForward,
 	})
 	regression := NewParams[RegressionOutputParam]()
 	for _, name := range []string{"LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressionOutput"} {
@@ -54,6 +55,7 @@ func init() {
 			InferShape:  regressionOutputShape,
 			InferType:   SameType,
 			InPlace:     inPlace00,
+			Forward:     regressionForward(name == "LogisticRegressionOutput"),
 		})
 	}
 }

@@ -58,6 +58,7 @@ func init() {
 		},
 		InferType: batchNormType,
 		InPlace:   inPlace00,
+		Forward:   batchNormForward,
 	})
 	Register(&Op{
 		Name:   "LayerNorm",
@@ -77,6 +78,7 @@ func init() {
 			return channelNormShape(params.(*LayerNormParam).Axis, in, out, true)
 		},
 		InferType: SameType,
+		Forward:   layerNormForward,
 	})
 }
 

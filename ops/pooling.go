@@ -63,6 +63,7 @@ func init() {
 		NumVisibleOutputs: func(any) int { return 1 },
 		OutputNames:       outputNames("output", "workspace"), // workspace only with oneDNN
 		InferShape:        poolingShape,
+		Forward:           poolingForward,
 		InferType: func(params any, in, out []tensor.DType) error {
 			if err := SameType(nil, in, out[:1]); err != nil {
 				return err

@@ -42,6 +42,7 @@ func init() {
 			OutputNames: outputNames("output"),
 			InferShape:  softmaxShape,
 			InferType:   softmaxType,
+			Forward:     softmaxForward(name == "log_softmax"),
 		})
 	}
 	Register(&Op{
@@ -51,6 +52,7 @@ func init() {
 		InferShape:  sameShape,
 		InferType:   SameType,
 		InPlace:     inPlace00,
+		Forward:     softmaxActivationForward,
 	})
 }
 

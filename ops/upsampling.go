@@ -42,6 +42,8 @@ func init() {
 		},
 		InferShape: upSamplingShape,
 		InferType:  SameType,
+		Forward:    upSamplingForward,
+		Workspace:  upSamplingWorkspace,
 	})
 }
 

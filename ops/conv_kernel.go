@@ -1,0 +1,276 @@
+package ops
+
+import (
+	"fmt"
+
+	"github.com/mxgo/mxgo/asm"
+	"github.com/mxgo/mxgo/tensor"
+)
+
+// convDims is a convolution's geometry with 1-3 spatial dims padded to 3
+// (leading unit dims), so one code path serves 1-D, 2-D and 3-D.
+type convDims struct {
+	n, c, f, groups int // batch, input channels, filters, groups
+	in, out         [3]int
+	k, s, p, d      [3]int // kernel, stride, pad, dilate
+}
+
+// inSize and outSize are the spatial element counts of one channel.
+func (g *convDims) inSize() int  { return g.in[0] * g.in[1] * g.in[2] }
+func (g *convDims) outSize() int { return g.out[0] * g.out[1] * g.out[2] }
+
+// kSize is the kernel element count of one channel.
+func (g *convDims) kSize() int { return g.k[0] * g.k[1] * g.k[2] }
+
+// pointwise reports a 1x1 kernel with stride 1 and no padding, where the
+// input channels already are the im2col matrix.
+func (g *convDims) pointwise() bool {
+	for i := range 3 {
+		if g.k[i] != 1 || g.s[i] != 1 || g.p[i] != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// depthwise reports one input channel per group (num_group = C), which the
+// direct loop handles better than a 1-row SGEMM.
+func (g *convDims) depthwise() bool { return g.groups > 1 && g.c == g.groups }
+
+// newConvDims fills convDims from the geometry and NC-ordered dims given by
+// dim (no allocation). ndim is the data rank.
+func newConvDims(geo *ConvGeometry, ndim int, dim func(int) int, outDim func(int) int) (convDims, error) {
+	var g convDims
+	ks := len(geo.Kernel)
+	if ndim != ks+2 {
+		return g, fmt.Errorf("data must be %d-D for a %d-D kernel, got %d-D", ks+2, ks, ndim)
+	}
+	g.n, g.c, g.f, g.groups = dim(0), dim(1), geo.NumFilter, geo.NumGroup
+	for i := range 3 {
+		g.in[i], g.out[i], g.k[i], g.s[i], g.p[i], g.d[i] = 1, 1, 1, 1, 0, 1
+	}
+	off := 3 - ks
+	for i := range ks {
+		g.in[off+i] = dim(2 + i)
+		g.out[off+i] = outDim(2 + i)
+		g.k[off+i], g.s[off+i], g.p[off+i], g.d[off+i] = geo.Kernel[i], geo.Stride[i], geo.Pad[i], geo.Dilate[i]
+	}
+	if g.groups < 1 || g.c%g.groups != 0 || g.f%g.groups != 0 {
+		return g, fmt.Errorf("channels %d and num_filter %d not divisible by num_group %d", g.c, g.f, g.groups)
+	}
+	return g, nil
+}
+
+// convWorkspace is Convolution's scratch: one group's im2col matrix
+// (C/num_group·kernel rows, output-spatial columns), none for pointwise and
+// depthwise convolutions.
+func convWorkspace(params any, in []Shape) int {
+	p := params.(*ConvolutionParam)
+	if !ShapeKnown(in[0]) || p.Layout.Value.ChannelLast() {
+		return 0
+	}
+	out := make([]Shape, 1)
+	shapes := []Shape{cloneShape(in[0]), nil, nil}
+	if err := convolutionShape(p, shapes, out); err != nil || !ShapeKnown(out[0]) {
+		return 0
+	}
+	d, o := in[0], out[0]
+	g, err := newConvDims(&p.ConvGeometry, len(d), func(i int) int { return d[i] }, func(i int) int { return o[i] })
+	if err != nil || g.pointwise() || g.depthwise() {
+		return 0
+	}
+	return g.c / g.groups * g.kSize() * g.outSize()
+}
+
+// convolutionForward computes Convolution for channel-first data: per
+// sample and group, im2col into ctx.Scratch and one SGEMM with the group's
+// filters (pointwise convolutions skip im2col, depthwise ones use a direct
+// loop), then the bias.
+func convolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
+	p := params.(*ConvolutionParam)
+	if p.Layout.Value.ChannelLast() {
+		return fmt.Errorf("convolution: layout %s not supported on CPU (use a channel-first layout)", p.Layout.Value)
+	}
+	for i, t := range in {
+		if t.DType() != tensor.Float32 {
+			return fmt.Errorf("convolution: input %d is %s, only float32 is supported", i, t.DType())
+		}
+	}
+	x, y := in[0], out[0]
+	g, err := newConvDims(&p.ConvGeometry, x.NDim(), x.Dim, y.Dim)
+	if err != nil {
+		return fmt.Errorf("convolution: %w", err)
+	}
+	xd, wd, yd := x.Float32s(), in[1].Float32s(), y.Float32s()
+	cg, fg := g.c/g.groups, g.f/g.groups
+	kk := cg * g.kSize()
+	is, os := g.inSize(), g.outSize()
+	if len(xd) != g.n*g.c*is || len(wd) != g.f*kk || len(yd) != g.n*g.f*os {
+		return fmt.Errorf("convolution: tensor sizes %d, %d, %d do not match the geometry", len(xd), len(wd), len(yd))
+	}
+	var bias []float32
+	if !p.NoBias {
+		if bias = in[2].Float32s(); len(bias) != g.f {
+			return fmt.Errorf("convolution: bias has %d elements, want %d", len(bias), g.f)
+		}
+	}
+	if g.depthwise() {
+		convDepthwise(&g, xd, wd, bias, yd)
+		return nil
+	}
+	pointwise := g.pointwise()
+	col := ctx.Scratch
+	if !pointwise && len(col) < kk*os {
+		return fmt.Errorf("convolution: scratch has %d floats, need %d", len(col), kk*os)
+	}
+	threads := max(ctx.Threads, 1)
+	for n := range g.n {
+		for gi := range g.groups {
+			xg := xd[(n*g.c+gi*cg)*is : (n*g.c+(gi+1)*cg)*is]
+			b := xg
+			if !pointwise {
+				convIm2col(&g, cg, xg, col[:kk*os])
+				b = col
+			}
+			yg := yd[(n*g.f+gi*fg)*os : (n*g.f+(gi+1)*fg)*os]
+			asm.SgemmThreads(threads, false, false, fg, os, kk, 1, wd[gi*fg*kk:(gi+1)*fg*kk], kk, b, os, 0, yg, os)
+		}
+		if bias != nil {
+			convAddBias(yd[n*g.f*os:(n+1)*g.f*os], bias, os)
+		}
+	}
+	return nil
+}
+
+// convAddBias adds bias[f] to row f (length os) of y.
+func convAddBias(y, bias []float32, os int) {
+	for f, b := range bias {
+		row := y[f*os : (f+1)*os]
+		for i := range row {
+			row[i] += b
+		}
+	}
+}
+
+// convRange returns the output positions [lo, hi) of one spatial dim whose
+// input position o*s - p + off lies in [0, n).
+func convRange(n, outN, s, p, off int) (lo, hi int) {
+	// o*s >= p - off  and  o*s < n + p - off.
+	lo = ceilDiv(p-off, s)
+	hi = ceilDiv(n+p-off, s)
+	return max(lo, 0), min(hi, outN)
+}
+
+// ceilDiv is ⌈a/b⌉ for b > 0 and any sign of a.
+func ceilDiv(a, b int) int {
+	q := a / b
+	if a%b != 0 && a > 0 {
+		q++
+	}
+	return q
+}
+
+// convIm2col writes the im2col matrix of cg channels of x: row
+// ((c·KD+kd)·KH+kh)·KW+kw, column (od·OH+oh)·OW+ow, zero where the window
+// reads padding.
+func convIm2col(g *convDims, cg int, x, col []float32) {
+	is, os := g.inSize(), g.outSize()
+	r := 0
+	for c := range cg {
+		xc := x[c*is : (c+1)*is]
+		for kd := range g.k[0] {
+			dlo, dhi := convRange(g.in[0], g.out[0], g.s[0], g.p[0], kd*g.d[0])
+			for kh := range g.k[1] {
+				hlo, hhi := convRange(g.in[1], g.out[1], g.s[1], g.p[1], kh*g.d[1])
+				for kw := range g.k[2] {
+					wlo, whi := convRange(g.in[2], g.out[2], g.s[2], g.p[2], kw*g.d[2])
+					row := col[r*os : (r+1)*os]
+					r++
+					if dlo >= dhi || hlo >= hhi || wlo >= whi {
+						clear(row)
+						continue
+					}
+					clear(row[:(dlo*g.out[1])*g.out[2]])
+					clear(row[(dhi*g.out[1])*g.out[2]:])
+					for od := dlo; od < dhi; od++ {
+						id := od*g.s[0] - g.p[0] + kd*g.d[0]
+						plane := row[od*g.out[1]*g.out[2] : (od+1)*g.out[1]*g.out[2]]
+						clear(plane[:hlo*g.out[2]])
+						clear(plane[hhi*g.out[2]:])
+						for oh := hlo; oh < hhi; oh++ {
+							ih := oh*g.s[1] - g.p[1] + kh*g.d[1]
+							dst := plane[oh*g.out[2] : (oh+1)*g.out[2]]
+							src := xc[(id*g.in[1]+ih)*g.in[2]:]
+							clear(dst[:wlo])
+							clear(dst[whi:])
+							iw := wlo*g.s[2] - g.p[2] + kw*g.d[2]
+							if g.s[2] == 1 {
+								copy(dst[wlo:whi], src[iw:iw+whi-wlo])
+								continue
+							}
+							for ow := wlo; ow < whi; ow++ {
+								dst[ow] = src[iw]
+								iw += g.s[2]
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+
+}
+
+// convDepthwise is the direct loop for one input channel per group: output
+// channel f reads input channel f/(F/C) of every sample.
+func convDepthwise(g *convDims, x, w, bias, y []float32) {
+	is, os, ks := g.inSize(), g.outSize(), g.kSize()
+	mult := g.f / g.c
+	for n := range g.n {
+		for f := range g.f {
+			xc := x[(n*g.c+f/mult)*is : (n*g.c+f/mult+1)*is]
+			yc := y[(n*g.f+f)*os : (n*g.f+f+1)*os]
+			var b float32
+			if bias != nil {
+				b = bias[f]
+			}
+			for i := range yc {
+				yc[i] = b
+			}
+			wf := w[f*ks : (f+1)*ks]
+			wi := 0
+			for kd := range g.k[0] {
+				dlo, dhi := convRange(g.in[0], g.out[0], g.s[0], g.p[0], kd*g.d[0])
+				for kh := range g.k[1] {
+					hlo, hhi := convRange(g.in[1], g.out[1], g.s[1], g.p[1], kh*g.d[1])
+					for kw := range g.k[2] {
+						wlo, whi := convRange(g.in[2], g.out[2], g.s[2], g.p[2], kw*g.d[2])
+						wv := wf[wi]
+						wi++
+						for od := dlo; od < dhi; od++ {
+							id := od*g.s[0] - g.p[0] + kd*g.d[0]
+							for oh := hlo; oh < hhi; oh++ {
+								ih := oh*g.s[1] - g.p[1] + kh*g.d[1]
+								dst := yc[(od*g.out[1]+oh)*g.out[2] : (od*g.out[1]+oh+1)*g.out[2]]
+								src := xc[(id*g.in[1]+ih)*g.in[2]:]
+								iw := wlo*g.s[2] - g.p[2] + kw*g.d[2]
+								if g.s[2] == 1 {
+									s := src[iw : iw+whi-wlo]
+									d := dst[wlo:whi]
+									for j := range d {
+										d[j] += wv * s[j]
+									}
+									continue
+								}
+								for ow := wlo; ow < whi; ow++ {
+									dst[ow] += wv * src[iw]
+									iw += g.s[2]
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,77 @@
+package ops_test
+
+import (
+	"math"
+	"testing"
+
+	"github.com/mxgo/mxgo/ops/opstest"
+	"github.com/mxgo/mxgo/tensor"
+)
+
+func TestSoftmaxOutputForward(t *testing.T) {
+	flat := func(x *tensor.Tensor) *tensor.Tensor {
+		y, _ := x.Reshape(x.Dim(0), x.Len()/x.Dim(0))
+		return y
+	}
+	cases := []struct {
+		name  string
+		shape []int
+		label []int
+		attrs map[string]string
+		train bool
+		// want computes the reference from x.
+		want func(x *tensor.Tensor) []float64
+	}{
+		{"2d", []int{3, 5}, []int{3}, nil, false,
+			func(x *tensor.Tensor) []float64 { return softmaxRef(x, -1, 1, false, nil) }},
+		{"1d-onednn-last-axis", []int{6}, []int{}, nil, false,
+			func(x *tensor.Tensor) []float64 { return softmaxRef(x, 0, 1, false, nil) }},
+		{"4d-onednn-last-axis", []int{2, 3, 2, 4}, []int{2, 3, 2}, nil, false,
+			func(x *tensor.Tensor) []float64 { return softmaxRef(x, -1, 1, false, nil) }},
+		{"4d-train-flattened", []int{2, 3, 2, 4}, []int{2, 3, 2}, nil, true,
+			func(x *tensor.Tensor) []float64 { return softmaxRef(flat(x), -1, 1, false, nil) }},
+		{"3d-flattened", []int{2, 3, 4}, []int{2, 3}, nil, false,
+			func(x *tensor.Tensor) []float64 { return softmaxRef(flat(x), -1, 1, false, nil) }},
+		{"3d-preserve-shape", []int{2, 3, 4}, []int{2, 3}, map[string]string{"preserve_shape": "True"}, false,
+			func(x *tensor.Tensor) []float64 { return softmaxRef(x, -1, 1, false, nil) }},
+		{"multi-output", []int{2, 3, 4}, []int{2, 4}, map[string]string{"multi_output": "True"}, false,
+			func(x *tensor.Tensor) []float64 { return softmaxRef(x, 1, 1, false, nil) }},
+		{"multi-output-4d", []int{2, 3, 2, 2}, []int{2, 4}, map[string]string{"multi_output": "1"}, false,
+			func(x *tensor.Tensor) []float64 { return softmaxRef(x, 1, 1, false, nil) }},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			x := kbRand(uint64(i), c.shape...)
+			label, err := tensor.New(tensor.Float32, c.label...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := opstest.Run("SoftmaxOutput", c.attrs, []*tensor.Tensor{x, label}, &opstest.Options{Train: c.train})
+			if err != nil {
+				t.Fatal(err)
+			}
+			kbCheck(t, c.name, out[0], c.shape, c.want(x), 1e-5, 1e-6)
+			if !c.train {
+				kbNoAllocs(t, "SoftmaxOutput", c.attrs, x, label)
+			}
+		})
+	}
+}
+
+func TestRegressionOutputForward(t *testing.T) {
+	x := kbTensor([]int{3, 1}, -2, 0, 3)
+	label := kbTensor([]int{3}, 0, 0, 0)
+	for _, name := range []string{"LinearRegressionOutput", "MAERegressionOutput"} {
+		out := kbRun(t, name, nil, x, label)
+		kbCheck(t, name, out[0], []int{3, 1}, []float64{-2, 0, 3}, 0, 0)
+		kbNoAllocs(t, name, nil, x, label)
+	}
+	y := kbRand(9, 2, 3)
+	want := kbF64(y)
+	for i, v := range want {
+		want[i] = 1 / (1 + math.Exp(-v))
+	}
+	out := kbRun(t, "LogisticRegressionOutput", nil, y, kbRand(1, 2, 3))
+	kbCheck(t, "logistic", out[0], []int{2, 3}, want, 1e-6, 0)
+	kbNoAllocs(t, "LogisticRegressionOutput", nil, y, kbRand(1, 2, 3))
+}

@@ -1,0 +1,198 @@
+package ops
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/mxgo/mxgo/tensor"
+)
+
+// poolDims is a pooling's geometry with 1-3 spatial dims padded to 3
+// (leading unit dims), plus the element stride of a spatial position
+// (channel-first: 1; channel-last: C).
+type poolDims struct {
+	n, c              int
+	in, out           [3]int
+	k, s, p           [3]int
+	spStride          int
+	channelLast       bool
+	inBatch, outBatch int // elements per sample
+	inPlane, outPlane int // spatial elements per channel
+}
+
+// newPoolDims builds poolDims from params and the data/output tensors.
+func newPoolDims(p *PoolingParam, x, y *tensor.Tensor) (poolDims, error) {
+	var g poolDims
+	nd := x.NDim()
+	if nd < 3 || nd > 5 || y.NDim() != nd {
+		return g, fmt.Errorf("data must be 3-D, 4-D or 5-D, got %d-D", nd)
+	}
+	l := PoolingLayout(p, nd)
+	ks := nd - 2
+	if l.SpatialDims() != ks {
+		return g, fmt.Errorf("layout %s does not match %d-D data", l, nd)
+	}
+	sp0, ch := 2, 1
+	if l.ChannelLast() {
+		sp0, ch = 1, nd-1
+	}
+	g.n, g.c = x.Dim(0), x.Dim(ch)
+	if !p.GlobalPool && len(p.Kernel) != ks {
+		return g, fmt.Errorf("%d-D kernel for %d-D data", len(p.Kernel), nd)
+	}
+	for i := range 3 {
+		g.in[i], g.out[i], g.k[i], g.s[i], g.p[i] = 1, 1, 1, 1, 0
+	}
+	off := 3 - ks
+	for i := range ks {
+		g.in[off+i], g.out[off+i] = x.Dim(sp0+i), y.Dim(sp0+i)
+		if p.GlobalPool {
+			g.k[off+i] = g.in[off+i]
+		} else {
+			g.k[off+i], g.s[off+i], g.p[off+i] = p.Kernel[i], p.Stride[i], p.Pad[i]
+		}
+	}
+	g.inPlane = g.in[0] * g.in[1] * g.in[2]
+	g.outPlane = g.out[0] * g.out[1] * g.out[2]
+	g.inBatch, g.outBatch = g.c*g.inPlane, g.c*g.outPlane
+	g.spStride = 1
+	if l.ChannelLast() {
+		g.spStride, g.channelLast = g.c, true
+	}
+	return g, nil
+}
+
+// poolWindow returns the window [lo, hi) of output position o in one dim
+// clipped to the input, and its unclipped extent (clipped only to in+pad,
+// as MXNet's count_include_pad divisor).
+func poolWindow(o, in, k, s, p int) (lo, hi, padded int) {
+	lo = o*s - p
+	hi = min(lo+k, in+p)
+	padded = hi - lo
+	return max(lo, 0), min(hi, in), padded
+}
+
+// poolingForward computes Pooling (max, avg, sum, lp; global or windowed;
+// any pooling convention since the output shape carries it). Windows are
+// clipped to the input; avg divides the window sum by the window size
+// including padding (count_include_pad, the default) or by the clipped
+// size. Max ignores padding; a window that sees no element bigger than the
+// lowest float32 (empty, or all -Inf/NaN) gives -MaxFloat32, as MXNet's CPU
+// kernel. NaNs are skipped by max (comparisons with NaN are false).
+//
+// The oneDNN build's hidden second output of max pooling (an opaque
+// workspace in MXNet) is filled with the argmax: the flat spatial index
+// (d·H+h)·W+w within the sample's channel, or -1 when no element won.
+func poolingForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
+	p := params.(*PoolingParam)
+	x, y := in[0], out[0]
+	if x.DType() != tensor.Float32 || y.DType() != tensor.Float32 {
+		return fmt.Errorf("pooling: data is %s, only float32 is supported", x.DType())
+	}
+	if p.OutputSize.Set {
+		return fmt.Errorf("pooling: adaptive pooling (output_size) not supported")
+	}
+	g, err := newPoolDims(p, x, y)
+	if err != nil {
+		return fmt.Errorf("pooling: %w", err)
+	}
+	xd, yd := x.Float32s(), y.Float32s()
+	if len(xd) != g.n*g.inBatch || len(yd) != g.n*g.outBatch {
+		return fmt.Errorf("pooling: tensor sizes %d, %d do not match the geometry", len(xd), len(yd))
+	}
+	var mask []int32
+	if len(out) > 1 {
+		m, err := tensor.Data[int32](out[1])
+		if err != nil || len(m) != len(yd) {
+			return fmt.Errorf("pooling: workspace output must be int32 of the output's size")
+		}
+		mask = m
+	}
+	pv := 1
+	if p.PoolType == PoolLp {
+		if pv = p.PValue.Get(0); pv < 1 || pv > 3 {
+			return fmt.Errorf("pooling: lp pooling supports p_value 1, 2 or 3, got %d", pv)
+		}
+	}
+	includePad := p.CountIncludePad.Get(true)
+	for n := range g.n {
+		for c := range g.c {
+			xb, yb := n*g.inBatch+c, n*g.outBatch+c
+			if !g.channelLast {
+				xb, yb = n*g.inBatch+c*g.inPlane, n*g.outBatch+c*g.outPlane
+			}
+			ys := g.spStride
+			oi := 0
+			for od := range g.out[0] {
+				d0, d1, dn := poolWindow(od, g.in[0], g.k[0], g.s[0], g.p[0])
+				for oh := range g.out[1] {
+					h0, h1, hn := poolWindow(oh, g.in[1], g.k[1], g.s[1], g.p[1])
+					for ow := range g.out[2] {
+						w0, w1, wn := poolWindow(ow, g.in[2], g.k[2], g.s[2], g.p[2])
+						yi := yb + oi*ys
+						oi++
+						switch p.PoolType {
+						case PoolMax:
+							m, arg := float32(-math.MaxFloat32), int32(-1)
+							for id := d0; id < d1; id++ {
+								for ih := h0; ih < h1; ih++ {
+									s := (id*g.in[1] + ih) * g.in[2]
+									for iw := w0; iw < w1; iw++ {
+										if v := xd[xb+(s+iw)*g.spStride]; v > m {
+											m, arg = v, int32(s+iw)
+										}
+									}
+								}
+							}
+							yd[yi] = m
+							if mask != nil {
+								mask[yi] = arg
+							}
+						default:
+							var sum float32
+							for id := d0; id < d1; id++ {
+								for ih := h0; ih < h1; ih++ {
+									s := (id*g.in[1] + ih) * g.in[2]
+									for iw := w0; iw < w1; iw++ {
+										v := xd[xb+(s+iw)*g.spStride]
+										switch pv {
+										case 2:
+											v *= v
+										case 3:
+											v = v * v * v
+										}
+										sum += v
+									}
+								}
+							}
+							switch p.PoolType {
+							case PoolAvg:
+								size := dn * hn * wn
+								if !includePad {
+									size = max(d1-d0, 0) * max(h1-h0, 0) * max(w1-w0, 0)
+								}
+								sum /= float32(size)
+							case PoolLp:
+								sum = poolRoot(sum, pv)
+							}
+							yd[yi] = sum
+						}
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// poolRoot is lp pooling's p-th root for p = 1, 2, 3 (the cube root keeps
+// the sign, as MXNet's a_root_p).
+func poolRoot(v float32, p int) float32 {
+	switch p {
+	case 2:
+		return float32(math.Sqrt(float64(v)))
+	case 3:
+		return float32(math.Cbrt(float64(v)))
+	}
+	return v
+}

@@ -1,0 +1,265 @@
+package ops_test
+
+import (
+	"math"
+	"testing"
+
+	"github.com/mxgo/mxgo/tensor"
+)
+
+type poolCase struct {
+	name       string
+	data       []int // NC-ordered
+	kind       string
+	kernel     []int
+	stride     []int
+	pad        []int
+	convention string
+	noPadCount bool
+	pvalue     int
+	global     bool
+	nhwc       bool
+}
+
+// poolRef is a naive float64 pooling of NC-ordered data.
+func poolRef(x *tensor.Tensor, c poolCase) ([]int, []float64) {
+	xs := x.Shape()
+	k := len(xs) - 2
+	in := xs[2:]
+	ks, s, p := make([]int, k), make([]int, k), make([]int, k)
+	out := make([]int, k)
+	for i := range k {
+		ks[i], s[i] = in[i], 1
+		if !c.global {
+			ks[i] = c.kernel[i]
+			if c.stride != nil {
+				s[i] = c.stride[i]
+			}
+			if c.pad != nil {
+				p[i] = c.pad[i]
+			}
+		}
+		switch {
+		case c.global:
+			out[i] = 1
+		case c.convention == "full":
+			out[i] = 1 + int(math.Ceil(float64(in[i]+2*p[i]-ks[i])/float64(s[i])))
+		case c.convention == "same":
+			out[i] = int(math.Ceil(float64(in[i]) / float64(s[i])))
+		default:
+			out[i] = 1 + (in[i]+2*p[i]-ks[i])/s[i]
+		}
+	}
+	xv := kbF64(x)
+	var res []float64
+	plane := 1
+	for _, v := range in {
+		plane *= v
+	}
+	oplane := 1
+	for _, v := range out {
+		oplane *= v
+	}
+	for nc := range xs[0] * xs[1] {
+		for o := range oplane {
+			// Decode o into per-dim output indices.
+			idx := make([]int, k)
+			r := o
+			for i := k - 1; i >= 0; i-- {
+				idx[i] = r % out[i]
+				r /= out[i]
+			}
+			lo, hi := make([]int, k), make([]int, k)
+			padded, clipped := 1, 1
+			for i := range k {
+				start := idx[i]*s[i] - p[i]
+				end := min(start+ks[i], in[i]+p[i])
+				padded *= end - start
+				lo[i], hi[i] = max(start, 0), min(end, in[i])
+				clipped *= max(hi[i]-lo[i], 0)
+			}
+			acc := 0.0
+			if c.kind == "max" {
+				acc = -math.MaxFloat32
+			}
+			pos := append([]int(nil), lo...)
+			for clipped > 0 {
+				flat := 0
+				for i := range k {
+					flat = flat*in[i] + pos[i]
+				}
+				v := xv[nc*plane+flat]
+				switch c.kind {
+				case "max":
+					acc = math.Max(acc, v)
+				case "lp":
+					acc += math.Pow(v, float64(c.pvalue))
+				default:
+					acc += v
+				}
+				i := k - 1
+				for ; i >= 0; i-- {
+					pos[i]++
+					if pos[i] < hi[i] {
+						break
+					}
+					pos[i] = lo[i]
+				}
+				if i < 0 {
+					break
+				}
+			}
+			switch c.kind {
+			case "avg":
+				if c.noPadCount {
+					acc /= float64(clipped)
+				} else {
+					acc /= float64(padded)
+				}
+			case "lp":
+				acc = math.Copysign(math.Pow(math.Abs(acc), 1/float64(c.pvalue)), acc)
+			}
+			res = append(res, acc)
+		}
+	}
+	return append(xs[:2:2], out...), res
+}
+
+// kbNHWC moves the channel axis of an NC-ordered tensor last.
+func kbNHWC(x *tensor.Tensor) *tensor.Tensor {
+	s := x.Shape()
+	n, c := s[0], s[1]
+	plane := x.Len() / n / c
+	shape := append(append([]int{n}, s[2:]...), c)
+	y, _ := tensor.New(tensor.Float32, shape...)
+	for i := range n {
+		for j := range c {
+			for p := range plane {
+				y.Float32s()[(i*plane+p)*c+j] = x.Float32s()[(i*c+j)*plane+p]
+			}
+		}
+	}
+	return y
+}
+
+func TestPoolingForward(t *testing.T) {
+	cases := []poolCase{
+		{name: "max2x2", data: []int{2, 2, 5, 5}, kind: "max", kernel: []int{2, 2}, stride: []int{2, 2}},
+		{name: "max-full", data: []int{1, 2, 5, 7}, kind: "max", kernel: []int{2, 3}, stride: []int{2, 2}, convention: "full"},
+		{name: "max-pad", data: []int{1, 3, 6, 5}, kind: "max", kernel: []int{3, 3}, stride: []int{2, 2}, pad: []int{1, 1}},
+		{name: "max-empty-window", data: []int{1, 1, 4, 4}, kind: "max", kernel: []int{2, 2}, stride: []int{3, 3}, pad: []int{1, 1}, convention: "full"},
+		{name: "avg-pad", data: []int{2, 2, 7, 6}, kind: "avg", kernel: []int{3, 3}, stride: []int{2, 2}, pad: []int{1, 1}},
+		{name: "avg-pad-exclude", data: []int{2, 2, 7, 6}, kind: "avg", kernel: []int{3, 3}, stride: []int{2, 2}, pad: []int{1, 1}, noPadCount: true},
+		{name: "avg-full", data: []int{1, 2, 6, 6}, kind: "avg", kernel: []int{3, 3}, stride: []int{2, 2}, convention: "full"},
+		{name: "avg-full-exclude", data: []int{1, 2, 6, 6}, kind: "avg", kernel: []int{3, 3}, stride: []int{2, 2}, pad: []int{1, 0}, convention: "full", noPadCount: true},
+		{name: "sum", data: []int{1, 3, 4, 5}, kind: "sum", kernel: []int{2, 2}, pad: []int{1, 0}},
+		{name: "lp1", data: []int{1, 2, 5, 5}, kind: "lp", pvalue: 1, kernel: []int{2, 2}},
+		{name: "lp2", data: []int{1, 2, 5, 5}, kind: "lp", pvalue: 2, kernel: []int{3, 2}, stride: []int{2, 1}},
+		{name: "lp3", data: []int{1, 2, 5, 5}, kind: "lp", pvalue: 3, kernel: []int{2, 2}, pad: []int{1, 1}},
+		{name: "global-max", data: []int{2, 3, 5, 4}, kind: "max", global: true},
+		{name: "global-avg", data: []int{2, 3, 5, 4}, kind: "avg", global: true, kernel: []int{2, 2}},
+		{name: "global-sum", data: []int{1, 3, 3, 3}, kind: "sum", global: true},
+		{name: "1d-avg", data: []int{2, 3, 9}, kind: "avg", kernel: []int{3}, stride: []int{2}, pad: []int{1}},
+		{name: "1d-same", data: []int{1, 2, 5}, kind: "avg", kernel: []int{3}, stride: []int{2}, convention: "same"},
+		{name: "1d-global-max", data: []int{1, 2, 5}, kind: "max", global: true},
+		{name: "3d-max", data: []int{1, 2, 4, 5, 3}, kind: "max", kernel: []int{2, 3, 2}, stride: []int{2, 1, 1}, pad: []int{0, 1, 1}},
+		{name: "3d-avg", data: []int{1, 1, 4, 4, 4}, kind: "avg", kernel: []int{2, 2, 2}, stride: []int{2, 2, 2}},
+		{name: "nhwc-max", data: []int{2, 3, 5, 4}, kind: "max", kernel: []int{2, 2}, stride: []int{1, 2}, nhwc: true},
+		{name: "nhwc-avg", data: []int{1, 4, 5, 5}, kind: "avg", kernel: []int{3, 3}, stride: []int{2, 2}, pad: []int{1, 1}, nhwc: true},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			x := kbRand(uint64(i+10), c.data...)
+			attrs := map[string]string{"pool_type": c.kind}
+			if c.kernel != nil {
+				attrs["kernel"] = tupleStr(c.kernel)
+			}
+			if c.stride != nil {
+				attrs["stride"] = tupleStr(c.stride)
+			}
+			if c.pad != nil {
+				attrs["pad"] = tupleStr(c.pad)
+			}
+			if c.convention != "" {
+				attrs["pooling_convention"] = c.convention
+			}
+			if c.noPadCount {
+				attrs["count_include_pad"] = "False"
+			}
+			if c.pvalue != 0 {
+				attrs["p_value"] = tupleStr([]int{c.pvalue})[1:2]
+			}
+			if c.global {
+				attrs["global_pool"] = "True"
+			}
+			shape, want := poolRef(x, c)
+			in := x
+			if c.nhwc {
+				attrs["layout"] = "NHWC"
+				in = kbNHWC(x)
+			}
+			out := kbRun(t, "Pooling", attrs, in)
+			got := out[0]
+			if c.nhwc {
+				// Compare in NHWC order.
+				w, _ := tensor.FromSlice(toF32(want), shape...)
+				wt := kbNHWC(w)
+				want, shape = kbF64(wt), wt.Shape()
+			}
+			kbCheck(t, c.name, got, shape, want, 1e-5, 1e-6)
+			wantOuts := 1
+			if c.kind == "max" && !c.nhwc && c.kernel != nil { // oneDNN workspace
+				wantOuts = 2
+			}
+			if len(out) != wantOuts {
+				t.Fatalf("%d outputs, want %d", len(out), wantOuts)
+			}
+			if wantOuts == 2 {
+				// The workspace holds the argmax: the input at that index is the max.
+				mask, _ := tensor.Data[int32](out[1])
+				plane := x.Len() / c.data[0] / c.data[1]
+				oplane := got.Len() / c.data[0] / c.data[1]
+				for j, m := range mask {
+					v := got.Float32s()[j]
+					if m < 0 {
+						if v != -math.MaxFloat32 {
+							t.Fatalf("mask[%d] = -1 but output %g", j, v)
+						}
+						continue
+					}
+					if xv := x.Float32s()[j/oplane*plane+int(m)]; xv != v {
+						t.Fatalf("mask[%d] = %d points at %g, output %g", j, m, xv, v)
+					}
+				}
+			}
+			kbNoAllocs(t, "Pooling", attrs, in)
+		})
+	}
+}
+
+func toF32(v []float64) []float32 {
+	out := make([]float32, len(v))
+	for i, x := range v {
+		out[i] = float32(x)
+	}
+	return out
+}
+
+func TestPoolingHandChecked(t *testing.T) {
+	x := kbTensor([]int{1, 1, 4, 4}, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16)
+	out := kbRun(t, "Pooling", map[string]string{"kernel": "(2,2)", "stride": "(2,2)"}, x)
+	kbCheck(t, "max", out[0], []int{1, 1, 2, 2}, []float64{6, 8, 14, 16}, 0, 0)
+	mask, _ := tensor.Data[int32](out[1])
+	if mask[0] != 5 || mask[1] != 7 || mask[2] != 13 || mask[3] != 15 {
+		t.Errorf("argmax %v, want [5 7 13 15]", mask)
+	}
+	// avg 3x3 pad 1 at the corner: include pad 12/9, exclude pad 12/4.
+	out = kbRun(t, "Pooling", map[string]string{"kernel": "(3,3)", "stride": "(3,3)", "pad": "(1,1)", "pool_type": "avg"}, x)
+	kbCheck(t, "avg", out[0], []int{1, 1, 2, 2}, []float64{14.0 / 9, 22.0 / 9, 46.0 / 9, 54.0 / 9}, 1e-6, 0)
+	out = kbRun(t, "Pooling", map[string]string{"kernel": "(3,3)", "stride": "(3,3)", "pad": "(1,1)", "pool_type": "avg", "count_include_pad": "0"}, x)
+	kbCheck(t, "avg-exclude", out[0], []int{1, 1, 2, 2}, []float64{14.0 / 4, 22.0 / 4, 46.0 / 4, 54.0 / 4}, 1e-6, 0)
+	// NaN is skipped by max.
+	y := kbTensor([]int{1, 1, 1, 3}, float32(math.NaN()), -2, -3)
+	out = kbRun(t, "Pooling", map[string]string{"kernel": "(1,3)"}, y)
+	kbCheck(t, "nan", out[0], []int{1, 1, 1, 1}, []float64{-2}, 0, 0)
+}

@@ -1,0 +1,158 @@
+package ops
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/mxgo/mxgo/tensor"
+)
+
+// softmaxAxis applies softmax (or log_softmax) along the middle dim of x
+// viewed as (outer, n, inner), writing y (which may alias x). lengths, when
+// not nil, gives per (outer, inner) position the number of leading entries
+// that take part; the others are set to 0.
+func softmaxAxis(y, x []float32, outer, n, inner int, temp float32, log bool, lengths *tensor.Tensor) {
+	if n == 0 {
+		return
+	}
+	for o := range outer {
+		for i := range inner {
+			base := o*n*inner + i
+			m := n
+			if lengths != nil {
+				m = min(max(int(lengths.Float64At(o*inner+i)), 0), n)
+				for j := m; j < n; j++ {
+					y[base+j*inner] = 0
+				}
+			}
+			if m == 0 {
+				continue
+			}
+			if inner == 1 {
+				softmaxRow(y[base:base+m], x[base:base+m], temp, log)
+				continue
+			}
+			softmaxStrided(y[base:], x[base:], m, inner, temp, log)
+		}
+	}
+}
+
+// softmaxRow is one contiguous row: exp((x − max)/T)/Σ, or for log
+// (x − max)/T − log Σ. max is taken over the raw x as in MXNet.
+func softmaxRow(dst, x []float32, temp float32, log bool) {
+	x = x[:len(dst)]
+	mx := x[0]
+	for _, v := range x[1:] {
+		if mx < v {
+			mx = v
+		}
+	}
+	var sum float32
+	if log {
+		for _, v := range x {
+			sum += softmaxExp((v - mx) / temp)
+		}
+		ls := float32(math.Log(float64(sum)))
+		for i, v := range x {
+			dst[i] = (v-mx)/temp - ls
+		}
+		return
+	}
+	for i, v := range x {
+		e := softmaxExp((v - mx) / temp)
+		dst[i] = e
+		sum += e
+	}
+	for i := range dst {
+		dst[i] /= sum
+	}
+}
+
+// softmaxStrided is softmaxRow over n elements spaced by stride.
+func softmaxStrided(dst, x []float32, n, stride int, temp float32, log bool) {
+	mx := x[0]
+	for j := 1; j < n; j++ {
+		if v := x[j*stride]; mx < v {
+			mx = v
+		}
+	}
+	var sum float32
+	for j := range n {
+		sum += softmaxExp((x[j*stride] - mx) / temp)
+	}
+	if log {
+		ls := float32(math.Log(float64(sum)))
+		for j := range n {
+			dst[j*stride] = (x[j*stride]-mx)/temp - ls
+		}
+		return
+	}
+	for j := range n {
+		dst[j*stride] = softmaxExp((x[j*stride]-mx)/temp) / sum
+	}
+}
+
+// softmaxExp is float32 exp.
+func softmaxExp(v float32) float32 { return float32(math.Exp(float64(v))) }
+
+// softmaxForward computes softmax and log_softmax along axis with the
+// temperature (converted to float32 first) and optional lengths.
+func softmaxForward(log bool) Kernel {
+	return func(_ *Ctx, params any, in, out []*tensor.Tensor) error {
+		p := params.(*SoftmaxParam)
+		name := "softmax"
+		if log {
+			name = "log_softmax"
+		}
+		x, y := in[0], out[0]
+		if x.DType() != tensor.Float32 || y.DType() != tensor.Float32 {
+			return fmt.Errorf("%s: %s to %s not supported, only float32", name, x.DType(), y.DType())
+		}
+		outer, n, inner, err := normSplit(x, p.Axis)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		var lengths *tensor.Tensor
+		if p.UseLength.Get(false) {
+			lengths = in[1]
+			if lengths.Len() != outer*inner && !(x.NDim() == 1 && lengths.Len() == 1) {
+				return fmt.Errorf("%s: length has %d elements, want %d", name, lengths.Len(), outer*inner)
+			}
+		}
+		xd, yd := x.Float32s(), y.Float32s()
+		if len(yd) != len(xd) {
+			return fmt.Errorf("%s: output has %d elements, data %d", name, len(yd), len(xd))
+		}
+		temp := float32(p.Temperature.Get(1))
+		softmaxAxis(yd, xd, outer, n, inner, temp, log, lengths)
+		return nil
+	}
+}
+
+// softmaxActivationForward computes SoftmaxActivation: instance mode over
+// the last axis of the data viewed as 2-D, channel mode over axis 1.
+func softmaxActivationForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
+	p := params.(*SoftmaxActivationParam)
+	x, y := in[0], out[0]
+	if x.DType() != tensor.Float32 || y.DType() != tensor.Float32 {
+		return fmt.Errorf("softmax activation: %s not supported, only float32", x.DType())
+	}
+	xd, yd := x.Float32s(), y.Float32s()
+	if len(yd) != len(xd) || x.NDim() == 0 {
+		return fmt.Errorf("softmax activation: output has %d elements, data %d", len(yd), len(xd))
+	}
+	if p.Mode == SoftmaxChannel {
+		if x.NDim() < 3 {
+			return fmt.Errorf("softmax activation: channel mode needs data of at least 3 dims, got %d", x.NDim())
+		}
+		outer, n, inner, _ := normSplit(x, 1)
+		softmaxAxis(yd, xd, outer, n, inner, 1, false, nil)
+		return nil
+	}
+	n := x.Dim(x.NDim() - 1)
+	if n == 0 {
+		return nil
+	}
+	softmaxAxis(yd, xd, len(xd)/n, n, 1, 1, false, nil)
+	return nil
+}
