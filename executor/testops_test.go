@@ -57,6 +57,8 @@ func init() {
 		}
 		return nil
 	}
+	// An op mxgo can load but not run.
+	ops.Register(&ops.Op{Name: "_xt_nokernel"})
 	ops.Register(&ops.Op{
 		Name:       "_xt_relu",
 		InferShape: same,

@@ -444,7 +444,7 @@ case("UpSampling_nearest_3", "UpSampling", {"scale": "3", "sample_type": "neares
 case("UpSampling_nearest_concat", "UpSampling", {"scale": "2", "sample_type": "nearest", "num_args": "2"},
      [rnd(1, 2, 2, 3), rnd(1, 3, 4, 6)])
 case("UpSampling_nearest_sum", "UpSampling", {"scale": "2", "sample_type": "nearest", "num_args": "2",
-                                              "multi_input_mode": "sum"}, [rnd(1, 2, 2, 3), rnd(1, 2, 4, 6)])
+                                              "multi_input_mode": "sum"}, [rnd(1, 2, 2, 3), rnd(1, 2, 4, 6)], "arith")
 
 
 # ---------------------------------------------------------------------------
