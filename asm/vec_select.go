@@ -1,5 +1,7 @@
 package asm
 
+import "math"
+
 // vecKernels is one implementation of the vector kernels. The public
 // functions in vec.go check lengths and call the selected table.
 type vecKernels struct {
@@ -27,6 +29,51 @@ func vecFor(impl string) *vecKernels {
 	t := genericVec
 	if impl != Generic {
 		archVec(impl, &t)
+		t.softmax, t.logSoftmax = softmaxWith(&t), logSoftmaxWith(&t)
 	}
 	return &t
+}
+
+// softmaxWith composes a row softmax from k's max, addScalar, scale, exp
+// and sum kernels (dst serves as the buffer).
+func softmaxWith(k *vecKernels) func(dst, x []float32, t float32) {
+	return func(dst, x []float32, t float32) {
+		if len(x) == 0 {
+			return
+		}
+		k.addScalar(dst, x, -k.max(x))
+		if t != 1 {
+			k.scale(dst, dst, 1/t)
+		}
+		k.exp(dst, dst)
+		k.scale(dst, dst, 1/k.sum(dst))
+	}
+}
+
+// logSoftmaxWith composes a row log-softmax from k's kernels: the sum of
+// exponentials goes through a stack buffer (dst may be x), then dst gets
+// (x-m)/t - ln Σ e^((x-m)/t).
+func logSoftmaxWith(k *vecKernels) func(dst, x []float32, t float32) {
+	return func(dst, x []float32, t float32) {
+		if len(x) == 0 {
+			return
+		}
+		m := k.max(x)
+		var buf [256]float32
+		var s float64
+		for i := 0; i < len(x); i += len(buf) {
+			b := buf[:min(len(buf), len(x)-i)]
+			k.addScalar(b, x[i:i+len(b)], -m)
+			if t != 1 {
+				k.scale(b, b, 1/t)
+			}
+			k.exp(b, b)
+			s += float64(k.sum(b))
+		}
+		k.addScalar(dst, x, -m)
+		if t != 1 {
+			k.scale(dst, dst, 1/t)
+		}
+		k.addScalar(dst, dst, -float32(math.Log(s)))
+	}
 }

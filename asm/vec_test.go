@@ -79,27 +79,28 @@ type unaryCase struct {
 	ref   func(dst, x []float32)
 	ulps  float64 // 0: exact
 	scale float32
+	abs   float64 // if > 0, an absolute tolerance instead of ulps
 }
 
 func unaryCases() []unaryCase {
 	g := &genericVec
 	return []unaryCase{
-		{"relu", Relu, g.relu, 0, 10},
-		{"leaky", func(d, x []float32) { LeakyRelu(d, x, 0.25) }, func(d, x []float32) { g.leakyRelu(d, x, 0.25) }, 0, 10},
-		{"clip", func(d, x []float32) { Clip(d, x, -1.5, 2) }, func(d, x []float32) { g.clip(d, x, -1.5, 2) }, 0, 10},
-		{"scale", func(d, x []float32) { Scale(d, x, -3.25) }, func(d, x []float32) { g.scale(d, x, -3.25) }, 0, 10},
-		{"addscalar", func(d, x []float32) { AddScalar(d, x, 0.75) }, func(d, x []float32) { g.addScalar(d, x, 0.75) }, 0, 10},
-		{"affine", func(d, x []float32) { Affine(d, x, 1.5, -0.5) }, func(d, x []float32) { g.affine(d, x, 1.5, -0.5) }, 1, 10},
-		{"exp", Exp, g.exp, 4, 100},
-		{"log", Log, g.log, 4, 1e6},
-		{"sigmoid", Sigmoid, g.sigmoid, 4, 40},
-		{"tanh", Tanh, g.tanh, 4, 12},
-		{"softrelu", SoftRelu, g.softRelu, 4, 40},
-		{"erf", Erf, g.erf, 4, 5},
-		{"gelu", Gelu, g.gelu, 4, 8},
-		{"softmax", func(d, x []float32) { Softmax(d, x, 1) }, func(d, x []float32) { g.softmax(d, x, 1) }, 4, 20},
-		{"softmax_t", func(d, x []float32) { Softmax(d, x, 0.5) }, func(d, x []float32) { g.softmax(d, x, 0.5) }, 4, 20},
-		{"logsoftmax", func(d, x []float32) { LogSoftmax(d, x, 2) }, func(d, x []float32) { g.logSoftmax(d, x, 2) }, 4, 20},
+		{"relu", Relu, g.relu, 0, 10, 0},
+		{"leaky", func(d, x []float32) { LeakyRelu(d, x, 0.25) }, func(d, x []float32) { g.leakyRelu(d, x, 0.25) }, 0, 10, 0},
+		{"clip", func(d, x []float32) { Clip(d, x, -1.5, 2) }, func(d, x []float32) { g.clip(d, x, -1.5, 2) }, 0, 10, 0},
+		{"scale", func(d, x []float32) { Scale(d, x, -3.25) }, func(d, x []float32) { g.scale(d, x, -3.25) }, 0, 10, 0},
+		{"addscalar", func(d, x []float32) { AddScalar(d, x, 0.75) }, func(d, x []float32) { g.addScalar(d, x, 0.75) }, 0, 10, 0},
+		{"affine", func(d, x []float32) { Affine(d, x, 1.5, -0.5) }, func(d, x []float32) { g.affine(d, x, 1.5, -0.5) }, 1, 10, 0},
+		{"exp", Exp, g.exp, 4, 100, 0},
+		{"log", Log, g.log, 4, 1e6, 0},
+		{"sigmoid", Sigmoid, g.sigmoid, 4, 40, 0},
+		{"tanh", Tanh, g.tanh, 4, 12, 0},
+		{"softrelu", SoftRelu, g.softRelu, 4, 40, 0},
+		{"erf", Erf, g.erf, 4, 5, 0},
+		{"gelu", Gelu, g.gelu, 4, 8, 0},
+		{"softmax", func(d, x []float32) { Softmax(d, x, 1) }, func(d, x []float32) { g.softmax(d, x, 1) }, 0, 20, 1e-6},
+		{"softmax_t", func(d, x []float32) { Softmax(d, x, 0.5) }, func(d, x []float32) { g.softmax(d, x, 0.5) }, 0, 20, 1e-6},
+		{"logsoftmax", func(d, x []float32) { LogSoftmax(d, x, 2) }, func(d, x []float32) { g.logSoftmax(d, x, 2) }, 0, 20, 1e-5},
 	}
 }
 
@@ -126,9 +127,14 @@ func TestVecUnaryMatchesGeneric(t *testing.T) {
 				c.fn(dst, x)
 				what := fmt.Sprintf("%s/%s/n=%d", impl, c.name, n)
 				check(t, what)
-				compareVec(t, what, dst, want, x, c.ulps)
 				in := append([]float32(nil), x...)
 				c.fn(in, in)
+				if c.abs > 0 {
+					compareAbs(t, what, dst, want, c.abs)
+					compareAbs(t, what+"/inplace", in, want, c.abs)
+					continue
+				}
+				compareVec(t, what, dst, want, x, c.ulps)
 				compareVec(t, what+"/inplace", in, want, x, c.ulps)
 			}
 		}
@@ -140,6 +146,15 @@ func compareVec(t *testing.T, what string, got, want, x []float32, ulps float64)
 	for i := range want {
 		if d := ulpDiff(got[i], want[i]); d > ulps {
 			t.Fatalf("%s: [%d] f(%g) = %g, want %g (%g ulp > %g)", what, i, x[i], got[i], want[i], d, ulps)
+		}
+	}
+}
+
+func compareAbs(t *testing.T, what string, got, want []float32, tol float64) {
+	t.Helper()
+	for i := range want {
+		if d := math.Abs(float64(got[i] - want[i])); !(d <= tol*math.Max(1, math.Abs(float64(want[i])))) {
+			t.Fatalf("%s: [%d] = %g, want %g (|diff| %g > %g)", what, i, got[i], want[i], d, tol)
 		}
 	}
 }
