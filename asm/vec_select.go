@@ -50,30 +50,29 @@ func softmaxWith(k *vecKernels) func(dst, x []float32, t float32) {
 	}
 }
 
-// logSoftmaxWith composes a row log-softmax from k's kernels: the sum of
-// exponentials goes through a stack buffer (dst may be x), then dst gets
-// (x-m)/t - ln Σ e^((x-m)/t).
+// logSoftmaxWith composes a row log-softmax from k's kernels, using dst as
+// the buffer for the exponentials; in place (dst is x) it falls back to the
+// generic kernel, which needs no buffer.
 func logSoftmaxWith(k *vecKernels) func(dst, x []float32, t float32) {
 	return func(dst, x []float32, t float32) {
 		if len(x) == 0 {
 			return
 		}
-		m := k.max(x)
-		var buf [256]float32
-		var s float64
-		for i := 0; i < len(x); i += len(buf) {
-			b := buf[:min(len(buf), len(x)-i)]
-			k.addScalar(b, x[i:i+len(b)], -m)
-			if t != 1 {
-				k.scale(b, b, 1/t)
-			}
-			k.exp(b, b)
-			s += float64(k.sum(b))
+		if &dst[0] == &x[0] {
+			genericVec.logSoftmax(dst, x, t)
+			return
 		}
+		m := k.max(x)
 		k.addScalar(dst, x, -m)
 		if t != 1 {
 			k.scale(dst, dst, 1/t)
 		}
-		k.addScalar(dst, dst, -float32(math.Log(s)))
+		k.exp(dst, dst)
+		ls := float32(math.Log(float64(k.sum(dst))))
+		k.addScalar(dst, x, -m)
+		if t != 1 {
+			k.scale(dst, dst, 1/t)
+		}
+		k.addScalar(dst, dst, -ls)
 	}
 }

@@ -146,9 +146,7 @@ func convolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 func convAddBias(y, bias []float32, os int) {
 	for f, b := range bias {
 		row := y[f*os : (f+1)*os]
-		for i := range row {
-			row[i] += b
-		}
+		asm.AddScalar(row, row, b)
 	}
 }
 

@@ -2,7 +2,7 @@ package ops
 
 import (
 	"fmt"
-	"math"
+	"github.com/mxgo/mxgo/asm"
 
 	"github.com/mxgo/mxgo/tensor"
 )
@@ -62,15 +62,7 @@ func regressionForward(logistic bool) Kernel {
 			copy(yd, xd)
 			return nil
 		}
-		lossSigmoid(yd, xd)
+		asm.Sigmoid(yd, xd)
 		return nil
-	}
-}
-
-// lossSigmoid sets dst = 1/(1+e^−x) (dst may alias x).
-func lossSigmoid(dst, x []float32) {
-	x = x[:len(dst)]
-	for i, v := range x {
-		dst[i] = float32(1 / (1 + math.Exp(-float64(v))))
 	}
 }

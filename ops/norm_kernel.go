@@ -2,6 +2,7 @@ package ops
 
 import (
 	"fmt"
+	"github.com/mxgo/mxgo/asm"
 	"math"
 
 	"github.com/mxgo/mxgo/tensor"
@@ -122,12 +123,10 @@ func normBatchStats(x []float32, outer, c, inner, ch int, eps float32) (mean, in
 	return mean, 1 / float32(math.Sqrt(float64(ss/n+eps)))
 }
 
-// normScaleShift sets dst = (x − mean)·scale + shift (dst may alias x).
+// normScaleShift sets dst = (x − mean)·scale + shift (dst may alias x),
+// as one fused affine map scale·x + (shift − mean·scale).
 func normScaleShift(dst, x []float32, mean, scale, shift float32) {
-	x = x[:len(dst)]
-	for i, v := range x {
-		dst[i] = (v-mean)*scale + shift
-	}
+	asm.Affine(dst, x, scale, shift-mean*scale)
 }
 
 // layerNormForward computes LayerNorm along axis for every other position:

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"fmt"
+	"github.com/mxgo/mxgo/asm"
 	"math"
 
 	"github.com/mxgo/mxgo/tensor"
@@ -38,34 +39,13 @@ func softmaxAxis(y, x []float32, outer, n, inner int, temp float32, log bool, le
 }
 
 // softmaxRow is one contiguous row: exp((x − max)/T)/Σ, or for log
-// (x − max)/T − log Σ. max is taken over the raw x as in MXNet.
+// (x − max)/T − log Σ, through the asm row kernels.
 func softmaxRow(dst, x []float32, temp float32, log bool) {
-	x = x[:len(dst)]
-	mx := x[0]
-	for _, v := range x[1:] {
-		if mx < v {
-			mx = v
-		}
-	}
-	var sum float32
 	if log {
-		for _, v := range x {
-			sum += softmaxExp((v - mx) / temp)
-		}
-		ls := float32(math.Log(float64(sum)))
-		for i, v := range x {
-			dst[i] = (v-mx)/temp - ls
-		}
+		asm.LogSoftmax(dst, x, temp)
 		return
 	}
-	for i, v := range x {
-		e := softmaxExp((v - mx) / temp)
-		dst[i] = e
-		sum += e
-	}
-	for i := range dst {
-		dst[i] /= sum
-	}
+	asm.Softmax(dst, x, temp)
 }
 
 // softmaxStrided is softmaxRow over n elements spaced by stride.
