@@ -62,7 +62,9 @@ type gemmJob struct {
 	// splitM: goroutines divide the rows (mr panels) of C, else its
 	// columns (nr panels).
 	splitM bool
-	bar    spinBarrier
+	// tmp holds one edge tile per goroutine.
+	tmp []float32
+	bar spinBarrier
 	wg     sync.WaitGroup
 }
 
@@ -93,7 +95,7 @@ func sgemmBlocked(kern sgemmKernel, threads int, transA, transB bool, m, n, k in
 	g := gemmJobs.Get().(*gemmJob)
 	*g = gemmJob{kern: kern, threads: threads, transA: transA, transB: transB,
 		m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc,
-		apack: g.apack, bpack: g.bpack}
+		apack: g.apack, bpack: g.bpack, tmp: g.tmp}
 	g.kc = blockSize(k, sgemmKC, 1)
 	g.nc = blockSize(n, sgemmNC, nr)
 	np := (g.nc + nr - 1) / nr
@@ -103,6 +105,9 @@ func sgemmBlocked(kern sgemmKernel, threads int, transA, transB bool, m, n, k in
 	}
 	if need := np * nr * g.kc; cap(g.bpack) < need {
 		g.bpack = make([]float32, need)
+	}
+	if need := threads * mr * nr; cap(g.tmp) < need {
+		g.tmp = make([]float32, need)
 	}
 	g.bar.reset(threads)
 	runParallel(threads, g, &g.wg)
@@ -140,7 +145,7 @@ func (g *gemmJob) run(tid int) {
 			} else {
 				nlo, nhi = share(np, tid, g.threads)
 			}
-			g.compute(mlo, mhi, nlo, nhi, jc, nb, pc == 0, kb)
+			g.compute(tid, mlo, mhi, nlo, nhi, jc, nb, pc == 0, kb)
 			g.bar.wait()
 		}
 	}
@@ -150,11 +155,11 @@ func (g *gemmJob) run(tid int) {
 // [nlo, nhi) of the packed blocks (columns jc..jc+nb of C, depth kb). On
 // the first kc slice (first) it applies beta to each tile just before the
 // tile's first kernel call, while the tile is in cache.
-func (g *gemmJob) compute(mlo, mhi, nlo, nhi, jc, nb int, first bool, kb int) {
+func (g *gemmJob) compute(tid, mlo, mhi, nlo, nhi, jc, nb int, first bool, kb int) {
 	mr, nr := g.kern.mr, g.kern.nr
 	fn := g.kern.fn
 	c, ldc := g.c, g.ldc
-	var tmp [16 * 16]float32 // edge tile, mr*nr <= 256
+	tmp := g.tmp[tid*mr*nr : (tid+1)*mr*nr]
 	mcp := max(sgemmMC/mr, 1)
 	for ic := mlo; ic < mhi; ic += mcp {
 		icEnd := min(ic+mcp, mhi)
@@ -173,7 +178,7 @@ func (g *gemmJob) compute(mlo, mhi, nlo, nhi, jc, nb int, first bool, kb int) {
 					fn(kb, &ap[0], &bp[0], &c[i*ldc+j], ldc)
 					continue
 				}
-				t := tmp[:mr*nr]
+				t := tmp
 				clear(t)
 				fn(kb, &ap[0], &bp[0], &t[0], nr)
 				for r := range rows {
