@@ -65,7 +65,7 @@ type gemmJob struct {
 	// tmp holds one edge tile per goroutine.
 	tmp []float32
 	bar spinBarrier
-	wg     sync.WaitGroup
+	wg  sync.WaitGroup
 }
 
 var gemmJobs = sync.Pool{New: func() any { return new(gemmJob) }}
