@@ -22,6 +22,10 @@ func packA(dst, a []float32, lda int, transA bool, i0, mb, p0, kb, mr int, alpha
 			}
 			continue
 		}
+		if mr == 6 && rows == 6 {
+			packA6(d, a[i*lda+p0:], lda, kb, alpha)
+			continue
+		}
 		for r := range rows {
 			src := a[(i+r)*lda+p0 : (i+r)*lda+p0+kb]
 			for p, v := range src {
@@ -36,6 +40,27 @@ func packA(dst, a []float32, lda int, transA bool, i0, mb, p0, kb, mr int, alpha
 	}
 }
 
+// packA6 packs one full 6-row panel of row-major A (a starts at the panel's
+// first element): six read streams, one sequential write stream.
+func packA6(d, a []float32, lda, kb int, alpha float32) {
+	r0 := a[:kb]
+	r1 := a[lda : lda+kb]
+	r2 := a[2*lda : 2*lda+kb]
+	r3 := a[3*lda : 3*lda+kb]
+	r4 := a[4*lda : 4*lda+kb]
+	r5 := a[5*lda : 5*lda+kb]
+	d = d[:6*kb]
+	for p := range r0 {
+		dp := (*[6]float32)(d[p*6 : p*6+6])
+		dp[0] = alpha * r0[p]
+		dp[1] = alpha * r1[p]
+		dp[2] = alpha * r2[p]
+		dp[3] = alpha * r3[p]
+		dp[4] = alpha * r4[p]
+		dp[5] = alpha * r5[p]
+	}
+}
+
 // packB copies rows [p0, p0+kb) and columns [j0, j0+nb) of op(B) into dst as
 // ceil(nb/nr) panels of kb groups of nr floats. Panel q starts at
 // dst[q*nr*kb]; element (row p, column j) of a panel is at p*nr + j.
@@ -47,6 +72,12 @@ func packB(dst, b []float32, ldb int, transB bool, p0, kb, j0, nb, nr int) {
 		j := j0 + q*nr
 		if !transB {
 			// op(B)[p][j] = b[p*ldb+j]: each group is a contiguous run.
+			if nr == 16 && cols == 16 {
+				for p := range kb {
+					*(*[16]float32)(d[p*16 : p*16+16]) = [16]float32(b[(p0+p)*ldb+j:])
+				}
+				continue
+			}
 			for p := range kb {
 				dp := d[p*nr : p*nr+nr]
 				copy(dp, b[(p0+p)*ldb+j:(p0+p)*ldb+j+cols])

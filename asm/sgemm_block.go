@@ -157,7 +157,7 @@ func (g *gemmJob) run(tid int) {
 // tile's first kernel call, while the tile is in cache.
 func (g *gemmJob) compute(tid, mlo, mhi, nlo, nhi, jc, nb int, first bool, kb int) {
 	mr, nr := g.kern.mr, g.kern.nr
-	fn := g.kern.fn
+	fn, store := g.kern.fn, g.kern.store
 	c, ldc := g.c, g.ldc
 	tmp := g.tmp[tid*mr*nr : (tid+1)*mr*nr]
 	mcp := max(sgemmMC/mr, 1)
@@ -172,7 +172,12 @@ func (g *gemmJob) compute(tid, mlo, mhi, nlo, nhi, jc, nb int, first bool, kb in
 				i := ir * mr
 				rows := min(mr, g.m-i)
 				if rows == mr && cols == nr {
-					if first {
+					switch {
+					case !first || g.beta == 1:
+					case g.beta == 0 && store != nil:
+						store(kb, &ap[0], &bp[0], &c[i*ldc+j], ldc)
+						continue
+					default:
 						scaleC(c[i*ldc+j:], ldc, mr, nr, g.beta)
 					}
 					fn(kb, &ap[0], &bp[0], &c[i*ldc+j], ldc)

@@ -18,3 +18,9 @@ package asm
 //
 //go:noescape
 func sgemmKernelAVX2(k int, a, b, c *float32, ldc int)
+
+// sgemmKernelAVX2Store is sgemmKernelAVX2 with "=" for "+=": it overwrites
+// the tile without reading C (for beta = 0 on the first kc slice).
+//
+//go:noescape
+func sgemmKernelAVX2Store(k int, a, b, c *float32, ldc int)

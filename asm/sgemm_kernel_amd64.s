@@ -35,6 +35,12 @@
 	VMOVUPS hi, 32(DX); \
 	ADDQ R8, DX
 
+// Store two accumulators as one 16-float row of C at DX, then advance DX.
+#define ROWST(lo, hi) \
+	VMOVUPS lo, (DX); \
+	VMOVUPS hi, 32(DX); \
+	ADDQ R8, DX
+
 // func sgemmKernelAVX2(k int, a, b, c *float32, ldc int)
 TEXT ·sgemmKernelAVX2(SB), NOSPLIT, $0-40
 	MOVQ k+0(FP), CX
@@ -112,5 +118,86 @@ store:
 	ROW(Y10, Y11)
 	ROW(Y12, Y13)
 	ROW(Y14, Y15)
+	VZEROUPPER
+	RET
+
+// func sgemmKernelAVX2Store(k int, a, b, c *float32, ldc int)
+// Same as sgemmKernelAVX2, but stores the tile without reading C.
+TEXT ·sgemmKernelAVX2Store(SB), NOSPLIT, $0-40
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $2, R8
+
+	// Touch the C tile's rows so they arrive while the loop runs.
+	MOVQ DX, R9
+	PREFETCHT0 (R9)
+	PREFETCHT0 32(R9)
+	ADDQ R8, R9
+	PREFETCHT0 (R9)
+	PREFETCHT0 32(R9)
+	ADDQ R8, R9
+	PREFETCHT0 (R9)
+	PREFETCHT0 32(R9)
+	ADDQ R8, R9
+	PREFETCHT0 (R9)
+	PREFETCHT0 32(R9)
+	ADDQ R8, R9
+	PREFETCHT0 (R9)
+	PREFETCHT0 32(R9)
+	ADDQ R8, R9
+	PREFETCHT0 (R9)
+	PREFETCHT0 32(R9)
+
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	VXORPS Y12, Y12, Y12
+	VXORPS Y13, Y13, Y13
+	VXORPS Y14, Y14, Y14
+	VXORPS Y15, Y15, Y15
+
+	CMPQ CX, $4
+	JLT tailS
+
+loop4S:
+	PREFETCHT0 384(SI)
+	PREFETCHT0 512(DI)
+	STEP(0, 0)
+	STEP(24, 64)
+	PREFETCHT0 576(DI)
+	STEP(48, 128)
+	STEP(72, 192)
+	ADDQ $96, SI
+	ADDQ $256, DI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE loop4S
+
+tailS:
+	TESTQ CX, CX
+	JE storeS
+
+loop1S:
+	STEP(0, 0)
+	ADDQ $24, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNE loop1S
+
+storeS:
+	ROWST(Y4, Y5)
+	ROWST(Y6, Y7)
+	ROWST(Y8, Y9)
+	ROWST(Y10, Y11)
+	ROWST(Y12, Y13)
+	ROWST(Y14, Y15)
 	VZEROUPPER
 	RET

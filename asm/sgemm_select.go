@@ -9,6 +9,9 @@ import "unsafe"
 type sgemmKernel struct {
 	mr, nr int
 	fn     func(k int, a, b, c *float32, ldc int)
+	// store, when set, is fn overwriting the tile instead of adding to it
+	// (used when beta = 0, saving a pass that zeroes C).
+	store func(k int, a, b, c *float32, ldc int)
 }
 
 // genericSgemmKernel is sgemmKernelGeneric behind the assembly kernels'
