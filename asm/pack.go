@@ -4,8 +4,9 @@ package asm
 // ceil(mb/mr) panels of kb groups of mr floats, multiplied by alpha. Panel q
 // starts at dst[q*mr*kb]; element (row r, column p) of a panel is at
 // p*mr + r. Rows past mb in the last panel are zero, so the kernels can
-// always work on full tiles.
-func packA(dst, a []float32, lda int, transA bool, i0, mb, p0, kb, mr int, alpha float32) {
+// always work on full tiles. pack6 packs full 6-row panels of untransposed
+// A (packA6 or an assembly version).
+func packA(dst, a []float32, lda int, transA bool, i0, mb, p0, kb, mr int, alpha float32, pack6 func(d, a []float32, lda, kb int, alpha float32)) {
 	for q := 0; q*mr < mb; q++ {
 		rows := min(mr, mb-q*mr)
 		d := dst[q*mr*kb : (q+1)*mr*kb]
@@ -23,7 +24,7 @@ func packA(dst, a []float32, lda int, transA bool, i0, mb, p0, kb, mr int, alpha
 			continue
 		}
 		if mr == 6 && rows == 6 {
-			packA6(d, a[i*lda+p0:], lda, kb, alpha)
+			pack6(d, a[i*lda+p0:], lda, kb, alpha)
 			continue
 		}
 		for r := range rows {

@@ -62,6 +62,8 @@ type gemmJob struct {
 	// splitM: goroutines divide the rows (mr panels) of C, else its
 	// columns (nr panels).
 	splitM bool
+	// packA6 packs full 6-row panels of untransposed A.
+	packA6 func(d, a []float32, lda, kb int, alpha float32)
 	// tmp holds one edge tile per goroutine.
 	tmp []float32
 	bar spinBarrier
@@ -96,6 +98,10 @@ func sgemmBlocked(kern sgemmKernel, threads int, transA, transB bool, m, n, k in
 	*g = gemmJob{kern: kern, threads: threads, transA: transA, transB: transB,
 		m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc,
 		apack: g.apack, bpack: g.bpack, tmp: g.tmp}
+	g.packA6 = packA6
+	if kern.packA6 != nil {
+		g.packA6 = kern.packA6
+	}
 	g.kc = blockSize(k, sgemmKC, 1)
 	g.nc = blockSize(n, sgemmNC, nr)
 	np := (g.nc + nr - 1) / nr
@@ -136,7 +142,7 @@ func (g *gemmJob) run(tid int) {
 			}
 			lo, hi = share(mp, tid, g.threads)
 			if lo < hi {
-				packA(g.apack[lo*mr*kb:], g.a, g.lda, g.transA, lo*mr, min(hi*mr, g.m)-lo*mr, pc, kb, mr, g.alpha)
+				packA(g.apack[lo*mr*kb:], g.a, g.lda, g.transA, lo*mr, min(hi*mr, g.m)-lo*mr, pc, kb, mr, g.alpha, g.packA6)
 			}
 			g.bar.wait()
 			mlo, mhi, nlo, nhi := 0, mp, 0, np

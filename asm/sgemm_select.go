@@ -12,6 +12,9 @@ type sgemmKernel struct {
 	// store, when set, is fn overwriting the tile instead of adding to it
 	// (used when beta = 0, saving a pass that zeroes C).
 	store func(k int, a, b, c *float32, ldc int)
+	// packA6, when set, replaces the Go packA6 (full 6-row panels of
+	// untransposed A; mr must be 6).
+	packA6 func(d, a []float32, lda, kb int, alpha float32)
 }
 
 // genericSgemmKernel is sgemmKernelGeneric behind the assembly kernels'
