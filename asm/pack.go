@@ -65,8 +65,9 @@ func packA6(d, a []float32, lda, kb int, alpha float32) {
 // packB copies rows [p0, p0+kb) and columns [j0, j0+nb) of op(B) into dst as
 // ceil(nb/nr) panels of kb groups of nr floats. Panel q starts at
 // dst[q*nr*kb]; element (row p, column j) of a panel is at p*nr + j.
-// Columns past nb in the last panel are zero.
-func packB(dst, b []float32, ldb int, transB bool, p0, kb, j0, nb, nr int) {
+// Columns past nb in the last panel are zero. pack16 packs full 16-column
+// panels of untransposed B (packB16 or an assembly version).
+func packB(dst, b []float32, ldb int, transB bool, p0, kb, j0, nb, nr int, pack16 func(d, b []float32, ldb, kb int)) {
 	for q := 0; q*nr < nb; q++ {
 		cols := min(nr, nb-q*nr)
 		d := dst[q*nr*kb : (q+1)*nr*kb]
@@ -74,9 +75,7 @@ func packB(dst, b []float32, ldb int, transB bool, p0, kb, j0, nb, nr int) {
 		if !transB {
 			// op(B)[p][j] = b[p*ldb+j]: each group is a contiguous run.
 			if nr == 16 && cols == 16 {
-				for p := range kb {
-					*(*[16]float32)(d[p*16 : p*16+16]) = [16]float32(b[(p0+p)*ldb+j:])
-				}
+				pack16(d, b[p0*ldb+j:], ldb, kb)
 				continue
 			}
 			for p := range kb {
@@ -87,6 +86,14 @@ func packB(dst, b []float32, ldb int, transB bool, p0, kb, j0, nb, nr int) {
 			continue
 		}
 		packBTransPanel(d, b, ldb, p0, kb, j, cols, nr)
+	}
+}
+
+// packB16 packs one full 16-column panel of row-major B (b starts at the
+// panel's first element).
+func packB16(d, b []float32, ldb, kb int) {
+	for p := range kb {
+		*(*[16]float32)(d[p*16 : p*16+16]) = [16]float32(b[p*ldb:])
 	}
 }
 

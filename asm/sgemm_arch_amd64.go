@@ -5,7 +5,8 @@ package asm
 // archSgemmKernels lists the amd64 SGEMM micro-kernels.
 func archSgemmKernels() map[string]sgemmKernel {
 	return map[string]sgemmKernel{
-		AVX2: {mr: 6, nr: 16, fn: sgemmKernelAVX2, store: sgemmKernelAVX2Store, packA6: packA6AVX2},
+		AVX2: {mr: 6, nr: 16, fn: sgemmKernelAVX2, store: sgemmKernelAVX2Store, packA6: packA6AVX2,
+			packB16: packB16AVX2},
 	}
 }
 

@@ -64,6 +64,8 @@ type gemmJob struct {
 	splitM bool
 	// packA6 packs full 6-row panels of untransposed A.
 	packA6 func(d, a []float32, lda, kb int, alpha float32)
+	// packB16 packs full 16-column panels of untransposed B.
+	packB16 func(d, b []float32, ldb, kb int)
 	// tmp holds one edge tile per goroutine.
 	tmp []float32
 	bar spinBarrier
@@ -102,6 +104,10 @@ func sgemmBlocked(kern sgemmKernel, threads int, transA, transB bool, m, n, k in
 	if kern.packA6 != nil {
 		g.packA6 = kern.packA6
 	}
+	g.packB16 = packB16
+	if kern.packB16 != nil {
+		g.packB16 = kern.packB16
+	}
 	g.kc = blockSize(k, sgemmKC, 1)
 	g.nc = blockSize(n, sgemmNC, nr)
 	np := (g.nc + nr - 1) / nr
@@ -138,7 +144,7 @@ func (g *gemmJob) run(tid int) {
 			kb := min(g.kc, g.k-pc)
 			lo, hi := share(np, tid, g.threads)
 			if lo < hi {
-				packB(g.bpack[lo*nr*kb:], g.b, g.ldb, g.transB, pc, kb, jc+lo*nr, min(hi*nr, nb)-lo*nr, nr)
+				packB(g.bpack[lo*nr*kb:], g.b, g.ldb, g.transB, pc, kb, jc+lo*nr, min(hi*nr, nb)-lo*nr, nr, g.packB16)
 			}
 			lo, hi = share(mp, tid, g.threads)
 			if lo < hi {

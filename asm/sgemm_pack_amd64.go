@@ -26,3 +26,21 @@ func packA6AVX2(d, a []float32, lda, kb int, alpha float32) {
 		packA6(d[6*done:], a[done:], lda, kb-done, alpha)
 	}
 }
+
+// sgemmPackB16AVX2 copies a 16-column panel of row-major B:
+//
+//	for p := range kb {
+//		copy(d[p*16:p*16+16], b[p*ldb:p*ldb+16])
+//	}
+//
+//go:noescape
+func sgemmPackB16AVX2(d, b *float32, ldb, kb int)
+
+// packB16AVX2 is packB16 in assembly.
+func packB16AVX2(d, b []float32, ldb, kb int) {
+	if kb > 0 {
+		_ = d[16*kb-1]
+		_ = b[(kb-1)*ldb+15]
+		sgemmPackB16AVX2(&d[0], &b[0], ldb, kb)
+	}
+}

@@ -53,3 +53,28 @@ loop:
 
 done:
 	RET
+
+// func sgemmPackB16AVX2(d, b *float32, ldb, kb int)
+// Copies 16 floats from each of kb rows of B (row stride ldb) to d.
+TEXT ·sgemmPackB16AVX2(SB), NOSPLIT, $0-32
+	MOVQ d+0(FP), DI
+	MOVQ b+8(FP), SI
+	MOVQ ldb+16(FP), R8
+	SHLQ $2, R8
+	MOVQ kb+24(FP), CX
+	TESTQ CX, CX
+	JE doneb
+
+loopb:
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	ADDQ R8, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNE loopb
+
+doneb:
+	VZEROUPPER
+	RET

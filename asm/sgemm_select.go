@@ -15,6 +15,8 @@ type sgemmKernel struct {
 	// packA6, when set, replaces the Go packA6 (full 6-row panels of
 	// untransposed A; mr must be 6).
 	packA6 func(d, a []float32, lda, kb int, alpha float32)
+	// packB16, when set, replaces the Go packB16 (nr must be 16).
+	packB16 func(d, b []float32, ldb, kb int)
 }
 
 // genericSgemmKernel is sgemmKernelGeneric behind the assembly kernels'
