@@ -77,12 +77,9 @@ func checkSgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []floa
 	need("C", m, n, ldc, len(c))
 }
 
-// sgemmImpl is the selected implementation (arguments already checked).
-var sgemmImpl = sgemmGeneric
-
-// sgemmGeneric is the pure-Go reference: it scales C by beta, then adds
-// alpha·op(A)·op(B) row by row with an axpy inner loop.
-func sgemmGeneric(_ int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+// sgemmReference is the pure-Go reference and the test oracle: it scales C
+// by beta, then adds alpha·op(A)·op(B) row by row with an axpy inner loop.
+func sgemmReference(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	for i := range m {
 		ci := c[i*ldc : i*ldc+n]
 		if beta == 0 {

@@ -1,0 +1,139 @@
+package asm
+
+import "sync"
+
+// gemvMaxM is the largest m that takes the small-M path: with few rows of
+// A, Sgemm is memory-bound on B (the weights), so it streams B once instead
+// of packing it.
+const gemvMaxM = 8
+
+// gemvNTFunc adds a·wᵀ to C: c[i*ldc+j] += Σ_p a[i*k+p]·w[j*ldw+p] for
+// i < m, j < n, where a is m×k and contiguous (alpha applied) and w is
+// stored n×k (FullyConnected weights).
+type gemvNTFunc func(m, n, k int, a, w []float32, ldw int, c []float32, ldc int)
+
+// gemvNNFunc adds a·b to C: c[i*ldc+j] += Σ_p a[i*k+p]·b[p*ldb+j] for
+// i < m, j < n, where a is m×k and contiguous (alpha applied) and b is
+// stored k×n.
+type gemvNNFunc func(m, n, k int, a, b []float32, ldb int, c []float32, ldc int)
+
+// gemvPair is one implementation's small-M kernels.
+type gemvPair struct {
+	nt gemvNTFunc
+	nn gemvNNFunc
+}
+
+// gemvJob is one small-M call; goroutines split the columns of C.
+type gemvJob struct {
+	sel     sgemmFuncs
+	threads int
+	transB  bool
+	m, n, k int
+	ap      []float32 // op(A)·alpha, m×k contiguous
+	b, c    []float32
+	ldb     int
+	ldc     int
+	beta    float32
+	wg      sync.WaitGroup
+}
+
+var gemvJobs = sync.Pool{New: func() any { return new(gemvJob) }}
+
+// sgemvSmallM computes Sgemm for m <= gemvMaxM: it copies op(A)·alpha into
+// a contiguous buffer, then each goroutine scales its columns of C by beta
+// and streams its part of B once.
+func sgemvSmallM(sel sgemmFuncs, threads int, transA bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, transB bool, beta float32, c []float32, ldc int) {
+	g := gemvJobs.Get().(*gemvJob)
+	ap := g.ap
+	if cap(ap) < m*k {
+		ap = make([]float32, m*k)
+	}
+	ap = ap[:m*k]
+	for i := range m {
+		row := ap[i*k : i*k+k]
+		if transA {
+			for p := range row {
+				row[p] = alpha * a[p*lda+i]
+			}
+		} else {
+			for p, v := range a[i*lda : i*lda+k] {
+				row[p] = alpha * v
+			}
+		}
+	}
+	// Below ~256 KiB of B one goroutine is faster than waking another.
+	if n*k < 1<<16 {
+		threads = 1
+	}
+	threads = min(threads, max(n/32, 1))
+	*g = gemvJob{sel: sel, threads: threads, transB: transB, m: m, n: n, k: k,
+		ap: ap, b: b, c: c, ldb: ldb, ldc: ldc, beta: beta}
+	runParallel(threads, g, &g.wg)
+	g.b, g.c = nil, nil
+	gemvJobs.Put(g)
+}
+
+// run computes columns [lo, hi) of C, lo and hi multiples of 32 except at n.
+func (g *gemvJob) run(tid int) {
+	blocks := (g.n + 31) / 32
+	lo, hi := share(blocks, tid, g.threads)
+	lo, hi = lo*32, min(hi*32, g.n)
+	if lo >= hi {
+		return
+	}
+	w := hi - lo
+	cc := g.c[lo:]
+	scaleC(cc, g.ldc, g.m, w, g.beta)
+	if g.transB {
+		g.sel.gemvNT(g.m, w, g.k, g.ap, g.b[lo*g.ldb:], g.ldb, cc, g.ldc)
+	} else {
+		g.sel.gemvNN(g.m, w, g.k, g.ap, g.b[lo:], g.ldb, cc, g.ldc)
+	}
+}
+
+// gemvNTGeneric is the pure-Go gemvNTFunc: one pass over the rows of w,
+// each dotted with every row of a while it is in cache.
+func gemvNTGeneric(m, n, k int, a, w []float32, ldw int, c []float32, ldc int) {
+	for j := range n {
+		wj := w[j*ldw : j*ldw+k]
+		for i := range m {
+			c[i*ldc+j] += dotGeneric(a[i*k:i*k+k], wj)
+		}
+	}
+}
+
+// dotGeneric returns Σ x[i]·y[i] with four partial sums; len(y) >= len(x).
+func dotGeneric(x, y []float32) float32 {
+	var s0, s1, s2, s3 float32
+	y = y[:len(x)]
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		s0 += x[i] * y[i]
+		s1 += x[i+1] * y[i+1]
+		s2 += x[i+2] * y[i+2]
+		s3 += x[i+3] * y[i+3]
+	}
+	for ; i < len(x); i++ {
+		s0 += x[i] * y[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// gemvNNGeneric is the pure-Go gemvNNFunc: for strips of 256 columns it
+// streams the strip of b row by row, adding it into every row of C.
+func gemvNNGeneric(m, n, k int, a, b []float32, ldb int, c []float32, ldc int) {
+	const strip = 256
+	for j0 := 0; j0 < n; j0 += strip {
+		w := min(strip, n-j0)
+		for p := range k {
+			bp := b[p*ldb+j0 : p*ldb+j0+w]
+			for i := range m {
+				av := a[i*k+p]
+				ci := c[i*ldc+j0 : i*ldc+j0+w]
+				for j, bv := range bp {
+					ci[j] += av * bv
+				}
+			}
+		}
+	}
+}

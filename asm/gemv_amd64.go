@@ -1,0 +1,116 @@
+//go:build !purego
+
+package asm
+
+import "sync"
+
+// gemvDotNT4AVX2 adds four dot products to c[0..3]:
+//
+//	for r := range 4 {
+//		for p := range k {
+//			c[r] += a[p] * w[r*ldw+p]
+//		}
+//	}
+//
+//go:noescape
+func gemvDotNT4AVX2(k int, a, w *float32, ldw int, c *float32)
+
+// gemvNN2x32AVX2 adds two rows of a times a k×32 strip of b to two rows of c:
+//
+//	for i := range 2 {
+//		for p := range k {
+//			for j := range 32 {
+//				c[i*ldc+j] += a[i*lda+p] * b[p*ldb+j]
+//			}
+//		}
+//	}
+//
+//go:noescape
+func gemvNN2x32AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int)
+
+// gemvNN1x32AVX2 is gemvNN2x32AVX2 for one row:
+//
+//	for p := range k {
+//		for j := range 32 {
+//			c[j] += a[p] * b[p*ldb+j]
+//		}
+//	}
+//
+//go:noescape
+func gemvNN1x32AVX2(k int, a, b *float32, ldb int, c *float32)
+
+// gemvNTAVX2 is the AVX2 gemvNTFunc: four rows of w at a time (in L1 while
+// every row of a is dotted with them).
+func gemvNTAVX2(m, n, k int, a, w []float32, ldw int, c []float32, ldc int) {
+	j := 0
+	for ; j+4 <= n; j += 4 {
+		_ = w[(j+3)*ldw+k-1]
+		for i := range m {
+			_ = a[i*k+k-1]
+			_ = c[i*ldc+j+3]
+			gemvDotNT4AVX2(k, &a[i*k], &w[j*ldw], ldw, &c[i*ldc+j])
+		}
+	}
+	for ; j < n; j++ {
+		wj := w[j*ldw : j*ldw+k]
+		for i := range m {
+			c[i*ldc+j] += dotGeneric(a[i*k:i*k+k], wj)
+		}
+	}
+}
+
+// gemvStrips holds zero-padded copies of the last (narrower than 32) column
+// strip of b for gemvNNAVX2.
+var gemvStrips = sync.Pool{New: func() any { return new([]float32) }}
+
+// gemvNNAVX2 is the AVX2 gemvNNFunc: 32-column strips of b, each streamed
+// once per pair of rows of a.
+func gemvNNAVX2(m, n, k int, a, b []float32, ldb int, c []float32, ldc int) {
+	j := 0
+	for ; j+32 <= n; j += 32 {
+		_ = b[(k-1)*ldb+j+31]
+		gemvNNStrip(m, k, a, &b[j], ldb, c[j:], ldc)
+	}
+	if j == n {
+		return
+	}
+	// Tail: copy the strip into a zero-padded k×32 buffer and compute a
+	// 32-wide result into a temporary.
+	w := n - j
+	bufp := gemvStrips.Get().(*[]float32)
+	if cap(*bufp) < k*32+gemvMaxM*32 {
+		*bufp = make([]float32, k*32+gemvMaxM*32)
+	}
+	buf := (*bufp)[:k*32]
+	for p := range k {
+		d := buf[p*32 : p*32+32]
+		copy(d, b[p*ldb+j:p*ldb+j+w])
+		clear(d[w:])
+	}
+	tmp := (*bufp)[k*32 : k*32+m*32]
+	clear(tmp)
+	gemvNNStrip(m, k, a, &buf[0], 32, tmp, 32)
+	for i := range m {
+		ci := c[i*ldc+j : i*ldc+j+w]
+		for x, v := range tmp[i*32 : i*32+w] {
+			ci[x] += v
+		}
+	}
+	gemvStrips.Put(bufp)
+}
+
+// gemvNNStrip runs the NN kernels over all m rows for one 32-column strip
+// (bounds already checked by the caller).
+func gemvNNStrip(m, k int, a []float32, b *float32, ldb int, c []float32, ldc int) {
+	i := 0
+	for ; i+2 <= m; i += 2 {
+		_ = c[(i+1)*ldc+31]
+		_ = a[(i+1)*k+k-1]
+		gemvNN2x32AVX2(k, &a[i*k], k, b, ldb, &c[i*ldc], ldc)
+	}
+	if i < m {
+		_ = c[i*ldc+31]
+		_ = a[i*k+k-1]
+		gemvNN1x32AVX2(k, &a[i*k], b, ldb, &c[i*ldc])
+	}
+}

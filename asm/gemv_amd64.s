@@ -1,0 +1,228 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// gemvMask: eight all-ones words then eight zeros; loading 8 words at
+// byte offset (8-r)*4 gives a mask of the first r lanes.
+DATA gemvMask<>+0(SB)/8, $0xffffffffffffffff
+DATA gemvMask<>+8(SB)/8, $0xffffffffffffffff
+DATA gemvMask<>+16(SB)/8, $0xffffffffffffffff
+DATA gemvMask<>+24(SB)/8, $0xffffffffffffffff
+DATA gemvMask<>+32(SB)/8, $0
+DATA gemvMask<>+40(SB)/8, $0
+DATA gemvMask<>+48(SB)/8, $0
+DATA gemvMask<>+56(SB)/8, $0
+GLOBL gemvMask<>(SB), RODATA|NOPTR, $64
+
+// func gemvDotNT4AVX2(k int, a, w *float32, ldw int, c *float32)
+TEXT ·gemvDotNT4AVX2(SB), NOSPLIT, $0-40
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ w+16(FP), DI
+	MOVQ ldw+24(FP), R8
+	SHLQ $2, R8
+	MOVQ c+32(FP), DX
+	LEAQ (DI)(R8*1), R9
+	LEAQ (R9)(R8*1), R10
+	LEAQ (R10)(R8*1), R11
+	XORQ AX, AX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	CMPQ CX, $16
+	JLT dot8
+
+dot16:
+	VMOVUPS (SI)(AX*1), Y8
+	VMOVUPS 32(SI)(AX*1), Y9
+	VFMADD231PS (DI)(AX*1), Y8, Y0
+	VFMADD231PS 32(DI)(AX*1), Y9, Y4
+	VFMADD231PS (R9)(AX*1), Y8, Y1
+	VFMADD231PS 32(R9)(AX*1), Y9, Y5
+	VFMADD231PS (R10)(AX*1), Y8, Y2
+	VFMADD231PS 32(R10)(AX*1), Y9, Y6
+	VFMADD231PS (R11)(AX*1), Y8, Y3
+	VFMADD231PS 32(R11)(AX*1), Y9, Y7
+	ADDQ $64, AX
+	SUBQ $16, CX
+	CMPQ CX, $16
+	JGE dot16
+
+dot8:
+	CMPQ CX, $8
+	JLT dotmask
+	VMOVUPS (SI)(AX*1), Y8
+	VFMADD231PS (DI)(AX*1), Y8, Y0
+	VFMADD231PS (R9)(AX*1), Y8, Y1
+	VFMADD231PS (R10)(AX*1), Y8, Y2
+	VFMADD231PS (R11)(AX*1), Y8, Y3
+	ADDQ $32, AX
+	SUBQ $8, CX
+
+dotmask:
+	TESTQ CX, CX
+	JE dotsum
+	// Masked loads of the last CX (< 8) floats; masked-out lanes read as
+	// zero and never fault.
+	MOVQ $8, BX
+	SUBQ CX, BX
+	LEAQ gemvMask<>(SB), R12
+	VMOVUPS (R12)(BX*4), Y10
+	VMASKMOVPS (SI)(AX*1), Y10, Y8
+	VMASKMOVPS (DI)(AX*1), Y10, Y9
+	VFMADD231PS Y9, Y8, Y0
+	VMASKMOVPS (R9)(AX*1), Y10, Y9
+	VFMADD231PS Y9, Y8, Y1
+	VMASKMOVPS (R10)(AX*1), Y10, Y9
+	VFMADD231PS Y9, Y8, Y2
+	VMASKMOVPS (R11)(AX*1), Y10, Y9
+	VFMADD231PS Y9, Y8, Y3
+
+dotsum:
+	VADDPS Y4, Y0, Y0
+	VADDPS Y5, Y1, Y1
+	VADDPS Y6, Y2, Y2
+	VADDPS Y7, Y3, Y3
+	// Horizontal sums: lanes of X0 become the four dot products.
+	VHADDPS Y1, Y0, Y0
+	VHADDPS Y3, Y2, Y2
+	VHADDPS Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VADDPS (DX), X0, X0
+	VMOVUPS X0, (DX)
+	VZEROUPPER
+	RET
+
+// func gemvNN2x32AVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int)
+TEXT ·gemvNN2x32AVX2(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R12
+	SHLQ $2, R12
+	MOVQ b+24(FP), DI
+	MOVQ ldb+32(FP), R8
+	SHLQ $2, R8
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R9
+	SHLQ $2, R9
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	TESTQ CX, CX
+	JE nn2store
+
+nn2loop:
+	VBROADCASTSS (SI), Y8
+	VBROADCASTSS (SI)(R12*1), Y9
+	VMOVUPS (DI), Y10
+	VMOVUPS 32(DI), Y11
+	VMOVUPS 64(DI), Y12
+	VMOVUPS 96(DI), Y13
+	VFMADD231PS Y10, Y8, Y0
+	VFMADD231PS Y11, Y8, Y1
+	VFMADD231PS Y12, Y8, Y2
+	VFMADD231PS Y13, Y8, Y3
+	VFMADD231PS Y10, Y9, Y4
+	VFMADD231PS Y11, Y9, Y5
+	VFMADD231PS Y12, Y9, Y6
+	VFMADD231PS Y13, Y9, Y7
+	ADDQ $4, SI
+	ADDQ R8, DI
+	DECQ CX
+	JNE nn2loop
+
+nn2store:
+	VADDPS (DX), Y0, Y0
+	VADDPS 32(DX), Y1, Y1
+	VADDPS 64(DX), Y2, Y2
+	VADDPS 96(DX), Y3, Y3
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y2, 64(DX)
+	VMOVUPS Y3, 96(DX)
+	ADDQ R9, DX
+	VADDPS (DX), Y4, Y4
+	VADDPS 32(DX), Y5, Y5
+	VADDPS 64(DX), Y6, Y6
+	VADDPS 96(DX), Y7, Y7
+	VMOVUPS Y4, (DX)
+	VMOVUPS Y5, 32(DX)
+	VMOVUPS Y6, 64(DX)
+	VMOVUPS Y7, 96(DX)
+	VZEROUPPER
+	RET
+
+// func gemvNN1x32AVX2(k int, a, b *float32, ldb int, c *float32)
+TEXT ·gemvNN1x32AVX2(SB), NOSPLIT, $0-40
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ ldb+24(FP), R8
+	SHLQ $2, R8
+	MOVQ c+32(FP), DX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	CMPQ CX, $2
+	JLT nn1tail
+
+	// Two k steps per iteration into separate accumulators, so eight
+	// FMA chains are in flight.
+nn1loop2:
+	VBROADCASTSS (SI), Y8
+	VBROADCASTSS 4(SI), Y9
+	VFMADD231PS (DI), Y8, Y0
+	VFMADD231PS 32(DI), Y8, Y1
+	VFMADD231PS 64(DI), Y8, Y2
+	VFMADD231PS 96(DI), Y8, Y3
+	ADDQ R8, DI
+	VFMADD231PS (DI), Y9, Y4
+	VFMADD231PS 32(DI), Y9, Y5
+	VFMADD231PS 64(DI), Y9, Y6
+	VFMADD231PS 96(DI), Y9, Y7
+	ADDQ R8, DI
+	ADDQ $8, SI
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE nn1loop2
+
+nn1tail:
+	TESTQ CX, CX
+	JE nn1store
+	VBROADCASTSS (SI), Y8
+	VFMADD231PS (DI), Y8, Y0
+	VFMADD231PS 32(DI), Y8, Y1
+	VFMADD231PS 64(DI), Y8, Y2
+	VFMADD231PS 96(DI), Y8, Y3
+
+nn1store:
+	VADDPS Y4, Y0, Y0
+	VADDPS Y5, Y1, Y1
+	VADDPS Y6, Y2, Y2
+	VADDPS Y7, Y3, Y3
+	VADDPS (DX), Y0, Y0
+	VADDPS 32(DX), Y1, Y1
+	VADDPS 64(DX), Y2, Y2
+	VADDPS 96(DX), Y3, Y3
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y2, 64(DX)
+	VMOVUPS Y3, 96(DX)
+	VZEROUPPER
+	RET

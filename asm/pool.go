@@ -1,0 +1,106 @@
+package asm
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// parallelRunner is work split over goroutines: run(tid) is called once for
+// each tid in [0, threads).
+type parallelRunner interface {
+	run(tid int)
+}
+
+// poolTask is one goroutine's share of a parallelRunner.
+type poolTask struct {
+	r   parallelRunner
+	tid int
+	wg  *sync.WaitGroup
+}
+
+// poolWorker is a persistent goroutine that runs tasks sent on ch.
+type poolWorker struct {
+	ch chan poolTask
+}
+
+// workerPool hands tasks to idle persistent goroutines, starting a new one
+// when none is idle, so all shares of a job run at the same time (the jobs
+// synchronise with barriers) even when several jobs run concurrently.
+var workerPool struct {
+	mu   sync.Mutex
+	idle []*poolWorker
+}
+
+func (w *poolWorker) loop() {
+	for t := range w.ch {
+		t.r.run(t.tid)
+		t.wg.Done()
+		workerPool.mu.Lock()
+		workerPool.idle = append(workerPool.idle, w)
+		workerPool.mu.Unlock()
+	}
+}
+
+func getWorker() *poolWorker {
+	workerPool.mu.Lock()
+	if n := len(workerPool.idle); n > 0 {
+		w := workerPool.idle[n-1]
+		workerPool.idle = workerPool.idle[:n-1]
+		workerPool.mu.Unlock()
+		return w
+	}
+	workerPool.mu.Unlock()
+	w := &poolWorker{ch: make(chan poolTask, 1)}
+	go w.loop()
+	return w
+}
+
+// runParallel calls r.run(tid) for tid in [0, threads), tid 0 on the calling
+// goroutine and the others on pool workers, and returns when all are done.
+// wg must be idle; it is passed in so callers can reuse it without
+// allocating.
+func runParallel(threads int, r parallelRunner, wg *sync.WaitGroup) {
+	if threads <= 1 {
+		r.run(0)
+		return
+	}
+	wg.Add(threads - 1)
+	for t := 1; t < threads; t++ {
+		getWorker().ch <- poolTask{r: r, tid: t, wg: wg}
+	}
+	r.run(0)
+	wg.Wait()
+}
+
+// spinBarrier is a reusable barrier for n goroutines that spins briefly
+// before yielding: the phases it separates are short and the goroutines
+// usually arrive together.
+type spinBarrier struct {
+	n     int32
+	count atomic.Int32
+	gen   atomic.Uint32
+}
+
+func (b *spinBarrier) reset(n int) {
+	b.n = int32(n)
+	b.count.Store(0)
+}
+
+// wait blocks until all n goroutines have called wait.
+func (b *spinBarrier) wait() {
+	if b.n <= 1 {
+		return
+	}
+	g := b.gen.Load()
+	if b.count.Add(1) == b.n {
+		b.count.Store(0)
+		b.gen.Add(1)
+		return
+	}
+	for i := 0; b.gen.Load() == g; i++ {
+		if i >= 64 {
+			runtime.Gosched()
+		}
+	}
+}

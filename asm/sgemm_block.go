@@ -1,0 +1,223 @@
+package asm
+
+import "sync"
+
+// Cache blocking. A packed B micro-panel (kc×nr floats, 16 KiB at nr=16)
+// stays in the 32 KiB L1 while the kernels walk down an mc×kc block of
+// packed A (144 KiB) held in L2; the kc×nc packed B block (4 MiB at most)
+// lives in L2/L3. mc and nc are multiples of 4, 6, 8, 12 and 16.
+const (
+	sgemmKC = 256
+	sgemmMC = 144
+	sgemmNC = 4080
+)
+
+// sgemmImpl runs C = alpha·op(A)·op(B) + beta·C with the selected kernels
+// (arguments checked, m and n > 0).
+func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	threads = max(threads, 1)
+	sel := sgemmSel
+	switch {
+	case k == 0:
+		scaleC(c, ldc, m, n, beta)
+	case m <= gemvMaxM:
+		sgemvSmallM(sel, threads, transA, m, n, k, alpha, a, lda, b, ldb, transB, beta, c, ldc)
+	default:
+		sgemmBlocked(sel.kern, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	}
+}
+
+// scaleC multiplies the m×n matrix c by beta; beta = 0 stores zeros without
+// reading c.
+func scaleC(c []float32, ldc, m, n int, beta float32) {
+	if beta == 1 {
+		return
+	}
+	for i := range m {
+		ci := c[i*ldc : i*ldc+n]
+		if beta == 0 {
+			clear(ci)
+			continue
+		}
+		for j := range ci {
+			ci[j] *= beta
+		}
+	}
+}
+
+// gemmJob is one blocked Sgemm call, shared by its goroutines.
+type gemmJob struct {
+	kern           sgemmKernel
+	threads        int
+	transA, transB bool
+	m, n, k        int
+	alpha, beta    float32
+	a, b, c        []float32
+	lda, ldb, ldc  int
+	kc, nc         int
+	// apack holds all of op(A)'s panels for one kc slice; bpack one kc×nc
+	// block of op(B). Both are shared: every goroutine packs a share, then
+	// all compute from them.
+	apack, bpack []float32
+	// splitM: goroutines divide the rows (mr panels) of C, else its
+	// columns (nr panels).
+	splitM bool
+	// packA6 packs full 6-row panels of untransposed A.
+	packA6 func(d, a []float32, lda, kb int, alpha float32)
+	// packB16 packs full 16-column panels of untransposed B.
+	packB16 func(d, b []float32, ldb, kb int)
+	// tmp holds one edge tile per goroutine.
+	tmp []float32
+	bar spinBarrier
+	wg  sync.WaitGroup
+}
+
+var gemmJobs = sync.Pool{New: func() any { return new(gemmJob) }}
+
+// blockSize splits n into ceil(n/max) near-equal blocks, rounded up to a
+// multiple of unit, and returns the block size.
+func blockSize(n, maxBlock, unit int) int {
+	if n <= maxBlock {
+		return n
+	}
+	nb := (n + maxBlock - 1) / maxBlock
+	s := (n + nb - 1) / nb
+	return (s + unit - 1) / unit * unit
+}
+
+// sgemmBlocked is the packed, cache-blocked, multi-threaded SGEMM.
+func sgemmBlocked(kern sgemmKernel, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	mr, nr := kern.mr, kern.nr
+	mp := (m + mr - 1) / mr
+	// Each goroutine should get at least a few tiles' work.
+	if tiles := mp * ((n + nr - 1) / nr); threads > tiles/4 {
+		threads = max(tiles/4, 1)
+	}
+	if m*n*k < 64*64*64 {
+		threads = 1
+	}
+	g := gemmJobs.Get().(*gemmJob)
+	*g = gemmJob{kern: kern, threads: threads, transA: transA, transB: transB,
+		m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc,
+		apack: g.apack, bpack: g.bpack, tmp: g.tmp}
+	g.packA6 = packA6
+	if kern.packA6 != nil {
+		g.packA6 = kern.packA6
+	}
+	g.packB16 = packB16
+	if kern.packB16 != nil {
+		g.packB16 = kern.packB16
+	}
+	g.kc = blockSize(k, sgemmKC, 1)
+	g.nc = blockSize(n, sgemmNC, nr)
+	np := (g.nc + nr - 1) / nr
+	g.splitM = mp >= threads && (mp*mr >= n || np < threads)
+	if need := mp * mr * g.kc; cap(g.apack) < need {
+		g.apack = make([]float32, need)
+	}
+	if need := np * nr * g.kc; cap(g.bpack) < need {
+		g.bpack = make([]float32, need)
+	}
+	if need := threads * mr * nr; cap(g.tmp) < need {
+		g.tmp = make([]float32, need)
+	}
+	g.bar.reset(threads)
+	runParallel(threads, g, &g.wg)
+	g.a, g.b, g.c = nil, nil, nil
+	gemmJobs.Put(g)
+}
+
+// share returns goroutine tid's part [lo, hi) of n items split over t.
+func share(n, tid, t int) (lo, hi int) {
+	return n * tid / t, n * (tid + 1) / t
+}
+
+// run is goroutine tid's part of the job: for each kc×nc block, pack a share
+// of A and B, wait for the others, then compute its share of C.
+func (g *gemmJob) run(tid int) {
+	mr, nr := g.kern.mr, g.kern.nr
+	mp := (g.m + mr - 1) / mr
+	for jc := 0; jc < g.n; jc += g.nc {
+		nb := min(g.nc, g.n-jc)
+		np := (nb + nr - 1) / nr
+		for pc := 0; pc < g.k; pc += g.kc {
+			kb := min(g.kc, g.k-pc)
+			lo, hi := share(np, tid, g.threads)
+			if lo < hi {
+				packB(g.bpack[lo*nr*kb:], g.b, g.ldb, g.transB, pc, kb, jc+lo*nr, min(hi*nr, nb)-lo*nr, nr, g.packB16)
+			}
+			lo, hi = share(mp, tid, g.threads)
+			if lo < hi {
+				packA(g.apack[lo*mr*kb:], g.a, g.lda, g.transA, lo*mr, min(hi*mr, g.m)-lo*mr, pc, kb, mr, g.alpha, g.packA6)
+			}
+			g.bar.wait()
+			mlo, mhi, nlo, nhi := 0, mp, 0, np
+			if g.splitM {
+				mlo, mhi = share(mp, tid, g.threads)
+			} else {
+				nlo, nhi = share(np, tid, g.threads)
+			}
+			g.compute(tid, mlo, mhi, nlo, nhi, jc, nb, pc == 0, kb)
+			g.bar.wait()
+		}
+	}
+}
+
+// compute runs the micro-kernels over A panels [mlo, mhi) and B panels
+// [nlo, nhi) of the packed blocks (columns jc..jc+nb of C, depth kb). On
+// the first kc slice (first) it applies beta to each tile just before the
+// tile's first kernel call, while the tile is in cache.
+func (g *gemmJob) compute(tid, mlo, mhi, nlo, nhi, jc, nb int, first bool, kb int) {
+	mr, nr := g.kern.mr, g.kern.nr
+	fn, store := g.kern.fn, g.kern.store
+	c, ldc := g.c, g.ldc
+	tmp := g.tmp[tid*mr*nr : (tid+1)*mr*nr]
+	mcp := max(sgemmMC/mr, 1)
+	for ic := mlo; ic < mhi; ic += mcp {
+		icEnd := min(ic+mcp, mhi)
+		for jr := nlo; jr < nhi; jr++ {
+			bp := g.bpack[jr*nr*kb : (jr+1)*nr*kb]
+			j := jc + jr*nr
+			cols := min(nr, jc+nb-j)
+			for ir := ic; ir < icEnd; ir++ {
+				ap := g.apack[ir*mr*kb : (ir+1)*mr*kb]
+				i := ir * mr
+				rows := min(mr, g.m-i)
+				if rows == mr && cols == nr {
+					switch {
+					case !first || g.beta == 1:
+					case g.beta == 0 && store != nil:
+						store(kb, &ap[0], &bp[0], &c[i*ldc+j], ldc)
+						continue
+					default:
+						scaleC(c[i*ldc+j:], ldc, mr, nr, g.beta)
+					}
+					fn(kb, &ap[0], &bp[0], &c[i*ldc+j], ldc)
+					continue
+				}
+				t := tmp
+				clear(t)
+				fn(kb, &ap[0], &bp[0], &t[0], nr)
+				for r := range rows {
+					cr := c[(i+r)*ldc+j : (i+r)*ldc+j+cols]
+					tr := t[r*nr : r*nr+cols]
+					if first {
+						switch g.beta {
+						case 0:
+							copy(cr, tr)
+							continue
+						case 1:
+						default:
+							for x := range cr {
+								cr[x] *= g.beta
+							}
+						}
+					}
+					for x, v := range tr {
+						cr[x] += v
+					}
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,46 @@
+//go:build !purego
+
+package asm
+
+// sgemmPackA6AVX2 packs 4·kb4 columns of a full 6-row panel of row-major A:
+//
+//	for p := range 4 * kb4 {
+//		for r := range 6 {
+//			d[p*6+r] = alpha * a[r*lda+p]
+//		}
+//	}
+//
+//go:noescape
+func sgemmPackA6AVX2(d, a *float32, lda, kb4 int, alpha float32)
+
+// packA6AVX2 is packA6 with the assembly doing all but the last kb%4
+// columns.
+func packA6AVX2(d, a []float32, lda, kb int, alpha float32) {
+	kb4 := kb / 4
+	if kb4 > 0 {
+		_ = d[6*kb-1]
+		_ = a[5*lda+kb-1]
+		sgemmPackA6AVX2(&d[0], &a[0], lda, kb4, alpha)
+	}
+	if done := 4 * kb4; done < kb {
+		packA6(d[6*done:], a[done:], lda, kb-done, alpha)
+	}
+}
+
+// sgemmPackB16AVX2 copies a 16-column panel of row-major B:
+//
+//	for p := range kb {
+//		copy(d[p*16:p*16+16], b[p*ldb:p*ldb+16])
+//	}
+//
+//go:noescape
+func sgemmPackB16AVX2(d, b *float32, ldb, kb int)
+
+// packB16AVX2 is packB16 in assembly.
+func packB16AVX2(d, b []float32, ldb, kb int) {
+	if kb > 0 {
+		_ = d[16*kb-1]
+		_ = b[(kb-1)*ldb+15]
+		sgemmPackB16AVX2(&d[0], &b[0], ldb, kb)
+	}
+}

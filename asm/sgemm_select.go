@@ -1,0 +1,60 @@
+package asm
+
+import "unsafe"
+
+// sgemmKernel is one implementation's micro-kernel and its tile size: fn
+// adds A·B to the full mr×nr tile of C at c (row stride ldc), from a packed A
+// panel (k groups of mr floats) and a packed B panel (k groups of nr
+// floats).
+type sgemmKernel struct {
+	mr, nr int
+	fn     func(k int, a, b, c *float32, ldc int)
+	// store, when set, is fn overwriting the tile instead of adding to it
+	// (used when beta = 0, saving a pass that zeroes C).
+	store func(k int, a, b, c *float32, ldc int)
+	// packA6, when set, replaces the Go packA6 (full 6-row panels of
+	// untransposed A; mr must be 6).
+	packA6 func(d, a []float32, lda, kb int, alpha float32)
+	// packB16, when set, replaces the Go packB16 (nr must be 16).
+	packB16 func(d, b []float32, ldb, kb int)
+}
+
+// genericSgemmKernel is sgemmKernelGeneric behind the assembly kernels'
+// pointer contract.
+var genericSgemmKernel = sgemmKernel{mr: genericMR, nr: genericNR, fn: func(k int, a, b, c *float32, ldc int) {
+	sgemmKernelGeneric(genericMR, genericNR, k,
+		unsafe.Slice(a, k*genericMR), unsafe.Slice(b, k*genericNR),
+		unsafe.Slice(c, (genericMR-1)*ldc+genericNR), ldc)
+}}
+
+// sgemmKernels maps implementation names to their micro-kernels; it is
+// filled per architecture (sgemm_arch_*.go). Implementations without an
+// entry use the generic kernel.
+var sgemmKernels = archSgemmKernels()
+
+// gemvKernels maps implementation names to their small-M kernels.
+var gemvKernels = archGemvKernels()
+
+// sgemmFuncs is the selected implementation's Sgemm pieces.
+type sgemmFuncs struct {
+	kern sgemmKernel
+	// gemvNT and gemvNN compute the small-M path's block of C (see gemv.go).
+	gemvNT gemvNTFunc
+	gemvNN gemvNNFunc
+}
+
+// sgemmSel is the selected implementation's kernels (set by onSelect).
+var sgemmSel sgemmFuncs
+
+func init() {
+	onSelect(func(impl string) {
+		sel := sgemmFuncs{kern: genericSgemmKernel, gemvNT: gemvNTGeneric, gemvNN: gemvNNGeneric}
+		if k, ok := sgemmKernels[impl]; ok {
+			sel.kern = k
+		}
+		if g, ok := gemvKernels[impl]; ok {
+			sel.gemvNT, sel.gemvNN = g.nt, g.nn
+		}
+		sgemmSel = sel
+	})
+}
