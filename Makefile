@@ -8,8 +8,9 @@ QEMU_X86  := $(shell command -v qemu-x86_64-static 2>/dev/null)
 
 .PHONY: run test test-native test-arm64 test-purego test-nehalem tools bench fuzz fmt goldens goldens-check
 
+# LeNet (trained by Python MXNet 1.3.1) on the first MNIST test image, a 7.
 run:
-	$(GO) run ./cmd/mxgo inspect testdata/mxnet/lenet-module/LeNet-0010.params
+	$(GO) run ./cmd/mxgo run -input testdata/samples/mnist-00.npy testdata/mxnet/lenet-module/LeNet 10
 
 test: test-native test-purego test-arm64 test-nehalem
 
@@ -35,7 +36,7 @@ tools:
 	@command -v qemu-aarch64-static >/dev/null && command -v qemu-x86_64-static >/dev/null || ./scripts/install-test-tools.sh
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./asm/... ./serialize/...
+	$(GO) test -run '^$$' -bench . -benchmem ./asm/... ./ops/... ./serialize/... ./bench/...
 
 fuzz:
 	./scripts/fuzz.sh 30s
