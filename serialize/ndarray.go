@@ -194,11 +194,12 @@ func (e *FormatError) Error() string {
 }
 
 // formatErr converts a tensor.RecordError (or passes a FormatError through)
-// and otherwise wraps err at offset off.
+// and otherwise wraps err at offset off. The result is always a *FormatError.
 func formatErr(err error, off int64) error {
 	var fe *FormatError
 	if errors.As(err, &fe) {
-		return fe
+		c := *fe
+		return &c
 	}
 	var re *tensor.RecordError
 	if errors.As(err, &re) {

@@ -123,7 +123,9 @@ func readList(src tensor.Source) (*NDArrayList, error) {
 		off := src.Offset()
 		rec, err := tensor.ReadRecord(src)
 		if err != nil {
-			return nil, formatErr(fmt.Errorf("array %d: %w", i, err), off)
+			fe := formatErr(err, off).(*FormatError)
+			fe.Msg = fmt.Sprintf("array %d: %s", i, fe.Msg)
+			return nil, fe
 		}
 		if i == 0 {
 			l.Format = formatOfGen(rec.Gen)
