@@ -1,0 +1,223 @@
+package serialize
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/mxgo/mxgo/tensor"
+)
+
+// NDArrayFormat is the container/record generation of an NDArray file.
+type NDArrayFormat int
+
+// The NDArray file formats. The first four are the MXNet list container
+// (magic 0x112) with records of one generation; NPZ is MXNet 2.0's zip of
+// .npy members (Gluon 2.0 save_parameters/export); NPY is a single .npy array.
+const (
+	FormatLegacy NDArrayFormat = iota
+	FormatV1
+	FormatV2
+	FormatV3
+	FormatNPZ
+	FormatNPY
+)
+
+var formatNames = [...]string{"legacy", "v1", "v2", "v3", "npz", "npy"}
+
+// String returns "legacy", "v1", "v2", "v3", "npz" or "npy".
+func (f NDArrayFormat) String() string {
+	if f >= 0 && int(f) < len(formatNames) {
+		return formatNames[f]
+	}
+	return fmt.Sprintf("NDArrayFormat(%d)", int(f))
+}
+
+// ParseNDArrayFormat returns the format named s (as printed by String).
+func ParseNDArrayFormat(s string) (NDArrayFormat, error) {
+	for i, n := range formatNames {
+		if strings.EqualFold(n, s) {
+			return NDArrayFormat(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown NDArray format %q (want legacy, v1, v2, v3, npz or npy)", s)
+}
+
+// recordGen maps a list-container format to its record generation.
+func (f NDArrayFormat) recordGen() (tensor.RecordGen, bool) {
+	switch f {
+	case FormatLegacy:
+		return tensor.RecordLegacy, true
+	case FormatV1:
+		return tensor.RecordV1, true
+	case FormatV2:
+		return tensor.RecordV2, true
+	case FormatV3:
+		return tensor.RecordV3, true
+	}
+	return 0, false
+}
+
+func formatOfGen(g tensor.RecordGen) NDArrayFormat {
+	return NDArrayFormat(g) // the first four formats are numbered as the generations
+}
+
+// NDArray is one array of an NDArray file.
+type NDArray struct {
+	// Name is the array's key ("arg:fc1_weight"); "" in a list file.
+	Name string
+	// Tensor is the dense contents. It is nil for a none array and for a
+	// sparse array (call Dense to densify one).
+	Tensor *tensor.Tensor
+	// Record is the array as it was read from a list file (generation,
+	// storage type, sparse blocks, context). Writing in the same generation
+	// reuses it while Tensor still is its data, so a re-save is byte-exact.
+	// It is nil for arrays built in Go and for npy/npz arrays.
+	Record *tensor.Record
+}
+
+// None reports whether a is a none (storage-less) array.
+func (a *NDArray) None() bool {
+	if a.Record != nil && a.Tensor == nil {
+		return a.Record.None
+	}
+	return a.Tensor == nil
+}
+
+// Storage returns the array's storage type (default unless read sparse).
+func (a *NDArray) Storage() tensor.StorageType {
+	if a.Tensor == nil && a.Record != nil {
+		return a.Record.Storage
+	}
+	return tensor.StorageDefault
+}
+
+// Dense returns the dense contents, densifying a sparse array; none arrays
+// give an error.
+func (a *NDArray) Dense() (*tensor.Tensor, error) {
+	if a.Tensor != nil {
+		return a.Tensor, nil
+	}
+	if a.Record == nil {
+		return nil, fmt.Errorf("array %q is a none array", a.Name)
+	}
+	t, err := a.Record.Densify()
+	if err != nil {
+		return nil, fmt.Errorf("array %q: %w", a.Name, err)
+	}
+	return t, nil
+}
+
+// DType returns the element type, and false for a none array.
+func (a *NDArray) DType() (tensor.DType, bool) {
+	switch {
+	case a.Tensor != nil:
+		return a.Tensor.DType(), true
+	case a.Record != nil && !a.Record.None:
+		return a.Record.DType, true
+	}
+	return 0, false
+}
+
+// Shape returns the logical shape, or nil for a none array.
+func (a *NDArray) Shape() []int {
+	switch {
+	case a.Tensor != nil:
+		return a.Tensor.Shape()
+	case a.Record != nil && !a.Record.None:
+		return append([]int{}, a.Record.Shape...)
+	}
+	return nil
+}
+
+// NDArrayList is the contents of an NDArray file: arrays in file order with
+// their names (Named) or without (a list file).
+type NDArrayList struct {
+	// Format is the format the file was read in; WriteNDArrays takes the
+	// output format separately.
+	Format NDArrayFormat
+	// Named is true for a dict file (names stored), false for a list file.
+	Named  bool
+	Arrays []NDArray
+	// zip remembers which zip writer an npz came from (numpy or MXNet's
+	// miniz) so that a re-save reproduces its layout.
+	zip zipStyle
+}
+
+// NewNDArrayList returns a list of the given tensors (format V2). With names
+// nil it is a list file; otherwise names must have one entry per tensor. A
+// nil tensor is a none array.
+func NewNDArrayList(names []string, ts []*tensor.Tensor) *NDArrayList {
+	l := &NDArrayList{Format: FormatV2, Named: names != nil, Arrays: make([]NDArray, len(ts))}
+	for i, t := range ts {
+		l.Arrays[i].Tensor = t
+		if names != nil && i < len(names) {
+			l.Arrays[i].Name = names[i]
+		}
+	}
+	return l
+}
+
+// Names returns the array names in order ("" entries for a list file).
+func (l *NDArrayList) Names() []string {
+	out := make([]string, len(l.Arrays))
+	for i, a := range l.Arrays {
+		out[i] = a.Name
+	}
+	return out
+}
+
+// Get returns the array named name (the last one if names repeat, as MXNet's
+// Python dict does), or nil.
+func (l *NDArrayList) Get(name string) *NDArray {
+	for i := len(l.Arrays) - 1; i >= 0; i-- {
+		if l.Arrays[i].Name == name {
+			return &l.Arrays[i]
+		}
+	}
+	return nil
+}
+
+// FormatError is malformed NDArray/npy/npz input. Error() names the file (when
+// known) and the byte offset of the problem.
+type FormatError struct {
+	File   string
+	Offset int64
+	Msg    string
+}
+
+func (e *FormatError) Error() string {
+	if e.File != "" {
+		return fmt.Sprintf("%s: offset %d: %s", e.File, e.Offset, e.Msg)
+	}
+	return fmt.Sprintf("offset %d: %s", e.Offset, e.Msg)
+}
+
+// formatErr converts a tensor.RecordError (or passes a FormatError through)
+// and otherwise wraps err at offset off. The result is always a *FormatError.
+func formatErr(err error, off int64) error {
+	var fe *FormatError
+	if errors.As(err, &fe) {
+		c := *fe
+		return &c
+	}
+	var re *tensor.RecordError
+	if errors.As(err, &re) {
+		return &FormatError{Offset: re.Offset, Msg: re.Msg}
+	}
+	return &FormatError{Offset: off, Msg: err.Error()}
+}
+
+// withFile fills File in a FormatError, or wraps another error with path.
+func withFile(err error, path string) error {
+	if err == nil {
+		return nil
+	}
+	var fe *FormatError
+	if errors.As(err, &fe) {
+		c := *fe
+		c.File = path
+		return &c
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}

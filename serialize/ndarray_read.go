@@ -1,0 +1,172 @@
+package serialize
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/mxgo/mxgo/tensor"
+)
+
+// ListMagic is the u64 that starts an MXNet NDArray list file.
+const ListMagic = 0x112
+
+// kind of NDArray container, sniffed from the first bytes as MXNet does.
+type container int
+
+const (
+	containerList container = iota
+	containerNPY
+	containerNPZ
+)
+
+func sniff(head []byte) container {
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")):
+		return containerNPZ
+	case bytes.HasPrefix(head, []byte("\x93NUM")):
+		return containerNPY
+	}
+	return containerList
+}
+
+// sizer is implemented by readers that know their length (bytes.Reader,
+// strings.Reader, io.SectionReader).
+type sizer interface{ Size() int64 }
+
+// ReadNDArrays reads an NDArray file of any kind MXNet writes: the list
+// container (legacy/V1/V2/V3 records, dense, sparse or none), a 2.0 .npz or a
+// single .npy. Data blocks are read into fresh aligned storage. Errors about
+// the input are *FormatError with the byte offset.
+func ReadNDArrays(r io.Reader) (*NDArrayList, error) {
+	size := int64(-1)
+	switch v := r.(type) {
+	case sizer:
+		if s, ok := r.(io.Seeker); ok {
+			if cur, err := s.Seek(0, io.SeekCurrent); err == nil {
+				size = v.Size() - cur
+			}
+		}
+	case *os.File:
+		if st, err := v.Stat(); err == nil && st.Mode().IsRegular() {
+			if cur, err := v.Seek(0, io.SeekCurrent); err == nil {
+				size = st.Size() - cur
+			}
+		}
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(8)
+	switch sniff(head) {
+	case containerNPZ:
+		b, err := io.ReadAll(br)
+		if err != nil {
+			return nil, fmt.Errorf("reading npz: %w", err)
+		}
+		return parseNPZList(b, true)
+	case containerNPY:
+		t, err := readNPY(tensor.NewStreamSource(br, size))
+		if err != nil {
+			return nil, err
+		}
+		return &NDArrayList{Format: FormatNPY, Arrays: []NDArray{{Tensor: t}}}, nil
+	}
+	return readList(tensor.NewStreamSource(br, size))
+}
+
+// ParseNDArrays decodes an NDArray file held in b. The tensors alias b (no
+// copy), so b must stay unchanged while they are used.
+func ParseNDArrays(b []byte) (*NDArrayList, error) {
+	switch sniff(b) {
+	case containerNPZ:
+		return parseNPZList(b, false)
+	case containerNPY:
+		t, err := readNPY(tensor.NewBytesSource(b))
+		if err != nil {
+			return nil, err
+		}
+		return &NDArrayList{Format: FormatNPY, Arrays: []NDArray{{Tensor: t}}}, nil
+	}
+	return readList(tensor.NewBytesSource(b))
+}
+
+// readList decodes the list container (magic 0x112) from src.
+func readList(src tensor.Source) (*NDArrayList, error) {
+	fail := func(off int64, format string, args ...any) error {
+		return &FormatError{Offset: off, Msg: fmt.Sprintf(format, args...)}
+	}
+	magic, err := tensor.ReadU64(src, "list magic")
+	if err != nil {
+		return nil, formatErr(err, 0)
+	}
+	if magic != ListMagic {
+		return nil, fail(0, "not an NDArray file: magic 0x%x, want 0x112", magic)
+	}
+	if _, err := tensor.ReadU64(src, "reserved field"); err != nil {
+		return nil, formatErr(err, 8)
+	}
+	n, err := tensor.ReadU64(src, "array count")
+	if err != nil {
+		return nil, formatErr(err, 16)
+	}
+	// Every record takes at least 4 bytes: never trust n beyond that.
+	if rem := src.Remaining(); rem >= 0 && n > uint64(rem)/4 {
+		return nil, fail(16, "array count %d exceeds what %d remaining bytes can hold", n, rem)
+	}
+	if n > 1<<40 {
+		return nil, fail(16, "array count %d is absurd", n)
+	}
+	l := &NDArrayList{Format: FormatV2, Arrays: make([]NDArray, 0, min(n, 4096))}
+	for i := uint64(0); i < n; i++ {
+		off := src.Offset()
+		rec, err := tensor.ReadRecord(src)
+		if err != nil {
+			fe := formatErr(err, off).(*FormatError)
+			fe.Msg = fmt.Sprintf("array %d: %s", i, fe.Msg)
+			return nil, fe
+		}
+		if i == 0 {
+			l.Format = formatOfGen(rec.Gen)
+		}
+		a := NDArray{Record: rec}
+		if !rec.None && rec.Storage == tensor.StorageDefault {
+			if a.Tensor, err = rec.Tensor(); err != nil {
+				return nil, fail(off, "array %d: %v", i, err)
+			}
+		}
+		l.Arrays = append(l.Arrays, a)
+	}
+	koff := src.Offset()
+	k, err := tensor.ReadU64(src, "name count")
+	if err != nil {
+		return nil, formatErr(err, koff)
+	}
+	if k != 0 && k != n {
+		return nil, fail(koff, "name count %d does not match array count %d", k, n)
+	}
+	l.Named = k > 0
+	for i := uint64(0); i < k; i++ {
+		off := src.Offset()
+		ln, err := tensor.ReadU64(src, "name length")
+		if err != nil {
+			return nil, formatErr(fmt.Errorf("name %d: %w", i, err), off)
+		}
+		if rem := src.Remaining(); (rem >= 0 && ln > uint64(rem)) || ln > 1<<20 {
+			return nil, fail(off, "name %d length %d exceeds the bytes left", i, ln)
+		}
+		p, err := src.Next(int(ln))
+		if err != nil {
+			return nil, fail(off+8, "truncated: name %d needs %d bytes", i, ln)
+		}
+		l.Arrays[i].Name = string(p)
+	}
+	off := src.Offset()
+	if _, err := src.Next(1); err == nil {
+		return nil, fail(off, "trailing bytes after the names section")
+	} else if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, formatErr(err, off)
+	}
+	return l, nil
+}

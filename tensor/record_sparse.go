@@ -1,0 +1,120 @@
+package tensor
+
+import (
+	"encoding/binary"
+	"fmt"
+)
+
+// Densify returns the dense contents of a record: a view of the data for
+// dense storage, or a freshly built dense tensor for row_sparse and csr. It
+// checks every index against the shape.
+func (r *Record) Densify() (*Tensor, error) {
+	if r.None {
+		return nil, fmt.Errorf("tensor: record is a none array")
+	}
+	switch r.Storage {
+	case StorageDefault:
+		return FromBytes(r.DType, r.Shape, r.Data)
+	case StorageRowSparse:
+		return r.denseRowSparse()
+	case StorageCSR:
+		return r.denseCSR()
+	}
+	return nil, fmt.Errorf("tensor: unknown storage type %d", int32(r.Storage))
+}
+
+// indexAt reads element i of an integer aux block as int64.
+func indexAt(a *AuxBlock, i int) (int64, error) {
+	le := binary.LittleEndian
+	switch a.DType {
+	case Int64, Uint64:
+		return int64(le.Uint64(a.Data[8*i:])), nil
+	case Int32:
+		return int64(int32(le.Uint32(a.Data[4*i:]))), nil
+	case Uint32:
+		return int64(le.Uint32(a.Data[4*i:])), nil
+	case Int16:
+		return int64(int16(le.Uint16(a.Data[2*i:]))), nil
+	case Uint16:
+		return int64(le.Uint16(a.Data[2*i:])), nil
+	case Int8:
+		return int64(int8(a.Data[i])), nil
+	case Uint8:
+		return int64(a.Data[i]), nil
+	}
+	return 0, fmt.Errorf("tensor: sparse index of non-integer dtype %s", a.DType)
+}
+
+func (r *Record) denseRowSparse() (*Tensor, error) {
+	if len(r.Aux) != 1 || len(r.Shape) == 0 || len(r.StorageShape) != len(r.Shape) {
+		return nil, fmt.Errorf("tensor: malformed row_sparse record: shape %v, storage shape %v", r.Shape, r.StorageShape)
+	}
+	for i := 1; i < len(r.Shape); i++ {
+		if r.Shape[i] != r.StorageShape[i] {
+			return nil, fmt.Errorf("tensor: row_sparse storage shape %v does not match shape %v", r.StorageShape, r.Shape)
+		}
+	}
+	idx := &r.Aux[0]
+	nnz := r.StorageShape[0]
+	if len(idx.Shape) != 1 || idx.Shape[0] != nnz {
+		return nil, fmt.Errorf("tensor: row_sparse index shape %v, want (%d,)", idx.Shape, nnz)
+	}
+	t, err := New(r.DType, r.Shape...)
+	if err != nil {
+		return nil, err
+	}
+	row := 0
+	if nnz > 0 {
+		row = len(r.Data) / nnz
+	}
+	for i := 0; i < nnz; i++ {
+		k, err := indexAt(idx, i)
+		if err != nil {
+			return nil, err
+		}
+		if k < 0 || k >= int64(r.Shape[0]) {
+			return nil, fmt.Errorf("tensor: row_sparse row index %d out of range [0,%d)", k, r.Shape[0])
+		}
+		copy(t.data[int(k)*row:int(k+1)*row], r.Data[i*row:(i+1)*row])
+	}
+	return t, nil
+}
+
+func (r *Record) denseCSR() (*Tensor, error) {
+	if len(r.Aux) != 2 || len(r.Shape) != 2 || len(r.StorageShape) != 1 {
+		return nil, fmt.Errorf("tensor: malformed csr record: shape %v, storage shape %v", r.Shape, r.StorageShape)
+	}
+	rows, cols, nnz := r.Shape[0], r.Shape[1], r.StorageShape[0]
+	indptr, indices := &r.Aux[0], &r.Aux[1]
+	if len(indptr.Shape) != 1 || indptr.Shape[0] != rows+1 || len(indices.Shape) != 1 || indices.Shape[0] != nnz {
+		return nil, fmt.Errorf("tensor: csr index shapes %v, %v do not fit shape %v with %d values", indptr.Shape, indices.Shape, r.Shape, nnz)
+	}
+	t, err := New(r.DType, r.Shape...)
+	if err != nil {
+		return nil, err
+	}
+	es := r.DType.Size()
+	prev := int64(0)
+	for i := 0; i <= rows; i++ {
+		p, err := indexAt(indptr, i)
+		if err != nil {
+			return nil, err
+		}
+		if p < prev || p > int64(nnz) || (i == 0 && p != 0) || (i == rows && p != int64(nnz)) {
+			return nil, fmt.Errorf("tensor: csr indptr[%d] = %d is out of order or range", i, p)
+		}
+		for j := prev; j < p; j++ {
+			c, err := indexAt(indices, int(j))
+			if err != nil {
+				return nil, err
+			}
+			if c < 0 || c >= int64(cols) {
+				return nil, fmt.Errorf("tensor: csr column index %d out of range [0,%d)", c, cols)
+			}
+			dst := ((i-1)*cols + int(c)) * es
+			copy(t.data[dst:dst+es], r.Data[int(j)*es:int(j+1)*es])
+		}
+		prev = p
+	}
+	return t, nil
+}
