@@ -64,3 +64,27 @@
 #define VSUB4S(d, n, m) WORD $(0x6EA08400 | ((m)<<16) | ((n)<<5) | (d))
 // SHL Vd.4S, Vn.4S, #s (integer)
 #define VSHL4S(d, n, s) WORD $(0x4F005400 | ((32+(s))<<16) | ((n)<<5) | (d))
+// SSHR Vd.4S, Vn.4S, #s (arithmetic shift right)
+#define VSSHR4S(d, n, s) WORD $(0x4F000400 | ((64-(s))<<16) | ((n)<<5) | (d))
+// SCVTF Vd.4S, Vn.4S: int32 to float
+#define SCVTF4S(d, n) WORD $(0x4E21D800 | ((n)<<5) | (d))
+// FCMEQ Vd.4S, Vn.4S, Vm.4S: all-ones where Vn == Vm
+#define FCMEQ4S(d, n, m) WORD $(0x4E20E400 | ((m)<<16) | ((n)<<5) | (d))
+// FCMEQ Vd.4S, Vn.4S, #0.0: all-ones where Vn == 0 (either sign)
+#define FCMEQZ4S(d, n) WORD $(0x4EA0D800 | ((n)<<5) | (d))
+// FCVTL Vd.4S, Vn.4H: the low four halves to float32, exact
+#define FCVTL4S(d, n) WORD $(0x0E217800 | ((n)<<5) | (d))
+// FCVTL2 Vd.4S, Vn.8H: the high four halves to float32, exact
+#define FCVTL24S(d, n) WORD $(0x4E217800 | ((n)<<5) | (d))
+// FCVTN Vd.4H, Vn.4S: float32 to half (current rounding mode), low half of Vd
+#define FCVTN4H(d, n) WORD $(0x0E216800 | ((n)<<5) | (d))
+// FCVTN2 Vd.8H, Vn.4S: float32 to half into the high half of Vd
+#define FCVTN28H(d, n) WORD $(0x4E216800 | ((n)<<5) | (d))
+// USHLL Vd.4S, Vn.4H, #0 (UXTL): zero-extend the low four halfwords
+#define UXTL4S(d, n) WORD $(0x2F10A400 | ((n)<<5) | (d))
+// USHLL2 Vd.4S, Vn.8H, #0 (UXTL2): zero-extend the high four halfwords
+#define UXTL24S(d, n) WORD $(0x6F10A400 | ((n)<<5) | (d))
+// CMEQ Vd.4S, Vn.4S, Vm.4S (integer)
+#define CMEQ4S(d, n, m) WORD $(0x6EA08C00 | ((m)<<16) | ((n)<<5) | (d))
+// CMTST Vd.4S, Vn.4S, Vm.4S: all-ones where (Vn & Vm) != 0
+#define CMTST4S(d, n, m) WORD $(0x4EA08C00 | ((m)<<16) | ((n)<<5) | (d))

@@ -99,6 +99,11 @@ func sigmoidNEONasm(dst, x []float32)
 //go:noescape
 func tanhNEONasm(dst, x []float32)
 
+// logNEONasm sets dst[i] = log(x[i]).
+//
+//go:noescape
+func logNEONasm(dst, x []float32)
+
 // The wrappers below are written out per kernel (rather than through a
 // helper taking the body as a func value) so that the tail buffers stay on
 // the stack.
@@ -151,6 +156,19 @@ func tanhNEON(dst, x []float32) {
 		var t [4]float32
 		copy(t[:], x[n:])
 		tanhNEONasm(t[:], t[:])
+		copy(dst[n:], t[:])
+	}
+}
+
+// logNEON is Log on NEON.
+func logNEON(dst, x []float32) {
+	x = x[:len(dst)]
+	n := len(dst) &^ 3
+	logNEONasm(dst[:n], x[:n])
+	if n < len(dst) {
+		var t [4]float32
+		copy(t[:], x[n:])
+		logNEONasm(t[:], t[:])
 		copy(dst[n:], t[:])
 	}
 }

@@ -131,6 +131,7 @@ func neonUnaryCases() []neonUnary {
 			return 1 / (1 + math.Exp(-float64(x)))
 		}, 100, 4},
 		{"tanh", tanhNEON, func(x float32) float64 { return math.Tanh(float64(x)) }, 10, 4},
+		{"log", logNEON, func(x float32) float64 { return math.Log(float64(x)) }, 1000, 4},
 	}
 }
 
@@ -346,7 +347,7 @@ func TestVecNEONTranscendentalULP(t *testing.T) {
 	for b := uint64(0); b < 0x7f800000; b += 2039 {
 		xs = append(xs, math.Float32frombits(uint32(b)), -math.Float32frombits(uint32(b)))
 	}
-	for _, center := range []float32{0, 88.72, -87.3, -103.3, 9, -9, 0.35, -0.35, 20, -20} {
+	for _, center := range []float32{0, 88.72, -87.3, -103.3, 9, -9, 0.35, -0.35, 20, -20, 1, 0.7, 1.4} {
 		for i := -2000; i <= 2000; i++ {
 			xs = append(xs, center+float32(i)*1e-3)
 		}
@@ -404,6 +405,14 @@ func TestVecNEONSpecialValues(t *testing.T) {
 		{"tanh", tanhNEON, float32(-inf), -1},
 		{"tanh", tanhNEON, float32(math.Copysign(0, -1)), math.Copysign(0, -1)},
 		{"relu", reluNEON, float32(nan), nan},
+		{"log", logNEON, float32(nan), nan},
+		{"log", logNEON, float32(inf), inf},
+		{"log", logNEON, float32(-inf), nan},
+		{"log", logNEON, -1, nan},
+		{"log", logNEON, 0, -inf},
+		{"log", logNEON, float32(math.Copysign(0, -1)), -inf},
+		{"log", logNEON, 1, 0},
+		{"log", logNEON, 0x1p-149, math.Log(0x1p-149)},
 	}
 	for _, c := range cases {
 		dst := []float32{0}
