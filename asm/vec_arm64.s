@@ -269,3 +269,29 @@ TEXT ·dotNEONasm(SB), NOSPLIT, $0-52
 #undef ACC
 #undef LOADY16
 #undef LOADY4
+
+// func divScalarNEONasm(dst, x []float32, s float32)
+TEXT ·divScalarNEONasm(SB), NOSPLIT, $0-52
+	MOVD  dst_base+0(FP), R0
+	MOVD  dst_len+8(FP), R2
+	MOVD  x_base+24(FP), R1
+	FMOVS s+48(FP), F30
+	VDUP  V30.S[0], V30.S4
+#define OP(r) FDIV4S(r, r, 30)
+	UNARY
+#undef OP
+
+// func shiftDivSubNEONasm(dst, x []float32, m, t, c float32)
+TEXT ·shiftDivSubNEONasm(SB), NOSPLIT, $0-60
+	MOVD  dst_base+0(FP), R0
+	MOVD  dst_len+8(FP), R2
+	MOVD  x_base+24(FP), R1
+	FMOVS m+48(FP), F29
+	FMOVS t+52(FP), F30
+	FMOVS c+56(FP), F31
+	VDUP  V29.S[0], V29.S4
+	VDUP  V30.S[0], V30.S4
+	VDUP  V31.S[0], V31.S4
+#define OP(r) FSUB4S(r, r, 29); FDIV4S(r, r, 30); FSUB4S(r, r, 31)
+	UNARY
+#undef OP

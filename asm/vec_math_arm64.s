@@ -90,9 +90,9 @@
 	FADD4S(n, r, 29); FNEG4S(r, r); FDIV4S(r, r, n)      \
 	VAND16B(n, x, 30); VORR16B(x, r, n)
 
-// LOOP runs F on V0 (scratch V2..V6) and V1 (scratch V7..V11), 8 floats
-// per iteration, then on V0 for the last 4.
-#define LOOP \
+// LOOPNR runs F on V0 (scratch V2..V6) and V1 (scratch V7..V11), 8 floats
+// per iteration, then on V0 for the last 4, and falls through to done.
+#define LOOPNR \
 	CMP    $8, R2                                        \
 	BLT    loop4                                         \
 loop8:                                                       \
@@ -110,8 +110,10 @@ loop4:                                                       \
 	VST1.P [V0.S4], 16(R0)                               \
 	SUB    $4, R2                                        \
 	B      loop4                                         \
-done:                                                        \
-	RET
+done:
+
+// LOOP is LOOPNR followed by RET.
+#define LOOP LOOPNR; RET
 
 // func expNEONasm(dst, x []float32)
 TEXT ·expNEONasm(SB), NOSPLIT, $0-48
@@ -202,3 +204,57 @@ TEXT ·logNEONasm(SB), NOSPLIT, $0-48
 #define F(x, a, b, c, d, e) LOG(x, a, b, c, d, e)
 	LOOP
 #undef F
+
+// func softmaxExpNEONasm(dst, x []float32, m, t float32) float32
+//
+// dst = exp((x-m)/t), returning the sum of dst (two vector accumulators
+// V12, V13, one per lane group).
+TEXT ·softmaxExpNEONasm(SB), NOSPLIT, $0-60
+	MOVD  dst_base+0(FP), R0
+	MOVD  dst_len+8(FP), R2
+	MOVD  x_base+24(FP), R1
+	LOADCONSTS
+	FMOVS m+48(FP), F29
+	FMOVS t+52(FP), F30
+	VDUP  V29.S[0], V29.S4
+	VDUP  V30.S[0], V30.S4
+	VEOR  V12.B16, V12.B16, V12.B16
+	VEOR  V13.B16, V13.B16, V13.B16
+#define F(x, a, b, c, d, e) FSUB4S(x, x, 29); FDIV4S(x, x, 30); EXP(x, a, b, c, d); FADD4S(12+(x), 12+(x), x)
+	LOOPNR
+#undef F
+	FADD4S(12, 12, 13)
+	FADDP4S(12, 12, 12)
+	FADDPS(12, 12)
+	FMOVS F12, ret+56(FP)
+	RET
+
+// func softReluFinishNEONasm(dst, x, u []float32)
+//
+// Given u = exp(x): dst = x > 20 ? x : log1p(u), with log1p(u) computed as
+// log(w) + (u - (w-1))/w for w = 1+u rounded (the quotient restores what
+// the rounding of w lost; for tiny u, w = 1 and the result is u itself).
+TEXT ·softReluFinishNEONasm(SB), NOSPLIT, $0-72
+	MOVD dst_base+0(FP), R0
+	MOVD dst_len+8(FP), R2
+	MOVD x_base+24(FP), R1
+	MOVD u_base+48(FP), R3
+	LOGCONSTS
+	MOVW $0x41a00000, R4 // 20
+	VDUP R4, V14.S4
+
+loop4:
+	CBZ    R2, done
+	VLD1.P 16(R1), [V0.S4]
+	VLD1.P 16(R3), [V1.S4]
+	FADD4S(2, 1, 29)
+	FSUB4S(3, 2, 29); FSUB4S(3, 1, 3); FDIV4S(3, 3, 2)
+	LOG(2, 4, 5, 6, 7, 8)
+	FADD4S(2, 2, 3)
+	FCMGT4S(9, 0, 14); VBSL16B(9, 0, 2)
+	VST1.P [V9.S4], 16(R0)
+	SUB    $4, R2
+	B      loop4
+
+done:
+	RET

@@ -132,6 +132,12 @@ func neonUnaryCases() []neonUnary {
 		}, 100, 4},
 		{"tanh", tanhNEON, func(x float32) float64 { return math.Tanh(float64(x)) }, 10, 4},
 		{"log", logNEON, func(x float32) float64 { return math.Log(float64(x)) }, 1000, 4},
+		{"softrelu", softReluNEON, func(x float32) float64 {
+			if x > 20 {
+				return float64(x)
+			}
+			return math.Log1p(math.Exp(float64(x)))
+		}, 40, 4},
 	}
 }
 
@@ -405,6 +411,9 @@ func TestVecNEONSpecialValues(t *testing.T) {
 		{"tanh", tanhNEON, float32(-inf), -1},
 		{"tanh", tanhNEON, float32(math.Copysign(0, -1)), math.Copysign(0, -1)},
 		{"relu", reluNEON, float32(nan), nan},
+		{"softrelu", softReluNEON, float32(nan), nan},
+		{"softrelu", softReluNEON, float32(inf), inf},
+		{"softrelu", softReluNEON, float32(-inf), 0},
 		{"log", logNEON, float32(nan), nan},
 		{"log", logNEON, float32(inf), inf},
 		{"log", logNEON, float32(-inf), nan},
