@@ -88,3 +88,9 @@
 #define CMEQ4S(d, n, m) WORD $(0x6EA08C00 | ((m)<<16) | ((n)<<5) | (d))
 // CMTST Vd.4S, Vn.4S, Vm.4S: all-ones where (Vn & Vm) != 0
 #define CMTST4S(d, n, m) WORD $(0x4EA08C00 | ((m)<<16) | ((n)<<5) | (d))
+// FCMGE Vd.4S, Vn.4S, Vm.4S: all-ones where Vn >= Vm
+#define FCMGE4S(d, n, m) WORD $(0x6E20E400 | ((m)<<16) | ((n)<<5) | (d))
+// DUP Vd.4S, Vn.S[i]: broadcast one lane
+#define DUPE4S(d, n, i) WORD $(0x4E040400 | ((i)<<19) | ((n)<<5) | (d))
+// TBL Vd.16B, {Vn.16B}, Vm.16B: byte table lookup (0 for indices >= 16)
+#define TBL16B(d, n, m) WORD $(0x4E000000 | ((m)<<16) | ((n)<<5) | (d))

@@ -138,6 +138,11 @@ func neonUnaryCases() []neonUnary {
 			}
 			return math.Log1p(math.Exp(float64(x)))
 		}, 40, 4},
+		{"erf", erfNEON, func(x float32) float64 { return math.Erf(float64(x)) }, 5, 4},
+		// Erfc keeps the reference accurate where 1+erf cancels.
+		{"gelu", geluNEON, func(x float32) float64 {
+			return 0.5 * float64(x) * math.Erfc(-float64(x)/math.Sqrt2)
+		}, 20, 4},
 	}
 }
 
@@ -353,7 +358,7 @@ func TestVecNEONTranscendentalULP(t *testing.T) {
 	for b := uint64(0); b < 0x7f800000; b += 2039 {
 		xs = append(xs, math.Float32frombits(uint32(b)), -math.Float32frombits(uint32(b)))
 	}
-	for _, center := range []float32{0, 88.72, -87.3, -103.3, 9, -9, 0.35, -0.35, 20, -20, 1, 0.7, 1.4} {
+	for _, center := range []float32{0, 88.72, -87.3, -103.3, 9, -9, 0.35, -0.35, 20, -20, 1, 0.7, 1.4, 0.875, -0.875, 1.5, 3.5, 7, -1.5, -3.5, -7, -13, -14.5} {
 		for i := -2000; i <= 2000; i++ {
 			xs = append(xs, center+float32(i)*1e-3)
 		}
@@ -411,6 +416,14 @@ func TestVecNEONSpecialValues(t *testing.T) {
 		{"tanh", tanhNEON, float32(-inf), -1},
 		{"tanh", tanhNEON, float32(math.Copysign(0, -1)), math.Copysign(0, -1)},
 		{"relu", reluNEON, float32(nan), nan},
+		{"erf", erfNEON, float32(nan), nan},
+		{"erf", erfNEON, float32(inf), 1},
+		{"erf", erfNEON, float32(-inf), -1},
+		{"erf", erfNEON, float32(math.Copysign(0, -1)), math.Copysign(0, -1)},
+		{"gelu", geluNEON, float32(nan), nan},
+		{"gelu", geluNEON, float32(inf), inf},
+		{"gelu", geluNEON, float32(-inf), nan}, // -Inf * 0, as in float64 math
+		{"gelu", geluNEON, -30, math.Copysign(0, -1)},
 		{"softrelu", softReluNEON, float32(nan), nan},
 		{"softrelu", softReluNEON, float32(inf), inf},
 		{"softrelu", softReluNEON, float32(-inf), 0},
