@@ -32,7 +32,8 @@
 // 7 and the clamp 14.5; 13 TBL helpers 0x04040404 and 0x03020100, sqrt(2),
 // the erf threshold 0.875; 14..15 Q's six coefficients (highest degree
 // first), then c0; 16..17 K's seven coefficients (highest first), then the
-// Gelu threshold 0.875*sqrt(2).
+// Gelu threshold 0.875*sqrt(2); 18 the rounding errors of row 11 (R's
+// constant terms), added before them so the sum rounds once.
 DATA ·erfcTab+0(SB)/4, $0x3f400000
 DATA ·erfcTab+4(SB)/4, $0x40200000
 DATA ·erfcTab+8(SB)/4, $0x40a80000
@@ -105,7 +106,11 @@ DATA ·erfcTab+272(SB)/4, $0x3c2367ec
 DATA ·erfcTab+276(SB)/4, $0xbd882c1b
 DATA ·erfcTab+280(SB)/4, $0x3ecc422a
 DATA ·erfcTab+284(SB)/4, $0x3f9e6455
-GLOBL ·erfcTab(SB), RODATA|NOPTR, $288
+DATA ·erfcTab+288(SB)/4, $0xb284359e
+DATA ·erfcTab+292(SB)/4, $0x3145c02e
+DATA ·erfcTab+296(SB)/4, $0x31c27391
+DATA ·erfcTab+300(SB)/4, $0x2f637a4d
+GLOBL ·erfcTab(SB), RODATA|NOPTR, $304
 
 // ERFCG: V1 = E(V0) for V0 in [0, 14.5] (or NaN), with its factors
 // V5 = R(V0) and V7 = exp(-V0^2/2). Needs V12 = row 12, V13 = row 13 and the
@@ -125,7 +130,11 @@ GLOBL ·erfcTab(SB), RODATA|NOPTR, $288
 	TBL16B(5, 2, 31)                                     \
 	HSTEP(6, 5); HSTEP(5, 6); HSTEP(6, 5); HSTEP(5, 6)   \
 	HSTEP(6, 5); HSTEP(5, 6); HSTEP(6, 5); HSTEP(5, 6)   \
-	HSTEP(6, 5); HSTEP(5, 6)                             \
+	HSTEP(6, 5)                                          \
+	VLD1.P 16(R5), [V2.S4]; TBL16B(5, 2, 31)             \
+	MOVD   $·erfcTab+288(SB), R6                         \
+	VLD1   (R6), [V2.S4]; TBL16B(3, 2, 31)               \
+	FMLA4S(3, 4, 6); FADD4S(5, 5, 3)                     \
 	FMUL4S(7, 0, 0); FNEG4S(8, 7); FMLA4S(8, 0, 0)       \
 	FMUL4S(7, 7, 26); FMUL4S(8, 8, 26); FNEG4S(7, 7)     \
 	EXP(7, 9, 10, 11, 3)                                 \
