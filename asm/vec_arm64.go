@@ -8,7 +8,10 @@ package asm
 // (panicking like indexing when they are shorter), runs the assembly body
 // over the largest multiple of 4 elements and finishes the last 0-3 elements
 // through a 4-element stack buffer with the same assembly, so every element
-// is computed by the same instructions.
+// is computed by the same instructions. (The reductions add their last 0-3
+// elements in Go; AddBias runs Add's body row by row.) Other kernel families
+// live in vec_math_arm64.s (exp, sigmoid, tanh, log, softmax, softrelu),
+// vec_erf_arm64.s (erf, gelu) and vec_half_arm64.s (float16).
 //
 // The assembly bodies (xxxNEONasm) require len(x), len(y) >= len(dst) and
 // len(dst) a multiple of 4; dst may alias x or y exactly.
@@ -276,6 +279,8 @@ const (
 	neonDiv
 )
 
+// binaryNEONop calls the assembly body for op on slices whose length is a
+// multiple of 4.
 func binaryNEONop(op int, dst, x, y []float32) {
 	switch op {
 	case neonAdd:
