@@ -27,90 +27,90 @@
 //
 // Beyond a = 14.5, E is below the smallest float32, so a is clamped there.
 
-// erfcTab rows (16 bytes each): 0 interval centres; 1..11 coefficients of R,
+// neonErfcTab rows (16 bytes each): 0 interval centres; 1..11 coefficients of R,
 // highest degree first, one lane per interval; 12 interval bounds 1.5, 3.5,
 // 7 and the clamp 14.5; 13 TBL helpers 0x04040404 and 0x03020100, sqrt(2),
 // the erf threshold 0.875; 14..15 Q's six coefficients (highest degree
 // first), then c0; 16..17 K's seven coefficients (highest first), then the
 // Gelu threshold 0.875*sqrt(2); 18 the rounding errors of row 11 (R's
 // constant terms), added before them so the sum rounds once.
-DATA ·erfcTab+0(SB)/4, $0x3f400000
-DATA ·erfcTab+4(SB)/4, $0x40200000
-DATA ·erfcTab+8(SB)/4, $0x40a80000
-DATA ·erfcTab+12(SB)/4, $0x412c0000
-DATA ·erfcTab+16(SB)/4, $0x37f318dc
-DATA ·erfcTab+20(SB)/4, $0x34b306a3
-DATA ·erfcTab+24(SB)/4, $0x3107e99d
-DATA ·erfcTab+28(SB)/4, $0x2c49136b
-DATA ·erfcTab+32(SB)/4, $0xb8df8524
-DATA ·erfcTab+36(SB)/4, $0xb5d5fa11
-DATA ·erfcTab+40(SB)/4, $0xb2698c26
-DATA ·erfcTab+44(SB)/4, $0xae136de6
-DATA ·erfcTab+48(SB)/4, $0x39ad85a8
-DATA ·erfcTab+52(SB)/4, $0x36d967aa
-DATA ·erfcTab+56(SB)/4, $0x33a179f5
-DATA ·erfcTab+60(SB)/4, $0x2f9a0083
-DATA ·erfcTab+64(SB)/4, $0xba9037b4
-DATA ·erfcTab+68(SB)/4, $0xb7f1ea4e
-DATA ·erfcTab+72(SB)/4, $0xb504e487
-DATA ·erfcTab+76(SB)/4, $0xb15d9c72
-DATA ·erfcTab+80(SB)/4, $0x3b64cf44
-DATA ·erfcTab+84(SB)/4, $0x3902c092
-DATA ·erfcTab+88(SB)/4, $0x3659ed09
-DATA ·erfcTab+92(SB)/4, $0x3324fd53
-DATA ·erfcTab+96(SB)/4, $0xbc29dbcb
-DATA ·erfcTab+100(SB)/4, $0xba06fc81
-DATA ·erfcTab+104(SB)/4, $0xb7ac85da
-DATA ·erfcTab+108(SB)/4, $0xb4ea5699
-DATA ·erfcTab+112(SB)/4, $0x3ceb4621
-DATA ·erfcTab+116(SB)/4, $0x3b0560f7
-DATA ·erfcTab+120(SB)/4, $0x39059606
-DATA ·erfcTab+124(SB)/4, $0x36a4dfb2
-DATA ·erfcTab+128(SB)/4, $0xbd964239
-DATA ·erfcTab+132(SB)/4, $0xbbfb138f
-DATA ·erfcTab+136(SB)/4, $0xba4a467b
-DATA ·erfcTab+140(SB)/4, $0xb866af80
-DATA ·erfcTab+144(SB)/4, $0x3e2dfbf9
-DATA ·erfcTab+148(SB)/4, $0x3cdf9ccf
-DATA ·erfcTab+152(SB)/4, $0x3b957145
-DATA ·erfcTab+156(SB)/4, $0x3a20266b
-DATA ·erfcTab+160(SB)/4, $0xbeb1f039
-DATA ·erfcTab+164(SB)/4, $0xbdbad5b2
-DATA ·erfcTab+168(SB)/4, $0xbcd71b4e
-DATA ·erfcTab+172(SB)/4, $0xbbdc9bca
-DATA ·erfcTab+176(SB)/4, $0x3f19b812
-DATA ·erfcTab+180(SB)/4, $0x3e90b929
-DATA ·erfcTab+184(SB)/4, $0x3e1680ff
-DATA ·erfcTab+188(SB)/4, $0x3d96b943
-DATA ·erfcTab+192(SB)/4, $0x3fc00000
-DATA ·erfcTab+196(SB)/4, $0x40600000
-DATA ·erfcTab+200(SB)/4, $0x40e00000
-DATA ·erfcTab+204(SB)/4, $0x41680000
-DATA ·erfcTab+208(SB)/4, $0x04040404
-DATA ·erfcTab+212(SB)/4, $0x03020100
-DATA ·erfcTab+216(SB)/4, $0x3fb504f3
-DATA ·erfcTab+220(SB)/4, $0x3f600000
-DATA ·erfcTab+224(SB)/4, $0x38bf1c14
-DATA ·erfcTab+228(SB)/4, $0xba59c7f0
-DATA ·erfcTab+232(SB)/4, $0x3baadfb3
-DATA ·erfcTab+236(SB)/4, $0xbcdc12fb
-DATA ·erfcTab+240(SB)/4, $0x3de71782
-DATA ·erfcTab+244(SB)/4, $0xbec093a3
-DATA ·erfcTab+248(SB)/4, $0x3f906ebb
-DATA ·erfcTab+252(SB)/4, $0x00000000
-DATA ·erfcTab+256(SB)/4, $0x3500ded1
-DATA ·erfcTab+260(SB)/4, $0xb71844b6
-DATA ·erfcTab+264(SB)/4, $0x38f14cb2
-DATA ·erfcTab+268(SB)/4, $0xba9b9981
-DATA ·erfcTab+272(SB)/4, $0x3c2367ec
-DATA ·erfcTab+276(SB)/4, $0xbd882c1b
-DATA ·erfcTab+280(SB)/4, $0x3ecc422a
-DATA ·erfcTab+284(SB)/4, $0x3f9e6455
-DATA ·erfcTab+288(SB)/4, $0xb284359e
-DATA ·erfcTab+292(SB)/4, $0x3145c02e
-DATA ·erfcTab+296(SB)/4, $0x31c27391
-DATA ·erfcTab+300(SB)/4, $0x2f637a4d
-GLOBL ·erfcTab(SB), RODATA|NOPTR, $304
+DATA ·neonErfcTab+0(SB)/4, $0x3f400000
+DATA ·neonErfcTab+4(SB)/4, $0x40200000
+DATA ·neonErfcTab+8(SB)/4, $0x40a80000
+DATA ·neonErfcTab+12(SB)/4, $0x412c0000
+DATA ·neonErfcTab+16(SB)/4, $0x37f318dc
+DATA ·neonErfcTab+20(SB)/4, $0x34b306a3
+DATA ·neonErfcTab+24(SB)/4, $0x3107e99d
+DATA ·neonErfcTab+28(SB)/4, $0x2c49136b
+DATA ·neonErfcTab+32(SB)/4, $0xb8df8524
+DATA ·neonErfcTab+36(SB)/4, $0xb5d5fa11
+DATA ·neonErfcTab+40(SB)/4, $0xb2698c26
+DATA ·neonErfcTab+44(SB)/4, $0xae136de6
+DATA ·neonErfcTab+48(SB)/4, $0x39ad85a8
+DATA ·neonErfcTab+52(SB)/4, $0x36d967aa
+DATA ·neonErfcTab+56(SB)/4, $0x33a179f5
+DATA ·neonErfcTab+60(SB)/4, $0x2f9a0083
+DATA ·neonErfcTab+64(SB)/4, $0xba9037b4
+DATA ·neonErfcTab+68(SB)/4, $0xb7f1ea4e
+DATA ·neonErfcTab+72(SB)/4, $0xb504e487
+DATA ·neonErfcTab+76(SB)/4, $0xb15d9c72
+DATA ·neonErfcTab+80(SB)/4, $0x3b64cf44
+DATA ·neonErfcTab+84(SB)/4, $0x3902c092
+DATA ·neonErfcTab+88(SB)/4, $0x3659ed09
+DATA ·neonErfcTab+92(SB)/4, $0x3324fd53
+DATA ·neonErfcTab+96(SB)/4, $0xbc29dbcb
+DATA ·neonErfcTab+100(SB)/4, $0xba06fc81
+DATA ·neonErfcTab+104(SB)/4, $0xb7ac85da
+DATA ·neonErfcTab+108(SB)/4, $0xb4ea5699
+DATA ·neonErfcTab+112(SB)/4, $0x3ceb4621
+DATA ·neonErfcTab+116(SB)/4, $0x3b0560f7
+DATA ·neonErfcTab+120(SB)/4, $0x39059606
+DATA ·neonErfcTab+124(SB)/4, $0x36a4dfb2
+DATA ·neonErfcTab+128(SB)/4, $0xbd964239
+DATA ·neonErfcTab+132(SB)/4, $0xbbfb138f
+DATA ·neonErfcTab+136(SB)/4, $0xba4a467b
+DATA ·neonErfcTab+140(SB)/4, $0xb866af80
+DATA ·neonErfcTab+144(SB)/4, $0x3e2dfbf9
+DATA ·neonErfcTab+148(SB)/4, $0x3cdf9ccf
+DATA ·neonErfcTab+152(SB)/4, $0x3b957145
+DATA ·neonErfcTab+156(SB)/4, $0x3a20266b
+DATA ·neonErfcTab+160(SB)/4, $0xbeb1f039
+DATA ·neonErfcTab+164(SB)/4, $0xbdbad5b2
+DATA ·neonErfcTab+168(SB)/4, $0xbcd71b4e
+DATA ·neonErfcTab+172(SB)/4, $0xbbdc9bca
+DATA ·neonErfcTab+176(SB)/4, $0x3f19b812
+DATA ·neonErfcTab+180(SB)/4, $0x3e90b929
+DATA ·neonErfcTab+184(SB)/4, $0x3e1680ff
+DATA ·neonErfcTab+188(SB)/4, $0x3d96b943
+DATA ·neonErfcTab+192(SB)/4, $0x3fc00000
+DATA ·neonErfcTab+196(SB)/4, $0x40600000
+DATA ·neonErfcTab+200(SB)/4, $0x40e00000
+DATA ·neonErfcTab+204(SB)/4, $0x41680000
+DATA ·neonErfcTab+208(SB)/4, $0x04040404
+DATA ·neonErfcTab+212(SB)/4, $0x03020100
+DATA ·neonErfcTab+216(SB)/4, $0x3fb504f3
+DATA ·neonErfcTab+220(SB)/4, $0x3f600000
+DATA ·neonErfcTab+224(SB)/4, $0x38bf1c14
+DATA ·neonErfcTab+228(SB)/4, $0xba59c7f0
+DATA ·neonErfcTab+232(SB)/4, $0x3baadfb3
+DATA ·neonErfcTab+236(SB)/4, $0xbcdc12fb
+DATA ·neonErfcTab+240(SB)/4, $0x3de71782
+DATA ·neonErfcTab+244(SB)/4, $0xbec093a3
+DATA ·neonErfcTab+248(SB)/4, $0x3f906ebb
+DATA ·neonErfcTab+252(SB)/4, $0x00000000
+DATA ·neonErfcTab+256(SB)/4, $0x3500ded1
+DATA ·neonErfcTab+260(SB)/4, $0xb71844b6
+DATA ·neonErfcTab+264(SB)/4, $0x38f14cb2
+DATA ·neonErfcTab+268(SB)/4, $0xba9b9981
+DATA ·neonErfcTab+272(SB)/4, $0x3c2367ec
+DATA ·neonErfcTab+276(SB)/4, $0xbd882c1b
+DATA ·neonErfcTab+280(SB)/4, $0x3ecc422a
+DATA ·neonErfcTab+284(SB)/4, $0x3f9e6455
+DATA ·neonErfcTab+288(SB)/4, $0xb284359e
+DATA ·neonErfcTab+292(SB)/4, $0x3145c02e
+DATA ·neonErfcTab+296(SB)/4, $0x31c27391
+DATA ·neonErfcTab+300(SB)/4, $0x2f637a4d
+GLOBL ·neonErfcTab(SB), RODATA|NOPTR, $304
 
 // ERFCG: V1 = E(V0) for V0 in [0, 14.5] (or NaN), with its factors
 // V5 = R(V0) and V7 = exp(-V0^2/2). Needs V12 = row 12, V13 = row 13 and the
@@ -123,7 +123,7 @@ GLOBL ·erfcTab(SB), RODATA|NOPTR, $304
 	VAND16B(3, 3, 2); VAND16B(4, 4, 2); VAND16B(5, 5, 2) \
 	VADD4S(3, 3, 4); VADD4S(3, 3, 5)                     \
 	DUPE4S(2, 13, 1); VADD4S(31, 3, 2)                   \
-	MOVD   $·erfcTab(SB), R5                             \
+	MOVD   $·neonErfcTab(SB), R5                             \
 	VLD1.P 16(R5), [V2.S4]                               \
 	TBL16B(3, 2, 31); FSUB4S(4, 0, 3)                    \
 	VLD1.P 16(R5), [V2.S4]                               \
@@ -132,7 +132,7 @@ GLOBL ·erfcTab(SB), RODATA|NOPTR, $304
 	HSTEP(6, 5); HSTEP(5, 6); HSTEP(6, 5); HSTEP(5, 6)   \
 	HSTEP(6, 5)                                          \
 	VLD1.P 16(R5), [V2.S4]; TBL16B(5, 2, 31)             \
-	MOVD   $·erfcTab+288(SB), R6                         \
+	MOVD   $·neonErfcTab+288(SB), R6                         \
 	VLD1   (R6), [V2.S4]; TBL16B(3, 2, 31)               \
 	FMLA4S(3, 4, 6); FADD4S(5, 5, 3)                     \
 	FMUL4S(7, 0, 0); FNEG4S(8, 7); FMLA4S(8, 0, 0)       \
@@ -148,7 +148,7 @@ GLOBL ·erfcTab(SB), RODATA|NOPTR, $304
 // LOADERF loads the exp constants and table rows 12, 13 into V12, V13.
 #define LOADERF \
 	LOADCONSTS                                           \
-	MOVD $·erfcTab+192(SB), R6                           \
+	MOVD $·neonErfcTab+192(SB), R6                           \
 	VLD1 (R6), [V12.S4, V13.S4]
 
 // func geluNEONasm(dst, x []float32)
@@ -164,7 +164,7 @@ gloop:
 	VORR16B(14, 0, 0)
 
 	// Small x >= 0: V15 = x/2 + y*K(y), y = x*x, with the sign of x (-0).
-	MOVD $·erfcTab+256(SB), R6
+	MOVD $·neonErfcTab+256(SB), R6
 	VLD1 (R6), [V2.S4, V3.S4]
 	FMUL4S(4, 14, 14)
 	DUPE4S(5, 2, 0)
@@ -184,7 +184,7 @@ gloop:
 	FMUL4S(6, 14, 26)
 	FMUL4S(8, 6, 5); FMUL4S(8, 8, 7)
 	FSUB4S(9, 29, 1); FMUL4S(9, 6, 9)
-	MOVD $·erfcTab+272(SB), R6
+	MOVD $·neonErfcTab+272(SB), R6
 	VLD1 (R6), [V3.S4]
 	DUPE4S(11, 3, 3); FCMGT4S(11, 11, 14)
 	VBSL16B(11, 15, 9)
@@ -209,7 +209,7 @@ eloop:
 	VORR16B(14, 0, 0)
 
 	// Small |s|: V15 = s*c0 + (s*z)*Q(z), z = s*s.
-	MOVD $·erfcTab+224(SB), R6
+	MOVD $·neonErfcTab+224(SB), R6
 	VLD1 (R6), [V2.S4, V3.S4]
 	FMUL4S(4, 14, 14)
 	DUPE4S(5, 2, 0)

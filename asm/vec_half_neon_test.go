@@ -7,9 +7,9 @@ import (
 	"testing"
 )
 
-// refF16ToF32 converts half bits to float32 bits by arithmetic on the
+// neonRefF16ToF32 converts half bits to float32 bits by arithmetic on the
 // value (NaN payloads kept, like tensor.F16ToF32).
-func refF16ToF32(h uint16) uint32 {
+func neonRefF16ToF32(h uint16) uint32 {
 	sign := uint32(h>>15) << 31
 	e := int(h>>10) & 0x1f
 	m := uint32(h & 0x3ff)
@@ -32,33 +32,33 @@ func TestF16ToF32NEON(t *testing.T) {
 	}
 	for off := 0; off < 4; off++ {
 		s := src[off : off+1<<16-off]
-		dst, check := guarded(len(s), off)
+		dst, check := neonGuarded(len(s), off)
 		for i := range dst {
 			dst[i] = 0
 		}
 		f16ToF32NEON(dst, s)
 		check(t)
 		for i, h := range s {
-			if got, want := math.Float32bits(dst[i]), refF16ToF32(h); got != want {
+			if got, want := math.Float32bits(dst[i]), neonRefF16ToF32(h); got != want {
 				t.Fatalf("off=%d: F16ToF32(%#04x) = %#08x, want %#08x", off, h, got, want)
 			}
 		}
 	}
 	for n := 0; n < 20; n++ {
-		dst, check := guarded(n, 1)
+		dst, check := neonGuarded(n, 1)
 		f16ToF32NEON(dst, src[0x3c00:0x3c00+n])
 		check(t)
 		for i := range dst {
-			if math.Float32bits(dst[i]) != refF16ToF32(uint16(0x3c00+i)) {
+			if math.Float32bits(dst[i]) != neonRefF16ToF32(uint16(0x3c00+i)) {
 				t.Fatalf("n=%d: element %d = %v", n, i, dst[i])
 			}
 		}
 	}
 }
 
-// checkF32ToF16 reports whether h is x rounded to the nearest half, ties
+// neonCheckF32ToF16 reports whether h is x rounded to the nearest half, ties
 // to even, with overflow to Inf and NaN as sign|0x7e00|mantissa>>13.
-func checkF32ToF16(x float32, h uint16) bool {
+func neonCheckF32ToF16(x float32, h uint16) bool {
 	b := math.Float32bits(x)
 	sign := uint16(b>>16) & 0x8000
 	if x != x {
@@ -75,7 +75,7 @@ func checkF32ToF16(x float32, h uint16) bool {
 	if mag >= 0x7c00 {
 		return false
 	}
-	val := func(m uint16) float64 { return math.Abs(float64(math.Float32frombits(refF16ToF32(m)))) }
+	val := func(m uint16) float64 { return math.Abs(float64(math.Float32frombits(neonRefF16ToF32(m)))) }
 	d := math.Abs(ax - val(mag))
 	if mag > 0 && math.Abs(ax-val(mag-1)) < d {
 		return false
@@ -95,8 +95,8 @@ func TestF32ToF16NEON(t *testing.T) {
 		xs = append(xs, math.Float32frombits(uint32(b)))
 	}
 	for h := 0; h < 0x7c00; h++ {
-		v := math.Float32frombits(refF16ToF32(uint16(h)))
-		next := math.Float32frombits(refF16ToF32(uint16(h + 1)))
+		v := math.Float32frombits(neonRefF16ToF32(uint16(h)))
+		next := math.Float32frombits(neonRefF16ToF32(uint16(h + 1)))
 		mid := float32((float64(v) + float64(next)) / 2)
 		xs = append(xs, v, -v, mid, -mid, math.Nextafter32(mid, 0), math.Nextafter32(mid, 1e9))
 	}
@@ -115,7 +115,7 @@ func TestF32ToF16NEON(t *testing.T) {
 			}
 		}
 		for i, x := range xs {
-			if !checkF32ToF16(x, dst[i]) {
+			if !neonCheckF32ToF16(x, dst[i]) {
 				t.Fatalf("off=%d: F32ToF16(%v = %#08x) = %#04x", off, x, math.Float32bits(x), dst[i])
 			}
 		}
@@ -127,7 +127,7 @@ func TestF32ToF16NEON(t *testing.T) {
 		dst := make([]uint16, n)
 		f32ToF16NEON(dst, xs[:n])
 		for i := range dst {
-			if !checkF32ToF16(xs[i], dst[i]) {
+			if !neonCheckF32ToF16(xs[i], dst[i]) {
 				t.Fatalf("n=%d: element %d = %#04x", n, i, dst[i])
 			}
 		}

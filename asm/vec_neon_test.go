@@ -26,9 +26,9 @@ var neonLengths = func() []int {
 	return append(ls, 130, 1000, 4097)
 }()
 
-// orderedBits maps float32 bit patterns to integers in the order of the
+// neonOrdered maps float32 bit patterns to integers in the order of the
 // values, with +0 and -0 both at 0, so that the difference counts ulps.
-func orderedBits(f float32) int64 {
+func neonOrdered(f float32) int64 {
 	b := math.Float32bits(f)
 	if b&0x80000000 != 0 {
 		return -int64(b &^ 0x80000000)
@@ -36,9 +36,9 @@ func orderedBits(f float32) int64 {
 	return int64(b)
 }
 
-// ulpDiff is how many float32 ulps got lies from want rounded to float32;
+// neonULPDiff is how many float32 ulps got lies from want rounded to float32;
 // 0 when both are NaN, MaxInt64 when only one is.
-func ulpDiff(got float32, want float64) int64 {
+func neonULPDiff(got float32, want float64) int64 {
 	w := float32(want)
 	gn, wn := got != got, w != w
 	switch {
@@ -47,7 +47,7 @@ func ulpDiff(got float32, want float64) int64 {
 	case gn || wn:
 		return math.MaxInt64
 	}
-	d := orderedBits(got) - orderedBits(w)
+	d := neonOrdered(got) - neonOrdered(w)
 	if d < 0 {
 		d = -d
 	}
@@ -73,9 +73,9 @@ func neonInput(rng *rand.Rand, n int, mag float32, specials bool) []float32 {
 	return x
 }
 
-// guarded returns a slice of n elements at offset off inside a buffer
+// neonGuarded returns a slice of n elements at offset off inside a buffer
 // filled with the sentinel, and a check that the bands are intact.
-func guarded(n, off int) ([]float32, func(t *testing.T)) {
+func neonGuarded(n, off int) ([]float32, func(t *testing.T)) {
 	buf := make([]float32, off+n+neonGuard)
 	for i := range buf {
 		buf[i] = neonSentinel
@@ -156,11 +156,11 @@ func TestVecNEONUnary(t *testing.T) {
 				for off := 0; off < 4; off++ {
 					x := neonInput(rng, n+off, c.mag, true)[off:]
 					orig := append([]float32(nil), x...)
-					dst, check := guarded(n, off)
+					dst, check := neonGuarded(n, off)
 					c.kernel(dst, x)
 					check(t)
 					for i := range dst {
-						if d := ulpDiff(dst[i], c.ref(orig[i])); d > c.maxULPs {
+						if d := neonULPDiff(dst[i], c.ref(orig[i])); d > c.maxULPs {
 							t.Fatalf("n=%d off=%d: %s(%v) = %v, want %v (%d ulp)", n, off, c.name, orig[i], dst[i], c.ref(orig[i]), d)
 						}
 						if x[i] != orig[i] && !(x[i] != x[i] && orig[i] != orig[i]) {
@@ -170,7 +170,7 @@ func TestVecNEONUnary(t *testing.T) {
 					// In place: the results must be the same.
 					c.kernel(x, x)
 					for i := range x {
-						if ulpDiff(x[i], float64(dst[i])) != 0 {
+						if neonULPDiff(x[i], float64(dst[i])) != 0 {
 							t.Fatalf("n=%d off=%d: in-place result %d = %v, out of place %v", n, off, i, x[i], dst[i])
 						}
 					}
@@ -206,11 +206,11 @@ func TestVecNEONBinary(t *testing.T) {
 					for i := range want {
 						want[i] = c.ref(x[i], y[i])
 					}
-					dst, check := guarded(n, off)
+					dst, check := neonGuarded(n, off)
 					c.kernel(dst, x, y)
 					check(t)
 					for i := range dst {
-						if ulpDiff(dst[i], float64(want[i])) != 0 {
+						if neonULPDiff(dst[i], float64(want[i])) != 0 {
 							t.Fatalf("n=%d off=%d: %s(%v, %v) = %v, want %v", n, off, c.name, x[i], y[i], dst[i], want[i])
 						}
 					}
@@ -219,7 +219,7 @@ func TestVecNEONBinary(t *testing.T) {
 					y2 := append([]float32(nil), y[:n]...)
 					c.kernel(y2, x, y2)
 					for i := range want {
-						if ulpDiff(x2[i], float64(want[i])) != 0 || ulpDiff(y2[i], float64(want[i])) != 0 {
+						if neonULPDiff(x2[i], float64(want[i])) != 0 || neonULPDiff(y2[i], float64(want[i])) != 0 {
 							t.Fatalf("n=%d off=%d: in-place %s element %d = %v / %v, want %v", n, off, c.name, i, x2[i], y2[i], want[i])
 						}
 					}
@@ -237,14 +237,14 @@ func TestVecNEONAxpy(t *testing.T) {
 	for _, n := range neonLengths {
 		for off := 0; off < 4; off++ {
 			x := neonInput(rng, n+off, 10, true)[off:]
-			dst, check := guarded(n, off)
+			dst, check := neonGuarded(n, off)
 			copy(dst, neonInput(rng, n, 10, true))
 			orig := append([]float32(nil), dst...)
 			axpyNEON(dst, x, a)
 			check(t)
 			for i := range dst {
 				want := float64(orig[i]) + float64(a)*float64(x[i])
-				if d := ulpDiff(dst[i], want); d > 1 {
+				if d := neonULPDiff(dst[i], want); d > 1 {
 					t.Fatalf("n=%d off=%d: %v + %v*%v = %v, want %v", n, off, orig[i], a, x[i], dst[i], want)
 				}
 			}
@@ -252,7 +252,7 @@ func TestVecNEONAxpy(t *testing.T) {
 			axpyNEON(xs, xs, a)
 			for i := range xs {
 				want := float64(x[i]) + float64(a)*float64(x[i])
-				if d := ulpDiff(xs[i], want); d > 1 {
+				if d := neonULPDiff(xs[i], want); d > 1 {
 					t.Fatalf("n=%d off=%d: in place %v -> %v, want %v", n, off, x[i], xs[i], want)
 				}
 			}
@@ -272,7 +272,7 @@ func TestVecNEONAddBias(t *testing.T) {
 				if rows > 0 {
 					size = (rows-1)*ldc + cols
 				}
-				c, check := guarded(size, 1)
+				c, check := neonGuarded(size, 1)
 				for i := range c {
 					c[i] = neonSentinel
 				}
@@ -289,7 +289,7 @@ func TestVecNEONAddBias(t *testing.T) {
 					if j < cols {
 						want = orig[i] + bias[j]
 					}
-					if math.Float32bits(c[i]) != math.Float32bits(want) && ulpDiff(c[i], float64(want)) != 0 {
+					if math.Float32bits(c[i]) != math.Float32bits(want) && neonULPDiff(c[i], float64(want)) != 0 {
 						t.Fatalf("rows=%d cols=%d ldc=%d: c[%d][%d] = %v, want %v", rows, cols, ldc, r, j, c[i], want)
 					}
 				}
@@ -373,18 +373,18 @@ func TestVecNEONTranscendentalULP(t *testing.T) {
 		var worst int64
 		var worstX float32
 		for i, x := range xs {
-			if d := ulpDiff(dst[i], c.ref(x)); d > worst {
+			if d := neonULPDiff(dst[i], c.ref(x)); d > worst {
 				worst, worstX = d, x
 			}
 		}
 		t.Logf("%s: max error %d ulp at x=%v over %d inputs", c.name, worst, worstX, len(xs))
 		if worst > c.maxULPs {
-			t.Errorf("%s(%v) = %v, want %v: %d ulp > %d", c.name, worstX, dst[indexOf(xs, worstX)], c.ref(worstX), worst, c.maxULPs)
+			t.Errorf("%s(%v) = %v, want %v: %d ulp > %d", c.name, worstX, dst[neonIndexOf(xs, worstX)], c.ref(worstX), worst, c.maxULPs)
 		}
 	}
 }
 
-func indexOf(xs []float32, x float32) int {
+func neonIndexOf(xs []float32, x float32) int {
 	for i, v := range xs {
 		if math.Float32bits(v) == math.Float32bits(x) {
 			return i
@@ -440,7 +440,7 @@ func TestVecNEONSpecialValues(t *testing.T) {
 		dst := []float32{0}
 		c.f(dst, []float32{c.x})
 		got := dst[0]
-		if ulpDiff(got, c.want) != 0 || math.Signbit(float64(got)) != math.Signbit(c.want) && c.want == c.want {
+		if neonULPDiff(got, c.want) != 0 || math.Signbit(float64(got)) != math.Signbit(c.want) && c.want == c.want {
 			t.Errorf("%s(%v) = %v, want %v", c.name, c.x, got, c.want)
 		}
 	}

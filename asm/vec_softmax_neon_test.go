@@ -9,9 +9,9 @@ import (
 	"testing"
 )
 
-// softmaxRef returns softmax and log-softmax of x at temperature t in
+// neonSoftmaxRef returns softmax and log-softmax of x at temperature t in
 // float64.
-func softmaxRef(x []float32, t float32) (sm, lsm []float64) {
+func neonSoftmaxRef(x []float32, t float32) (sm, lsm []float64) {
 	m := math.Inf(-1)
 	for _, v := range x {
 		m = math.Max(m, float64(v))
@@ -37,7 +37,7 @@ func TestSoftmaxNEON(t *testing.T) {
 		for _, n := range neonLengths {
 			for _, off := range []int{0, 3} {
 				x := neonInput(rng, n+off, 8, false)[off:]
-				sm, lsm := softmaxRef(x, temp)
+				sm, lsm := neonSoftmaxRef(x, temp)
 				relTol := (8 + float64(n)/8) * 0x1p-24
 				for _, inPlace := range []bool{false, true} {
 					for _, log := range []bool{false, true} {
@@ -48,7 +48,7 @@ func TestSoftmaxNEON(t *testing.T) {
 							dst = append([]float32(nil), x...)
 							src = dst
 						} else {
-							dst, check = guarded(n, off)
+							dst, check = neonGuarded(n, off)
 							src = x
 						}
 						if log {
