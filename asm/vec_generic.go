@@ -44,7 +44,7 @@ var genericVec = vecKernels{
 		return math.Log1p(math.Exp(v))
 	}),
 	erf:  unary64(math.Erf),
-	gelu: unary64(func(v float64) float64 { return 0.5 * v * (1 + math.Erf(v/math.Sqrt2)) }),
+	gelu: unary64(func(v float64) float64 { return 0.5 * v * math.Erfc(-v/math.Sqrt2) }),
 	softmax: func(dst, x []float32, t float32) {
 		if len(x) == 0 {
 			return

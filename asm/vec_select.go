@@ -23,13 +23,14 @@ func init() {
 	onSelect(func(impl string) { vk = vecFor(impl) })
 }
 
-// vecFor returns the table for impl: a copy of the generic table with the
-// entries the architecture has kernels for (archVec) replaced.
+// vecFor returns the table for impl: a copy of the generic table whose
+// softmax rows are composed from the table's own kernels, with the entries
+// the architecture has kernels for (archVec) replaced.
 func vecFor(impl string) *vecKernels {
 	t := genericVec
 	if impl != Generic {
-		archVec(impl, &t)
 		t.softmax, t.logSoftmax = softmaxWith(&t), logSoftmaxWith(&t)
+		archVec(impl, &t)
 	}
 	return &t
 }
