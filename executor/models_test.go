@@ -1,0 +1,187 @@
+package executor_test
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/mxgo/mxgo/asm"
+	"github.com/mxgo/mxgo/executor"
+	"github.com/mxgo/mxgo/serialize"
+	"github.com/mxgo/mxgo/tensor"
+)
+
+// modelCase is one entry of testdata/models/cases.json: a real MXNet
+// checkpoint, an input, and float64 reference outputs computed by the numpy
+// generator testdata/models/gen_models.py.
+type modelCase struct {
+	Case            string        `json:"case"`
+	Dir             string        `json:"dir"`
+	Symbol          string        `json:"symbol"`
+	Params          string        `json:"params"`
+	InputName       string        `json:"input_name"`
+	InputFile       string        `json:"input_file"`
+	Outputs         []modelGolden `json:"outputs"`
+	InternalOutputs []modelGolden `json:"internal_outputs"`
+	Argmax          *int          `json:"argmax"`
+	BatchArgmax     []int         `json:"batch_argmax"`
+}
+
+type modelGolden struct {
+	Name  string  `json:"name"`
+	File  string  `json:"file"`
+	Shape []int   `json:"shape"`
+	Rtol  float64 `json:"rtol"`
+	Atol  float64 `json:"atol"`
+}
+
+func loadModelCases(t testing.TB) []modelCase {
+	t.Helper()
+	data, err := os.ReadFile("../testdata/models/cases.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []modelCase
+	if err := json.Unmarshal(data, &cases); err != nil {
+		t.Fatal(err)
+	}
+	return cases
+}
+
+func readNPY(t testing.TB, path string) *tensor.Tensor {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	x, err := serialize.ReadNPY(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+func loadCaseModel(t testing.TB, c modelCase, outputs ...string) (*executor.Model, *tensor.Tensor) {
+	t.Helper()
+	dir := filepath.Join("../testdata/mxnet", c.Dir)
+	symData, err := os.ReadFile(filepath.Join(dir, c.Symbol))
+	if err != nil {
+		t.Fatal(err)
+	}
+	paramsData, err := os.ReadFile(filepath.Join(dir, c.Params))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ck, err := serialize.ParseCheckpoint(symData, paramsData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := readNPY(t, filepath.Join("../testdata/models", c.InputFile))
+	if in.DType() != tensor.Float32 {
+		if in, err = in.AsType(tensor.Float32); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var opts []executor.Option
+	if len(outputs) > 0 {
+		opts = append(opts, executor.WithOutputs(outputs...))
+	}
+	m, err := executor.Bind(ck.Symbol, ck.Args, ck.Aux, map[string][]int{c.InputName: in.Shape()}, opts...)
+	if err != nil {
+		t.Fatalf("%s: %v", c.Case, err)
+	}
+	return m, in
+}
+
+// TestRealModelsMatchReference runs every bundled real checkpoint with each
+// kernel implementation and compares heads and internal outputs with the
+// float64 reference.
+func TestRealModelsMatchReference(t *testing.T) {
+	for _, c := range loadModelCases(t) {
+		t.Run(c.Case, func(t *testing.T) {
+			goldens := append(append([]modelGolden{}, c.Outputs...), c.InternalOutputs...)
+			names := make([]string, len(goldens))
+			for i, g := range goldens {
+				names[i] = g.Name
+			}
+			m, in := loadCaseModel(t, c, names...)
+			asm.ForEachImpl(func(impl string) {
+				out, err := m.Predict(context.Background(), []*tensor.Tensor{in}, nil)
+				if err != nil {
+					t.Fatalf("%s: %v", impl, err)
+				}
+				for i, g := range goldens {
+					want := readNPY(t, filepath.Join("../testdata/models", g.File))
+					compareGolden(t, impl+" "+g.Name, out[i], want, g.Rtol, g.Atol)
+				}
+				if c.BatchArgmax != nil {
+					for r, want := range c.BatchArgmax {
+						if got := argmaxRow(out[0], r); got != want {
+							t.Errorf("%s: sample %d class %d, want %d", impl, r, got, want)
+						}
+					}
+				}
+			})
+		})
+	}
+}
+
+func compareGolden(t *testing.T, what string, got, want *tensor.Tensor, rtol, atol float64) {
+	t.Helper()
+	if !got.SameShape(want) {
+		t.Errorf("%s: shape %v, want %v", what, got.Shape(), want.Shape())
+		return
+	}
+	worst, at := 0.0, -1
+	for i := range got.Len() {
+		g, w := got.Float64At(i), want.Float64At(i)
+		d := math.Abs(g - w)
+		if d > atol+rtol*math.Abs(w) || math.IsNaN(g) != math.IsNaN(w) {
+			if at < 0 || d > worst {
+				worst, at = d, i
+			}
+		}
+	}
+	if at >= 0 {
+		t.Errorf("%s: element %d is %g, want %g (|diff| %g > atol %g + rtol %g)", what, at, got.Float64At(at), want.Float64At(at), worst, atol, rtol)
+	}
+}
+
+func argmaxRow(t *tensor.Tensor, r int) int {
+	cols := t.Len() / t.Dim(0)
+	best := 0
+	for j := 1; j < cols; j++ {
+		if t.Float64At(r*cols+j) > t.Float64At(r*cols+best) {
+			best = j
+		}
+	}
+	return best
+}
+
+// TestRealModelPredictDoesNotAllocate checks the zero-allocation promise on
+// real checkpoints after warm-up.
+func TestRealModelPredictDoesNotAllocate(t *testing.T) {
+	for _, c := range loadModelCases(t) {
+		t.Run(c.Case, func(t *testing.T) {
+			m, in := loadCaseModel(t, c)
+			ctx := context.Background()
+			inputs := []*tensor.Tensor{in}
+			out, err := m.Predict(ctx, inputs, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			allocs := testing.AllocsPerRun(5, func() {
+				if out, err = m.Predict(ctx, inputs, out); err != nil {
+					t.Fatal(err)
+				}
+			})
+			if allocs != 0 {
+				t.Errorf("%v allocations per Predict, want 0", allocs)
+			}
+		})
+	}
+}
