@@ -180,6 +180,10 @@ func loadNPY(path string) (*tensor.Tensor, error) {
 // writeOutputs writes the first output to a .npy file or all of them to a
 // .npz archive.
 func writeOutputs(path string, names []string, ts []*tensor.Tensor) (err error) {
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext != ".npy" && ext != ".npz" {
+		return fmt.Errorf("-out %s: the file name must end in .npy or .npz", path)
+	}
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -189,13 +193,10 @@ func writeOutputs(path string, names []string, ts []*tensor.Tensor) (err error) 
 			err = cerr
 		}
 	}()
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".npz":
+	if ext == ".npz" {
 		err = serialize.WriteNPZ(f, names, ts)
-	case ".npy":
+	} else {
 		err = serialize.WriteNPY(f, ts[0])
-	default:
-		return fmt.Errorf("-out %s: the file name must end in .npy or .npz", path)
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
