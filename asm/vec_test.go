@@ -278,7 +278,9 @@ func TestVecTranscendentalULP(t *testing.T) {
 			}
 			return math.Log1p(math.Exp(v))
 		},
-		"gelu": func(v float64) float64 { return 0.5 * v * (1 + math.Erf(v/math.Sqrt2)) },
+		// 1+erf(v/√2) written as erfc(-v/√2): the reference must not
+		// cancel where gelu is tiny (v < 0).
+		"gelu": func(v float64) float64 { return 0.5 * v * math.Erfc(-v/math.Sqrt2) },
 	}
 	fns := map[string]func(dst, x []float32){"exp": Exp, "log": Log, "tanh": Tanh, "erf": Erf, "sigmoid": Sigmoid, "softrelu": SoftRelu, "gelu": Gelu}
 	dst := make([]float32, len(x))
