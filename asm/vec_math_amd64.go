@@ -54,10 +54,11 @@ func softmaxExpAVX2(dst, x []float32, m, s float32) float64
 //go:noescape
 func expSumAVX2(x []float32, m, s float32) float64
 
-// shiftScaleAVX2 sets dst[i] = (x[i]-m)·s + c (one fused multiply-add).
+// shiftScaleAVX2 sets dst[i] = (x[i]-m)·s + c, computed in float64 (so
+// x-m cannot overflow) and rounded once to float32.
 //
 //go:noescape
-func shiftScaleAVX2(dst, x []float32, m, s, c float32)
+func shiftScaleAVX2(dst, x []float32, m, s, c float64)
 
 // softmaxAVX2 is Softmax: max, exponentials with their sum, then one scale.
 func softmaxAVX2(dst, x []float32, t float32) {
@@ -78,7 +79,6 @@ func logSoftmaxAVX2(dst, x []float32, t float32) {
 	}
 	x = x[:len(dst)]
 	m := maxAVX2(x)
-	s := 1 / t
-	ls := float32(math.Log(expSumAVX2(x, m, s)))
-	shiftScaleAVX2(dst, x, m, s, -ls)
+	ls := math.Log(expSumAVX2(x, m, 1/t))
+	shiftScaleAVX2(dst, x, float64(m), 1/float64(t), -ls)
 }
