@@ -23,14 +23,20 @@ func init() {
 	onSelect(func(impl string) { vk = vecFor(impl) })
 }
 
-// vecFor returns the table for impl: a copy of the generic table whose
-// softmax rows are composed from the table's own kernels, with the entries
-// the architecture has kernels for (archVec) replaced.
+// vecFor returns the table for impl: a copy of the generic table with the
+// entries the architecture has kernels for (archVec) replaced. Softmax rows
+// the architecture does not provide are composed from its other kernels.
 func vecFor(impl string) *vecKernels {
 	t := genericVec
 	if impl != Generic {
-		t.softmax, t.logSoftmax = softmaxWith(&t), logSoftmaxWith(&t)
+		t.softmax, t.logSoftmax = nil, nil
 		archVec(impl, &t)
+		if t.softmax == nil {
+			t.softmax = softmaxWith(&t)
+		}
+		if t.logSoftmax == nil {
+			t.logSoftmax = logSoftmaxWith(&t)
+		}
 	}
 	return &t
 }

@@ -34,6 +34,14 @@ func vecInput(rng *rand.Rand, n int, scale float32) []float32 {
 
 const guard = 8
 
+// unaligned returns a copy of x starting off elements into a fresh buffer,
+// so that kernels see inputs that are not 32-byte aligned.
+func unaligned(x []float32, off int) []float32 {
+	buf := make([]float32, len(x)+off)
+	copy(buf[off:], x)
+	return buf[off:]
+}
+
 // guarded returns a slice of n elements at offset off inside a larger
 // buffer whose other elements hold a sentinel, and a check for the sentinels.
 func guarded(n, off int) ([]float32, func(t *testing.T, what string)) {
@@ -112,8 +120,8 @@ func TestVecUnaryMatchesGeneric(t *testing.T) {
 	ForEachImpl(func(impl string) {
 		for _, c := range unaryCases() {
 			for _, n := range vecLengths() {
-				off := n % 7
-				x := vecInput(rng, n, c.scale)
+				off := n % 8
+				x := unaligned(vecInput(rng, n, c.scale), 1+n%7)
 				if c.name == "softmax" || c.name == "softmax_t" || c.name == "logsoftmax" {
 					for i := range x { // rows with NaN/Inf have no useful softmax
 						if math.IsNaN(float64(x[i])) || math.IsInf(float64(x[i]), 0) || math.Abs(float64(x[i])) > 1e30 {
@@ -173,7 +181,7 @@ func TestVecBinaryMatchesGeneric(t *testing.T) {
 	ForEachImpl(func(impl string) {
 		for _, c := range cases {
 			for _, n := range vecLengths() {
-				x, y := vecInput(rng, n, 10), vecInput(rng, n, 10)
+				x, y := unaligned(vecInput(rng, n, 10), 1+n%7), unaligned(vecInput(rng, n, 10), 1+(n+3)%7)
 				base := vecInput(rng, n, 10)
 				want := append([]float32(nil), base...)
 				c.ref(want, x, y)
@@ -278,6 +286,8 @@ func TestVecTranscendentalULP(t *testing.T) {
 			}
 			return math.Log1p(math.Exp(v))
 		},
+		// 1+erf(v/√2) written as erfc(-v/√2): the reference must not
+		// cancel where gelu is tiny (v < 0).
 		"gelu": func(v float64) float64 { return 0.5 * v * math.Erfc(-v/math.Sqrt2) },
 	}
 	fns := map[string]func(dst, x []float32){"exp": Exp, "log": Log, "tanh": Tanh, "erf": Erf, "sigmoid": Sigmoid, "softrelu": SoftRelu, "gelu": Gelu}
