@@ -2,6 +2,7 @@ package serialize
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -85,4 +86,17 @@ func TestLoadCheckpointFSAndErrors(t *testing.T) {
 	if _, err := ParseCheckpoint(sym[:50], params); err == nil {
 		t.Error("truncated symbol accepted")
 	}
+}
+
+func ExampleLoadCheckpoint() {
+	ck, err := LoadCheckpoint("../testdata/mxnet/lenet-module/LeNet", 10)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(ck.Symbol.ListOutputs(), len(ck.Args), "args", len(ck.Aux), "aux")
+	fmt.Println(ck.Args["fc1_weight"])
+	// Output:
+	// [softmax_output] 10 args 0 aux
+	// float32(120,256)
 }
