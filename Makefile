@@ -26,11 +26,11 @@ test-purego:
 # arm64 (NEON) under qemu-user; installs qemu-user-static when missing.
 test-arm64: tools
 	GOARCH=arm64 $(GO) vet $(PKGS)
-	GOARCH=arm64 MXGO_EXPECT_IMPL=neon $(GO) test -count=1 -exec qemu-aarch64-static $(PKGS)
+	GOARCH=arm64 MXGO_EXPECT_IMPL=neon $(GO) test -short -count=1 -exec qemu-aarch64-static $(PKGS)
 
 # The amd64 binary on a CPU without AVX2 (runtime dispatch must pick generic).
 test-nehalem: tools
-	MXGO_EXPECT_IMPL=generic $(GO) test -count=1 -exec 'qemu-x86_64-static -cpu Nehalem' ./asm/... ./tensor/...
+	MXGO_EXPECT_IMPL=generic $(GO) test -short -count=1 -exec 'qemu-x86_64-static -cpu Nehalem' ./asm/... ./tensor/...
 
 tools:
 	@command -v qemu-aarch64-static >/dev/null && command -v qemu-x86_64-static >/dev/null || ./scripts/install-test-tools.sh

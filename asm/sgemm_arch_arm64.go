@@ -2,13 +2,11 @@
 
 package asm
 
-// archSgemmKernels lists the arm64 SGEMM micro-kernels. The NEON kernel
-// (sgemmKernelNEON, neonMR×neonNR, on the neon branch) plugs in here as
-//
-//	NEON: {mr: neonMR, nr: neonNR, fn: sgemmKernelNEON}
-//
-// until then NEON uses the generic kernel inside the same blocking.
-func archSgemmKernels() map[string]sgemmKernel { return nil }
+// archSgemmKernels lists the arm64 SGEMM micro-kernels: the NEON 8×12
+// kernel.
+func archSgemmKernels() map[string]sgemmKernel {
+	return map[string]sgemmKernel{NEON: {mr: neonMR, nr: neonNR, fn: sgemmKernelNEON}}
+}
 
 // archGemvKernels lists the arm64 small-M kernels (none yet: generic).
 func archGemvKernels() map[string]gemvPair { return nil }

@@ -355,7 +355,11 @@ func TestVecNEONReductions(t *testing.T) {
 // reports the largest error of Exp, Sigmoid and Tanh against float64 math.
 func TestVecNEONTranscendentalULP(t *testing.T) {
 	var xs []float32
-	for b := uint64(0); b < 0x7f800000; b += 2039 {
+	step := uint64(2039)
+	if testing.Short() {
+		step = 65521
+	}
+	for b := uint64(0); b < 0x7f800000; b += step {
 		xs = append(xs, math.Float32frombits(uint32(b)), -math.Float32frombits(uint32(b)))
 	}
 	for _, center := range []float32{0, 88.72, -87.3, -103.3, 9, -9, 0.35, -0.35, 20, -20, 1, 0.7, 1.4, 0.875, -0.875, 1.5, 3.5, 7, -1.5, -3.5, -7, -13, -14.5} {

@@ -23,7 +23,7 @@ type Model struct {
 	g   *graph.Indexed
 
 	inputs  []boundInput   // data inputs, in InputNames order
-	labels  []int          // entry ids of optional label inputs (fed nil)
+	skip    []bool         // per node: not needed for the outputs (label-only), not run
 	params  []boundParam   // arguments and aux states with values
 	outputs []string       // ListOutputs of the bound heads
 	types   []tensor.DType // dtype per entry
@@ -149,7 +149,7 @@ func Bind(sym *graph.Symbol, args, aux map[string]*tensor.Tensor, inputShapes ma
 		}
 	}
 	m := &Model{sym: sym, g: g, threads: cfg.threads, maxPlans: cfg.maxPlans, outputs: sym.ListOutputs()}
-	labels := labelInputs(g)
+	m.skip = unneeded(g)
 	var values []*tensor.Tensor
 	var missing []string
 	for _, id := range g.InputNodes {
@@ -163,8 +163,8 @@ func Bind(sym *graph.Symbol, args, aux map[string]*tensor.Tensor, inputShapes ma
 		case v != nil:
 			m.params = append(m.params, boundParam{name: n.Name, aux: n.Aux, entry: entry})
 			values = append(values, v)
-		case labels[id]:
-			m.labels = append(m.labels, entry)
+		case m.skip[id]:
+			// an optional label input: fed nil
 		case !n.Aux && n.Attrs["__shape__"] != "":
 			m.inputs = append(m.inputs, boundInput{name: n.Name, entry: entry})
 		default:
@@ -235,31 +235,37 @@ func lookupParam(name string, isAux bool, args, aux map[string]*tensor.Tensor) *
 	return nil
 }
 
-// labelInputs marks variables used only as the "label" input of ops: the
-// loss heads, whose forward pass never reads them.
-func labelInputs(g *graph.Indexed) map[int]bool {
-	asLabel := map[int]bool{}
-	other := map[int]bool{}
-	for i := range g.Nodes {
-		n := &g.Nodes[i]
+// unneeded marks the nodes a forward pass need not run: those reached from
+// the heads only through the "label" input of loss ops (whose forward never
+// reads it), e.g. softmax_label or Reshape(softmax_label). Unneeded
+// variables are the optional label inputs.
+func unneeded(g *graph.Indexed) []bool {
+	needed := make([]bool, len(g.Nodes))
+	var stack []int
+	for _, h := range g.Heads {
+		stack = append(stack, h.Node)
+	}
+	for len(stack) > 0 {
+		id := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if needed[id] {
+			continue
+		}
+		needed[id] = true
+		n := &g.Nodes[id]
 		names := n.InputNames()
 		for j, e := range n.In {
-			if !g.Nodes[e.Node].IsVariable() {
+			if j < len(names) && names[j] == "label" {
 				continue
 			}
-			if j < len(names) && names[j] == "label" {
-				asLabel[e.Node] = true
-			} else {
-				other[e.Node] = true
-			}
+			stack = append(stack, e.Node)
 		}
 	}
-	for id := range asLabel {
-		if other[id] {
-			delete(asLabel, id)
-		}
+	skip := make([]bool, len(needed))
+	for i, ok := range needed {
+		skip[i] = !ok
 	}
-	return asLabel
+	return skip
 }
 
 // resolveTypes infers dtypes from the parameters and the inputs' __dtype__
@@ -292,14 +298,15 @@ func (m *Model) resolveTypes(values []*tensor.Tensor) error {
 	}
 	m.types = types.Types
 	for id, t := range types.Types {
-		if t == ops.UnknownType && !m.isLabel(id) {
+		if t == ops.UnknownType && !m.isSkipped(id) {
 			return fmt.Errorf("bind: cannot infer the dtype of %s", m.g.EntryName(id))
 		}
 	}
 	return nil
 }
 
-func (m *Model) isLabel(entry int) bool { return slices.Contains(m.labels, entry) }
+// isSkipped reports whether entry belongs to a node the forward pass skips.
+func (m *Model) isSkipped(entry int) bool { return m.skip[m.g.Entry(entry).Node] }
 
 // checkParams validates values against the bound parameters (dtype, and
 // shape once known) and wraps them as a paramSet.
@@ -398,11 +405,11 @@ func DataInputs(sym *graph.Symbol, args, aux map[string]*tensor.Tensor) ([]strin
 	if err != nil {
 		return nil, fmt.Errorf("data inputs: %w", err)
 	}
-	labels := labelInputs(g)
+	skip := unneeded(g)
 	var out []string
 	for _, id := range g.InputNodes {
 		n := &g.Nodes[id]
-		if n.Aux || labels[id] || lookupParam(n.Name, false, args, aux) != nil {
+		if n.Aux || skip[id] || lookupParam(n.Name, false, args, aux) != nil {
 			continue
 		}
 		out = append(out, n.Name)

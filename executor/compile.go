@@ -54,7 +54,7 @@ func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor) (*plan, error
 		return nil, fmt.Errorf("bind: %w", err)
 	}
 	for id, s := range st.Shapes {
-		if !ops.ShapeKnown(s) && !m.isLabel(id) {
+		if !ops.ShapeKnown(s) && !m.isSkipped(id) {
 			return nil, fmt.Errorf("bind: cannot infer the shape of %s (give the data input shapes)", g.EntryName(id))
 		}
 	}
@@ -83,8 +83,10 @@ func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor) (*plan, error
 	for i := range g.Nodes {
 		node := &g.Nodes[i]
 		first := g.RowPtr[i]
-		if node.IsVariable() {
-			pin.External[first] = true
+		if node.IsVariable() || m.skip[i] {
+			for j := range node.Outputs {
+				pin.External[first+j] = true
+			}
 			continue
 		}
 		s := step{node: i, op: node.Op, params: node.Params, out: make([]int, node.Outputs)}

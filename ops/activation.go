@@ -55,6 +55,7 @@ func init() {
 		InferShape:  sameShape,
 		InferType:   SameType,
 		InPlace:     inPlace00,
+		Forward:     activationForward,
 	})
 	Register(&Op{
 		Name:   "LeakyReLU",
@@ -80,6 +81,7 @@ func init() {
 		},
 		InferShape: leakyReLUShape,
 		InferType:  SameType,
+		Forward:    leakyReLUForward,
 	})
 }
 

@@ -7,14 +7,15 @@ import "fmt"
 var broadcastOps = []struct {
 	name    string
 	aliases []string
+	fn      string // key of binaryFuncs and scalarBinary
 }{
-	{"broadcast_add", []string{"broadcast_plus"}},
-	{"broadcast_sub", []string{"broadcast_minus"}},
-	{"broadcast_mul", nil},
-	{"broadcast_div", nil},
-	{"broadcast_power", nil},
-	{"broadcast_maximum", nil},
-	{"broadcast_minimum", nil},
+	{"broadcast_add", []string{"broadcast_plus"}, "add"},
+	{"broadcast_sub", []string{"broadcast_minus"}, "sub"},
+	{"broadcast_mul", nil, "mul"},
+	{"broadcast_div", nil, "div"},
+	{"broadcast_power", nil, "power"},
+	{"broadcast_maximum", nil, "maximum"},
+	{"broadcast_minimum", nil, "minimum"},
 }
 
 func init() {
@@ -25,6 +26,7 @@ func init() {
 			InputNames: func(any) []string { return []string{"lhs", "rhs"} },
 			InferShape: broadcastShape,
 			InferType:  SameType,
+			Forward:    broadcastForward(b.name, binaryFuncs[b.fn], scalarBinary[b.fn]),
 		})
 	}
 }

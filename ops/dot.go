@@ -18,6 +18,7 @@ func init() {
 		InputNames: lhsRHS,
 		InferShape: dotShape,
 		InferType:  SameType,
+		Forward:    dotForward,
 	})
 	Register(&Op{
 		Name:       "batch_dot",
@@ -25,6 +26,7 @@ func init() {
 		InputNames: lhsRHS,
 		InferShape: batchDotShape,
 		InferType:  SameType,
+		Forward:    batchDotForward,
 	})
 }
 

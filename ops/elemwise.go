@@ -18,14 +18,15 @@ type CastParam struct {
 var elemwiseBinary = []struct {
 	name    string
 	aliases []string
+	fn      string // key of binaryFuncs
 }{
-	{"elemwise_add", []string{"_add", "_plus", "_Plus"}},
-	{"elemwise_sub", []string{"_sub", "_minus", "_Minus"}},
-	{"elemwise_mul", []string{"_mul", "_Mul"}},
-	{"elemwise_div", []string{"_div", "_Div"}},
-	{"_power", []string{"_Power"}},
-	{"_maximum", []string{"_Maximum"}},
-	{"_minimum", []string{"_Minimum"}},
+	{"elemwise_add", []string{"_add", "_plus", "_Plus"}, "add"},
+	{"elemwise_sub", []string{"_sub", "_minus", "_Minus"}, "sub"},
+	{"elemwise_mul", []string{"_mul", "_Mul"}, "mul"},
+	{"elemwise_div", []string{"_div", "_Div"}, "div"},
+	{"_power", []string{"_Power"}, "power"},
+	{"_maximum", []string{"_Maximum"}, "maximum"},
+	{"_minimum", []string{"_Minimum"}, "minimum"},
 }
 
 // The elementwise unary operators without parameters. identity-like ops
@@ -55,15 +56,21 @@ func init() {
 			InferShape: sameShape,
 			InferType:  SameType,
 			InPlace:    func(any) [][2]int { return [][2]int{{0, 0}, {1, 0}} },
+			Forward:    elemwiseBinaryForward(b.name, binaryFuncs[b.fn]),
 		})
 	}
 	for _, u := range elemwiseUnary {
+		forward := copyForward
+		if f, ok := unaryFuncs[u.name]; ok {
+			forward = unaryForward(u.name, f)
+		}
 		Register(&Op{
 			Name:       u.name,
 			Aliases:    u.aliases,
 			InferShape: sameShape,
 			InferType:  SameType,
 			InPlace:    inPlace00,
+			Forward:    forward,
 		})
 	}
 	Register(&Op{
@@ -77,6 +84,7 @@ func init() {
 		InferShape: sameShape,
 		InferType:  SameType,
 		InPlace:    inPlace00,
+		Forward:    addNForward,
 	})
 	Register(&Op{
 		Name:       "Cast",
@@ -86,5 +94,6 @@ func init() {
 		InferType: func(params any, _, out []tensor.DType) error {
 			return assignType(&out[0], params.(*CastParam).DType, "output")
 		},
+		Forward: castForward,
 	})
 }

@@ -27,6 +27,7 @@ func init() {
 			}
 			return assignType(&in[1], dt, "weight")
 		},
+		Forward: embeddingForward,
 	})
 }
 

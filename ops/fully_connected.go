@@ -26,6 +26,7 @@ func init() {
 		OutputNames: outputNames("output"),
 		InferShape:  fullyConnectedShape,
 		InferType:   SameType,
+		Forward:     fullyConnectedForward,
 	})
 }
 

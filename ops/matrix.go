@@ -55,6 +55,7 @@ func init() {
 		Params:     NewParams[TransposeParam](),
 		InferShape: transposeShape,
 		InferType:  SameType,
+		Forward:    transposeForward,
 	})
 	Register(&Op{
 		Name:       "expand_dims",
@@ -62,6 +63,7 @@ func init() {
 		InferShape: expandDimsShape,
 		InferType:  SameType,
 		InPlace:    inPlace00,
+		Forward:    copyForward,
 	})
 	Register(&Op{
 		Name:       "slice",
@@ -69,12 +71,14 @@ func init() {
 		Params:     NewParams[SliceParam](),
 		InferShape: sliceShape,
 		InferType:  SameType,
+		Forward:    sliceForward,
 	})
 	Register(&Op{
 		Name:       "slice_axis",
 		Params:     NewParams[SliceAxisParam](),
 		InferShape: sliceAxisShape,
 		InferType:  SameType,
+		Forward:    sliceAxisForward,
 	})
 	Register(&Op{
 		Name:          "Concat",
@@ -87,6 +91,7 @@ func init() {
 		OutputNames: outputNames("output"),
 		InferShape:  concatShape,
 		InferType:   SameType,
+		Forward:     concatForward,
 	})
 	Register(&Op{
 		Name:    "SliceChannel",
@@ -99,6 +104,7 @@ func init() {
 		OutputNames: func(_ any, i int) string { return "output" + strconv.Itoa(i) },
 		InferShape:  sliceChannelShape,
 		InferType:   SameType,
+		Forward:     sliceChannelForward,
 	})
 	Register(&Op{
 		Name:       "clip",
@@ -106,6 +112,7 @@ func init() {
 		InferShape: sameShape,
 		InferType:  SameType,
 		InPlace:    inPlace00,
+		Forward:    clipForward,
 	})
 }
 

@@ -29,21 +29,6 @@ func normSplit(t *tensor.Tensor, axis int) (outer, mid, inner int, err error) {
 	return outer, t.Dim(a), inner, nil
 }
 
-// normFloat32 checks that every input and output is float32.
-func normFloat32(op string, in, out []*tensor.Tensor) error {
-	for i, t := range in {
-		if t.DType() != tensor.Float32 {
-			return fmt.Errorf("%s: input %d is %s, only float32 is supported", op, i, t.DType())
-		}
-	}
-	for i, t := range out {
-		if t.DType() != tensor.Float32 {
-			return fmt.Errorf("%s: output %d is %s, only float32 is supported", op, i, t.DType())
-		}
-	}
-	return nil
-}
-
 // batchNormForward computes BatchNorm per channel c along axis:
 // y = (x − mean_c)·invstd_c·γ_c + β_c with γ ≡ 1 when fix_gamma. At
 // inference (or with use_global_stats) mean and invstd = 1/√(var + eps)
@@ -54,7 +39,7 @@ func normFloat32(op string, in, out []*tensor.Tensor) error {
 // not updated (MXNet does that in the backward pass).
 func batchNormForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*BatchNormParam)
-	if err := normFloat32("batchnorm", in, out); err != nil {
+	if err := float32Only("batchnorm", in, out); err != nil {
 		return err
 	}
 	outer, c, inner, err := normSplit(in[0], p.Axis)
@@ -134,7 +119,7 @@ func normScaleShift(dst, x []float32, mean, scale, shift float32) {
 // std (√(var + eps)) outputs have the data shape with axis set to 1.
 func layerNormForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*LayerNormParam)
-	if err := normFloat32("layernorm", in, out); err != nil {
+	if err := float32Only("layernorm", in, out); err != nil {
 		return err
 	}
 	outer, n, inner, err := normSplit(in[0], p.Axis)

@@ -24,11 +24,12 @@ func init() {
 	for _, r := range []struct {
 		name    string
 		aliases []string
+		kind    reduceKind
 	}{
-		{"sum", []string{"sum_axis"}},
-		{"mean", nil},
-		{"max", []string{"max_axis"}},
-		{"min", []string{"min_axis"}},
+		{"sum", []string{"sum_axis"}, reduceSum},
+		{"mean", nil, reduceMean},
+		{"max", []string{"max_axis"}, reduceMax},
+		{"min", []string{"min_axis"}, reduceMin},
 	} {
 		Register(&Op{
 			Name:    r.name,
@@ -45,6 +46,7 @@ func init() {
 				return assignShape(&out[0], o, "output")
 			},
 			InferType: SameType,
+			Forward:   reduceForward(r.name, r.kind),
 		})
 	}
 	reduceAxis := NewParams[ReduceAxisParam]()
@@ -63,6 +65,7 @@ func init() {
 				return assignShape(&out[0], o, "output")
 			},
 			InferType: SameType,
+			Forward:   argForward(name, name == "argmax"),
 		})
 	}
 }

@@ -19,6 +19,7 @@ func init() {
 		InferShape: reshapeShape,
 		InferType:  SameType,
 		InPlace:    inPlace00,
+		Forward:    copyForward,
 	})
 	Register(&Op{
 		Name:       "Flatten",
@@ -26,6 +27,7 @@ func init() {
 		InferShape: flattenShape,
 		InferType:  SameType,
 		InPlace:    inPlace00,
+		Forward:    copyForward,
 	})
 }
 

@@ -34,6 +34,7 @@ func init() {
 			InferShape: sameShape,
 			InferType:  scalarType,
 			InPlace:    inPlace00,
+			Forward:    scalarForward(s.name),
 		})
 	}
 }

@@ -2,9 +2,9 @@ package ops
 
 import (
 	"fmt"
-	"github.com/mxgo/mxgo/asm"
 	"math"
 
+	"github.com/mxgo/mxgo/asm"
 	"github.com/mxgo/mxgo/tensor"
 )
 
@@ -72,6 +72,42 @@ func softmaxStrided(dst, x []float32, n, stride int, temp float32, log bool) {
 	}
 }
 
+// softmaxAxis64 is softmaxAxis computing in and writing float64 (softmax
+// with dtype=float64).
+func softmaxAxis64(y []float64, x []float32, outer, n, inner int, temp float64, log bool, lengths *tensor.Tensor) {
+	for o := range outer {
+		for i := range inner {
+			base := o*n*inner + i
+			m := n
+			if lengths != nil {
+				m = min(max(int(lengths.Float64At(o*inner+i)), 0), n)
+				for j := m; j < n; j++ {
+					y[base+j*inner] = 0
+				}
+			}
+			if m == 0 {
+				continue
+			}
+			mx := math.Inf(-1)
+			for j := range m {
+				mx = math.Max(mx, float64(x[base+j*inner]))
+			}
+			var sum float64
+			for j := range m {
+				sum += math.Exp((float64(x[base+j*inner]) - mx) / temp)
+			}
+			for j := range m {
+				v := (float64(x[base+j*inner]) - mx) / temp
+				if log {
+					y[base+j*inner] = v - math.Log(sum)
+				} else {
+					y[base+j*inner] = math.Exp(v) / sum
+				}
+			}
+		}
+	}
+}
+
 // softmaxExp is float32 exp.
 func softmaxExp(v float32) float32 { return float32(math.Exp(float64(v))) }
 
@@ -85,8 +121,8 @@ func softmaxForward(log bool) Kernel {
 			name = "log_softmax"
 		}
 		x, y := in[0], out[0]
-		if x.DType() != tensor.Float32 || y.DType() != tensor.Float32 {
-			return fmt.Errorf("%s: %s to %s not supported, only float32", name, x.DType(), y.DType())
+		if x.DType() != tensor.Float32 || (y.DType() != tensor.Float32 && y.DType() != tensor.Float64) {
+			return fmt.Errorf("%s: %s to %s not supported, only float32 (to float32 or float64)", name, x.DType(), y.DType())
 		}
 		outer, n, inner, err := normSplit(x, p.Axis)
 		if err != nil {
@@ -99,12 +135,16 @@ func softmaxForward(log bool) Kernel {
 				return fmt.Errorf("%s: length has %d elements, want %d", name, lengths.Len(), outer*inner)
 			}
 		}
-		xd, yd := x.Float32s(), y.Float32s()
-		if len(yd) != len(xd) {
-			return fmt.Errorf("%s: output has %d elements, data %d", name, len(yd), len(xd))
+		if y.Len() != x.Len() {
+			return fmt.Errorf("%s: output has %d elements, data %d", name, y.Len(), x.Len())
 		}
 		temp := float32(p.Temperature.Get(1))
-		softmaxAxis(yd, xd, outer, n, inner, temp, log, lengths)
+		if y.DType() == tensor.Float64 {
+			yd, _ := tensor.Data[float64](y)
+			softmaxAxis64(yd, x.Float32s(), outer, n, inner, float64(temp), log, lengths)
+			return nil
+		}
+		softmaxAxis(y.Float32s(), x.Float32s(), outer, n, inner, temp, log, lengths)
 		return nil
 	}
 }

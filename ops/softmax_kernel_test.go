@@ -113,10 +113,13 @@ func TestSoftmaxHandChecked(t *testing.T) {
 			t.Fatalf("softmax with NaN = %v", out[0].Float32s())
 		}
 	}
-	// float64 output dtype is refused.
-	_, err := opstest.Run("softmax", map[string]string{"dtype": "float64"}, []*tensor.Tensor{x}, nil)
-	if err == nil || !strings.Contains(err.Error(), "only float32") {
-		t.Errorf("dtype float64: err = %v", err)
+	// A float64 output dtype computes in float64.
+	out, err := opstest.Run("softmax", map[string]string{"dtype": "float64"}, []*tensor.Tensor{x}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out[0].DType() != tensor.Float64 || math.Abs(out[0].Float64At(0)-p0) > 1e-12 {
+		t.Errorf("dtype float64: %v %v, want float64 [%v ...]", out[0], out[0].Float64At(0), p0)
 	}
 }
 

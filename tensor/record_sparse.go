@@ -59,14 +59,11 @@ func (r *Record) denseRowSparse() (*Tensor, error) {
 	if len(idx.Shape) != 1 || idx.Shape[0] != nnz {
 		return nil, fmt.Errorf("tensor: row_sparse index shape %v, want (%d,)", idx.Shape, nnz)
 	}
-	t, err := New(r.DType, r.Shape...)
-	if err != nil {
-		return nil, err
-	}
 	row := 0
 	if nnz > 0 {
 		row = len(r.Data) / nnz
 	}
+	// Validate every index before allocating the dense result.
 	for i := 0; i < nnz; i++ {
 		k, err := indexAt(idx, i)
 		if err != nil {
@@ -75,6 +72,13 @@ func (r *Record) denseRowSparse() (*Tensor, error) {
 		if k < 0 || k >= int64(r.Shape[0]) {
 			return nil, fmt.Errorf("tensor: row_sparse row index %d out of range [0,%d)", k, r.Shape[0])
 		}
+	}
+	t, err := New(r.DType, r.Shape...)
+	if err != nil {
+		return nil, err
+	}
+	for i := 0; i < nnz; i++ {
+		k, _ := indexAt(idx, i)
 		copy(t.data[int(k)*row:int(k+1)*row], r.Data[i*row:(i+1)*row])
 	}
 	return t, nil
@@ -89,32 +93,40 @@ func (r *Record) denseCSR() (*Tensor, error) {
 	if len(indptr.Shape) != 1 || indptr.Shape[0] != rows+1 || len(indices.Shape) != 1 || indices.Shape[0] != nnz {
 		return nil, fmt.Errorf("tensor: csr index shapes %v, %v do not fit shape %v with %d values", indptr.Shape, indices.Shape, r.Shape, nnz)
 	}
-	t, err := New(r.DType, r.Shape...)
-	if err != nil {
-		return nil, err
-	}
+	// Pass 0 validates every index; pass 1 allocates and fills.
+	var t *Tensor
 	es := r.DType.Size()
-	prev := int64(0)
-	for i := 0; i <= rows; i++ {
-		p, err := indexAt(indptr, i)
-		if err != nil {
-			return nil, err
+	for pass := 0; pass < 2; pass++ {
+		if pass == 1 {
+			var err error
+			if t, err = New(r.DType, r.Shape...); err != nil {
+				return nil, err
+			}
 		}
-		if p < prev || p > int64(nnz) || (i == 0 && p != 0) || (i == rows && p != int64(nnz)) {
-			return nil, fmt.Errorf("tensor: csr indptr[%d] = %d is out of order or range", i, p)
-		}
-		for j := prev; j < p; j++ {
-			c, err := indexAt(indices, int(j))
+		prev := int64(0)
+		for i := 0; i <= rows; i++ {
+			p, err := indexAt(indptr, i)
 			if err != nil {
 				return nil, err
 			}
-			if c < 0 || c >= int64(cols) {
-				return nil, fmt.Errorf("tensor: csr column index %d out of range [0,%d)", c, cols)
+			if p < prev || p > int64(nnz) || (i == 0 && p != 0) || (i == rows && p != int64(nnz)) {
+				return nil, fmt.Errorf("tensor: csr indptr[%d] = %d is out of order or range", i, p)
 			}
-			dst := ((i-1)*cols + int(c)) * es
-			copy(t.data[dst:dst+es], r.Data[int(j)*es:int(j+1)*es])
+			for j := prev; j < p; j++ {
+				c, err := indexAt(indices, int(j))
+				if err != nil {
+					return nil, err
+				}
+				if c < 0 || c >= int64(cols) {
+					return nil, fmt.Errorf("tensor: csr column index %d out of range [0,%d)", c, cols)
+				}
+				if pass == 1 {
+					dst := ((i-1)*cols + int(c)) * es
+					copy(t.data[dst:dst+es], r.Data[int(j)*es:int(j+1)*es])
+				}
+			}
+			prev = p
 		}
-		prev = p
 	}
 	return t, nil
 }

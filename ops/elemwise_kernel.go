@@ -1,0 +1,138 @@
+package ops
+
+import (
+	"fmt"
+	"math"
+	"unsafe"
+
+	"github.com/mxgo/mxgo/asm"
+	"github.com/mxgo/mxgo/tensor"
+)
+
+// binaryFunc is an elementwise float32 operation on equal-length slices
+// (dst may alias x or y).
+type binaryFunc func(dst, x, y []float32)
+
+// elementwise binary operations shared by the elemwise_* and broadcast_*
+// families, by MXNet's op suffix.
+var binaryFuncs = map[string]binaryFunc{
+	"add": asm.Add, "sub": asm.Sub, "mul": asm.Mul, "div": asm.Div,
+	"power":   mapBinary(func(a, b float32) float32 { return float32(math.Pow(float64(a), float64(b))) }),
+	"maximum": mapBinary(maximum32),
+	"minimum": mapBinary(minimum32),
+}
+
+// maximum32 and minimum32 propagate NaN from either side, as MXNet's
+// mshadow_op::maximum/minimum do.
+func maximum32(a, b float32) float32 {
+	if a != a || a > b {
+		return a
+	}
+	return b
+}
+
+func minimum32(a, b float32) float32 {
+	if a != a || a < b {
+		return a
+	}
+	return b
+}
+
+func mapBinary(f func(a, b float32) float32) binaryFunc {
+	return func(dst, x, y []float32) {
+		y = y[:len(x)]
+		for i, v := range x {
+			dst[i] = f(v, y[i])
+		}
+	}
+}
+
+// elemwiseBinaryForward applies f to two inputs of the same shape.
+func elemwiseBinaryForward(name string, f binaryFunc) Kernel {
+	return func(_ *Ctx, _ any, in, out []*tensor.Tensor) error {
+		if err := float32Only(name, in, out); err != nil {
+			return err
+		}
+		x, y, z := in[0].Float32s(), in[1].Float32s(), out[0].Float32s()
+		if len(x) != len(z) || len(y) != len(z) {
+			return fmt.Errorf("%s: shapes %s and %s differ", name, in[0], in[1])
+		}
+		f(z, x, y)
+		return nil
+	}
+}
+
+// unaryFuncs are the parameterless float32 unary ops.
+var unaryFuncs = map[string]func(dst, x []float32){
+	"exp": asm.Exp,
+	"log": asm.Log,
+	"sqrt": func(dst, x []float32) {
+		for i, v := range x {
+			dst[i] = float32(math.Sqrt(float64(v)))
+		}
+	},
+	"square": func(dst, x []float32) { asm.Mul(dst, x, x) },
+	"abs": func(dst, x []float32) {
+		for i, v := range x {
+			dst[i] = float32(math.Abs(float64(v)))
+		}
+	},
+	"negative": func(dst, x []float32) { asm.Scale(dst, x, -1) },
+}
+
+// unaryForward applies f elementwise (in place allowed).
+func unaryForward(name string, f func(dst, x []float32)) Kernel {
+	return func(_ *Ctx, _ any, in, out []*tensor.Tensor) error {
+		if err := float32Only(name, in, out); err != nil {
+			return err
+		}
+		f(out[0].Float32s(), in[0].Float32s())
+		return nil
+	}
+}
+
+// addNForward sums all inputs.
+func addNForward(_ *Ctx, _ any, in, out []*tensor.Tensor) error {
+	if err := float32Only("add_n", in, out); err != nil {
+		return err
+	}
+	y := out[0].Float32s()
+	x0 := in[0].Float32s()
+	if len(in) == 1 {
+		copy(y, x0)
+		return nil
+	}
+	asm.Add(y, x0, in[1].Float32s())
+	for _, t := range in[2:] {
+		asm.Add(y, y, t.Float32s())
+	}
+	return nil
+}
+
+// castForward converts each element to the output dtype like MXNet's
+// Cast: float16 rounds to nearest even, bfloat16 truncates, integers
+// truncate toward zero, bool is x != 0.
+func castForward(_ *Ctx, _ any, in, out []*tensor.Tensor) error {
+	x, y := in[0], out[0]
+	if x.DType() == y.DType() {
+		return copyForward(nil, nil, in, out)
+	}
+	if x.DType() == tensor.Float32 && y.DType() == tensor.Float16 {
+		src, _ := tensor.Data[float32](x)
+		dst, _ := tensor.Data[tensor.Half](y)
+		asm.F32ToF16(halfBits(dst), src)
+		return nil
+	}
+	if x.DType() == tensor.Float16 && y.DType() == tensor.Float32 {
+		src, _ := tensor.Data[tensor.Half](x)
+		asm.F16ToF32(y.Float32s(), halfBits(src))
+		return nil
+	}
+	for i := range x.Len() {
+		y.SetFloat64At(i, x.Float64At(i))
+	}
+	return nil
+}
+
+// halfBits views float16 elements as their bit patterns.
+func halfBits(h []tensor.Half) []uint16 { return unsafe.Slice((*uint16)(unsafe.SliceData(h)), len(h)) }

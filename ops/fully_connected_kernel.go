@@ -1,0 +1,37 @@
+package ops
+
+import (
+	"fmt"
+
+	"github.com/mxgo/mxgo/asm"
+	"github.com/mxgo/mxgo/tensor"
+)
+
+// fullyConnectedForward computes y = x·Wᵀ + b with x viewed as (M, K): M the
+// batch and K the flattened rest (flatten=true), or M the product of all
+// but the last dim (flatten=false). One asm.Sgemm call (nt layout, which
+// takes the small-M path for batches up to 8), then the bias rows.
+func fullyConnectedForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
+	p := params.(*FullyConnectedParam)
+	if err := float32Only("FullyConnected", in, out); err != nil {
+		return err
+	}
+	x, w, y := in[0].Float32s(), in[1].Float32s(), out[0].Float32s()
+	n, k := p.NumHidden, in[1].Dim(1)
+	if k == 0 || n == 0 {
+		clear(y)
+		if !p.NoBias && n > 0 {
+			asm.AddBias(y, len(y)/n, n, n, in[2].Float32s())
+		}
+		return nil
+	}
+	m := len(x) / k
+	if m*k != len(x) || m*n != len(y) {
+		return fmt.Errorf("FullyConnected: data %s does not match weight %s and output %s", in[0], in[1], out[0])
+	}
+	asm.SgemmThreads(ctx.Threads, false, true, m, n, k, 1, x, k, w, k, 0, y, n)
+	if !p.NoBias {
+		asm.AddBias(y, m, n, n, in[2].Float32s())
+	}
+	return nil
+}

@@ -1,0 +1,183 @@
+package ops
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/mxgo/mxgo/asm"
+	"github.com/mxgo/mxgo/tensor"
+)
+
+// reduceKind is the reduction a ReduceAxes op performs.
+type reduceKind int
+
+const (
+	reduceSum reduceKind = iota
+	reduceMean
+	reduceMax
+	reduceMin
+)
+
+// reducedAxes marks the input axes p reduces, as ReduceAxes lists them
+// (every axis when axis is None or empty), without allocating.
+func reducedAxes(p *ReduceAxesParam, nd int, mask *[tensor.MaxNDim]bool) {
+	if !p.Axis.Set || len(p.Axis.Value) == 0 {
+		for d := range nd {
+			mask[d] = true
+		}
+		return
+	}
+	for _, a := range p.Axis.Value {
+		if a < 0 {
+			a += nd
+		}
+		mask[a] = true
+	}
+	if p.Exclude {
+		for d := range nd {
+			mask[d] = !mask[d]
+		}
+	}
+}
+
+// reduceForward reduces over the selected axes: the input is walked row by
+// row with each element's output offset from strides that are 0 on reduced
+// axes.
+func reduceForward(name string, kind reduceKind) Kernel {
+	return func(_ *Ctx, params any, in, out []*tensor.Tensor) error {
+		if err := float32Only(name, in, out); err != nil {
+			return err
+		}
+		x, y := in[0], out[0]
+		xs, ys := x.Float32s(), y.Float32s()
+		nd := x.NDim()
+		var mask [tensor.MaxNDim]bool
+		reducedAxes(params.(*ReduceAxesParam), nd, &mask)
+		var os dimArray
+		s, count := 1, 1
+		for d := nd - 1; d >= 0; d-- {
+			if mask[d] {
+				count *= x.Dim(d)
+				continue
+			}
+			os[d] = s
+			s *= x.Dim(d)
+		}
+		if s != len(ys) {
+			return fmt.Errorf("%s: output %s does not match the reduction of %s", name, y, x)
+		}
+		init := float32(0)
+		switch kind {
+		case reduceMax:
+			init = float32(math.Inf(-1))
+		case reduceMin:
+			init = float32(math.Inf(1))
+		}
+		for i := range ys {
+			ys[i] = init
+		}
+		if nd == 0 {
+			if len(xs) > 0 {
+				ys[0] = xs[0]
+			}
+			return nil
+		}
+		dims := outDims(x)
+		n := dims[nd-1]
+		if n > 0 && len(xs) > 0 {
+			var idx dimArray
+			off := 0
+			for r := range len(xs) / n {
+				row := xs[r*n : (r+1)*n]
+				if mask[nd-1] {
+					ys[off] = reduceRow(kind, ys[off], row)
+				} else {
+					reduceInto(kind, ys[off:off+n], row)
+				}
+				for d := nd - 2; d >= 0; d-- {
+					idx[d]++
+					off += os[d]
+					if idx[d] < dims[d] {
+						break
+					}
+					off -= os[d] * dims[d]
+					idx[d] = 0
+				}
+			}
+		}
+		if kind == reduceMean {
+			asm.Scale(ys, ys, 1/float32(count))
+		}
+		return nil
+	}
+}
+
+// reduceRow folds a whole row into acc.
+func reduceRow(kind reduceKind, acc float32, row []float32) float32 {
+	switch kind {
+	case reduceMax:
+		return maximum32(asm.Max(row), acc)
+	case reduceMin:
+		for _, v := range row {
+			acc = minimum32(v, acc)
+		}
+		return acc
+	default:
+		return acc + asm.Sum(row)
+	}
+}
+
+// reduceInto folds row into acc elementwise.
+func reduceInto(kind reduceKind, acc, row []float32) {
+	switch kind {
+	case reduceMax:
+		for i, v := range row {
+			acc[i] = maximum32(v, acc[i])
+		}
+	case reduceMin:
+		for i, v := range row {
+			acc[i] = minimum32(v, acc[i])
+		}
+	default:
+		asm.Add(acc, acc, row)
+	}
+}
+
+// argForward is argmax (max=true) or argmin along axis, or over all
+// elements when axis is None; indices are written as floats, ties go to
+// the first index.
+func argForward(name string, max bool) Kernel {
+	return func(_ *Ctx, params any, in, out []*tensor.Tensor) error {
+		if err := float32Only(name, in, out); err != nil {
+			return err
+		}
+		p := params.(*ReduceAxisParam)
+		x, ys := in[0], out[0].Float32s()
+		xs := x.Float32s()
+		outer, n, inner := 1, len(xs), 1
+		if p.Axis.Set {
+			a := p.Axis.Value
+			if a < 0 {
+				a += x.NDim()
+			}
+			outer, n, inner = splitAt(x, a)
+		}
+		if n == 0 {
+			return fmt.Errorf("%s: cannot reduce an empty axis", name)
+		}
+		for o := range outer {
+			for i := range inner {
+				base := o*n*inner + i
+				best, bv := 0, xs[base]
+				for j := 1; j < n; j++ {
+					v := xs[base+j*inner]
+					if (max && v > bv) || (!max && v < bv) {
+						best, bv = j, v
+					}
+				}
+				ys[o*inner+i] = float32(best)
+			}
+		}
+		return nil
+	}
+}

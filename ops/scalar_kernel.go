@@ -1,0 +1,46 @@
+package ops
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/mxgo/mxgo/asm"
+	"github.com/mxgo/mxgo/tensor"
+)
+
+// scalarFuncs compute dst = op(x, s) for the tensor-scalar operators.
+var scalarFuncs = map[string]func(dst, x []float32, s float32){
+	"_plus_scalar":    asm.AddScalar,
+	"_minus_scalar":   func(dst, x []float32, s float32) { asm.AddScalar(dst, x, -s) },
+	"_rminus_scalar":  func(dst, x []float32, s float32) { asm.Affine(dst, x, -1, s) },
+	"_mul_scalar":     asm.Scale,
+	"_div_scalar":     mapScalar(func(v, s float32) float32 { return v / s }),
+	"_rdiv_scalar":    mapScalar(func(v, s float32) float32 { return s / v }),
+	"_power_scalar":   mapScalar(func(v, s float32) float32 { return float32(math.Pow(float64(v), float64(s))) }),
+	"_rpower_scalar":  mapScalar(func(v, s float32) float32 { return float32(math.Pow(float64(s), float64(v))) }),
+	"_maximum_scalar": mapScalar(maximum32),
+	"_minimum_scalar": mapScalar(minimum32),
+}
+
+func mapScalar(f func(v, s float32) float32) func(dst, x []float32, s float32) {
+	return func(dst, x []float32, s float32) {
+		for i, v := range x {
+			dst[i] = f(v, s)
+		}
+	}
+}
+
+// scalarForward applies op with the node's scalar (rounded to float32).
+func scalarForward(name string) Kernel {
+	f := scalarFuncs[name]
+	if f == nil {
+		panic(fmt.Sprintf("ops: no scalar kernel for %s", name))
+	}
+	return func(_ *Ctx, params any, in, out []*tensor.Tensor) error {
+		if err := float32Only(name, in, out); err != nil {
+			return err
+		}
+		f(out[0].Float32s(), in[0].Float32s(), float32(params.(*ScalarParam).Scalar))
+		return nil
+	}
+}

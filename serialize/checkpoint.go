@@ -1,0 +1,141 @@
+package serialize
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+
+	"github.com/mxgo/mxgo/graph"
+	"github.com/mxgo/mxgo/tensor"
+)
+
+// Checkpoint is a model as MXNet's load_checkpoint returns it: the symbol,
+// the arguments (weights, biases) and the auxiliary states (BatchNorm moving
+// statistics), keyed by plain names without the "arg:"/"aux:" prefixes.
+type Checkpoint struct {
+	Symbol *graph.Symbol
+	Args   map[string]*tensor.Tensor
+	Aux    map[string]*tensor.Tensor
+}
+
+// CheckpointPaths returns the two files of a checkpoint as MXNet names them:
+// PREFIX-symbol.json and PREFIX-EEEE.params (epoch zero-padded to 4 digits).
+func CheckpointPaths(prefix string, epoch int) (symbolPath, paramsPath string) {
+	return prefix + "-symbol.json", fmt.Sprintf("%s-%04d.params", prefix, epoch)
+}
+
+// LoadCheckpoint reads PREFIX-symbol.json and PREFIX-EEEE.params, like
+// mx.model.load_checkpoint(prefix, epoch).
+func LoadCheckpoint(prefix string, epoch int) (*Checkpoint, error) {
+	return LoadCheckpointFS(osFS{}, filepath.ToSlash(prefix), epoch)
+}
+
+// osFS opens paths as given (fs.FS forbids absolute and ".." paths, which
+// command-line prefixes often are).
+type osFS struct{}
+
+func (osFS) Open(name string) (fs.File, error) { return os.Open(filepath.FromSlash(name)) }
+
+// LoadCheckpointFS is LoadCheckpoint on a file system (an embed.FS, a
+// zip archive, testing/fstest.MapFS, ...).
+func LoadCheckpointFS(fsys fs.FS, prefix string, epoch int) (*Checkpoint, error) {
+	symPath, paramsPath := CheckpointPaths(path.Clean(prefix), epoch)
+	symData, err := fs.ReadFile(fsys, symPath)
+	if err != nil {
+		return nil, fmt.Errorf("load checkpoint: %w", err)
+	}
+	paramsData, err := fs.ReadFile(fsys, paramsPath)
+	if err != nil {
+		return nil, fmt.Errorf("load checkpoint: %w", err)
+	}
+	ck, err := parseCheckpoint(symData, paramsData)
+	if err != nil {
+		return nil, fmt.Errorf("load checkpoint %s: %w", prefix, err)
+	}
+	return ck, nil
+}
+
+// ParseCheckpoint builds a checkpoint from the bytes of its two files.
+func ParseCheckpoint(symbolJSON, params []byte) (*Checkpoint, error) {
+	ck, err := parseCheckpoint(symbolJSON, params)
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint: %w", err)
+	}
+	return ck, nil
+}
+
+func parseCheckpoint(symbolJSON, params []byte) (*Checkpoint, error) {
+	sf, err := ParseSymbol(symbolJSON)
+	if err != nil {
+		return nil, fmt.Errorf("symbol: %w", err)
+	}
+	list, err := ReadNDArrays(bytes.NewReader(params))
+	if err != nil {
+		return nil, fmt.Errorf("params: %w", err)
+	}
+	args, aux, err := SplitParams(list)
+	if err != nil {
+		return nil, fmt.Errorf("params: %w", err)
+	}
+	return &Checkpoint{Symbol: sf.Symbol, Args: args, Aux: aux}, nil
+}
+
+// SaveCheckpoint writes PREFIX-symbol.json and PREFIX-EEEE.params as
+// mx.model.save_checkpoint does in MXNet 1.9.1: the symbol JSON (stamped
+// 10901) and a V2 NDArray file of "arg:NAME" then "aux:NAME" entries. The
+// order is the symbol's ListArguments then ListAuxiliaryStates (what
+// Module.get_params yields), followed by any extra names in sorted order.
+func SaveCheckpoint(prefix string, epoch int, ck *Checkpoint) error {
+	symPath, paramsPath := CheckpointPaths(prefix, epoch)
+	if err := SaveSymbol(symPath, ck.Symbol, nil); err != nil {
+		return fmt.Errorf("save checkpoint: %w", err)
+	}
+	if err := SaveNDArrays(paramsPath, CheckpointParams(ck), FormatV2); err != nil {
+		return fmt.Errorf("save checkpoint: %w", err)
+	}
+	return nil
+}
+
+// CheckpointParams returns the NDArray list SaveCheckpoint writes for ck.
+func CheckpointParams(ck *Checkpoint) *NDArrayList {
+	var names []string
+	var ts []*tensor.Tensor
+	add := func(prefix string, order []string, m map[string]*tensor.Tensor) {
+		for _, n := range ordered(order, m) {
+			names = append(names, prefix+n)
+			ts = append(ts, m[n])
+		}
+	}
+	var argOrder, auxOrder []string
+	if ck.Symbol != nil {
+		argOrder, auxOrder = ck.Symbol.ListArguments(), ck.Symbol.ListAuxiliaryStates()
+	}
+	add("arg:", argOrder, ck.Args)
+	add("aux:", auxOrder, ck.Aux)
+	return NewNDArrayList(names, ts)
+}
+
+// ordered returns the keys of m: those in order first (in that order),
+// then the rest sorted.
+func ordered(order []string, m map[string]*tensor.Tensor) []string {
+	out := make([]string, 0, len(m))
+	seen := make(map[string]bool, len(m))
+	for _, n := range order {
+		if _, ok := m[n]; ok && !seen[n] {
+			out = append(out, n)
+			seen[n] = true
+		}
+	}
+	var rest []string
+	for n := range m {
+		if !seen[n] {
+			rest = append(rest, n)
+		}
+	}
+	sort.Strings(rest)
+	return append(out, rest...)
+}
