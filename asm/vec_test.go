@@ -204,7 +204,10 @@ func TestVecBinaryMatchesGeneric(t *testing.T) {
 				if c.inPlaceY {
 					yy := append([]float32(nil), y...)
 					c.fn(yy, x, yy)
-					compareVec(t, what+"/inplace", yy, want, x, 0)
+					compareVec(t, what+"/inplace-y", yy, want, x, 0)
+					xx := append([]float32(nil), x...)
+					c.fn(xx, xx, y)
+					compareVec(t, what+"/inplace-x", xx, want, x, 0)
 				}
 			}
 		}
