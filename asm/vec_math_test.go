@@ -35,6 +35,8 @@ func TestVecTranscendentalDenseULP(t *testing.T) {
 	step := uint32(151)
 	if testing.Short() {
 		step = 9973
+	} else if emulatedSweeps {
+		step = 1511
 	}
 	var x []float32
 	for u := uint32(0); u <= math.Float32bits(16); u += step {
@@ -143,7 +145,8 @@ func TestSoftmaxRows(t *testing.T) {
 
 // TestHalfKernels checks the float16 conversions at every length up to 130
 // with unaligned starts and guard bands, and F32ToF16 over the whole
-// float32 range (every 61st bit pattern) and at every rounding tie.
+// float32 range (every 61st bit pattern; sparser in short or emulated runs)
+// and at every rounding tie.
 func TestHalfKernels(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	ForEachImpl(func(impl string) {
@@ -182,6 +185,8 @@ func TestHalfKernels(t *testing.T) {
 		step := uint64(61)
 		if testing.Short() {
 			step = 9973
+		} else if emulatedSweeps {
+			step = 613
 		}
 		for u := uint64(0); u < 1<<32; u += step {
 			xs = append(xs, math.Float32frombits(uint32(u)))
@@ -200,6 +205,36 @@ func TestHalfKernels(t *testing.T) {
 			if w := FloatToHalf(v); hs[i] != w {
 				t.Fatalf("%s: F32ToF16(%g = %#08x) = %#04x, want %#04x", impl, v, math.Float32bits(v), hs[i], w)
 			}
+		}
+	})
+}
+
+// TestVecShortInputsPanic checks that every kernel of every implementation
+// panics, like indexing, instead of reading past an input shorter than dst.
+func TestVecShortInputsPanic(t *testing.T) {
+	d, s, h := make([]float32, 9), make([]float32, 8), make([]uint16, 8)
+	calls := map[string]func(){
+		"relu": func() { Relu(d, s) }, "leakyrelu": func() { LeakyRelu(d, s, 1) }, "clip": func() { Clip(d, s, 0, 1) },
+		"exp": func() { Exp(d, s) }, "log": func() { Log(d, s) }, "sigmoid": func() { Sigmoid(d, s) },
+		"tanh": func() { Tanh(d, s) }, "softrelu": func() { SoftRelu(d, s) }, "erf": func() { Erf(d, s) },
+		"gelu": func() { Gelu(d, s) }, "softmax": func() { Softmax(d, s, 1) }, "logsoftmax": func() { LogSoftmax(d, s, 1) },
+		"dot": func() { Dot(d, s) }, "scale": func() { Scale(d, s, 1) }, "axpy": func() { Axpy(d, s, 1) },
+		"addscalar": func() { AddScalar(d, s, 1) }, "affine": func() { Affine(d, s, 1, 1) },
+		"add": func() { Add(d, d, s) }, "sub": func() { Sub(d, s, d) }, "mul": func() { Mul(d, s, s) },
+		"div": func() { Div(d, d, s) }, "addbias": func() { AddBias(d, 2, 5, 5, s) },
+		"addbias-bias": func() { AddBias(d, 1, 9, 9, s) }, "addbias-ldc": func() { AddBias(d, 2, 4, 3, s) },
+		"f16tof32": func() { F16ToF32(d, h) }, "f32tof16": func() { F32ToF16(make([]uint16, 9), s) },
+	}
+	ForEachImpl(func(impl string) {
+		for name, call := range calls {
+			func() {
+				defer func() {
+					if recover() == nil {
+						t.Errorf("%s/%s: no panic for a short input", impl, name)
+					}
+				}()
+				call()
+			}()
 		}
 	})
 }
