@@ -194,3 +194,23 @@ func kaForwardInPlace(name string, attrs map[string]string, in ...*tensor.Tensor
 	}
 	return op.Forward(&ops.Ctx{Threads: 1}, params, in, []*tensor.Tensor{in[0]})
 }
+
+// kaForward runs op name's kernel on given outputs (which may share
+// storage with inputs).
+func kaForward(name string, attrs map[string]string, in, out []*tensor.Tensor) error {
+	op, _ := ops.Lookup(name)
+	var params any
+	if op.Parse != nil {
+		var err error
+		if params, err = op.Parse(attrs); err != nil {
+			return err
+		}
+	}
+	return op.Forward(&ops.Ctx{Threads: 1}, params, in, out)
+}
+
+// asmEach runs f under every asm implementation.
+func asmEach(t *testing.T, f func(impl string)) {
+	t.Helper()
+	asm.ForEachImpl(f)
+}
