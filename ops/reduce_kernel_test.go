@@ -202,4 +202,3 @@ func TestReduceNoAllocs(t *testing.T) {
 	kaNoAllocs(t, "argmax", map[string]string{"axis": "1"}, kaRand(1, 1, 3, 4, 5))
 	kaNoAllocs(t, "argmin", nil, kaRand(1, 1, 3, 4, 5))
 }
-
