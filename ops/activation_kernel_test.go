@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/mxgo/mxgo/ops/opstest"
 	"github.com/mxgo/mxgo/tensor"
 )
 
@@ -178,4 +179,35 @@ func TestActivationNoAllocs(t *testing.T) {
 		kaNoAllocs(t, "LeakyReLU", map[string]string{"act_type": act}, kaRand(1, 3, 4, 33))
 	}
 	kaNoAllocs(t, "LeakyReLU", map[string]string{"act_type": "prelu"}, kaRand(1, 3, 2, 3, 4), kaRand(2, 1, 3))
+}
+
+// TestLeakyReLURReLUTrain checks rrelu in a training pass: every mask
+// element is a slope in [lower, upper), not all equal, and the output uses
+// it for non-positive data.
+func TestLeakyReLURReLUTrain(t *testing.T) {
+	x := kaRand(6, 2, 4, 25)
+	outs, err := opstest.Run("LeakyReLU", map[string]string{"act_type": "rrelu", "lower_bound": "0.1", "upper_bound": "0.3"},
+		[]*tensor.Tensor{x}, &opstest.Options{Train: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, mask := outs[0].Float32s(), outs[1].Float32s()
+	distinct := map[float32]bool{}
+	for i, v := range x.Float32s() {
+		m := mask[i]
+		if !(m >= 0.1 && m < 0.3) {
+			t.Fatalf("mask[%d] = %v, outside [0.1, 0.3)", i, m)
+		}
+		distinct[m] = true
+		want := v
+		if !(v > 0) {
+			want = v * m
+		}
+		if y[i] != want {
+			t.Fatalf("y[%d] = %v, want %v (x %v, slope %v)", i, y[i], want, v, m)
+		}
+	}
+	if len(distinct) < 50 {
+		t.Errorf("only %d distinct slopes in 100 draws", len(distinct))
+	}
 }
