@@ -32,11 +32,19 @@ func vecLogSigmoid(dst, x []float32) {
 	}
 }
 
-// vecMish sets dst[i] = x·tanh(softplus(x)).
+// vecMish sets dst[i] = x·tanh(softplus(x)), computed with one exponential
+// as x·n/(n+2) with n = e^x·(e^x+2) (tanh(ln(1+e^x)) rewritten); above 20
+// the factor is 1 to float32 precision.
 func vecMish(dst, x []float32) {
 	x = x[:len(dst)]
 	for i, v := range x {
-		dst[i] = float32(float64(v) * math.Tanh(softplus(float64(v))))
+		if v > 20 {
+			dst[i] = v
+			continue
+		}
+		e := math.Exp(float64(v))
+		n := e * (e + 2)
+		dst[i] = float32(float64(v) * n / (n + 2))
 	}
 }
 
