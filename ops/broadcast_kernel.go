@@ -1,13 +1,15 @@
 package ops
 
 import (
+	"fmt"
 	"math"
+
+	"github.com/mxgo/mxgo/asm"
 
 	"github.com/mxgo/mxgo/tensor"
 )
 
-// scalarBinary are the per-element forms of binaryFuncs, for broadcast rows
-// where one side repeats.
+// scalarBinary are the per-element forms of binaryFuncs.
 var scalarBinary = map[string]func(a, b float32) float32{
 	"add":     func(a, b float32) float32 { return a + b },
 	"sub":     func(a, b float32) float32 { return a - b },
@@ -16,6 +18,53 @@ var scalarBinary = map[string]func(a, b float32) float32{
 	"power":   func(a, b float32) float32 { return float32(math.Pow(float64(a), float64(b))) },
 	"maximum": maximum32,
 	"minimum": minimum32,
+}
+
+// rowScalarFunc computes dst[j] = op(x[j], s) (rhs repeated) or op(s, x[j])
+// (lhs repeated), for broadcast rows where one side is one element.
+type rowScalarFunc func(dst, x []float32, s float32)
+
+// rowScalarRHS and rowScalarLHS are the row forms of binaryFuncs with the
+// rhs or the lhs repeated; the asm kernels give the same results as the
+// per-element expressions (x − s is x + (−s), −1·x + s rounds once).
+var (
+	rowScalarRHS = map[string]rowScalarFunc{
+		"add": asm.AddScalar,
+		"sub": func(dst, x []float32, s float32) { asm.AddScalar(dst, x, -s) },
+		"mul": asm.Scale,
+	}
+	rowScalarLHS = map[string]rowScalarFunc{
+		"add": asm.AddScalar,
+		"sub": func(dst, x []float32, s float32) { asm.Affine(dst, x, -1, s) },
+		"mul": asm.Scale,
+	}
+)
+
+// rowScalar returns the row function of op with one side repeated: the asm
+// form when there is one, else a loop over g.
+func rowScalar(op string, rhs bool) rowScalarFunc {
+	table := rowScalarLHS
+	if rhs {
+		table = rowScalarRHS
+	}
+	if f := table[op]; f != nil {
+		return f
+	}
+	g := scalarBinary[op]
+	if rhs {
+		return func(dst, x []float32, s float32) {
+			x = x[:len(dst)]
+			for j, v := range x {
+				dst[j] = g(v, s)
+			}
+		}
+	}
+	return func(dst, x []float32, s float32) {
+		x = x[:len(dst)]
+		for j, v := range x {
+			dst[j] = g(s, v)
+		}
+	}
 }
 
 // broadcastStrides fills st with t's element strides over the output's nd
@@ -37,8 +86,14 @@ func broadcastStrides(t *tensor.Tensor, nd int, st *dimArray) {
 
 // broadcastForward applies an elementwise op with NumPy broadcasting: the
 // output is walked row by row (last dim); rows where both sides are
-// contiguous use the vector kernel vec, others the scalar form g.
-func broadcastForward(name string, vec binaryFunc, g func(a, b float32) float32) Kernel {
+// contiguous use the vector kernel, rows where one side repeats one element
+// its row-scalar form.
+func broadcastForward(name, fn string) Kernel {
+	vec, g := binaryFuncs[fn], scalarBinary[fn]
+	withR, withL := rowScalar(fn, true), rowScalar(fn, false)
+	if vec == nil || g == nil {
+		panic(fmt.Sprintf("ops: no broadcast kernel for %s", fn))
+	}
 	return func(_ *Ctx, _ any, in, out []*tensor.Tensor) error {
 		if err := float32Only(name, in, out); err != nil {
 			return err
@@ -67,15 +122,9 @@ func broadcastForward(name string, vec binaryFunc, g func(a, b float32) float32)
 			case li == 1 && ri == 1:
 				vec(dst, x[lo:lo+n], y[ro:ro+n])
 			case li == 1:
-				b := y[ro]
-				for j, a := range x[lo : lo+n] {
-					dst[j] = g(a, b)
-				}
+				withR(dst, x[lo:lo+n], y[ro])
 			case ri == 1:
-				a := x[lo]
-				for j, b := range y[ro : ro+n] {
-					dst[j] = g(a, b)
-				}
+				withL(dst, y[ro:ro+n], x[lo])
 			default:
 				v := g(x[lo], y[ro])
 				for j := range dst {

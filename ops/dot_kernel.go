@@ -46,12 +46,12 @@ func dotForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 		return err
 	}
 	y := out[0].Float32s()
-	if m*n != len(y) {
-		return fmt.Errorf("dot: output %s does not match %s·%s", out[0], in[0], in[1])
-	}
 	if k == 0 {
 		clear(y)
 		return nil
+	}
+	if m*n != len(y) {
+		return fmt.Errorf("dot: output %s does not match %s·%s", out[0], in[0], in[1])
 	}
 	lda, ldb := k, n
 	if p.TransposeA {
@@ -64,21 +64,35 @@ func dotForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	return nil
 }
 
-// batchDotForward is batch_dot: one Sgemm per batch of 3-D operands
-// (B, M, K)·(B, K, N), with optional transposes of either.
+// batchDotForward is batch_dot: one Sgemm per batch of operands
+// (..., M, K)·(..., K, N), the batch being the product of all but the last
+// two dims, with optional transposes of either.
 func batchDotForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*DotParam)
 	if err := float32Only("batch_dot", in, out); err != nil {
 		return err
 	}
 	a, b, y := in[0], in[1], out[0]
-	if a.NDim() != 3 || b.NDim() != 3 || y.NDim() != 3 {
-		return fmt.Errorf("batch_dot: operands must be 3-D, got %s and %s", a, b)
+	nd := y.NDim()
+	if nd < 3 || a.NDim() != nd || b.NDim() != nd {
+		return fmt.Errorf("batch_dot: operands must have the same rank >= 3, got %s and %s", a, b)
 	}
-	batch, m, n := y.Dim(0), y.Dim(1), y.Dim(2)
-	k := a.Dim(2)
+	m, n := y.Dim(nd-2), y.Dim(nd-1)
+	k := a.Dim(nd - 1)
 	if p.TransposeA {
-		k = a.Dim(1)
+		k = a.Dim(nd - 2)
+	}
+	as, bs, ys := a.Float32s(), b.Float32s(), y.Float32s()
+	if m*n == 0 {
+		return nil
+	}
+	batch := len(ys) / (m * n)
+	if len(as) != batch*m*k || len(bs) != batch*k*n {
+		return fmt.Errorf("batch_dot: %s·%s does not give %s", a, b, y)
+	}
+	if k == 0 {
+		clear(ys)
+		return nil
 	}
 	lda, ldb := k, n
 	if p.TransposeA {
@@ -87,7 +101,6 @@ func batchDotForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	if p.TransposeB {
 		ldb = k
 	}
-	as, bs, ys := a.Float32s(), b.Float32s(), y.Float32s()
 	for i := range batch {
 		asm.SgemmThreads(ctx.Threads, p.TransposeA, p.TransposeB, m, n, k, 1,
 			as[i*m*k:(i+1)*m*k], lda, bs[i*k*n:(i+1)*k*n], ldb, 0, ys[i*m*n:(i+1)*m*n], n)
@@ -97,16 +110,36 @@ func batchDotForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 
 // embeddingForward looks up rows of weight: each index is truncated toward
 // zero and clipped to [0, input_dim-1], as MXNet's Take with clip mode does.
+// Rows are copied as bytes, so every weight dtype works.
 func embeddingForward(_ *Ctx, _ any, in, out []*tensor.Tensor) error {
-	if err := float32Only("Embedding", in[1:], out); err != nil {
-		return err
+	idx, wt, y := in[0], in[1], out[0]
+	if wt.DType() != y.DType() {
+		return fmt.Errorf("Embedding: weight %s and output %s differ in dtype", wt, y)
 	}
-	idx, w, y := in[0], in[1].Float32s(), out[0].Float32s()
-	rows, dim := in[1].Dim(0), in[1].Dim(1)
+	if wt.NDim() != 2 {
+		return fmt.Errorf("Embedding: weight %s is not 2-D", wt)
+	}
+	rows, row := wt.Dim(0), wt.Dim(1)*wt.DType().Size()
+	w, dst := wt.Bytes(), y.Bytes()
+	if len(dst) != idx.Len()*row {
+		return fmt.Errorf("Embedding: output %s does not fit data %s", y, idx)
+	}
+	if rows == 0 {
+		if len(dst) > 0 {
+			return fmt.Errorf("Embedding: empty weight %s", wt)
+		}
+		return nil
+	}
 	for i := range idx.Len() {
-		r := int(idx.Float64At(i))
-		r = min(max(r, 0), rows-1)
-		copy(y[i*dim:(i+1)*dim], w[r*dim:(r+1)*dim])
+		v := idx.Float64At(i)
+		r := 0
+		switch {
+		case v >= float64(rows-1):
+			r = rows - 1
+		case v > 0:
+			r = int(v)
+		}
+		copy(dst[i*row:(i+1)*row], w[r*row:(r+1)*row])
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"fmt"
+	"unsafe"
 
 	"github.com/mxgo/mxgo/asm"
 	"github.com/mxgo/mxgo/tensor"
@@ -35,9 +36,15 @@ func stridedCopy(dst, src []byte, es, nd int, dims, st *dimArray, off int) {
 	inner := st[nd-1]
 	for r := range rows {
 		row := dst[r*n*es : (r+1)*n*es]
-		if inner == 1 {
+		switch {
+		case inner == 1:
 			copy(row, src[off*es:(off+n)*es])
-		} else {
+		case es == 4:
+			d, s := words(row), words(src)
+			for j := range d {
+				d[j] = s[off+j*inner]
+			}
+		default:
 			for j := range n {
 				o := (off + j*inner) * es
 				copy(row[j*es:(j+1)*es], src[o:o+es])
@@ -53,6 +60,11 @@ func stridedCopy(dst, src []byte, es, nd int, dims, st *dimArray, off int) {
 			idx[d] = 0
 		}
 	}
+}
+
+// words views b as 4-byte elements (tensor storage is word-aligned).
+func words(b []byte) []uint32 {
+	return unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/4)
 }
 
 // outDims copies t's shape into a dimArray.

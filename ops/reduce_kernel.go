@@ -106,7 +106,11 @@ func reduceForward(name string, kind reduceKind) Kernel {
 			}
 		}
 		if kind == reduceMean {
-			asm.Scale(ys, ys, 1/float32(count))
+			// MXNet divides by the count (not a multiply by its inverse).
+			c := float32(count)
+			for i := range ys {
+				ys[i] /= c
+			}
 		}
 		return nil
 	}
@@ -144,8 +148,12 @@ func reduceInto(kind reduceKind, acc, row []float32) {
 }
 
 // argForward is argmax (max=true) or argmin along axis, or over all
-// elements when axis is None; indices are written as floats, ties go to
-// the first index.
+// elements when axis is None; indices are written as floats. It replays
+// MXNet's reduce_with_axis loop: a running extreme starting at ∓Inf that
+// NaN-aware maximum/minimum update (NaN sticks once seen), and an index
+// that moves whenever the running value changes. Ties therefore go to the
+// first index, and once a NaN is met the index follows every later
+// element (NaN != NaN), ending at the axis' last index.
 func argForward(name string, max bool) Kernel {
 	return func(_ *Ctx, params any, in, out []*tensor.Tensor) error {
 		if err := float32Only(name, in, out); err != nil {
@@ -165,14 +173,21 @@ func argForward(name string, max bool) Kernel {
 		if n == 0 {
 			return fmt.Errorf("%s: cannot reduce an empty axis", name)
 		}
+		init := float32(math.Inf(-1))
+		if !max {
+			init = float32(math.Inf(1))
+		}
 		for o := range outer {
 			for i := range inner {
 				base := o*n*inner + i
-				best, bv := 0, xs[base]
-				for j := 1; j < n; j++ {
-					v := xs[base+j*inner]
-					if (max && v > bv) || (!max && v < bv) {
-						best, bv = j, v
+				best, res := 0, init
+				for j := range n {
+					v, prev := xs[base+j*inner], res
+					if res == res && ((max && !(res >= v)) || (!max && !(res <= v))) {
+						res = v
+					}
+					if prev != res {
+						best = j
 					}
 				}
 				ys[o*inner+i] = float32(best)
