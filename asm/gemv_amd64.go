@@ -2,8 +2,6 @@
 
 package asm
 
-import "sync"
-
 // gemvDotNT4AVX2 adds four dot products to c[0..3]:
 //
 //	for r := range 4 {
@@ -61,7 +59,7 @@ func gemvNTAVX2(m, n, k int, a, w []float32, ldw int, c []float32, ldc int) {
 
 // gemvStrips holds zero-padded copies of the last (narrower than 32) column
 // strip of b for gemvNNAVX2.
-var gemvStrips = sync.Pool{New: func() any { return new([]float32) }}
+var gemvStrips freeList[[]float32]
 
 // gemvNNAVX2 is the AVX2 gemvNNFunc: 32-column strips of b, each streamed
 // once per pair of rows of a.
@@ -77,7 +75,7 @@ func gemvNNAVX2(m, n, k int, a, b []float32, ldb int, c []float32, ldc int) {
 	// Tail: copy the strip into a zero-padded k×32 buffer and compute a
 	// 32-wide result into a temporary.
 	w := n - j
-	bufp := gemvStrips.Get().(*[]float32)
+	bufp := gemvStrips.get()
 	if cap(*bufp) < k*32+gemvMaxM*32 {
 		*bufp = make([]float32, k*32+gemvMaxM*32)
 	}
@@ -96,7 +94,7 @@ func gemvNNAVX2(m, n, k int, a, b []float32, ldb int, c []float32, ldc int) {
 			ci[x] += v
 		}
 	}
-	gemvStrips.Put(bufp)
+	gemvStrips.put(bufp)
 }
 
 // gemvNNStrip runs the NN kernels over all m rows for one 32-column strip

@@ -32,13 +32,17 @@ var workerPool struct {
 	idle []*poolWorker
 }
 
+// loop runs tasks. A worker returns itself to the idle list before it
+// signals completion, so a caller that starts its next job right after
+// wg.Wait finds it idle instead of starting (and allocating) another
+// goroutine.
 func (w *poolWorker) loop() {
 	for t := range w.ch {
 		t.r.run(t.tid)
-		t.wg.Done()
 		workerPool.mu.Lock()
 		workerPool.idle = append(workerPool.idle, w)
 		workerPool.mu.Unlock()
+		t.wg.Done()
 	}
 }
 
@@ -123,4 +127,31 @@ func (b *spinBarrier) wait() {
 		b.cond.Wait()
 	}
 	b.mu.Unlock()
+}
+
+// freeList is a stack of reusable values. Unlike sync.Pool it keeps them
+// across garbage collections, so steady-state kernels never reallocate
+// their packing buffers.
+type freeList[T any] struct {
+	mu    sync.Mutex
+	items []*T
+}
+
+// get returns a free value or a new zero one.
+func (f *freeList[T]) get() *T {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if n := len(f.items); n > 0 {
+		x := f.items[n-1]
+		f.items = f.items[:n-1]
+		return x
+	}
+	return new(T)
+}
+
+// put returns x to the list.
+func (f *freeList[T]) put(x *T) {
+	f.mu.Lock()
+	f.items = append(f.items, x)
+	f.mu.Unlock()
 }
