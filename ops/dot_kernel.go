@@ -46,12 +46,12 @@ func dotForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 		return err
 	}
 	y := out[0].Float32s()
-	if m*n != len(y) {
-		return fmt.Errorf("dot: output %s does not match %s·%s", out[0], in[0], in[1])
-	}
-	if k == 0 {
+	if k == 0 { // empty contraction: zeros of the inferred output shape
 		clear(y)
 		return nil
+	}
+	if m*n != len(y) {
+		return fmt.Errorf("dot: output %s does not match %s·%s", out[0], in[0], in[1])
 	}
 	lda, ldb := k, n
 	if p.TransposeA {
@@ -64,21 +64,35 @@ func dotForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	return nil
 }
 
-// batchDotForward is batch_dot: one Sgemm per batch of 3-D operands
-// (B, M, K)·(B, K, N), with optional transposes of either.
+// batchDotForward is batch_dot: one Sgemm per batch of (..., M, K)·(...,
+// K, N) operands with optional transposes of either; every leading dim is
+// a batch dim (MXNet 1.x accepts only 3-D operands, 2.0 any rank >= 3).
 func batchDotForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*DotParam)
 	if err := float32Only("batch_dot", in, out); err != nil {
 		return err
 	}
 	a, b, y := in[0], in[1], out[0]
-	if a.NDim() != 3 || b.NDim() != 3 || y.NDim() != 3 {
-		return fmt.Errorf("batch_dot: operands must be 3-D, got %s and %s", a, b)
+	nd := y.NDim()
+	if nd < 3 || a.NDim() != nd || b.NDim() != nd {
+		return fmt.Errorf("batch_dot: operands must have the same rank >= 3, got %s and %s", a, b)
 	}
-	batch, m, n := y.Dim(0), y.Dim(1), y.Dim(2)
-	k := a.Dim(2)
+	m, n := y.Dim(nd-2), y.Dim(nd-1)
+	k := a.Dim(nd - 1)
 	if p.TransposeA {
-		k = a.Dim(1)
+		k = a.Dim(nd - 2)
+	}
+	as, bs, ys := a.Float32s(), b.Float32s(), y.Float32s()
+	if m*n == 0 {
+		return nil
+	}
+	batch := len(ys) / (m * n)
+	if len(as) != batch*m*k || len(bs) != batch*k*n {
+		return fmt.Errorf("batch_dot: %s and %s do not give output %s", a, b, y)
+	}
+	if k == 0 {
+		clear(ys)
+		return nil
 	}
 	lda, ldb := k, n
 	if p.TransposeA {
@@ -87,7 +101,6 @@ func batchDotForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	if p.TransposeB {
 		ldb = k
 	}
-	as, bs, ys := a.Float32s(), b.Float32s(), y.Float32s()
 	for i := range batch {
 		asm.SgemmThreads(ctx.Threads, p.TransposeA, p.TransposeB, m, n, k, 1,
 			as[i*m*k:(i+1)*m*k], lda, bs[i*k*n:(i+1)*k*n], ldb, 0, ys[i*m*n:(i+1)*m*n], n)

@@ -106,7 +106,11 @@ func reduceForward(name string, kind reduceKind) Kernel {
 			}
 		}
 		if kind == reduceMean {
-			asm.Scale(ys, ys, 1/float32(count))
+			// MXNet divides the sums by the count (not a reciprocal product).
+			c := float32(count)
+			for i := range ys {
+				ys[i] /= c
+			}
 		}
 		return nil
 	}
@@ -145,7 +149,9 @@ func reduceInto(kind reduceKind, acc, row []float32) {
 
 // argForward is argmax (max=true) or argmin along axis, or over all
 // elements when axis is None; indices are written as floats, ties go to
-// the first index.
+// the first index. A NaN anywhere in a row gives the row's last index, as
+// MXNet's reduce_with_axis does: its NaN-keeping reducer leaves the
+// running value NaN, and NaN != NaN moves the index on every later step.
 func argForward(name string, max bool) Kernel {
 	return func(_ *Ctx, params any, in, out []*tensor.Tensor) error {
 		if err := float32Only(name, in, out); err != nil {
@@ -169,9 +175,15 @@ func argForward(name string, max bool) Kernel {
 			for i := range inner {
 				base := o*n*inner + i
 				best, bv := 0, xs[base]
-				for j := 1; j < n; j++ {
+				if bv != bv {
+					best = n - 1
+				}
+				for j := 1; j < n && bv == bv; j++ {
 					v := xs[base+j*inner]
-					if (max && v > bv) || (!max && v < bv) {
+					switch {
+					case v != v:
+						best, bv = n-1, v
+					case (max && v > bv) || (!max && v < bv):
 						best, bv = j, v
 					}
 				}
