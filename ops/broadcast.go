@@ -26,7 +26,7 @@ func init() {
 			InputNames: func(any) []string { return []string{"lhs", "rhs"} },
 			InferShape: broadcastShape,
 			InferType:  SameType,
-			Forward:    broadcastForward(b.name, binaryFuncs[b.fn], scalarBinary[b.fn]),
+			Forward:    broadcastForward(b.name, b.fn),
 		})
 	}
 }

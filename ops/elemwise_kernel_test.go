@@ -135,6 +135,12 @@ func TestBroadcastForward(t *testing.T) {
 		{{1, 1}, {1, 1}},
 		{{5, 33}, {5, 1}},
 		{{2, 0, 3}, {1, 3}},
+		{{3, 1, 5}, {3, 4, 5}},
+		{{1, 4, 1}, {3, 4, 5}},
+		{{3, 4, 1}, {1, 1, 5}},
+		{{2, 3, 4, 5}, {1, 3, 1, 1}},
+		{{2, 3, 4, 5}, {2, 1, 4, 5}},
+		{{2, 3, 4, 5}, {2, 3, 1, 5}},
 	}
 	ea, eb := binaryEdge()
 	for fn := range binaryRefs {
@@ -292,7 +298,11 @@ func TestAddN(t *testing.T) {
 
 func TestCast(t *testing.T) {
 	nan, inf := math.NaN(), math.Inf(1)
-	src := []float64{0, 1.5, -1.5, 2.7, -2.7, 100.25, 65504, 1e-8, 0.1, nan, inf, -inf, 3.00390625, 1.00390625}
+	// Includes float16 overflow (65520 rounds to Inf, 65519 to 65504),
+	// subnormal halves (2^-24 and the tie 2^-25 that rounds to 0) and
+	// bfloat16 truncation of 1+2^-8 and 3+2^-8.
+	src := []float64{0, 1.5, -1.5, 2.7, -2.7, 100.25, 65504, 65519, 65520, -1e5, 1e-8, 0x1p-24, 0x1p-25, 0.1,
+		nan, inf, -inf, 3.00390625, 1.00390625, -0.0}
 	x := kaT([]int{len(src)}, toF32(src)...)
 	xs := kaF64(x)
 	cases := []struct {

@@ -64,6 +64,8 @@ func BenchmarkElementwise(b *testing.B) {
 		{"LeakyReLU", map[string]string{"act_type": "gelu"}, []*tensor.Tensor{x}, 8 * n},
 		{"elemwise_add", nil, []*tensor.Tensor{x, y}, 12 * n},
 		{"broadcast_mul", nil, []*tensor.Tensor{x, kaRand(3, 1, 512)}, 8 * n},
+		{"broadcast_add", nil, []*tensor.Tensor{kaRand(4, 32, 16, 16, 16), kaRand(5, 1, 16, 1, 1)}, 8 * n},
+		{"broadcast_div", nil, []*tensor.Tensor{kaRand(4, 32, 16, 16, 16), kaRand(5, 1, 16, 1, 1)}, 8 * n},
 		{"_mul_scalar", map[string]string{"scalar": "0.5"}, []*tensor.Tensor{x}, 8 * n},
 		{"transpose", nil, []*tensor.Tensor{x}, 8 * n},
 		{"sum", map[string]string{"axis": "1"}, []*tensor.Tensor{x}, 4 * n},
