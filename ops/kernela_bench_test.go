@@ -70,6 +70,8 @@ func BenchmarkElementwise(b *testing.B) {
 		{"transpose", nil, []*tensor.Tensor{x}, 8 * n},
 		{"sum", map[string]string{"axis": "1"}, []*tensor.Tensor{x}, 4 * n},
 		{"sum", map[string]string{"axis": "0"}, []*tensor.Tensor{x}, 4 * n},
+		{"mean", map[string]string{"axis": "(2,3)"}, []*tensor.Tensor{kaRand(4, 32, 16, 16, 16)}, 4 * n},
+		{"max", map[string]string{"axis": "(0,2)"}, []*tensor.Tensor{kaRand(4, 32, 16, 16, 16)}, 4 * n},
 	}
 	for _, c := range cases {
 		b.Run(fmt.Sprintf("op=%s/attrs=%v", c.name, c.attrs), func(b *testing.B) {

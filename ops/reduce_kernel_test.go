@@ -224,3 +224,24 @@ func TestReduceNoAllocs(t *testing.T) {
 	kaNoAllocs(t, "argmax", map[string]string{"axis": "1"}, x)
 	kaNoAllocs(t, "argmin", nil, x)
 }
+
+// TestReduceUnitDims covers inputs with size-1 dims between and around the
+// reduced axes (they are merged away by the kernel).
+func TestReduceUnitDims(t *testing.T) {
+	x := kaRand(41, 2, 1, 3, 1, 4)
+	for _, c := range []struct {
+		axis string
+		red  []bool
+	}{
+		{"(1,2)", []bool{false, true, true, false, false}},
+		{"(0,3,4)", []bool{true, false, false, true, true}},
+		{"(1,3)", []bool{false, true, false, true, false}},
+		{"(0,2,4)", []bool{true, false, true, false, true}},
+	} {
+		for _, kind := range []string{"sum", "mean", "max", "min"} {
+			shape, want := reduceRef(x, c.red, kind)
+			out := kaRun(t, kind, map[string]string{"axis": c.axis, "keepdims": "1"}, x)
+			kaCheck(t, kind+" "+c.axis, out[0], shape, want, 2e-6, 1e-6)
+		}
+	}
+}
