@@ -73,18 +73,27 @@ func runParallel(threads int, r parallelRunner, wg *sync.WaitGroup) {
 	wg.Wait()
 }
 
-// spinBarrier is a reusable barrier for n goroutines that spins briefly
-// before yielding: the phases it separates are short and the goroutines
-// usually arrive together.
+// spinBarrier is a reusable barrier for n goroutines. The phases it
+// separates are short and the goroutines usually arrive together, so a
+// waiter spins (yielding to other goroutines) for a while; then it sleeps
+// on a condition variable, so that on a busy machine — when another
+// process holds the core the last goroutine needs — waiters do not burn
+// the CPU that goroutine is waiting for.
 type spinBarrier struct {
 	n     int32
 	count atomic.Int32
 	gen   atomic.Uint32
+	mu    sync.Mutex
+	cond  sync.Cond
 }
+
+// spinLimit is how many polls a waiter makes before sleeping.
+const spinLimit = 2000
 
 func (b *spinBarrier) reset(n int) {
 	b.n = int32(n)
 	b.count.Store(0)
+	b.cond.L = &b.mu
 }
 
 // wait blocks until all n goroutines have called wait.
@@ -95,12 +104,23 @@ func (b *spinBarrier) wait() {
 	g := b.gen.Load()
 	if b.count.Add(1) == b.n {
 		b.count.Store(0)
+		b.mu.Lock()
 		b.gen.Add(1)
+		b.mu.Unlock()
+		b.cond.Broadcast()
 		return
 	}
-	for i := 0; b.gen.Load() == g; i++ {
+	for i := range spinLimit {
+		if b.gen.Load() != g {
+			return
+		}
 		if i >= 64 {
 			runtime.Gosched()
 		}
 	}
+	b.mu.Lock()
+	for b.gen.Load() == g {
+		b.cond.Wait()
+	}
+	b.mu.Unlock()
 }

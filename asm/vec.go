@@ -1,5 +1,7 @@
 package asm
 
+import "fmt"
+
 // Vector kernels. Every function works on the first n = len(dst) elements;
 // x and y must be at least that long (a shorter slice panics, like
 // indexing). dst may be x or y itself (in place) but must not overlap them
@@ -73,10 +75,15 @@ func AddScalar(dst, x []float32, s float32) { vk.addScalar(dst, x[:len(dst)], s)
 // multiply-add may be fused.
 func Affine(dst, x []float32, a, b float32) { vk.affine(dst, x[:len(dst)], a, b) }
 
-// AddBias adds bias[j] to c[r*ldc+j] for r < rows, j < cols.
+// AddBias adds bias[j] to c[r*ldc+j] for r < rows, j < cols. It panics
+// when a row stride ldc < cols would make rows overlap, and like indexing
+// when c or bias is too short.
 func AddBias(c []float32, rows, cols, ldc int, bias []float32) {
 	if rows <= 0 || cols <= 0 {
 		return
+	}
+	if rows > 1 && ldc < cols {
+		panic(fmt.Sprintf("asm.AddBias: row stride %d < row length %d", ldc, cols))
 	}
 	bias = bias[:cols]
 	_ = c[(rows-1)*ldc+cols-1]

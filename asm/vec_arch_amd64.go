@@ -2,8 +2,11 @@
 
 package asm
 
+import "github.com/klauspost/cpuid/v2"
+
 // archVec replaces the entries of t that have AVX2 kernels when impl is
-// AVX2.
+// AVX2 (the float16 conversions also need F16C, which every AVX2 CPU has
+// in practice but is checked anyway).
 func archVec(impl string, t *vecKernels) {
 	if impl != AVX2 {
 		return
@@ -12,5 +15,10 @@ func archVec(impl string, t *vecKernels) {
 	t.relu, t.leakyRelu, t.clip = reluAVX2, leakyReluAVX2, clipAVX2
 	t.scale, t.addScalar, t.affine, t.axpy = scaleAVX2, addScalarAVX2, affineAVX2, axpyAVX2
 	t.exp, t.sigmoid, t.tanh = expAVX2, sigmoidAVX2, tanhAVX2
+	t.log, t.softRelu, t.erf, t.gelu = logAVX2, softReluAVX2, erfAVX2, geluAVX2
+	t.softmax, t.logSoftmax = softmaxAVX2, logSoftmaxAVX2
 	t.sum, t.dot, t.max = sumAVX2, dotAVX2, maxAVX2
+	if cpuid.CPU.Supports(cpuid.F16C) {
+		t.f16ToF32, t.f32ToF16 = f16ToF32AVX2, f32ToF16AVX2
+	}
 }

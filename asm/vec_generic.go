@@ -43,7 +43,9 @@ var genericVec = vecKernels{
 		}
 		return math.Log1p(math.Exp(v))
 	}),
-	erf:  unary64(math.Erf),
+	erf: unary64(math.Erf),
+	// 1+erf(v/√2) = erfc(-v/√2), which keeps its accuracy where 1+erf
+	// would cancel (v < 0).
 	gelu: unary64(func(v float64) float64 { return 0.5 * v * math.Erfc(-v/math.Sqrt2) }),
 	softmax: func(dst, x []float32, t float32) {
 		if len(x) == 0 {

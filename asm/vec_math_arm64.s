@@ -21,7 +21,8 @@
 
 // TANH(x, y, n, r, p, s): x = tanh(x) = sign(x) * -m/(2+m) with
 // m = expm1(-2|x|) = 2^n*q + (2^n - 1), q = expm1(r) = r*POLY(r); the
-// form has no cancellation for small |x| and m rounds once.
+// form has no cancellation for small |x| and m rounds once. The magnitude
+// is made non-negative before the sign of x is applied, so tanh(+0) = +0.
 #define TANH(x, y, n, r, p, s) \
 	FABS4S(y, x); FADD4S(y, y, y); FNEG4S(y, y)          \
 	FMAX4S(y, y, 16)                                     \
@@ -32,6 +33,7 @@
 	FMUL4S(s, r, n)                                      \
 	FSUB4S(r, s, 27); FMLA4S(r, s, y)                    \
 	FADD4S(n, r, 29); FNEG4S(r, r); FDIV4S(r, r, n)      \
+	FABS4S(r, r)                                         \
 	VAND16B(n, x, 30); VORR16B(x, r, n)
 
 // LOOPNR runs F on V0 (scratch V2..V6) and V1 (scratch V7..V11), 8 floats

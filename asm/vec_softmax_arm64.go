@@ -67,6 +67,11 @@ func logSoftmaxNEON(dst, x []float32, temperature float32) {
 		return
 	}
 	m := maxNEON(x)
+	if lo := minFinite(x); float64(m)-float64(lo) > math.MaxFloat32 {
+		// x - max overflows float32: the generic kernel shifts in float64.
+		genericVec.logSoftmax(dst, x, temperature)
+		return
+	}
 	// dst is scratch for the exponentials (x is read again below, so
 	// dst == x must not be overwritten first: use a stack buffer then).
 	var s float32
@@ -104,4 +109,15 @@ func softReluNEON(dst, x []float32) {
 			copy(dst[i+n:i+k], v[:])
 		}
 	}
+}
+
+// minFinite returns the smallest finite element of x (+Inf if none).
+func minFinite(x []float32) float32 {
+	lo := float32(math.Inf(1))
+	for _, v := range x {
+		if v < lo && !math.IsInf(float64(v), -1) {
+			lo = v
+		}
+	}
+	return lo
 }

@@ -3,9 +3,13 @@ package executor_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/mxgo/mxgo/asm"
@@ -183,5 +187,95 @@ func TestRealModelPredictDoesNotAllocate(t *testing.T) {
 				t.Errorf("%v allocations per Predict, want 0", allocs)
 			}
 		})
+	}
+}
+
+// TestLinRegExact checks the SageMaker linear-regression checkpoint gives
+// the float32 result MXNet gives for [[1, 2]].
+func TestLinRegExact(t *testing.T) {
+	ck, err := serialize.LoadCheckpoint("../testdata/mxnet/sm-linreg/model", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _ := tensor.FromSlice([]float32{1, 2}, 1, 2)
+	asm.ForEachImpl(func(impl string) {
+		m, err := executor.Bind(ck.Symbol, ck.Args, ck.Aux, map[string][]int{"data": {1, 2}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := m.Predict(context.Background(), []*tensor.Tensor{x}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := out[0].Float32s()[0], float32(4.9999918937683105); got != want {
+			t.Errorf("%s: %.17g, want %.17g", impl, got, want)
+		}
+	})
+}
+
+// TestUnknownOperatorFailsCleanly binds the BMXNet checkpoint, whose custom
+// binarized ops stock MXNet (and mxgo) lack: loading works, binding names
+// the op and node.
+func TestUnknownOperatorFailsCleanly(t *testing.T) {
+	ck, err := serialize.LoadCheckpoint("../testdata/mxnet/bmxnet-mnist-binary/binarized_mnist_32bit", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = executor.Bind(ck.Symbol, ck.Args, ck.Aux, map[string][]int{"data": {1, 1, 28, 28}})
+	if err == nil || !strings.Contains(err.Error(), `unknown operator "QActivation" (node qactivation0)`) {
+		t.Fatalf("err = %v, want an error naming the unknown operator and its node", err)
+	}
+}
+
+// TestConcurrentPredictMatchesSerial runs 64 goroutines on one LeNet model,
+// each with its own input, and checks every result is bit-identical to a
+// serial run.
+func TestConcurrentPredictMatchesSerial(t *testing.T) {
+	ck, err := serialize.LoadCheckpoint("../testdata/mxnet/lenet-module/LeNet", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := executor.Bind(ck.Symbol, ck.Args, ck.Aux, map[string][]int{"data": {1, 1, 28, 28}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 64
+	inputs := make([]*tensor.Tensor, n)
+	want := make([][]float32, n)
+	for i := range inputs {
+		x, _ := tensor.New(tensor.Float32, 1, 1, 28, 28)
+		for j := range x.Float32s() {
+			x.Float32s()[j] = float32((i*7919+j*31)%256) / 256
+		}
+		inputs[i] = x
+		out, err := m.Predict(context.Background(), []*tensor.Tensor{x}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = out[0].Float32s()
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Go(func() {
+			var out []*tensor.Tensor
+			for range 5 {
+				var err error
+				if out, err = m.Predict(context.Background(), []*tensor.Tensor{inputs[i]}, out); err != nil {
+					errs[i] = err
+					return
+				}
+				if !slices.Equal(out[0].Float32s(), want[i]) {
+					errs[i] = fmt.Errorf("goroutine %d: %v, want %v", i, out[0].Float32s(), want[i])
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }

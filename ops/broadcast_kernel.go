@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/mxgo/mxgo/asm"
@@ -8,8 +9,7 @@ import (
 	"github.com/mxgo/mxgo/tensor"
 )
 
-// scalarBinary are the per-element forms of binaryFuncs, for broadcast rows
-// where one side repeats.
+// scalarBinary are the per-element forms of binaryFuncs.
 var scalarBinary = map[string]func(a, b float32) float32{
 	"add":     func(a, b float32) float32 { return a + b },
 	"sub":     func(a, b float32) float32 { return a - b },
@@ -20,35 +20,52 @@ var scalarBinary = map[string]func(a, b float32) float32{
 	"minimum": minimum32,
 }
 
-// rowScalarFunc computes dst[i] = x[i] op s (vs) or s op x[i] (sv) for a
-// broadcast row whose other side repeats one value.
+// rowScalarFunc computes dst[j] = op(x[j], s) (rhs repeated) or op(s, x[j])
+// (lhs repeated), for broadcast rows where one side is one element.
 type rowScalarFunc func(dst, x []float32, s float32)
 
-// vectorScalar and scalarVector are the row forms with the repeated value
-// on the right and on the left; ops missing here use scalarBinary per
-// element.
+// rowScalarRHS and rowScalarLHS are the row forms of binaryFuncs with the
+// rhs or the lhs repeated; the asm kernels give the same results as the
+// per-element expressions (x − s is x + (−s), −1·x + s rounds once).
 var (
-	vectorScalar = map[string]rowScalarFunc{
+	rowScalarRHS = map[string]rowScalarFunc{
 		"add": asm.AddScalar,
 		"sub": func(dst, x []float32, s float32) { asm.AddScalar(dst, x, -s) },
 		"mul": asm.Scale,
-		"div": func(dst, x []float32, s float32) {
-			for i, v := range x[:len(dst)] {
-				dst[i] = v / s
-			}
-		},
 	}
-	scalarVector = map[string]rowScalarFunc{
+	rowScalarLHS = map[string]rowScalarFunc{
 		"add": asm.AddScalar,
 		"sub": func(dst, x []float32, s float32) { asm.Affine(dst, x, -1, s) },
 		"mul": asm.Scale,
-		"div": func(dst, x []float32, s float32) {
-			for i, v := range x[:len(dst)] {
-				dst[i] = s / v
-			}
-		},
 	}
 )
+
+// rowScalar returns the row function of op with one side repeated: the asm
+// form when there is one, else a loop over g.
+func rowScalar(op string, rhs bool) rowScalarFunc {
+	table := rowScalarLHS
+	if rhs {
+		table = rowScalarRHS
+	}
+	if f := table[op]; f != nil {
+		return f
+	}
+	g := scalarBinary[op]
+	if rhs {
+		return func(dst, x []float32, s float32) {
+			x = x[:len(dst)]
+			for j, v := range x {
+				dst[j] = g(v, s)
+			}
+		}
+	}
+	return func(dst, x []float32, s float32) {
+		x = x[:len(dst)]
+		for j, v := range x {
+			dst[j] = g(s, v)
+		}
+	}
+}
 
 // broadcastStrides fills st with t's element strides over the output's nd
 // dims (t right-aligned; 0 where t has a 1 or lacks the dim).
@@ -67,40 +84,16 @@ func broadcastStrides(t *tensor.Tensor, nd int, st *dimArray) {
 	}
 }
 
-// collapseDims drops size-1 dims and merges each dim into the next inner
-// one where both operands advance uniformly across the pair (contiguous or
-// both repeating), so rows get as long as possible. It rewrites dims and
-// the strides in place and returns the new number of dims (>= 1). The
-// output must be non-empty.
-func collapseDims(nd int, dims, ls, rs *dimArray) int {
-	m := -1 // index of the innermost kept dim, counting outward
-	var d2, l2, r2 dimArray
-	for d := nd - 1; d >= 0; d-- {
-		switch {
-		case dims[d] == 1:
-		case m >= 0 && ls[d] == l2[m]*d2[m] && rs[d] == r2[m]*d2[m]:
-			d2[m] *= dims[d]
-		default:
-			m++
-			d2[m], l2[m], r2[m] = dims[d], ls[d], rs[d]
-		}
-	}
-	if m < 0 { // a single element
-		dims[0], ls[0], rs[0] = 1, 0, 0
-		return 1
-	}
-	for i := 0; i <= m; i++ {
-		dims[i], ls[i], rs[i] = d2[m-i], l2[m-i], r2[m-i]
-	}
-	return m + 1
-}
-
 // broadcastForward applies an elementwise op with NumPy broadcasting: the
 // output is walked row by row (last dim); rows where both sides are
-// contiguous use the vector kernel vec, others the scalar form g.
+// contiguous use the vector kernel, rows where one side repeats one element
+// its row-scalar form.
 func broadcastForward(name, fn string) Kernel {
 	vec, g := binaryFuncs[fn], scalarBinary[fn]
-	vs, sv := vectorScalar[fn], scalarVector[fn]
+	withR, withL := rowScalar(fn, true), rowScalar(fn, false)
+	if vec == nil || g == nil {
+		panic(fmt.Sprintf("ops: no broadcast kernel for %s", fn))
+	}
 	return func(_ *Ctx, _ any, in, out []*tensor.Tensor) error {
 		if err := float32Only(name, in, out); err != nil {
 			return err
@@ -116,11 +109,10 @@ func broadcastForward(name, fn string) Kernel {
 		broadcastStrides(in[0], nd, &ls)
 		broadcastStrides(in[1], nd, &rs)
 		dims := outDims(z)
-		if len(o) == 0 {
+		n := dims[nd-1]
+		if n == 0 || len(o) == 0 {
 			return nil
 		}
-		nd = collapseDims(nd, &dims, &ls, &rs)
-		n := dims[nd-1]
 		li, ri := ls[nd-1], rs[nd-1]
 		var idx dimArray
 		lo, ro := 0, 0
@@ -129,20 +121,10 @@ func broadcastForward(name, fn string) Kernel {
 			switch {
 			case li == 1 && ri == 1:
 				vec(dst, x[lo:lo+n], y[ro:ro+n])
-			case li == 1 && vs != nil:
-				vs(dst, x[lo:lo+n], y[ro])
-			case ri == 1 && sv != nil:
-				sv(dst, y[ro:ro+n], x[lo])
 			case li == 1:
-				b := y[ro]
-				for j, a := range x[lo : lo+n] {
-					dst[j] = g(a, b)
-				}
+				withR(dst, x[lo:lo+n], y[ro])
 			case ri == 1:
-				a := x[lo]
-				for j, b := range y[ro : ro+n] {
-					dst[j] = g(a, b)
-				}
+				withL(dst, y[ro:ro+n], x[lo])
 			default:
 				v := g(x[lo], y[ro])
 				for j := range dst {

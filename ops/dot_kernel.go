@@ -46,7 +46,7 @@ func dotForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 		return err
 	}
 	y := out[0].Float32s()
-	if k == 0 { // empty contraction: zeros of the inferred output shape
+	if k == 0 {
 		clear(y)
 		return nil
 	}
@@ -64,9 +64,9 @@ func dotForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	return nil
 }
 
-// batchDotForward is batch_dot: one Sgemm per batch of (..., M, K)·(...,
-// K, N) operands with optional transposes of either; every leading dim is
-// a batch dim (MXNet 1.x accepts only 3-D operands, 2.0 any rank >= 3).
+// batchDotForward is batch_dot: one Sgemm per batch of operands
+// (..., M, K)·(..., K, N), the batch being the product of all but the last
+// two dims, with optional transposes of either.
 func batchDotForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*DotParam)
 	if err := float32Only("batch_dot", in, out); err != nil {
@@ -88,7 +88,7 @@ func batchDotForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	}
 	batch := len(ys) / (m * n)
 	if len(as) != batch*m*k || len(bs) != batch*k*n {
-		return fmt.Errorf("batch_dot: %s and %s do not give output %s", a, b, y)
+		return fmt.Errorf("batch_dot: %s·%s does not give %s", a, b, y)
 	}
 	if k == 0 {
 		clear(ys)
@@ -110,16 +110,36 @@ func batchDotForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 
 // embeddingForward looks up rows of weight: each index is truncated toward
 // zero and clipped to [0, input_dim-1], as MXNet's Take with clip mode does.
+// Rows are copied as bytes, so every weight dtype works.
 func embeddingForward(_ *Ctx, _ any, in, out []*tensor.Tensor) error {
-	if err := float32Only("Embedding", in[1:], out); err != nil {
-		return err
+	idx, wt, y := in[0], in[1], out[0]
+	if wt.DType() != y.DType() {
+		return fmt.Errorf("Embedding: weight %s and output %s differ in dtype", wt, y)
 	}
-	idx, w, y := in[0], in[1].Float32s(), out[0].Float32s()
-	rows, dim := in[1].Dim(0), in[1].Dim(1)
+	if wt.NDim() != 2 {
+		return fmt.Errorf("Embedding: weight %s is not 2-D", wt)
+	}
+	rows, row := wt.Dim(0), wt.Dim(1)*wt.DType().Size()
+	w, dst := wt.Bytes(), y.Bytes()
+	if len(dst) != idx.Len()*row {
+		return fmt.Errorf("Embedding: output %s does not fit data %s", y, idx)
+	}
+	if rows == 0 {
+		if len(dst) > 0 {
+			return fmt.Errorf("Embedding: empty weight %s", wt)
+		}
+		return nil
+	}
 	for i := range idx.Len() {
-		r := int(idx.Float64At(i))
-		r = min(max(r, 0), rows-1)
-		copy(y[i*dim:(i+1)*dim], w[r*dim:(r+1)*dim])
+		v := idx.Float64At(i)
+		r := 0
+		switch {
+		case v >= float64(rows-1):
+			r = rows - 1
+		case v > 0:
+			r = int(v)
+		}
+		copy(dst[i*row:(i+1)*row], w[r*row:(r+1)*row])
 	}
 	return nil
 }

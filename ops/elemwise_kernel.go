@@ -2,7 +2,6 @@ package ops
 
 import (
 	"fmt"
-	"math"
 	"unsafe"
 
 	"github.com/mxgo/mxgo/asm"
@@ -17,34 +16,7 @@ type binaryFunc func(dst, x, y []float32)
 // families, by MXNet's op suffix.
 var binaryFuncs = map[string]binaryFunc{
 	"add": asm.Add, "sub": asm.Sub, "mul": asm.Mul, "div": asm.Div,
-	"power":   mapBinary(func(a, b float32) float32 { return float32(math.Pow(float64(a), float64(b))) }),
-	"maximum": mapBinary(maximum32),
-	"minimum": mapBinary(minimum32),
-}
-
-// maximum32 and minimum32 propagate NaN from either side, as MXNet's
-// mshadow_op::maximum/minimum do.
-func maximum32(a, b float32) float32 {
-	if a != a || a > b {
-		return a
-	}
-	return b
-}
-
-func minimum32(a, b float32) float32 {
-	if a != a || a < b {
-		return a
-	}
-	return b
-}
-
-func mapBinary(f func(a, b float32) float32) binaryFunc {
-	return func(dst, x, y []float32) {
-		y = y[:len(x)]
-		for i, v := range x {
-			dst[i] = f(v, y[i])
-		}
-	}
+	"power": vecPow, "maximum": vecMaximum, "minimum": vecMinimum,
 }
 
 // elemwiseBinaryForward applies f to two inputs of the same shape.
@@ -64,19 +36,11 @@ func elemwiseBinaryForward(name string, f binaryFunc) Kernel {
 
 // unaryFuncs are the parameterless float32 unary ops.
 var unaryFuncs = map[string]func(dst, x []float32){
-	"exp": asm.Exp,
-	"log": asm.Log,
-	"sqrt": func(dst, x []float32) {
-		for i, v := range x {
-			dst[i] = float32(math.Sqrt(float64(v)))
-		}
-	},
-	"square": func(dst, x []float32) { asm.Mul(dst, x, x) },
-	"abs": func(dst, x []float32) {
-		for i, v := range x {
-			dst[i] = float32(math.Abs(float64(v)))
-		}
-	},
+	"exp":      asm.Exp,
+	"log":      asm.Log,
+	"sqrt":     vecSqrt,
+	"square":   func(dst, x []float32) { asm.Mul(dst, x, x) },
+	"abs":      vecAbs,
 	"negative": func(dst, x []float32) { asm.Scale(dst, x, -1) },
 }
 

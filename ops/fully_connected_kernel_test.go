@@ -2,113 +2,115 @@ package ops_test
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 
-	"github.com/mxgo/mxgo/ops/opstest"
 	"github.com/mxgo/mxgo/tensor"
 )
 
-// fcRef is y = x·Wᵀ + b in float64 with x viewed as (m, k).
+// fcRef computes FullyConnected in float64: x viewed as (m, k), y = x·Wᵀ + b.
 func fcRef(x, w, b *tensor.Tensor, m, n, k int) []float64 {
-	xv, wv := kaF64(x), kaF64(w)
-	y := make([]float64, m*n)
+	xs, ws := kaF64(x), kaF64(w)
+	out := make([]float64, m*n)
 	for i := range m {
 		for j := range n {
 			s := 0.0
-			for p := range k {
-				s += xv[i*k+p] * wv[j*k+p]
+			for l := range k {
+				s += xs[i*k+l] * ws[j*k+l]
 			}
 			if b != nil {
 				s += b.Float64At(j)
 			}
-			y[i*n+j] = s
+			out[i*n+j] = s
 		}
 	}
-	return y
+	return out
 }
 
-func TestFullyConnectedForward(t *testing.T) {
+func TestFullyConnectedKernel(t *testing.T) {
 	cases := []struct {
-		data     []int
-		hidden   int
-		flatten  bool
-		noBias   bool
-		bias2D   bool
-		outShape []int
+		data    []int
+		hidden  int
+		flatten bool
+		noBias  bool
+		bias2D  bool
+		out     []int
 	}{
-		{[]int{1, 7}, 5, true, false, false, []int{1, 5}},
-		{[]int{3, 7}, 5, true, true, false, []int{3, 5}},
-		{[]int{2, 3, 4, 5}, 6, true, false, false, []int{2, 6}},
-		{[]int{2, 3, 5}, 4, false, false, false, []int{2, 3, 4}},
-		{[]int{2, 3, 5}, 4, false, true, false, []int{2, 3, 4}},
-		{[]int{5}, 3, false, false, false, []int{3}},
-		{[]int{9, 17}, 13, true, false, true, []int{9, 13}},
-		{[]int{4, 1}, 1, true, false, false, []int{4, 1}},
-		{[]int{33, 65}, 31, true, false, false, []int{33, 31}},
+		{data: kaS(1, 7), hidden: 5, flatten: true, out: kaS(1, 5)},
+		{data: kaS(3, 4), hidden: 1, flatten: true, out: kaS(3, 1)},
+		{data: kaS(2, 3, 2, 2), hidden: 5, flatten: true, out: kaS(2, 5)},
+		{data: kaS(2, 3, 2, 2), hidden: 6, flatten: true, noBias: true, out: kaS(2, 6)},
+		{data: kaS(2, 3, 4), hidden: 5, flatten: false, out: kaS(2, 3, 5)},
+		{data: kaS(2, 3, 4), hidden: 5, flatten: false, noBias: true, out: kaS(2, 3, 5)},
+		{data: kaS(9), hidden: 3, flatten: false, out: kaS(3)},
+		{data: kaS(13, 33), hidden: 17, flatten: true, out: kaS(13, 17)},
+		{data: kaS(5, 8), hidden: 3, flatten: true, bias2D: true, out: kaS(5, 3)},
+		{data: kaS(0, 4), hidden: 3, flatten: true, out: kaS(0, 3)},
 	}
 	for ci, c := range cases {
-		name := fmt.Sprintf("%d_%v_h%d_flatten%v_nobias%v", ci, c.data, c.hidden, c.flatten, c.noBias)
-		t.Run(name, func(t *testing.T) {
-			x := kaRand(uint64(ci), c.data...)
-			k := c.data[len(c.data)-1]
+		t.Run(fmt.Sprintf("%d/%v/flatten=%v/no_bias=%v", ci, c.data, c.flatten, c.noBias), func(t *testing.T) {
+			x := kaRand(uint64(ci), 1, c.data...)
+			k := 1
 			if c.flatten {
-				k = x.Len() / c.data[0]
+				for _, d := range c.data[1:] {
+					k *= d
+				}
+			} else {
+				k = c.data[len(c.data)-1]
 			}
-			m := x.Len() / k
-			w := kaRand(uint64(100+ci), c.hidden, k)
-			attrs := map[string]string{"num_hidden": fmt.Sprint(c.hidden), "flatten": fmt.Sprint(c.flatten), "no_bias": fmt.Sprint(c.noBias)}
+			m := 1
+			for _, d := range c.out[:len(c.out)-1] {
+				m *= d
+			}
+			w := kaRand(uint64(100+ci), 1, c.hidden, k)
+			attrs := map[string]string{
+				"num_hidden": fmt.Sprint(c.hidden),
+				"flatten":    fmt.Sprint(c.flatten),
+				"no_bias":    fmt.Sprint(c.noBias),
+			}
 			in := []*tensor.Tensor{x, w}
 			var b *tensor.Tensor
 			if !c.noBias {
-				b = kaRand(uint64(200+ci), c.hidden)
+				b = kaRand(uint64(200+ci), 1, c.hidden)
 				if c.bias2D {
-					b, _ = b.Reshape(c.hidden, 1)
+					b = kaRand(uint64(200+ci), 1, c.hidden, 1)
 				}
 				in = append(in, b)
 			}
-			out := kaRun(t, "FullyConnected", attrs, in...)
-			kaCheck(t, "output", out[0], c.outShape, fcRef(x, w, b, m, c.hidden, k), 1e-5, 1e-5)
+			kaExpect(t, "FullyConnected", attrs, in, c.out, fcRef(x, w, b, m, c.hidden, k), 1e-5, 1e-5)
 		})
 	}
 }
 
-func TestFullyConnectedHandChecked(t *testing.T) {
-	x := kaT([]int{2, 3}, 1, 2, 3, -1, 0, 1)
-	w := kaT([]int{2, 3}, 1, 0, -1, 0.5, 0.5, 0.5)
-	b := kaT([]int{2}, 10, -10)
-	out := kaRun(t, "FullyConnected", map[string]string{"num_hidden": "2"}, x, w, b)
-	kaCheck(t, "output", out[0], []int{2, 2}, []float64{1 - 3 + 10, 3 - 10, -1 - 1 + 10, 0 - 10}, 0, 0)
+// TestFullyConnectedKZero checks an empty reduction: the output is the bias.
+func TestFullyConnectedKZero(t *testing.T) {
+	x := kaT(kaS(2, 0))
+	w := kaT(kaS(3, 0))
+	b := kaT(kaS(3), 1, -2, 3)
+	kaExpect(t, "FullyConnected", map[string]string{"num_hidden": "3"}, []*tensor.Tensor{x, w, b},
+		kaS(2, 3), []float64{1, -2, 3, 1, -2, 3}, 0, 0)
 }
 
-func TestFullyConnectedErrors(t *testing.T) {
+func TestFullyConnectedThreads(t *testing.T) {
+	x := kaRand(1, 1, 64, 40)
+	w := kaRand(2, 1, 48, 40)
+	b := kaRand(3, 1, 48)
+	want := fcRef(x, w, b, 64, 48, 40)
+	outs, err := kaRunThreads("FullyConnected", map[string]string{"num_hidden": "48"}, []*tensor.Tensor{x, w, b}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kaCheck(t, "threads=2", outs[0], kaS(64, 48), want, 1e-5, 1e-5)
+}
+
+func TestFullyConnectedRejectsFloat64(t *testing.T) {
 	x, _ := tensor.New(tensor.Float64, 2, 3)
 	w, _ := tensor.New(tensor.Float64, 4, 3)
-	_, err := opstest.Run("FullyConnected", map[string]string{"num_hidden": "4", "no_bias": "1"}, []*tensor.Tensor{x, w}, nil)
-	if err == nil || !strings.Contains(err.Error(), "float32") {
-		t.Fatalf("float64 data: got %v, want a dtype error", err)
+	if _, err := kaRunErr("FullyConnected", map[string]string{"num_hidden": "4", "no_bias": "true"}, x, w); err == nil {
+		t.Fatal("float64 FullyConnected ran, want an error")
 	}
 }
 
 func TestFullyConnectedNoAllocs(t *testing.T) {
-	kaNoAllocs(t, "FullyConnected", map[string]string{"num_hidden": "16"}, kaRand(1, 4, 32), kaRand(2, 16, 32), kaRand(3, 16))
-	kaNoAllocs(t, "FullyConnected", map[string]string{"num_hidden": "8", "flatten": "false", "no_bias": "true"}, kaRand(1, 2, 3, 8), kaRand(2, 8, 8))
-}
-
-// TestFullyConnectedThreads checks the multi-threaded path gives the
-// single-threaded result.
-func TestFullyConnectedThreads(t *testing.T) {
-	x, w, b := kaRand(1, 64, 40), kaRand(2, 24, 40), kaRand(3, 24)
-	attrs := map[string]string{"num_hidden": "24"}
-	one, err := opstest.Run("FullyConnected", attrs, []*tensor.Tensor{x, w, b}, &opstest.Options{Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	two, err := opstest.Run("FullyConnected", attrs, []*tensor.Tensor{x, w, b}, &opstest.Options{Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tensor.Compare(two[0], one[0], 1e-6, 1e-6); err != nil {
-		t.Fatal(err)
-	}
+	kaNoAllocs(t, "FullyConnected", map[string]string{"num_hidden": "10"}, kaRand(1, 1, 4, 3, 5), kaRand(2, 1, 10, 15), kaRand(3, 1, 10))
+	kaNoAllocs(t, "FullyConnected", map[string]string{"num_hidden": "10", "flatten": "false", "no_bias": "true"}, kaRand(1, 1, 4, 3, 5), kaRand(2, 1, 10, 5))
 }

@@ -36,10 +36,19 @@ func stridedCopy(dst, src []byte, es, nd int, dims, st *dimArray, off int) {
 	inner := st[nd-1]
 	for r := range rows {
 		row := dst[r*n*es : (r+1)*n*es]
-		if inner == 1 {
+		switch {
+		case inner == 1:
 			copy(row, src[off*es:(off+n)*es])
-		} else {
-			gatherRow(row, src, es, off, inner)
+		case es == 4:
+			d, s := words(row), words(src)
+			for j := range d {
+				d[j] = s[off+j*inner]
+			}
+		default:
+			for j := range n {
+				o := (off + j*inner) * es
+				copy(row[j*es:(j+1)*es], src[o:o+es])
+			}
 		}
 		for d := nd - 2; d >= 0; d-- {
 			idx[d]++
@@ -53,42 +62,9 @@ func stridedCopy(dst, src []byte, es, nd int, dims, st *dimArray, off int) {
 	}
 }
 
-// gatherRow fills row with the elements of src (es bytes each) at element
-// offsets off, off+inner, off+2·inner, ... Element sizes 1, 2, 4 and 8
-// move whole words; tensor storage is aligned, so the views are too.
-func gatherRow(row, src []byte, es, off, inner int) {
-	switch es {
-	case 4:
-		d, s := wordView[uint32](row), wordView[uint32](src)
-		for j := range d {
-			d[j] = s[off+j*inner]
-		}
-	case 8:
-		d, s := wordView[uint64](row), wordView[uint64](src)
-		for j := range d {
-			d[j] = s[off+j*inner]
-		}
-	case 2:
-		d, s := wordView[uint16](row), wordView[uint16](src)
-		for j := range d {
-			d[j] = s[off+j*inner]
-		}
-	case 1:
-		for j := range row {
-			row[j] = src[off+j*inner]
-		}
-	default:
-		for j := range len(row) / es {
-			o := (off + j*inner) * es
-			copy(row[j*es:(j+1)*es], src[o:o+es])
-		}
-	}
-}
-
-// wordView views b as elements of type T (len(b)/sizeof(T) of them).
-func wordView[T uint16 | uint32 | uint64](b []byte) []T {
-	var z T
-	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/int(unsafe.Sizeof(z)))
+// words views b as 4-byte elements (tensor storage is word-aligned).
+func words(b []byte) []uint32 {
+	return unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/4)
 }
 
 // outDims copies t's shape into a dimArray.

@@ -82,28 +82,19 @@ func reduceForward(name string, kind reduceKind) Kernel {
 			}
 			return nil
 		}
-		if len(xs) > 0 {
-			var dims, os dimArray
-			var red [tensor.MaxNDim]bool
-			m := collapseReduced(x, &mask, &dims, &red)
-			s := 1
-			for d := m - 1; d >= 0; d-- {
-				if !red[d] {
-					os[d] = s
-					s *= dims[d]
-				}
-			}
-			n := dims[m-1]
+		dims := outDims(x)
+		n := dims[nd-1]
+		if n > 0 && len(xs) > 0 {
 			var idx dimArray
 			off := 0
 			for r := range len(xs) / n {
 				row := xs[r*n : (r+1)*n]
-				if red[m-1] {
+				if mask[nd-1] {
 					ys[off] = reduceRow(kind, ys[off], row)
 				} else {
 					reduceInto(kind, ys[off:off+n], row)
 				}
-				for d := m - 2; d >= 0; d-- {
+				for d := nd - 2; d >= 0; d-- {
 					idx[d]++
 					off += os[d]
 					if idx[d] < dims[d] {
@@ -115,7 +106,7 @@ func reduceForward(name string, kind reduceKind) Kernel {
 			}
 		}
 		if kind == reduceMean {
-			// MXNet divides the sums by the count (not a reciprocal product).
+			// MXNet divides by the count (not a multiply by its inverse).
 			c := float32(count)
 			for i := range ys {
 				ys[i] /= c
@@ -123,29 +114,6 @@ func reduceForward(name string, kind reduceKind) Kernel {
 		}
 		return nil
 	}
-}
-
-// collapseReduced merges adjacent dims of the (non-empty) input x that are
-// both reduced or both kept, dropping size-1 dims, so the walk has as few
-// and as long rows as possible. It fills dims and red (reduced or not) and
-// returns the number of merged dims (>= 1).
-func collapseReduced(x *tensor.Tensor, mask *[tensor.MaxNDim]bool, dims *dimArray, red *[tensor.MaxNDim]bool) int {
-	m := 0
-	for d := range x.NDim() {
-		switch n := x.Dim(d); {
-		case n == 1:
-		case m > 0 && red[m-1] == mask[d]:
-			dims[m-1] *= n
-		default:
-			dims[m], red[m] = n, mask[d]
-			m++
-		}
-	}
-	if m == 0 {
-		dims[0], red[0] = 1, true
-		m = 1
-	}
-	return m
 }
 
 // reduceRow folds a whole row into acc.
@@ -180,10 +148,12 @@ func reduceInto(kind reduceKind, acc, row []float32) {
 }
 
 // argForward is argmax (max=true) or argmin along axis, or over all
-// elements when axis is None; indices are written as floats, ties go to
-// the first index. A NaN anywhere in a row gives the row's last index, as
-// MXNet's reduce_with_axis does: its NaN-keeping reducer leaves the
-// running value NaN, and NaN != NaN moves the index on every later step.
+// elements when axis is None; indices are written as floats. It replays
+// MXNet's reduce_with_axis loop: a running extreme starting at ∓Inf that
+// NaN-aware maximum/minimum update (NaN sticks once seen), and an index
+// that moves whenever the running value changes. Ties therefore go to the
+// first index, and once a NaN is met the index follows every later
+// element (NaN != NaN), ending at the axis' last index.
 func argForward(name string, max bool) Kernel {
 	return func(_ *Ctx, params any, in, out []*tensor.Tensor) error {
 		if err := float32Only(name, in, out); err != nil {
@@ -203,20 +173,21 @@ func argForward(name string, max bool) Kernel {
 		if n == 0 {
 			return fmt.Errorf("%s: cannot reduce an empty axis", name)
 		}
+		init := float32(math.Inf(-1))
+		if !max {
+			init = float32(math.Inf(1))
+		}
 		for o := range outer {
 			for i := range inner {
 				base := o*n*inner + i
-				best, bv := 0, xs[base]
-				if bv != bv {
-					best = n - 1
-				}
-				for j := 1; j < n && bv == bv; j++ {
-					v := xs[base+j*inner]
-					switch {
-					case v != v:
-						best, bv = n-1, v
-					case (max && v > bv) || (!max && v < bv):
-						best, bv = j, v
+				best, res := 0, init
+				for j := range n {
+					v, prev := xs[base+j*inner], res
+					if res == res && ((max && !(res >= v)) || (!max && !(res <= v))) {
+						res = v
+					}
+					if prev != res {
+						best = j
 					}
 				}
 				ys[o*inner+i] = float32(best)

@@ -3,26 +3,24 @@ package ops_test
 import (
 	"fmt"
 	"math"
-	"slices"
-	"strings"
 	"testing"
 
 	"github.com/mxgo/mxgo/tensor"
 )
 
-// reduceRef reduces x over the axes marked in red (float64), returning the
-// keepdims shape and values.
-func reduceRef(x *tensor.Tensor, red []bool, kind string) ([]int, []float64) {
+// kaReduceRef reduces x over the axes marked in red (float64; max/min
+// propagate NaN) and returns the output values (shape without the
+// reduced axes; keepdims only changes the shape).
+func kaReduceRef(x *tensor.Tensor, red []bool, kind string) []float64 {
 	shape := x.Shape()
-	oshape := slices.Clone(shape)
+	var keep []int
 	for d, r := range red {
-		if r {
-			oshape[d] = 1
+		if !r {
+			keep = append(keep, shape[d])
 		}
 	}
-	ost := strides(oshape)
 	n := 1
-	for _, d := range oshape {
+	for _, d := range keep {
 		n *= d
 	}
 	acc := make([]float64, n)
@@ -35,213 +33,172 @@ func reduceRef(x *tensor.Tensor, red []bool, kind string) ([]int, []float64) {
 			acc[i] = math.Inf(1)
 		}
 	}
-	idx := make([]int, len(shape))
-	for k := range x.Len() {
-		r := k
-		for d := len(shape) - 1; d >= 0; d-- {
-			idx[d] = r % shape[d]
-			r /= shape[d]
-		}
-		o := 0
-		for d := range shape {
-			if !red[d] {
-				o += idx[d] * ost[d]
+	for i := range x.Len() {
+		idx := kaIndex(i, shape)
+		var oi []int
+		for d, r := range red {
+			if !r {
+				oi = append(oi, idx[d])
 			}
 		}
-		v := x.Float64At(k)
+		o := kaFlat(oi, keep)
+		v := x.Float64At(i)
 		cnt[o]++
 		switch kind {
 		case "max":
-			acc[o] = maxRef(v, acc[o])
+			if math.IsNaN(v) || v > acc[o] {
+				acc[o] = v
+			}
+			if math.IsNaN(v) {
+				acc[o] = math.NaN()
+			}
 		case "min":
-			acc[o] = minRef(v, acc[o])
+			if math.IsNaN(v) || v < acc[o] {
+				acc[o] = v
+			}
 		default:
 			acc[o] += v
 		}
-	}
-	if kind == "mean" {
-		for i := range acc {
-			acc[i] /= float64(cnt[i])
-		}
-	}
-	return oshape, acc
-}
-
-func TestReduceForward(t *testing.T) {
-	shape := []int{3, 4, 5}
-	cases := []struct {
-		axis    string // "" for None
-		keep    bool
-		exclude bool
-	}{
-		{"", false, false}, {"", true, false}, {"()", false, false},
-		{"0", false, false}, {"1", true, false}, {"-1", false, false},
-		{"(0,2)", false, false}, {"(2,0)", true, false}, {"(0,1,2)", false, false},
-		{"1", false, true}, {"(0,-1)", true, true}, {"(0,1,2)", true, true},
-	}
-	x := kaRand(21, shape...)
-	nan := kaRand(22, shape...)
-	nan.Float32s()[7] = float32(math.NaN())
-	for _, kind := range []string{"sum", "mean", "max", "min"} {
-		for _, c := range cases {
-			attrs := map[string]string{"keepdims": fmt.Sprint(c.keep), "exclude": fmt.Sprint(c.exclude)}
-			red := []bool{true, true, true}
-			if c.axis != "" && c.axis != "()" {
-				attrs["axis"] = c.axis
-				red = []bool{c.exclude, c.exclude, c.exclude}
-				for _, f := range strings.FieldsFunc(c.axis, func(r rune) bool { return r == '(' || r == ')' || r == ',' }) {
-					a := (int(mustFloat(f)) + 3) % 3
-					red[a] = !c.exclude
-				}
-			} else if c.axis == "()" {
-				attrs["axis"] = "()"
-			}
-			for _, in := range []*tensor.Tensor{x, nan} {
-				kshape, want := reduceRef(in, red, kind)
-				oshape := kshape
-				if !c.keep {
-					oshape = nil
-					for d, r := range red {
-						if !r {
-							oshape = append(oshape, shape[d])
-						}
-					}
-					if len(oshape) == 0 {
-						oshape = []int{1}
-					}
-				}
-				out := kaRun(t, kind, attrs, in)
-				kaCheck(t, fmt.Sprintf("%s %v", kind, attrs), out[0], oshape, want, 2e-6, 1e-6)
-			}
-		}
-	}
-}
-
-func TestReduceHandChecked(t *testing.T) {
-	x := kaT([]int{2, 3}, 1, 5, 3, -4, 2, 6)
-	for _, c := range []struct {
-		op, axis string
-		shape    []int
-		want     []float64
-	}{
-		{"sum", "1", []int{2}, []float64{9, 4}},
-		{"sum_axis", "0", []int{3}, []float64{-3, 7, 9}},
-		{"mean", "1", []int{2}, []float64{3, 4.0 / 3}},
-		{"max", "0", []int{3}, []float64{1, 5, 6}},
-		{"max_axis", "1", []int{2}, []float64{5, 6}},
-		{"min", "1", []int{2}, []float64{1, -4}},
-		{"min_axis", "0", []int{3}, []float64{-4, 2, 3}},
-	} {
-		out := kaRun(t, c.op, map[string]string{"axis": c.axis}, x)
-		kaCheck(t, c.op+" "+c.axis, out[0], c.shape, c.want, 1e-7, 0)
-	}
-	// mean divides the sum by the count, as MXNet does: in float32
-	// 4.07/3 = 1.3566667 but 4.07·(1/3) = 1.3566668.
-	four := float32(4.07)
-	out := kaRun(t, "mean", nil, kaT([]int{3}, four, 0, 0))
-	if got, want := out[0].Float32s()[0], four/3; got != want {
-		t.Errorf("mean: got %v, want %v", got, want)
-	}
-}
-
-// argRef is argmax/argmin of one row as MXNet computes it: ties to the
-// first index; a NaN anywhere gives the last index.
-func argRef(row []float64, max bool) float64 {
-	best := 0
-	for j, v := range row {
 		if math.IsNaN(v) {
-			return float64(len(row) - 1)
-		}
-		if (max && v > row[best]) || (!max && v < row[best]) {
-			best = j
+			acc[o] = math.NaN()
 		}
 	}
-	return float64(best)
+	for o := range acc {
+		if kind == "mean" {
+			acc[o] /= float64(cnt[o])
+		}
+	}
+	return acc
 }
 
-func TestArgMaxMin(t *testing.T) {
-	x := kaRand(31, 3, 4, 5)
-	tie := kaT([]int{2, 4}, 1, 3, 3, 0, -1, -1, -2, -2)
-	nan := kaT([]int{3, 4}, 1, float32(math.NaN()), 7, 0, float32(math.NaN()), 5, 6, 7, 1, 2, 3, float32(math.NaN()))
-	for _, name := range []string{"argmax", "argmin"} {
-		isMax := name == "argmax"
-		for _, in := range []*tensor.Tensor{x, tie, nan} {
-			nd := in.NDim()
-			for a := -1; a < nd; a++ {
-				attrs := map[string]string{}
-				var oshape []int
-				var want []float64
-				if a < 0 {
-					oshape, want = []int{1}, []float64{argRef(kaF64(in), isMax)}
-				} else {
-					attrs["axis"] = fmt.Sprint(a - nd) // negative form
-					shape := in.Shape()
-					st := strides(shape)
-					oshape = slices.Delete(slices.Clone(shape), a, a+1)
-					want = gather(in, append(slices.Clone(oshape[:a]), append([]int{1}, oshape[a:]...)...), func([]int) int { return 0 })
-					keep := slices.Clone(shape)
-					keep[a] = 1
-					idx := make([]int, nd)
-					for k := range want {
-						r := k
-						for d := nd - 1; d >= 0; d-- {
-							idx[d] = r % keep[d]
-							r /= keep[d]
-						}
-						row := make([]float64, shape[a])
-						for j := range row {
-							off := 0
-							for d := range nd {
-								i := idx[d]
-								if d == a {
-									i = j
-								}
-								off += i * st[d]
-							}
-							row[j] = in.Float64At(off)
-						}
-						want[k] = argRef(row, isMax)
-					}
+func TestReduceKernel(t *testing.T) {
+	cases := []struct {
+		shape    []int
+		axis     string // "" = None
+		keepdims bool
+		exclude  bool
+		red      []bool
+		out      []int
+	}{
+		{kaS(2, 3, 4), "", false, false, []bool{true, true, true}, kaS(1)},
+		{kaS(2, 3, 4), "", true, false, []bool{true, true, true}, kaS(1, 1, 1)},
+		{kaS(2, 3, 4), "()", false, true, []bool{true, true, true}, kaS(1)},
+		{kaS(2, 3, 4), "1", false, false, []bool{false, true, false}, kaS(2, 4)},
+		{kaS(2, 3, 4), "-1", true, false, []bool{false, false, true}, kaS(2, 3, 1)},
+		{kaS(2, 3, 4), "0", false, false, []bool{true, false, false}, kaS(3, 4)},
+		{kaS(2, 3, 4), "(0, 2)", false, false, []bool{true, false, true}, kaS(3)},
+		{kaS(2, 3, 4), "(0, 2)", true, false, []bool{true, false, true}, kaS(1, 3, 1)},
+		{kaS(2, 3, 4), "1", false, true, []bool{true, false, true}, kaS(3)},
+		{kaS(2, 3, 4), "(1, 2)", true, true, []bool{true, false, false}, kaS(1, 3, 4)},
+		{kaS(5, 37), "1", false, false, []bool{false, true}, kaS(5)},
+		{kaS(37, 5), "0", false, false, []bool{true, false}, kaS(5)},
+		{kaS(2, 3, 5, 7), "(1, 3)", false, false, []bool{false, true, false, true}, kaS(2, 5)},
+		{kaS(9), "0", false, false, []bool{true}, kaS(1)},
+	}
+	names := map[string]string{"sum": "sum", "mean": "mean", "max": "max", "min": "min",
+		"sum_axis": "sum", "max_axis": "max", "min_axis": "min"}
+	for name, kind := range names {
+		for ci, c := range cases {
+			t.Run(fmt.Sprintf("%s/%v/axis=%s/keepdims=%v/exclude=%v", name, c.shape, c.axis, c.keepdims, c.exclude), func(t *testing.T) {
+				x := kaRand(uint64(ci), 4, c.shape...)
+				attrs := map[string]string{"keepdims": fmt.Sprint(c.keepdims), "exclude": fmt.Sprint(c.exclude)}
+				if c.axis != "" {
+					attrs["axis"] = c.axis
 				}
-				out := kaRun(t, name, attrs, in)
-				kaCheck(t, fmt.Sprintf("%s %v on %s", name, attrs, in), out[0], oshape, want, 0, 0)
-			}
+				kaExpect(t, name, attrs, []*tensor.Tensor{x}, c.out, kaReduceRef(x, c.red, kind), 1e-5, 1e-5)
+			})
 		}
 	}
-	out := kaRun(t, "argmax", map[string]string{"axis": "1", "keepdims": "true"}, tie)
-	kaCheck(t, "argmax keepdims", out[0], []int{2, 1}, []float64{1, 0}, 0, 0)
-	out = kaRun(t, "argmax", map[string]string{"axis": "1"}, nan)
-	kaCheck(t, "argmax NaN", out[0], []int{3}, []float64{3, 3, 3}, 0, 0)
+}
+
+func TestReduceNaN(t *testing.T) {
+	x := kaT(kaS(3, 4), 1, kaNaN, 3, 2, -1, -2, -3, -4, 5, 0, kaInf, kaNaN)
+	for _, kind := range []string{"sum", "mean", "max", "min"} {
+		for _, c := range []struct {
+			axis string
+			red  []bool
+			out  []int
+		}{{"1", []bool{false, true}, kaS(3)}, {"0", []bool{true, false}, kaS(4)}, {"", []bool{true, true}, kaS(1)}} {
+			attrs := map[string]string{}
+			if c.axis != "" {
+				attrs["axis"] = c.axis
+			}
+			kaExpect(t, kind, attrs, []*tensor.Tensor{x}, c.out, kaReduceRef(x, c.red, kind), 1e-6, 0)
+		}
+	}
+}
+
+// kaArgRef is MXNet's argmax/argmin along one axis of (outer, n, inner):
+// the first extreme, or the last index of the axis once a NaN appears.
+func kaArgRef(xs []float64, outer, n, inner int, max bool) []float64 {
+	out := make([]float64, 0, outer*inner)
+	for o := range outer {
+		for i := range inner {
+			best, bv, nan := 0, xs[o*n*inner+i], false
+			for j := range n {
+				v := xs[(o*n+j)*inner+i]
+				if math.IsNaN(v) {
+					nan = true
+				}
+				if (max && v > bv) || (!max && v < bv) || math.IsNaN(bv) {
+					best, bv = j, v
+				}
+			}
+			if nan {
+				best = n - 1
+			}
+			out = append(out, float64(best))
+		}
+	}
+	return out
+}
+
+func TestArgMaxMinKernel(t *testing.T) {
+	ties := kaT(kaS(3, 4), 1, 5, 5, 2, 7, 7, 7, 7, -1, -3, -3, 0)
+	nan := kaT(kaS(3, 4), 1, kaNaN, 5, 2, kaNaN, 7, 9, 7, -1, -3, -3, kaNaN)
+	inf := kaT(kaS(2, 3), float32(math.Inf(-1)), float32(math.Inf(-1)), float32(math.Inf(-1)), kaInf, kaInf, kaInf)
+	rnd := kaRand(4, 3, 2, 5, 3)
+	cases := []struct {
+		x        *tensor.Tensor
+		axis     string
+		keepdims bool
+		split    [3]int
+		out      []int
+	}{
+		{ties, "1", false, [3]int{3, 4, 1}, kaS(3)},
+		{ties, "0", false, [3]int{1, 3, 4}, kaS(4)},
+		{ties, "-1", true, [3]int{3, 4, 1}, kaS(3, 1)},
+		{ties, "", false, [3]int{1, 12, 1}, kaS(1)},
+		{nan, "1", false, [3]int{3, 4, 1}, kaS(3)},
+		{nan, "0", false, [3]int{1, 3, 4}, kaS(4)},
+		{nan, "", false, [3]int{1, 12, 1}, kaS(1)},
+		{inf, "1", false, [3]int{2, 3, 1}, kaS(2)},
+		{rnd, "1", false, [3]int{2, 5, 3}, kaS(2, 3)},
+		{rnd, "2", true, [3]int{10, 3, 1}, kaS(2, 5, 1)},
+	}
+	for ci, c := range cases {
+		for _, name := range []string{"argmax", "argmin"} {
+			attrs := map[string]string{"keepdims": fmt.Sprint(c.keepdims)}
+			if c.axis != "" {
+				attrs["axis"] = c.axis
+			}
+			want := kaArgRef(kaF64(c.x), c.split[0], c.split[1], c.split[2], name == "argmax")
+			t.Run(fmt.Sprint(ci, name), func(t *testing.T) {
+				kaExpect(t, name, attrs, []*tensor.Tensor{c.x}, c.out, want, 0, 0)
+			})
+		}
+	}
+	if _, err := kaRunErr("argmax", map[string]string{"axis": "1"}, kaT(kaS(2, 0))); err == nil {
+		t.Error("argmax over an empty axis succeeded, want an error")
+	}
 }
 
 func TestReduceNoAllocs(t *testing.T) {
-	x := kaRand(1, 3, 4, 5)
 	for _, name := range []string{"sum", "mean", "max", "min"} {
-		kaNoAllocs(t, name, map[string]string{"axis": "(0,2)"}, x)
-		kaNoAllocs(t, name, map[string]string{"axis": "1", "exclude": "true", "keepdims": "true"}, x)
-		kaNoAllocs(t, name, nil, x)
-	}
-	kaNoAllocs(t, "argmax", map[string]string{"axis": "1"}, x)
-	kaNoAllocs(t, "argmin", nil, x)
-}
-
-// TestReduceUnitDims covers inputs with size-1 dims between and around the
-// reduced axes (they are merged away by the kernel).
-func TestReduceUnitDims(t *testing.T) {
-	x := kaRand(41, 2, 1, 3, 1, 4)
-	for _, c := range []struct {
-		axis string
-		red  []bool
-	}{
-		{"(1,2)", []bool{false, true, true, false, false}},
-		{"(0,3,4)", []bool{true, false, false, true, true}},
-		{"(1,3)", []bool{false, true, false, true, false}},
-		{"(0,2,4)", []bool{true, false, true, false, true}},
-	} {
-		for _, kind := range []string{"sum", "mean", "max", "min"} {
-			shape, want := reduceRef(x, c.red, kind)
-			out := kaRun(t, kind, map[string]string{"axis": c.axis, "keepdims": "1"}, x)
-			kaCheck(t, kind+" "+c.axis, out[0], shape, want, 2e-6, 1e-6)
+		for _, axis := range []string{"1", "(0, 2)", "()"} {
+			kaNoAllocs(t, name, map[string]string{"axis": axis}, kaRand(1, 1, 3, 4, 5))
 		}
 	}
+	kaNoAllocs(t, "argmax", map[string]string{"axis": "1"}, kaRand(1, 1, 3, 4, 5))
+	kaNoAllocs(t, "argmin", nil, kaRand(1, 1, 3, 4, 5))
 }

@@ -169,3 +169,13 @@ func TestConvParserDefaults(t *testing.T) {
 		t.Error("4-D pooling accepted")
 	}
 }
+
+// TestEveryOpHasAKernel keeps the registry runnable: an op registered
+// without Forward would load and print but fail at Bind.
+func TestEveryOpHasAKernel(t *testing.T) {
+	for _, n := range Names() {
+		if op, _ := Lookup(n); op.Forward == nil {
+			t.Errorf("operator %s has no forward kernel", n)
+		}
+	}
+}

@@ -174,7 +174,7 @@ TANH_POST = ["VBROADCASTSS expOne<>(SB), Y4", "VADDPS Y4, Y0, Y0", "VBROADCASTSS
              "VBROADCASTSS tanhP2<>(SB), Y4", "VFMADD213PS Y4, Y2, Y3",
              "VBROADCASTSS tanhP3<>(SB), Y4", "VFMADD213PS Y4, Y2, Y3",
              "VBROADCASTSS tanhP4<>(SB), Y4", "VFMADD213PS Y4, Y2, Y3",
-             "VMULPS Y2, Y3, Y3", "VFMADD213PS Y14, Y14, Y3",
+             "VMULPS Y2, Y3, Y3", "VFMADD213PS Y14, Y14, Y3", "VORPS Y1, Y3, Y3",
              "VANDPS Y15, Y14, Y5", "VBROADCASTSS tanhSmall<>(SB), Y6", "VCMPPS $0x01, Y6, Y5, Y5",
              "VBLENDVPS Y5, Y3, Y0, Y0"]
 
