@@ -71,7 +71,7 @@ func leakyReLUForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 			mask[i] = slope
 		}
 	case LeakyPReLU:
-		return preluForward(in[0], in[1].Float32s(), x, y)
+		return preluForward(in[0], in[1], x, y)
 	case LeakyELU:
 		vecELU(y, x, p.Slope)
 	case LeakySELU:
@@ -86,25 +86,48 @@ func leakyReLUForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	return nil
 }
 
-// preluForward is y = x > 0 ? x : γ·x with γ broadcast over data.
-func preluForward(data *tensor.Tensor, gamma, x, y []float32) error {
-	switch {
-	case len(gamma) == 1:
+// preluForward is y = x > 0 ? x : γ·x. Like MXNet's expand_shape, γ's
+// dims are matched right to left against data axes 1 and 0, each equal to
+// the data dim or 1: (C,), (1,), (N, C), (1, C), (N, 1). A γ with the
+// data's full shape (which shape inference accepts but MXNet rejects at run
+// time for 3 or more dims) applies elementwise.
+func preluForward(data, g *tensor.Tensor, x, y []float32) error {
+	gamma := g.Float32s()
+	if len(gamma) == 1 {
 		asm.LeakyRelu(y, x, gamma[0])
-	case len(gamma) == len(x):
+		return nil
+	}
+	if g.NDim() == data.NDim() && len(gamma) == len(x) && data.NDim() != 2 {
 		vecLeakyPerElem(y, x, gamma)
-	case data.NDim() >= 2 && len(gamma) == data.Dim(1):
-		c := data.Dim(1)
-		inner := 1
-		for i := 2; i < data.NDim(); i++ {
-			inner *= data.Dim(i)
+		return nil
+	}
+	if data.NDim() < 2 || g.NDim() > 2 {
+		return fmt.Errorf("LeakyReLU: cannot broadcast prelu gamma %s to data %s", g, data)
+	}
+	n, c := data.Dim(0), data.Dim(1)
+	g0, g1 := 1, g.Dim(g.NDim()-1)
+	if g.NDim() == 2 {
+		g0 = g.Dim(0)
+	}
+	if (g0 != 1 && g0 != n) || (g1 != 1 && g1 != c) {
+		return fmt.Errorf("LeakyReLU: cannot broadcast prelu gamma %s to data %s", g, data)
+	}
+	inner := 1
+	for i := 2; i < data.NDim(); i++ {
+		inner *= data.Dim(i)
+	}
+	for i := range n {
+		for j := range c {
+			gi := 0
+			if g0 > 1 {
+				gi = i * g1
+			}
+			if g1 > 1 {
+				gi += j
+			}
+			off := (i*c + j) * inner
+			asm.LeakyRelu(y[off:off+inner], x[off:off+inner], gamma[gi])
 		}
-		for off := 0; off < len(x); off += inner {
-			ch := (off / inner) % c
-			asm.LeakyRelu(y[off:off+inner], x[off:off+inner], gamma[ch])
-		}
-	default:
-		return fmt.Errorf("LeakyReLU: prelu gamma of %d elements does not fit data %s", len(gamma), data)
 	}
 	return nil
 }

@@ -84,6 +84,35 @@ func broadcastStrides(t *tensor.Tensor, nd int, st *dimArray) {
 	}
 }
 
+// collapseDims drops size-1 dims and merges each dim into the next inner
+// one where both operands advance uniformly across the pair (contiguous or
+// both repeating), so rows get as long as possible: an (N, C, H, W) + (1,
+// C, 1, 1) bias add walks rows of H·W. It rewrites dims and the strides in
+// place and returns the new number of dims (>= 1). The output must be
+// non-empty.
+func collapseDims(nd int, dims, ls, rs *dimArray) int {
+	m := -1 // index of the innermost kept dim, counting outward
+	var d2, l2, r2 dimArray
+	for d := nd - 1; d >= 0; d-- {
+		switch {
+		case dims[d] == 1:
+		case m >= 0 && ls[d] == l2[m]*d2[m] && rs[d] == r2[m]*d2[m]:
+			d2[m] *= dims[d]
+		default:
+			m++
+			d2[m], l2[m], r2[m] = dims[d], ls[d], rs[d]
+		}
+	}
+	if m < 0 { // a single element
+		dims[0], ls[0], rs[0] = 1, 0, 0
+		return 1
+	}
+	for i := 0; i <= m; i++ {
+		dims[i], ls[i], rs[i] = d2[m-i], l2[m-i], r2[m-i]
+	}
+	return m + 1
+}
+
 // broadcastForward applies an elementwise op with NumPy broadcasting: the
 // output is walked row by row (last dim); rows where both sides are
 // contiguous use the vector kernel, rows where one side repeats one element
@@ -109,10 +138,11 @@ func broadcastForward(name, fn string) Kernel {
 		broadcastStrides(in[0], nd, &ls)
 		broadcastStrides(in[1], nd, &rs)
 		dims := outDims(z)
-		n := dims[nd-1]
-		if n == 0 || len(o) == 0 {
+		if len(o) == 0 {
 			return nil
 		}
+		nd = collapseDims(nd, &dims, &ls, &rs)
+		n := dims[nd-1]
 		li, ri := ls[nd-1], rs[nd-1]
 		var idx dimArray
 		lo, ro := 0, 0

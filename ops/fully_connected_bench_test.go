@@ -63,6 +63,9 @@ func BenchmarkElementwise(b *testing.B) {
 		{"elemwise_add", "elemwise_add", nil, []*tensor.Tensor{x, y}},
 		{"broadcast_add_row", "broadcast_add", nil, []*tensor.Tensor{kaRand(1, 1, 256, 256), kaRand(2, 1, 256)}},
 		{"broadcast_add_col", "broadcast_add", nil, []*tensor.Tensor{kaRand(1, 1, 256, 256), kaRand(2, 1, 256, 1)}},
+		{"broadcast_add_nchw_bias", "broadcast_add", nil, []*tensor.Tensor{kaRand(1, 1, 8, 32, 16, 16), kaRand(2, 1, 1, 32, 1, 1)}},
+		{"mean_spatial", "mean", map[string]string{"axis": "(2,3)"}, []*tensor.Tensor{kaRand(1, 1, 8, 32, 16, 16)}},
+		{"transpose_int64", "transpose", nil, []*tensor.Tensor{kaInt64(256, 256)}},
 		{"sum_axis1", "sum", map[string]string{"axis": "1"}, []*tensor.Tensor{kaRand(1, 1, 256, 256)}},
 		{"sum_axis0", "sum", map[string]string{"axis": "0"}, []*tensor.Tensor{kaRand(1, 1, 256, 256)}},
 		{"transpose", "transpose", nil, []*tensor.Tensor{kaRand(1, 1, 256, 256)}},
@@ -94,4 +97,13 @@ func BenchmarkElementwise(b *testing.B) {
 			})
 		})
 	}
+}
+
+// kaInt64 returns a zero int64 tensor (data moves do not look at values).
+func kaInt64(shape ...int) *tensor.Tensor {
+	t, err := tensor.New(tensor.Int64, shape...)
+	if err != nil {
+		panic(err)
+	}
+	return t
 }

@@ -44,6 +44,20 @@ func stridedCopy(dst, src []byte, es, nd int, dims, st *dimArray, off int) {
 			for j := range d {
 				d[j] = s[off+j*inner]
 			}
+		case es == 8:
+			d, s := wordView[uint64](row), wordView[uint64](src)
+			for j := range d {
+				d[j] = s[off+j*inner]
+			}
+		case es == 2:
+			d, s := wordView[uint16](row), wordView[uint16](src)
+			for j := range d {
+				d[j] = s[off+j*inner]
+			}
+		case es == 1:
+			for j := range row {
+				row[j] = src[off+j*inner]
+			}
 		default:
 			for j := range n {
 				o := (off + j*inner) * es
@@ -65,6 +79,12 @@ func stridedCopy(dst, src []byte, es, nd int, dims, st *dimArray, off int) {
 // words views b as 4-byte elements (tensor storage is word-aligned).
 func words(b []byte) []uint32 {
 	return unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/4)
+}
+
+// wordView views b as 2- or 8-byte elements (tensor storage is aligned).
+func wordView[T uint16 | uint64](b []byte) []T {
+	var z T
+	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/int(unsafe.Sizeof(z)))
 }
 
 // outDims copies t's shape into a dimArray.

@@ -82,19 +82,28 @@ func reduceForward(name string, kind reduceKind) Kernel {
 			}
 			return nil
 		}
-		dims := outDims(x)
-		n := dims[nd-1]
-		if n > 0 && len(xs) > 0 {
+		if len(xs) > 0 {
+			var dims, os dimArray
+			var red [tensor.MaxNDim]bool
+			m := collapseReduced(x, &mask, &dims, &red)
+			s := 1
+			for d := m - 1; d >= 0; d-- {
+				if !red[d] {
+					os[d] = s
+					s *= dims[d]
+				}
+			}
+			n := dims[m-1]
 			var idx dimArray
 			off := 0
 			for r := range len(xs) / n {
 				row := xs[r*n : (r+1)*n]
-				if mask[nd-1] {
+				if red[m-1] {
 					ys[off] = reduceRow(kind, ys[off], row)
 				} else {
 					reduceInto(kind, ys[off:off+n], row)
 				}
-				for d := nd - 2; d >= 0; d-- {
+				for d := m - 2; d >= 0; d-- {
 					idx[d]++
 					off += os[d]
 					if idx[d] < dims[d] {
@@ -114,6 +123,30 @@ func reduceForward(name string, kind reduceKind) Kernel {
 		}
 		return nil
 	}
+}
+
+// collapseReduced merges adjacent dims of the (non-empty) input x that are
+// both reduced or both kept, dropping size-1 dims, so the walk has as few
+// and as long rows as possible (a spatial mean over (2, 3) of NCHW data
+// reduces rows of H·W). It fills dims and red (reduced or not) and returns
+// the number of merged dims (>= 1).
+func collapseReduced(x *tensor.Tensor, mask *[tensor.MaxNDim]bool, dims *dimArray, red *[tensor.MaxNDim]bool) int {
+	m := 0
+	for d := range x.NDim() {
+		switch n := x.Dim(d); {
+		case n == 1:
+		case m > 0 && red[m-1] == mask[d]:
+			dims[m-1] *= n
+		default:
+			dims[m], red[m] = n, mask[d]
+			m++
+		}
+	}
+	if m == 0 {
+		dims[0], red[0] = 1, true
+		m = 1
+	}
+	return m
 }
 
 // reduceRow folds a whole row into acc.
