@@ -68,6 +68,8 @@ type gemmJob struct {
 	packA6 func(d, a []float32, lda, kb int, alpha float32)
 	// packB16 packs full 16-column panels of untransposed B.
 	packB16 func(d, b []float32, ldb, kb int)
+	// packBT16 packs full 16-column panels of transposed B.
+	packBT16 func(d, b []float32, ldb, kb int)
 	// tmp holds one edge tile per goroutine.
 	tmp []float32
 	bar spinBarrier
@@ -110,6 +112,10 @@ func sgemmBlocked(kern sgemmKernel, threads int, transA, transB bool, m, n, k in
 	if kern.packB16 != nil {
 		g.packB16 = kern.packB16
 	}
+	g.packBT16 = packBT16
+	if kern.packBT16 != nil {
+		g.packBT16 = kern.packBT16
+	}
 	g.kc = blockSize(k, sgemmKC, 1)
 	g.nc = blockSize(n, sgemmNC, nr)
 	np := (g.nc + nr - 1) / nr
@@ -146,7 +152,7 @@ func (g *gemmJob) run(tid int) {
 			kb := min(g.kc, g.k-pc)
 			lo, hi := share(np, tid, g.threads)
 			if lo < hi {
-				packB(g.bpack[lo*nr*kb:], g.b, g.ldb, g.transB, pc, kb, jc+lo*nr, min(hi*nr, nb)-lo*nr, nr, g.packB16)
+				packB(g.bpack[lo*nr*kb:], g.b, g.ldb, g.transB, pc, kb, jc+lo*nr, min(hi*nr, nb)-lo*nr, nr, g.packB16, g.packBT16)
 			}
 			lo, hi = share(mp, tid, g.threads)
 			if lo < hi {
