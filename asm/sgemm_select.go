@@ -22,6 +22,9 @@ type sgemmKernel struct {
 	// dot2x5, when set, enables the dot path for narrow FullyConnected
 	// calls (see sgemm_dot.go).
 	dot2x5 dot2x5Func
+	// direct, when set, enables the direct path for small untransposed
+	// calls (see sgemm_direct.go).
+	direct directFunc
 }
 
 // genericSgemmKernel is sgemmKernelGeneric behind the assembly kernels'

@@ -1,0 +1,136 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// One k step of the direct kernel: the 16 floats of a B row (loaded by
+// DLOADB), broadcasts of column aoff/4 of the six A rows (SI, R10, R11,
+// R12, R13, BX, each indexed by AX), twelve FMAs into Y4..Y15.
+#define DLOADB(lo, hi) \
+	VMOVUPS lo, Y0; \
+	VMOVUPS hi, Y1
+
+#define DSTEP(aoff) \
+	VBROADCASTSS aoff(SI)(AX*1), Y2; \
+	VBROADCASTSS aoff(R10)(AX*1), Y3; \
+	VFMADD231PS Y0, Y2, Y4; \
+	VFMADD231PS Y1, Y2, Y5; \
+	VFMADD231PS Y0, Y3, Y6; \
+	VFMADD231PS Y1, Y3, Y7; \
+	VBROADCASTSS aoff(R11)(AX*1), Y2; \
+	VBROADCASTSS aoff(R12)(AX*1), Y3; \
+	VFMADD231PS Y0, Y2, Y8; \
+	VFMADD231PS Y1, Y2, Y9; \
+	VFMADD231PS Y0, Y3, Y10; \
+	VFMADD231PS Y1, Y3, Y11; \
+	VBROADCASTSS aoff(R13)(AX*1), Y2; \
+	VBROADCASTSS aoff(BX)(AX*1), Y3; \
+	VFMADD231PS Y0, Y2, Y12; \
+	VFMADD231PS Y1, Y2, Y13; \
+	VFMADD231PS Y0, Y3, Y14; \
+	VFMADD231PS Y1, Y3, Y15
+
+// Scale one row pair by alpha (Y0) and store it at DX.
+#define DROW0(lo, hi) \
+	VMULPS Y0, lo, lo; \
+	VMULPS Y0, hi, hi; \
+	VMOVUPS lo, (DX); \
+	VMOVUPS hi, 32(DX); \
+	ADDQ R9, DX
+
+// Scale one row pair by alpha (Y0), add beta (Y1) times C, store at DX.
+#define DROWB(lo, hi) \
+	VMULPS Y0, lo, lo; \
+	VMULPS Y0, hi, hi; \
+	VFMADD231PS (DX), Y1, lo; \
+	VFMADD231PS 32(DX), Y1, hi; \
+	VMOVUPS lo, (DX); \
+	VMOVUPS hi, 32(DX); \
+	ADDQ R9, DX
+
+// func sgemmDirectAVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+TEXT ·sgemmDirectAVX2(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R14
+	SHLQ $2, R14
+	MOVQ b+24(FP), DI
+	MOVQ ldb+32(FP), R8
+	SHLQ $2, R8
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R9
+	SHLQ $2, R9
+	LEAQ (SI)(R14*1), R10
+	LEAQ (SI)(R14*2), R11
+	LEAQ (R11)(R14*1), R12
+	LEAQ (R11)(R14*2), R13
+	LEAQ (R13)(R14*1), BX
+	LEAQ (R8)(R8*2), R14
+	XORQ AX, AX
+
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	VXORPS Y12, Y12, Y12
+	VXORPS Y13, Y13, Y13
+	VXORPS Y14, Y14, Y14
+	VXORPS Y15, Y15, Y15
+
+	CMPQ CX, $4
+	JLT dtail
+
+dloop4:
+	DLOADB((DI), 32(DI))
+	DSTEP(0)
+	DLOADB((DI)(R8*1), 32(DI)(R8*1))
+	DSTEP(4)
+	DLOADB((DI)(R8*2), 32(DI)(R8*2))
+	DSTEP(8)
+	DLOADB((DI)(R14*1), 32(DI)(R14*1))
+	DSTEP(12)
+	LEAQ (DI)(R8*4), DI
+	ADDQ $16, AX
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE dloop4
+
+dtail:
+	TESTQ CX, CX
+	JE dstore
+
+dloop1:
+	DLOADB((DI), 32(DI))
+	DSTEP(0)
+	ADDQ R8, DI
+	ADDQ $4, AX
+	DECQ CX
+	JNE dloop1
+
+dstore:
+	VBROADCASTSS alpha+56(FP), Y0
+	MOVL beta+60(FP), R10
+	TESTL $0x7fffffff, R10
+	JNE dbeta
+	DROW0(Y4, Y5)
+	DROW0(Y6, Y7)
+	DROW0(Y8, Y9)
+	DROW0(Y10, Y11)
+	DROW0(Y12, Y13)
+	DROW0(Y14, Y15)
+	VZEROUPPER
+	RET
+
+dbeta:
+	VBROADCASTSS beta+60(FP), Y1
+	DROWB(Y4, Y5)
+	DROWB(Y6, Y7)
+	DROWB(Y8, Y9)
+	DROWB(Y10, Y11)
+	DROWB(Y12, Y13)
+	DROWB(Y14, Y15)
+	VZEROUPPER
+	RET
