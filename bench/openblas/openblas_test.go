@@ -37,6 +37,12 @@ var shapes = func() []shape {
 			s = append(s, shape{m, kn[1], kn[0], 1, true})
 		}
 	}
+	// The small-M path for C = A·B (weights stored [k,n]).
+	for _, kn := range [][2]int{{784, 512}, {1024, 4096}} {
+		for _, m := range []int{1, 8} {
+			s = append(s, shape{m, kn[1], kn[0], 1, false})
+		}
+	}
 	return s
 }()
 
