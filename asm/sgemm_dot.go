@@ -9,105 +9,109 @@ import (
 // with few outputs (n < dotMaxN, e.g. a 10-class classifier): there the
 // 16-column tiles of the blocked path are mostly padding. A kernel dots two
 // rows of A with five rows of W at a time straight from the caller's
-// memory, with no packing.
+// memory, with no packing, and applies alpha and beta as it stores.
 const dotMaxN = 16
 
 // dotWBytes is the size of the block of W rows kept in L1 while the rows
 // of A stream past it.
 const dotWBytes = 24 << 10
 
-// dot2x5Func writes the ten dot products of rows a0, a1 with rows w0..w4,
-// all of length k > 0:
+// dot2x5Func computes the ten dot products of rows a0, a1 with rows
+// w0..w4 (all of length k > 0) and stores the first cols (1..5) of each
+// row of results into C:
 //
-//	out[r*4+q] = a_r·w_q for r < 2, q < 4
-//	out[8+r]   = a_r·w_4
-type dot2x5Func func(k int, a0, a1, w0, w1, w2, w3, w4, out *float32)
+//	c_r[q] = alpha·(a_r·w_q) + beta·c_r[q] for r < 2, q < cols
+//
+// a1 and c1 may be nil (one row). beta = 0 does not read C.
+type dot2x5Func func(k int, a0, a1, w0, w1, w2, w3, w4, c0, c1 *float32, cols int, alpha, beta float32)
 
 // dot2x5Generic is the pure-Go dot2x5Func, the model for the assembly.
-func dot2x5Generic(k int, a0, a1, w0, w1, w2, w3, w4, out *float32) {
-	as := [2][]float32{unsafe.Slice(a0, k), unsafe.Slice(a1, k)}
+func dot2x5Generic(k int, a0, a1, w0, w1, w2, w3, w4, c0, c1 *float32, cols int, alpha, beta float32) {
 	ws := [5][]float32{unsafe.Slice(w0, k), unsafe.Slice(w1, k), unsafe.Slice(w2, k), unsafe.Slice(w3, k), unsafe.Slice(w4, k)}
-	o := unsafe.Slice(out, 10)
-	for r, ar := range as {
-		for q, wq := range ws {
-			s := dotGeneric(ar, wq)
-			if q < 4 {
-				o[r*4+q] = s
-			} else {
-				o[8+r] = s
+	for r, ac := range [2][2]*float32{{a0, c0}, {a1, c1}} {
+		if ac[0] == nil || (r == 1 && ac[1] == nil) {
+			continue
+		}
+		ar, cr := unsafe.Slice(ac[0], k), unsafe.Slice(ac[1], cols)
+		for q := range cols {
+			s := alpha * dotGeneric(ar, ws[q])
+			if beta != 0 {
+				s += beta * cr[q]
 			}
+			cr[q] = s
 		}
 	}
 }
 
-// dotJob is one dot-path call; goroutines split the rows of A (in pairs).
-type dotJob struct {
+// dotArgs is one dot-path call.
+type dotArgs struct {
 	kern          dot2x5Func
-	threads       int
 	m, n, k       int
 	alpha, beta   float32
 	a, w, c       []float32
 	lda, ldw, ldc int
-	// out holds each goroutine's kernel results (16 floats apart); it
-	// lives here because a stack array passed to the kernel through a
-	// func value would escape.
-	out []float32
-	wg  sync.WaitGroup
+}
+
+// dotJob runs a dot-path call on several goroutines, which split the rows
+// of A (in pairs).
+type dotJob struct {
+	args    dotArgs
+	threads int
+	wg      sync.WaitGroup
 }
 
 var dotJobs = sync.Pool{New: func() any { return new(dotJob) }}
 
 // sgemmDotNT runs the dot path (m, n, k > 0, arguments checked).
 func sgemmDotNT(kern dot2x5Func, threads, m, n, k int, alpha float32, a []float32, lda int, w []float32, ldw int, beta float32, c []float32, ldc int) {
+	d := dotArgs{kern: kern, m: m, n: n, k: k, alpha: alpha, beta: beta,
+		a: a, w: w, c: c, lda: lda, ldw: ldw, ldc: ldc}
 	pairs := (m + 1) / 2
 	threads = min(threads, max(pairs/4, 1))
-	if m*n*k < 1<<20 {
-		threads = 1
+	if threads <= 1 || m*n*k < 1<<20 {
+		d.rows(0, pairs)
+		return
 	}
 	g := dotJobs.Get().(*dotJob)
-	out := g.out
-	if cap(out) < 16*threads {
-		out = make([]float32, 16*threads)
-	}
-	*g = dotJob{kern: kern, threads: threads, m: m, n: n, k: k, alpha: alpha, beta: beta,
-		a: a, w: w, c: c, lda: lda, ldw: ldw, ldc: ldc, out: out}
+	g.args, g.threads = d, threads
 	runParallel(threads, g, &g.wg)
-	g.a, g.w, g.c = nil, nil, nil
+	g.args = dotArgs{}
 	dotJobs.Put(g)
 }
 
-// run computes goroutine tid's rows of C: for each block of W rows that
-// fits in L1, every pair of its rows of A against the whole block.
 func (g *dotJob) run(tid int) {
-	m, n, k := g.m, g.n, g.k
-	lo, hi := share((m+1)/2, tid, g.threads)
+	lo, hi := share((g.args.m+1)/2, tid, g.threads)
+	g.args.rows(lo, hi)
+}
+
+// rows computes row pairs [lo, hi) of C: for each block of W rows that
+// fits in L1, every pair of rows of A against the whole block, five W rows
+// per kernel call (rows past n repeat the last one; their results are not
+// stored).
+func (d *dotArgs) rows(lo, hi int) {
+	m, n, k := d.m, d.n, d.k
 	nbw := max(dotWBytes/(4*k)/5*5, 5)
-	out := (*[10]float32)(g.out[16*tid:])
 	for jb := 0; jb < n; jb += nbw {
 		je := min(jb+nbw, n)
 		for ip := lo; ip < hi; ip++ {
 			i0 := 2 * ip
-			i1 := min(i0+1, m-1)
-			a0, a1 := &g.a[i0*g.lda], &g.a[i1*g.lda]
+			a0, c0 := &d.a[i0*d.lda], i0*d.ldc
+			var a1 *float32
+			if i0+1 < m {
+				a1 = &d.a[(i0+1)*d.lda]
+			}
 			for j := jb; j < je; j += 5 {
-				// Rows past n repeat the last row; their results are dropped.
-				wr := func(q int) *float32 { return &g.w[min(j+q, n-1)*g.ldw] }
-				g.kern(k, a0, a1, wr(0), wr(1), wr(2), wr(3), wr(4), &out[0])
 				cols := min(5, n-j)
-				for r := range i1 - i0 + 1 {
-					cr := g.c[(i0+r)*g.ldc+j : (i0+r)*g.ldc+j+cols]
-					for q := range cr {
-						s := out[8+r]
-						if q < 4 {
-							s = out[r*4+q]
-						}
-						s *= g.alpha
-						if g.beta != 0 {
-							s += g.beta * cr[q]
-						}
-						cr[q] = s
-					}
+				// The kernel stores cols floats at c0 and c1 (bounds
+				// checked here).
+				_ = d.c[c0+j+cols-1]
+				var c1 *float32
+				if a1 != nil {
+					_ = d.c[c0+d.ldc+j+cols-1]
+					c1 = &d.c[c0+d.ldc+j]
 				}
+				d.kern(k, a0, a1, &d.w[j*d.ldw], &d.w[min(j+1, n-1)*d.ldw], &d.w[min(j+2, n-1)*d.ldw],
+					&d.w[min(j+3, n-1)*d.ldw], &d.w[min(j+4, n-1)*d.ldw], &d.c[c0+j], c1, cols, d.alpha, d.beta)
 			}
 		}
 	}

@@ -36,8 +36,22 @@ GLOBL dotMask<>(SB), RODATA|NOPTR, $64
 	VFMADD231PS Y12, Y10, Y4; \
 	VFMADD231PS Y12, Y11, Y9
 
-// func sgemmDot2x5AVX2(k int, a0, a1, w0, w1, w2, w3, w4, out *float32)
-TEXT ·sgemmDot2x5AVX2(SB), NOSPLIT, $0-72
+// One 8-float step for row 0 only (a1 nil): Y10 against the five W rows.
+#define DOTSTEP1(off) \
+	VMOVUPS off(SI)(AX*1), Y10; \
+	VMOVUPS off(R8)(AX*1), Y12; \
+	VFMADD231PS Y12, Y10, Y0; \
+	VMOVUPS off(R9)(AX*1), Y13; \
+	VFMADD231PS Y13, Y10, Y1; \
+	VMOVUPS off(R10)(AX*1), Y14; \
+	VFMADD231PS Y14, Y10, Y2; \
+	VMOVUPS off(R11)(AX*1), Y15; \
+	VFMADD231PS Y15, Y10, Y3; \
+	VMOVUPS off(R12)(AX*1), Y12; \
+	VFMADD231PS Y12, Y10, Y4
+
+// func sgemmDot2x5AVX2(k int, a0, a1, w0, w1, w2, w3, w4, c0, c1 *float32, cols int, alpha, beta float32)
+TEXT ·sgemmDot2x5AVX2(SB), NOSPLIT, $0-96
 	MOVQ k+0(FP), CX
 	MOVQ a0+8(FP), SI
 	MOVQ a1+16(FP), DI
@@ -46,7 +60,6 @@ TEXT ·sgemmDot2x5AVX2(SB), NOSPLIT, $0-72
 	MOVQ w2+40(FP), R10
 	MOVQ w3+48(FP), R11
 	MOVQ w4+56(FP), R12
-	MOVQ out+64(FP), DX
 	XORQ AX, AX
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
@@ -58,6 +71,8 @@ TEXT ·sgemmDot2x5AVX2(SB), NOSPLIT, $0-72
 	VXORPS Y7, Y7, Y7
 	VXORPS Y8, Y8, Y8
 	VXORPS Y9, Y9, Y9
+	TESTQ DI, DI
+	JE one
 	CMPQ CX, $16
 	JLT d8
 
@@ -103,26 +118,119 @@ dmask:
 	VFMADD231PS Y12, Y10, Y4
 	VFMADD231PS Y12, Y11, Y9
 
+	JMP dsum
+
+one:
+	// Row 0 only: the row-1 accumulators stay zero.
+	CMPQ CX, $16
+	JLT o8
+
+o16:
+	DOTSTEP1(0)
+	DOTSTEP1(32)
+	ADDQ $64, AX
+	SUBQ $16, CX
+	CMPQ CX, $16
+	JGE o16
+
+o8:
+	CMPQ CX, $8
+	JLT omask
+	DOTSTEP1(0)
+	ADDQ $32, AX
+	SUBQ $8, CX
+
+omask:
+	// Masked loads of the last CX (< 8) floats of row 0.
+	TESTQ CX, CX
+	JE dsum
+	MOVQ $8, BX
+	SUBQ CX, BX
+	LEAQ dotMask<>(SB), R13
+	VMOVUPS (R13)(BX*4), Y15
+	VMASKMOVPS (SI)(AX*1), Y15, Y10
+	VMASKMOVPS (R8)(AX*1), Y15, Y12
+	VFMADD231PS Y12, Y10, Y0
+	VMASKMOVPS (R9)(AX*1), Y15, Y12
+	VFMADD231PS Y12, Y10, Y1
+	VMASKMOVPS (R10)(AX*1), Y15, Y12
+	VFMADD231PS Y12, Y10, Y2
+	VMASKMOVPS (R11)(AX*1), Y15, Y12
+	VFMADD231PS Y12, Y10, Y3
+	VMASKMOVPS (R12)(AX*1), Y15, Y12
+	VFMADD231PS Y12, Y10, Y4
+
 dsum:
-	// out[0..3]: row 0 against w0..w3.
+	// X0: row 0 against w0..w3.
 	VHADDPS Y1, Y0, Y0
 	VHADDPS Y3, Y2, Y2
 	VHADDPS Y2, Y0, Y0
 	VEXTRACTF128 $1, Y0, X1
 	VADDPS X1, X0, X0
-	VMOVUPS X0, (DX)
-	// out[4..7]: row 1 against w0..w3.
+	// X5: row 1 against w0..w3.
 	VHADDPS Y6, Y5, Y5
 	VHADDPS Y8, Y7, Y7
 	VHADDPS Y7, Y5, Y5
 	VEXTRACTF128 $1, Y5, X6
 	VADDPS X6, X5, X5
-	VMOVUPS X5, 16(DX)
-	// out[8], out[9]: rows 0 and 1 against w4.
+	// X4 lane 0: row 0 against w4; X9 lane 0: row 1 against w4.
 	VHADDPS Y9, Y4, Y4
 	VHADDPS Y4, Y4, Y4
 	VEXTRACTF128 $1, Y4, X9
 	VADDPS X9, X4, X4
-	VMOVQ X4, 32(DX)
+	VMOVSHDUP X4, X9
+	VBROADCASTSS alpha+88(FP), X14
+	VMULPS X14, X0, X0
+	VMULPS X14, X5, X5
+	VMULPS X14, X4, X4
+	VMULPS X14, X9, X9
+	// X13: mask of the first min(cols, 4) lanes.
+	MOVQ cols+80(FP), CX
+	MOVQ $4, R13
+	CMPQ CX, R13
+	CMOVQLT CX, R13
+	MOVQ $8, BX
+	SUBQ R13, BX
+	LEAQ dotMask<>(SB), R13
+	VMOVUPS (R13)(BX*4), X13
+	MOVQ c0+64(FP), DX
+	MOVQ c1+72(FP), R14
+	// beta = ±0: C is not read.
+	MOVL beta+92(FP), R10
+	TESTL $0x7fffffff, R10
+	JE dstore
+	VBROADCASTSS beta+92(FP), X15
+	VMASKMOVPS (DX), X13, X12
+	VFMADD231PS X12, X15, X0
+	CMPQ CX, $5
+	JLT dbeta1
+	VMOVSS 16(DX), X12
+	VFMADD231SS X12, X15, X4
+
+dbeta1:
+	TESTQ R14, R14
+	JE dstore
+	VMASKMOVPS (R14), X13, X12
+	VFMADD231PS X12, X15, X5
+	CMPQ CX, $5
+	JLT dstore
+	VMOVSS 16(R14), X12
+	VFMADD231SS X12, X15, X9
+
+dstore:
+	VMASKMOVPS X0, X13, (DX)
+	CMPQ CX, $5
+	JLT dstore1
+	VMOVSS X4, 16(DX)
+
+dstore1:
+	TESTQ R14, R14
+	JE ddone
+	VMASKMOVPS X5, X13, (R14)
+	CMPQ CX, $5
+	JLT ddone
+	VMOVSS X9, 16(R14)
+
+ddone:
 	VZEROUPPER
 	RET

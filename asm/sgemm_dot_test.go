@@ -29,26 +29,57 @@ func TestSgemmDotPath(t *testing.T) {
 }
 
 // TestDot2x5 checks the selected dot2x5 kernel against its Go model, with
-// rows ending at the end of their slices.
+// rows ending at the end of their slices, every cols, one and two rows,
+// beta = 0 (C holds NaN, which must not be read) and beta ≠ 0, and guard
+// values after each row of C.
 func TestDot2x5(t *testing.T) {
 	r := rand.New(rand.NewPCG(13, 14))
+	nan := float32(math.NaN())
 	ForEachImpl(func(impl string) {
 		kern := sgemmSel.kern.dot2x5
 		if kern == nil {
 			return
 		}
-		for k := 1; k <= 70; k++ {
+		for k := 1; k <= 41; k++ {
 			rows := make([][]float32, 7)
 			for i := range rows {
 				rows[i] = randSlice(r, k)
 			}
-			var got, want [10]float32
 			p := func(i int) *float32 { return &rows[i][0] }
-			kern(k, p(0), p(1), p(2), p(3), p(4), p(5), p(6), &got[0])
-			dot2x5Generic(k, p(0), p(1), p(2), p(3), p(4), p(5), p(6), &want[0])
-			for i := range got {
-				if math.Abs(float64(got[i]-want[i])) > 1e-5*float64(k) {
-					t.Fatalf("%s k=%d: out[%d] = %v, want %v", impl, k, i, got[i], want[i])
+			for cols := 1; cols <= 5; cols++ {
+				for _, two := range []bool{false, true} {
+					for _, beta := range []float32{0, -0.5} {
+						var got, want [2][8]float32
+						for i := range got {
+							for j := range got[i] {
+								got[i][j] = r.Float32()
+								if beta == 0 && j < cols {
+									got[i][j] = nan
+								}
+							}
+						}
+						want = got
+						a1, c1, w1 := (*float32)(nil), (*float32)(nil), (*float32)(nil)
+						if two {
+							a1, c1, w1 = p(1), &got[1][0], &want[1][0]
+						}
+						kern(k, p(0), a1, p(2), p(3), p(4), p(5), p(6), &got[0][0], c1, cols, 1.5, beta)
+						dot2x5Generic(k, p(0), a1, p(2), p(3), p(4), p(5), p(6), &want[0][0], w1, cols, 1.5, beta)
+						for i := range got {
+							for j := range got[i] {
+								g, w := got[i][j], want[i][j]
+								if j >= cols || (i == 1 && !two) {
+									if g != w && !(math.IsNaN(float64(g)) && math.IsNaN(float64(w))) {
+										t.Fatalf("%s k=%d cols=%d: c[%d][%d] outside the outputs changed", impl, k, cols, i, j)
+									}
+									continue
+								}
+								if math.IsNaN(float64(g)) || math.Abs(float64(g-w)) > 1e-5*float64(k) {
+									t.Fatalf("%s k=%d cols=%d two=%v beta=%g: c[%d][%d] = %v, want %v", impl, k, cols, two, beta, i, j, g, w)
+								}
+							}
+						}
+					}
 				}
 			}
 		}
