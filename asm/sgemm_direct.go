@@ -18,19 +18,21 @@ const (
 	directMaxWork = 256 * 256 * 256
 )
 
-// directFunc computes one full 6×16 tile at c (row stride ldc):
+// directFunc computes a 6×16 tile at c (row stride ldc):
 //
 //	c[i*ldc+j] = alpha·Σ_p a[i*lda+p]·b[p*ldb+j] + beta·c[i*ldc+j]
 //
-// for i < 6, j < 16, k > 0; beta = 0 does not read c.
-type directFunc func(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+// for rowSkip <= i < 6, colSkip <= j < 16 (k > 0, skips below 6 and 16):
+// an edge tile overlapping its neighbours leaves their part alone (neither
+// reads nor writes it). beta = 0 does not read c.
+type directFunc func(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip int)
 
 // directGeneric is the pure-Go directFunc, the model for the assembly.
-func directGeneric(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32) {
+func directGeneric(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip int) {
 	as := unsafe.Slice(a, 5*lda+k)
 	bs := unsafe.Slice(b, (k-1)*ldb+directNR)
 	cs := unsafe.Slice(c, 5*ldc+directNR)
-	for i := range directMR {
+	for i := rowSkip; i < directMR; i++ {
 		var acc [directNR]float32
 		for p := range k {
 			av := as[i*lda+p]
@@ -39,8 +41,8 @@ func directGeneric(k int, a *float32, lda int, b *float32, ldb int, c *float32, 
 			}
 		}
 		cr := cs[i*ldc : i*ldc+directNR]
-		for j, v := range acc {
-			v *= alpha
+		for j := colSkip; j < directNR; j++ {
+			v := acc[j] * alpha
 			if beta != 0 {
 				v += beta * cr[j]
 			}
@@ -63,9 +65,7 @@ type directJob struct {
 	alpha, beta   float32
 	a, b, c       []float32
 	lda, ldb, ldc int
-	// tmp holds one edge tile per goroutine.
-	tmp []float32
-	wg  sync.WaitGroup
+	wg            sync.WaitGroup
 }
 
 var directJobs = sync.Pool{New: func() any { return new(directJob) }}
@@ -78,24 +78,19 @@ func sgemmDirect(kern directFunc, threads, m, n, k int, alpha float32, a []float
 		threads = 1
 	}
 	g := directJobs.Get().(*directJob)
-	tmp := g.tmp
-	if need := threads * directMR * directNR; cap(tmp) < need {
-		tmp = make([]float32, need)
-	}
 	*g = directJob{kern: kern, threads: threads, m: m, n: n, k: k, alpha: alpha, beta: beta,
-		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, tmp: tmp}
+		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc}
 	runParallel(threads, g, &g.wg)
 	g.a, g.b, g.c = nil, nil, nil
 	directJobs.Put(g)
 }
 
 // run computes goroutine tid's column panels, each down all rows of C. A
-// last partial panel (or row tile) is computed in full over the last 16
-// columns (6 rows) into tmp, and only its new part is merged into C.
+// last partial panel (or row tile) is computed over the last 16 columns
+// (6 rows) of C, storing only the part not already done.
 func (g *directJob) run(tid int) {
 	m, n, k := g.m, g.n, g.k
 	lo, hi := share((n+directNR-1)/directNR, tid, g.threads)
-	tmp := g.tmp[tid*directMR*directNR : (tid+1)*directMR*directNR]
 	for jp := lo; jp < hi; jp++ {
 		j := jp * directNR
 		colSkip := 0
@@ -110,20 +105,7 @@ func (g *directJob) run(tid int) {
 				i = m - directMR
 				rowSkip = i0 - i
 			}
-			if rowSkip == 0 && colSkip == 0 {
-				g.kern(k, &g.a[i*g.lda], g.lda, bp, g.ldb, &g.c[i*g.ldc+j], g.ldc, g.alpha, g.beta)
-				continue
-			}
-			g.kern(k, &g.a[i*g.lda], g.lda, bp, g.ldb, &tmp[0], directNR, g.alpha, 0)
-			for r := rowSkip; r < directMR; r++ {
-				cr := g.c[(i+r)*g.ldc+j+colSkip : (i+r)*g.ldc+j+directNR]
-				for x, v := range tmp[r*directNR+colSkip : (r+1)*directNR] {
-					if g.beta != 0 {
-						v += g.beta * cr[x]
-					}
-					cr[x] = v
-				}
-			}
+			g.kern(k, &g.a[i*g.lda], g.lda, bp, g.ldb, &g.c[i*g.ldc+j], g.ldc, g.alpha, g.beta, rowSkip, colSkip)
 		}
 	}
 }

@@ -2,6 +2,18 @@
 
 #include "textflag.h"
 
+// directTail: eight zero words then eight all-ones words; loading 8 words
+// at byte offset (8-s)*4 gives a mask of lanes s..7.
+DATA directTail<>+0(SB)/8, $0
+DATA directTail<>+8(SB)/8, $0
+DATA directTail<>+16(SB)/8, $0
+DATA directTail<>+24(SB)/8, $0
+DATA directTail<>+32(SB)/8, $0xffffffffffffffff
+DATA directTail<>+40(SB)/8, $0xffffffffffffffff
+DATA directTail<>+48(SB)/8, $0xffffffffffffffff
+DATA directTail<>+56(SB)/8, $0xffffffffffffffff
+GLOBL directTail<>(SB), RODATA|NOPTR, $64
+
 // One k step of the direct kernel: the 16 floats of a B row (loaded by
 // DLOADB), broadcasts of column aoff/4 of the six A rows (SI, R10, R11,
 // R12, R13, BX, each indexed by AX), twelve FMAs into Y4..Y15.
@@ -47,8 +59,33 @@
 	VMOVUPS hi, 32(DX); \
 	ADDQ R9, DX
 
-// func sgemmDirectAVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
-TEXT ·sgemmDirectAVX2(SB), NOSPLIT, $0-64
+// Edge tile row: unless R10 (rows left to skip) is positive, scale by
+// alpha, add beta (Y1, when R11 is nonzero) times C, and store the lanes
+// of masks Y2/Y3 at DX; then advance DX. C is read and written only in the
+// masks' lanes (the rest may belong to another goroutine).
+#define DROWM(lo, hi, skip, store, next) \
+	TESTQ R10, R10; \
+	JE store; \
+	DECQ R10; \
+	JMP next; \
+store: \
+	VBROADCASTSS alpha+56(FP), Y0; \
+	VMULPS Y0, lo, lo; \
+	VMULPS Y0, hi, hi; \
+	TESTQ R11, R11; \
+	JE skip; \
+	VMASKMOVPS (DX), Y2, Y0; \
+	VFMADD231PS Y0, Y1, lo; \
+	VMASKMOVPS 32(DX), Y3, Y0; \
+	VFMADD231PS Y0, Y1, hi; \
+skip: \
+	VMASKMOVPS lo, Y2, (DX); \
+	VMASKMOVPS hi, Y3, 32(DX); \
+next: \
+	ADDQ R9, DX
+
+// func sgemmDirectAVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip int)
+TEXT ·sgemmDirectAVX2(SB), NOSPLIT, $0-80
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R14
@@ -112,6 +149,11 @@ dloop1:
 
 dstore:
 	VBROADCASTSS alpha+56(FP), Y0
+	MOVQ rowSkip+64(FP), R10
+	MOVQ colSkip+72(FP), AX
+	MOVQ R10, R11
+	ORQ AX, R11
+	JNE dedge
 	MOVL beta+60(FP), R10
 	TESTL $0x7fffffff, R10
 	JNE dbeta
@@ -132,5 +174,34 @@ dbeta:
 	DROWB(Y10, Y11)
 	DROWB(Y12, Y13)
 	DROWB(Y14, Y15)
+	VZEROUPPER
+	RET
+
+dedge:
+	// Y2, Y3: lanes of columns colSkip..15 (AX = colSkip).
+	LEAQ directTail<>(SB), R12
+	XORQ R14, R14
+	MOVQ $8, R13
+	SUBQ AX, R13
+	CMPQ R13, R14
+	CMOVQLT R14, R13
+	VMOVUPS (R12)(R13*4), Y2
+	MOVQ AX, R13
+	SUBQ $8, R13
+	CMPQ R13, R14
+	CMOVQLT R14, R13
+	NEGQ R13
+	ADDQ $8, R13
+	VMOVUPS (R12)(R13*4), Y3
+	// R11: beta ≠ ±0.
+	MOVL beta+60(FP), R11
+	ANDL $0x7fffffff, R11
+	VBROADCASTSS beta+60(FP), Y1
+	DROWM(Y4, Y5, e0s, e0, e0n)
+	DROWM(Y6, Y7, e1s, e1, e1n)
+	DROWM(Y8, Y9, e2s, e2, e2n)
+	DROWM(Y10, Y11, e3s, e3, e3n)
+	DROWM(Y12, Y13, e4s, e4, e4n)
+	DROWM(Y14, Y15, e5s, e5, e5n)
 	VZEROUPPER
 	RET

@@ -33,7 +33,8 @@ func TestSgemmDirectPath(t *testing.T) {
 }
 
 // TestDirectKernel checks the selected direct kernel against its Go model
-// for beta = 0 (C holds NaN, which must not be read) and beta ≠ 0.
+// for beta = 0 (C holds NaN, which must not be read) and beta ≠ 0, full
+// and edge tiles (rows and columns to leave alone).
 func TestDirectKernel(t *testing.T) {
 	r := rand.New(rand.NewPCG(33, 34))
 	ForEachImpl(func(impl string) {
@@ -53,10 +54,14 @@ func TestDirectKernel(t *testing.T) {
 					}
 				}
 				want := append([]float32(nil), got...)
-				kern(k, &a[0], lda, &b[0], ldb, &got[0], ldc, -1.5, beta)
-				directGeneric(k, &a[0], lda, &b[0], ldb, &want[0], ldc, -1.5, beta)
+				rs, cs := k%6, (k*5)%16
+				if k < 4 {
+					rs, cs = 0, 0
+				}
+				kern(k, &a[0], lda, &b[0], ldb, &got[0], ldc, -1.5, beta, rs, cs)
+				directGeneric(k, &a[0], lda, &b[0], ldb, &want[0], ldc, -1.5, beta, rs, cs)
 				for i := range got {
-					if j := i % ldc; j >= 16 {
+					if j := i % ldc; j >= 16 || j < cs || i/ldc < rs {
 						if !math.IsNaN(float64(want[i])) && got[i] != want[i] {
 							t.Fatalf("%s k=%d: c[%d] outside the tile changed", impl, k, i)
 						}
