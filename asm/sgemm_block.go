@@ -20,7 +20,7 @@ func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a [
 	switch {
 	case k == 0:
 		scaleC(c, ldc, m, n, beta)
-	case transB && !transA && n < dotMaxN && sel.kern.dot2x5 != nil:
+	case transB && !transA && (n < dotMaxN || (m >= 2 && m <= gemvMaxM)) && sel.kern.dot2x5 != nil:
 		sgemmDotNT(sel.kern.dot2x5, threads, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	case !transA && !transB && useDirect(sel.kern.direct, m, n, k):
 		sgemmDirect(sel.kern.direct, threads, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)

@@ -6,10 +6,11 @@ import (
 )
 
 // The dot path computes C = alpha·A·Wᵀ + beta·C for FullyConnected calls
-// with few outputs (n < dotMaxN, e.g. a 10-class classifier): there the
-// 16-column tiles of the blocked path are mostly padding. A kernel dots two
-// rows of A with five rows of W at a time straight from the caller's
-// memory, with no packing, and applies alpha and beta as it stores.
+// with few outputs (n < dotMaxN, e.g. a 10-class classifier), where the
+// 16-column tiles of the blocked path are mostly padding, and for small
+// batches (2 <= m <= gemvMaxM). A kernel dots two rows of A with five rows
+// of W at a time straight from the caller's memory, with no packing, and
+// applies alpha and beta as it stores.
 const dotMaxN = 16
 
 // dotWBytes is the size of the block of W rows kept in L1 while the rows
@@ -53,10 +54,11 @@ type dotArgs struct {
 }
 
 // dotJob runs a dot-path call on several goroutines, which split the rows
-// of A (in pairs).
+// of A (in pairs) or, when there are few pairs, the rows of W (in fives).
 type dotJob struct {
 	args    dotArgs
 	threads int
+	splitN  bool
 	wg      sync.WaitGroup
 }
 
@@ -66,33 +68,44 @@ var dotJobs = sync.Pool{New: func() any { return new(dotJob) }}
 func sgemmDotNT(kern dot2x5Func, threads, m, n, k int, alpha float32, a []float32, lda int, w []float32, ldw int, beta float32, c []float32, ldc int) {
 	d := dotArgs{kern: kern, m: m, n: n, k: k, alpha: alpha, beta: beta,
 		a: a, w: w, c: c, lda: lda, ldw: ldw, ldc: ldc}
-	pairs := (m + 1) / 2
-	threads = min(threads, max(pairs/4, 1))
+	pairs, groups := (m+1)/2, (n+4)/5
+	splitN := pairs < 4*threads
+	if splitN {
+		threads = min(threads, max(groups/4, 1))
+	} else {
+		threads = min(threads, pairs/4)
+	}
 	if threads <= 1 || m*n*k < 1<<20 {
-		d.rows(0, pairs)
+		d.rows(0, pairs, 0, n)
 		return
 	}
 	g := dotJobs.Get().(*dotJob)
-	g.args, g.threads = d, threads
+	g.args, g.threads, g.splitN = d, threads, splitN
 	runParallel(threads, g, &g.wg)
 	g.args = dotArgs{}
 	dotJobs.Put(g)
 }
 
 func (g *dotJob) run(tid int) {
-	lo, hi := share((g.args.m+1)/2, tid, g.threads)
-	g.args.rows(lo, hi)
+	d := &g.args
+	if g.splitN {
+		lo, hi := share((d.n+4)/5, tid, g.threads)
+		d.rows(0, (d.m+1)/2, 5*lo, min(5*hi, d.n))
+		return
+	}
+	lo, hi := share((d.m+1)/2, tid, g.threads)
+	d.rows(lo, hi, 0, d.n)
 }
 
-// rows computes row pairs [lo, hi) of C: for each block of W rows that
-// fits in L1, every pair of rows of A against the whole block, five W rows
-// per kernel call (rows past n repeat the last one; their results are not
-// stored).
-func (d *dotArgs) rows(lo, hi int) {
+// rows computes row pairs [lo, hi) and columns [jlo, jhi) of C: for each
+// block of W rows that fits in L1, every pair of rows of A against the
+// whole block, five W rows per kernel call (past jhi the kernel reads other
+// rows of W, or repeats the last one, and does not store their results).
+func (d *dotArgs) rows(lo, hi, jlo, jhi int) {
 	m, n, k := d.m, d.n, d.k
 	nbw := max(dotWBytes/(4*k)/5*5, 5)
-	for jb := 0; jb < n; jb += nbw {
-		je := min(jb+nbw, n)
+	for jb := jlo; jb < jhi; jb += nbw {
+		je := min(jb+nbw, jhi)
 		for ip := lo; ip < hi; ip++ {
 			i0 := 2 * ip
 			a0, c0 := &d.a[i0*d.lda], i0*d.ldc
@@ -101,7 +114,7 @@ func (d *dotArgs) rows(lo, hi int) {
 				a1 = &d.a[(i0+1)*d.lda]
 			}
 			for j := jb; j < je; j += 5 {
-				cols := min(5, n-j)
+				cols := min(5, je-j)
 				// The kernel stores cols floats at c0 and c1 (bounds
 				// checked here).
 				_ = d.c[c0+j+cols-1]

@@ -6,15 +6,15 @@ import (
 	"testing"
 )
 
-// TestSgemmDotPath covers the narrow FullyConnected path: every n below
-// dotMaxN, odd m, k around the 8- and 16-float steps, W blocks larger
-// than L1, alpha/beta, strides and threads.
+// TestSgemmDotPath covers the dot path: every n below dotMaxN, small m with
+// wide n, odd m, k around the 8- and 16-float steps, W blocks larger than
+// L1, alpha/beta, strides and threads.
 func TestSgemmDotPath(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
 	ForEachImpl(func(impl string) {
 		i := 0
 		for _, m := range []int{1, 2, 3, 11, 64} {
-			for n := 1; n <= dotMaxN; n++ {
+			for _, n := range []int{1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 14, 15, 16, 17, 43} {
 				for _, k := range []int{1, 7, 8, 9, 16, 23, 515} {
 					i++
 					tc := gemmCase{transB: true, m: m, n: n, k: k, alpha: []float32{1, -0.5, 0}[i%3],
@@ -23,7 +23,11 @@ func TestSgemmDotPath(t *testing.T) {
 				}
 			}
 		}
-		checkGemm(t, r, 2, gemmCase{transB: true, m: 301, n: 10, k: 1024, alpha: 1, beta: 0.5})
+		// Multi-threaded: split rows of A, then (few rows) rows of W.
+		for _, threads := range []int{2, 3} {
+			checkGemm(t, r, threads, gemmCase{transB: true, m: 301, n: 10, k: 1024, alpha: 1, beta: 0.5})
+			checkGemm(t, r, threads, gemmCase{transB: true, m: 7, n: 1033, k: 200, alpha: -1, beta: 1, pad: 2})
+		}
 		checkGemm(t, r, 1, gemmCase{transB: true, m: 5, n: 12, k: 6001, alpha: 2, beta: 1, pad: 1})
 	})
 }
