@@ -14,6 +14,18 @@ DATA directTail<>+48(SB)/8, $0xffffffffffffffff
 DATA directTail<>+56(SB)/8, $0xffffffffffffffff
 GLOBL directTail<>(SB), RODATA|NOPTR, $64
 
+// directHead: eight all-ones words then eight zeros; loading 8 words at
+// byte offset (8-r)*4 gives a mask of lanes 0..r-1.
+DATA directHead<>+0(SB)/8, $0xffffffffffffffff
+DATA directHead<>+8(SB)/8, $0xffffffffffffffff
+DATA directHead<>+16(SB)/8, $0xffffffffffffffff
+DATA directHead<>+24(SB)/8, $0xffffffffffffffff
+DATA directHead<>+32(SB)/8, $0
+DATA directHead<>+40(SB)/8, $0
+DATA directHead<>+48(SB)/8, $0
+DATA directHead<>+56(SB)/8, $0
+GLOBL directHead<>(SB), RODATA|NOPTR, $64
+
 // One k step of the direct kernel: the 16 floats of a B row (loaded by
 // DLOADB), broadcasts of column aoff/4 of the six A rows (SI, R10, R11,
 // R12, R13, BX, each indexed by AX), twelve FMAs into Y4..Y15.
@@ -84,8 +96,8 @@ skip: \
 next: \
 	ADDQ R9, DX
 
-// func sgemmDirectAVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip int)
-TEXT ·sgemmDirectAVX2(SB), NOSPLIT, $0-80
+// func sgemmDirectAVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip, colEnd int)
+TEXT ·sgemmDirectAVX2(SB), NOSPLIT, $0-88
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R14
@@ -151,7 +163,9 @@ dstore:
 	VBROADCASTSS alpha+56(FP), Y0
 	MOVQ rowSkip+64(FP), R10
 	MOVQ colSkip+72(FP), AX
-	MOVQ R10, R11
+	MOVQ colEnd+80(FP), R11
+	XORQ $16, R11
+	ORQ R10, R11
 	ORQ AX, R11
 	JNE dedge
 	MOVL beta+60(FP), R10
@@ -178,7 +192,7 @@ dbeta:
 	RET
 
 dedge:
-	// Y2, Y3: lanes of columns colSkip..15 (AX = colSkip).
+	// Y2, Y3: lanes of columns colSkip..colEnd-1 (AX = colSkip).
 	LEAQ directTail<>(SB), R12
 	XORQ R14, R14
 	MOVQ $8, R13
@@ -193,6 +207,20 @@ dedge:
 	NEGQ R13
 	ADDQ $8, R13
 	VMOVUPS (R12)(R13*4), Y3
+	LEAQ directHead<>(SB), BX
+	MOVQ colEnd+80(FP), CX
+	MOVQ $8, R13
+	SUBQ CX, R13
+	CMPQ R13, R14
+	CMOVQLT R14, R13
+	VANDPS (BX)(R13*4), Y2, Y2
+	MOVQ CX, R13
+	SUBQ $8, R13
+	CMPQ R13, R14
+	CMOVQLT R14, R13
+	NEGQ R13
+	ADDQ $8, R13
+	VANDPS (BX)(R13*4), Y3, Y3
 	// R11: beta ≠ ±0.
 	MOVL beta+60(FP), R11
 	ANDL $0x7fffffff, R11

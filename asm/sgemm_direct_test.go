@@ -6,9 +6,9 @@ import (
 	"testing"
 )
 
-// TestSgemmDirectPath covers the direct path: row and column edges (the
-// overlapping last tiles), alpha/beta, strides and the multi-threaded
-// split of column panels.
+// TestSgemmDirectPath covers the direct path, B in place and transposed
+// (packed): row and column edges (the overlapping or padded last tiles),
+// alpha/beta, strides and the multi-threaded split of column panels.
 func TestSgemmDirectPath(t *testing.T) {
 	r := rand.New(rand.NewPCG(31, 32))
 	ForEachImpl(func(impl string) {
@@ -17,7 +17,7 @@ func TestSgemmDirectPath(t *testing.T) {
 			for _, n := range []int{16, 17, 31, 32, 33, 100} {
 				for _, k := range []int{1, 2, 3, 5, 64, 257} {
 					i++
-					tc := gemmCase{m: m, n: n, k: k, alpha: []float32{1, -0.5, 0}[i%3],
+					tc := gemmCase{transB: i%2 == 1, m: m, n: n, k: k, alpha: []float32{1, -0.5, 0}[i%3],
 						beta: []float32{0, 1, 2}[(i/3)%3], pad: i % 4, nanC: i%5 == 0}
 					if tc.nanC {
 						tc.beta = 0
@@ -28,6 +28,7 @@ func TestSgemmDirectPath(t *testing.T) {
 		}
 		for _, threads := range []int{2, 3} {
 			checkGemm(t, r, threads, gemmCase{m: 131, n: 140, k: 100, alpha: 1.5, beta: -1, pad: 1})
+			checkGemm(t, r, threads, gemmCase{transB: true, m: 131, n: 140, k: 100, alpha: 1.5, beta: -1, pad: 1})
 		}
 	})
 }
@@ -54,14 +55,17 @@ func TestDirectKernel(t *testing.T) {
 					}
 				}
 				want := append([]float32(nil), got...)
-				rs, cs := k%6, (k*5)%16
+				rs, cs, ce := k%6, (k*5)%16, 16
 				if k < 4 {
 					rs, cs = 0, 0
 				}
-				kern(k, &a[0], lda, &b[0], ldb, &got[0], ldc, -1.5, beta, rs, cs)
-				directGeneric(k, &a[0], lda, &b[0], ldb, &want[0], ldc, -1.5, beta, rs, cs)
+				if k%3 == 1 {
+					cs, ce = k%4, 16-k%11
+				}
+				kern(k, &a[0], lda, &b[0], ldb, &got[0], ldc, -1.5, beta, rs, cs, ce)
+				directGeneric(k, &a[0], lda, &b[0], ldb, &want[0], ldc, -1.5, beta, rs, cs, ce)
 				for i := range got {
-					if j := i % ldc; j >= 16 || j < cs || i/ldc < rs {
+					if j := i % ldc; j >= ce || j < cs || i/ldc < rs {
 						if !math.IsNaN(float64(want[i])) && got[i] != want[i] {
 							t.Fatalf("%s k=%d: c[%d] outside the tile changed", impl, k, i)
 						}
