@@ -195,11 +195,34 @@ dsum:
 	VMOVUPS (R13)(BX*4), X13
 	MOVQ c0+64(FP), DX
 	MOVQ c1+72(FP), R14
-	// beta = ±0: C is not read.
+	// R10 = 0 when beta = ±0: then C is not read.
 	MOVL beta+92(FP), R10
-	TESTL $0x7fffffff, R10
-	JE dstore
+	ANDL $0x7fffffff, R10
 	VBROADCASTSS beta+92(FP), X15
+	CMPQ CX, $5
+	JNE dmasked
+	// All five columns: plain loads and stores.
+	TESTL R10, R10
+	JE dfull
+	VFMADD231PS (DX), X15, X0
+	VFMADD231SS 16(DX), X15, X4
+	TESTQ R14, R14
+	JE dfull
+	VFMADD231PS (R14), X15, X5
+	VFMADD231SS 16(R14), X15, X9
+
+dfull:
+	VMOVUPS X0, (DX)
+	VMOVSS X4, 16(DX)
+	TESTQ R14, R14
+	JE ddone
+	VMOVUPS X5, (R14)
+	VMOVSS X9, 16(R14)
+	JMP ddone
+
+dmasked:
+	TESTL R10, R10
+	JE dstore
 	VMASKMOVPS (DX), X13, X12
 	VFMADD231PS X12, X15, X0
 	CMPQ CX, $5
