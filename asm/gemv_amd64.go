@@ -61,14 +61,67 @@ func gemvNTAVX2(m, n, k int, a, w []float32, ldw int, c []float32, ldc int) {
 // strip of b for gemvNNAVX2.
 var gemvStrips freeList[[]float32]
 
-// gemvNNAVX2 is the AVX2 gemvNNFunc: 32-column strips of b, each streamed
-// once per pair of rows of a.
+// gemvNNChunk2AVX2 adds, for each of n32 32-column strips and m2 row pairs,
+//
+//	for i := range 2 * m2 {
+//		for p := range kc {
+//			for j := range 32 * n32 {
+//				c[i*ldc+j] += a[i*lda+p] * b[p*ldb+j]
+//			}
+//		}
+//	}
+//
+// strip by strip, so each kc×32 strip of b is in L1 for all row pairs.
+//
+//go:noescape
+func gemvNNChunk2AVX2(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, n32, m2 int)
+
+// gemvNNChunk1AVX2 is gemvNNChunk2AVX2 for one row:
+//
+//	for p := range kc {
+//		for j := range 32 * n32 {
+//			c[j] += a[p] * b[p*ldb+j]
+//		}
+//	}
+//
+//go:noescape
+func gemvNNChunk1AVX2(kc int, a, b *float32, ldb int, c *float32, n32 int)
+
+// Blocking of the small-M NN path: gemvNNKC rows of b are streamed at a
+// time, each over gemvNNNB columns, so b is read row by row in long
+// contiguous runs (few streams, prefetcher-friendly) while the kc×gemvNNNB
+// chunk of b and the m×gemvNNNB block of C stay in L2.
+const (
+	gemvNNKC = 8
+	gemvNNNB = 4096
+)
+
+// gemvNNAVX2 is the AVX2 gemvNNFunc: for each block of columns, chunks of
+// gemvNNKC rows of b, each walked across the block in 32-column strips for
+// each row pair of a; a last strip narrower than 32 goes through a
+// zero-padded copy.
 func gemvNNAVX2(m, n, k int, a, b []float32, ldb int, c []float32, ldc int) {
-	j := 0
-	for ; j+32 <= n; j += 32 {
-		_ = b[(k-1)*ldb+j+31]
-		gemvNNStrip(m, k, a, &b[j], ldb, c[j:], ldc)
+	n32 := n / 32
+	for jb := 0; jb < n32*32; jb += gemvNNNB {
+		nb32 := min(gemvNNNB, n32*32-jb) / 32
+		_ = c[(m-1)*ldc+jb+nb32*32-1]
+		for p0 := 0; p0 < k; p0 += gemvNNKC {
+			kc := min(gemvNNKC, k-p0)
+			_ = b[(p0+kc-1)*ldb+jb+nb32*32-1]
+			_ = a[(m-1)*k+p0+kc-1]
+			bp := &b[p0*ldb+jb]
+			// One row pair per call (the chunk is re-read from L2): with
+			// all pairs per strip, rows of b and c whose stride is a
+			// multiple of 4 KiB share L1 sets and evict each other.
+			for i := 0; i+2 <= m; i += 2 {
+				gemvNNChunk2AVX2(kc, &a[i*k+p0], k, bp, ldb, &c[i*ldc+jb], ldc, nb32, 1)
+			}
+			if m%2 == 1 {
+				gemvNNChunk1AVX2(kc, &a[(m-1)*k+p0], bp, ldb, &c[(m-1)*ldc+jb], nb32)
+			}
+		}
 	}
+	j := n32 * 32
 	if j == n {
 		return
 	}

@@ -66,8 +66,9 @@ func packA6(d, a []float32, lda, kb int, alpha float32) {
 // ceil(nb/nr) panels of kb groups of nr floats. Panel q starts at
 // dst[q*nr*kb]; element (row p, column j) of a panel is at p*nr + j.
 // Columns past nb in the last panel are zero. pack16 packs full 16-column
-// panels of untransposed B (packB16 or an assembly version).
-func packB(dst, b []float32, ldb int, transB bool, p0, kb, j0, nb, nr int, pack16 func(d, b []float32, ldb, kb int)) {
+// panels of untransposed B (packB16 or an assembly version), packT16 those
+// of transposed B (packBT16 or an assembly version).
+func packB(dst, b []float32, ldb int, transB bool, p0, kb, j0, nb, nr int, pack16, packT16 func(d, b []float32, ldb, kb int)) {
 	for q := 0; q*nr < nb; q++ {
 		cols := min(nr, nb-q*nr)
 		d := dst[q*nr*kb : (q+1)*nr*kb]
@@ -85,8 +86,18 @@ func packB(dst, b []float32, ldb int, transB bool, p0, kb, j0, nb, nr int, pack1
 			}
 			continue
 		}
+		if nr == 16 && cols == 16 {
+			packT16(d, b[j*ldb+p0:], ldb, kb)
+			continue
+		}
 		packBTransPanel(d, b, ldb, p0, kb, j, cols, nr)
 	}
+}
+
+// packBT16 packs one full 16-column panel of op(B) = Bᵀ (b starts at the
+// panel's first element, row j of B at column p0): d[p*16+r] = b[r*ldb+p].
+func packBT16(d, b []float32, ldb, kb int) {
+	packBTransPanel(d, b, ldb, 0, kb, 0, 16, 16)
 }
 
 // packB16 packs one full 16-column panel of row-major B (b starts at the

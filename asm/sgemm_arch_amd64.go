@@ -6,7 +6,8 @@ package asm
 func archSgemmKernels() map[string]sgemmKernel {
 	return map[string]sgemmKernel{
 		AVX2: {mr: 6, nr: 16, fn: sgemmKernelAVX2, store: sgemmKernelAVX2Store, packA6: packA6AVX2,
-			packB16: packB16AVX2},
+			packB16: packB16AVX2, packBT16: packBT16AVX2, dot2x5: sgemmDot2x5AVX2,
+			direct: sgemmDirectAVX2},
 	}
 }
 

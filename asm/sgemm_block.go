@@ -20,6 +20,10 @@ func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a [
 	switch {
 	case k == 0:
 		scaleC(c, ldc, m, n, beta)
+	case transB && !transA && (n < dotMaxN || (m >= 2 && m <= gemvMaxM)) && sel.kern.dot2x5 != nil:
+		sgemmDotNT(sel.kern.dot2x5, threads, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	case !transA && useDirect(sel.kern.direct, m, n, k):
+		sgemmDirect(sel.kern.direct, sel.kern.packBT16, threads, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	case m <= gemvMaxM:
 		sgemvSmallM(sel, threads, transA, m, n, k, alpha, a, lda, b, ldb, transB, beta, c, ldc)
 	default:
@@ -66,6 +70,8 @@ type gemmJob struct {
 	packA6 func(d, a []float32, lda, kb int, alpha float32)
 	// packB16 packs full 16-column panels of untransposed B.
 	packB16 func(d, b []float32, ldb, kb int)
+	// packBT16 packs full 16-column panels of transposed B.
+	packBT16 func(d, b []float32, ldb, kb int)
 	// tmp holds one edge tile per goroutine.
 	tmp []float32
 	bar spinBarrier
@@ -108,6 +114,10 @@ func sgemmBlocked(kern sgemmKernel, threads int, transA, transB bool, m, n, k in
 	if kern.packB16 != nil {
 		g.packB16 = kern.packB16
 	}
+	g.packBT16 = packBT16
+	if kern.packBT16 != nil {
+		g.packBT16 = kern.packBT16
+	}
 	g.kc = blockSize(k, sgemmKC, 1)
 	g.nc = blockSize(n, sgemmNC, nr)
 	np := (g.nc + nr - 1) / nr
@@ -144,7 +154,7 @@ func (g *gemmJob) run(tid int) {
 			kb := min(g.kc, g.k-pc)
 			lo, hi := share(np, tid, g.threads)
 			if lo < hi {
-				packB(g.bpack[lo*nr*kb:], g.b, g.ldb, g.transB, pc, kb, jc+lo*nr, min(hi*nr, nb)-lo*nr, nr, g.packB16)
+				packB(g.bpack[lo*nr*kb:], g.b, g.ldb, g.transB, pc, kb, jc+lo*nr, min(hi*nr, nb)-lo*nr, nr, g.packB16, g.packBT16)
 			}
 			lo, hi = share(mp, tid, g.threads)
 			if lo < hi {

@@ -44,3 +44,28 @@ func packB16AVX2(d, b []float32, ldb, kb int) {
 		sgemmPackB16AVX2(&d[0], &b[0], ldb, kb)
 	}
 }
+
+// sgemmPackBT16AVX2 packs 8·kb8 columns of 16 rows of B transposed:
+//
+//	for p := range 8 * kb8 {
+//		for r := range 16 {
+//			d[p*16+r] = b[r*ldb+p]
+//		}
+//	}
+//
+//go:noescape
+func sgemmPackBT16AVX2(d, b *float32, ldb, kb8 int)
+
+// packBT16AVX2 is packBT16 with the assembly doing all but the last kb%8
+// columns.
+func packBT16AVX2(d, b []float32, ldb, kb int) {
+	kb8 := kb / 8
+	if kb8 > 0 {
+		_ = d[16*kb-1]
+		_ = b[15*ldb+kb-1]
+		sgemmPackBT16AVX2(&d[0], &b[0], ldb, kb8)
+	}
+	if done := 8 * kb8; done < kb {
+		packBTransPanel(d[16*done:], b[done:], ldb, 0, kb-done, 0, 16, 16)
+	}
+}

@@ -17,6 +17,14 @@ type sgemmKernel struct {
 	packA6 func(d, a []float32, lda, kb int, alpha float32)
 	// packB16, when set, replaces the Go packB16 (nr must be 16).
 	packB16 func(d, b []float32, ldb, kb int)
+	// packBT16, when set, replaces the Go packBT16 (nr must be 16).
+	packBT16 func(d, b []float32, ldb, kb int)
+	// dot2x5, when set, enables the dot path for narrow FullyConnected
+	// calls (see sgemm_dot.go).
+	dot2x5 dot2x5Func
+	// direct, when set, enables the direct path for small untransposed
+	// calls (see sgemm_direct.go).
+	direct directFunc
 }
 
 // genericSgemmKernel is sgemmKernelGeneric behind the assembly kernels'

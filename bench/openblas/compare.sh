@@ -4,8 +4,16 @@
 # mxgo/OpenBLAS per shape. Needs Debian's libopenblas-dev and cgo.
 # OPENBLAS_CORETYPE=Haswell compares with OpenBLAS's AVX2 kernels; run with
 # -bench 'Compare/m=64/' (etc.) to select shapes.
+#
+# BEST=regexp (e.g. BEST=. or BEST='m=64/') runs TestCompareBest instead:
+# short alternating rounds, best time of each library, for loaded machines.
 set -e
 cd "$(dirname "$0")/../.."
+if [ -n "$BEST" ]; then
+	COMPARE_BEST="$BEST" OPENBLAS_NUM_THREADS=1 go test -tags openblas -count=1 -run '^TestCompareBest$' -v "$@" ./bench/openblas/ |
+		grep -v -E '^(=== RUN|--- |PASS|ok )'
+	exit 0
+fi
 OPENBLAS_NUM_THREADS=1 go test -tags openblas -count=1 -run '^$' -bench Compare -benchtime "${BENCHTIME:-1s}" "$@" ./bench/openblas/ |
 awk '
 /^BenchmarkCompare\// {

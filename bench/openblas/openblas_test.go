@@ -32,9 +32,17 @@ var shapes = func() []shape {
 		s = append(s, shape{d, d, d, 1, false})
 	}
 	s = append(s, shape{1024, 1024, 1024, 2, false})
+	// Small square C = A·Bᵀ.
+	s = append(s, shape{64, 64, 64, 1, true}, shape{128, 128, 128, 1, true})
 	for _, kn := range [][2]int{{784, 512}, {512, 512}, {512, 10}, {1024, 4096}, {4096, 1000}} {
 		for _, m := range []int{1, 8, 64, 256} {
 			s = append(s, shape{m, kn[1], kn[0], 1, true})
+		}
+	}
+	// The small-M path for C = A·B (weights stored [k,n]).
+	for _, kn := range [][2]int{{784, 512}, {1024, 4096}} {
+		for _, m := range []int{1, 8} {
+			s = append(s, shape{m, kn[1], kn[0], 1, false})
 		}
 	}
 	return s
