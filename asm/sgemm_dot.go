@@ -62,7 +62,7 @@ type dotJob struct {
 	wg      sync.WaitGroup
 }
 
-var dotJobs = sync.Pool{New: func() any { return new(dotJob) }}
+var dotJobs freeList[dotJob]
 
 // sgemmDotNT runs the dot path (m, n, k > 0, arguments checked).
 func sgemmDotNT(kern dot2x5Func, threads, m, n, k int, alpha float32, a []float32, lda int, w []float32, ldw int, beta float32, c []float32, ldc int) {
@@ -79,11 +79,11 @@ func sgemmDotNT(kern dot2x5Func, threads, m, n, k int, alpha float32, a []float3
 		d.rows(0, pairs, 0, n)
 		return
 	}
-	g := dotJobs.Get().(*dotJob)
+	g := dotJobs.get()
 	g.args, g.threads, g.splitN = d, threads, splitN
 	runParallel(threads, g, &g.wg)
 	g.args = dotArgs{}
-	dotJobs.Put(g)
+	dotJobs.put(g)
 }
 
 func (g *dotJob) run(tid int) {
