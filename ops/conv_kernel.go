@@ -253,11 +253,7 @@ func convDepthwise(g *convDims, x, w, bias, y []float32) {
 								src := xc[(id*g.in[1]+ih)*g.in[2]:]
 								iw := wlo*g.s[2] - g.p[2] + kw*g.d[2]
 								if g.s[2] == 1 {
-									s := src[iw : iw+whi-wlo]
-									d := dst[wlo:whi]
-									for j := range d {
-										d[j] += wv * s[j]
-									}
+									asm.Axpy(dst[wlo:whi], src[iw:iw+whi-wlo], wv)
 									continue
 								}
 								for ow := wlo; ow < whi; ow++ {

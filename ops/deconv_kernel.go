@@ -149,11 +149,8 @@ func deconvCol2im(g *convDims, fg int, col, y []float32) {
 							dst := yc[(od*g.in[1]+oh)*g.in[2]:]
 							ow := wlo*g.s[2] - g.p[2] + kw*g.d[2]
 							if g.s[2] == 1 {
-								s := src[wlo:whi]
-								d := dst[ow : ow+len(s)]
-								for j, v := range s {
-									d[j] += v
-								}
+								d := dst[ow : ow+whi-wlo]
+								asm.Add(d, d, src[wlo:whi])
 								continue
 							}
 							for iw := wlo; iw < whi; iw++ {
