@@ -29,9 +29,9 @@ func BenchmarkConv(b *testing.B) {
 				b.Run(name, func(b *testing.B) {
 					attrs := map[string]string{"kernel": fmt.Sprintf("(%d,%d)", l.k, l.k), "num_filter": fmt.Sprint(l.f),
 						"pad": fmt.Sprintf("(%d,%d)", l.pad, l.pad), "num_group": fmt.Sprint(l.groups)}
-					x := kbRand(1, batch, l.c, l.h, l.w)
-					w := kbRand(2, l.f, l.c/l.groups, l.k, l.k)
-					bias := kbRand(3, l.f)
+					x := kaRand(1, 1, batch, l.c, l.h, l.w)
+					w := kaRand(2, 1, l.f, l.c/l.groups, l.k, l.k)
+					bias := kaRand(3, 1, l.f)
 					in := []*tensor.Tensor{x, w, bias}
 					op, _ := ops.Lookup("Convolution")
 					params, err := op.Parse(attrs)

@@ -31,7 +31,7 @@ func convRef(x, w, b *tensor.Tensor, stride, pad, dilate []int, groups int) ([]i
 	}
 	n, c, f := xs[0], xs[1], ws[0]
 	cg, fg := c/groups, f/groups
-	xv, wv := kbF64(x), kbF64(w)
+	xv, wv := kaF64(x), kaF64(w)
 	var res []float64
 	for ni := range n {
 		for fi := range f {
@@ -104,8 +104,8 @@ func TestConvolutionForward(t *testing.T) {
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			x := kbRand(uint64(i), c.data...)
-			w := kbRand(uint64(100+i), append([]int{c.filters, c.data[1] / c.groups}, c.kernel...)...)
+			x := kaRand(uint64(i), 1, c.data...)
+			w := kaRand(uint64(100+i), 1, append([]int{c.filters, c.data[1] / c.groups}, c.kernel...)...)
 			attrs := map[string]string{"kernel": tupleStr(c.kernel), "num_filter": fmt.Sprint(c.filters),
 				"num_group": fmt.Sprint(c.groups), "no_bias": fmt.Sprint(c.noBias)}
 			if c.stride != nil {
@@ -120,36 +120,36 @@ func TestConvolutionForward(t *testing.T) {
 			in := []*tensor.Tensor{x, w}
 			var b *tensor.Tensor
 			if !c.noBias {
-				b = kbRand(uint64(200+i), c.filters)
+				b = kaRand(uint64(200+i), 1, c.filters)
 				in = append(in, b)
 			}
-			out := kbRun(t, "Convolution", attrs, in...)
+			out := kaRun(t, "Convolution", attrs, in...)
 			shape, want := convRef(x, w, b, c.stride, c.pad, c.dilate, c.groups)
-			kbCheck(t, c.name, out[0], shape, want, 1e-5, 1e-5)
-			kbNoAllocs(t, "Convolution", attrs, in...)
+			kaCheck(t, c.name, out[0], shape, want, 1e-5, 1e-5)
+			kaNoAllocs(t, "Convolution", attrs, in...)
 		})
 	}
 }
 
 func TestConvolutionHandChecked(t *testing.T) {
 	// 1x1x3x3 data 1..9, 2x2 kernel of ones, bias 0.5: window sums + 0.5.
-	x := kbTensor([]int{1, 1, 3, 3}, 1, 2, 3, 4, 5, 6, 7, 8, 9)
-	w := kbTensor([]int{1, 1, 2, 2}, 1, 1, 1, 1)
-	b := kbTensor([]int{1}, 0.5)
-	out := kbRun(t, "Convolution", map[string]string{"kernel": "(2,2)", "num_filter": "1"}, x, w, b)
-	kbCheck(t, "sums", out[0], []int{1, 1, 2, 2}, []float64{12.5, 16.5, 24.5, 28.5}, 0, 0)
+	x := kaT([]int{1, 1, 3, 3}, 1, 2, 3, 4, 5, 6, 7, 8, 9)
+	w := kaT([]int{1, 1, 2, 2}, 1, 1, 1, 1)
+	b := kaT([]int{1}, 0.5)
+	out := kaRun(t, "Convolution", map[string]string{"kernel": "(2,2)", "num_filter": "1"}, x, w, b)
+	kaCheck(t, "sums", out[0], []int{1, 1, 2, 2}, []float64{12.5, 16.5, 24.5, 28.5}, 0, 0)
 }
 
 func TestConvolutionErrors(t *testing.T) {
-	x := kbRand(1, 1, 4, 4, 2)
-	w := kbRand(2, 3, 3, 3, 2)
+	x := kaRand(1, 1, 1, 4, 4, 2)
+	w := kaRand(2, 1, 3, 3, 3, 2)
 	_, err := opstest.Run("Convolution", map[string]string{"kernel": "(3,3)", "num_filter": "3", "layout": "NHWC", "no_bias": "1"},
 		[]*tensor.Tensor{x, w}, nil)
 	if err == nil || !strings.Contains(err.Error(), "layout NHWC") {
 		t.Errorf("NHWC: err = %v", err)
 	}
-	x64, _ := kbRand(1, 1, 2, 4, 4).AsType(tensor.Float64)
-	w64, _ := kbRand(2, 3, 2, 3, 3).AsType(tensor.Float64)
+	x64, _ := kaRand(1, 1, 1, 2, 4, 4).AsType(tensor.Float64)
+	w64, _ := kaRand(2, 1, 3, 2, 3, 3).AsType(tensor.Float64)
 	_, err = opstest.Run("Convolution", map[string]string{"kernel": "(3,3)", "num_filter": "3", "no_bias": "1"},
 		[]*tensor.Tensor{x64, w64}, nil)
 	if err == nil || !strings.Contains(err.Error(), "only float32") {

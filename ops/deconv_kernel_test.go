@@ -23,7 +23,7 @@ func deconvRef(x, w, b *tensor.Tensor, oshape []int, stride, pad, dilate []int, 
 	s, p, d := pad3(stride, 1), pad3(pad, 0), pad3(dilate, 1)
 	osz := out[0] * out[1] * out[2]
 	res := make([]float64, n*f*osz)
-	xv, wv := kbF64(x), kbF64(w)
+	xv, wv := kaF64(x), kaF64(w)
 	for ni := range n {
 		for ci := range c {
 			g := ci / cg
@@ -80,8 +80,8 @@ func TestDeconvolutionForward(t *testing.T) {
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			x := kbRand(uint64(i), c.data...)
-			w := kbRand(uint64(50+i), append([]int{c.data[1], c.filters / c.groups}, c.kernel...)...)
+			x := kaRand(uint64(i), 1, c.data...)
+			w := kaRand(uint64(50+i), 1, append([]int{c.data[1], c.filters / c.groups}, c.kernel...)...)
 			attrs := map[string]string{"kernel": tupleStr(c.kernel), "num_filter": fmt.Sprint(c.filters),
 				"num_group": fmt.Sprint(c.groups), "no_bias": fmt.Sprint(!c.bias)}
 			for key, v := range map[string][]int{"stride": c.stride, "pad": c.pad, "dilate": c.dilate, "adj": c.adj, "target_shape": c.target} {
@@ -92,10 +92,10 @@ func TestDeconvolutionForward(t *testing.T) {
 			in := []*tensor.Tensor{x, w}
 			var b *tensor.Tensor
 			if c.bias {
-				b = kbRand(uint64(90+i), c.filters)
+				b = kaRand(uint64(90+i), 1, c.filters)
 				in = append(in, b)
 			}
-			out := kbRun(t, "Deconvolution", attrs, in...)
+			out := kaRun(t, "Deconvolution", attrs, in...)
 			pad := c.pad
 			if c.refPad != nil {
 				pad = c.refPad
@@ -123,16 +123,16 @@ func TestDeconvolutionForward(t *testing.T) {
 				oshape = append(oshape, s*(c.data[2+j]-1)+d*(k-1)+1-2*p+a)
 			}
 			want := deconvRef(x, w, b, oshape, c.stride, pad, c.dilate, c.groups)
-			kbCheck(t, c.name, out[0], oshape, want, 1e-5, 1e-5)
-			kbNoAllocs(t, "Deconvolution", attrs, in...)
+			kaCheck(t, c.name, out[0], oshape, want, 1e-5, 1e-5)
+			kaNoAllocs(t, "Deconvolution", attrs, in...)
 		})
 	}
 }
 
 func TestDeconvolutionHandChecked(t *testing.T) {
 	// 1-D stride 2, kernel (1, 2): each input spreads to two outputs.
-	x := kbTensor([]int{1, 1, 3}, 1, 2, 3)
-	w := kbTensor([]int{1, 1, 2}, 1, 10)
-	out := kbRun(t, "Deconvolution", map[string]string{"kernel": "(2,)", "stride": "(2,)", "num_filter": "1"}, x, w)
-	kbCheck(t, "1d", out[0], []int{1, 1, 6}, []float64{1, 10, 2, 20, 3, 30}, 0, 0)
+	x := kaT([]int{1, 1, 3}, 1, 2, 3)
+	w := kaT([]int{1, 1, 2}, 1, 10)
+	out := kaRun(t, "Deconvolution", map[string]string{"kernel": "(2,)", "stride": "(2,)", "num_filter": "1"}, x, w)
+	kaCheck(t, "1d", out[0], []int{1, 1, 6}, []float64{1, 10, 2, 20, 3, 30}, 0, 0)
 }

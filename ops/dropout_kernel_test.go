@@ -8,9 +8,9 @@ import (
 )
 
 func TestDropoutInference(t *testing.T) {
-	x := kbRand(1, 2, 3, 4)
+	x := kaRand(1, 1, 2, 3, 4)
 	for _, attrs := range []map[string]string{nil, {"p": "0.7"}, {"p": "0.3", "axes": "(1,)"}, {"p": "0", "mode": "always"}} {
-		out := kbRun(t, "Dropout", attrs, x)
+		out := kaRun(t, "Dropout", attrs, x)
 		if !tensor.Equal(out[0], x) {
 			t.Errorf("%v: output differs from data", attrs)
 		}
@@ -19,12 +19,12 @@ func TestDropoutInference(t *testing.T) {
 				t.Fatalf("%v: mask %v, want all 1", attrs, out[1].Float32s())
 			}
 		}
-		kbNoAllocs(t, "Dropout", attrs, x)
+		kaNoAllocs(t, "Dropout", attrs, x)
 	}
 }
 
 func TestDropoutActive(t *testing.T) {
-	x := kbRand(2, 100, 100)
+	x := kaRand(2, 1, 100, 100)
 	for _, c := range []struct {
 		attrs map[string]string
 		train bool
@@ -58,7 +58,7 @@ func TestDropoutActive(t *testing.T) {
 }
 
 func TestDropoutVariational(t *testing.T) {
-	x := kbRand(3, 4, 50, 6)
+	x := kaRand(3, 1, 4, 50, 6)
 	out, err := opstest.Run("Dropout", map[string]string{"p": "0.5", "axes": "(1,)"}, []*tensor.Tensor{x}, &opstest.Options{Train: true})
 	if err != nil {
 		t.Fatal(err)

@@ -71,7 +71,7 @@ func kbReluFC(x, w, b *tensor.Tensor, relu bool) *tensor.Tensor {
 	n, h := x.Dim(0), w.Dim(0)
 	k := x.Len() / n
 	y, _ := tensor.New(tensor.Float32, n, h)
-	xv, wv := kbF64(x), kbF64(w)
+	xv, wv := kaF64(x), kaF64(w)
 	for i := range n {
 		for j := range h {
 			s := b.Float64At(j)
@@ -115,18 +115,18 @@ func TestLeNetCheckpoint(t *testing.T) {
 			copy(x.Float32s()[i*784+r*28:], img[0][r])
 		}
 	}
-	conv1 := kbRun(t, "Convolution", map[string]string{"kernel": "(5, 5)", "num_filter": "6"}, x, p["conv1_weight"], p["conv1_bias"])[0]
+	conv1 := kaRun(t, "Convolution", map[string]string{"kernel": "(5, 5)", "num_filter": "6"}, x, p["conv1_weight"], p["conv1_bias"])[0]
 	_, want := convRef(x, p["conv1_weight"], p["conv1_bias"], nil, nil, nil, 1)
-	kbCheck(t, "conv1", conv1, []int{10, 6, 24, 24}, want, 1e-4, 1e-5)
+	kaCheck(t, "conv1", conv1, []int{10, 6, 24, 24}, want, 1e-4, 1e-5)
 	pool := map[string]string{"kernel": "(2, 2)", "pool_type": "max", "stride": "(2, 2)"}
-	h := kbRun(t, "Pooling", pool, kbRelu(conv1))[0]
-	h = kbRun(t, "Convolution", map[string]string{"kernel": "(5, 5)", "num_filter": "16"}, h, p["conv2_weight"], p["conv2_bias"])[0]
-	h = kbRun(t, "Pooling", pool, kbRelu(h))[0]
+	h := kaRun(t, "Pooling", pool, kbRelu(conv1))[0]
+	h = kaRun(t, "Convolution", map[string]string{"kernel": "(5, 5)", "num_filter": "16"}, h, p["conv2_weight"], p["conv2_bias"])[0]
+	h = kaRun(t, "Pooling", pool, kbRelu(h))[0]
 	h = kbReluFC(h, p["fc1_weight"], p["fc1_bias"], true)
 	h = kbReluFC(h, p["fc2_weight"], p["fc2_bias"], true)
 	h = kbReluFC(h, p["fc3_weight"], p["fc3_bias"], false)
 	label, _ := tensor.New(tensor.Float32, 10)
-	prob := kbRun(t, "SoftmaxOutput", nil, h, label)[0]
+	prob := kaRun(t, "SoftmaxOutput", nil, h, label)[0]
 	var got []int
 	for i := range 10 {
 		row := prob.Float32s()[i*10 : (i+1)*10]

@@ -41,7 +41,7 @@ func TestSoftmaxOutputForward(t *testing.T) {
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			x := kbRand(uint64(i), c.shape...)
+			x := kaRand(uint64(i), 1, c.shape...)
 			label, err := tensor.New(tensor.Float32, c.label...)
 			if err != nil {
 				t.Fatal(err)
@@ -50,28 +50,28 @@ func TestSoftmaxOutputForward(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			kbCheck(t, c.name, out[0], c.shape, c.want(x), 1e-5, 1e-6)
+			kaCheck(t, c.name, out[0], c.shape, c.want(x), 1e-5, 1e-6)
 			if !c.train {
-				kbNoAllocs(t, "SoftmaxOutput", c.attrs, x, label)
+				kaNoAllocs(t, "SoftmaxOutput", c.attrs, x, label)
 			}
 		})
 	}
 }
 
 func TestRegressionOutputForward(t *testing.T) {
-	x := kbTensor([]int{3, 1}, -2, 0, 3)
-	label := kbTensor([]int{3}, 0, 0, 0)
+	x := kaT([]int{3, 1}, -2, 0, 3)
+	label := kaT([]int{3}, 0, 0, 0)
 	for _, name := range []string{"LinearRegressionOutput", "MAERegressionOutput"} {
-		out := kbRun(t, name, nil, x, label)
-		kbCheck(t, name, out[0], []int{3, 1}, []float64{-2, 0, 3}, 0, 0)
-		kbNoAllocs(t, name, nil, x, label)
+		out := kaRun(t, name, nil, x, label)
+		kaCheck(t, name, out[0], []int{3, 1}, []float64{-2, 0, 3}, 0, 0)
+		kaNoAllocs(t, name, nil, x, label)
 	}
-	y := kbRand(9, 2, 3)
-	want := kbF64(y)
+	y := kaRand(9, 1, 2, 3)
+	want := kaF64(y)
 	for i, v := range want {
 		want[i] = 1 / (1 + math.Exp(-v))
 	}
-	out := kbRun(t, "LogisticRegressionOutput", nil, y, kbRand(1, 2, 3))
-	kbCheck(t, "logistic", out[0], []int{2, 3}, want, 1e-6, 0)
-	kbNoAllocs(t, "LogisticRegressionOutput", nil, y, kbRand(1, 2, 3))
+	out := kaRun(t, "LogisticRegressionOutput", nil, y, kaRand(1, 1, 2, 3))
+	kaCheck(t, "logistic", out[0], []int{2, 3}, want, 1e-6, 0)
+	kaNoAllocs(t, "LogisticRegressionOutput", nil, y, kaRand(1, 1, 2, 3))
 }

@@ -45,10 +45,10 @@ func TestBatchNormForward(t *testing.T) {
 	}
 	for i, c := range cases {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
-			x := kbRand(uint64(i), c.shape...)
+			x := kaRand(uint64(i), 1, c.shape...)
 			_, ch, _ := kbSplit(c.shape, c.axis)
-			gamma, beta, mm := kbRand(uint64(i+10), ch), kbRand(uint64(i+20), ch), kbRand(uint64(i+30), ch)
-			mv := kbRand(uint64(i+40), ch)
+			gamma, beta, mm := kaRand(uint64(i+10), 1, ch), kaRand(uint64(i+20), 1, ch), kaRand(uint64(i+30), 1, ch)
+			mv := kaRand(uint64(i+40), 1, ch)
 			for j := range mv.Float32s() {
 				mv.Float32s()[j] = mv.Float32s()[j]*mv.Float32s()[j] + 0.1
 			}
@@ -69,7 +69,7 @@ func TestBatchNormForward(t *testing.T) {
 				t.Fatal("data modified")
 			}
 			outer, _, inner := kbSplit(c.shape, c.axis)
-			xv := kbF64(x)
+			xv := kaF64(x)
 			mean, inv := make([]float64, ch), make([]float64, ch)
 			for k := range ch {
 				if c.train && !c.global {
@@ -104,11 +104,11 @@ func TestBatchNormForward(t *testing.T) {
 					}
 				}
 			}
-			kbCheck(t, "output", out[0], c.shape, want, 1e-5, 1e-5)
-			kbCheck(t, "mean", out[1], []int{ch}, mean, 1e-5, 1e-6)
-			kbCheck(t, "var(invstd)", out[2], []int{ch}, inv, 1e-5, 1e-6)
+			kaCheck(t, "output", out[0], c.shape, want, 1e-5, 1e-5)
+			kaCheck(t, "mean", out[1], []int{ch}, mean, 1e-5, 1e-6)
+			kaCheck(t, "var(invstd)", out[2], []int{ch}, inv, 1e-5, 1e-6)
 			if !c.train {
-				kbNoAllocs(t, "BatchNorm", attrs, in...)
+				kaNoAllocs(t, "BatchNorm", attrs, in...)
 			}
 		})
 	}
@@ -116,11 +116,11 @@ func TestBatchNormForward(t *testing.T) {
 
 func TestBatchNormHandChecked(t *testing.T) {
 	// One channel: mean 1, var 3 (eps 1 -> invstd 0.5), gamma 2, beta 10.
-	x := kbTensor([]int{1, 1, 3}, 1, 3, -1)
-	out := kbRun(t, "BatchNorm", map[string]string{"eps": "1", "fix_gamma": "False"},
-		x, kbTensor([]int{1}, 2), kbTensor([]int{1}, 10), kbTensor([]int{1}, 1), kbTensor([]int{1}, 3))
-	kbCheck(t, "output", out[0], []int{1, 1, 3}, []float64{10, 12, 8}, 0, 0)
-	kbCheck(t, "var", out[2], []int{1}, []float64{0.5}, 0, 0)
+	x := kaT([]int{1, 1, 3}, 1, 3, -1)
+	out := kaRun(t, "BatchNorm", map[string]string{"eps": "1", "fix_gamma": "False"},
+		x, kaT([]int{1}, 2), kaT([]int{1}, 10), kaT([]int{1}, 1), kaT([]int{1}, 3))
+	kaCheck(t, "output", out[0], []int{1, 1, 3}, []float64{10, 12, 8}, 0, 0)
+	kaCheck(t, "var", out[2], []int{1}, []float64{0.5}, 0, 0)
 }
 
 func TestLayerNormForward(t *testing.T) {
@@ -137,17 +137,17 @@ func TestLayerNormForward(t *testing.T) {
 	}
 	for i, c := range cases {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
-			x := kbRand(uint64(i), c.shape...)
+			x := kaRand(uint64(i), 1, c.shape...)
 			outer, n, inner := kbSplit(c.shape, c.axis)
-			gamma, beta := kbRand(uint64(i+10), n), kbRand(uint64(i+20), n)
+			gamma, beta := kaRand(uint64(i+10), 1, n), kaRand(uint64(i+20), 1, n)
 			attrs := map[string]string{"axis": fmt.Sprint(c.axis)}
 			eps := float64(float32(1e-5))
 			if c.eps != 0 {
 				eps = c.eps
 				attrs["eps"] = fmt.Sprint(c.eps)
 			}
-			out := kbRun(t, "LayerNorm", attrs, x, gamma, beta)
-			xv := kbF64(x)
+			out := kaRun(t, "LayerNorm", attrs, x, gamma, beta)
+			xv := kaF64(x)
 			want := make([]float64, len(xv))
 			means, stds := make([]float64, outer*inner), make([]float64, outer*inner)
 			for o := range outer {
@@ -176,10 +176,10 @@ func TestLayerNormForward(t *testing.T) {
 				a += len(ms)
 			}
 			ms[a] = 1
-			kbCheck(t, "output", out[0], c.shape, want, 1e-4, 1e-5)
-			kbCheck(t, "mean", out[1], ms, means, 1e-5, 1e-6)
-			kbCheck(t, "std", out[2], ms, stds, 1e-5, 1e-6)
-			kbNoAllocs(t, "LayerNorm", attrs, x, gamma, beta)
+			kaCheck(t, "output", out[0], c.shape, want, 1e-4, 1e-5)
+			kaCheck(t, "mean", out[1], ms, means, 1e-5, 1e-6)
+			kaCheck(t, "std", out[2], ms, stds, 1e-5, 1e-6)
+			kaNoAllocs(t, "LayerNorm", attrs, x, gamma, beta)
 		})
 	}
 }

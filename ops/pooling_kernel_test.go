@@ -50,7 +50,7 @@ func poolRef(x *tensor.Tensor, c poolCase) ([]int, []float64) {
 			out[i] = 1 + (in[i]+2*p[i]-ks[i])/s[i]
 		}
 	}
-	xv := kbF64(x)
+	xv := kaF64(x)
 	var res []float64
 	plane := 1
 	for _, v := range in {
@@ -169,7 +169,7 @@ func TestPoolingForward(t *testing.T) {
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			x := kbRand(uint64(i+10), c.data...)
+			x := kaRand(uint64(i+10), 1, c.data...)
 			attrs := map[string]string{"pool_type": c.kind}
 			if c.kernel != nil {
 				attrs["kernel"] = tupleStr(c.kernel)
@@ -198,15 +198,15 @@ func TestPoolingForward(t *testing.T) {
 				attrs["layout"] = "NHWC"
 				in = kbNHWC(x)
 			}
-			out := kbRun(t, "Pooling", attrs, in)
+			out := kaRun(t, "Pooling", attrs, in)
 			got := out[0]
 			if c.nhwc {
 				// Compare in NHWC order.
 				w, _ := tensor.FromSlice(toF32(want), shape...)
 				wt := kbNHWC(w)
-				want, shape = kbF64(wt), wt.Shape()
+				want, shape = kaF64(wt), wt.Shape()
 			}
-			kbCheck(t, c.name, got, shape, want, 1e-5, 1e-6)
+			kaCheck(t, c.name, got, shape, want, 1e-5, 1e-6)
 			wantOuts := 1
 			if c.kind == "max" && !c.nhwc && c.kernel != nil { // oneDNN workspace
 				wantOuts = 2
@@ -232,7 +232,7 @@ func TestPoolingForward(t *testing.T) {
 					}
 				}
 			}
-			kbNoAllocs(t, "Pooling", attrs, in)
+			kaNoAllocs(t, "Pooling", attrs, in)
 		})
 	}
 }
@@ -246,20 +246,20 @@ func toF32(v []float64) []float32 {
 }
 
 func TestPoolingHandChecked(t *testing.T) {
-	x := kbTensor([]int{1, 1, 4, 4}, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16)
-	out := kbRun(t, "Pooling", map[string]string{"kernel": "(2,2)", "stride": "(2,2)"}, x)
-	kbCheck(t, "max", out[0], []int{1, 1, 2, 2}, []float64{6, 8, 14, 16}, 0, 0)
+	x := kaT([]int{1, 1, 4, 4}, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16)
+	out := kaRun(t, "Pooling", map[string]string{"kernel": "(2,2)", "stride": "(2,2)"}, x)
+	kaCheck(t, "max", out[0], []int{1, 1, 2, 2}, []float64{6, 8, 14, 16}, 0, 0)
 	mask, _ := tensor.Data[int32](out[1])
 	if mask[0] != 5 || mask[1] != 7 || mask[2] != 13 || mask[3] != 15 {
 		t.Errorf("argmax %v, want [5 7 13 15]", mask)
 	}
 	// avg 3x3 pad 1 at the corner: include pad 12/9, exclude pad 12/4.
-	out = kbRun(t, "Pooling", map[string]string{"kernel": "(3,3)", "stride": "(3,3)", "pad": "(1,1)", "pool_type": "avg"}, x)
-	kbCheck(t, "avg", out[0], []int{1, 1, 2, 2}, []float64{14.0 / 9, 22.0 / 9, 46.0 / 9, 54.0 / 9}, 1e-6, 0)
-	out = kbRun(t, "Pooling", map[string]string{"kernel": "(3,3)", "stride": "(3,3)", "pad": "(1,1)", "pool_type": "avg", "count_include_pad": "0"}, x)
-	kbCheck(t, "avg-exclude", out[0], []int{1, 1, 2, 2}, []float64{14.0 / 4, 22.0 / 4, 46.0 / 4, 54.0 / 4}, 1e-6, 0)
+	out = kaRun(t, "Pooling", map[string]string{"kernel": "(3,3)", "stride": "(3,3)", "pad": "(1,1)", "pool_type": "avg"}, x)
+	kaCheck(t, "avg", out[0], []int{1, 1, 2, 2}, []float64{14.0 / 9, 22.0 / 9, 46.0 / 9, 54.0 / 9}, 1e-6, 0)
+	out = kaRun(t, "Pooling", map[string]string{"kernel": "(3,3)", "stride": "(3,3)", "pad": "(1,1)", "pool_type": "avg", "count_include_pad": "0"}, x)
+	kaCheck(t, "avg-exclude", out[0], []int{1, 1, 2, 2}, []float64{14.0 / 4, 22.0 / 4, 46.0 / 4, 54.0 / 4}, 1e-6, 0)
 	// NaN is skipped by max.
-	y := kbTensor([]int{1, 1, 1, 3}, float32(math.NaN()), -2, -3)
-	out = kbRun(t, "Pooling", map[string]string{"kernel": "(1,3)"}, y)
-	kbCheck(t, "nan", out[0], []int{1, 1, 1, 1}, []float64{-2}, 0, 0)
+	y := kaT([]int{1, 1, 1, 3}, float32(math.NaN()), -2, -3)
+	out = kaRun(t, "Pooling", map[string]string{"kernel": "(1,3)"}, y)
+	kaCheck(t, "nan", out[0], []int{1, 1, 1, 1}, []float64{-2}, 0, 0)
 }

@@ -14,7 +14,7 @@ import (
 // temperature; lengths (nil: all) limit each lane, zeroing the rest.
 func softmaxRef(x *tensor.Tensor, axis int, temp float64, log bool, lengths []int) []float64 {
 	outer, n, inner := kbSplit(x.Shape(), axis)
-	xv := kbF64(x)
+	xv := kaF64(x)
 	res := make([]float64, len(xv))
 	for o := range outer {
 		for i := range inner {
@@ -64,7 +64,7 @@ func TestSoftmaxForward(t *testing.T) {
 	for i, c := range cases {
 		for _, op := range []string{"softmax", "log_softmax"} {
 			t.Run(fmt.Sprint(op, i), func(t *testing.T) {
-				x := kbRand(uint64(i), c.shape...)
+				x := kaRand(uint64(i), 1, c.shape...)
 				for j := range x.Float32s() {
 					x.Float32s()[j] *= 5
 				}
@@ -86,12 +86,12 @@ func TestSoftmaxForward(t *testing.T) {
 					if len(c.shape) == 2 {
 						shape = []int{c.shape[1-((c.axis+2)%2)]}
 					}
-					in = append(in, kbTensor(shape, l...))
+					in = append(in, kaT(shape, l...))
 				}
-				out := kbRun(t, op, attrs, in...)
+				out := kaRun(t, op, attrs, in...)
 				want := softmaxRef(x, c.axis, temp, op == "log_softmax", c.lengths)
-				kbCheck(t, op, out[0], c.shape, want, 1e-5, 1e-6)
-				kbNoAllocs(t, op, attrs, in...)
+				kaCheck(t, op, out[0], c.shape, want, 1e-5, 1e-6)
+				kaNoAllocs(t, op, attrs, in...)
 			})
 		}
 	}
@@ -99,15 +99,15 @@ func TestSoftmaxForward(t *testing.T) {
 
 func TestSoftmaxHandChecked(t *testing.T) {
 	// Large inputs stay finite (max subtracted).
-	x := kbTensor([]int{1, 2}, 1000, 1001)
+	x := kaT([]int{1, 2}, 1000, 1001)
 	p0 := 1 / (1 + math.E)
-	out := kbRun(t, "softmax", nil, x)
-	kbCheck(t, "softmax", out[0], []int{1, 2}, []float64{p0, 1 - p0}, 1e-6, 0)
-	out = kbRun(t, "log_softmax", nil, x)
-	kbCheck(t, "log_softmax", out[0], []int{1, 2}, []float64{math.Log(p0), math.Log(1 - p0)}, 1e-5, 0)
+	out := kaRun(t, "softmax", nil, x)
+	kaCheck(t, "softmax", out[0], []int{1, 2}, []float64{p0, 1 - p0}, 1e-6, 0)
+	out = kaRun(t, "log_softmax", nil, x)
+	kaCheck(t, "log_softmax", out[0], []int{1, 2}, []float64{math.Log(p0), math.Log(1 - p0)}, 1e-5, 0)
 	// NaN propagates through the sum.
-	y := kbTensor([]int{3}, 1, float32(math.NaN()), 2)
-	out = kbRun(t, "softmax", nil, y)
+	y := kaT([]int{3}, 1, float32(math.NaN()), 2)
+	out = kaRun(t, "softmax", nil, y)
 	for _, v := range out[0].Float32s() {
 		if !math.IsNaN(float64(v)) {
 			t.Fatalf("softmax with NaN = %v", out[0].Float32s())
@@ -124,16 +124,16 @@ func TestSoftmaxHandChecked(t *testing.T) {
 }
 
 func TestSoftmaxActivationForward(t *testing.T) {
-	x := kbRand(3, 2, 3, 4)
-	out := kbRun(t, "SoftmaxActivation", nil, x)
-	kbCheck(t, "instance", out[0], []int{2, 3, 4}, softmaxRef(x, -1, 1, false, nil), 1e-5, 1e-6)
-	kbNoAllocs(t, "SoftmaxActivation", nil, x)
-	y := kbRand(4, 2, 3, 2, 2)
+	x := kaRand(3, 1, 2, 3, 4)
+	out := kaRun(t, "SoftmaxActivation", nil, x)
+	kaCheck(t, "instance", out[0], []int{2, 3, 4}, softmaxRef(x, -1, 1, false, nil), 1e-5, 1e-6)
+	kaNoAllocs(t, "SoftmaxActivation", nil, x)
+	y := kaRand(4, 1, 2, 3, 2, 2)
 	attrs := map[string]string{"mode": "channel"}
-	out = kbRun(t, "SoftmaxActivation", attrs, y)
-	kbCheck(t, "channel", out[0], []int{2, 3, 2, 2}, softmaxRef(y, 1, 1, false, nil), 1e-5, 1e-6)
-	kbNoAllocs(t, "SoftmaxActivation", attrs, y)
-	z := kbRand(5, 2, 3)
+	out = kaRun(t, "SoftmaxActivation", attrs, y)
+	kaCheck(t, "channel", out[0], []int{2, 3, 2, 2}, softmaxRef(y, 1, 1, false, nil), 1e-5, 1e-6)
+	kaNoAllocs(t, "SoftmaxActivation", attrs, y)
+	z := kaRand(5, 1, 2, 3)
 	if _, err := opstest.Run("SoftmaxActivation", attrs, []*tensor.Tensor{z}, nil); err == nil || !strings.Contains(err.Error(), "at least 3 dims") {
 		t.Errorf("channel on 2-D: err = %v", err)
 	}
