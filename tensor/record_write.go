@@ -52,7 +52,7 @@ func (r *Record) Check() error {
 		if v == 0 && r.Gen != RecordV3 {
 			return fmt.Errorf("tensor: MXNet cannot write the empty array %s as a %s record; use v3", ShapeString(r.Shape), r.Gen)
 		}
-		if v < 0 || (r.Gen == RecordLegacy && v > math.MaxUint32) {
+		if v < 0 || (r.Gen == RecordLegacy && uint64(v) > math.MaxUint32) {
 			return fmt.Errorf("tensor: shape %v cannot be written as a %s record", r.Shape, r.Gen)
 		}
 	}
