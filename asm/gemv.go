@@ -37,13 +37,13 @@ type gemvJob struct {
 	wg      sync.WaitGroup
 }
 
-var gemvJobs freeList[gemvJob]
+var gemvJobs FreeList[gemvJob]
 
 // sgemvSmallM computes Sgemm for m <= gemvMaxM: it copies op(A)·alpha into
 // a contiguous buffer, then each goroutine scales its columns of C by beta
 // and streams its part of B once.
 func sgemvSmallM(sel sgemmFuncs, threads int, transA bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, transB bool, beta float32, c []float32, ldc int) {
-	g := gemvJobs.get()
+	g := gemvJobs.Get()
 	ap := g.ap
 	if cap(ap) < m*k {
 		ap = make([]float32, m*k)
@@ -70,7 +70,7 @@ func sgemvSmallM(sel sgemmFuncs, threads int, transA bool, m, n, k int, alpha fl
 		ap: ap, b: b, c: c, ldb: ldb, ldc: ldc, beta: beta}
 	runParallel(threads, g, &g.wg)
 	g.b, g.c = nil, nil
-	gemvJobs.put(g)
+	gemvJobs.Put(g)
 }
 
 // run computes columns [lo, hi) of C, lo and hi multiples of 32 except at n.

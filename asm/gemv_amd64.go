@@ -59,7 +59,7 @@ func gemvNTAVX2(m, n, k int, a, w []float32, ldw int, c []float32, ldc int) {
 
 // gemvStrips holds zero-padded copies of the last (narrower than 32) column
 // strip of b for gemvNNAVX2.
-var gemvStrips freeList[[]float32]
+var gemvStrips FreeList[[]float32]
 
 // gemvNNChunk2AVX2 adds, for each of n32 32-column strips and m2 row pairs,
 //
@@ -128,7 +128,7 @@ func gemvNNAVX2(m, n, k int, a, b []float32, ldb int, c []float32, ldc int) {
 	// Tail: copy the strip into a zero-padded k×32 buffer and compute a
 	// 32-wide result into a temporary.
 	w := n - j
-	bufp := gemvStrips.get()
+	bufp := gemvStrips.Get()
 	if cap(*bufp) < k*32+gemvMaxM*32 {
 		*bufp = make([]float32, k*32+gemvMaxM*32)
 	}
@@ -147,7 +147,7 @@ func gemvNNAVX2(m, n, k int, a, b []float32, ldb int, c []float32, ldc int) {
 			ci[x] += v
 		}
 	}
-	gemvStrips.put(bufp)
+	gemvStrips.Put(bufp)
 }
 
 // gemvNNStrip runs the NN kernels over all m rows for one 32-column strip

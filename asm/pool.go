@@ -129,16 +129,17 @@ func (b *spinBarrier) wait() {
 	b.mu.Unlock()
 }
 
-// freeList is a stack of reusable values. Unlike sync.Pool it keeps them
-// across garbage collections, so steady-state kernels never reallocate
-// their packing buffers.
-type freeList[T any] struct {
+// FreeList is a stack of reusable values for kernels' per-call state
+// (Sgemm's jobs and packing buffers, the ops' parallel jobs). Unlike
+// sync.Pool it keeps them across garbage collections, so steady-state
+// kernels never reallocate. The zero value is ready to use.
+type FreeList[T any] struct {
 	mu    sync.Mutex
 	items []*T
 }
 
-// get returns a free value or a new zero one.
-func (f *freeList[T]) get() *T {
+// Get returns a free value or a new zero one.
+func (f *FreeList[T]) Get() *T {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if n := len(f.items); n > 0 {
@@ -149,9 +150,42 @@ func (f *freeList[T]) get() *T {
 	return new(T)
 }
 
-// put returns x to the list.
-func (f *freeList[T]) put(x *T) {
+// Put returns x to the list.
+func (f *FreeList[T]) Put(x *T) {
 	f.mu.Lock()
 	f.items = append(f.items, x)
 	f.mu.Unlock()
+}
+
+// Runner is work split over goroutines for Parallel: Run(tid) is called once
+// for each tid in [0, threads).
+type Runner interface {
+	Run(tid int)
+}
+
+// runnerAdapter lets a Runner use the pool's parallelRunner contract.
+type runnerAdapter struct {
+	r  Runner
+	wg sync.WaitGroup
+}
+
+func (a *runnerAdapter) run(tid int) { a.r.Run(tid) }
+
+var runnerAdapters FreeList[runnerAdapter]
+
+// Parallel calls r.Run(tid) for every tid in [0, threads) — tid 0 on the
+// calling goroutine, the others on asm's persistent worker goroutines — and
+// returns when all have returned. It does not allocate once warmed up
+// (keep r itself allocation-free, e.g. a pooled struct). Kernels above asm
+// use it to split work the same way Sgemm does.
+func Parallel(threads int, r Runner) {
+	if threads <= 1 {
+		r.Run(0)
+		return
+	}
+	a := runnerAdapters.Get()
+	a.r = r
+	runParallel(threads, a, &a.wg)
+	a.r = nil
+	runnerAdapters.Put(a)
 }

@@ -78,7 +78,7 @@ type gemmJob struct {
 	wg  sync.WaitGroup
 }
 
-var gemmJobs freeList[gemmJob]
+var gemmJobs FreeList[gemmJob]
 
 // blockSize splits n into ceil(n/max) near-equal blocks, rounded up to a
 // multiple of unit, and returns the block size.
@@ -102,7 +102,7 @@ func sgemmBlocked(kern sgemmKernel, threads int, transA, transB bool, m, n, k in
 	if m*n*k < 64*64*64 {
 		threads = 1
 	}
-	g := gemmJobs.get()
+	g := gemmJobs.Get()
 	*g = gemmJob{kern: kern, threads: threads, transA: transA, transB: transB,
 		m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc,
 		apack: g.apack, bpack: g.bpack, tmp: g.tmp}
@@ -134,7 +134,7 @@ func sgemmBlocked(kern sgemmKernel, threads int, transA, transB bool, m, n, k in
 	g.bar.reset(threads)
 	runParallel(threads, g, &g.wg)
 	g.a, g.b, g.c = nil, nil, nil
-	gemmJobs.put(g)
+	gemmJobs.Put(g)
 }
 
 // share returns goroutine tid's part [lo, hi) of n items split over t.

@@ -75,7 +75,7 @@ type directJob struct {
 	wg     sync.WaitGroup
 }
 
-var directJobs freeList[directJob]
+var directJobs FreeList[directJob]
 
 // sgemmDirect runs the direct path (useDirect true, arguments checked);
 // packT16 packs full 16-column panels of transposed B.
@@ -85,7 +85,7 @@ func sgemmDirect(kern directFunc, packT16 func(d, b []float32, ldb, kb int), thr
 	if m*n*k < 96*96*96 {
 		threads = 1
 	}
-	g := directJobs.get()
+	g := directJobs.Get()
 	bpack := g.bpack
 	if transB {
 		need := np * directNR * k
@@ -103,7 +103,7 @@ func sgemmDirect(kern directFunc, packT16 func(d, b []float32, ldb, kb int), thr
 		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, packed: transB, bpack: bpack}
 	runParallel(threads, g, &g.wg)
 	g.a, g.b, g.c = nil, nil, nil
-	directJobs.put(g)
+	directJobs.Put(g)
 }
 
 // run computes goroutine tid's column panels, each down all rows of C. A

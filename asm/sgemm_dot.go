@@ -62,7 +62,7 @@ type dotJob struct {
 	wg      sync.WaitGroup
 }
 
-var dotJobs freeList[dotJob]
+var dotJobs FreeList[dotJob]
 
 // sgemmDotNT runs the dot path (m, n, k > 0, arguments checked).
 func sgemmDotNT(kern dot2x5Func, threads, m, n, k int, alpha float32, a []float32, lda int, w []float32, ldw int, beta float32, c []float32, ldc int) {
@@ -79,11 +79,11 @@ func sgemmDotNT(kern dot2x5Func, threads, m, n, k int, alpha float32, a []float3
 		d.rows(0, pairs, 0, n)
 		return
 	}
-	g := dotJobs.get()
+	g := dotJobs.Get()
 	g.args, g.threads, g.splitN = d, threads, splitN
 	runParallel(threads, g, &g.wg)
 	g.args = dotArgs{}
-	dotJobs.put(g)
+	dotJobs.Put(g)
 }
 
 func (g *dotJob) run(tid int) {

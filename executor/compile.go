@@ -100,7 +100,7 @@ func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor) (*plan, error
 			inShapes[j] = st.Shapes[id]
 		}
 		if s.op.Workspace != nil {
-			s.ws = s.op.Workspace(s.params, inShapes)
+			s.ws = s.op.Workspace(s.params, inShapes) * m.threads // one part per kernel goroutine
 		}
 		ps := PlanStep{Inputs: s.in, Outputs: s.out, Workspace: 4 * s.ws}
 		if s.op.InPlace != nil {

@@ -42,7 +42,7 @@ func BenchmarkConv(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					ctx := &ops.Ctx{Threads: threads, Scratch: make([]float32, op.Workspace(params, []ops.Shape{x.Shape(), w.Shape(), bias.Shape()}))}
+					ctx := &ops.Ctx{Threads: threads, Scratch: make([]float32, threads*op.Workspace(params, []ops.Shape{x.Shape(), w.Shape(), bias.Shape()}))}
 					oh, ow := out[0].Dim(2), out[0].Dim(3)
 					flops := 2.0 * float64(batch*l.f*oh*ow*l.c/l.groups*l.k*l.k)
 					b.ReportAllocs()

@@ -102,7 +102,7 @@ func convolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 		return fmt.Errorf("convolution: %w", err)
 	}
 	xd, wd, yd := x.Float32s(), in[1].Float32s(), y.Float32s()
-	cg, fg := g.c/g.groups, g.f/g.groups
+	cg := g.c / g.groups
 	kk := cg * g.kSize()
 	is, os := g.inSize(), g.outSize()
 	if len(xd) != g.n*g.c*is || len(wd) != g.f*kk || len(yd) != g.n*g.f*os {
@@ -114,22 +114,63 @@ func convolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 			return fmt.Errorf("convolution: bias has %d elements, want %d", len(bias), g.f)
 		}
 	}
-	if g.depthwise() {
-		convDepthwise(&g, xd, wd, bias, yd)
+	threads := max(ctx.Threads, 1)
+	pointwise, depthwise := g.pointwise(), g.depthwise()
+	ws := 0
+	if !pointwise && !depthwise {
+		ws = kk * os
+		if len(ctx.Scratch) < ws*threads {
+			return fmt.Errorf("convolution: scratch has %d floats, need %d", len(ctx.Scratch), ws*threads)
+		}
+	}
+	if threads == 1 || g.n == 1 {
+		// One sample at a time; SGEMM itself uses the threads.
+		convSamples(&g, xd, wd, bias, yd, ctx.Scratch[:ws], 0, g.n, threads)
 		return nil
 	}
-	pointwise := g.pointwise()
-	col := ctx.Scratch
-	if !pointwise && len(col) < kk*os {
-		return fmt.Errorf("convolution: scratch has %d floats, need %d", len(col), kk*os)
+	// Several samples: each goroutine takes a share of the batch with its
+	// own im2col scratch and a single-threaded SGEMM.
+	job := convJobs.Get()
+	*job = convJob{g: g, x: xd, w: wd, bias: bias, y: yd, scratch: ctx.Scratch, ws: ws, threads: min(threads, g.n)}
+	asm.Parallel(job.threads, job)
+	*job = convJob{}
+	convJobs.Put(job)
+	return nil
+}
+
+// convJob is one batched convolution split over goroutines by sample.
+type convJob struct {
+	g             convDims
+	x, w, bias, y []float32
+	scratch       []float32
+	ws, threads   int
+}
+
+var convJobs asm.FreeList[convJob]
+
+// Run convolves goroutine tid's share of the samples.
+func (j *convJob) Run(tid int) {
+	lo, hi := j.g.n*tid/j.threads, j.g.n*(tid+1)/j.threads
+	convSamples(&j.g, j.x, j.w, j.bias, j.y, j.scratch[tid*j.ws:(tid+1)*j.ws], lo, hi, 1)
+}
+
+// convSamples convolves samples [lo, hi): depthwise directly, otherwise per
+// group one SGEMM of the weights with the im2col matrix in col (or the input
+// itself for a pointwise kernel), then the bias.
+func convSamples(g *convDims, xd, wd, bias, yd, col []float32, lo, hi, threads int) {
+	if g.depthwise() {
+		convDepthwise(g, xd, wd, bias, yd, lo, hi)
+		return
 	}
-	threads := max(ctx.Threads, 1)
-	for n := range g.n {
+	cg, fg := g.c/g.groups, g.f/g.groups
+	kk := cg * g.kSize()
+	is, os := g.inSize(), g.outSize()
+	for n := lo; n < hi; n++ {
 		for gi := range g.groups {
 			xg := xd[(n*g.c+gi*cg)*is : (n*g.c+(gi+1)*cg)*is]
 			b := xg
-			if !pointwise {
-				convIm2col(&g, cg, xg, col[:kk*os])
+			if !g.pointwise() {
+				convIm2col(g, cg, xg, col[:kk*os])
 				b = col
 			}
 			yg := yd[(n*g.f+gi*fg)*os : (n*g.f+(gi+1)*fg)*os]
@@ -139,7 +180,6 @@ func convolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 			convAddBias(yd[n*g.f*os:(n+1)*g.f*os], bias, os)
 		}
 	}
-	return nil
 }
 
 // convAddBias adds bias[f] to row f (length os) of y.
@@ -221,10 +261,10 @@ func convIm2col(g *convDims, cg int, x, col []float32) {
 
 // convDepthwise is the direct loop for one input channel per group: output
 // channel f reads input channel f/(F/C) of every sample.
-func convDepthwise(g *convDims, x, w, bias, y []float32) {
+func convDepthwise(g *convDims, x, w, bias, y []float32, lo, hi int) {
 	is, os, ks := g.inSize(), g.outSize(), g.kSize()
 	mult := g.f / g.c
-	for n := range g.n {
+	for n := lo; n < hi; n++ {
 		for f := range g.f {
 			xc := x[(n*g.c+f/mult)*is : (n*g.c+f/mult+1)*is]
 			yc := y[(n*g.f+f)*os : (n*g.f+f+1)*os]

@@ -2,6 +2,7 @@ package ops_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -154,5 +155,38 @@ func TestConvolutionErrors(t *testing.T) {
 		[]*tensor.Tensor{x64, w64}, nil)
 	if err == nil || !strings.Contains(err.Error(), "only float32") {
 		t.Errorf("float64: err = %v", err)
+	}
+}
+
+// TestConvolutionThreadsSplitTheBatch checks the batch-parallel path (one
+// goroutine per share of the samples, each with its own im2col scratch)
+// gives the same bits as one goroutine, for im2col, pointwise and
+// depthwise convolutions.
+func TestConvolutionThreadsSplitTheBatch(t *testing.T) {
+	for _, c := range []struct {
+		attrs map[string]string
+		x, w  []int
+	}{
+		{map[string]string{"kernel": "(3,3)", "num_filter": "4", "pad": "(1,1)"}, []int{5, 3, 9, 7}, []int{4, 3, 3, 3}},
+		{map[string]string{"kernel": "(1,1)", "num_filter": "6", "no_bias": "True"}, []int{3, 4, 5, 5}, []int{6, 4, 1, 1}},
+		{map[string]string{"kernel": "(3,3)", "num_filter": "4", "num_group": "4", "stride": "(2,2)"}, []int{4, 4, 8, 8}, []int{4, 1, 3, 3}},
+	} {
+		in := []*tensor.Tensor{kaRand(1, 1, c.x...), kaRand(2, 1, c.w...)}
+		if c.attrs["no_bias"] != "True" {
+			in = append(in, kaRand(3, 1, c.w[0]))
+		}
+		one, err := opstest.Run("Convolution", c.attrs, in, &opstest.Options{Threads: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, threads := range []int{2, 3, 8} {
+			many, err := opstest.Run("Convolution", c.attrs, in, &opstest.Options{Threads: threads})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(one[0].Float32s(), many[0].Float32s()) {
+				t.Errorf("%v threads=%d: results differ from one thread", c.attrs, threads)
+			}
+		}
 	}
 }

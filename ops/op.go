@@ -30,8 +30,9 @@ type Ctx struct {
 	Train bool
 	// Threads bounds the goroutines a kernel may use (>= 1).
 	Threads int
-	// Scratch is the kernel's workspace, at least as long as the op's
-	// Workspace function asked for (nil when it asks for none).
+	// Scratch is the kernel's workspace: Threads parts, each as long as
+	// the op's Workspace function asked for, so goroutines splitting the
+	// op's work can each use their own (nil when it asks for none).
 	Scratch []float32
 }
 
@@ -99,8 +100,9 @@ type Op struct {
 	InferType func(params any, in, out []tensor.DType) error
 	// InPlace lists (input, output) pairs that may share storage.
 	InPlace func(params any) [][2]int
-	// Workspace returns the float32 scratch length Forward needs for the
-	// given input shapes (nil: none).
+	// Workspace returns the float32 scratch length one goroutine of Forward
+	// needs for the given input shapes (nil: none); Ctx.Scratch holds
+	// Ctx.Threads times as much.
 	Workspace func(params any, in []Shape) int
 
 	// Forward is the inference/training forward kernel; nil when mxgo can

@@ -89,7 +89,7 @@ func Run(name string, attrs map[string]string, inputs []*tensor.Tensor, opt *Opt
 	ctx := &ops.Ctx{Train: opt.Train, Threads: max(opt.Threads, 1)}
 	if op.Workspace != nil {
 		if n := op.Workspace(params, inShapes); n > 0 {
-			ctx.Scratch = make([]float32, n)
+			ctx.Scratch = make([]float32, n*ctx.Threads)
 		}
 	}
 	if err := op.Forward(ctx, params, inputs, outs); err != nil {
