@@ -186,6 +186,7 @@ type FormatError struct {
 	Msg    string
 }
 
+// Error names the file (when known), the byte offset and the problem.
 func (e *FormatError) Error() string {
 	if e.File != "" {
 		return fmt.Sprintf("%s: offset %d: %s", e.File, e.Offset, e.Msg)

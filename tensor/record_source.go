@@ -14,6 +14,7 @@ type RecordError struct {
 	Msg    string
 }
 
+// Error gives the byte offset and the problem.
 func (e *RecordError) Error() string { return fmt.Sprintf("offset %d: %s", e.Offset, e.Msg) }
 
 // Source supplies bytes to ReadRecord and the list readers built on it.
