@@ -2,6 +2,7 @@ package ops
 
 import (
 	"fmt"
+	"github.com/mxgo/mxgo/asm"
 	"math"
 
 	"github.com/mxgo/mxgo/tensor"
@@ -81,9 +82,12 @@ func poolWindow(o, in, k, s, p int) (lo, hi, padded int) {
 // kernel. NaNs are skipped by max (comparisons with NaN are false).
 //
 // The oneDNN build's hidden second output of max pooling (an opaque
-// workspace in MXNet) is filled with the argmax: the flat spatial index
-// (d·H+h)·W+w within the sample's channel, or -1 when no element won.
-func poolingForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
+// workspace in MXNet, read only by the backward pass) is filled when
+// training (Ctx.Train) with the argmax: the flat spatial index
+// (d·H+h)·W+w within the sample's channel, or -1 when no element won. At
+// inference it is left as it is. 2-D channel-first max pooling splits its
+// planes over Ctx.Threads.
+func poolingForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*PoolingParam)
 	x, y := in[0], out[0]
 	if x.DType() != tensor.Float32 || y.DType() != tensor.Float32 {
@@ -101,7 +105,7 @@ func poolingForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
 		return fmt.Errorf("pooling: tensor sizes %d, %d do not match the geometry", len(xd), len(yd))
 	}
 	var mask []int32
-	if len(out) > 1 {
+	if len(out) > 1 && ctx.Train {
 		m, err := tensor.Data[int32](out[1])
 		if err != nil || len(m) != len(yd) {
 			return fmt.Errorf("pooling: workspace output must be int32 of the output's size")
@@ -113,6 +117,19 @@ func poolingForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
 		if pv = p.PValue.Get(0); pv < 1 || pv > 3 {
 			return fmt.Errorf("pooling: lp pooling supports p_value 1, 2 or 3, got %d", pv)
 		}
+	}
+	if p.PoolType == PoolMax && !g.channelLast && g.in[0] == 1 && g.out[0] == 1 {
+		planes := g.n * g.c
+		if threads := min(max(ctx.Threads, 1), planes); threads > 1 {
+			job := poolJobs.Get()
+			*job = poolJob{g: g, x: xd, y: yd, mask: mask, threads: threads}
+			asm.Parallel(threads, job)
+			*job = poolJob{}
+			poolJobs.Put(job)
+			return nil
+		}
+		poolMax2D(&g, xd, yd, mask, 0, planes)
+		return nil
 	}
 	includePad := p.CountIncludePad.Get(true)
 	for n := range g.n {
@@ -195,4 +212,64 @@ func poolRoot(v float32, p int) float32 {
 		return float32(math.Cbrt(float64(v)))
 	}
 	return v
+}
+
+// poolJob is 2-D max pooling split over goroutines by plane.
+type poolJob struct {
+	g       poolDims
+	x, y    []float32
+	mask    []int32
+	threads int
+}
+
+var poolJobs asm.FreeList[poolJob]
+
+// Run pools goroutine tid's share of the planes.
+func (j *poolJob) Run(tid int) {
+	planes := j.g.n * j.g.c
+	poolMax2D(&j.g, j.x, j.y, j.mask, planes*tid/j.threads, planes*(tid+1)/j.threads)
+}
+
+// poolMax2D is poolingForward's max pooling for planes [lo, hi) of 2-D
+// channel-first data (the common CNN case), with the same semantics,
+// walking each plane's rows directly; mask, when not nil, gets the argmax.
+func poolMax2D(g *poolDims, xd, yd []float32, mask []int32, lo, hi int) {
+	H, W, OH, OW := g.in[1], g.in[2], g.out[1], g.out[2]
+	for plane := lo; plane < hi; plane++ {
+		xp := xd[plane*g.inPlane : (plane+1)*g.inPlane]
+		yp := yd[plane*g.outPlane : (plane+1)*g.outPlane]
+		var mp []int32
+		if mask != nil {
+			mp = mask[plane*g.outPlane : (plane+1)*g.outPlane]
+		}
+		for oh := range OH {
+			h0, h1, _ := poolWindow(oh, H, g.k[1], g.s[1], g.p[1])
+			for ow := range OW {
+				w0, w1, _ := poolWindow(ow, W, g.k[2], g.s[2], g.p[2])
+				m := float32(-math.MaxFloat32)
+				if mp == nil {
+					for ih := h0; ih < h1 && w0 < w1; ih++ {
+						for _, v := range xp[ih*W+w0 : ih*W+w1] {
+							if v > m {
+								m = v
+							}
+						}
+					}
+					yp[oh*OW+ow] = m
+					continue
+				}
+				arg := int32(-1)
+				for ih := h0; ih < h1; ih++ {
+					row := xp[ih*W : ih*W+W]
+					for iw := w0; iw < w1; iw++ {
+						if v := row[iw]; v > m {
+							m, arg = v, int32(ih*W+iw)
+						}
+					}
+				}
+				yp[oh*OW+ow] = m
+				mp[oh*OW+ow] = arg
+			}
+		}
+	}
 }

@@ -2,8 +2,10 @@ package ops_test
 
 import (
 	"math"
+	"slices"
 	"testing"
 
+	"github.com/mxgo/mxgo/ops/opstest"
 	"github.com/mxgo/mxgo/tensor"
 )
 
@@ -215,8 +217,13 @@ func TestPoolingForward(t *testing.T) {
 				t.Fatalf("%d outputs, want %d", len(out), wantOuts)
 			}
 			if wantOuts == 2 {
-				// The workspace holds the argmax: the input at that index is the max.
-				mask, _ := tensor.Data[int32](out[1])
+				// When training, the workspace holds the argmax: the input
+				// at that index is the max.
+				trained, err := opstest.Run("Pooling", attrs, []*tensor.Tensor{in}, &opstest.Options{Train: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				mask, _ := tensor.Data[int32](trained[1])
 				plane := x.Len() / c.data[0] / c.data[1]
 				oplane := got.Len() / c.data[0] / c.data[1]
 				for j, m := range mask {
@@ -249,7 +256,11 @@ func TestPoolingHandChecked(t *testing.T) {
 	x := kaT([]int{1, 1, 4, 4}, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16)
 	out := kaRun(t, "Pooling", map[string]string{"kernel": "(2,2)", "stride": "(2,2)"}, x)
 	kaCheck(t, "max", out[0], []int{1, 1, 2, 2}, []float64{6, 8, 14, 16}, 0, 0)
-	mask, _ := tensor.Data[int32](out[1])
+	trained, err := opstest.Run("Pooling", map[string]string{"kernel": "(2,2)", "stride": "(2,2)"}, []*tensor.Tensor{x}, &opstest.Options{Train: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mask, _ := tensor.Data[int32](trained[1])
 	if mask[0] != 5 || mask[1] != 7 || mask[2] != 13 || mask[3] != 15 {
 		t.Errorf("argmax %v, want [5 7 13 15]", mask)
 	}
@@ -262,4 +273,28 @@ func TestPoolingHandChecked(t *testing.T) {
 	y := kaT([]int{1, 1, 1, 3}, float32(math.NaN()), -2, -3)
 	out = kaRun(t, "Pooling", map[string]string{"kernel": "(1,3)"}, y)
 	kaCheck(t, "nan", out[0], []int{1, 1, 1, 1}, []float64{-2}, 0, 0)
+}
+
+// TestMaxPoolingThreadsSplitThePlanes checks the plane-parallel 2-D max
+// pooling gives the same result on several goroutines as on one.
+func TestMaxPoolingThreadsSplitThePlanes(t *testing.T) {
+	x := kaRand(5, 1, 3, 5, 11, 9)
+	for _, attrs := range []map[string]string{
+		{"kernel": "(2,2)", "stride": "(2,2)"},
+		{"kernel": "(3,3)", "stride": "(2,2)", "pad": "(1,1)", "pooling_convention": "full"},
+	} {
+		one, err := opstest.Run("Pooling", attrs, []*tensor.Tensor{x}, &opstest.Options{Threads: 1, Train: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, threads := range []int{2, 4, 32} {
+			many, err := opstest.Run("Pooling", attrs, []*tensor.Tensor{x}, &opstest.Options{Threads: threads, Train: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(one[0].Float32s(), many[0].Float32s()) || !slices.Equal(one[1].Bytes(), many[1].Bytes()) {
+				t.Errorf("%v threads=%d: results differ from one thread", attrs, threads)
+			}
+		}
+	}
 }
