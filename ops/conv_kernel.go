@@ -239,8 +239,12 @@ func convIm2col(g *convDims, cg int, x, col []float32) {
 							ih := oh*g.s[1] - g.p[1] + kh*g.d[1]
 							dst := plane[oh*g.out[2] : (oh+1)*g.out[2]]
 							src := xc[(id*g.in[1]+ih)*g.in[2]:]
-							clear(dst[:wlo])
-							clear(dst[whi:])
+							if wlo > 0 {
+								clear(dst[:wlo])
+							}
+							if whi < len(dst) {
+								clear(dst[whi:])
+							}
 							iw := wlo*g.s[2] - g.p[2] + kw*g.d[2]
 							if g.s[2] == 1 {
 								copy(dst[wlo:whi], src[iw:iw+whi-wlo])
