@@ -123,7 +123,7 @@ func convolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 			return fmt.Errorf("convolution: scratch has %d floats, need %d", len(ctx.Scratch), ws*threads)
 		}
 	}
-	if threads == 1 || g.n == 1 {
+	if threads == 1 || g.n == 1 || 2*g.n*g.f*kk*os < convParallelFlops {
 		// One sample at a time; SGEMM itself uses the threads.
 		convSamples(&g, xd, wd, bias, yd, ctx.Scratch[:ws], 0, g.n, threads)
 		return nil
@@ -137,6 +137,10 @@ func convolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	convJobs.Put(job)
 	return nil
 }
+
+// convParallelFlops is the smallest batch (in FLOPs) worth splitting over
+// goroutines: below it, waking the workers costs more than it saves.
+const convParallelFlops = 8 << 20
 
 // convJob is one batched convolution split over goroutines by sample.
 type convJob struct {

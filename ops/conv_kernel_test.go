@@ -167,9 +167,10 @@ func TestConvolutionThreadsSplitTheBatch(t *testing.T) {
 		attrs map[string]string
 		x, w  []int
 	}{
-		{map[string]string{"kernel": "(3,3)", "num_filter": "4", "pad": "(1,1)"}, []int{5, 3, 9, 7}, []int{4, 3, 3, 3}},
-		{map[string]string{"kernel": "(1,1)", "num_filter": "6", "no_bias": "True"}, []int{3, 4, 5, 5}, []int{6, 4, 1, 1}},
-		{map[string]string{"kernel": "(3,3)", "num_filter": "4", "num_group": "4", "stride": "(2,2)"}, []int{4, 4, 8, 8}, []int{4, 1, 3, 3}},
+		// Each case is above convParallelFlops, so threads > 1 split the batch.
+		{map[string]string{"kernel": "(3,3)", "num_filter": "16", "pad": "(1,1)"}, []int{5, 16, 31, 33}, []int{16, 16, 3, 3}},
+		{map[string]string{"kernel": "(1,1)", "num_filter": "64", "no_bias": "True"}, []int{3, 64, 32, 32}, []int{64, 64, 1, 1}},
+		{map[string]string{"kernel": "(3,3)", "num_filter": "64", "num_group": "64"}, []int{8, 64, 34, 34}, []int{64, 1, 3, 3}},
 	} {
 		in := []*tensor.Tensor{kaRand(1, 1, c.x...), kaRand(2, 1, c.w...)}
 		if c.attrs["no_bias"] != "True" {
