@@ -154,6 +154,11 @@ func readInputs(ck *serialize.Checkpoint, specs []string) (map[string]*tensor.Te
 				return nil, fmt.Errorf("%s: %w", file, err)
 			}
 		}
+		for i, v := range t.Float32s() {
+			if v != v {
+				return nil, fmt.Errorf("%s: element %d (flat index) is NaN; inputs must be numbers", file, i)
+			}
+		}
 		data[name] = t
 	}
 	for _, name := range want {

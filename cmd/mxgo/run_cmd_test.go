@@ -2,12 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mxgo/mxgo/serialize"
+	"github.com/mxgo/mxgo/tensor"
 )
 
 const lenetPrefix = "../../testdata/mxnet/lenet-module/LeNet"
@@ -65,6 +67,17 @@ func TestRunWritesNPYAndNPZ(t *testing.T) {
 }
 
 func TestRunErrors(t *testing.T) {
+	nan := filepath.Join(t.TempDir(), "nan.npy")
+	x, _ := tensor.New(tensor.Float32, 1, 1, 28, 28)
+	x.Float32s()[30] = float32(math.NaN())
+	f, err := os.Create(nan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := serialize.WriteNPY(f, x); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
 	for _, c := range []struct {
 		args []string
 		want string
@@ -75,6 +88,8 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"run", "-input", "../../testdata/samples/mnist-00.npy", "-outputs", "nope_output", lenetPrefix, "10"}, "nope_output"},
 		{[]string{"run", "-input", "../../testdata/samples/mnist-00.npy", "-out", "x.txt", lenetPrefix, "10"}, ".npy or .npz"},
 		{[]string{"run", "-symbol", lenetPrefix + "-symbol.json", lenetPrefix, "10"}, "either PREFIX EPOCH"},
+		{[]string{"run", "-input", nan, lenetPrefix, "10"}, "element 30 (flat index) is NaN"},
+		{[]string{"run", "-input", "../../testdata/samples/mnist-batch.npy", "-outputs", "fc1_output", "-symbol", lenetPrefix + "-symbol.json", "-params", "../../testdata/mxnet/sm-mlp-dummy/model-0000.params"}, "fc1_weight"},
 	} {
 		code, _, errs := mxgo(t, c.args...)
 		if code != 1 || !strings.Contains(errs, c.want) || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
