@@ -136,6 +136,11 @@ func readInputs(ck *serialize.Checkpoint, specs []string) (map[string]*tensor.Te
 	if err != nil {
 		return nil, err
 	}
+	for _, name := range want {
+		if strings.HasSuffix(name, "_weight") || strings.HasSuffix(name, "_bias") {
+			return nil, fmt.Errorf("the parameters have no %q (and maybe others): are they from this model? inputs without a value: %v", name, want)
+		}
+	}
 	data := map[string]*tensor.Tensor{}
 	for _, spec := range specs {
 		name, file, ok := strings.Cut(spec, "=")
