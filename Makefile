@@ -6,17 +6,22 @@ PKGS      := ./...
 QEMU_ARM  := $(shell command -v qemu-aarch64-static 2>/dev/null)
 QEMU_X86  := $(shell command -v qemu-x86_64-static 2>/dev/null)
 
-.PHONY: run test test-native test-arm64 test-purego test-nehalem tools bench fuzz fmt goldens goldens-check
+.PHONY: run test test-native test-race test-arm64 test-purego test-nehalem tools bench fuzz fmt goldens goldens-check
 
 # LeNet (trained by Python MXNet 1.3.1) on the first MNIST test image, a 7.
 run:
 	$(GO) run ./cmd/mxgo run -input testdata/samples/mnist-00.npy testdata/mxnet/lenet-module/LeNet 10
 
-test: test-native test-purego test-arm64 test-nehalem
+test: test-native test-race test-purego test-arm64 test-nehalem
 
 test-native:
 	$(GO) vet $(PKGS)
 	$(GO) test -count=1 $(PKGS)
+
+# The race detector over everything (concurrent Predict, the kernel worker
+# pool); -short keeps the exhaustive kernel sweeps to the native run.
+test-race:
+	$(GO) test -race -short -count=1 $(PKGS)
 
 # The pure-Go path, as on a machine without SIMD (and the purego build tag).
 test-purego:
