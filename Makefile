@@ -20,8 +20,8 @@ test-native:
 
 # The race detector over everything (concurrent Predict, the kernel worker
 # pool); -short keeps the exhaustive kernel sweeps to the native run.
-test-race:
-	$(GO) test -race -short -count=1 $(PKGS)
+test-race: tools
+	CGO_ENABLED=1 $(GO) test -race -short -count=1 $(PKGS)
 
 # The pure-Go path, as on a machine without SIMD (and the purego build tag).
 test-purego:
@@ -38,7 +38,7 @@ test-nehalem: tools
 	MXGO_EXPECT_IMPL=generic $(GO) test -short -count=1 -exec 'qemu-x86_64-static -cpu Nehalem' ./asm/... ./tensor/...
 
 tools:
-	@command -v qemu-aarch64-static >/dev/null && command -v qemu-x86_64-static >/dev/null || ./scripts/install-test-tools.sh
+	@./scripts/install-test-tools.sh
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./asm/... ./ops/... ./serialize/... ./bench/...
