@@ -2,6 +2,7 @@ module github.com/mxgo/mxgo
 
 go 1.26.0
 
-require github.com/klauspost/cpuid/v2 v2.4.2
-
-require golang.org/x/sys v0.50.0 // indirect
+require (
+	github.com/klauspost/cpuid/v2 v2.4.2
+	golang.org/x/sys v0.50.0
+)
