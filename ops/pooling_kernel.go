@@ -120,7 +120,8 @@ func poolingForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	}
 	if p.PoolType == PoolMax && !g.channelLast && g.in[0] == 1 && g.out[0] == 1 {
 		planes := g.n * g.c
-		if threads := min(max(ctx.Threads, 1), planes); threads > 1 {
+		// Below ~64k input elements one goroutine is faster than waking another.
+		if threads := min(max(ctx.Threads, 1), planes); threads > 1 && planes*g.inPlane >= 1<<16 {
 			job := poolJobs.Get()
 			*job = poolJob{g: g, x: xd, y: yd, mask: mask, threads: threads}
 			asm.Parallel(threads, job)

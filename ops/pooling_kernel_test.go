@@ -278,7 +278,7 @@ func TestPoolingHandChecked(t *testing.T) {
 // TestMaxPoolingThreadsSplitThePlanes checks the plane-parallel 2-D max
 // pooling gives the same result on several goroutines as on one.
 func TestMaxPoolingThreadsSplitThePlanes(t *testing.T) {
-	x := kaRand(5, 1, 3, 5, 11, 9)
+	x := kaRand(5, 1, 3, 16, 41, 39) // above the 64k-element threshold for splitting
 	for _, attrs := range []map[string]string{
 		{"kernel": "(2,2)", "stride": "(2,2)"},
 		{"kernel": "(3,3)", "stride": "(2,2)", "pad": "(1,1)", "pooling_convention": "full"},
