@@ -91,16 +91,21 @@ func (g *gemvJob) run(tid int) {
 	}
 }
 
-// gemvNTGeneric is the pure-Go gemvNTFunc: one pass over the rows of w,
-// each dotted with every row of a while it is in cache.
-func gemvNTGeneric(m, n, k int, a, w []float32, ldw int, c []float32, ldc int) {
-	for j := range n {
-		wj := w[j*ldw : j*ldw+k]
-		for i := range m {
-			c[i*ldc+j] += dotGeneric(a[i*k:i*k+k], wj)
+// gemvNTWith returns a gemvNTFunc built on a dot-product kernel: one pass
+// over the rows of w, each dotted with every row of a while it is in cache.
+func gemvNTWith(dot func(x, y []float32) float32) gemvNTFunc {
+	return func(m, n, k int, a, w []float32, ldw int, c []float32, ldc int) {
+		for j := range n {
+			wj := w[j*ldw : j*ldw+k]
+			for i := range m {
+				c[i*ldc+j] += dot(a[i*k:i*k+k], wj)
+			}
 		}
 	}
 }
+
+// gemvNTGeneric is the pure-Go gemvNTFunc.
+var gemvNTGeneric = gemvNTWith(dotGeneric)
 
 // dotGeneric returns Σ x[i]·y[i] with four partial sums; len(y) >= len(x).
 func dotGeneric(x, y []float32) float32 {
@@ -119,21 +124,31 @@ func dotGeneric(x, y []float32) float32 {
 	return (s0 + s1) + (s2 + s3)
 }
 
-// gemvNNGeneric is the pure-Go gemvNNFunc: for strips of 256 columns it
-// streams the strip of b row by row, adding it into every row of C.
-func gemvNNGeneric(m, n, k int, a, b []float32, ldb int, c []float32, ldc int) {
-	const strip = 256
-	for j0 := 0; j0 < n; j0 += strip {
-		w := min(strip, n-j0)
-		for p := range k {
-			bp := b[p*ldb+j0 : p*ldb+j0+w]
-			for i := range m {
-				av := a[i*k+p]
-				ci := c[i*ldc+j0 : i*ldc+j0+w]
-				for j, bv := range bp {
-					ci[j] += av * bv
+// gemvNNWith returns a gemvNNFunc built on an axpy kernel: for strips of
+// 256 columns it streams the strip of b row by row, adding it into every
+// row of C.
+func gemvNNWith(axpy func(dst, x []float32, a float32)) gemvNNFunc {
+	return func(m, n, k int, a, b []float32, ldb int, c []float32, ldc int) {
+		const strip = 256
+		for j0 := 0; j0 < n; j0 += strip {
+			w := min(strip, n-j0)
+			for p := range k {
+				bp := b[p*ldb+j0 : p*ldb+j0+w]
+				for i := range m {
+					axpy(c[i*ldc+j0:i*ldc+j0+w], bp, a[i*k+p])
 				}
 			}
 		}
+	}
+}
+
+// gemvNNGeneric is the pure-Go gemvNNFunc.
+var gemvNNGeneric = gemvNNWith(axpyGeneric)
+
+// axpyGeneric sets dst[j] += a·x[j].
+func axpyGeneric(dst, x []float32, a float32) {
+	x = x[:len(dst)]
+	for j, v := range x {
+		dst[j] += a * v
 	}
 }
