@@ -2,7 +2,7 @@ package executor
 
 import (
 	"fmt"
-	"sync"
+	"github.com/mxgo/mxgo/asm"
 
 	"github.com/mxgo/mxgo/graph"
 	"github.com/mxgo/mxgo/ops"
@@ -13,13 +13,13 @@ import (
 // shapes per entry, the kernel steps, the memory plan, and a free list of
 // per-call arenas built from it.
 type plan struct {
-	inShapes [][]int   // per data input
-	shapes   [][]int   // per entry
-	steps    []step    // non-variable nodes in topological order
-	mem      *Plan     // arena offsets
-	heads    []int     // entry ids of the outputs
-	planned  []bool    // per entry: lives in the arena
-	arenas   arenaPool // reusable per-call state
+	inShapes [][]int             // per data input
+	shapes   [][]int             // per entry
+	steps    []step              // non-variable nodes in topological order
+	mem      *Plan               // arena offsets
+	heads    []int               // entry ids of the outputs
+	planned  []bool              // per entry: lives in the arena
+	arenas   asm.FreeList[arena] // reusable per-call state (kept across GCs)
 }
 
 type step struct {
@@ -132,30 +132,6 @@ func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor) (*plan, error
 	return p, nil
 }
 
-// arenaPool is a free list of arenas: unlike sync.Pool it never drops them
-// at a GC, so steady-state Predict calls never allocate.
-type arenaPool struct {
-	mu   sync.Mutex
-	free []*arena
-}
-
-func (ap *arenaPool) get() *arena {
-	ap.mu.Lock()
-	defer ap.mu.Unlock()
-	if n := len(ap.free); n > 0 {
-		a := ap.free[n-1]
-		ap.free = ap.free[:n-1]
-		return a
-	}
-	return nil
-}
-
-func (ap *arenaPool) put(a *arena) {
-	ap.mu.Lock()
-	ap.free = append(ap.free, a)
-	ap.mu.Unlock()
-}
-
 // arena is one call's memory: the planned buffer, a tensor view per entry
 // and the kernels' argument slices, all built once and reused.
 type arena struct {
@@ -167,8 +143,10 @@ type arena struct {
 	ctx   ops.Ctx
 }
 
-func (m *Model) newArena(p *plan) (*arena, error) {
-	a := &arena{buf: tensor.AlignedBytes(p.mem.ArenaBytes), views: make([]*tensor.Tensor, len(p.shapes))}
+// initArena builds a fresh (zero) arena's buffer, views and kernel
+// argument slices for plan p.
+func (m *Model) initArena(p *plan, a *arena) error {
+	*a = arena{buf: tensor.AlignedBytes(p.mem.ArenaBytes), views: make([]*tensor.Tensor, len(p.shapes))}
 	for id, planned := range p.planned {
 		if !planned {
 			continue
@@ -181,7 +159,7 @@ func (m *Model) newArena(p *plan) (*arena, error) {
 		off := p.mem.Offset[id]
 		v, err := tensor.FromBytes(m.types[id], p.shapes[id], a.buf[off:off+size])
 		if err != nil {
-			return nil, fmt.Errorf("executor: entry %s: %w", m.g.EntryName(id), err)
+			return fmt.Errorf("executor: entry %s: %w", m.g.EntryName(id), err)
 		}
 		a.views[id] = v
 	}
@@ -198,11 +176,11 @@ func (m *Model) newArena(p *plan) (*arena, error) {
 			off := p.mem.WorkspaceOffset[si]
 			ws, err := tensor.FromBytes(tensor.Float32, []int{s.ws}, a.buf[off:off+4*s.ws])
 			if err != nil {
-				return nil, err
+				return err
 			}
 			a.ws[si] = ws.Float32s()
 		}
 	}
 	a.ctx.Threads = m.threads
-	return a, nil
+	return nil
 }

@@ -37,13 +37,13 @@ func (m *Model) Predict(ctx context.Context, inputs []*tensor.Tensor, outputs []
 	if err != nil {
 		return outputs, err
 	}
-	a := p.arenas.get()
-	if a == nil {
-		if a, err = m.newArena(p); err != nil {
+	a := p.arenas.Get()
+	if a.views == nil {
+		if err = m.initArena(p, a); err != nil {
 			return outputs, err
 		}
 	}
-	defer p.arenas.put(a)
+	defer p.arenas.Put(a)
 
 	ps := m.cur.Load()
 	for i, in := range m.inputs {
