@@ -33,6 +33,8 @@ Tolerances (|got - want| <= atol + rtol*|want|, got from a float32 kernel):
             order (blocked, FMA, pairwise all stay within it).
 """
 
+import glob
+import importlib
 import io
 import json
 import os
@@ -446,6 +448,22 @@ case("UpSampling_nearest_concat", "UpSampling", {"scale": "2", "sample_type": "n
 case("UpSampling_nearest_sum", "UpSampling", {"scale": "2", "sample_type": "nearest", "num_args": "2",
                                               "multi_input_mode": "sum"}, [rnd(1, 2, 2, 3), rnd(1, 2, 4, 6)], "arith")
 
+
+# ---------------------------------------------------------------------------
+# Further op families live in cases_<family>.py beside this file: each module
+# defines register(case) and draws its inputs from its own seeded generator
+# (so adding a family does not change the inputs of any other), and imports
+# the mxref_<family>.py module that holds its float64 reference.
+
+
+def load_family_cases():
+    here = os.path.dirname(os.path.abspath(__file__))
+    for path in sorted(glob.glob(os.path.join(here, "cases_*.py"))):
+        mod = importlib.import_module(os.path.basename(path)[:-3])
+        mod.register(case)
+
+
+load_family_cases()
 
 # ---------------------------------------------------------------------------
 
