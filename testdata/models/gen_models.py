@@ -25,6 +25,8 @@ output rounded to float32 (--f32-check) stays well inside this bound, and it
 is still tight enough that a wrong padding, axis or activation is caught.
 """
 
+import glob
+import importlib
 import io
 import json
 import os
@@ -36,6 +38,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "testdata", "ops"))
+sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True
 import mxref  # noqa: E402
 
@@ -227,6 +230,12 @@ MODELS = [
          input_name="data", input=lambda: rng.uniform(0, 255, size=(1, 3, 128, 160)).astype(np.float32),
          internal=[], classifier=False),
 ]
+
+# Further models live in models_<family>.py beside this file: each defines
+# models() returning entries like the ones above (drawing inputs from its own
+# seeded generator) and imports the mxref_<family> modules its ops need.
+for _path in sorted(glob.glob(os.path.join(HERE, "models_*.py"))):
+    MODELS.extend(importlib.import_module(os.path.basename(_path)[:-3]).models())
 
 
 def tolerance(y):
