@@ -1,0 +1,142 @@
+package ops
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/mxgo/mxgo/tensor"
+)
+
+// roiSample is one bilinear sample point: four input offsets in a plane
+// and their weights (all zero outside the feature map).
+type roiSample struct {
+	p1, p2, p3, p4 int
+	w1, w2, w3, w4 float32
+}
+
+// roiSamplePoint is pre_calc_for_bilinear_interpolate for one point, in
+// float32 as MXNet computes it.
+func roiSamplePoint(y, x float32, height, width int) roiSample {
+	if y < -1 || y > float32(height) || x < -1 || x > float32(width) {
+		return roiSample{}
+	}
+	y, x = max(y, 0), max(x, 0)
+	yl, xl := int(y), int(x)
+	var yh, xh int
+	if yl >= height-1 {
+		yl, yh = height-1, height-1
+		y = float32(yl)
+	} else {
+		yh = yl + 1
+	}
+	if xl >= width-1 {
+		xl, xh = width-1, width-1
+		x = float32(xl)
+	} else {
+		xh = xl + 1
+	}
+	ly, lx := y-float32(yl), x-float32(xl)
+	hy, hx := 1-ly, 1-lx
+	return roiSample{
+		p1: yl*width + xl, p2: yl*width + xh, p3: yh*width + xl, p4: yh*width + xh,
+		w1: hy * hx, w2: hy * lx, w3: ly * hx, w4: ly * lx,
+	}
+}
+
+// roiAlignForward is MXNet's CPU ROIAlignForward: each output bin averages
+// a grid of bilinear samples (sample_ratio per side, or ceil(roi size /
+// pooled size)); aligned shifts the roi by half a pixel. A roi with a
+// negative batch index gives zeros (MXNet zeroes one element and leaves
+// the rest unwritten); an index past the batch is an error.
+func roiAlignForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
+	p := params.(*ROIAlignParam)
+	if err := float32Only("_contrib_ROIAlign", in, out); err != nil {
+		return err
+	}
+	x, rois, y := in[0], in[1], out[0]
+	if x.NDim() != 4 || rois.NDim() != 2 || rois.Dim(1) != 5 || y.NDim() != 4 || y.Dim(0) != rois.Dim(0) {
+		return fmt.Errorf("roialign: data %s, rois %s and output %s do not match", x, rois, y)
+	}
+	N, H, W := x.Dim(0), x.Dim(2), x.Dim(3)
+	R, C, PH, PW := y.Dim(0), y.Dim(1), y.Dim(2), y.Dim(3)
+	cu := C // channels of the data
+	if p.PositionSensitive {
+		cu = C * PH * PW
+	}
+	if x.Dim(1) != cu {
+		return fmt.Errorf("roialign: data %s has %d channels, want %d", x, x.Dim(1), cu)
+	}
+	xd, rd, yd := x.Float32s(), rois.Float32s(), y.Float32s()
+	scale := p.SpatialScale
+	var off float32
+	if p.Aligned {
+		off = 0.5
+	}
+	if H == 0 || W == 0 {
+		if R*C*PH*PW == 0 {
+			return nil
+		}
+		return fmt.Errorf("roialign: cannot sample the empty feature map %s", x)
+	}
+	plane := H * W
+	for n := range R {
+		r := rd[n*5 : n*5+5]
+		dst := yd[n*C*PH*PW : (n+1)*C*PH*PW]
+		bi := int(r[0]) // C++ float-to-int truncation
+		if r[0] < 0 || math.IsNaN(float64(r[0])) {
+			clear(dst)
+			continue
+		}
+		if r[0] >= float32(N) {
+			return fmt.Errorf("roialign: roi %d has batch index %g, the data has %d images", n, r[0], N)
+		}
+		sw := float32(r[1]*scale) - off
+		sh := float32(r[2]*scale) - off
+		ew := float32(r[3]*scale) - off
+		eh := float32(r[4]*scale) - off
+		rw, rh := ew-sw, eh-sh
+		if p.Aligned {
+			if !(rw > 0 && rh > 0) {
+				return fmt.Errorf("roialign: roi %d has size %gx%g, must be positive with aligned", n, rw, rh)
+			}
+		} else {
+			rw, rh = max(rw, 1), max(rh, 1)
+		}
+		bh, bw := rh/float32(PH), rw/float32(PW)
+		gh, gw := p.SampleRatio, p.SampleRatio
+		if p.SampleRatio <= 0 {
+			gh = int(math.Ceil(float64(rh / float32(PH))))
+			gw = int(math.Ceil(float64(rw / float32(PW))))
+		}
+		if gh < 0 || gw < 0 || gh > 1<<24 || gw > 1<<24 || gh*gw > 1<<24 {
+			return fmt.Errorf("roialign: roi %d needs a %dx%d sampling grid", n, gh, gw)
+		}
+		count := float32(gh * gw)
+		clear(dst)
+		for ph := range PH {
+			for pw := range PW {
+				for iy := range gh {
+					yy := (sh + float32(float32(ph)*bh)) + float32(float32(float32(iy)+.5)*bh)/float32(gh)
+					for ix := range gw {
+						xx := (sw + float32(float32(pw)*bw)) + float32(float32(float32(ix)+.5)*bw)/float32(gw)
+						s := roiSamplePoint(yy, xx, H, W)
+						for c := range C {
+							cu := c
+							if p.PositionSensitive {
+								cu = (c*PH+ph)*PW + pw
+							}
+							src := xd[(bi*x.Dim(1)+cu)*plane:]
+							o := (c*PH+ph)*PW + pw
+							dst[o] += float32(s.w1*src[s.p1]) + float32(s.w2*src[s.p2]) +
+								float32(s.w3*src[s.p3]) + float32(s.w4*src[s.p4])
+						}
+					}
+				}
+				for c := range C {
+					dst[(c*PH+ph)*PW+pw] /= count
+				}
+			}
+		}
+	}
+	return nil
+}
