@@ -32,6 +32,7 @@ func init() {
 	// is sigma; the type is ElemwiseType, not the numpy scalar rule.
 	Register(&Op{
 		Name:       "smooth_l1",
+		Aliases:    []string{"_npx_smooth_l1"},
 		Params:     NewParams[ScalarParam](),
 		InferShape: sameShape,
 		InferType:  SameType,
