@@ -7,6 +7,9 @@ import (
 	"github.com/mxgo/mxgo/tensor"
 )
 
+// roiMaxSamples bounds the bilinear samples of one roi (over all its bins).
+const roiMaxSamples = 1 << 22
+
 // roiSample is one bilinear sample point: four input offsets in a plane
 // and their weights (all zero outside the feature map).
 type roiSample struct {
@@ -108,8 +111,10 @@ func roiAlignForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
 			gh = int(math.Ceil(float64(rh / float32(PH))))
 			gw = int(math.Ceil(float64(rw / float32(PW))))
 		}
-		if gh < 0 || gw < 0 || gh > 1<<24 || gw > 1<<24 || gh*gw > 1<<24 {
-			return fmt.Errorf("roialign: roi %d needs a %dx%d sampling grid", n, gh, gw)
+		// MXNet allocates gh·gw·PH·PW precomputed samples per roi; bound
+		// them so that a malformed roi cannot stall the kernel.
+		if gh < 0 || gw < 0 || gh > roiMaxSamples || gw > roiMaxSamples || gh*gw > roiMaxSamples/(PH*PW) {
+			return fmt.Errorf("roialign: roi %d needs a %dx%d sampling grid per bin, more than %d samples in all", n, gh, gw, roiMaxSamples)
 		}
 		count := float32(gh * gw)
 		clear(dst)
