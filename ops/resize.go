@@ -3,8 +3,6 @@ package ops
 import (
 	"fmt"
 	"math"
-
-	"github.com/mxgo/mxgo/tensor"
 )
 
 // AdaptiveAvgPoolParam is _contrib_AdaptiveAvgPooling2D's parameters
@@ -53,7 +51,7 @@ func init() {
 			return []string{"data"}
 		},
 		InferShape: bilinearResizeShape,
-		InferType:  bilinearResizeType,
+		InferType:  SameType,
 		Forward:    bilinearResizeForward,
 	})
 }
@@ -81,12 +79,6 @@ func adaptivePoolShape(params any, in, out []Shape) error {
 		return fmt.Errorf("data %s must be 4-D (NCHW)", ShapeString(d))
 	}
 	return assignShape(&out[0], Shape{d[0], d[1], h, w}, "output")
-}
-
-// bilinearResizeType is the default (elementwise) type rule on the data
-// and output; the like input is used only for its shape.
-func bilinearResizeType(_ any, in, out []tensor.DType) error {
-	return SameType(nil, in[:1], out)
 }
 
 // resizeDim is MXNet's int16_t new_height/new_width: values wrap to 16
