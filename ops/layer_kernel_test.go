@@ -1,6 +1,7 @@
 package ops_test
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -238,4 +239,38 @@ func FuzzLayerAttrs(f *testing.F) {
 		}
 		_, _ = opstest.Run(spec.op, attrs, in, nil)
 	})
+}
+
+// TestBilinearResizeMXNetValues checks the values MXNet 1.9.1's own
+// test_bilinear_resize_op states (check_bilinear_resize_align_corners_op)
+// for a 3×2 image resized to 6×4, with and without align_corners.
+func TestBilinearResizeMXNetValues(t *testing.T) {
+	x := kaT([]int{1, 1, 3, 2}, 64, 32, 32, 64, 50, 100)
+	want := map[string][]float64{
+		"False": {64.000, 56.000, 40.000, 32.000, 56.000, 52.000, 44.000, 40.000, 40.000, 44.000, 52.000, 56.000,
+			36.500, 45.625, 63.875, 73.000, 45.500, 56.875, 79.625, 91.000, 50.000, 62.500, 87.500, 100.000},
+		"True": {64.000, 53.333, 42.667, 32.000, 51.200, 49.067, 46.933, 44.800, 38.400, 44.800, 51.200, 57.600,
+			35.600, 47.467, 59.333, 71.200, 42.800, 57.067, 71.333, 85.600, 50.000, 66.667, 83.333, 100.000},
+	}
+	for align, w := range want {
+		attrs := map[string]string{"height": "6", "width": "4", "mode": "size", "align_corners": align}
+		kaExpect(t, "_contrib_BilinearResize2D", attrs, []*tensor.Tensor{x}, []int{1, 1, 6, 4}, w, 0, 1e-3)
+	}
+}
+
+// TestL2NormalizationHiddenNorm checks the hidden norm output, which the
+// goldens (visible outputs only) do not compare.
+func TestL2NormalizationHiddenNorm(t *testing.T) {
+	x := kaT([]int{1, 2, 2}, 3, 0, 4, 1) // channels (3, 0) and (4, 1)
+	for mode, want := range map[string]struct {
+		shape []int
+		norm  []float64
+	}{
+		"instance": {[]int{1}, []float64{math.Sqrt(26 + 0.5)}},
+		"channel":  {[]int{1, 1, 2}, []float64{math.Sqrt(25 + 0.5), math.Sqrt(1 + 0.5)}},
+		"spatial":  {[]int{1, 2}, []float64{math.Sqrt(9 + 0.5), math.Sqrt(17 + 0.5)}},
+	} {
+		out := kaRun(t, "L2Normalization", map[string]string{"mode": mode, "eps": "0.5"}, x)
+		kaCheck(t, mode, out[1], want.shape, want.norm, 1e-6, 0)
+	}
 }
