@@ -274,3 +274,37 @@ func TestL2NormalizationHiddenNorm(t *testing.T) {
 		kaCheck(t, mode, out[1], want.shape, want.norm, 1e-6, 0)
 	}
 }
+
+// TestLayerThreads checks that the kernels that split over Ctx.Threads
+// give the single-goroutine result bit for bit on outputs large enough to
+// take the parallel path.
+func TestLayerThreads(t *testing.T) {
+	rois := kaRand(9, 20, 3000, 5)
+	for i := range 3000 {
+		r := rois.Float32s()[i*5 : i*5+5]
+		r[0] = float32(i%3) - 0.5 // batch -1 (skipped), 0 and 1 after truncation
+		r[3], r[4] = r[1]+float32(i%7), r[2]+float32(i%5)
+	}
+	nan := kaT([]int{1, 5}, 0, float32(math.NaN()), 1, 2, 3)
+	for _, c := range []struct {
+		op    string
+		attrs map[string]string
+		in    []*tensor.Tensor
+	}{
+		{"_contrib_BilinearResize2D", map[string]string{"height": "97", "width": "131", "align_corners": "false"}, []*tensor.Tensor{kaRand(1, 2, 2, 3, 40, 50)}},
+		{"_contrib_AdaptiveAvgPooling2D", map[string]string{"output_size": "(100, 120)"}, []*tensor.Tensor{kaRand(2, 2, 2, 3, 50, 64)}},
+		{"_contrib_ROIAlign", map[string]string{"pooled_size": "(3, 3)", "spatial_scale": "1", "sample_ratio": "2"}, []*tensor.Tensor{kaRand(3, 2, 2, 4, 20, 20), rois}},
+		{"_contrib_ROIAlign", map[string]string{"pooled_size": "(2, 2)", "spatial_scale": "1", "sample_ratio": "2"}, []*tensor.Tensor{kaRand(3, 2, 1, 1, 4, 4), nan}},
+	} {
+		one, err := kaRunThreads(c.op, c.attrs, c.in, 1)
+		if err != nil {
+			t.Fatalf("%s: %v", c.op, err)
+		}
+		four, err := kaRunThreads(c.op, c.attrs, c.in, 4)
+		if err != nil {
+			t.Fatalf("%s threads 4: %v", c.op, err)
+		}
+		want := kaF64(one[0])
+		kaCheck(t, c.op+" threads 4", four[0], one[0].Shape(), want, 0, 0)
+	}
+}

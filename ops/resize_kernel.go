@@ -9,7 +9,7 @@ import (
 // adaptivePoolForward averages, for every output cell (oh, ow), the input
 // rows [floor(oh·H/OH), ceil((oh+1)·H/OH)) and the matching columns, as
 // MXNet's SpatialAdaptiveAveragePooling (sum / kW / kH in float32).
-func adaptivePoolForward(_ *Ctx, _ any, in, out []*tensor.Tensor) error {
+func adaptivePoolForward(ctx *Ctx, _ any, in, out []*tensor.Tensor) error {
 	if err := float32Only("_contrib_AdaptiveAvgPooling2D", in, out); err != nil {
 		return err
 	}
@@ -17,11 +17,19 @@ func adaptivePoolForward(_ *Ctx, _ any, in, out []*tensor.Tensor) error {
 	if x.NDim() != 4 || y.NDim() != 4 || x.Dim(0) != y.Dim(0) || x.Dim(1) != y.Dim(1) {
 		return fmt.Errorf("adaptive pooling: data %s and output %s must be NCHW with the same N and C", x, y)
 	}
-	H, W, OH, OW := x.Dim(2), x.Dim(3), y.Dim(2), y.Dim(3)
-	xd, yd := x.Float32s(), y.Float32s()
-	for k := range x.Dim(0) * x.Dim(1) {
-		src := xd[k*H*W : (k+1)*H*W]
-		dst := yd[k*OH*OW : (k+1)*OH*OW]
+	job := layerJobs.Get()
+	*job = layerJob{run: adaptivePlanes, n: x.Dim(0) * x.Dim(1), x: x.Float32s(), y: y.Float32s(),
+		dims: [8]int{x.Dim(2), x.Dim(3), y.Dim(2), y.Dim(3)}}
+	layerSplit(ctx, job, y.Len())
+	return nil
+}
+
+// adaptivePlanes pools planes [lo, hi) of an adaptive pooling job.
+func adaptivePlanes(j *layerJob, lo, hi int) {
+	H, W, OH, OW := j.dims[0], j.dims[1], j.dims[2], j.dims[3]
+	for k := lo; k < hi; k++ {
+		src := j.x[k*H*W : (k+1)*H*W]
+		dst := j.y[k*OH*OW : (k+1)*OH*OW]
 		for oh := range OH {
 			h0, h1 := adaptiveBin(oh, OH, H)
 			for ow := range OW {
@@ -36,7 +44,6 @@ func adaptivePoolForward(_ *Ctx, _ any, in, out []*tensor.Tensor) error {
 			}
 		}
 	}
-	return nil
 }
 
 // resizeScale is area_pixel_compute_scale<float>.
@@ -75,7 +82,7 @@ func resizeSource(scale float32, dst, n int, alignCorners bool) (i, step int, la
 // output pixel blends the four input pixels around its source position
 // (align_corners maps corner pixel centres onto each other); equal sizes
 // copy.
-func bilinearResizeForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
+func bilinearResizeForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*BilinearResizeParam)
 	if err := float32Only("_contrib_BilinearResize2D", in[:1], out); err != nil {
 		return err
@@ -85,32 +92,41 @@ func bilinearResizeForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
 		return fmt.Errorf("bilinear resize: data %s and output %s must be NCHW with the same N and C", x, y)
 	}
 	H, W, OH, OW := x.Dim(2), x.Dim(3), y.Dim(2), y.Dim(3)
-	xd, yd := x.Float32s(), y.Float32s()
-	planes := x.Dim(0) * x.Dim(1)
 	if H == OH && W == OW {
-		copy(yd, xd)
+		copy(y.Float32s(), x.Float32s())
 		return nil
 	}
 	if H == 0 || W == 0 {
 		return fmt.Errorf("bilinear resize: cannot resize the empty data %s", x)
 	}
-	rh := resizeScale(H, OH, p.AlignCorners)
-	rw := resizeScale(W, OW, p.AlignCorners)
-	for oh := range OH {
-		h, hp, h1l := resizeSource(rh, oh, H, p.AlignCorners)
-		h0l := 1 - h1l
-		for ow := range OW {
-			w, wp, w1l := resizeSource(rw, ow, W, p.AlignCorners)
-			w0l := 1 - w1l
-			o := oh*OW + ow
-			s := h*W + w
-			for k := range planes {
-				src := xd[k*H*W:]
+	job := layerJobs.Get()
+	*job = layerJob{run: bilinearPlanes, n: x.Dim(0) * x.Dim(1), x: x.Float32s(), y: y.Float32s(),
+		dims: [8]int{H, W, OH, OW}, resize: p}
+	layerSplit(ctx, job, y.Len())
+	return nil
+}
+
+// bilinearPlanes resizes planes [lo, hi) of a bilinear resize job.
+func bilinearPlanes(j *layerJob, lo, hi int) {
+	H, W, OH, OW := j.dims[0], j.dims[1], j.dims[2], j.dims[3]
+	align := j.resize.AlignCorners
+	rh := resizeScale(H, OH, align)
+	rw := resizeScale(W, OW, align)
+	for k := lo; k < hi; k++ {
+		src := j.x[k*H*W : (k+1)*H*W]
+		dst := j.y[k*OH*OW : (k+1)*OH*OW]
+		for oh := range OH {
+			h, hp, h1l := resizeSource(rh, oh, H, align)
+			h0l := 1 - h1l
+			row := dst[oh*OW : (oh+1)*OW]
+			for ow := range row {
+				w, wp, w1l := resizeSource(rw, ow, W, align)
+				w0l := 1 - w1l
+				s := h*W + w
 				a := float32(w0l*src[s]) + float32(w1l*src[s+wp])
 				b := float32(w0l*src[s+hp*W]) + float32(w1l*src[s+hp*W+wp])
-				yd[k*OH*OW+o] = float32(h0l*a) + float32(h1l*b)
+				row[ow] = float32(h0l*a) + float32(h1l*b)
 			}
 		}
 	}
-	return nil
 }
