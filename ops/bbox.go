@@ -116,13 +116,13 @@ func boxNMSShape(params any, in, out []Shape) error {
 	return assignShape(&out[1], o, "output1")
 }
 
-// boxNMSWorkspace is one batch's scratch: the candidate order (int32), the
-// areas and the 4 corner coordinates of every box.
+// boxNMSWorkspace is one batch's scratch (nmsScratch): the candidate
+// order and class grouping (int32) and each box's area, class and 4 corner coordinates.
 func boxNMSWorkspace(_ any, in []Shape) int {
 	if len(in) == 0 || !ShapeKnown(in[0]) || len(in[0]) < 2 {
 		return 0
 	}
-	return 6 * in[0][len(in[0])-2]
+	return 8 * in[0][len(in[0])-2]
 }
 
 // boxIOUShape follows BoxOverlapShape: lhs (a_1..a_n, 4) and rhs

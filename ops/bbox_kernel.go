@@ -86,12 +86,20 @@ func boxNMSForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 		}
 		return nil
 	}
-	if len(ctx.Scratch) < 6*numElem {
-		return fmt.Errorf("box_nms: scratch has %d floats, need %d", len(ctx.Scratch), 6*numElem)
+	if len(ctx.Scratch) < 8*numElem {
+		return fmt.Errorf("box_nms: scratch has %d floats, need %d", len(ctx.Scratch), 8*numElem)
 	}
-	order := int32View(ctx.Scratch[:numElem])
-	area := ctx.Scratch[numElem : 2*numElem]
-	corners := ctx.Scratch[2*numElem : 6*numElem]
+	ws := nmsScratch{
+		order: int32View(ctx.Scratch[:numElem]),
+		area:  ctx.Scratch[numElem : 2*numElem],
+		cls:   ctx.Scratch[2*numElem : 3*numElem],
+		x1:    ctx.Scratch[3*numElem : 4*numElem],
+		y1:    ctx.Scratch[4*numElem : 5*numElem],
+		x2:    ctx.Scratch[5*numElem : 6*numElem],
+		y2:    ctx.Scratch[6*numElem : 7*numElem],
+		group: int32View(ctx.Scratch[7*numElem : 8*numElem]),
+	}
+	order := ws.order
 	for i := range yd {
 		yd[i] = -1
 	}
@@ -129,12 +137,15 @@ func boxNMSForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 		k := min(n, topk)
 		cand = cand[:k]
 		for i, e := range cand {
-			box := xb[int(e)*width+p.CoordStart : int(e)*width+p.CoordStart+4]
-			area[i] = boxArea(box, p.InFormat)
-			l, t, r, bt := boxCorners(box, p.InFormat)
-			corners[4*i], corners[4*i+1], corners[4*i+2], corners[4*i+3] = l, t, r, bt
+			row := xb[int(e)*width : (int(e)+1)*width]
+			box := row[p.CoordStart : p.CoordStart+4]
+			ws.area[i] = boxArea(box, p.InFormat)
+			ws.x1[i], ws.y1[i], ws.x2[i], ws.y2[i] = boxCorners(box, p.InFormat)
+			if p.IDIndex >= 0 {
+				ws.cls[i] = float32(math.Trunc(float64(row[p.IDIndex])))
+			}
 		}
-		nmsSuppress(p, xb, width, cand, area, corners)
+		nmsSuppress(p, cand, &ws)
 		// write the kept rows in score order
 		cnt := 0
 		for _, e := range cand {
@@ -165,35 +176,72 @@ func boxNMSForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	return nil
 }
 
-// nmsSuppress marks suppressed candidates with −1 in cand (positions into
-// the batch xb, in descending score order): each kept box suppresses every
-// later box whose IoU with it exceeds overlap_thresh, computed in float32
-// as MXNet's nms_impl does.
-func nmsSuppress(p *BoxNMSParam, xb []float32, width int, cand []int32, area, corners []float32) {
-	byClass := !p.ForceSuppress && p.IDIndex >= 0
-	th := p.OverlapThresh
-	for i, ei := range cand {
-		if ei < 0 {
+// nmsScratch is box_nms's per-batch workspace: the candidate order and,
+// per candidate, its area, truncated class id and corners.
+type nmsScratch struct {
+	order, group              []int32
+	area, cls, x1, y1, x2, y2 []float32
+}
+
+// nmsSuppress marks suppressed candidates with −1 in cand (positions in
+// descending score order; ws holds their areas, classes and corners): each
+// kept box suppresses every later box (of the same class unless
+// force_suppress) whose IoU with it exceeds overlap_thresh, computed in
+// float32 as MXNet's nms_impl does. Boxes of different classes never
+// interact, so class-aware NMS runs on each class's candidates separately
+// (grouped by a stable sort, which keeps each class in score order).
+func nmsSuppress(p *BoxNMSParam, cand []int32, ws *nmsScratch) {
+	k := len(cand)
+	grp := ws.group[:k]
+	for i := range grp {
+		grp[i] = int32(i)
+	}
+	if p.ForceSuppress || p.IDIndex < 0 {
+		nmsGroup(p.OverlapThresh, cand, grp, ws)
+		return
+	}
+	cls := ws.cls[:k]
+	slices.SortStableFunc(grp, func(a, b int32) int {
+		switch ca, cb := cls[a], cls[b]; {
+		case ca < cb:
+			return -1
+		case ca > cb:
+			return 1
+		}
+		return 0
+	})
+	for lo := 0; lo < k; {
+		hi := lo + 1
+		for hi < k && cls[grp[hi]] == cls[grp[lo]] {
+			hi++
+		}
+		nmsGroup(p.OverlapThresh, cand, grp[lo:hi], ws)
+		lo = hi
+	}
+}
+
+// nmsGroup runs greedy NMS over the candidates at positions grp (ascending,
+// i.e. in score order), all of which may suppress each other.
+func nmsGroup(th float32, cand, grp []int32, ws *nmsScratch) {
+	x1, y1, x2, y2, area := ws.x1, ws.y1, ws.x2, ws.y2, ws.area
+	for gi, i := range grp {
+		if cand[i] < 0 {
 			continue
 		}
-		l1, t1, r1, b1 := corners[4*i], corners[4*i+1], corners[4*i+2], corners[4*i+3]
-		a1 := area[i]
-		var id1 float64
-		if byClass {
-			id1 = math.Trunc(float64(xb[int(ei)*width+p.IDIndex]))
-		}
-		for j := i + 1; j < len(cand); j++ {
-			ej := cand[j]
-			if ej < 0 {
+		l1, t1, r1, b1, a1 := x1[i], y1[i], x2[i], y2[i], area[i]
+		for _, j := range grp[gi+1:] {
+			if cand[j] < 0 {
 				continue
 			}
-			if byClass && math.Trunc(float64(xb[int(ej)*width+p.IDIndex])) != id1 {
-				continue
+			w := min(r1, x2[j]) - max(l1, x1[j])
+			h := min(b1, y2[j]) - max(t1, y1[j])
+			var inter float32
+			if w > 0 && h > 0 {
+				inter = float32(w * h)
+			} else if th >= 0 {
+				continue // IoU 0 (or 0/0) never exceeds a non-negative threshold
 			}
-			c := corners[4*j : 4*j+4]
-			inter := float32(overlap1D(l1, r1, c[0], c[2]) * overlap1D(t1, b1, c[1], c[3]))
-			iou := inter / float32(float32(a1+area[j])-inter)
-			if iou > th {
+			if iou := inter / float32(float32(a1+area[j])-inter); iou > th {
 				cand[j] = -1
 			}
 		}
