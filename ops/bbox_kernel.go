@@ -223,27 +223,32 @@ func nmsSuppress(p *BoxNMSParam, cand []int32, ws *nmsScratch) {
 // nmsGroup runs greedy NMS over the candidates at positions grp (ascending,
 // i.e. in score order), all of which may suppress each other.
 func nmsGroup(th float32, cand, grp []int32, ws *nmsScratch) {
-	x1, y1, x2, y2, area := ws.x1, ws.y1, ws.x2, ws.y2, ws.area
 	for gi, i := range grp {
-		if cand[i] < 0 {
+		if cand[i] >= 0 {
+			nmsRef(th, int(i), cand, grp[gi+1:], ws)
+		}
+	}
+}
+
+// nmsRef lets kept candidate i suppress the later candidates at positions
+// grp whose IoU with it exceeds th.
+func nmsRef(th float32, i int, cand, grp []int32, ws *nmsScratch) {
+	x1, y1, x2, y2, area := ws.x1, ws.y1, ws.x2, ws.y2, ws.area
+	l1, t1, r1, b1, a1 := x1[i], y1[i], x2[i], y2[i], area[i]
+	for _, j := range grp {
+		if cand[j] < 0 {
 			continue
 		}
-		l1, t1, r1, b1, a1 := x1[i], y1[i], x2[i], y2[i], area[i]
-		for _, j := range grp[gi+1:] {
-			if cand[j] < 0 {
-				continue
-			}
-			w := min(r1, x2[j]) - max(l1, x1[j])
-			h := min(b1, y2[j]) - max(t1, y1[j])
-			var inter float32
-			if w > 0 && h > 0 {
-				inter = float32(w * h)
-			} else if th >= 0 {
-				continue // IoU 0 (or 0/0) never exceeds a non-negative threshold
-			}
-			if iou := inter / float32(float32(a1+area[j])-inter); iou > th {
-				cand[j] = -1
-			}
+		w := min(r1, x2[j]) - max(l1, x1[j])
+		h := min(b1, y2[j]) - max(t1, y1[j])
+		var inter float32
+		if w > 0 && h > 0 {
+			inter = float32(w * h)
+		} else if th >= 0 {
+			continue // IoU 0 (or 0/0) never exceeds a non-negative threshold
+		}
+		if iou := inter / float32(float32(a1+area[j])-inter); iou > th {
+			cand[j] = -1
 		}
 	}
 }
