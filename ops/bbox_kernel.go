@@ -73,6 +73,10 @@ func boxNMSForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	if total == 0 {
 		return nil
 	}
+	if p.ScoreIndex < 0 || p.ScoreIndex >= width || p.CoordStart < 0 || p.CoordStart+4 > width || p.IDIndex >= width {
+		return fmt.Errorf("box_nms: score_index %d, coord_start %d or id_index %d outside rows of width %d",
+			p.ScoreIndex, p.CoordStart, p.IDIndex, width)
+	}
 	numBatch := total / (numElem * width)
 	xd, yd, rd := x.Float32s(), y.Float32s(), rec.Float32s()
 	topk := numElem
