@@ -119,6 +119,15 @@ def register(case):
          outputs=2, visible=1)
     case("box_nms_one_box", "_contrib_box_nms", {}, [nms_rows(1).reshape(1, 1, 6)], outputs=2, visible=1)
 
+    # overlap_thresh < 0: even disjoint boxes suppress (IoU 0 > thresh), except 0/0
+    case("box_nms_negative_thresh", "_contrib_box_nms", {"overlap_thresh": "-0.5", "id_index": "0"},
+         [nms_rows(9, ncls=2, clustered=False)], outputs=2, visible=1)
+    degen = nms_rows(6)
+    degen[:3, 4:6] = degen[:3, 2:4]  # zero-area boxes: IoU 0/0 never suppresses
+    degen[1, 2:] = degen[0, 2:]
+    case("box_nms_zero_area", "_contrib_box_nms", {"overlap_thresh": "0.1"}, [degen], outputs=2, visible=1)
+    case("box_nms_empty", "_contrib_box_nms", {}, [np.zeros((2, 0, 6), np.float32)], outputs=2, visible=1)
+
     # ---------------------------------------------------------------- box_iou
     lb = corner_boxes(12).reshape(3, 4, 4)
     rb = corner_boxes(5)
@@ -131,6 +140,8 @@ def register(case):
     cb = np.concatenate([q32(2, 3, 2, lo=0.25, hi=0.75), q32(2, 3, 2, lo=0.0, hi=0.5)], axis=-1)
     case("box_iou_center", "_contrib_box_iou", {"format": "center"},
          [cb, np.concatenate([q32(1, 2, 2, lo=0.25, hi=0.75), q32(1, 2, 2, lo=0.0, hi=0.5)], axis=-1)], "composed")
+
+    case("box_iou_empty_lhs", "_contrib_box_iou", {}, [np.zeros((0, 4), np.float32), corner_boxes(3)], "arith")
 
     # ---------------------------------------------------------------- MultiBoxPrior
     case("MultiBoxPrior_default", "_contrib_MultiBoxPrior", {}, [np.zeros((1, 2, 3, 5), np.float32)], "composed")
@@ -145,6 +156,9 @@ def register(case):
          [np.zeros((1, 4, 5, 2), np.float32)], "composed")
     case("MultiBoxPrior_1x1", "_contrib_MultiBoxPrior", {"sizes": "(0.95,)", "ratios": "(1,)"},
          [np.zeros((1, 1, 1, 1), np.float32)], "composed")
+
+    case("MultiBoxPrior_5d_input", "_contrib_MultiBoxPrior", {"sizes": "(0.4, 0.2)", "ratios": "(1, 0.25)"},
+         [np.zeros((1, 2, 3, 2, 4), np.float32)], "composed")
 
     # ---------------------------------------------------------------- MultiBoxDetection
     def det_inputs(nb, nc, na, peak=4.0):
@@ -178,6 +192,11 @@ def register(case):
     case("MultiBoxDetection_ties_force", "_contrib_MultiBoxDetection",
          {"force_suppress": "true", "nms_threshold": "0.45"}, d3, "composed")
     case("MultiBoxDetection_nms_threshold1", "_contrib_MultiBoxDetection", {"nms_threshold": "1"}, d3,
+         "composed")
+
+    case("MultiBoxDetection_background_only_class", "_contrib_MultiBoxDetection", {},
+         det_inputs(2, 1, 6), "composed")
+    case("MultiBoxDetection_one_anchor", "_contrib_MultiBoxDetection", {"clip": "0"}, det_inputs(1, 4, 1),
          "composed")
 
     # ---------------------------------------------------------------- MultiBoxTarget
@@ -214,3 +233,5 @@ def register(case):
     case("MultiBoxTarget_mining_small_ratio", "_contrib_MultiBoxTarget",
          {"negative_mining_ratio": "0.7", "negative_mining_thresh": "0.4", "overlap_threshold": "0.6"}, t5,
          "composed", outputs=3)
+    case("MultiBoxTarget_one_anchor_one_label", "_contrib_MultiBoxTarget", {"negative_mining_ratio": "2"},
+         tgt_inputs(2, 1, 1, [1, 0]), "composed", outputs=3)

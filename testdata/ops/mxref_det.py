@@ -95,7 +95,7 @@ def box_nms(a, x):
     fout = _enum(a.get("out_format"), ["corner", "center"], 0)
     shape = x.shape
     n, w = shape[-2], shape[-1]
-    xb = x.reshape(-1, n, w)
+    xb = x.reshape(int(np.prod(shape[:-2])), n, w)
     nb = xb.shape[0]
     k = n if topk < 0 else min(n, topk)
     if k < 1:
