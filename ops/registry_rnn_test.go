@@ -4,7 +4,10 @@ package ops
 // MXNet 1.9.1 registers for them.
 func init() {
 	for k, v := range map[string][]string{
-		"RNN": {"_npx_rnn"},
+		"RNN": {"_npx_rnn"}, "_rnn_param_concat": {"_npi_rnn_param_concat"},
+		"_zeros": {"_npi_zeros"}, "_ones": {"_npi_ones"}, "_full": {"_npi_full"},
+		"_arange": nil, "_npi_arange": nil, "zeros_like": {"_sparse_zeros_like"}, "ones_like": nil,
+		"shape_array": {"_npx_shape_array"}, "size_array": nil, "one_hot": {"_npx_one_hot"},
 	} {
 		wantOps[k] = v
 	}

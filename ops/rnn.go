@@ -70,6 +70,92 @@ func init() {
 		Workspace:   rnnWorkspace,
 		Forward:     rnnForward,
 	})
+	// Gluon's RNN layers concatenate their flattened weights and biases
+	// into RNN's parameters input with this Concat variant.
+	Register(&Op{
+		Name:          "_rnn_param_concat",
+		Aliases:       []string{"_npi_rnn_param_concat"},
+		Params:        NewParams[ConcatParam](),
+		KeyVarNumArgs: "num_args",
+		InputNames: func(params any) []string {
+			return argNames(params.(*ConcatParam).NumArgs)
+		},
+		OutputNames: outputNames("output"),
+		InferShape:  rnnParamConcatShape,
+		InferType:   SameType,
+		Forward:     concatForward,
+	})
+}
+
+// rnnParamConcatShape is RNNParamConcatShape: Concat's shape rule, except
+// that when the output's size along dim is known, one or two inputs of
+// unknown size along dim share the remainder (Gluon's i2h weights before
+// the input size is known).
+func rnnParamConcatShape(params any, in, out []Shape) error {
+	p := params.(*ConcatParam)
+	var d Shape
+	axis, size := -1, 0
+	var unknown []int
+	merge := func(s Shape, what string) error {
+		a, err := normAxis(p.Dim, len(s), "dim")
+		if err != nil {
+			return err
+		}
+		axis = a
+		t := cloneShape(s)
+		t[a] = -1
+		m, ok := MergeShape(d, t)
+		if !ok {
+			return fmt.Errorf("%s shape %s does not match %s outside dim %d", what, ShapeString(s), ShapeString(d), a)
+		}
+		d = m
+		return nil
+	}
+	for i, s := range in {
+		if len(s) == 0 {
+			continue
+		}
+		if err := merge(s, fmt.Sprintf("input %d", i)); err != nil {
+			return err
+		}
+		if s[axis] < 0 {
+			unknown = append(unknown, i)
+		} else {
+			size += s[axis]
+		}
+	}
+	if len(out[0]) > 0 {
+		if err := merge(out[0], "output"); err != nil {
+			return err
+		}
+	}
+	if d == nil {
+		return nil
+	}
+	for i := range in {
+		if err := assignShape(&in[i], d, fmt.Sprintf("input %d", i)); err != nil {
+			return err
+		}
+	}
+	if len(unknown) == 0 {
+		d[axis] = size
+	}
+	if err := assignShape(&out[0], d, "output"); err != nil {
+		return err
+	}
+	if o := out[0][axis]; o >= 0 && len(unknown) > 0 {
+		rest := o - size
+		if rest < 0 {
+			return fmt.Errorf("inputs already exceed the output size %d along dim %d", o, axis)
+		}
+		if len(unknown) > 2 {
+			return fmt.Errorf("expecting 1 or 2 inputs that need shape inference, got %d", len(unknown))
+		}
+		for _, i := range unknown {
+			in[i][axis] = rest / len(unknown)
+		}
+	}
+	return nil
 }
 
 // rnnMaxSize bounds state_size, projection_size and num_layers so that

@@ -86,3 +86,9 @@ def register(case):
         seq_dtype=np.int32)
     rnn("rnn_tanh_seqlen", "rnn_tanh", T=5, N=2, I=3, H=4, seq=[3, 5])
     rnn("lstmp_seqlen_bidir", "lstm", T=4, N=2, I=3, H=5, P=2, bi=True, so=True, seq=[3, 4])
+
+    # _rnn_param_concat: Concat's values (Gluon flattens every weight first)
+    case("_rnn_param_concat_flat", "_rnn_param_concat", {"dim": "0", "num_args": "3"},
+         [_u(12), _u(5), _u(7)], "exact")
+    case("_rnn_param_concat_2d_default_dim", "_npi_rnn_param_concat", {"num_args": "2"},
+         [_u(3, 2), _u(3, 4)], "exact")

@@ -176,3 +176,10 @@ def rnn(a, xs):
         if mode == "lstm":
             res.append(cy)
     return res
+
+
+@mxref.op("_rnn_param_concat", "_npi_rnn_param_concat")
+def rnn_param_concat(a, xs):
+    """Concat along dim (default 1), as Gluon uses it to build RNN's
+    parameter vector (its shape rule differs, not its values)."""
+    return [np.concatenate(xs, axis=p_int(a.get("dim"), 1))]
