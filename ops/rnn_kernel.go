@@ -129,7 +129,7 @@ func rnnForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	}
 
 	s := ctx.Scratch
-	r := rnnRun{m: &m, p: p, ctx: ctx, seq: seq}
+	r := rnnRun{m: m, p: p, ctx: ctx, seq: seq}
 	r.gx, s = s[:ws.gx], s[ws.gx:]
 	r.gh, s = s[:ws.gh], s[ws.gh:]
 	r.h, s = s[:ws.h], s[ws.h:]
@@ -176,7 +176,7 @@ func rnnForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 
 // rnnRun is one forward call's state: sizes and workspace slices.
 type rnnRun struct {
-	m                       *rnnDims
+	m                       rnnDims
 	p                       *RNNParam
 	ctx                     *Ctx
 	seq                     *tensor.Tensor
@@ -195,7 +195,7 @@ func (r *rnnRun) active(j, t int) bool {
 // r.h / r.c, writing its half of dst (T, N, D·R) and leaving the final
 // state in r.h / r.c.
 func (r *rnnRun) direction(x []float32, il int, wl, b []float32, dst []float32, d int) {
-	m := r.m
+	m := &r.m
 	gh := m.g * m.h
 	wx, wh := wl[:gh*il], wl[gh*il:gh*(il+m.r)]
 	wr := wl[gh*(il+m.r):]

@@ -8,8 +8,12 @@ independently of mxgo's Go kernels.
 
 Outputs are float64 holding the values MXNet stores; the case states the
 output dtype and gen_ops.py converts (every value used is exact in it).
-Shapes in the goldens are fully known: MXNet 1.x's unknown dims (0 in a
-shape attribute) are resolved by graph inference, not by the operator.
+In MXNet 1.x shape semantics a 0 in a shape attribute is an unknown dim
+that graph inference fills from the consumer (Gluon and Module begin states
+are _zeros(shape=(L, 0, H))). Evaluated node by node here, such a dim is
+returned as size 1 with the constant fill value, and the consumer's
+reference broadcasts it (mxref_rnn does for RNN's states); the op goldens
+use fully known shapes.
 """
 
 import math
@@ -20,19 +24,23 @@ import mxref
 from mxref import p_bool, p_float, p_int, p_opt_float, p_tuple
 
 
+def _shape(a):
+    return tuple(d if d != 0 else 1 for d in p_tuple(a.get("shape")))
+
+
 @mxref.op("_zeros", "_npi_zeros")
 def zeros(a, x):
-    return [np.zeros(p_tuple(a.get("shape")))]
+    return [np.zeros(_shape(a))]
 
 
 @mxref.op("_ones", "_npi_ones")
 def ones(a, x):
-    return [np.ones(p_tuple(a.get("shape")))]
+    return [np.ones(_shape(a))]
 
 
 @mxref.op("_full", "_npi_full")
 def full(a, x):
-    return [np.full(p_tuple(a.get("shape")), p_float(a["value"]))]
+    return [np.full(_shape(a), p_float(a["value"]))]
 
 
 @mxref.op("zeros_like")

@@ -151,6 +151,10 @@ def rnn(a, xs):
             if v < 1 or v > T:
                 raise ValueError("sequence length %d outside [1, %d]" % (v, T))
     layers = unpack(q, I, w.reshape(-1))
+    # constant begin states of unknown batch (mxref_creation) broadcast
+    hx = np.broadcast_to(hx, (L * D, N, R))
+    if cx is not None:
+        cx = np.broadcast_to(cx, (L * D, N, H))
     hy = np.zeros((L * D, N, R))
     cy = np.zeros((L * D, N, H))
     inp = x
