@@ -184,7 +184,7 @@ func checkInitShape(s []int) error {
 	n := 1
 	for _, d := range s {
 		if d < -1 {
-			return fmt.Errorf("shape %s: dimension %d is negative", ShapeString(s), d)
+			return fmt.Errorf("shape %v: dimension %d is negative", s, d)
 		}
 		if d > 0 {
 			if d >= maxInitSize || n > maxInitSize/d {
