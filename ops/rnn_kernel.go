@@ -29,6 +29,9 @@ func (m *rnnDims) workspace() (rnnWS, bool) {
 	if m.proj {
 		w.proj = m.n * m.r
 	}
+	if w.gx > math.MaxInt/4 || w.y > math.MaxInt/4 {
+		return w, false // the sum could overflow
+	}
 	return w, true
 }
 

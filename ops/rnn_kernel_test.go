@@ -245,3 +245,45 @@ func BenchmarkRNNLSTM(b *testing.B) {
 		}
 	}
 }
+
+// TestRNNBatchIndependent: a sample's outputs do not depend on the batch it
+// is in (batch 1 against the same sequence inside a batch of 11), up to
+// float32 rounding: asm.Sgemm takes M-dependent paths whose summation
+// orders differ in the last bits (FullyConnected shows the same), so the
+// comparison allows 1e-6 relative plus 1e-6 absolute (values are O(1);
+// the recurrence carries the rounding).
+func TestRNNBatchIndependent(t *testing.T) {
+	for _, mode := range []string{"lstm", "gru", "rnn_tanh"} {
+		attrs := map[string]string{"mode": mode, "state_size": "19", "num_layers": "2", "bidirectional": "True", "state_outputs": "True"}
+		const tl, n, i, j = 4, 11, 7, 6
+		big := rnnInputs(t, attrs, tl, n, i)
+		small := rnnInputs(t, attrs, tl, 1, i)
+		copy(small[1].Float32s(), big[1].Float32s())
+		// data (T, N, I) and states (L·D, N, ·): take sample j.
+		for _, k := range []int{0, 2, 3} {
+			if k >= len(big) {
+				continue
+			}
+			rows, w := big[k].Dim(0), big[k].Dim(2)
+			for r := range rows {
+				copy(small[k].Float32s()[r*w:(r+1)*w], big[k].Float32s()[(r*n+j)*w:(r*n+j+1)*w])
+			}
+		}
+		asm.ForEachImpl(func(impl string) {
+			ob := kaRun(t, "RNN", attrs, big...)
+			os := kaRun(t, "RNN", attrs, small...)
+			for k := range ob {
+				rows, w := ob[k].Dim(0), ob[k].Dim(2)
+				for r := range rows {
+					got := os[k].Float32s()[r*w : (r+1)*w]
+					want := ob[k].Float32s()[(r*n+j)*w : (r*n+j+1)*w]
+					for c := range got {
+						if d := math.Abs(float64(got[c] - want[c])); d > 1e-6*math.Abs(float64(want[c]))+1e-6 {
+							t.Fatalf("%s impl=%s output %d row %d col %d: batch 1 %g, in batch %d %g", mode, impl, k, r, c, got[c], n, want[c])
+						}
+					}
+				}
+			}
+		})
+	}
+}
