@@ -21,6 +21,15 @@ const (
 )
 
 // RNNParam is the fused RNN operator's parameters [src/operator/rnn-inl.h].
+//
+// MXNet 1.9.1 runs projection_size, lstm_state_clip_* and
+// use_sequence_length only through cuDNN (its CPU kernel rejects them);
+// mxgo runs them on the CPU with cuDNN's semantics: the projected state
+// Wr·(o·tanh c) is the recurrent state and the output; the cell is
+// clipped to [min, max] before the hidden state is computed (a NaN cell
+// becomes min with lstm_state_clip_nan, as fmin(fmax(c, min), max) gives);
+// sample j runs only its first sequence_length[j] steps, later outputs are
+// 0 and the state outputs hold its last step's state.
 type RNNParam struct {
 	StateSize         int               `mx:"state_size" required:"" min:"1"`
 	NumLayers         int               `mx:"num_layers" required:"" min:"1"`
