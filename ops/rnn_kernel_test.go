@@ -287,3 +287,48 @@ func TestRNNBatchIndependent(t *testing.T) {
 		})
 	}
 }
+
+// TestRNNParamConcatShape: RNNParamConcatShape infers one or two inputs of
+// unknown length from the output (RNN's parameter count), splitting the
+// remainder evenly, and otherwise behaves like Concat.
+func TestRNNParamConcatShape(t *testing.T) {
+	op, _ := ops.Lookup("_rnn_param_concat")
+	for _, c := range []struct {
+		n       string
+		in      []ops.Shape
+		out     ops.Shape
+		wantIn  []ops.Shape
+		wantOut ops.Shape
+		err     string
+	}{
+		{"3", []ops.Shape{{-1}, {5}, {4}}, ops.Shape{16}, []ops.Shape{{7}, {5}, {4}}, ops.Shape{16}, ""},
+		{"3", []ops.Shape{{-1}, {-1}, {4}}, ops.Shape{16}, []ops.Shape{{6}, {6}, {4}}, ops.Shape{16}, ""},
+		{"2", []ops.Shape{{3}, {5}}, nil, []ops.Shape{{3}, {5}}, ops.Shape{8}, ""},
+		{"2", []ops.Shape{{9}, {-1}}, ops.Shape{8}, nil, nil, "exceed"},
+		{"3", []ops.Shape{{-1}, {-1}, {-1}}, ops.Shape{9}, nil, nil, "1 or 2"},
+	} {
+		params, err := op.Parse(map[string]string{"num_args": c.n, "dim": "0"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := []ops.Shape{c.out}
+		err = op.InferShape(params, c.in, out)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%v -> %v: err = %v, want %q", c.in, c.out, err, c.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range c.in {
+			if !slices.Equal(c.in[i], c.wantIn[i]) {
+				t.Errorf("input %d: %v, want %v", i, c.in[i], c.wantIn[i])
+			}
+		}
+		if !slices.Equal(out[0], c.wantOut) {
+			t.Errorf("output %v, want %v", out[0], c.wantOut)
+		}
+	}
+}
