@@ -17,6 +17,13 @@ type InitParam struct {
 	DType tensor.DType `mx:"dtype" default:"float32" enum:"float32,float64,float16,bfloat16,uint8,int8,int32,int64,bool"`
 }
 
+// ZerosWithoutDTypeParam is _zeros_without_dtype's parameters
+// (InitOpWithoutDTypeParam): dtype is a plain dtype flag, -1 for none.
+type ZerosWithoutDTypeParam struct {
+	Shape []int `mx:"shape" default:"()"`
+	DType int   `mx:"dtype" default:"-1"`
+}
+
 // FullParam is _full's parameters (InitOpWithScalarParam).
 type FullParam struct {
 	InitParam
@@ -53,6 +60,8 @@ var (
 	fullParams   *Params[FullParam]
 	arangeParams *Params[ArangeParam]
 	oneHotParams *Params[OneHotParam]
+
+	zerosNoDTypeParams *Params[ZerosWithoutDTypeParam]
 )
 
 func noInputs(any) []string { return []string{} }
@@ -62,15 +71,17 @@ func init() {
 	fullParams = NewParams[FullParam]()
 	arangeParams = NewParams[ArangeParam]()
 	oneHotParams = NewParams[OneHotParam]()
+	zerosNoDTypeParams = NewParams[ZerosWithoutDTypeParam]()
+	// _npi_zeros and _npi_ones are separate registrations in MXNet 1.9.1
+	// (np_init_op.cc) with the same parameters, shape, type and kernel, so
+	// they keep their own names in symbol JSON.
 	for _, c := range []struct {
-		name    string
-		aliases []string
-		value   float64
-	}{{"_zeros", []string{"_npi_zeros"}, 0}, {"_ones", []string{"_npi_ones"}, 1}} {
+		name  string
+		value float64
+	}{{"_zeros", 0}, {"_npi_zeros", 0}, {"_ones", 1}, {"_npi_ones", 1}} {
 		v := c.value
 		Register(&Op{
 			Name:       c.name,
-			Aliases:    c.aliases,
 			Params:     initParams,
 			Parse:      parseInit,
 			InputNames: noInputs,
@@ -86,6 +97,27 @@ func init() {
 			},
 		})
 	}
+	// _zeros_without_dtype: dtype -1 (the default) leaves the output's
+	// dtype to inference from its consumers.
+	Register(&Op{
+		Name:       "_zeros_without_dtype",
+		Params:     zerosNoDTypeParams,
+		Parse:      parseZerosNoDType,
+		InputNames: noInputs,
+		InferShape: func(params any, _, out []Shape) error {
+			return initShape(params.(*ZerosWithoutDTypeParam).Shape, out)
+		},
+		InferType: func(params any, _, out []tensor.DType) error {
+			if dt := params.(*ZerosWithoutDTypeParam).DType; dt >= 0 {
+				return assignType(&out[0], tensor.DType(dt), "output")
+			}
+			return nil
+		},
+		Forward: func(_ *Ctx, _ any, _, out []*tensor.Tensor) error {
+			fillTensor(out[0], 0)
+			return nil
+		},
+	})
 	Register(&Op{
 		Name:       "_full",
 		Aliases:    []string{"_npi_full"},
@@ -215,6 +247,17 @@ func parseInit(attrs map[string]string) (any, error) {
 	p, err := initParams.Parse(withoutCtx(attrs))
 	if err != nil {
 		return nil, err
+	}
+	return p, checkInitShape(p.Shape)
+}
+
+func parseZerosNoDType(attrs map[string]string) (any, error) {
+	p, err := zerosNoDTypeParams.Parse(withoutCtx(attrs))
+	if err != nil {
+		return nil, err
+	}
+	if p.DType < -1 || p.DType >= int(tensor.NumDTypes) {
+		return nil, fmt.Errorf("dtype %d is not a dtype flag", p.DType)
 	}
 	return p, checkInitShape(p.Shape)
 }

@@ -87,11 +87,12 @@ func FuzzCreationAttrs(f *testing.F) {
 	f.Add("one_hot", "", "float16", "", "", "", "", "7", 5)
 	f.Add("_arange", "", "float32", "", "0", "1e300", "1e-300", "2147483647", 0)
 	f.Add("_ones", "(-1, 2147483647, 2147483647)", "bool", "", "", "", "", "", 0)
+	f.Add("_zeros_without_dtype", "(3, 0)", "-1", "", "", "", "", "", 0)
 	f.Fuzz(func(t *testing.T, name, shape, dtype, value, start, stop, step, n string, dim int) {
 		attrs := map[string]string{}
 		var in []ops.Shape
 		switch name {
-		case "_zeros", "_ones", "_npi_zeros", "_npi_ones":
+		case "_zeros", "_ones", "_npi_zeros", "_npi_ones", "_zeros_without_dtype":
 			attrs["shape"], attrs["dtype"] = shape, dtype
 		case "_full", "_npi_full":
 			attrs["shape"], attrs["dtype"], attrs["value"] = shape, dtype, value

@@ -16,6 +16,8 @@ def register(case):
     case("_zeros_2x3", "_zeros", {"shape": "(2, 3)"}, [])
     case("_zeros_int32", "_zeros", {"shape": "(4,)", "dtype": "int32"}, [], out_dtypes=["int32"])
     case("_npi_zeros_3d", "_npi_zeros", {"shape": "(1, 2, 5)", "dtype": "float64"}, [], out_dtypes=["float64"])
+    case("_zeros_without_dtype_flag4", "_zeros_without_dtype", {"shape": "(2, 2)", "dtype": "4"}, [],
+         out_dtypes=["int32"])
     case("_ones_default", "_ones", {"shape": "(3, 1, 2)"}, [])
     case("_ones_bool", "_ones", {"shape": "(2, 2)", "dtype": "bool"}, [], out_dtypes=["bool"])
     case("_ones_uint8_ctx", "_ones", {"shape": "(5,)", "dtype": "uint8", "ctx": "cpu(0)"}, [], out_dtypes=["uint8"])

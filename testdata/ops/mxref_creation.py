@@ -28,7 +28,7 @@ def _shape(a):
     return tuple(d if d != 0 else 1 for d in p_tuple(a.get("shape")))
 
 
-@mxref.op("_zeros", "_npi_zeros")
+@mxref.op("_zeros", "_npi_zeros", "_zeros_without_dtype")
 def zeros(a, x):
     return [np.zeros(_shape(a))]
 
