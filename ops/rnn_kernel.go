@@ -55,7 +55,9 @@ func rnnWorkspace(params any, in []Shape) int {
 	return w.total()
 }
 
-// rnnForward is the fused RNN at inference, as MXNet's CPU kernels
+// rnnForward is the fused RNN at inference (p is ignored, as MXNet
+// ignores it outside training; a training pass with p > 0 is refused), as
+// MXNet's CPU kernels
 // (rnn_impl.h) compute it, layer by layer and direction by direction:
 //
 //   - gx = X·Wxᵀ + bx (+ bh except for GRU) for all T·N rows in one Sgemm;
@@ -72,6 +74,9 @@ func rnnWorkspace(params any, in []Shape) int {
 // state outputs hold its state after its last step, as cuDNN computes it.
 func rnnForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*RNNParam)
+	if ctx.Train && p.P > 0 {
+		return fmt.Errorf("RNN: dropout p=%g between layers in training is not supported", p.P)
+	}
 	nf := len(in)
 	if p.UseSequenceLength {
 		nf--
