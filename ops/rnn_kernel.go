@@ -55,10 +55,10 @@ func rnnWorkspace(params any, in []Shape) int {
 	return w.total()
 }
 
-// rnnForward is the fused RNN at inference (p is ignored, as MXNet
-// ignores it outside training; a training pass with p > 0 is refused), as
-// MXNet's CPU kernels
-// (rnn_impl.h) compute it, layer by layer and direction by direction:
+// rnnForward is the fused RNN at inference as MXNet's CPU kernels
+// (rnn_impl.h) compute it, layer by layer and direction by direction (p is
+// ignored, as MXNet ignores it outside training; a training pass with
+// p > 0 is refused):
 //
 //   - gx = X·Wxᵀ + bx (+ bh except for GRU) for all T·N rows in one Sgemm;
 //   - per step, gh = h·Whᵀ (one Sgemm of N rows; + bh for GRU), then the
