@@ -56,6 +56,26 @@ func TestZeroInputNodes(t *testing.T) {
 	}
 }
 
+// TestArangeInferRange: _arange with infer_range takes its length from the
+// consumer (RangeShape leaves it unknown) and fills start + i·step.
+func TestArangeInferRange(t *testing.T) {
+	b := graph.NewBuilder()
+	data, _ := b.Variable("data")
+	r := apply(t, b, "_arange", "r", map[string]string{"start": "1", "step": "2", "infer_range": "True"})
+	sum := apply(t, b, "elemwise_add", "sum", nil, data, r)
+	m, err := Bind(sum, nil, nil, map[string][]int{"data": {4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := m.Predict(context.Background(), []*tensor.Tensor{f32(t, []float32{10, 20, 30, 40}, 4)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []float32{11, 23, 35, 47}; !slices.Equal(out[0].Float32s(), want) {
+		t.Errorf("got %v, want %v", out[0].Float32s(), want)
+	}
+}
+
 // TestRNNBindErrors: a parameters input of the wrong length and a bad RNN
 // attribute fail at bind, naming the node and the input or attribute.
 func TestRNNBindErrors(t *testing.T) {
