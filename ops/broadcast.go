@@ -3,19 +3,32 @@ package ops
 import "fmt"
 
 // The broadcasting binary operators
-// [src/operator/tensor/elemwise_binary_broadcast_op_basic.cc, _extended.cc].
+// [src/operator/tensor/elemwise_binary_broadcast_op_basic.cc, _extended.cc,
+// _logic.cc].
 var broadcastOps = []struct {
 	name    string
 	aliases []string
-	fn      string // key of binaryFuncs and scalarBinary
+	fn      string // key of scalarBinary (and binaryFuncs)
 }{
 	{"broadcast_add", []string{"broadcast_plus"}, "add"},
 	{"broadcast_sub", []string{"broadcast_minus"}, "sub"},
 	{"broadcast_mul", nil, "mul"},
 	{"broadcast_div", nil, "div"},
 	{"broadcast_power", nil, "power"},
-	{"broadcast_maximum", nil, "maximum"},
-	{"broadcast_minimum", nil, "minimum"},
+	{"broadcast_maximum", []string{"_npi_maximum"}, "maximum"},
+	{"broadcast_minimum", []string{"_npi_minimum"}, "minimum"},
+	{"broadcast_mod", nil, "mod"},
+	{"broadcast_hypot", nil, "hypot"},
+	// elemwise_binary_broadcast_op_logic.cc: 1 or 0 in the inputs' dtype
+	{"broadcast_equal", nil, "equal"},
+	{"broadcast_not_equal", nil, "not_equal"},
+	{"broadcast_greater", nil, "greater"},
+	{"broadcast_greater_equal", nil, "greater_equal"},
+	{"broadcast_lesser", nil, "lesser"},
+	{"broadcast_lesser_equal", nil, "lesser_equal"},
+	{"broadcast_logical_and", nil, "logical_and"},
+	{"broadcast_logical_or", nil, "logical_or"},
+	{"broadcast_logical_xor", nil, "logical_xor"},
 }
 
 func init() {

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"fmt"
+	"math"
 	"unsafe"
 
 	"github.com/mxgo/mxgo/asm"
@@ -42,6 +43,44 @@ var unaryFuncs = map[string]func(dst, x []float32){
 	"square":   func(dst, x []float32) { asm.Mul(dst, x, x) },
 	"abs":      vecAbs,
 	"negative": func(dst, x []float32) { asm.Scale(dst, x, -1) },
+
+	"relu":        asm.Relu,
+	"sigmoid":     asm.Sigmoid,
+	"softsign":    vecSoftSign,
+	"tanh":        asm.Tanh,
+	"erf":         asm.Erf,
+	"erfinv":      mapUnary(math.Erfinv),
+	"sin":         mapUnary(math.Sin),
+	"cos":         mapUnary(math.Cos),
+	"tan":         mapUnary(math.Tan),
+	"arcsin":      mapUnary(math.Asin),
+	"arccos":      mapUnary(math.Acos),
+	"arctan":      mapUnary(math.Atan),
+	"sinh":        mapUnary(math.Sinh),
+	"cosh":        mapUnary(math.Cosh),
+	"arcsinh":     mapUnary(math.Asinh),
+	"arccosh":     mapUnary(math.Acosh),
+	"arctanh":     mapUnary(math.Atanh),
+	"degrees":     mapUnary(func(v float64) float64 { return v * (180 / math.Pi) }),
+	"radians":     mapUnary(func(v float64) float64 { return v * (math.Pi / 180) }),
+	"log10":       mapUnary(math.Log10),
+	"log2":        mapUnary(math.Log2),
+	"log1p":       mapUnary(math.Log1p),
+	"expm1":       mapUnary(math.Expm1),
+	"reciprocal":  mapUnary32(func(v float32) float32 { return 1 / v }),
+	"rsqrt":       mapUnary(func(v float64) float64 { return 1 / math.Sqrt(v) }),
+	"cbrt":        mapUnary(math.Cbrt),
+	"rcbrt":       mapUnary(func(v float64) float64 { return 1 / math.Cbrt(v) }),
+	"sign":        mapUnary32(sign32),
+	"round":       mapUnary(math.Round),
+	"rint":        mapUnary32(rint32),
+	"ceil":        mapUnary(math.Ceil),
+	"floor":       mapUnary(math.Floor),
+	"trunc":       mapUnary(math.Trunc),
+	"fix":         mapUnary32(fix32),
+	"gamma":       mapUnary(math.Gamma),
+	"gammaln":     mapUnary(gammaln),
+	"logical_not": mapUnary32(func(v float32) float32 { return b2f(v == 0) }),
 }
 
 // unaryForward applies f elementwise (in place allowed).
@@ -53,6 +92,16 @@ func unaryForward(name string, f func(dst, x []float32)) Kernel {
 		f(out[0].Float32s(), in[0].Float32s())
 		return nil
 	}
+}
+
+// hardSigmoidForward is max(0, min(1, alpha·x + beta)).
+func hardSigmoidForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
+	if err := float32Only("hard_sigmoid", in, out); err != nil {
+		return err
+	}
+	p := params.(*HardSigmoidParam)
+	hardSigmoid(out[0].Float32s(), in[0].Float32s(), p.Alpha, p.Beta)
+	return nil
 }
 
 // addNForward sums all inputs.

@@ -20,6 +20,19 @@ var scalarFuncs = map[string]func(dst, x []float32, s float32){
 	"_rpower_scalar":  mapScalar(func(v, s float32) float32 { return float32(math.Pow(float64(s), float64(v))) }),
 	"_maximum_scalar": mapScalar(maximum32),
 	"_minimum_scalar": mapScalar(minimum32),
+
+	"_mod_scalar":           mapScalar(mod32),
+	"_rmod_scalar":          mapScalar(func(v, s float32) float32 { return mod32(s, v) }),
+	"_hypot_scalar":         mapScalar(hypot32),
+	"_equal_scalar":         mapScalar(scalarBinary["equal"]),
+	"_not_equal_scalar":     mapScalar(scalarBinary["not_equal"]),
+	"_greater_scalar":       mapScalar(scalarBinary["greater"]),
+	"_greater_equal_scalar": mapScalar(scalarBinary["greater_equal"]),
+	"_lesser_scalar":        mapScalar(scalarBinary["lesser"]),
+	"_lesser_equal_scalar":  mapScalar(scalarBinary["lesser_equal"]),
+	"_logical_and_scalar":   mapScalar(scalarBinary["logical_and"]),
+	"_logical_or_scalar":    mapScalar(scalarBinary["logical_or"]),
+	"_logical_xor_scalar":   mapScalar(scalarBinary["logical_xor"]),
 }
 
 func mapScalar(f func(v, s float32) float32) func(dst, x []float32, s float32) {

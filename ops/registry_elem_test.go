@@ -1,0 +1,51 @@
+package ops
+
+// The elementwise family of issue 9 (unary math, scalar and broadcast
+// comparisons and logic, mod and hypot), by canonical name, with the
+// aliases MXNet 1.9.1 registers on the same NNVM op.
+func init() {
+	for k, v := range map[string][]string{
+		"exp": {"_sparse_exp"}, "log": {"_sparse_log"}, "sqrt": {"_sparse_sqrt"}, "square": {"_sparse_square"},
+		"abs": {"_sparse_abs"}, "negative": {"_sparse_negative"},
+		"BlockGrad": {"stop_gradient", "_sparse_stop_gradient"}, "make_loss": {"_sparse_make_loss"},
+
+		"relu": {"_sparse_relu"}, "sigmoid": {"_sparse_sigmoid"}, "hard_sigmoid": nil, "softsign": nil,
+		"erf": {"_npx_erf"}, "erfinv": {"_npx_erfinv"},
+		"gamma": {"_sparse_gamma", "_npx_gamma"}, "gammaln": {"_sparse_gammaln", "_npx_gammaln"},
+		"sign": {"_sparse_sign"}, "round": {"_sparse_round"}, "rint": {"_sparse_rint"},
+		"ceil": {"_sparse_ceil"}, "floor": {"_sparse_floor"}, "trunc": {"_sparse_trunc"}, "fix": {"_sparse_fix"},
+		"logical_not": nil,
+		"sin":         {"_sparse_sin"}, "cos": {"_sparse_cos"}, "tan": {"_sparse_tan"},
+		"arcsin": {"_sparse_arcsin"}, "arccos": {"_sparse_arccos"}, "arctan": {"_sparse_arctan"},
+		"degrees": {"_sparse_degrees"}, "radians": {"_sparse_radians"},
+		"sinh": {"_sparse_sinh"}, "cosh": {"_sparse_cosh"}, "tanh": {"_sparse_tanh"},
+		"arcsinh": {"_sparse_arcsinh"}, "arccosh": {"_sparse_arccosh"}, "arctanh": {"_sparse_arctanh"},
+		"log10": {"_sparse_log10"}, "log2": {"_sparse_log2"}, "log1p": {"_sparse_log1p"}, "expm1": {"_sparse_expm1"},
+		"reciprocal": nil, "rsqrt": {"_sparse_rsqrt"}, "cbrt": {"_sparse_cbrt"}, "rcbrt": nil,
+		"_contrib_round_ste": {"_sparse__contrib_round_ste"}, "_contrib_sign_ste": {"_sparse__contrib_sign_ste"},
+		"_contrib_gradientmultiplier": nil,
+
+		"_maximum_scalar": {"_MaximumScalar", "_npi_maximum_scalar"},
+		"_minimum_scalar": {"_MinimumScalar", "_npi_minimum_scalar"},
+		"_mod_scalar":     {"_ModScalar"}, "_rmod_scalar": {"_RModScalar"},
+		"_hypot_scalar": {"_HypotScalar", "_npi_hypot_scalar"},
+		"_equal_scalar": {"_EqualScalar"}, "_not_equal_scalar": {"_NotEqualScalar"},
+		"_greater_scalar": {"_GreaterScalar"}, "_greater_equal_scalar": {"_GreaterEqualScalar"},
+		"_lesser_scalar": {"_LesserScalar"}, "_lesser_equal_scalar": {"_LesserEqualScalar"},
+		"_logical_and_scalar": {"_LogicalAndScalar"}, "_logical_or_scalar": {"_LogicalOrScalar"},
+		"_logical_xor_scalar": {"_LogicalXorScalar"},
+
+		"_mod": {"_Mod"}, "_hypot": {"_Hypot"},
+		"_equal": {"_Equal"}, "_not_equal": {"_Not_Equal"}, "_greater": {"_Greater"},
+		"_greater_equal": {"_Greater_Equal"}, "_lesser": {"_Lesser"}, "_lesser_equal": {"_Lesser_Equal"},
+		"_logical_and": {"_Logical_And"}, "_logical_or": {"_Logical_Or"}, "_logical_xor": {"_Logical_Xor"},
+
+		"broadcast_maximum": {"_npi_maximum"}, "broadcast_minimum": {"_npi_minimum"},
+		"broadcast_mod": nil, "broadcast_hypot": nil,
+		"broadcast_equal": nil, "broadcast_not_equal": nil, "broadcast_greater": nil,
+		"broadcast_greater_equal": nil, "broadcast_lesser": nil, "broadcast_lesser_equal": nil,
+		"broadcast_logical_and": nil, "broadcast_logical_or": nil, "broadcast_logical_xor": nil,
+	} {
+		wantOps[k] = v
+	}
+}
