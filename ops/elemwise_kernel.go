@@ -61,8 +61,8 @@ var unaryFuncs = map[string]func(dst, x []float32){
 	"arcsinh":     mapUnary(math.Asinh),
 	"arccosh":     mapUnary(math.Acosh),
 	"arctanh":     mapUnary(math.Atanh),
-	"degrees":     mapUnary(func(v float64) float64 { return v * (180 / math.Pi) }),
-	"radians":     mapUnary(func(v float64) float64 { return v * (math.Pi / 180) }),
+	"degrees":     mapUnary32(func(v float32) float32 { return degreesPerRadian * v }),
+	"radians":     mapUnary32(func(v float32) float32 { return radiansPerDegree * v }),
 	"log10":       mapUnary(math.Log10),
 	"log2":        mapUnary(math.Log2),
 	"log1p":       mapUnary(math.Log1p),
@@ -81,6 +81,9 @@ var unaryFuncs = map[string]func(dst, x []float32){
 	"gamma":       mapUnary(math.Gamma),
 	"gammaln":     mapUnary(gammaln),
 	"logical_not": mapUnary32(func(v float32) float32 { return b2f(v == 0) }),
+
+	"_contrib_round_ste": mapUnary(math.Round),
+	"_contrib_sign_ste":  mapUnary32(sign32),
 }
 
 // unaryForward applies f elementwise (in place allowed).

@@ -7,6 +7,14 @@ import "math"
 // on len(dst) elements (dst may be x) and, where MXNet calls a libm
 // function, computes it in float64 and rounds once to float32.
 
+// MXNet's degrees and radians factors, 180.0f / PI and PI / 180.0f with
+// PI a float32 constant, evaluated in float32.
+var (
+	pi32             = float32(math.Pi)
+	degreesPerRadian = 180 / pi32
+	radiansPerDegree = pi32 / 180
+)
+
 // mapUnary returns the slice form of the float64 function f.
 func mapUnary(f func(float64) float64) func(dst, x []float32) {
 	return func(dst, x []float32) {
@@ -83,8 +91,12 @@ func fix32(a float32) float32 {
 	return c
 }
 
-// gammaln is mshadow_op::gammaln, lgamma: ln|Γ(a)|.
+// gammaln is mshadow_op::gammaln, C's lgamma: ln|Γ(a)|, +Inf at the
+// poles and at ±Inf (Go's math.Lgamma gives -Inf for -Inf).
 func gammaln(a float64) float64 {
+	if math.IsInf(a, -1) {
+		return math.Inf(1)
+	}
 	v, _ := math.Lgamma(a)
 	return v
 }
