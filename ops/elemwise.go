@@ -110,6 +110,52 @@ var elemwiseUnary = []struct {
 	{"_contrib_sign_ste", []string{"_sparse__contrib_sign_ste"}},
 }
 
+// MXNet 1.9.1's numpy-mode unary operators
+// [src/operator/numpy/np_elemwise_unary_op_basic.cc] are NNVM ops of their
+// own, with input x (data for the _npx_ ones, a for _np_copy); on float32
+// their forward is the legacy operator's kernel (mshadow_op::rint included,
+// so _npi_rint rounds ties down like rint, not to even like NumPy).
+var numpyUnary = []struct {
+	name, input, fn string // fn: the legacy op whose kernel it runs
+	aliases         []string
+}{
+	{"_npx_relu", "data", "relu", nil},
+	{"_npx_sigmoid", "data", "sigmoid", nil},
+	{"_np_copy", "a", "_copy", nil},
+	{"_npi_negative", "x", "negative", nil},
+	{"_npi_reciprocal", "x", "reciprocal", nil},
+	{"_npi_absolute", "x", "abs", []string{"_npi_abs"}},
+	{"_npi_sign", "x", "sign", nil},
+	{"_npi_rint", "x", "rint", nil},
+	{"_npi_ceil", "x", "ceil", nil},
+	{"_npi_floor", "x", "floor", nil},
+	{"_npi_trunc", "x", "trunc", nil},
+	{"_npi_fix", "x", "fix", nil},
+	{"_npi_square", "x", "square", nil},
+	{"_npi_sqrt", "x", "sqrt", nil},
+	{"_npi_cbrt", "x", "cbrt", nil},
+	{"_npi_exp", "x", "exp", nil},
+	{"_npi_log", "x", "log", nil},
+	{"_npi_log10", "x", "log10", nil},
+	{"_npi_log2", "x", "log2", nil},
+	{"_npi_log1p", "x", "log1p", nil},
+	{"_npi_expm1", "x", "expm1", nil},
+	{"_npi_sin", "x", "sin", nil},
+	{"_npi_cos", "x", "cos", nil},
+	{"_npi_tan", "x", "tan", nil},
+	{"_npi_arcsin", "x", "arcsin", nil},
+	{"_npi_arccos", "x", "arccos", nil},
+	{"_npi_arctan", "x", "arctan", nil},
+	{"_npi_degrees", "x", "degrees", nil},
+	{"_npi_radians", "x", "radians", nil},
+	{"_npi_sinh", "x", "sinh", nil},
+	{"_npi_cosh", "x", "cosh", nil},
+	{"_npi_tanh", "x", "tanh", nil},
+	{"_npi_arcsinh", "x", "arcsinh", nil},
+	{"_npi_arccosh", "x", "arccosh", nil},
+	{"_npi_arctanh", "x", "arctanh", nil},
+}
+
 func init() {
 	lhsRHS := func(any) []string { return []string{"lhs", "rhs"} }
 	for _, b := range elemwiseBinary {
@@ -131,6 +177,26 @@ func init() {
 		Register(&Op{
 			Name:       u.name,
 			Aliases:    u.aliases,
+			InferShape: sameShape,
+			InferType:  SameType,
+			InPlace:    inPlace00,
+			Forward:    forward,
+		})
+	}
+	for _, u := range numpyUnary {
+		forward := copyForward
+		if u.fn != "_copy" {
+			f, ok := unaryFuncs[u.fn]
+			if !ok {
+				panic("ops: no unary kernel " + u.fn + " for " + u.name)
+			}
+			forward = unaryForward(u.name, f)
+		}
+		input := []string{u.input}
+		Register(&Op{
+			Name:       u.name,
+			Aliases:    u.aliases,
+			InputNames: func(any) []string { return input },
 			InferShape: sameShape,
 			InferType:  SameType,
 			InPlace:    inPlace00,

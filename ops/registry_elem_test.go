@@ -1,5 +1,10 @@
 package ops
 
+import (
+	"slices"
+	"testing"
+)
+
 // The elementwise family of issue 9 (unary math, scalar and broadcast
 // comparisons and logic, mod and hypot), by canonical name, with the
 // aliases MXNet 1.9.1 registers on the same NNVM op.
@@ -40,6 +45,15 @@ func init() {
 		"_greater_equal": {"_Greater_Equal"}, "_lesser": {"_Lesser"}, "_lesser_equal": {"_Lesser_Equal"},
 		"_logical_and": {"_Logical_And"}, "_logical_or": {"_Logical_Or"}, "_logical_xor": {"_Logical_Xor"},
 
+		"_npx_relu": nil, "_npx_sigmoid": nil, "_np_copy": nil,
+		"_npi_negative": nil, "_npi_reciprocal": nil, "_npi_absolute": {"_npi_abs"}, "_npi_sign": nil,
+		"_npi_rint": nil, "_npi_ceil": nil, "_npi_floor": nil, "_npi_trunc": nil, "_npi_fix": nil,
+		"_npi_square": nil, "_npi_sqrt": nil, "_npi_cbrt": nil, "_npi_exp": nil, "_npi_log": nil,
+		"_npi_log10": nil, "_npi_log2": nil, "_npi_log1p": nil, "_npi_expm1": nil,
+		"_npi_sin": nil, "_npi_cos": nil, "_npi_tan": nil, "_npi_arcsin": nil, "_npi_arccos": nil,
+		"_npi_arctan": nil, "_npi_degrees": nil, "_npi_radians": nil, "_npi_sinh": nil, "_npi_cosh": nil,
+		"_npi_tanh": nil, "_npi_arcsinh": nil, "_npi_arccosh": nil, "_npi_arctanh": nil,
+
 		"broadcast_maximum": {"_npi_maximum"}, "broadcast_minimum": {"_npi_minimum"},
 		"broadcast_mod": nil, "broadcast_hypot": nil,
 		"broadcast_equal": nil, "broadcast_not_equal": nil, "broadcast_greater": nil,
@@ -47,5 +61,22 @@ func init() {
 		"broadcast_logical_and": nil, "broadcast_logical_or": nil, "broadcast_logical_xor": nil,
 	} {
 		wantOps[k] = v
+	}
+}
+
+func TestElemOpInputNames(t *testing.T) {
+	for name, want := range map[string][]string{
+		"sin": {"data"}, "hard_sigmoid": {"data"}, "_npx_relu": {"data"}, "_npx_sigmoid": {"data"},
+		"_npi_sin": {"x"}, "_npi_abs": {"x"}, "_np_copy": {"a"}, "_equal_scalar": {"data"},
+		"_equal": {"lhs", "rhs"}, "_Mod": {"lhs", "rhs"}, "broadcast_logical_xor": {"lhs", "rhs"},
+		"_contrib_gradientmultiplier": {"data"},
+	} {
+		op, p := parsed(t, name, nil)
+		if got := op.Inputs(p); !slices.Equal(got, want) {
+			t.Errorf("%s inputs %v, want %v", name, got, want)
+		}
+		if op.Outputs(p) != 1 {
+			t.Errorf("%s has %d outputs", name, op.Outputs(p))
+		}
 	}
 }

@@ -95,6 +95,15 @@ def register(case):
             x = arr(uni(12, -0.9, 0.9), (3, 4))
         case("elem_alias" + al, al, {}, [x], "trans")
 
+    # numpy-mode unary ops: each on the input of its legacy op's case.
+    inputs = {name: x for name, _, x in unary}
+    inputs.update(negative=gen, abs=gen, square=gen, _copy=gen, exp=wide, log=positive, sqrt=positive)
+    tols = {name: tol for name, tol, _ in unary}
+    tols.update(negative="exact", abs="exact", square="arith", _copy="exact", exp="trans", log="trans",
+                sqrt="arith")
+    for name, legacy in mxref_elem.NUMPY_UNARY.items():
+        case("elem_np" + name, name, {}, [inputs[legacy]], tols[legacy])
+
     # hard_sigmoid: defaults, both attributes, NaN/inf, saturation.
     hs = with_specials(uni(19, -5, 5), [2.5, -2.5, NAN, INF, -INF], (4, 6))
     case("elem_hard_sigmoid_default", "hard_sigmoid", {}, [hs], "arith")

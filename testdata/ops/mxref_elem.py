@@ -180,6 +180,31 @@ for _al, _n in [("_sparse_exp", "exp"), ("_sparse_log", "log"), ("_sparse_sqrt",
                 ("_sparse_stop_gradient", "BlockGrad"), ("_sparse_make_loss", "make_loss")]:
     op(_al)(mxref.OPS[_n])
 
+# MXNet 1.9.1's numpy-mode unary ops (numpy/np_elemwise_unary_op_basic.cc):
+# separate operators running the legacy kernels (mshadow_op::rint included).
+NUMPY_UNARY = {
+    "_npx_relu": "relu", "_npx_sigmoid": "sigmoid", "_np_copy": "_copy", "_npi_negative": "negative",
+    "_npi_reciprocal": "reciprocal", "_npi_absolute": "abs", "_npi_abs": "abs", "_npi_sign": "sign",
+    "_npi_rint": "rint", "_npi_ceil": "ceil", "_npi_floor": "floor", "_npi_trunc": "trunc", "_npi_fix": "fix",
+    "_npi_square": "square", "_npi_sqrt": "sqrt", "_npi_cbrt": "cbrt", "_npi_exp": "exp", "_npi_log": "log",
+    "_npi_log10": "log10", "_npi_log2": "log2", "_npi_log1p": "log1p", "_npi_expm1": "expm1",
+    "_npi_sin": "sin", "_npi_cos": "cos", "_npi_tan": "tan", "_npi_arcsin": "arcsin", "_npi_arccos": "arccos",
+    "_npi_arctan": "arctan", "_npi_degrees": "degrees", "_npi_radians": "radians", "_npi_sinh": "sinh",
+    "_npi_cosh": "cosh", "_npi_tanh": "tanh", "_npi_arcsinh": "arcsinh", "_npi_arccosh": "arccosh",
+    "_npi_arctanh": "arctanh",
+}
+
+
+def _quiet(f):
+    def run(a, x):
+        with np.errstate(all="ignore"):
+            return [_f32_range(y) for y in f(a, x)]
+    return run
+
+
+for _n, _legacy in NUMPY_UNARY.items():
+    op(_n)(_quiet(mxref.OPS[_legacy]))
+
 
 @op("hard_sigmoid")
 def hard_sigmoid(a, x):
