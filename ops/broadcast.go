@@ -31,7 +31,34 @@ var broadcastOps = []struct {
 	{"broadcast_logical_xor", nil, "logical_xor"},
 }
 
+// MXNet 1.9.1's numpy-mode broadcasting operators [src/operator/numpy/
+// np_elemwise_broadcast_op.cc, _extended.cc, np_true_divide.cc]: NNVM ops
+// of their own whose float32 forward is the broadcast_* kernel of fn (on
+// float32 operands their mixed-precision typing gives float32 too).
+var numpyBroadcastOps = []struct {
+	name, fn string
+	inputs   []string
+}{
+	{"_npi_add", "add", []string{"lhs", "rhs"}},
+	{"_npi_subtract", "sub", []string{"lhs", "rhs"}},
+	{"_npi_multiply", "mul", []string{"lhs", "rhs"}},
+	{"_npi_true_divide", "div", []string{"lhs", "rhs"}},
+	{"_npi_mod", "mod", []string{"lhs", "rhs"}},
+	{"_npi_power", "power", []string{"lhs", "rhs"}},
+	{"_npi_hypot", "hypot", []string{"x1", "x2"}},
+}
+
 func init() {
+	for _, b := range numpyBroadcastOps {
+		inputs := b.inputs
+		Register(&Op{
+			Name:       b.name,
+			InputNames: func(any) []string { return inputs },
+			InferShape: broadcastShape,
+			InferType:  SameType,
+			Forward:    broadcastForward(b.name, b.fn),
+		})
+	}
 	for _, b := range broadcastOps {
 		Register(&Op{
 			Name:       b.name,

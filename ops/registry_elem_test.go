@@ -3,6 +3,8 @@ package ops
 import (
 	"slices"
 	"testing"
+
+	"github.com/mxgo/mxgo/tensor"
 )
 
 // The elementwise family of issue 9 (unary math, scalar and broadcast
@@ -54,6 +56,12 @@ func init() {
 		"_npi_arctan": nil, "_npi_degrees": nil, "_npi_radians": nil, "_npi_sinh": nil, "_npi_cosh": nil,
 		"_npi_tanh": nil, "_npi_arcsinh": nil, "_npi_arccosh": nil, "_npi_arctanh": nil,
 
+		"_npi_add": nil, "_npi_subtract": nil, "_npi_multiply": nil, "_npi_true_divide": nil, "_npi_mod": nil,
+		"_npi_power": nil, "_npi_hypot": nil,
+		"_npi_add_scalar": nil, "_npi_subtract_scalar": nil, "_npi_rsubtract_scalar": nil,
+		"_npi_multiply_scalar": nil, "_npi_true_divide_scalar": nil, "_npi_rtrue_divide_scalar": nil,
+		"_npi_mod_scalar": nil, "_npi_rmod_scalar": nil, "_npi_power_scalar": nil, "_npi_rpower_scalar": nil,
+
 		"broadcast_maximum": {"_npi_maximum"}, "broadcast_minimum": {"_npi_minimum"},
 		"broadcast_mod": nil, "broadcast_hypot": nil,
 		"broadcast_equal": nil, "broadcast_not_equal": nil, "broadcast_greater": nil,
@@ -69,7 +77,8 @@ func TestElemOpInputNames(t *testing.T) {
 		"sin": {"data"}, "hard_sigmoid": {"data"}, "_npx_relu": {"data"}, "_npx_sigmoid": {"data"},
 		"_npi_sin": {"x"}, "_npi_abs": {"x"}, "_np_copy": {"a"}, "_equal_scalar": {"data"},
 		"_equal": {"lhs", "rhs"}, "_Mod": {"lhs", "rhs"}, "broadcast_logical_xor": {"lhs", "rhs"},
-		"_contrib_gradientmultiplier": {"data"},
+		"_contrib_gradientmultiplier": {"data"}, "_npi_add": {"lhs", "rhs"}, "_npi_hypot": {"x1", "x2"},
+		"_npi_true_divide_scalar": {"data"},
 	} {
 		op, p := parsed(t, name, nil)
 		if got := op.Inputs(p); !slices.Equal(got, want) {
@@ -77,6 +86,27 @@ func TestElemOpInputNames(t *testing.T) {
 		}
 		if op.Outputs(p) != 1 {
 			t.Errorf("%s has %d outputs", name, op.Outputs(p))
+		}
+	}
+}
+
+func TestElemNumpyScalarTypes(t *testing.T) {
+	for _, c := range []struct {
+		op    string
+		attrs map[string]string
+		in    tensor.DType
+		want  tensor.DType
+	}{
+		{"_npi_true_divide_scalar", map[string]string{"scalar": "2"}, tensor.Int32, tensor.Float32},
+		{"_npi_rtrue_divide_scalar", map[string]string{"scalar": "2"}, tensor.Float64, tensor.Float64},
+		{"_npi_add_scalar", map[string]string{"scalar": "2.5", "is_int": "False"}, tensor.Int32, tensor.Float64},
+		{"_npi_multiply_scalar", map[string]string{"scalar": "2", "is_int": "True"}, tensor.Int32, tensor.Int32},
+		{"_greater_scalar", map[string]string{"scalar": "2"}, tensor.Float32, tensor.Float32},
+	} {
+		op, p := parsed(t, c.op, c.attrs)
+		in, out := []tensor.DType{c.in}, []tensor.DType{UnknownType}
+		if err := op.InferType(p, in, out); err != nil || out[0] != c.want {
+			t.Errorf("%s on %s: %s %v, want %s", c.op, c.in, out[0], err, c.want)
 		}
 	}
 }

@@ -40,8 +40,39 @@ var scalarOps = []struct {
 	{"_logical_xor_scalar", []string{"_LogicalXorScalar"}},
 }
 
+// MXNet 1.9.1's numpy-mode tensor-scalar operators [src/operator/numpy/
+// np_elemwise_broadcast_op.cc, np_true_divide.cc]: NNVM ops of their own
+// with the same parameters, whose float32 forward is the legacy op's
+// kernel (fn). true_divide gives float32 for integer input.
+var numpyScalarOps = []struct{ name, fn string }{
+	{"_npi_add_scalar", "_plus_scalar"},
+	{"_npi_subtract_scalar", "_minus_scalar"},
+	{"_npi_rsubtract_scalar", "_rminus_scalar"},
+	{"_npi_multiply_scalar", "_mul_scalar"},
+	{"_npi_true_divide_scalar", "_div_scalar"},
+	{"_npi_rtrue_divide_scalar", "_rdiv_scalar"},
+	{"_npi_mod_scalar", "_mod_scalar"},
+	{"_npi_rmod_scalar", "_rmod_scalar"},
+	{"_npi_power_scalar", "_power_scalar"},
+	{"_npi_rpower_scalar", "_rpower_scalar"},
+}
+
 func init() {
 	params := NewParams[ScalarParam]()
+	for _, s := range numpyScalarOps {
+		infer := scalarType
+		if s.fn == "_div_scalar" || s.fn == "_rdiv_scalar" {
+			infer = trueDivideType
+		}
+		Register(&Op{
+			Name:       s.name,
+			Params:     params,
+			InferShape: sameShape,
+			InferType:  infer,
+			InPlace:    inPlace00,
+			Forward:    scalarForward(s.name, s.fn),
+		})
+	}
 	for _, s := range scalarOps {
 		Register(&Op{
 			Name:       s.name,
@@ -50,7 +81,7 @@ func init() {
 			InferShape: sameShape,
 			InferType:  scalarType,
 			InPlace:    inPlace00,
-			Forward:    scalarForward(s.name),
+			Forward:    scalarForward(s.name, s.name),
 		})
 	}
 }
@@ -74,6 +105,19 @@ func scalarType(params any, in, out []tensor.DType) error {
 		t = tensor.Int64
 	case t == tensor.Bool || !p.IsInt:
 		t = tensor.Float64
+	}
+	return assignType(&out[0], t, "output")
+}
+
+// trueDivideType follows TrueDivideType: floating-point inputs keep their
+// dtype, integer and bool inputs give float32.
+func trueDivideType(_ any, in, out []tensor.DType) error {
+	if in[0] == UnknownType {
+		return nil
+	}
+	t := in[0]
+	if !t.IsFloat() {
+		t = tensor.Float32
 	}
 	return assignType(&out[0], t, "output")
 }

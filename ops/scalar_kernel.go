@@ -43,11 +43,12 @@ func mapScalar(f func(v, s float32) float32) func(dst, x []float32, s float32) {
 	}
 }
 
-// scalarForward applies op with the node's scalar (rounded to float32).
-func scalarForward(name string) Kernel {
-	f := scalarFuncs[name]
+// scalarForward applies the scalarFuncs kernel fn with the node's scalar
+// (rounded to float32); name is the op for error messages.
+func scalarForward(name, fn string) Kernel {
+	f := scalarFuncs[fn]
 	if f == nil {
-		panic(fmt.Sprintf("ops: no scalar kernel for %s", name))
+		panic(fmt.Sprintf("ops: no scalar kernel for %s", fn))
 	}
 	return func(_ *Ctx, params any, in, out []*tensor.Tensor) error {
 		if err := float32Only(name, in, out); err != nil {

@@ -196,3 +196,20 @@ def register(case):
          "exact")
     case("elem_npi_minimum_alias", "_npi_minimum", {}, [arr(uni(12, -2, 2), (3, 1, 4)), arr(uni(2, -2, 2), (2, 1))],
          "exact")
+
+    # ---- numpy-mode binary ops -------------------------------------------
+    tols = {"_npi_power": "trans", "_npi_power_scalar": "trans", "_npi_rpower_scalar": "trans"}
+    for j, name in enumerate(n for n in mxref_elem.NUMPY_BINARY if not n.endswith("_scalar")):
+        sa, sb = shapes[j % 5]
+        a, b = arr(uni(int(np.prod(sa)), -4, 4), sa), arr(uni(int(np.prod(sb)), 0.5, 3), sb)
+        if name == "_npi_power":
+            a = arr(uni(int(np.prod(sa)), 0.1, 3), sa)
+        case("elem_np" + name, name, {}, [a, b], tols.get(name, "arith"))
+    case("elem_np_npi_multiply_empty", "_npi_multiply", {}, [np.zeros((0, 3), np.float32), arr([1, 2, 3])], "arith")
+    sx = with_specials(uni(19, 0.2, 4), [0.0, NAN, INF, -3, 2], (4, 6))
+    for name in [n for n in mxref_elem.NUMPY_BINARY if n.endswith("_scalar")]:
+        for tag, sc in [("a", "2.5"), ("b", "-3")]:
+            x = np.abs(sx) if "power" in name else sx
+            case("elem_np%s_%s" % (name, tag), name, {"scalar": sc, "is_int": "False"}, [x],
+                 tols.get(name, "arith"))
+    case("elem_np_npi_add_scalar_default", "_npi_add_scalar", {}, [sx], "arith")

@@ -310,3 +310,18 @@ for _al, _n in SCALAR_ALIASES.items():
     op(_al)(_scalar(_n))
 op("_npi_maximum_scalar")(mxref.OPS["_maximum_scalar"])
 op("_npi_minimum_scalar")(mxref.OPS["_minimum_scalar"])
+
+# MXNet 1.9.1's numpy-mode binary ops: separate operators that on float32
+# operands compute what the broadcast_* / tensor-scalar legacy ops do.
+NUMPY_BINARY = {
+    "_npi_add": "broadcast_add", "_npi_subtract": "broadcast_sub", "_npi_multiply": "broadcast_mul",
+    "_npi_true_divide": "broadcast_div", "_npi_mod": "broadcast_mod", "_npi_power": "broadcast_power",
+    "_npi_hypot": "broadcast_hypot",
+    "_npi_add_scalar": "_plus_scalar", "_npi_subtract_scalar": "_minus_scalar",
+    "_npi_rsubtract_scalar": "_rminus_scalar", "_npi_multiply_scalar": "_mul_scalar",
+    "_npi_true_divide_scalar": "_div_scalar", "_npi_rtrue_divide_scalar": "_rdiv_scalar",
+    "_npi_mod_scalar": "_mod_scalar", "_npi_rmod_scalar": "_rmod_scalar", "_npi_power_scalar": "_power_scalar",
+    "_npi_rpower_scalar": "_rpower_scalar",
+}
+for _n, _legacy in NUMPY_BINARY.items():
+    op(_n)(_quiet(mxref.OPS[_legacy]))
