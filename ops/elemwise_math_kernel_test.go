@@ -65,7 +65,11 @@ func TestElemMathNoAllocs(t *testing.T) {
 	for _, name := range []string{"_equal", "_mod", "_hypot", "_logical_and"} {
 		kaNoAllocs(t, name, nil, kaRand(1, 1, 3, 9), kaRand(2, 1, 3, 9))
 	}
-	for _, name := range []string{"broadcast_greater", "broadcast_mod", "broadcast_logical_or"} {
+	for _, name := range []string{"_npi_isnan", "_npi_logical_not", "_npi_isfinite"} {
+		kaNoAllocs(t, name, nil, kaRand(1, 1, 3, 9))
+	}
+	kaNoAllocs(t, "_npi_less_scalar", map[string]string{"scalar": "0"}, kaRand(1, 1, 3, 9))
+	for _, name := range []string{"broadcast_greater", "broadcast_mod", "broadcast_logical_or", "_npi_equal", "_npi_mod"} {
 		kaNoAllocs(t, name, nil, kaRand(1, 1, 2, 1, 3), kaRand(2, 1, 1, 4, 1))
 	}
 }

@@ -62,6 +62,12 @@ func init() {
 		"_npi_multiply_scalar": nil, "_npi_true_divide_scalar": nil, "_npi_rtrue_divide_scalar": nil,
 		"_npi_mod_scalar": nil, "_npi_rmod_scalar": nil, "_npi_power_scalar": nil, "_npi_rpower_scalar": nil,
 
+		"_npi_equal": nil, "_npi_not_equal": nil, "_npi_greater": nil, "_npi_less": nil,
+		"_npi_greater_equal": nil, "_npi_less_equal": nil, "_npi_equal_scalar": nil, "_npi_not_equal_scalar": nil,
+		"_npi_greater_scalar": nil, "_npi_less_scalar": nil, "_npi_greater_equal_scalar": nil,
+		"_npi_less_equal_scalar": nil, "_npi_logical_not": nil, "_npi_isnan": nil, "_npi_isinf": nil,
+		"_npi_isposinf": nil, "_npi_isneginf": nil, "_npi_isfinite": nil,
+
 		"broadcast_maximum": {"_npi_maximum"}, "broadcast_minimum": {"_npi_minimum"},
 		"broadcast_mod": nil, "broadcast_hypot": nil,
 		"broadcast_equal": nil, "broadcast_not_equal": nil, "broadcast_greater": nil,
@@ -78,7 +84,8 @@ func TestElemOpInputNames(t *testing.T) {
 		"_npi_sin": {"x"}, "_npi_abs": {"x"}, "_np_copy": {"a"}, "_equal_scalar": {"data"},
 		"_equal": {"lhs", "rhs"}, "_Mod": {"lhs", "rhs"}, "broadcast_logical_xor": {"lhs", "rhs"},
 		"_contrib_gradientmultiplier": {"data"}, "_npi_add": {"lhs", "rhs"}, "_npi_hypot": {"x1", "x2"},
-		"_npi_true_divide_scalar": {"data"},
+		"_npi_true_divide_scalar": {"data"}, "_npi_less": {"lhs", "rhs"}, "_npi_less_scalar": {"data"},
+		"_npi_isfinite": {"x"},
 	} {
 		op, p := parsed(t, name, nil)
 		if got := op.Inputs(p); !slices.Equal(got, want) {
@@ -102,6 +109,9 @@ func TestElemNumpyScalarTypes(t *testing.T) {
 		{"_npi_add_scalar", map[string]string{"scalar": "2.5", "is_int": "False"}, tensor.Int32, tensor.Float64},
 		{"_npi_multiply_scalar", map[string]string{"scalar": "2", "is_int": "True"}, tensor.Int32, tensor.Int32},
 		{"_greater_scalar", map[string]string{"scalar": "2"}, tensor.Float32, tensor.Float32},
+		{"_npi_greater_scalar", map[string]string{"scalar": "2"}, tensor.Float32, tensor.Bool},
+		{"_npi_isnan", nil, tensor.Float32, tensor.Bool},
+		{"_npi_logical_not", nil, tensor.Int32, tensor.Bool},
 	} {
 		op, p := parsed(t, c.op, c.attrs)
 		in, out := []tensor.DType{c.in}, []tensor.DType{UnknownType}

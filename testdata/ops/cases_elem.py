@@ -213,3 +213,21 @@ def register(case):
             case("elem_np%s_%s" % (name, tag), name, {"scalar": sc, "is_int": "False"}, [x],
                  tols.get(name, "arith"))
     case("elem_np_npi_add_scalar_default", "_npi_add_scalar", {}, [sx], "arith")
+
+    # ---- numpy-mode comparisons and predicates (bool output) -------------
+    for j, name in enumerate(mxref_elem.NUMPY_COMPARE):
+        sa, sb = shapes[j % len(shapes)]
+        case("elem_np%s_%d" % (name, j), name, {}, [ints(sa), ints(sb)], "exact", out_dtypes=["bool"])
+        case("elem_np%s_specials" % name, name, {},
+             [arr([NAN, INF, -INF, 0.0, -0.0, 1], (6, 1)), arr([NAN, INF, -INF, 0.0], (1, 4))], "exact",
+             out_dtypes=["bool"])
+        case("elem_np%s_scalar" % name, name + "_scalar", {"scalar": "0.1", "is_int": "False"}, [cmp_x], "exact",
+             out_dtypes=["bool"])
+        case("elem_np%s_scalar_int" % name, name + "_scalar", {"scalar": "1"}, [cmp_x], "exact",
+             out_dtypes=["bool"])
+    case("elem_np_npi_less_scalar_default", "_npi_less_scalar", {}, [cmp_x], "exact", out_dtypes=["bool"])
+    case("elem_np_npi_equal_empty", "_npi_equal", {}, [np.zeros((2, 0), np.float32), np.zeros((1,), np.float32)],
+         "exact", out_dtypes=["bool"])
+    pred_x = with_specials(uni(16, -3, 3), [NAN, INF, -INF, 0.0, -0.0, 1e-30, -1e30, 2.0], (4, 6))
+    for name in mxref_elem.NUMPY_PREDICATE:
+        case("elem_np" + name, name, {}, [pred_x], "exact", out_dtypes=["bool"])

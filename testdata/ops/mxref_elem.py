@@ -325,3 +325,35 @@ NUMPY_BINARY = {
 }
 for _n, _legacy in NUMPY_BINARY.items():
     op(_n)(_quiet(mxref.OPS[_legacy]))
+
+# MXNet 1.9.1's numpy-mode comparisons and predicates give bool
+# (numpy/np_elemwise_broadcast_logic_op.cc, np_elemwise_unary_op_basic.cc).
+NUMPY_COMPARE = {"_npi_equal": "equal", "_npi_not_equal": "not_equal", "_npi_greater": "greater",
+                 "_npi_less": "lesser", "_npi_greater_equal": "greater_equal", "_npi_less_equal": "lesser_equal"}
+
+
+def _bool_broadcast(fn):
+    return lambda a, x: [BINARY[fn](x[0], x[1]) != 0]
+
+
+def _bool_scalar(fn):
+    def run(a, x):
+        s = np.float64(f32(p_float(a.get("scalar"), 1.0)))
+        return [BINARY[fn](x[0], s) != 0]
+    return run
+
+
+for _n, _fn in NUMPY_COMPARE.items():
+    op(_n)(_bool_broadcast(_fn))
+    op(_n + "_scalar")(_bool_scalar(_fn))
+
+NUMPY_PREDICATE = {
+    "_npi_logical_not": lambda x: x == 0,
+    "_npi_isnan": np.isnan,
+    "_npi_isinf": np.isinf,
+    "_npi_isposinf": lambda x: np.isinf(x) & (x > 0),
+    "_npi_isneginf": lambda x: np.isinf(x) & (x < 0),
+    "_npi_isfinite": np.isfinite,
+}
+for _n, _f in NUMPY_PREDICATE.items():
+    op(_n)((lambda f: lambda a, x: [f(x[0])])(_f))
