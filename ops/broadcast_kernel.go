@@ -38,6 +38,9 @@ func vecBinary(op string) binaryFunc {
 	if f := binaryFuncs[op]; f != nil {
 		return f
 	}
+	if f := compareVec[op]; f != nil {
+		return f
+	}
 	if g := scalarBinary[op]; g != nil {
 		return zipBinary(g)
 	}

@@ -60,16 +60,17 @@ var numpyScalarOps = []struct{ name, fn string }{
 func init() {
 	params := NewParams[ScalarParam]()
 	for _, s := range numpyScalarOps {
-		infer := scalarType
+		// Only the true_divide ones declare FInplaceOption.
+		infer, inPlace := scalarType, (func(any) [][2]int)(nil)
 		if s.fn == "_div_scalar" || s.fn == "_rdiv_scalar" {
-			infer = trueDivideType
+			infer, inPlace = trueDivideType, inPlace00
 		}
 		Register(&Op{
 			Name:       s.name,
 			Params:     params,
 			InferShape: sameShape,
 			InferType:  infer,
-			InPlace:    inPlace00,
+			InPlace:    inPlace,
 			Forward:    scalarForward(s.name, s.fn),
 		})
 	}

@@ -45,12 +45,15 @@ func zipBinary(g func(a, b float32) float32) binaryFunc {
 	}
 }
 
-// b2f is MXNet's DType(1) / DType(0) result of a comparison.
+// b2f is MXNet's DType(1) / DType(0) result of a comparison, written so
+// the compiler emits a conditional move rather than a branch (comparisons
+// of noisy data mispredict half the time).
 func b2f(b bool) float32 {
+	var i uint32
 	if b {
-		return 1
+		i = 1
 	}
-	return 0
+	return float32(i)
 }
 
 // sign32 is mshadow_op::sign: -1, 1, or 0 for ±0 and NaN.
@@ -148,3 +151,78 @@ func mod32(a, b float32) float32 { return float32(mod64(float64(a), float64(b)))
 
 // hypot32 is mshadow_op::hypot, √(a² + b²) without overflow.
 func hypot32(a, b float32) float32 { return float32(math.Hypot(float64(a), float64(b))) }
+
+// compareVec and compareScalar are the loop forms of the comparisons (1 or
+// 0), one loop per operator so the comparison is inlined.
+var (
+	compareVec = map[string]binaryFunc{
+		"equal": func(dst, x, y []float32) {
+			x, y = x[:len(dst)], y[:len(dst)]
+			for i, v := range x {
+				dst[i] = b2f(v == y[i])
+			}
+		},
+		"not_equal": func(dst, x, y []float32) {
+			x, y = x[:len(dst)], y[:len(dst)]
+			for i, v := range x {
+				dst[i] = b2f(v != y[i])
+			}
+		},
+		"greater": func(dst, x, y []float32) {
+			x, y = x[:len(dst)], y[:len(dst)]
+			for i, v := range x {
+				dst[i] = b2f(v > y[i])
+			}
+		},
+		"greater_equal": func(dst, x, y []float32) {
+			x, y = x[:len(dst)], y[:len(dst)]
+			for i, v := range x {
+				dst[i] = b2f(v >= y[i])
+			}
+		},
+		"lesser": func(dst, x, y []float32) {
+			x, y = x[:len(dst)], y[:len(dst)]
+			for i, v := range x {
+				dst[i] = b2f(v < y[i])
+			}
+		},
+		"lesser_equal": func(dst, x, y []float32) {
+			x, y = x[:len(dst)], y[:len(dst)]
+			for i, v := range x {
+				dst[i] = b2f(v <= y[i])
+			}
+		},
+	}
+	compareScalar = map[string]func(dst, x []float32, s float32){
+		"equal": func(dst, x []float32, s float32) {
+			for i, v := range x[:len(dst)] {
+				dst[i] = b2f(v == s)
+			}
+		},
+		"not_equal": func(dst, x []float32, s float32) {
+			for i, v := range x[:len(dst)] {
+				dst[i] = b2f(v != s)
+			}
+		},
+		"greater": func(dst, x []float32, s float32) {
+			for i, v := range x[:len(dst)] {
+				dst[i] = b2f(v > s)
+			}
+		},
+		"greater_equal": func(dst, x []float32, s float32) {
+			for i, v := range x[:len(dst)] {
+				dst[i] = b2f(v >= s)
+			}
+		},
+		"lesser": func(dst, x []float32, s float32) {
+			for i, v := range x[:len(dst)] {
+				dst[i] = b2f(v < s)
+			}
+		},
+		"lesser_equal": func(dst, x []float32, s float32) {
+			for i, v := range x[:len(dst)] {
+				dst[i] = b2f(v <= s)
+			}
+		},
+	}
+)
