@@ -59,11 +59,20 @@ var (
 		"add": asm.AddScalar,
 		"sub": func(dst, x []float32, s float32) { asm.AddScalar(dst, x, -s) },
 		"mul": asm.Scale,
+
+		"equal": compareScalar["equal"], "not_equal": compareScalar["not_equal"],
+		"greater": compareScalar["greater"], "greater_equal": compareScalar["greater_equal"],
+		"lesser": compareScalar["lesser"], "lesser_equal": compareScalar["lesser_equal"],
 	}
+	// With the lhs repeated, s > x[j] is x[j] < s (false for NaN alike).
 	rowScalarLHS = map[string]rowScalarFunc{
 		"add": asm.AddScalar,
 		"sub": func(dst, x []float32, s float32) { asm.Affine(dst, x, -1, s) },
 		"mul": asm.Scale,
+
+		"equal": compareScalar["equal"], "not_equal": compareScalar["not_equal"],
+		"greater": compareScalar["lesser"], "greater_equal": compareScalar["lesser_equal"],
+		"lesser": compareScalar["greater"], "lesser_equal": compareScalar["greater_equal"],
 	}
 )
 

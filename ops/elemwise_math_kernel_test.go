@@ -190,3 +190,26 @@ func BenchmarkElemMath(b *testing.B) {
 		})
 	}
 }
+
+// TestElemCompareBroadcastRows runs every comparison with each side
+// repeated along the rows (the row-scalar paths), NaN included.
+func TestElemCompareBroadcastRows(t *testing.T) {
+	refs := map[string]func(a, b float64) bool{
+		"equal": func(a, b float64) bool { return a == b }, "not_equal": func(a, b float64) bool { return a != b },
+		"greater": func(a, b float64) bool { return a > b }, "greater_equal": func(a, b float64) bool { return a >= b },
+		"lesser": func(a, b float64) bool { return a < b }, "lesser_equal": func(a, b float64) bool { return a <= b },
+	}
+	col := kaT(kaS(4, 1), 1, kaNaN, -2, kaInf)
+	row := kaT(kaS(1, 5), 1, 0, kaNaN, -2, 3)
+	for fn, f := range refs {
+		g := func(a, b float64) float64 {
+			if f(a, b) {
+				return 1
+			}
+			return 0
+		}
+		for _, in := range [][2]*tensor.Tensor{{col, row}, {row, col}} {
+			kaExpect(t, "broadcast_"+fn, nil, in[:], kaS(4, 5), kaBroadcastRef(in[0], in[1], kaS(4, 5), g), 0, 0)
+		}
+	}
+}
