@@ -245,3 +245,39 @@ func init() {
 		Forward: castForward,
 	})
 }
+
+// AroundParam is _npi_around's parameters
+// [src/operator/tensor/elemwise_unary_op.h].
+type AroundParam struct {
+	Decimals int `mx:"decimals" default:"0"`
+}
+
+// NanToNumParam is _npi_nan_to_num's parameters (NumpyNanToNumParam): the
+// values NaN, +Inf and -Inf become (defaults 0 and the dtype's largest and
+// lowest finite values). copy only says whether NumPy may work in place.
+type NanToNumParam struct {
+	Copy   bool              `mx:"copy" default:"true"`
+	NaN    float64           `mx:"nan" default:"0"`
+	PosInf Optional[float64] `mx:"posinf"`
+	NegInf Optional[float64] `mx:"neginf"`
+}
+
+func init() {
+	Register(&Op{
+		Name:       "_npi_around",
+		Params:     NewParams[AroundParam](),
+		InputNames: func(any) []string { return []string{"x"} },
+		InferShape: sameShape,
+		InferType:  SameType,
+		InPlace:    inPlace00,
+		Forward:    aroundForward,
+	})
+	Register(&Op{
+		Name:       "_npi_nan_to_num",
+		Params:     NewParams[NanToNumParam](),
+		InferShape: sameShape,
+		InferType:  SameType,
+		InPlace:    inPlace00,
+		Forward:    nanToNumForward,
+	})
+}

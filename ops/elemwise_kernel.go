@@ -152,3 +152,89 @@ func castForward(_ *Ctx, _ any, in, out []*tensor.Tensor) error {
 
 // halfBits views float16 elements as their bit patterns.
 func halfBits(h []tensor.Half) []uint16 { return unsafe.Slice((*uint16)(unsafe.SliceData(h)), len(h)) }
+
+// aroundForward is _npi_around (around_forward) in float32: x is scaled by
+// 10 per decimal, rounded half to even, and scaled back; the scaling stops
+// early once the value no longer changes under it (0, ±Inf, NaN), which
+// keeps a huge decimals from looping per element without changing results.
+func aroundForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
+	if err := float32Only("_npi_around", in, out); err != nil {
+		return err
+	}
+	dec := params.(*AroundParam).Decimals
+	x, y := in[0].Float32s(), out[0].Float32s()
+	for i, v := range x[:len(y)] {
+		y[i] = around32(v, dec)
+	}
+	return nil
+}
+
+// fixedUnderScaling reports whether multiplying or dividing v by 10 leaves
+// it unchanged.
+func fixedUnderScaling(v float32) bool {
+	return v == 0 || v != v || math.IsInf(float64(v), 0)
+}
+
+func around32(v float32, decimals int) float32 {
+	temp := v
+	d := 0
+	for d != decimals && !fixedUnderScaling(temp) {
+		if decimals > 0 {
+			d++
+			temp *= 10
+		} else {
+			d--
+			temp /= 10
+		}
+	}
+	if fixedUnderScaling(temp) {
+		d = decimals
+	}
+	r := float32(math.Round(float64(temp)))
+	// A tie rounded away from zero to an odd value goes back to the even
+	// neighbour (only reachable for |temp| < 2^23, so the int is exact).
+	if r-temp == 0.5 && int64(r)%2 != 0 {
+		r--
+	} else if temp-r == 0.5 && int64(r)%2 != 0 {
+		r++
+	}
+	for d != 0 && r != 0 {
+		if fixedUnderScaling(r) {
+			break
+		}
+		if decimals > 0 {
+			d--
+			r /= 10
+		} else {
+			d++
+			r *= 10
+		}
+	}
+	return r
+}
+
+// nanToNumForward is _npi_nan_to_num: NaN becomes nan, then +Inf posinf
+// and -Inf neginf (each cast to float32; the defaults are ±MaxFloat32).
+func nanToNumForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
+	if err := float32Only("_npi_nan_to_num", in, out); err != nil {
+		return err
+	}
+	p := params.(*NanToNumParam)
+	nan := float32(p.NaN)
+	pos := float32(p.PosInf.Get(math.MaxFloat32))
+	neg := float32(p.NegInf.Get(-math.MaxFloat32))
+	x, y := in[0].Float32s(), out[0].Float32s()
+	for i, v := range x[:len(y)] {
+		if v != v {
+			v = nan
+		}
+		if v > 0 && math.IsInf(float64(v), 1) {
+			v = pos
+		}
+		if v < 0 && math.IsInf(float64(v), -1) {
+			v = neg
+		}
+		y[i] = v
+	}
+	return nil
+}

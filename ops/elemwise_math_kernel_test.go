@@ -69,6 +69,8 @@ func TestElemMathNoAllocs(t *testing.T) {
 		kaNoAllocs(t, name, nil, kaRand(1, 1, 3, 9))
 	}
 	kaNoAllocs(t, "_npi_less_scalar", map[string]string{"scalar": "0"}, kaRand(1, 1, 3, 9))
+	kaNoAllocs(t, "_npi_around", map[string]string{"decimals": "2"}, kaRand(1, 1, 3, 9))
+	kaNoAllocs(t, "_npi_nan_to_num", map[string]string{"posinf": "1"}, kaRand(1, 1, 3, 9))
 	for _, name := range []string{"broadcast_greater", "broadcast_mod", "broadcast_logical_or", "_npi_equal", "_npi_mod"} {
 		kaNoAllocs(t, name, nil, kaRand(1, 1, 2, 1, 3), kaRand(2, 1, 1, 4, 1))
 	}
@@ -133,6 +135,8 @@ func FuzzElemAttrs(f *testing.F) {
 			{"_mod_scalar", map[string]string{"scalar": a, "is_int": b}},
 			{"_equal_scalar", map[string]string{"scalar": a}},
 			{"_contrib_gradientmultiplier", map[string]string{"scalar": b}},
+			{"_npi_around", map[string]string{"decimals": a}},
+			{"_npi_nan_to_num", map[string]string{"nan": a, "posinf": b, "neginf": b}},
 		} {
 			op, _ := ops.Lookup(c.op)
 			if _, err := op.Parse(c.attrs); err != nil {

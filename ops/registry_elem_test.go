@@ -66,7 +66,7 @@ func init() {
 		"_npi_greater_equal": nil, "_npi_less_equal": nil, "_npi_equal_scalar": nil, "_npi_not_equal_scalar": nil,
 		"_npi_greater_scalar": nil, "_npi_less_scalar": nil, "_npi_greater_equal_scalar": nil,
 		"_npi_less_equal_scalar": nil, "_npi_logical_not": nil, "_npi_isnan": nil, "_npi_isinf": nil,
-		"_npi_isposinf": nil, "_npi_isneginf": nil, "_npi_isfinite": nil,
+		"_npi_isposinf": nil, "_npi_isneginf": nil, "_npi_isfinite": nil, "_npi_around": nil, "_npi_nan_to_num": nil,
 
 		"broadcast_maximum": {"_npi_maximum"}, "broadcast_minimum": {"_npi_minimum"},
 		"broadcast_mod": nil, "broadcast_hypot": nil,
@@ -85,7 +85,7 @@ func TestElemOpInputNames(t *testing.T) {
 		"_equal": {"lhs", "rhs"}, "_Mod": {"lhs", "rhs"}, "broadcast_logical_xor": {"lhs", "rhs"},
 		"_contrib_gradientmultiplier": {"data"}, "_npi_add": {"lhs", "rhs"}, "_npi_hypot": {"x1", "x2"},
 		"_npi_true_divide_scalar": {"data"}, "_npi_less": {"lhs", "rhs"}, "_npi_less_scalar": {"data"},
-		"_npi_isfinite": {"x"},
+		"_npi_isfinite": {"x"}, "_npi_around": {"x"}, "_npi_nan_to_num": {"data"},
 	} {
 		op, p := parsed(t, name, nil)
 		if got := op.Inputs(p); !slices.Equal(got, want) {

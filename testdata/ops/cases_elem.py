@@ -231,3 +231,15 @@ def register(case):
     pred_x = with_specials(uni(16, -3, 3), [NAN, INF, -INF, 0.0, -0.0, 1e-30, -1e30, 2.0], (4, 6))
     for name in mxref_elem.NUMPY_PREDICATE:
         case("elem_np" + name, name, {}, [pred_x], "exact", out_dtypes=["bool"])
+
+    # ---- _npi_around and _npi_nan_to_num ----------------------------------
+    ar = with_specials(uni(18, -30, 30),
+                       [0.5, 1.5, 2.5, -0.5, -2.5, 0.125, 0.375, -1.25, 12.5, 25.0, NAN, INF, -INF, -0.0, 1234.5678,
+                        1e-20, 3e38, 0.0], (6, 6))
+    for tag, dec in [("default", None), ("d1", "1"), ("d2", "2"), ("dm1", "-1"), ("dm2", "-2"), ("d50", "50"),
+                     ("dm50", "-50")]:
+        case("elem_np_npi_around_" + tag, "_npi_around", {} if dec is None else {"decimals": dec}, [ar], "exact")
+    nx = with_specials(uni(10, -3, 3), [NAN, INF, -INF, 0.0, -0.0, NAN], (4, 4))
+    for tag, attrs in [("default", {}), ("values", {"nan": "-1", "posinf": "1e3", "neginf": "-5.5", "copy": "False"}),
+                       ("inf_nan", {"nan": "inf"}), ("big", {"posinf": "1e40", "neginf": "None"})]:
+        case("elem_np_npi_nan_to_num_" + tag, "_npi_nan_to_num", attrs, [nx], "exact")

@@ -357,3 +357,56 @@ NUMPY_PREDICATE = {
 }
 for _n, _f in NUMPY_PREDICATE.items():
     op(_n)((lambda f: lambda a, x: [f(x[0])])(_f))
+
+
+def _around1(v, decimals):
+    """around_forward in float32, step for step: scale by 10 per decimal,
+    round half away from zero, move an odd result of a tie back to the even
+    neighbour, scale back (stopping at 0)."""
+    f = np.float32
+    with np.errstate(all="ignore"):
+        temp = f(v)
+        d = 0
+        while d != decimals:
+            if decimals > 0:
+                d += 1
+                temp = f(temp * f(10))
+            else:
+                d -= 1
+                temp = f(temp / f(10))
+            if temp == 0 or np.isnan(temp) or np.isinf(temp):
+                d = decimals  # further scaling leaves temp unchanged
+        r = f(math.copysign(math.floor(abs(float(temp)) + 0.5), float(temp))) if np.isfinite(temp) else temp
+        if f(r - temp) == f(0.5) and int(r) % 2 != 0:
+            r = f(r - f(1))
+        elif f(temp - r) == f(0.5) and int(r) % 2 != 0:
+            r = f(r + f(1))
+        while d != 0:
+            if r == 0 or np.isnan(r) or np.isinf(r):
+                break
+            if decimals > 0:
+                d -= 1
+                r = f(r / f(10))
+            else:
+                d += 1
+                r = f(r * f(10))
+        return float(r)
+
+
+@op("_npi_around")
+def around(a, x):
+    dec = mxref.p_int(a.get("decimals"), 0)
+    return [np.vectorize(lambda v: _around1(v, dec), otypes=[np.float64])(x[0])]
+
+
+@op("_npi_nan_to_num")
+def nan_to_num(a, x):
+    mxref.p_bool(a.get("copy"), True)
+    big = float(np.finfo(np.float32).max)
+    with np.errstate(over="ignore"):  # static_cast<float> of a larger double is inf
+        nan = f32(p_float(a.get("nan"), 0.0))
+        pos = f32(mxref.p_opt_float(a.get("posinf")) if mxref.p_opt_float(a.get("posinf")) is not None else big)
+        neg = f32(mxref.p_opt_float(a.get("neginf")) if mxref.p_opt_float(a.get("neginf")) is not None else -big)
+    d = np.where(np.isnan(x[0]), nan, x[0])
+    d = np.where(np.isposinf(d), pos, d)
+    return [np.where(np.isneginf(d), neg, d)]
