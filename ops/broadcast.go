@@ -46,6 +46,9 @@ var numpyBroadcastOps = []struct {
 	{"_npi_mod", "mod", []string{"lhs", "rhs"}},
 	{"_npi_power", "power", []string{"lhs", "rhs"}},
 	{"_npi_hypot", "hypot", []string{"x1", "x2"}},
+	{"_npi_copysign", "copysign", []string{"lhs", "rhs"}},
+	{"_npi_arctan2", "arctan2", []string{"x1", "x2"}},
+	{"_npi_ldexp", "ldexp", []string{"lhs", "rhs"}},
 }
 
 func init() {

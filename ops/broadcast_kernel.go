@@ -21,6 +21,9 @@ var scalarBinary = map[string]func(a, b float32) float32{
 
 	"mod":           mod32,
 	"hypot":         hypot32,
+	"copysign":      copysign32,
+	"arctan2":       arctan232,
+	"ldexp":         ldexp32,
 	"equal":         func(a, b float32) float32 { return b2f(a == b) },
 	"not_equal":     func(a, b float32) float32 { return b2f(a != b) },
 	"greater":       func(a, b float32) float32 { return b2f(a > b) },

@@ -56,6 +56,9 @@ func init() {
 		"_npi_arctan": nil, "_npi_degrees": nil, "_npi_radians": nil, "_npi_sinh": nil, "_npi_cosh": nil,
 		"_npi_tanh": nil, "_npi_arcsinh": nil, "_npi_arccosh": nil, "_npi_arctanh": nil,
 
+		"_npi_copysign": nil, "_npi_arctan2": nil, "_npi_ldexp": nil, "_npi_copysign_scalar": nil,
+		"_npi_rcopysign_scalar": nil, "_npi_arctan2_scalar": nil, "_npi_rarctan2_scalar": nil,
+		"_npi_ldexp_scalar": nil, "_npi_rldexp_scalar": nil,
 		"_npi_add": nil, "_npi_subtract": nil, "_npi_multiply": nil, "_npi_true_divide": nil, "_npi_mod": nil,
 		"_npi_power": nil, "_npi_hypot": nil,
 		"_npi_add_scalar": nil, "_npi_subtract_scalar": nil, "_npi_rsubtract_scalar": nil,
@@ -83,7 +86,7 @@ func TestElemOpInputNames(t *testing.T) {
 		"sin": {"data"}, "hard_sigmoid": {"data"}, "_npx_relu": {"data"}, "_npx_sigmoid": {"data"},
 		"_npi_sin": {"x"}, "_npi_abs": {"x"}, "_np_copy": {"a"}, "_equal_scalar": {"data"},
 		"_equal": {"lhs", "rhs"}, "_Mod": {"lhs", "rhs"}, "broadcast_logical_xor": {"lhs", "rhs"},
-		"_contrib_gradientmultiplier": {"data"}, "_npi_add": {"lhs", "rhs"}, "_npi_hypot": {"x1", "x2"},
+		"_contrib_gradientmultiplier": {"data"}, "_npi_add": {"lhs", "rhs"}, "_npi_hypot": {"x1", "x2"}, "_npi_arctan2": {"x1", "x2"},
 		"_npi_true_divide_scalar": {"data"}, "_npi_less": {"lhs", "rhs"}, "_npi_less_scalar": {"data"},
 		"_npi_isfinite": {"x"}, "_npi_around": {"x"}, "_npi_nan_to_num": {"data"},
 	} {

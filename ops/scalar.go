@@ -43,7 +43,8 @@ var scalarOps = []struct {
 // MXNet 1.9.1's numpy-mode tensor-scalar operators [src/operator/numpy/
 // np_elemwise_broadcast_op.cc, np_true_divide.cc]: NNVM ops of their own
 // with the same parameters, whose float32 forward is the legacy op's
-// kernel (fn). true_divide gives float32 for integer input.
+// kernel (fn; the copysign, arctan2 and ldexp ones have their own). true_divide
+// gives float32 for integer input.
 var numpyScalarOps = []struct{ name, fn string }{
 	{"_npi_add_scalar", "_plus_scalar"},
 	{"_npi_subtract_scalar", "_minus_scalar"},
@@ -55,6 +56,13 @@ var numpyScalarOps = []struct{ name, fn string }{
 	{"_npi_rmod_scalar", "_rmod_scalar"},
 	{"_npi_power_scalar", "_power_scalar"},
 	{"_npi_rpower_scalar", "_rpower_scalar"},
+	// np_elemwise_broadcast_op_extended.cc: kernels of their own
+	{"_npi_copysign_scalar", "_npi_copysign_scalar"},
+	{"_npi_rcopysign_scalar", "_npi_rcopysign_scalar"},
+	{"_npi_arctan2_scalar", "_npi_arctan2_scalar"},
+	{"_npi_rarctan2_scalar", "_npi_rarctan2_scalar"},
+	{"_npi_ldexp_scalar", "_npi_ldexp_scalar"},
+	{"_npi_rldexp_scalar", "_npi_rldexp_scalar"},
 }
 
 func init() {

@@ -149,6 +149,23 @@ func mod64(a, b float64) float64 {
 // mod32 is mod64 on float32 operands, rounded once.
 func mod32(a, b float32) float32 { return float32(mod64(float64(a), float64(b))) }
 
+// copysign32 is mshadow_op::copysign: a when a and b are both >= 0 or both
+// < 0, else -a (so a NaN or -0 b counts by these comparisons, not its sign
+// bit).
+func copysign32(a, b float32) float32 {
+	if (a >= 0 && b >= 0) || (a < 0 && b < 0) {
+		return a
+	}
+	return -a
+}
+
+// arctan232 is mshadow_op::arctan2, atan2(a, b).
+func arctan232(a, b float32) float32 { return float32(math.Atan2(float64(a), float64(b))) }
+
+// ldexp32 is mshadow_op::ldexp in float32: a · powf(2, b), so 0 · 2^200
+// is 0 · Inf = NaN as in MXNet.
+func ldexp32(a, b float32) float32 { return a * float32(math.Pow(2, float64(b))) }
+
 // hypot32 is mshadow_op::hypot, √(a² + b²) without overflow.
 func hypot32(a, b float32) float32 { return float32(math.Hypot(float64(a), float64(b))) }
 

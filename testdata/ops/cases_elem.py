@@ -243,3 +243,22 @@ def register(case):
     for tag, attrs in [("default", {}), ("values", {"nan": "-1", "posinf": "1e3", "neginf": "-5.5", "copy": "False"}),
                        ("inf_nan", {"nan": "inf"}), ("big", {"posinf": "1e40", "neginf": "None"})]:
         case("elem_np_npi_nan_to_num_" + tag, "_npi_nan_to_num", attrs, [nx], "exact")
+
+    # ---- _npi_copysign, _npi_arctan2, _npi_ldexp and their scalar forms ------
+    cs_l = with_specials(uni(10, -3, 3), [0.0, -0.0, NAN, INF, -INF, 2.0], (4, 4))
+    cs_r = arr([1.0, -1.0, 0.0, -0.0], (4,))
+    case("elem_np_npi_copysign", "_npi_copysign", {}, [cs_l, cs_r], "exact")
+    case("elem_np_npi_copysign_nan_rhs", "_npi_copysign", {}, [cs_l, arr([NAN, 2.0, -INF, 0.5], (4, 1))], "exact")
+    case("elem_np_npi_arctan2", "_npi_arctan2", {},
+         [cs_l, arr([1.0, -1.0, 0.0, -0.0], (4,))], "trans")
+    case("elem_np_npi_arctan2_bcast", "_npi_arctan2", {}, [arr(uni(6, -3, 3), (2, 3, 1)), arr(uni(4, -3, 3), (4,))],
+         "trans")
+    ld_l = with_specials(uni(10, -3, 3), [0.0, -0.0, NAN, INF, -INF, 1.0], (4, 4))
+    case("elem_np_npi_ldexp", "_npi_ldexp", {}, [ld_l, arr([3.0, -2.0, 0.5, 200.0], (4,))], "trans")
+    case("elem_np_npi_ldexp_bcast", "_npi_ldexp", {}, [arr(uni(6, -3, 3), (3, 1, 2)), arr(uni(8, -10, 10), (4, 2))],
+         "trans")
+    for name in ["_npi_copysign_scalar", "_npi_rcopysign_scalar", "_npi_arctan2_scalar", "_npi_rarctan2_scalar",
+                 "_npi_ldexp_scalar", "_npi_rldexp_scalar"]:
+        for tag, sc in [("pos", "2.5"), ("neg", "-1.5"), ("zero", "-0")]:
+            tol = "exact" if "copysign" in name else "trans"
+            case("elem_np%s_%s" % (name, tag), name, {"scalar": sc}, [ld_l], tol)

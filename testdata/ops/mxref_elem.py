@@ -410,3 +410,27 @@ def nan_to_num(a, x):
     d = np.where(np.isnan(x[0]), nan, x[0])
     d = np.where(np.isposinf(d), pos, d)
     return [np.where(np.isneginf(d), neg, d)]
+
+
+# The numpy-mode binary ops with kernels of their own (numpy/
+# np_elemwise_broadcast_op_extended.cc, mshadow_op.h):
+def _copysign(l, r):
+    """a where a and b are both >= 0 or both < 0, else -a (a NaN or -0 b
+    counts by those comparisons, not by its sign bit)."""
+    same = ((l >= 0) & (r >= 0)) | ((l < 0) & (r < 0))
+    return np.where(same, l, -l)
+
+
+def _ldexp(l, r):
+    """a * powf(2, b): the power rounded to float32 (inf past its range),
+    so 0 * 2^200 is 0 * inf = NaN."""
+    with np.errstate(all="ignore"):
+        p = _f32_range(np.power(2.0, r)).astype(np.float32).astype(np.float64)
+        return l * p
+
+
+EXTRA = {"copysign": _copysign, "arctan2": np.arctan2, "ldexp": _ldexp}
+for _k, _f in EXTRA.items():
+    op("_npi_" + _k)(_broadcast(_f))
+    op("_npi_%s_scalar" % _k)((lambda f: lambda a, x: [f(x[0], np.float64(f32(p_float(a.get("scalar"), 1.0))))])(_f))
+    op("_npi_r%s_scalar" % _k)((lambda f: lambda a, x: [f(np.float64(f32(p_float(a.get("scalar"), 1.0))), x[0])])(_f))
