@@ -15,8 +15,8 @@ var broadcastOps = []struct {
 	{"broadcast_mul", nil, "mul"},
 	{"broadcast_div", nil, "div"},
 	{"broadcast_power", nil, "power"},
-	{"broadcast_maximum", []string{"_npi_maximum"}, "maximum"},
-	{"broadcast_minimum", []string{"_npi_minimum"}, "minimum"},
+	{"broadcast_maximum", nil, "maximum"}, // _npi_maximum: numpy.go
+	{"broadcast_minimum", nil, "minimum"},
 	{"broadcast_mod", nil, "mod"},
 	{"broadcast_hypot", nil, "hypot"},
 	// elemwise_binary_broadcast_op_logic.cc: 1 or 0 in the inputs' dtype
@@ -31,20 +31,15 @@ var broadcastOps = []struct {
 	{"broadcast_logical_xor", nil, "logical_xor"},
 }
 
-// MXNet 1.9.1's numpy-mode broadcasting operators [src/operator/numpy/
-// np_elemwise_broadcast_op.cc, _extended.cc, np_true_divide.cc]: NNVM ops
-// of their own whose float32 forward is the broadcast_* kernel of fn (on
-// float32 operands their mixed-precision typing gives float32 too).
+// MXNet 1.9.1's numpy-mode broadcasting operators that numpy.go does not
+// register [src/operator/numpy/np_elemwise_broadcast_op.cc, _extended.cc]:
+// NNVM ops of their own whose float32 forward is the broadcast kernel of fn
+// (on float32 operands their mixed-precision typing gives float32 too).
 var numpyBroadcastOps = []struct {
 	name, fn string
 	inputs   []string
 }{
-	{"_npi_add", "add", []string{"lhs", "rhs"}},
-	{"_npi_subtract", "sub", []string{"lhs", "rhs"}},
-	{"_npi_multiply", "mul", []string{"lhs", "rhs"}},
-	{"_npi_true_divide", "div", []string{"lhs", "rhs"}},
 	{"_npi_mod", "mod", []string{"lhs", "rhs"}},
-	{"_npi_power", "power", []string{"lhs", "rhs"}},
 	{"_npi_hypot", "hypot", []string{"x1", "x2"}},
 	{"_npi_copysign", "copysign", []string{"lhs", "rhs"}},
 	{"_npi_arctan2", "arctan2", []string{"x1", "x2"}},

@@ -112,7 +112,7 @@ var elemwiseUnary = []struct {
 
 // MXNet 1.9.1's numpy-mode unary operators
 // [src/operator/numpy/np_elemwise_unary_op_basic.cc] are NNVM ops of their
-// own, with input x (data for the _npx_ ones, a for _np_copy); on float32
+// own, with input x (data for the _npx_ ones); on float32
 // their forward is the legacy operator's kernel (mshadow_op::rint included,
 // so _npi_rint rounds ties down like rint, not to even like NumPy).
 var numpyUnary = []struct {
@@ -121,7 +121,6 @@ var numpyUnary = []struct {
 }{
 	{"_npx_relu", "data", "relu", nil},
 	{"_npx_sigmoid", "data", "sigmoid", nil},
-	{"_np_copy", "a", "_copy", nil},
 	{"_npi_negative", "x", "negative", nil},
 	{"_npi_reciprocal", "x", "reciprocal", nil},
 	{"_npi_absolute", "x", "abs", []string{"_npi_abs"}},
@@ -184,14 +183,11 @@ func init() {
 		})
 	}
 	for _, u := range numpyUnary {
-		forward := copyForward
-		if u.fn != "_copy" {
-			f, ok := unaryFuncs[u.fn]
-			if !ok {
-				panic("ops: no unary kernel " + u.fn + " for " + u.name)
-			}
-			forward = unaryForward(u.name, f)
+		f, ok := unaryFuncs[u.fn]
+		if !ok {
+			panic("ops: no unary kernel " + u.fn + " for " + u.name)
 		}
+		forward := unaryForward(u.name, f)
 		input := []string{u.input}
 		Register(&Op{
 			Name:       u.name,

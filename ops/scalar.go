@@ -26,8 +26,8 @@ var scalarOps = []struct {
 	{"_rmod_scalar", []string{"_RModScalar"}},
 	{"_power_scalar", []string{"_PowerScalar"}},
 	{"_rpower_scalar", []string{"_RPowerScalar"}},
-	{"_maximum_scalar", []string{"_MaximumScalar", "_npi_maximum_scalar"}},
-	{"_minimum_scalar", []string{"_MinimumScalar", "_npi_minimum_scalar"}},
+	{"_maximum_scalar", []string{"_MaximumScalar"}}, // _npi_maximum_scalar: numpy.go
+	{"_minimum_scalar", []string{"_MinimumScalar"}},
 	{"_hypot_scalar", []string{"_HypotScalar", "_npi_hypot_scalar"}},
 	{"_equal_scalar", []string{"_EqualScalar"}},
 	{"_not_equal_scalar", []string{"_NotEqualScalar"}},
@@ -40,46 +40,26 @@ var scalarOps = []struct {
 	{"_logical_xor_scalar", []string{"_LogicalXorScalar"}},
 }
 
-// MXNet 1.9.1's numpy-mode tensor-scalar operators [src/operator/numpy/
-// np_elemwise_broadcast_op.cc, np_true_divide.cc]: NNVM ops of their own
-// with the same parameters, whose float32 forward is the legacy op's
-// kernel (fn; the copysign, arctan2 and ldexp ones have their own). true_divide
-// gives float32 for integer input.
-var numpyScalarOps = []struct{ name, fn string }{
-	{"_npi_add_scalar", "_plus_scalar"},
-	{"_npi_subtract_scalar", "_minus_scalar"},
-	{"_npi_rsubtract_scalar", "_rminus_scalar"},
-	{"_npi_multiply_scalar", "_mul_scalar"},
-	{"_npi_true_divide_scalar", "_div_scalar"},
-	{"_npi_rtrue_divide_scalar", "_rdiv_scalar"},
-	{"_npi_mod_scalar", "_mod_scalar"},
-	{"_npi_rmod_scalar", "_rmod_scalar"},
-	{"_npi_power_scalar", "_power_scalar"},
-	{"_npi_rpower_scalar", "_rpower_scalar"},
-	// np_elemwise_broadcast_op_extended.cc: kernels of their own
-	{"_npi_copysign_scalar", "_npi_copysign_scalar"},
-	{"_npi_rcopysign_scalar", "_npi_rcopysign_scalar"},
-	{"_npi_arctan2_scalar", "_npi_arctan2_scalar"},
-	{"_npi_rarctan2_scalar", "_npi_rarctan2_scalar"},
-	{"_npi_ldexp_scalar", "_npi_ldexp_scalar"},
-	{"_npi_rldexp_scalar", "_npi_rldexp_scalar"},
+// MXNet 1.9.1's numpy-mode tensor-scalar operators that numpy.go does not
+// register [src/operator/numpy/np_elemwise_broadcast_op.cc, _extended.cc]:
+// NNVM ops of their own (no in-place option) with the legacy parameters;
+// their kernels are in scalarFuncs under their own names.
+var numpyScalarOps = []string{
+	"_npi_mod_scalar", "_npi_rmod_scalar",
+	"_npi_copysign_scalar", "_npi_rcopysign_scalar",
+	"_npi_arctan2_scalar", "_npi_rarctan2_scalar",
+	"_npi_ldexp_scalar", "_npi_rldexp_scalar",
 }
 
 func init() {
 	params := NewParams[ScalarParam]()
-	for _, s := range numpyScalarOps {
-		// Only the true_divide ones declare FInplaceOption.
-		infer, inPlace := scalarType, (func(any) [][2]int)(nil)
-		if s.fn == "_div_scalar" || s.fn == "_rdiv_scalar" {
-			infer, inPlace = trueDivideType, inPlace00
-		}
+	for _, name := range numpyScalarOps {
 		Register(&Op{
-			Name:       s.name,
+			Name:       name,
 			Params:     params,
 			InferShape: sameShape,
-			InferType:  infer,
-			InPlace:    inPlace,
-			Forward:    scalarForward(s.name, s.fn),
+			InferType:  scalarType,
+			Forward:    scalarForward(name),
 		})
 	}
 	for _, s := range scalarOps {
@@ -90,7 +70,7 @@ func init() {
 			InferShape: sameShape,
 			InferType:  scalarType,
 			InPlace:    inPlace00,
-			Forward:    scalarForward(s.name, s.name),
+			Forward:    scalarForward(s.name),
 		})
 	}
 }
@@ -114,19 +94,6 @@ func scalarType(params any, in, out []tensor.DType) error {
 		t = tensor.Int64
 	case t == tensor.Bool || !p.IsInt:
 		t = tensor.Float64
-	}
-	return assignType(&out[0], t, "output")
-}
-
-// trueDivideType follows TrueDivideType: floating-point inputs keep their
-// dtype, integer and bool inputs give float32.
-func trueDivideType(_ any, in, out []tensor.DType) error {
-	if in[0] == UnknownType {
-		return nil
-	}
-	t := in[0]
-	if !t.IsFloat() {
-		t = tensor.Float32
 	}
 	return assignType(&out[0], t, "output")
 }

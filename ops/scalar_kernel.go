@@ -25,6 +25,8 @@ var scalarFuncs = map[string]func(dst, x []float32, s float32){
 	"_rmod_scalar":  mapScalar(func(v, s float32) float32 { return mod32(s, v) }),
 	"_hypot_scalar": mapScalar(hypot32),
 
+	"_npi_mod_scalar":       mapScalar(mod32),
+	"_npi_rmod_scalar":      mapScalar(func(v, s float32) float32 { return mod32(s, v) }),
 	"_npi_copysign_scalar":  mapScalar(copysign32),
 	"_npi_rcopysign_scalar": mapScalar(func(v, s float32) float32 { return copysign32(s, v) }),
 	"_npi_arctan2_scalar":   mapScalar(arctan232),
@@ -50,12 +52,11 @@ func mapScalar(f func(v, s float32) float32) func(dst, x []float32, s float32) {
 	}
 }
 
-// scalarForward applies the scalarFuncs kernel fn with the node's scalar
-// (rounded to float32); name is the op for error messages.
-func scalarForward(name, fn string) Kernel {
-	f := scalarFuncs[fn]
+// scalarForward applies op with the node's scalar (rounded to float32).
+func scalarForward(name string) Kernel {
+	f := scalarFuncs[name]
 	if f == nil {
-		panic(fmt.Sprintf("ops: no scalar kernel for %s", fn))
+		panic(fmt.Sprintf("ops: no scalar kernel for %s", name))
 	}
 	return func(_ *Ctx, params any, in, out []*tensor.Tensor) error {
 		if err := float32Only(name, in, out); err != nil {

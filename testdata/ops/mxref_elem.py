@@ -183,7 +183,7 @@ for _al, _n in [("_sparse_exp", "exp"), ("_sparse_log", "log"), ("_sparse_sqrt",
 # MXNet 1.9.1's numpy-mode unary ops (numpy/np_elemwise_unary_op_basic.cc):
 # separate operators running the legacy kernels (mshadow_op::rint included).
 NUMPY_UNARY = {
-    "_npx_relu": "relu", "_npx_sigmoid": "sigmoid", "_np_copy": "_copy", "_npi_negative": "negative",
+    "_npx_relu": "relu", "_npx_sigmoid": "sigmoid", "_npi_negative": "negative",
     "_npi_reciprocal": "reciprocal", "_npi_absolute": "abs", "_npi_abs": "abs", "_npi_sign": "sign",
     "_npi_rint": "rint", "_npi_ceil": "ceil", "_npi_floor": "floor", "_npi_trunc": "trunc", "_npi_fix": "fix",
     "_npi_square": "square", "_npi_sqrt": "sqrt", "_npi_cbrt": "cbrt", "_npi_exp": "exp", "_npi_log": "log",
@@ -272,8 +272,6 @@ def _broadcast(f):
 for _k, _names in _SAME_SHAPE.items():
     op(*_names)(_same_shape(BINARY[_k]))
     op("broadcast_" + _k)(_broadcast(BINARY[_k]))
-op("_npi_maximum")(mxref.OPS["broadcast_maximum"])
-op("_npi_minimum")(mxref.OPS["broadcast_minimum"])
 
 SCALAR = {
     "_mod_scalar": ("mod", False), "_rmod_scalar": ("mod", True), "_hypot_scalar": ("hypot", False),
@@ -308,20 +306,13 @@ for _n in SCALAR:
     op(_n)(_scalar(_n))
 for _al, _n in SCALAR_ALIASES.items():
     op(_al)(_scalar(_n))
-op("_npi_maximum_scalar")(mxref.OPS["_maximum_scalar"])
-op("_npi_minimum_scalar")(mxref.OPS["_minimum_scalar"])
 
-# MXNet 1.9.1's numpy-mode binary ops: separate operators that on float32
-# operands compute what the broadcast_* / tensor-scalar legacy ops do.
+# MXNet 1.9.1's numpy-mode binary ops (those mxref_numpy.py does not
+# cover): separate operators that on float32 operands compute what the
+# broadcast_* / tensor-scalar legacy ops do.
 NUMPY_BINARY = {
-    "_npi_add": "broadcast_add", "_npi_subtract": "broadcast_sub", "_npi_multiply": "broadcast_mul",
-    "_npi_true_divide": "broadcast_div", "_npi_mod": "broadcast_mod", "_npi_power": "broadcast_power",
-    "_npi_hypot": "broadcast_hypot",
-    "_npi_add_scalar": "_plus_scalar", "_npi_subtract_scalar": "_minus_scalar",
-    "_npi_rsubtract_scalar": "_rminus_scalar", "_npi_multiply_scalar": "_mul_scalar",
-    "_npi_true_divide_scalar": "_div_scalar", "_npi_rtrue_divide_scalar": "_rdiv_scalar",
-    "_npi_mod_scalar": "_mod_scalar", "_npi_rmod_scalar": "_rmod_scalar", "_npi_power_scalar": "_power_scalar",
-    "_npi_rpower_scalar": "_rpower_scalar",
+    "_npi_mod": "broadcast_mod", "_npi_hypot": "broadcast_hypot",
+    "_npi_mod_scalar": "_mod_scalar", "_npi_rmod_scalar": "_rmod_scalar",
 }
 for _n, _legacy in NUMPY_BINARY.items():
     op(_n)(_quiet(mxref.OPS[_legacy]))
