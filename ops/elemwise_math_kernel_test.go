@@ -3,6 +3,7 @@ package ops_test
 import (
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/mxgo/mxgo/asm"
@@ -215,5 +216,40 @@ func TestElemCompareBroadcastRows(t *testing.T) {
 		for _, in := range [][2]*tensor.Tensor{{col, row}, {row, col}} {
 			kaExpect(t, "broadcast_"+fn, nil, in[:], kaS(4, 5), kaBroadcastRef(in[0], in[1], kaS(4, 5), g), 0, 0)
 		}
+	}
+}
+
+// TestElemNumpyCompareDTypes checks how the numpy comparisons meet a
+// scalar on non-float32 inputs: DType(alpha) (an integer truncated, a bool
+// true for any non-zero), or a double for an integer input when is_int is
+// false; int64 (not exact in float64) is refused.
+func TestElemNumpyCompareDTypes(t *testing.T) {
+	i32, _ := tensor.FromSlice([]int32{1, 2, 3, -2})
+	b, _ := tensor.FromSlice([]bool{true, false, true, false})
+	for _, c := range []struct {
+		op    string
+		attrs map[string]string
+		in    *tensor.Tensor
+		want  []bool
+	}{
+		{"_npi_equal_scalar", map[string]string{"scalar": "2.5"}, i32, []bool{false, true, false, false}},
+		{"_npi_equal_scalar", map[string]string{"scalar": "2.5", "is_int": "False"}, i32, []bool{false, false, false, false}},
+		{"_npi_less_equal_scalar", map[string]string{"scalar": "-2.7"}, i32, []bool{false, false, false, true}},
+		{"_npi_greater_scalar", map[string]string{"scalar": "0.5"}, b, []bool{false, false, false, false}},
+		{"_npi_not_equal_scalar", map[string]string{"scalar": "0"}, b, []bool{true, false, true, false}},
+		{"_npi_logical_not", nil, i32, []bool{false, false, false, false}},
+	} {
+		out, err := opstest.Run(c.op, c.attrs, []*tensor.Tensor{c.in}, nil)
+		if err != nil {
+			t.Fatalf("%s %v: %v", c.op, c.attrs, err)
+		}
+		got, err := tensor.Data[bool](out[0])
+		if err != nil || !slices.Equal(got, c.want) {
+			t.Errorf("%s %v on %s: %v %v, want %v", c.op, c.attrs, c.in.DType(), got, err, c.want)
+		}
+	}
+	i64, _ := tensor.FromSlice([]int64{1 << 60})
+	if _, err := opstest.Run("_npi_isnan", nil, []*tensor.Tensor{i64}, nil); err == nil {
+		t.Error("_npi_isnan accepted int64")
 	}
 }

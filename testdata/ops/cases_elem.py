@@ -256,3 +256,23 @@ def register(case):
         for tag, sc in [("pos", "2.5"), ("neg", "-1.5"), ("zero", "-0")]:
             tol = "exact" if "copysign" in name else "trans"
             case("elem_np%s_%s" % (name, tag), name, {"scalar": sc}, [ld_l], tol)
+
+    # Masks chain: the numpy comparisons and predicates also read bool,
+    # integer and float64 inputs (dtype-independent cases; the scalar's
+    # conversion to an integer dtype is tested in Go).
+    mask_a = rng.integers(0, 2, size=(3, 4)).astype(np.bool_)
+    mask_b = rng.integers(0, 2, size=(4,)).astype(np.bool_)
+    case("elem_np_npi_logical_not_bool", "_npi_logical_not", {}, [mask_a], "exact", out_dtypes=["bool"])
+    case("elem_np_npi_equal_bool", "_npi_equal", {}, [mask_a, mask_b], "exact", out_dtypes=["bool"])
+    case("elem_np_npi_not_equal_bool", "_npi_not_equal", {}, [mask_a, mask_b], "exact", out_dtypes=["bool"])
+    case("elem_np_npi_less_int32", "_npi_less", {},
+         [rng.integers(-3, 4, size=(2, 3, 1)).astype(np.int32), rng.integers(-3, 4, size=(4,)).astype(np.int32)],
+         "exact", out_dtypes=["bool"])
+    case("elem_np_npi_greater_scalar_int32", "_npi_greater_scalar", {"scalar": "0.5", "is_int": "False"},
+         [rng.integers(-3, 4, size=(3, 5)).astype(np.int32)], "exact", out_dtypes=["bool"])
+    case("elem_np_npi_equal_scalar_bool", "_npi_equal_scalar", {"scalar": "1"}, [mask_a], "exact",
+         out_dtypes=["bool"])
+    case("elem_np_npi_isinf_float64", "_npi_isinf", {}, [np.array([1e300, -np.inf, np.inf, np.nan, 0.0, 1.0])],
+         "exact", out_dtypes=["bool"])
+    case("elem_np_npi_isfinite_uint8", "_npi_isfinite", {}, [np.arange(6, dtype=np.uint8)], "exact",
+         out_dtypes=["bool"])
