@@ -80,6 +80,7 @@ func TestIndexOpsRejectBadAttributes(t *testing.T) {
 		{"squeeze", map[string]string{"axis": "1"}, []Shape{{2, 3}}, "size 1"},
 		{"squeeze", map[string]string{"axis": "(0, -3)"}, []Shape{{1, 3, 1}}, "duplicate"},
 		{"squeeze", map[string]string{"axis": "5"}, []Shape{{1, 3}}, "out of range"},
+		{"_np_squeeze", map[string]string{"axis": "(0, 0)"}, []Shape{{}}, "0-d"},
 		{"stack", map[string]string{"num_args": "0"}, nil, "num_args"},
 		{"stack", map[string]string{"num_args": "2", "axis": "3"}, []Shape{{2, 3}, {2, 3}}, "out of range"},
 		{"stack", map[string]string{"num_args": "2"}, []Shape{{2, 3}, {3, 2}}, "does not match"},
@@ -165,6 +166,8 @@ func TestIndexOpMetadata(t *testing.T) {
 		{"broadcast_like", nil, []Shape{{1, 3}, {4, 3}}, []tensor.DType{tensor.Float32, tensor.Uint8},
 			[]string{"lhs", "rhs"}, 1, []Shape{{4, 3}}, []tensor.DType{tensor.Float32}},
 		{"squeeze", nil, []Shape{{1, 1}}, nil, []string{"data"}, 1, []Shape{{1}}, []tensor.DType{tensor.Float32}},
+		{"_np_squeeze", nil, []Shape{{1, 1}}, nil, []string{"data"}, 1, []Shape{{}}, []tensor.DType{tensor.Float32}},
+		{"_np_squeeze", map[string]string{"axis": "-1"}, []Shape{{}}, nil, []string{"data"}, 1, []Shape{{}}, []tensor.DType{tensor.Float32}},
 		{"repeat", map[string]string{"repeats": "0", "axis": "1"}, []Shape{{2, 3}}, nil, []string{"data"}, 1,
 			[]Shape{{0}}, []tensor.DType{tensor.Float32}},
 	}

@@ -96,7 +96,20 @@ func init() {
 		Forward:    copyForward,
 	})
 	Register(&Op{
+		// _np_squeeze shares squeeze's parameters but follows numpy: all
+		// axes may go (a 0-d result) and a 0-d input is accepted.
+		Name:   "_np_squeeze",
+		Params: NewParams[SqueezeParam](),
+		InferShape: func(params any, in, out []Shape) error {
+			return squeezeShapeImpl(params.(*SqueezeParam), in, out, true)
+		},
+		InferType: SameType,
+		InPlace:   inPlace00,
+		Forward:   copyForward,
+	})
+	Register(&Op{
 		Name:          "stack",
+		Aliases:       []string{"_npi_stack"},
 		Params:        NewParams[StackParam](),
 		KeyVarNumArgs: "num_args",
 		InputNames: func(params any) []string {
@@ -283,10 +296,21 @@ func repeatShape(params any, in, out []Shape) error {
 // squeezeShape is SqueezeShape: the given axes (which must have size 1 and
 // not repeat) or every size-1 axis are dropped, keeping at least one dim.
 func squeezeShape(params any, in, out []Shape) error {
-	p := params.(*SqueezeParam)
+	return squeezeShapeImpl(params.(*SqueezeParam), in, out, false)
+}
+
+// squeezeShapeImpl is SqueezeShape, or NumpySqueezeShape when numpy is
+// set.
+func squeezeShapeImpl(p *SqueezeParam, in, out []Shape, numpy bool) error {
 	d := in[0]
 	if !ShapeKnown(d) {
 		return nil
+	}
+	if numpy && len(d) == 0 {
+		if p.Axis.Set && (len(p.Axis.Value) != 1 || (p.Axis.Value[0] != 0 && p.Axis.Value[0] != -1)) {
+			return fmt.Errorf("axis %s is out of bounds for a 0-d array", ShapeString(p.Axis.Value))
+		}
+		return assignShape(&out[0], Shape{}, "output")
 	}
 	drop := make([]bool, len(d))
 	if p.Axis.Set {
@@ -314,7 +338,7 @@ func squeezeShape(params any, in, out []Shape) error {
 			o = append(o, v)
 		}
 	}
-	if len(o) == 0 {
+	if len(o) == 0 && !numpy {
 		o = Shape{1}
 	}
 	return assignShape(&out[0], o, "output")

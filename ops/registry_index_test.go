@@ -5,7 +5,7 @@ func init() {
 		"where": nil, "take": {"_npi_take"}, "pick": {"choose_element_0index", "_npx_pick"},
 		"gather_nd": {"_npi_gather_nd", "_npx_gather_nd"},
 		"topk":      {"_npx_topk"}, "sort": {"_npi_sort"}, "argsort": {"_npi_argsort"},
-		"slice_like": nil, "tile": {"_npi_tile"}, "repeat": {"_np_repeat"}, "squeeze": nil, "stack": nil,
+		"slice_like": nil, "tile": {"_npi_tile"}, "repeat": {"_np_repeat"}, "squeeze": nil, "_np_squeeze": nil, "stack": {"_npi_stack"},
 		"reverse": {"flip"}, "SwapAxis": {"swapaxes", "_npi_swapaxes"}, "SequenceMask": {"_npx_sequence_mask"},
 		"broadcast_axis": {"broadcast_axes"}, "broadcast_to": nil, "broadcast_like": nil,
 	} {

@@ -349,19 +349,32 @@ def repeat(a, x):
     return [np.repeat(x[0], r, axis=axis)]
 
 
-@op("squeeze")
-def squeeze(a, x):
-    d = x[0]
+def _squeeze(a, d, numpy):
     axis = a.get("axis")
+    if d.ndim == 0:
+        return d.copy()
     if axis is None or axis.strip() == "None":
         shape = [v for v in d.shape if v != 1]
     else:
         drop = {v % d.ndim for v in p_tuple(axis)}
         shape = [v for i, v in enumerate(d.shape) if i not in drop]
-    return [d.reshape(shape or [1])]
+    if not shape and not numpy:
+        shape = [1]
+    return d.reshape(shape)
 
 
-@op("stack")
+@op("squeeze")
+def squeeze(a, x):
+    return [_squeeze(a, x[0], False)]
+
+
+@op("_np_squeeze")
+def np_squeeze(a, x):
+    """numpy squeeze: may squeeze to a 0-d array."""
+    return [_squeeze(a, x[0], True)]
+
+
+@op("stack", "_npi_stack")
 def stack(a, x):
     return [np.stack(x, axis=p_int(a.get("axis"), 0))]
 
