@@ -2,6 +2,7 @@ package ops
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/mxgo/mxgo/tensor"
 )
@@ -148,6 +149,9 @@ func parseTopK(p *TopKParam, s Shape) (topkGeom, error) {
 	default:
 		g.target = cloneShape(s)
 		g.target[g.axis] = g.k
+	}
+	if g.n > math.MaxInt32 {
+		return g, fmt.Errorf("%d elements to sort exceed index_t's range", g.n)
 	}
 	if g.k < 0 || g.k > g.n {
 		return g, fmt.Errorf("k must be smaller than %d, got k = %d", g.n, g.k)
