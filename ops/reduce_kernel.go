@@ -197,9 +197,11 @@ func argForward(name string, max bool) Kernel {
 		xs := x.Float32s()
 		outer, n, inner := 1, len(xs), 1
 		if p.Axis.Set {
-			a := p.Axis.Value
-			if a < 0 {
-				a += x.NDim()
+			// MXNet's shape rule ignores the axis of a 1-D input, but its
+			// kernel still checks it (CheckAxis): an error, not a panic.
+			a, err := normAxis(p.Axis.Value, x.NDim(), "axis")
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
 			}
 			outer, n, inner = splitAt(x, a)
 		}

@@ -63,6 +63,16 @@ type jsonGraph struct {
 	heads     []jsonEntry
 	version   int // mxnet_version attribute (0: absent)
 	npShape   int // is_np_shape attribute (0: absent)
+	// guessed lists the op nodes whose output count buildSymbol had to
+	// guess from the largest output index used (no usable node_row_ptr
+	// and an op that was not ready), with that index.
+	guessed []guessedOutputs
+}
+
+// guessedOutputs is a node sized from its largest used output index.
+type guessedOutputs struct {
+	node *graph.Node
+	used int
 }
 
 // maxSubgraphDepth bounds the nesting of control-flow subgraphs.
@@ -305,6 +315,18 @@ func ParseSymbol(data []byte) (*SymbolFile, error) {
 	}
 	f := &SymbolFile{Symbol: sym, MXNetVersion: jg.version}
 	f.Upgrades = upgradeSymbol(sym, jg.version)
+	// A node whose attributes only parse after the upgrade (0.8 files keep
+	// ctx_group and lr_mult un-prefixed) has the op's own output count, as
+	// MXNet counts it when it indexes the loaded graph: BatchNorm has 3.
+	for _, g := range jg.guessed {
+		if !g.node.Ready() {
+			continue
+		}
+		g.node.FileOutputs = 0
+		if n := g.node.NumOutputs(); g.used >= n {
+			return nil, &SymbolError{Offset: -1, Node: -1, NodeName: g.node.Name, Err: fmt.Errorf("output %d is used, but %s has %d outputs", g.used, g.node.OpName, n)}
+		}
+	}
 	return f, nil
 }
 
@@ -434,6 +456,7 @@ func buildSymbol(jg *jsonGraph) (*graph.Symbol, error) {
 		}
 		if !n.Ready() && n.FileOutputs == 0 {
 			n.FileOutputs = maxIndex[i] + 1 // an unknown op without node_row_ptr
+			jg.guessed = append(jg.guessed, guessedOutputs{n, maxIndex[i]})
 		}
 		if limit := max(n.NumOutputs(), n.FileOutputs); maxIndex[i] >= limit {
 			return nil, nodeError(jg, i, "output %d is used, but the node has %d outputs", maxIndex[i], limit)

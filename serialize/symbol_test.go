@@ -357,6 +357,29 @@ func TestLoad000800LikeMXNetsTest(t *testing.T) {
 			t.Errorf("output %v", got)
 		}
 	}
+	// Re-saved, BatchNorm counts its 3 outputs in node_row_ptr, as MXNet
+	// 1.9.1 does when it loads and saves this file (the 0.8 attributes only
+	// parse after the upgrade, so the reader could not count them at first).
+	out, err := MarshalSymbol(sym2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var saved struct {
+		Nodes []struct {
+			Op string `json:"op"`
+		} `json:"nodes"`
+		RowPtr []int `json:"node_row_ptr"`
+	}
+	if err := json.Unmarshal(out, &saved); err != nil {
+		t.Fatal(err)
+	}
+	for i, n := range saved.Nodes {
+		if n.Op == "BatchNorm" {
+			if got := saved.RowPtr[i+1] - saved.RowPtr[i]; got != 3 {
+				t.Errorf("BatchNorm saved with %d outputs in node_row_ptr, want 3", got)
+			}
+		}
+	}
 }
 
 func TestLegacyUpgrades(t *testing.T) {

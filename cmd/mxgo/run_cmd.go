@@ -40,6 +40,15 @@ func addModelFlags(fs *flag.FlagSet) modelFlags {
 	}
 }
 
+// symbolName names the symbol file the flags or PREFIX EPOCH refer to, for
+// messages.
+func (mf modelFlags) symbolName(pos []string) string {
+	if *mf.symbol != "" || len(pos) == 0 {
+		return *mf.symbol
+	}
+	return pos[0] + "-symbol.json"
+}
+
 // load reads the checkpoint named by the flags or the positional PREFIX EPOCH.
 func (mf modelFlags) load(pos []string) (*serialize.Checkpoint, error) {
 	switch {
@@ -87,6 +96,9 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	ck, err := mf.load(pos)
 	if err != nil {
 		return err
+	}
+	if u := executor.UnsupportedOps(ck.Symbol); len(u) > 0 {
+		return fmt.Errorf("%s: mxgo has no kernel for operator(s) %s", mf.symbolName(pos), strings.Join(u, ", "))
 	}
 	data, err := readInputs(ck, inputs)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mxgo/mxgo/executor"
 	"github.com/mxgo/mxgo/graph"
 	"github.com/mxgo/mxgo/ops"
 	"github.com/mxgo/mxgo/serialize"
@@ -67,7 +68,12 @@ type symbolJSON struct {
 	AuxiliaryStates []string       `json:"auxiliary_states"`
 	Outputs         []string       `json:"outputs"`
 	Ops             map[string]int `json:"ops"`
-	OutputShapes    [][]int        `json:"output_shapes,omitempty"`
+	// UnsupportedOps lists the operators mxgo cannot run (sorted; empty
+	// when the graph can run).
+	UnsupportedOps []string `json:"unsupported_ops"`
+	// OutputShapes (with -shape) holds null for an output whose shape
+	// cannot be inferred.
+	OutputShapes [][]int `json:"output_shapes,omitempty"`
 }
 
 // inspectSymbol describes symbol JSON read from path (its bytes in data):
@@ -99,6 +105,7 @@ func inspectSymbol(stdout io.Writer, path string, data []byte, asJSON bool, shap
 			AuxiliaryStates: nonNil(sym.ListAuxiliaryStates()),
 			Outputs:         nonNil(sym.ListOutputs()),
 			Ops:             map[string]int{},
+			UnsupportedOps:  nonNil(executor.UnsupportedOps(sym)),
 		}
 		for _, n := range sym.Nodes() {
 			if !n.IsVariable() {
@@ -107,7 +114,10 @@ func inspectSymbol(stdout io.Writer, path string, data []byte, asJSON bool, shap
 		}
 		if len(shapes) > 0 {
 			for _, s := range tab.Outputs() {
-				out.OutputShapes = append(out.OutputShapes, nonNil(s))
+				if !ops.ShapeKnown(s) {
+					s = nil // JSON null: not inferable
+				}
+				out.OutputShapes = append(out.OutputShapes, s)
 			}
 		}
 		return json.NewEncoder(stdout).Encode(out)

@@ -26,7 +26,7 @@ func TestInspectSymbolJSON(t *testing.T) {
 	if err := inspectSymbol(&out, name, readTestFile(t, name), true, nil); err != nil {
 		t.Fatal(err)
 	}
-	want := `{"kind":"symbol","mxnet_version":10800,"arguments":["data","fullyconnected0_weight","fullyconnected0_bias","fullyconnected1_weight","fullyconnected1_bias","fullyconnected2_weight","fullyconnected2_bias","softmax_label"],"auxiliary_states":[],"outputs":["softmax_output"],"ops":{"Activation":2,"Flatten":1,"FullyConnected":3,"SoftmaxOutput":1}}` + "\n"
+	want := `{"kind":"symbol","mxnet_version":10800,"arguments":["data","fullyconnected0_weight","fullyconnected0_bias","fullyconnected1_weight","fullyconnected1_bias","fullyconnected2_weight","fullyconnected2_bias","softmax_label"],"auxiliary_states":[],"outputs":["softmax_output"],"ops":{"Activation":2,"Flatten":1,"FullyConnected":3,"SoftmaxOutput":1},"unsupported_ops":[]}` + "\n"
 	if out.String() != want {
 		t.Errorf("got  %s\nwant %s", out.String(), want)
 	}

@@ -474,7 +474,7 @@ def write_npz(path, arrays):
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
         for k in sorted(arrays):
             buf = io.BytesIO()
-            np.lib.format.write_array(buf, np.ascontiguousarray(arrays[k]), allow_pickle=False)
+            np.lib.format.write_array(buf, np.require(arrays[k], requirements="C"), allow_pickle=False)  # keeps 0-d
             info = zipfile.ZipInfo(k + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
             info.external_attr = 0o644 << 16
             z.writestr(info, buf.getvalue())
