@@ -111,8 +111,6 @@ def register(case):
     case("squeeze_neg_axis", "squeeze", {"axis": "-1"}, [rnd(2, 1)])
     case("squeeze_all_ones", "squeeze", {}, [rnd(1, 1, 1)])
     case("squeeze_zero_size", "squeeze", {}, [rnd(0, 1, 3)])
-    # (0-d results of _np_squeeze cannot be stored: gen_ops' npz writer
-    # makes arrays at least 1-d; ops/indexing_kernel_test.go checks them.)
     case("np_squeeze_default", "_np_squeeze", {}, [rnd(1, 3, 1)])
     case("np_squeeze_axis", "_np_squeeze", {"axis": "(-1,)"}, [rnd(2, 1)])
     case("stack_alias_npi", "_npi_stack", {"num_args": "2", "axis": "-2"}, [rnd(3, 2), rnd(3, 2)])
@@ -154,3 +152,8 @@ def register(case):
          [rnd(3, 4, 2, 2), np.array([1, 9, 3], np.int32)])
     case("SequenceMask_float_len", "_npx_sequence_mask", {"use_sequence_length": "True"},
          [rnd(4, 2), np.array([2.9, 0.5], np.float32)])
+
+    # 0-d results and inputs of the numpy squeeze (drawn last so the
+    # inputs above stay as they were).
+    case("np_squeeze_all", "_np_squeeze", {}, [rnd(1, 1, 1)])
+    case("np_squeeze_0d", "_np_squeeze", {"axis": "-1"}, [np.array(1.5, np.float32)])
