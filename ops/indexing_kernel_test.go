@@ -228,3 +228,71 @@ func FuzzIndexOpAttrs(f *testing.F) {
 		_, _, _ = inferIndexOp(name, attrs, shapes, nil)
 	})
 }
+
+// TestIndexKernelsDoNotAllocate: the forward kernels run without heap
+// allocation once outputs and workspace exist (Predict's steady state).
+func TestIndexKernelsDoNotAllocate(t *testing.T) {
+	mk := func(dt tensor.DType, shape ...int) *tensor.Tensor {
+		x, err := tensor.New(dt, shape...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range x.Len() {
+			x.SetFloat64At(i, float64((i*7)%5))
+		}
+		return x
+	}
+	f := tensor.Float32
+	cases := []struct {
+		op    string
+		attrs map[string]string
+		in    []*tensor.Tensor
+	}{
+		{"topk", map[string]string{"k": "3", "ret_typ": "both", "axis": "0"}, []*tensor.Tensor{mk(f, 40, 3)}},
+		{"topk", map[string]string{"k": "2", "ret_typ": "mask"}, []*tensor.Tensor{mk(f, 3, 40)}},
+		{"sort", nil, []*tensor.Tensor{mk(f, 3, 40)}},
+		{"argsort", map[string]string{"dtype": "int64"}, []*tensor.Tensor{mk(f, 3, 40)}},
+		{"tile", map[string]string{"reps": "(2, 1, 3)"}, []*tensor.Tensor{mk(f, 4, 5)}},
+		{"repeat", map[string]string{"repeats": "2", "axis": "1"}, []*tensor.Tensor{mk(f, 4, 5)}},
+		{"repeat", map[string]string{"repeats": "2"}, []*tensor.Tensor{mk(f, 4, 5)}},
+		{"reverse", map[string]string{"axis": "(0, 1)"}, []*tensor.Tensor{mk(f, 4, 5)}},
+		{"SwapAxis", map[string]string{"dim1": "0", "dim2": "2"}, []*tensor.Tensor{mk(f, 4, 5, 2)}},
+		{"stack", map[string]string{"num_args": "2", "axis": "1"}, []*tensor.Tensor{mk(f, 4, 5), mk(f, 4, 5)}},
+		{"slice_like", nil, []*tensor.Tensor{mk(f, 4, 5), mk(f, 2, 3)}},
+		{"broadcast_to", map[string]string{"shape": "(4, 5)"}, []*tensor.Tensor{mk(f, 1, 5)}},
+		{"broadcast_like", nil, []*tensor.Tensor{mk(f, 4, 1), mk(f, 4, 5)}},
+		{"broadcast_axis", map[string]string{"axis": "0", "size": "3"}, []*tensor.Tensor{mk(f, 1, 5)}},
+		{"where", nil, []*tensor.Tensor{mk(tensor.Int32, 4), mk(f, 4, 5), mk(f, 4, 5)}},
+		{"take", map[string]string{"axis": "1", "mode": "wrap"}, []*tensor.Tensor{mk(f, 4, 5), mk(tensor.Int64, 3, 2)}},
+		{"pick", nil, []*tensor.Tensor{mk(f, 4, 5), mk(f, 4)}},
+		{"gather_nd", nil, []*tensor.Tensor{mk(f, 5, 5), mk(tensor.Int32, 2, 6)}},
+		{"SequenceMask", map[string]string{"use_sequence_length": "1"}, []*tensor.Tensor{mk(f, 4, 5, 2), mk(f, 5)}},
+	}
+	for _, c := range cases {
+		op, params := parsed(t, c.op, c.attrs)
+		var shapes []Shape
+		var types []tensor.DType
+		for _, x := range c.in {
+			shapes = append(shapes, x.Shape())
+			types = append(types, x.DType())
+		}
+		outShapes, outTypes, err := inferIndexOp(c.op, c.attrs, shapes, types)
+		if err != nil {
+			t.Fatalf("%s: %v", c.op, err)
+		}
+		outs := make([]*tensor.Tensor, len(outShapes))
+		for i := range outs {
+			outs[i] = mk(outTypes[i], outShapes[i]...)
+		}
+		ctx := &Ctx{Threads: 1}
+		if op.Workspace != nil {
+			ctx.Scratch = make([]float32, op.Workspace(params, shapes))
+		}
+		if err := op.Forward(ctx, params, c.in, outs); err != nil {
+			t.Fatalf("%s: %v", c.op, err)
+		}
+		if n := testing.AllocsPerRun(10, func() { _ = op.Forward(ctx, params, c.in, outs) }); n != 0 {
+			t.Errorf("%s %v: %v allocations per run", c.op, c.attrs, n)
+		}
+	}
+}

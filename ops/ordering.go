@@ -71,14 +71,20 @@ func init() {
 		NumOutputs:        func(any) int { return 2 },
 		NumVisibleOutputs: func(any) int { return 1 },
 		InferShape: func(params any, in, out []Shape) error {
-			return topkShape(sortAsTopK(params), in, out)
+			p := sortAsTopK(params)
+			return topkShape(&p, in, out)
 		},
 		InferType: func(params any, in, out []tensor.DType) error {
-			return topkType(sortAsTopK(params), in, out)
+			p := sortAsTopK(params)
+			return topkType(&p, in, out)
 		},
-		Workspace: func(params any, in []Shape) int { return topkWorkspace(sortAsTopK(params), in) },
+		Workspace: func(params any, in []Shape) int {
+			p := sortAsTopK(params)
+			return topkWorkspace(&p, in)
+		},
 		Forward: func(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
-			return topkRun(ctx, sortAsTopK(params), in, out)
+			p := sortAsTopK(params)
+			return topkRun(ctx, &p, in, out)
 		},
 	})
 	Register(&Op{
@@ -86,27 +92,32 @@ func init() {
 		Aliases: []string{"_npi_argsort"},
 		Params:  NewParams[ArgSortParam](),
 		InferShape: func(params any, in, out []Shape) error {
-			return topkShape(sortAsTopK(params), in, out)
+			p := sortAsTopK(params)
+			return topkShape(&p, in, out)
 		},
 		InferType: func(params any, in, out []tensor.DType) error {
 			// ArgSortType: only the output is typed; the data may be anything.
 			return assignType(&out[0], params.(*ArgSortParam).DType, "output")
 		},
-		Workspace: func(params any, in []Shape) int { return topkWorkspace(sortAsTopK(params), in) },
+		Workspace: func(params any, in []Shape) int {
+			p := sortAsTopK(params)
+			return topkWorkspace(&p, in)
+		},
 		Forward: func(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
-			return topkRun(ctx, sortAsTopK(params), in, out)
+			p := sortAsTopK(params)
+			return topkRun(ctx, &p, in, out)
 		},
 	})
 }
 
 // sortAsTopK is the TopKParam sort and argsort run with: k = 0 (every
 // element), ret_typ value (sort) or indices (argsort).
-func sortAsTopK(params any) *TopKParam {
+func sortAsTopK(params any) TopKParam {
 	switch p := params.(type) {
 	case *SortParam:
-		return &TopKParam{Axis: p.Axis, K: 0, RetTyp: TopKValue, IsAscend: p.IsAscend, DType: indexDType}
+		return TopKParam{Axis: p.Axis, K: 0, RetTyp: TopKValue, IsAscend: p.IsAscend, DType: indexDType}
 	case *ArgSortParam:
-		return &TopKParam{Axis: p.Axis, K: 0, RetTyp: TopKIndices, IsAscend: p.IsAscend, DType: p.DType}
+		return TopKParam{Axis: p.Axis, K: 0, RetTyp: TopKIndices, IsAscend: p.IsAscend, DType: p.DType}
 	}
 	panic(fmt.Sprintf("ops: sortAsTopK(%T)", params))
 }
@@ -119,6 +130,24 @@ type topkGeom struct {
 }
 
 func parseTopK(p *TopKParam, s Shape) (topkGeom, error) {
+	g, err := topkDims(p, s)
+	if err != nil {
+		return g, err
+	}
+	switch {
+	case p.RetTyp == TopKMask:
+		g.target = cloneShape(s)
+	case g.axis < 0:
+		g.target = Shape{g.k}
+	default:
+		g.target = cloneShape(s)
+		g.target[g.axis] = g.k
+	}
+	return g, nil
+}
+
+// topkDims is parseTopK without the output shape (it does not allocate).
+func topkDims(p *TopKParam, s Shape) (topkGeom, error) {
 	var g topkGeom
 	size := prod(s)
 	if !p.Axis.Set {
@@ -140,15 +169,6 @@ func parseTopK(p *TopKParam, s Shape) (topkGeom, error) {
 	g.k = p.K
 	if p.K <= 0 {
 		g.k = g.n
-	}
-	switch {
-	case p.RetTyp == TopKMask:
-		g.target = cloneShape(s)
-	case g.axis < 0:
-		g.target = Shape{g.k}
-	default:
-		g.target = cloneShape(s)
-		g.target[g.axis] = g.k
 	}
 	if g.n > math.MaxInt32 {
 		return g, fmt.Errorf("%d elements to sort exceed index_t's range", g.n)

@@ -13,7 +13,7 @@ func topkWorkspace(p *TopKParam, in []Shape) int {
 	if len(in) == 0 || !ShapeKnown(in[0]) {
 		return 0
 	}
-	g, err := parseTopK(p, in[0])
+	g, err := topkDims(p, in[0])
 	if err != nil {
 		return 0
 	}
@@ -33,7 +33,8 @@ func topkRun(ctx *Ctx, p *TopKParam, in, out []*tensor.Tensor) error {
 	if x.DType() != tensor.Float32 {
 		return fmt.Errorf("topk: data is %s, only float32 is supported", x.DType())
 	}
-	g, err := parseTopK(p, x.Shape())
+	dims := outDims(x)
+	g, err := topkDims(p, dims[:x.NDim()])
 	if err != nil {
 		return fmt.Errorf("topk: %w", err)
 	}
