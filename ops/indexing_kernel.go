@@ -185,7 +185,8 @@ func gatherNDForward(_ *Ctx, _ any, in, out []*tensor.Tensor) error {
 	for j := range m {
 		size := float64(d.Dim(j))
 		for i := n - 1; i >= 0; i-- {
-			if v := idx.Float64At(j*n + i); v < -size || v > size-1 {
+			// (NaN fails too: MXNet would index with its undefined cast.)
+			if v := idx.Float64At(j*n + i); !(v >= -size && v <= size-1) {
 				return fmt.Errorf("gather_nd: index %v is out of bounds for axis %d with size %d", v, j, d.Dim(j))
 			}
 		}

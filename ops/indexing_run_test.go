@@ -33,6 +33,7 @@ func TestIndexOpsRuntimeErrors(t *testing.T) {
 		{"take", map[string]string{"mode": "raise", "axis": "1"}, []*tensor.Tensor{data, mustTensor(t, []float32{-0.5}, 1)}, "out of bounds"},
 		{"gather_nd", nil, []*tensor.Tensor{data, mustTensor(t, []int64{0, -4}, 2, 1)}, "out of bounds"},
 		{"gather_nd", nil, []*tensor.Tensor{data, mustTensor(t, []int32{2}, 1, 1)}, "out of bounds"},
+		{"gather_nd", nil, []*tensor.Tensor{data, mustTensor(t, []float32{float32(math.NaN())}, 1, 1)}, "out of bounds"},
 		{"SequenceMask", map[string]string{"use_sequence_length": "1"},
 			[]*tensor.Tensor{data, mustTensor(t, []int32{1, -1, 0}, 3)}, "negative"},
 		{"take", nil, []*tensor.Tensor{mustTensor(t, []float32{}, 0, 2), mustTensor(t, []int32{0}, 1)}, "empty"},
