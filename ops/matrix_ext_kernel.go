@@ -217,11 +217,14 @@ func sequenceMaskForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
 		f32 = y.Float32s()
 	}
 	for b := range batch {
-		l := int64(lens.Float64At(b))
-		if l < 0 {
-			return fmt.Errorf("SequenceMask: sequence_length[%d] = %d is negative", b, l)
+		lf := lens.Float64At(b)
+		if lf >= float64(steps) {
+			continue
 		}
-		for s := int(min(l, int64(steps))); s < steps; s++ {
+		if !(lf > -1) {
+			return fmt.Errorf("SequenceMask: sequence_length[%d] = %v is negative", b, lf)
+		}
+		for s := int(lf); s < steps; s++ {
 			at := (s*batch + b) * rest
 			if p.Axis == 1 {
 				at = (b*steps + s) * rest
