@@ -44,6 +44,16 @@ func init() {
 		Forward:    broadcastToForward,
 	})
 	Register(&Op{
+		// The numpy form: the rank may grow, -2 keeps the input's dim and
+		// 0 is a zero-size dim.
+		Name:       "_npi_broadcast_to",
+		Params:     NewParams[BroadcastToParam](),
+		InputNames: func(any) []string { return []string{"array"} },
+		InferShape: npBroadcastToShape,
+		InferType:  SameType,
+		Forward:    broadcastToForward,
+	})
+	Register(&Op{
 		Name:       "broadcast_like",
 		Params:     NewParams[BroadcastLikeParam](),
 		InputNames: func(any) []string { return []string{"lhs", "rhs"} },
@@ -109,6 +119,42 @@ func broadcastToShape(params any, in, out []Shape) error {
 	return assignShape(&out[0], o, "output")
 }
 
+// npBroadcastToShape is NumpyBroadcastToShape: the input's dims align
+// with the end of shape; each equals the target or is 1; a target -2 takes
+// the input's dim.
+func npBroadcastToShape(params any, in, out []Shape) error {
+	shape := params.(*BroadcastToParam).Shape
+	d := in[0]
+	if !ShapeKnown(d) {
+		return nil
+	}
+	if len(d) > len(shape) {
+		return fmt.Errorf("shape %s is not broadcastable to %s", ShapeString(d), ShapeString(shape))
+	}
+	o := cloneShape(shape)
+	for i := len(o) - 1; i >= 0; i-- {
+		j := i - len(o) + len(d)
+		if j < 0 {
+			break
+		}
+		if o[i] == -2 {
+			o[i] = d[j]
+		}
+		if d[j] != o[i] && d[j] != 1 {
+			return fmt.Errorf("shape %s is not broadcastable to %s", ShapeString(d), ShapeString(shape))
+		}
+	}
+	for _, v := range o {
+		if v < 0 {
+			return fmt.Errorf("the target shape %s for broadcasting must be known", ShapeString(shape))
+		}
+	}
+	if err := checkSize(o); err != nil {
+		return err
+	}
+	return assignShape(&out[0], o, "output")
+}
+
 // broadcastLikeShape is BroadcastLikeShape: lhs broadcast to rhs's shape,
 // or, with lhs_axes and rhs_axes, each listed lhs axis (of size 1) takes
 // the size of the matching rhs axis.
@@ -156,20 +202,21 @@ func broadcastLikeShape(params any, in, out []Shape) error {
 	return assignShape(&out[0], o, "output")
 }
 
-// broadcastToForward repeats the input along its size-1 axes to the
-// output's shape (stride 0 there), for any dtype.
+// broadcastToForward repeats the input along its size-1 axes (and the
+// leading axes it lacks) to the output's shape: stride 0 there, any dtype.
 func broadcastToForward(_ *Ctx, _ any, in, out []*tensor.Tensor) error {
 	x, y := in[0], out[0]
-	if x.NDim() != y.NDim() {
-		return fmt.Errorf("broadcast: input %s and output %s differ in rank", x, y)
+	if x.NDim() > y.NDim() {
+		return fmt.Errorf("broadcast: input %s has a higher rank than output %s", x, y)
 	}
-	var st dimArray
-	contiguousStrides(x, &st)
-	for d := range x.NDim() {
-		switch {
-		case x.Dim(d) == y.Dim(d):
-		case x.Dim(d) == 1:
-			st[d] = 0
+	var xs, st dimArray
+	contiguousStrides(x, &xs)
+	lead := y.NDim() - x.NDim()
+	for d := lead; d < y.NDim(); d++ {
+		switch xd := x.Dim(d - lead); {
+		case xd == y.Dim(d):
+			st[d] = xs[d-lead]
+		case xd == 1:
 		default:
 			return fmt.Errorf("broadcast: input %s does not broadcast to %s", x, y)
 		}

@@ -157,3 +157,9 @@ def register(case):
     # inputs above stay as they were).
     case("np_squeeze_all", "_np_squeeze", {}, [rnd(1, 1, 1)])
     case("np_squeeze_0d", "_np_squeeze", {"axis": "-1"}, [np.array(1.5, np.float32)])
+
+    # numpy broadcast_to (rank growth, -2 keeps a dim, 0 is zero-size).
+    case("np_broadcast_to_rank", "_npi_broadcast_to", {"shape": "(2, 3, 4)"}, [rnd(3, 1)])
+    case("np_broadcast_to_keep", "_npi_broadcast_to", {"shape": "(2, -2, 1)"}, [rnd(5, 1)])
+    case("np_broadcast_to_zero", "_npi_broadcast_to", {"shape": "(0, 3)"}, [rnd(3)])
+    case("np_broadcast_to_scalar", "_npi_broadcast_to", {"shape": "(2, 2)"}, [np.array(-0.5, np.float32)])

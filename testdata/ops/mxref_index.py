@@ -426,6 +426,17 @@ def broadcast_to(a, x):
     return [np.broadcast_to(d, shape).copy()]
 
 
+@op("_npi_broadcast_to")
+def np_broadcast_to(a, x):
+    d = x[0]
+    shape = list(p_tuple(a.get("shape"), ()))
+    for i in range(len(shape)):
+        j = i - len(shape) + d.ndim
+        if j >= 0 and shape[i] == -2:
+            shape[i] = d.shape[j]
+    return [np.broadcast_to(d, shape).copy()]
+
+
 @op("broadcast_like")
 def broadcast_like(a, x):
     lhs, rhs = x
