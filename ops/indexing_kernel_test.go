@@ -119,6 +119,9 @@ func TestIndexOpsRejectBadAttributes(t *testing.T) {
 		{"where", nil, []Shape{{2, 3}, {2, 3}, {2, 4}}, "differ"},
 		{"where", nil, []Shape{{3}, {2, 3}, {2, 3}}, "one entry per row"},
 		{"where", nil, []Shape{{2, 3, 1}, {2, 3}, {2, 3}}, "1-D"},
+		{"_npi_where", nil, []Shape{{2, 3}, {3, 3}, {1}}, "broadcast"},
+		{"_npi_where_lscalar", map[string]string{"scalar": "x"}, nil, "scalar"},
+		{"_npi_where_scalar2", map[string]string{"z": "1"}, nil, "unknown parameter"},
 	}
 	for _, c := range cases {
 		_, _, err := inferIndexOp(c.op, c.attrs, c.shapes, nil)
@@ -270,6 +273,10 @@ func TestIndexKernelsDoNotAllocate(t *testing.T) {
 		{"pick", nil, []*tensor.Tensor{mk(f, 4, 5), mk(f, 4)}},
 		{"gather_nd", nil, []*tensor.Tensor{mk(f, 5, 5), mk(tensor.Int32, 2, 6)}},
 		{"SequenceMask", map[string]string{"use_sequence_length": "1"}, []*tensor.Tensor{mk(f, 4, 5, 2), mk(f, 5)}},
+		{"_npi_where", nil, []*tensor.Tensor{mk(tensor.Int64, 4, 1), mk(f, 5), mk(f, 3, 1, 1)}},
+		{"_npi_where_lscalar", map[string]string{"scalar": "2"}, []*tensor.Tensor{mk(f, 4, 1), mk(f, 5)}},
+		{"_npi_where_rscalar", map[string]string{"scalar": "2"}, []*tensor.Tensor{mk(f, 4, 1), mk(f, 5)}},
+		{"_npi_where_scalar2", map[string]string{"x": "2"}, []*tensor.Tensor{mk(f, 4, 1)}},
 	}
 	for _, c := range cases {
 		op, params := parsed(t, c.op, c.attrs)

@@ -2,7 +2,7 @@ package ops
 
 func init() {
 	for k, v := range map[string][]string{
-		"where": nil, "take": {"_npi_take"}, "pick": {"choose_element_0index", "_npx_pick"},
+		"where": nil, "_npi_where": nil, "_npi_where_lscalar": nil, "_npi_where_rscalar": nil, "_npi_where_scalar2": nil, "take": {"_npi_take"}, "pick": {"choose_element_0index", "_npx_pick"},
 		"gather_nd": {"_npi_gather_nd", "_npx_gather_nd"},
 		"topk":      {"_npx_topk"}, "sort": {"_npi_sort"}, "argsort": {"_npi_argsort"},
 		"slice_like": nil, "tile": {"_npi_tile"}, "repeat": {"_np_repeat"}, "squeeze": nil, "_np_squeeze": nil, "stack": {"_npi_stack"},

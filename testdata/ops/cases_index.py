@@ -163,3 +163,12 @@ def register(case):
     case("np_broadcast_to_keep", "_npi_broadcast_to", {"shape": "(2, -2, 1)"}, [rnd(5, 1)])
     case("np_broadcast_to_zero", "_npi_broadcast_to", {"shape": "(0, 3)"}, [rnd(3)])
     case("np_broadcast_to_scalar", "_npi_broadcast_to", {"shape": "(2, 2)"}, [np.array(-0.5, np.float32)])
+
+    # numpy where (broadcasting, scalar forms).
+    c = rng.integers(0, 2, size=(3, 1, 4)).astype(np.float32)
+    case("np_where_broadcast", "_npi_where", {}, [c, rnd(2, 4), rnd(3, 2, 1)])
+    case("np_where_same", "_npi_where", {}, [rng.integers(0, 2, size=(2, 3)).astype(np.int32), rnd(2, 3), rnd(2, 3)])
+    case("np_where_lscalar", "_npi_where_lscalar", {"scalar": "0.1"}, [c, rnd(5, 4)])
+    case("np_where_rscalar", "_npi_where_rscalar", {"scalar": "-inf"}, [c, rnd(3, 2, 4)])
+    case("np_where_scalar2", "_npi_where_scalar2", {"x": "1.5", "y": "-2"}, [c])
+    case("np_where_scalar_cond", "_npi_where", {}, [np.array(1, np.float32), rnd(2), rnd(3, 1)])

@@ -447,3 +447,35 @@ def broadcast_like(a, x):
     for i, j in zip(p_tuple(la), p_tuple(ra)):
         shape[i] = rhs.shape[j]
     return [np.broadcast_to(lhs, shape).copy()]
+
+
+# ---------------------------------------------------------------------------
+# NumPy-interface where (np_where_op.cc): NumPy broadcasting; scalars are
+# cast to the output dtype (float32 here).
+
+
+@op("_npi_where")
+def np_where(a, x):
+    c, xv, yv = x
+    return [np.where(c != 0, xv, yv)]
+
+
+@op("_npi_where_lscalar")
+def np_where_lscalar(a, x):
+    c, t = x
+    s = mxref.f32(p_float(a.get("scalar"), 0.0))
+    return [np.where(c != 0, s, t)]
+
+
+@op("_npi_where_rscalar")
+def np_where_rscalar(a, x):
+    c, t = x
+    s = mxref.f32(p_float(a.get("scalar"), 0.0))
+    return [np.where(c != 0, t, s)]
+
+
+@op("_npi_where_scalar2")
+def np_where_scalar2(a, x):
+    c = x[0]
+    xs, ys = mxref.f32(p_float(a.get("x"), 0.0)), mxref.f32(p_float(a.get("y"), 0.0))
+    return [np.where(c != 0, xs, ys) + np.zeros(c.shape)]
