@@ -128,6 +128,15 @@ func init() {
 		Forward:    reverseForward,
 	})
 	Register(&Op{
+		// The numpy flip: FlipParam is ReverseParam's twin, but axis None
+		// flips every axis.
+		Name:       "_npi_flip",
+		Params:     NewParams[ReverseParam](),
+		InferShape: reverseShape,
+		InferType:  SameType,
+		Forward:    npFlipForward,
+	})
+	Register(&Op{
 		Name:       "SwapAxis",
 		Aliases:    []string{"swapaxes", "_npi_swapaxes"},
 		Params:     NewParams[SwapAxisParam](),

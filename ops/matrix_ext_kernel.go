@@ -139,11 +139,22 @@ func stackForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
 // reverseForward reverses the listed axes (an axis listed twice is
 // reversed twice, as MXNet's index mapping does) with negative strides.
 func reverseForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
-	x, y := in[0], out[0]
-	axes := params.(*ReverseParam).Axis
-	if err := reverseAxes(axes, x.NDim()); err != nil {
+	if err := reverseAxes(params.(*ReverseParam).Axis, in[0].NDim()); err != nil {
 		return fmt.Errorf("reverse: %w", err)
 	}
+	return flipAxes(in[0], out[0], params.(*ReverseParam).Axis, false)
+}
+
+// npFlipForward is _npi_flip: axis None (nil) flips every axis.
+func npFlipForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
+	axes := params.(*ReverseParam).Axis
+	if err := reverseAxes(axes, in[0].NDim()); err != nil {
+		return fmt.Errorf("flip: %w", err)
+	}
+	return flipAxes(in[0], out[0], axes, axes == nil)
+}
+
+func flipAxes(x, y *tensor.Tensor, axes []int, all bool) error {
 	var st dimArray
 	contiguousStrides(x, &st)
 	var flip dimArray
@@ -152,7 +163,7 @@ func reverseForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
 	}
 	off := 0
 	for a := range x.NDim() {
-		if flip[a] == 1 && x.Dim(a) > 0 {
+		if (all || flip[a] == 1) && x.Dim(a) > 0 {
 			off += (x.Dim(a) - 1) * st[a]
 			st[a] = -st[a]
 		}

@@ -6,7 +6,7 @@ func init() {
 		"gather_nd": {"_npi_gather_nd", "_npx_gather_nd"},
 		"topk":      {"_npx_topk"}, "sort": {"_npi_sort"}, "argsort": {"_npi_argsort"},
 		"slice_like": nil, "tile": {"_npi_tile"}, "repeat": {"_np_repeat"}, "squeeze": nil, "_np_squeeze": nil, "stack": {"_npi_stack"},
-		"reverse": {"flip"}, "SwapAxis": {"swapaxes", "_npi_swapaxes"}, "SequenceMask": {"_npx_sequence_mask"},
+		"reverse": {"flip"}, "_npi_flip": nil, "SwapAxis": {"swapaxes", "_npi_swapaxes"}, "SequenceMask": {"_npx_sequence_mask"},
 		"broadcast_axis": {"broadcast_axes"}, "broadcast_to": nil, "_npi_broadcast_to": nil, "broadcast_like": nil,
 	} {
 		wantOps[k] = v

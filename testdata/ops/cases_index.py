@@ -172,3 +172,8 @@ def register(case):
     case("np_where_rscalar", "_npi_where_rscalar", {"scalar": "-inf"}, [c, rnd(3, 2, 4)])
     case("np_where_scalar2", "_npi_where_scalar2", {"x": "1.5", "y": "-2"}, [c])
     case("np_where_scalar_cond", "_npi_where", {}, [np.array(1, np.float32), rnd(2), rnd(3, 1)])
+
+    # numpy flip.
+    case("np_flip_none", "_npi_flip", {"axis": "None"}, [rnd(2, 3, 2)])
+    case("np_flip_axes", "_npi_flip", {"axis": "(0, 2)"}, [rnd(2, 3, 2)])
+    case("np_flip_0d", "_npi_flip", {"axis": "None"}, [np.array(3.25, np.float32)])

@@ -479,3 +479,14 @@ def np_where_scalar2(a, x):
     c = x[0]
     xs, ys = mxref.f32(p_float(a.get("x"), 0.0)), mxref.f32(p_float(a.get("y"), 0.0))
     return [np.where(c != 0, xs, ys) + np.zeros(c.shape)]
+
+
+@op("_npi_flip")
+def np_flip(a, x):
+    """numpy flip: axis None flips every axis (a 0-d array is copied)."""
+    d = x[0]
+    ax = a["axis"]
+    axes = range(d.ndim) if ax.strip() == "None" else p_tuple(ax)
+    for v in axes:
+        d = np.flip(d, axis=v)
+    return [d.copy()]
