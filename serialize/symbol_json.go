@@ -19,6 +19,10 @@ type jsonReader struct {
 	scopes []int
 	// keyPos is the offset of the last object key read.
 	keyPos int
+	// lim bounds strings and nodes; nodes counts the nodes read so far
+	// (subgraphs included).
+	lim   *Limits
+	nodes int
 }
 
 // syntaxError reports a problem at the current offset.
@@ -72,6 +76,10 @@ func (r *jsonReader) readString() (string, error) {
 		if r.pos >= len(r.data) {
 			return "", r.errorf("unterminated string starting at offset %d", start)
 		}
+		if b.Len() > r.maxString() {
+			r.pos = start - 1
+			return "", r.errorf("string longer than %d bytes (Limits.MaxAttrBytes)", r.maxString())
+		}
 		c := r.data[r.pos]
 		r.pos++
 		switch c {
@@ -105,6 +113,14 @@ func (r *jsonReader) readString() (string, error) {
 			b.WriteByte(c)
 		}
 	}
+}
+
+// maxString is the longest string the reader accepts anywhere.
+func (r *jsonReader) maxString() int {
+	if r.lim == nil {
+		return int(^uint(0) >> 1)
+	}
+	return max(r.lim.MaxAttrBytes, r.lim.MaxNameBytes)
 }
 
 // readInt reads an integer like `is >> x` (leading space, optional sign,

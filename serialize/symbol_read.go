@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/mxgo/mxgo/graph"
+	"github.com/mxgo/mxgo/internal/quote"
 	"github.com/mxgo/mxgo/ops"
 )
 
@@ -35,7 +36,7 @@ func (e *SymbolError) Error() string {
 		fmt.Fprintf(&b, "offset %d: ", e.Offset)
 	}
 	if e.Node >= 0 {
-		fmt.Fprintf(&b, "node %d (%s): ", e.Node, e.NodeName)
+		fmt.Fprintf(&b, "node %d %s: ", e.Node, quote.String(e.NodeName))
 	}
 	b.WriteString(e.Err.Error())
 	return b.String()
@@ -184,7 +185,13 @@ func orErr(err, alt error) error {
 }
 
 func (r *jsonReader) readNodes(depth int) ([]jsonNode, error) {
-	return readArray(r, func() (jsonNode, error) { return r.readNode(depth) })
+	return readArray(r, func() (jsonNode, error) {
+		r.nodes++
+		if r.lim != nil && r.nodes > r.lim.MaxNodes {
+			return jsonNode{}, r.errorf("more than %d nodes (Limits.MaxNodes)", r.lim.MaxNodes)
+		}
+		return r.readNode(depth)
+	})
 }
 
 // readNode reads a node object (JSONNode::Load): op, name and inputs are
@@ -245,7 +252,31 @@ func (r *jsonReader) readNode(depth int) (jsonNode, error) {
 			n.attrs[k] = v
 		}
 	}
+	if r.lim != nil {
+		if err := checkNodeStrings(&n, r.lim); err != nil {
+			return n, &SymbolError{Offset: n.offset, Node: -1, Err: err}
+		}
+	}
 	return n, nil
+}
+
+// checkNodeStrings bounds a node's op, name, attribute keys and values.
+func checkNodeStrings(n *jsonNode, lim *Limits) error {
+	if len(n.name) > lim.MaxNameBytes {
+		return fmt.Errorf("node name of %d bytes exceeds the limit of %d (Limits.MaxNameBytes): %s", len(n.name), lim.MaxNameBytes, quote.N(n.name, 40))
+	}
+	if len(n.op) > lim.MaxNameBytes {
+		return fmt.Errorf("node %s: op name of %d bytes exceeds the limit of %d (Limits.MaxNameBytes)", quote.String(n.name), len(n.op), lim.MaxNameBytes)
+	}
+	for k, v := range n.attrs {
+		if len(k) > lim.MaxNameBytes {
+			return fmt.Errorf("node %s: attribute key of %d bytes exceeds the limit of %d (Limits.MaxNameBytes)", quote.String(n.name), len(k), lim.MaxNameBytes)
+		}
+		if len(v) > lim.MaxAttrBytes {
+			return fmt.Errorf("node %s: attribute %s of %d bytes exceeds the limit of %d (Limits.MaxAttrBytes)", quote.String(n.name), quote.String(k), len(v), lim.MaxAttrBytes)
+		}
+	}
+	return nil
 }
 
 func (r *jsonReader) readSubgraphs(depth int) ([]*jsonGraph, error) {
@@ -265,8 +296,8 @@ type SymbolFile struct {
 
 // ReadSymbol reads symbol JSON of any MXNet generation from r, applying
 // MXNet 1.9.1's load-time upgrades (see ReadSymbolFile).
-func ReadSymbol(r io.Reader) (*graph.Symbol, error) {
-	f, err := ReadSymbolFile(r)
+func ReadSymbol(r io.Reader, opts ...Option) (*graph.Symbol, error) {
+	f, err := ReadSymbolFile(r, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -279,18 +310,29 @@ func ReadSymbol(r io.Reader) (*graph.Symbol, error) {
 // passes of MXNet 1.9.1 in its order (hidden-key fixes, aux variables for
 // pre-0.9 files, FSetInputVarAttrOnCompose for pre-0.9.4 files, argmax axis
 // for pre-0.9.5 files). Every other attribute string is kept verbatim.
-// Operators mxgo does not know are kept as they are.
-func ReadSymbolFile(r io.Reader) (*SymbolFile, error) {
-	data, err := io.ReadAll(r)
+// Operators mxgo does not know are kept as they are. The file is bounded by
+// the Limits given with WithLimits (DefaultLimits otherwise): its size, node
+// count, outputs per node and in all, and name and attribute lengths.
+func ReadSymbolFile(r io.Reader, opts ...Option) (*SymbolFile, error) {
+	o := buildOptions(opts)
+	data, err := readAllLimited(r, o.limits.MaxSymbolBytes)
 	if err != nil {
 		return nil, fmt.Errorf("symbol JSON: %w", err)
 	}
-	return ParseSymbol(data)
+	return parseSymbol(data, o)
 }
 
 // ParseSymbol is ReadSymbolFile on bytes.
-func ParseSymbol(data []byte) (*SymbolFile, error) {
-	rd := &jsonReader{data: data}
+func ParseSymbol(data []byte, opts ...Option) (*SymbolFile, error) {
+	return parseSymbol(data, buildOptions(opts))
+}
+
+func parseSymbol(data []byte, o *options) (*SymbolFile, error) {
+	lim := &o.limits
+	if int64(len(data)) > lim.MaxSymbolBytes {
+		return nil, &SymbolError{Offset: -1, Node: -1, Err: fmt.Errorf("%d bytes exceed the limit of %d (Limits.MaxSymbolBytes)", len(data), lim.MaxSymbolBytes)}
+	}
+	rd := &jsonReader{data: data, lim: lim}
 	jg, err := rd.readGraph(0)
 	if err != nil {
 		return nil, err
@@ -299,7 +341,7 @@ func ParseSymbol(data []byte) (*SymbolFile, error) {
 	if rd.pos < len(rd.data) {
 		return nil, rd.errorf("unexpected data after the graph object")
 	}
-	sym, err := buildSymbol(jg)
+	sym, err := buildSymbol(jg, lim)
 	if err != nil {
 		return nil, err
 	}
@@ -308,17 +350,19 @@ func ParseSymbol(data []byte) (*SymbolFile, error) {
 	return f, nil
 }
 
-// LoadSymbol reads a symbol JSON file (PREFIX-symbol.json).
-func LoadSymbol(path string) (*graph.Symbol, error) {
-	data, err := os.ReadFile(path)
+// LoadSymbol reads a symbol JSON file (PREFIX-symbol.json) with the given
+// options (see ReadSymbolFile). Errors name the file.
+func LoadSymbol(path string, opts ...Option) (*graph.Symbol, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	f, err := ParseSymbol(data)
+	defer f.Close()
+	sf, err := ReadSymbolFile(f, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return f.Symbol, nil
+	return sf.Symbol, nil
 }
 
 // nodeError returns a SymbolError about node i.
@@ -334,7 +378,10 @@ func nodeError(jg *jsonGraph, i int, format string, args ...any) error {
 // buildSymbol connects the nodes (nnvm LoadJSON) and validates what MXNet
 // leaves to undefined behaviour: ids in range, arg_nodes pointing at
 // variables, no cycles, and output indices the nodes have.
-func buildSymbol(jg *jsonGraph) (*graph.Symbol, error) {
+func buildSymbol(jg *jsonGraph, lim *Limits) (*graph.Symbol, error) {
+	if len(jg.heads) > lim.MaxOutputs {
+		return nil, &SymbolError{Offset: -1, Node: -1, Err: fmt.Errorf("%d heads exceed the limit of %d (Limits.MaxOutputs)", len(jg.heads), lim.MaxOutputs)}
+	}
 	nodes := make([]*graph.Node, len(jg.nodes))
 	for i, jn := range jg.nodes {
 		if jn.op == "null" {
@@ -355,7 +402,7 @@ func buildSymbol(jg *jsonGraph) (*graph.Symbol, error) {
 		valid := true
 		for i := range nodes {
 			counts[i] = jg.rowPtr[i+1] - jg.rowPtr[i]
-			valid = valid && counts[i] >= 1 && counts[i] <= ops.MaxArity
+			valid = valid && counts[i] >= 1 && counts[i] <= lim.MaxOutputsPerNode
 		}
 		if valid {
 			for i, c := range counts {
@@ -373,8 +420,8 @@ func buildSymbol(jg *jsonGraph) (*graph.Symbol, error) {
 			}
 			return graph.Entry{}, nodeError(jg, owner, "%w", err)
 		}
-		if e.index >= ops.MaxArity {
-			err := fmt.Errorf("%s uses output %d (mxgo allows at most %d outputs per node)", what, e.index, ops.MaxArity)
+		if e.index >= lim.MaxOutputsPerNode || e.index >= ops.MaxArity {
+			err := fmt.Errorf("%s uses output %d (at most %d outputs per node: Limits.MaxOutputsPerNode)", what, e.index, min(lim.MaxOutputsPerNode, ops.MaxArity))
 			if owner < 0 {
 				return graph.Entry{}, &SymbolError{Offset: e.offset, Node: -1, Err: err}
 			}
@@ -399,7 +446,7 @@ func buildSymbol(jg *jsonGraph) (*graph.Symbol, error) {
 			n.ControlDeps = append(n.ControlDeps, nodes[d])
 		}
 		for k, sg := range jn.subgraphs {
-			sub, err := buildSymbol(sg)
+			sub, err := buildSymbol(sg, lim)
 			if err != nil {
 				return nil, nodeError(jg, i, "subgraph %d: %w", k, err)
 			}
@@ -425,7 +472,15 @@ func buildSymbol(jg *jsonGraph) (*graph.Symbol, error) {
 	if err := checkAcyclic(jg, nodes); err != nil {
 		return nil, err
 	}
+	total := 0
 	for i, n := range nodes {
+		outs := max(n.NumOutputs(), n.FileOutputs)
+		if outs > lim.MaxOutputsPerNode {
+			return nil, nodeError(jg, i, "%d outputs exceed the limit of %d (Limits.MaxOutputsPerNode)", outs, lim.MaxOutputsPerNode)
+		}
+		if total += outs; total > lim.MaxOutputs {
+			return nil, nodeError(jg, i, "the nodes up to this one have %d outputs, over the limit of %d (Limits.MaxOutputs)", total, lim.MaxOutputs)
+		}
 		if n.IsVariable() {
 			if maxIndex[i] > 0 {
 				return nil, nodeError(jg, i, "output %d of a variable is used", maxIndex[i])

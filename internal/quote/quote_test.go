@@ -1,0 +1,33 @@
+package quote
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestString(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"fc1", `"fc1"`},
+		{"a\nb\x00\x1b[31m", `"a\nb\x00\x1b[31m"`},
+		{"\xff", `"\xff"`},
+	} {
+		if got := String(tc.in); got != tc.want {
+			t.Errorf("String(%q) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+	long := strings.Repeat("é", 300) // 600 bytes
+	got := String(long)
+	if !strings.HasSuffix(got, "...(600 bytes)") || len(got) > MaxBytes+20 {
+		t.Errorf("String(600 bytes) = %s (%d bytes)", got, len(got))
+	}
+}
+
+func TestLine(t *testing.T) {
+	got := Line("a\nb\x00c\x1b"+strings.Repeat("x", 400), 300)
+	if len(got) > 300 || strings.ContainsAny(got, "\n\x00\x1b") || !strings.HasPrefix(got, "a; b?c?") || !strings.HasSuffix(got, "...") {
+		t.Errorf("Line = %q (%d bytes)", got, len(got))
+	}
+	if got := Line(" ok ", 300); got != "ok" {
+		t.Errorf("Line(ok) = %q", got)
+	}
+}
