@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/mxgo/mxgo/internal/quote"
 	"github.com/mxgo/mxgo/tensor"
 )
 
@@ -47,7 +48,7 @@ func readNPY(src tensor.Source, bud *budget) (*tensor.Tensor, error) {
 		return nil, fail(0, "truncated: preamble needs 8 bytes")
 	}
 	if !bytes.Equal(pre[:6], []byte("\x93NUMPY")) {
-		return nil, fail(0, "not an npy file: magic %q", pre[:6])
+		return nil, fail(0, "not an npy file: magic %s", quote.String(string(pre[:6])))
 	}
 	major := pre[6]
 	var hlen int

@@ -100,7 +100,7 @@ func checkNPZ(zr *zip.Reader, size int64, bud *budget) ([]npzMember, error) {
 			return &FormatError{Offset: off, Msg: fmt.Sprintf("npz member %d %s: ", i, quote.String(f.Name)) + fmt.Sprintf(format, args...)}
 		}
 		if len(f.Name) > lim.MaxNameBytes {
-			return nil, fail(0, "name of %d bytes exceeds the limit of %d (Limits.MaxNameBytes)", len(f.Name), lim.MaxNameBytes)
+			return nil, &FormatError{Msg: fmt.Sprintf("npz member %d name %s exceeds the limit of %d bytes (Limits.MaxNameBytes)", i, quote.N(f.Name, 40), lim.MaxNameBytes)}
 		}
 		if seen[f.Name] {
 			return nil, fail(0, "duplicate member name")
@@ -249,11 +249,11 @@ func writeNPZ(w io.Writer, names []string, ts []*tensor.Tensor, style zipStyle) 
 	}
 	for i, t := range ts {
 		if t == nil {
-			return fmt.Errorf("npz: array %q is a none array", names[i])
+			return fmt.Errorf("npz: array %s is a none array", quote.String(names[i]))
 		}
 		name := names[i] + ".npy"
 		if len(name) > 0xffff {
-			return fmt.Errorf("npz: name %q too long", names[i])
+			return fmt.Errorf("npz: name %s too long", quote.String(names[i]))
 		}
 		hdr, err := npyHeaderBytes(t.DType(), t.Shape(), npyStyleFor)
 		if err != nil {
@@ -261,7 +261,7 @@ func writeNPZ(w io.Writer, names []string, ts []*tensor.Tensor, style zipStyle) 
 		}
 		total := int64(len(hdr)) + int64(len(t.Bytes()))
 		if total > 0xffffffff || cw.n > 0xffffffff {
-			return fmt.Errorf("npz: member %q or archive exceeds 4 GiB (zip64 not written)", name)
+			return fmt.Errorf("npz: member %s or archive exceeds 4 GiB (zip64 not written)", quote.String(name))
 		}
 		h := crc32.NewIEEE()
 		h.Write(hdr)

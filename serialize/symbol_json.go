@@ -117,9 +117,6 @@ func (r *jsonReader) readString() (string, error) {
 
 // maxString is the longest string the reader accepts anywhere.
 func (r *jsonReader) maxString() int {
-	if r.lim == nil {
-		return int(^uint(0) >> 1)
-	}
 	return max(r.lim.MaxAttrBytes, r.lim.MaxNameBytes)
 }
 
@@ -248,6 +245,12 @@ func (r *jsonReader) readStringMap() (map[string]string, error) {
 
 // readArray reads a JSON array whose items item reads.
 func readArray[T any](r *jsonReader, item func() (T, error)) ([]T, error) {
+	return readArrayMax(r, -1, "", item)
+}
+
+// readArrayMax is readArray failing once the array has more than limit
+// items (limit < 0: no limit); what names the limit in the error.
+func readArrayMax[T any](r *jsonReader, limit int, what string, item func() (T, error)) ([]T, error) {
 	if err := r.beginArray(); err != nil {
 		return nil, err
 	}
@@ -260,17 +263,15 @@ func readArray[T any](r *jsonReader, item func() (T, error)) ([]T, error) {
 		if !ok {
 			return out, nil
 		}
+		if limit >= 0 && len(out) == limit {
+			return nil, r.errorf("more than %d %s", limit, what)
+		}
 		v, err := item()
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, v)
 	}
-}
-
-// readUintArray reads an array of u32.
-func (r *jsonReader) readUintArray(what string) ([]int, error) {
-	return readArray(r, func() (int, error) { return r.readUint32(what) })
 }
 
 // jsonEntry is an input or head entry [node_id, index(, version)].
@@ -307,5 +308,3 @@ func (r *jsonReader) readEntry() (jsonEntry, error) {
 	}
 }
 
-// readEntries reads an array of entries.
-func (r *jsonReader) readEntries() ([]jsonEntry, error) { return readArray(r, r.readEntry) }

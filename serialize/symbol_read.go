@@ -39,7 +39,7 @@ func (e *SymbolError) Error() string {
 		fmt.Fprintf(&b, "node %d %s: ", e.Node, quote.String(e.NodeName))
 	}
 	b.WriteString(e.Err.Error())
-	return b.String()
+	return quote.Line(b.String(), maxErrorLine)
 }
 
 // Unwrap returns the underlying error.
@@ -92,17 +92,17 @@ func (r *jsonReader) readGraph(depth int) (*jsonGraph, error) {
 		case "nodes":
 			g.nodes, err = r.readNodes(depth)
 		case "arg_nodes":
-			g.argNodes, err = r.readUintArray("arg_nodes entry")
+			g.argNodes, err = readArrayMax(r, r.lim.MaxNodes, "arg_nodes (Limits.MaxNodes)", func() (int, error) { return r.readUint32("arg_nodes entry") })
 		case "node_row_ptr":
-			g.rowPtr, err = r.readUintArray("node_row_ptr entry")
+			g.rowPtr, err = readArrayMax(r, r.lim.MaxNodes+1, "node_row_ptr entries (Limits.MaxNodes)", func() (int, error) { return r.readUint32("node_row_ptr entry") })
 			g.hasRowPtr = true
 		case "heads":
-			g.heads, err = r.readEntries()
+			g.heads, err = readArrayMax(r, r.lim.MaxOutputs, "heads (Limits.MaxOutputs)", r.readEntry)
 		case "attrs":
 			err = r.readGraphAttrs(g)
 		default:
 			r.pos = r.keyPos
-			return nil, r.errorf("unknown field %q (expect nodes, arg_nodes, node_row_ptr, heads, attrs)", k)
+			return nil, r.errorf("unknown field %s (expect nodes, arg_nodes, node_row_ptr, heads, attrs)", quote.String(k))
 		}
 		if err != nil {
 			return nil, err
@@ -134,14 +134,14 @@ func (r *jsonReader) readGraphAttrs(g *jsonGraph) error {
 			return err
 		}
 		if ok, err := r.nextArrayItem(); err != nil || !ok {
-			return orErr(err, r.errorf("invalid any value for graph attribute %q", k))
+			return orErr(err, r.errorf("invalid any value for graph attribute %s", quote.String(k)))
 		}
 		typ, err := r.readString()
 		if err != nil {
 			return err
 		}
 		if ok, err := r.nextArrayItem(); err != nil || !ok {
-			return orErr(err, r.errorf("invalid any value for graph attribute %q", k))
+			return orErr(err, r.errorf("invalid any value for graph attribute %s", quote.String(k)))
 		}
 		var n int64
 		switch typ {
@@ -154,19 +154,19 @@ func (r *jsonReader) readGraphAttrs(g *jsonGraph) error {
 		case "list_str":
 			_, err = readArray(r, r.readString)
 		default:
-			return r.errorf("graph attribute %q has unregistered type %q", k, typ)
+			return r.errorf("graph attribute %s has unregistered type %s", quote.String(k), quote.String(typ))
 		}
 		if err != nil {
 			return err
 		}
 		if ok, err := r.nextArrayItem(); err != nil || ok {
-			return orErr(err, r.errorf("invalid any value for graph attribute %q", k))
+			return orErr(err, r.errorf("invalid any value for graph attribute %s", quote.String(k)))
 		}
 		switch k {
 		case "mxnet_version", "is_np_shape":
 			if typ != "int" {
 				r.pos = at
-				return r.errorf("graph attribute %q must be an int, got %s", k, typ)
+				return r.errorf("graph attribute %s must be an int, got %s", quote.String(k), quote.String(typ))
 			}
 			if k == "mxnet_version" {
 				g.version = int(n)
@@ -187,7 +187,7 @@ func orErr(err, alt error) error {
 func (r *jsonReader) readNodes(depth int) ([]jsonNode, error) {
 	return readArray(r, func() (jsonNode, error) {
 		r.nodes++
-		if r.lim != nil && r.nodes > r.lim.MaxNodes {
+		if r.nodes > r.lim.MaxNodes {
 			return jsonNode{}, r.errorf("more than %d nodes (Limits.MaxNodes)", r.lim.MaxNodes)
 		}
 		return r.readNode(depth)
@@ -219,20 +219,20 @@ func (r *jsonReader) readNode(depth int) (jsonNode, error) {
 		case "name":
 			n.name, err = r.readString()
 		case "inputs":
-			n.inputs, err = r.readEntries()
+			n.inputs, err = readArrayMax(r, r.lim.MaxOutputs, "inputs (Limits.MaxOutputs)", r.readEntry)
 		case "attrs", "attr":
 			n.attrs, err = r.readStringMap()
 		case "param":
 			param, err = r.readStringMap()
 		case "control_deps":
-			n.deps, err = r.readUintArray("control_deps entry")
+			n.deps, err = readArrayMax(r, r.lim.MaxNodes, "control_deps (Limits.MaxNodes)", func() (int, error) { return r.readUint32("control_deps entry") })
 		case "backward_source_id":
 			_, err = r.readInt(math.MinInt32, math.MaxInt32, "backward_source_id")
 		case "subgraphs":
 			n.subgraphs, err = r.readSubgraphs(depth)
 		default:
 			r.pos = r.keyPos
-			return n, r.errorf("unknown node field %q", k)
+			return n, r.errorf("unknown node field %s", quote.String(k))
 		}
 		if err != nil {
 			return n, err
@@ -252,10 +252,8 @@ func (r *jsonReader) readNode(depth int) (jsonNode, error) {
 			n.attrs[k] = v
 		}
 	}
-	if r.lim != nil {
-		if err := checkNodeStrings(&n, r.lim); err != nil {
-			return n, &SymbolError{Offset: n.offset, Node: -1, Err: err}
-		}
+	if err := checkNodeStrings(&n, r.lim); err != nil {
+		return n, &SymbolError{Offset: n.offset, Node: -1, Err: err}
 	}
 	return n, nil
 }
@@ -263,17 +261,17 @@ func (r *jsonReader) readNode(depth int) (jsonNode, error) {
 // checkNodeStrings bounds a node's op, name, attribute keys and values.
 func checkNodeStrings(n *jsonNode, lim *Limits) error {
 	if len(n.name) > lim.MaxNameBytes {
-		return fmt.Errorf("node name of %d bytes exceeds the limit of %d (Limits.MaxNameBytes): %s", len(n.name), lim.MaxNameBytes, quote.N(n.name, 40))
+		return fmt.Errorf("node name %s exceeds the limit of %d bytes (Limits.MaxNameBytes)", quote.N(n.name, 40), lim.MaxNameBytes)
 	}
 	if len(n.op) > lim.MaxNameBytes {
-		return fmt.Errorf("node %s: op name of %d bytes exceeds the limit of %d (Limits.MaxNameBytes)", quote.String(n.name), len(n.op), lim.MaxNameBytes)
+		return fmt.Errorf("node %s: op name %s exceeds the limit of %d bytes (Limits.MaxNameBytes)", quote.N(n.name, 60), quote.N(n.op, 40), lim.MaxNameBytes)
 	}
 	for k, v := range n.attrs {
 		if len(k) > lim.MaxNameBytes {
-			return fmt.Errorf("node %s: attribute key of %d bytes exceeds the limit of %d (Limits.MaxNameBytes)", quote.String(n.name), len(k), lim.MaxNameBytes)
+			return fmt.Errorf("node %s: attribute key %s exceeds the limit of %d bytes (Limits.MaxNameBytes)", quote.N(n.name, 60), quote.N(k, 40), lim.MaxNameBytes)
 		}
 		if len(v) > lim.MaxAttrBytes {
-			return fmt.Errorf("node %s: attribute %s of %d bytes exceeds the limit of %d (Limits.MaxAttrBytes)", quote.String(n.name), quote.String(k), len(v), lim.MaxAttrBytes)
+			return fmt.Errorf("node %s: attribute %s of %d bytes exceeds the limit of %d (Limits.MaxAttrBytes)", quote.N(n.name, 60), quote.N(k, 60), len(v), lim.MaxAttrBytes)
 		}
 	}
 	return nil
@@ -380,7 +378,7 @@ func nodeError(jg *jsonGraph, i int, format string, args ...any) error {
 // variables, no cycles, and output indices the nodes have.
 func buildSymbol(jg *jsonGraph, lim *Limits) (*graph.Symbol, error) {
 	if len(jg.heads) > lim.MaxOutputs {
-		return nil, &SymbolError{Offset: -1, Node: -1, Err: fmt.Errorf("%d heads exceed the limit of %d (Limits.MaxOutputs)", len(jg.heads), lim.MaxOutputs)}
+		return nil, &SymbolError{Offset: jg.heads[lim.MaxOutputs].offset, Node: -1, Err: fmt.Errorf("%d heads exceed the limit of %d (Limits.MaxOutputs)", len(jg.heads), lim.MaxOutputs)}
 	}
 	nodes := make([]*graph.Node, len(jg.nodes))
 	for i, jn := range jg.nodes {

@@ -9,31 +9,43 @@ import (
 	"unicode/utf8"
 )
 
-// MaxBytes is how many bytes of a string String keeps before truncating.
-const MaxBytes = 200
+// MaxBytes bounds the quoted text String returns (quotes and escapes
+// included, the "...(N bytes)" suffix of a truncated string excluded). It
+// keeps an error line naming a file, an offset and one or two such strings
+// under 300 bytes.
+const MaxBytes = 120
 
-// String returns s truncated to MaxBytes (at a rune boundary) and quoted
-// like %q, so control characters, quotes and invalid UTF-8 are escaped. A
-// truncated string ends in "...(N bytes)" after the closing quote.
+// String returns s quoted like %q (control characters, quotes and invalid
+// UTF-8 escaped), cut at a rune boundary so that the quoted text is at most
+// MaxBytes; a cut string is followed by "...(N bytes)" giving its length.
 func String(s string) string { return N(s, MaxBytes) }
 
-// N is String with a limit of max bytes.
-func N(s string, max int) string {
-	if len(s) <= max {
-		return strconv.Quote(s)
+// N is String with a limit of max bytes of quoted text.
+func N(s string, limit int) string {
+	limit = max(limit, 8)
+	q := strconv.Quote(s)
+	if len(q) <= limit {
+		return q
 	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
+	k := min(len(s), limit)
+	for {
+		for k > 0 && !utf8.RuneStart(s[k]) {
+			k--
+		}
+		q = strconv.Quote(s[:k])
+		if len(q) <= limit || k == 0 {
+			break
+		}
+		k -= max(1, (len(q)-limit)/4)
 	}
-	return strconv.Quote(s[:cut]) + "...(" + strconv.Itoa(len(s)) + " bytes)"
+	return q + "...(" + strconv.Itoa(len(s)) + " bytes)"
 }
 
 // Line makes s one printable line of at most max bytes: control characters
 // (including newlines) become "\n"-style escapes or '?', and a longer line
 // is cut at a rune boundary and ends in "...". It is the last guard before
 // a message reaches a log or a terminal.
-func Line(s string, max int) string {
+func Line(s string, limit int) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {
@@ -48,10 +60,10 @@ func Line(s string, max int) string {
 		}
 	}
 	out := strings.TrimSpace(b.String())
-	if len(out) <= max {
+	if len(out) <= limit {
 		return out
 	}
-	cut := max - 3
+	cut := limit - 3
 	for cut > 0 && !utf8.RuneStart(out[cut]) {
 		cut--
 	}

@@ -17,7 +17,7 @@ func TestString(t *testing.T) {
 	}
 	long := strings.Repeat("é", 300) // 600 bytes
 	got := String(long)
-	if !strings.HasSuffix(got, "...(600 bytes)") || len(got) > MaxBytes+20 {
+	if !strings.HasSuffix(got, "...(600 bytes)") || len(got) > MaxBytes+20 || !strings.HasPrefix(got, `"é`) {
 		t.Errorf("String(600 bytes) = %s (%d bytes)", got, len(got))
 	}
 }
@@ -29,5 +29,12 @@ func TestLine(t *testing.T) {
 	}
 	if got := Line(" ok ", 300); got != "ok" {
 		t.Errorf("Line(ok) = %q", got)
+	}
+}
+
+func TestStringEscapesCount(t *testing.T) {
+	got := String(strings.Repeat("\x1b", 1000))
+	if q, _, _ := strings.Cut(got, "..."); len(q) > MaxBytes || !strings.HasSuffix(got, "(1000 bytes)") {
+		t.Errorf("String(1000 ESC) = %s", got)
 	}
 }
