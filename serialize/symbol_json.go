@@ -307,4 +307,3 @@ func (r *jsonReader) readEntry() (jsonEntry, error) {
 		}
 	}
 }
-
