@@ -110,6 +110,25 @@ func readAllLimited(r io.Reader, max int64) ([]byte, error) {
 	return data, nil
 }
 
+// LoadCheckpointFiles reads a checkpoint from a symbol file and a
+// parameter file of any names (LoadCheckpoint with the two paths given).
+func LoadCheckpointFiles(symbolPath, paramsPath string, opts ...Option) (*Checkpoint, error) {
+	o := buildOptions(opts)
+	sf, err := loadSymbolFS(osFS{}, filepath.ToSlash(symbolPath), o)
+	if err != nil {
+		return nil, fmt.Errorf("load checkpoint: %w", err)
+	}
+	list, err := loadNDArraysFS(osFS{}, filepath.ToSlash(paramsPath), o)
+	if err != nil {
+		return nil, fmt.Errorf("load checkpoint: %w", err)
+	}
+	args, aux, err := SplitParams(list)
+	if err != nil {
+		return nil, fmt.Errorf("load checkpoint: %s: %w", paramsPath, err)
+	}
+	return &Checkpoint{Symbol: sf.Symbol, Args: args, Aux: aux}, nil
+}
+
 // ParseCheckpoint builds a checkpoint from the bytes of its two files. The
 // tensors are copied out of params.
 func ParseCheckpoint(symbolJSON, params []byte, opts ...Option) (*Checkpoint, error) {
