@@ -11,8 +11,8 @@ import (
 	"strings"
 
 	"github.com/mxgo/mxgo/graph"
-	"github.com/mxgo/mxgo/ops"
 	"github.com/mxgo/mxgo/internal/quote"
+	"github.com/mxgo/mxgo/ops"
 	"github.com/mxgo/mxgo/serialize"
 )
 
