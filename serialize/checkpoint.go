@@ -105,7 +105,7 @@ func readAllLimited(r io.Reader, max int64) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(data)) > max {
-		return nil, fmt.Errorf("file exceeds %d bytes (Limits.MaxSymbolBytes)", max)
+		return nil, &SymbolError{Offset: int(max), Node: -1, Err: fmt.Errorf("file exceeds %d bytes (Limits.MaxSymbolBytes)", max)}
 	}
 	return data, nil
 }

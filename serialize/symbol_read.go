@@ -315,6 +315,10 @@ func ReadSymbolFile(r io.Reader, opts ...Option) (*SymbolFile, error) {
 	o := buildOptions(opts)
 	data, err := readAllLimited(r, o.limits.MaxSymbolBytes)
 	if err != nil {
+		var se *SymbolError
+		if errors.As(err, &se) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("symbol JSON: %w", err)
 	}
 	return parseSymbol(data, o)
@@ -328,7 +332,7 @@ func ParseSymbol(data []byte, opts ...Option) (*SymbolFile, error) {
 func parseSymbol(data []byte, o *options) (*SymbolFile, error) {
 	lim := &o.limits
 	if int64(len(data)) > lim.MaxSymbolBytes {
-		return nil, &SymbolError{Offset: -1, Node: -1, Err: fmt.Errorf("%d bytes exceed the limit of %d (Limits.MaxSymbolBytes)", len(data), lim.MaxSymbolBytes)}
+		return nil, &SymbolError{Offset: int(lim.MaxSymbolBytes), Node: -1, Err: fmt.Errorf("%d bytes exceed the limit of %d (Limits.MaxSymbolBytes)", len(data), lim.MaxSymbolBytes)}
 	}
 	rd := &jsonReader{data: data, lim: lim}
 	jg, err := rd.readGraph(0)

@@ -29,7 +29,7 @@ func N(s string, limit int) string {
 	}
 	k := min(len(s), limit)
 	for {
-		for k > 0 && !utf8.RuneStart(s[k]) {
+		for k > 0 && k < len(s) && !utf8.RuneStart(s[k]) {
 			k--
 		}
 		q = strconv.Quote(s[:k])

@@ -38,3 +38,11 @@ func TestStringEscapesCount(t *testing.T) {
 		t.Errorf("String(1000 ESC) = %s", got)
 	}
 }
+
+func TestStringShortButEscaped(t *testing.T) {
+	// Fewer bytes than MaxBytes, but more once escaped.
+	s := strings.Repeat("\x00", MaxBytes-10)
+	if got := String(s); !strings.HasSuffix(got, "bytes)") {
+		t.Errorf("String(%d NULs) = %s", len(s), got)
+	}
+}
