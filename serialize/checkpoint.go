@@ -98,14 +98,42 @@ func loadNDArraysFS(fsys fs.FS, name string, o *options) (*NDArrayList, error) {
 	return l, withFile(err, name)
 }
 
-// readAllLimited reads r to the end, failing beyond max bytes.
+// readAllLimited reads r to the end, failing beyond max bytes. When r can
+// tell its size (an fs.File), the buffer is allocated once at that size.
 func readAllLimited(r io.Reader, max int64) ([]byte, error) {
+	tooBig := func() error {
+		return &SymbolError{Offset: int(max), Node: -1, Err: fmt.Errorf("file exceeds %d bytes (Limits.MaxSymbolBytes)", max)}
+	}
+	if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			if st.Size() > max {
+				return nil, tooBig()
+			}
+			buf := make([]byte, st.Size())
+			n, err := io.ReadFull(r, buf)
+			if err == io.ErrUnexpectedEOF || err == io.EOF {
+				return buf[:n], nil // the file shrank
+			}
+			if err != nil {
+				return nil, err
+			}
+			// The file may have grown: read on, within the limit.
+			rest, err := io.ReadAll(io.LimitReader(r, max-int64(n)+1))
+			if err != nil {
+				return nil, err
+			}
+			if int64(n+len(rest)) > max {
+				return nil, tooBig()
+			}
+			return append(buf, rest...), nil
+		}
+	}
 	data, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
 		return nil, err
 	}
 	if int64(len(data)) > max {
-		return nil, &SymbolError{Offset: int(max), Node: -1, Err: fmt.Errorf("file exceeds %d bytes (Limits.MaxSymbolBytes)", max)}
+		return nil, tooBig()
 	}
 	return data, nil
 }

@@ -104,15 +104,33 @@ func names(ns []string) string {
 // readSymbolFile reads symbol JSON from path within the default
 // Limits.MaxSymbolBytes, so a huge file is refused without being read.
 func readSymbolFile(path string) ([]byte, error) {
+	max := serialize.DefaultLimits().MaxSymbolBytes
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if st.Mode().IsRegular() && st.Size() > max {
+		return nil, fmt.Errorf("%s: symbol JSON larger than %d bytes (Limits.MaxSymbolBytes)", path, max)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	max := serialize.DefaultLimits().MaxSymbolBytes
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	// One buffer of the file's size (plus one byte to see the end).
+	data := make([]byte, 0, min(max, st.Size())+1)
+	for int64(len(data)) <= max {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
 	}
 	if int64(len(data)) > max {
 		return nil, fmt.Errorf("%s: symbol JSON larger than %d bytes (Limits.MaxSymbolBytes)", path, max)

@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -7,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -21,7 +24,19 @@ var malformedFull = flag.Bool("malformed.full", os.Getenv("MXGO_MALFORMED_FULL")
 // measure its peak RSS.
 func TestMain(m *testing.M) {
 	if os.Getenv("MXGO_TEST_AS_MAIN") != "" {
-		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+		code := run(os.Args[1:], os.Stdout, os.Stderr)
+		if f := os.Getenv("MXGO_TEST_RSS_FILE"); f != "" {
+			// The process's own high-water mark: the parent's rusage
+			// would include the test process's memory at fork time.
+			if st, err := os.ReadFile("/proc/self/status"); err == nil {
+				for _, l := range strings.Split(string(st), "\n") {
+					if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+						os.WriteFile(f, []byte(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB"))), 0o600)
+					}
+				}
+			}
+		}
+		os.Exit(code)
 	}
 	os.Exit(m.Run())
 }
@@ -97,8 +112,9 @@ func TestMalformedCLI(t *testing.T) {
 // status, stderr and peak RSS in bytes.
 func runMain(t *testing.T, args []string) (int, string, int64) {
 	t.Helper()
+	rssFile := filepath.Join(t.TempDir(), "rss")
 	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), "MXGO_TEST_AS_MAIN=1", "GOMAXPROCS=2")
+	cmd.Env = append(os.Environ(), "MXGO_TEST_AS_MAIN=1", "GOMAXPROCS=2", "MXGO_TEST_RSS_FILE="+rssFile)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	err := cmd.Run()
@@ -110,6 +126,12 @@ func runMain(t *testing.T, args []string) (int, string, int64) {
 		}
 		code = ee.ExitCode()
 	}
+	if b, err := os.ReadFile(rssFile); err == nil {
+		if kb, err := strconv.ParseInt(string(b), 10, 64); err == nil {
+			return code, stderr.String(), kb << 10
+		}
+	}
+	// No /proc: rusage, an upper bound (it counts the parent at fork).
 	var rss int64
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		rss = int64(ru.Maxrss) * 1024 // kilobytes on Linux
