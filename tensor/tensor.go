@@ -4,7 +4,8 @@
 // float32 is the type the kernels compute in.
 //
 // Only little-endian hosts are supported (amd64, arm64), so the element bytes
-// are both the in-memory values and the on-disk bytes MXNet writes.
+// are both the in-memory values and the on-disk bytes MXNet writes; a build
+// for a big-endian GOARCH fails to compile with an error naming this.
 package tensor
 
 import (

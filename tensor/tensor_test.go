@@ -80,7 +80,7 @@ func TestFromSliceDataReshape(t *testing.T) {
 	if _, err := Data[int32](x); err == nil {
 		t.Error("Data[int32] of float32 must fail")
 	}
-	h, _ := FromSlice([]Half{Half(F32ToF16(0.5)), Half(F32ToF16(-2))})
+	h, _ := FromSlice([]Half{ToHalf(0.5), ToHalf(-2)})
 	if h.DType() != Float16 || h.Float64At(1) != -2 {
 		t.Errorf("Half tensor: %v %v", h, h.Float64At(1))
 	}
