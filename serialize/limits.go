@@ -136,7 +136,9 @@ func (l *Limits) inflateOK(decoded, stored int64) bool {
 	if stored <= 0 {
 		return false
 	}
-	return (decoded-l.InflateAllowance+stored-1)/stored <= l.MaxInflateRatio
+	excess := decoded - l.InflateAllowance
+	q, r := excess/stored, excess%stored
+	return q < l.MaxInflateRatio || (q == l.MaxInflateRatio && r == 0)
 }
 
 // Option configures a reader.

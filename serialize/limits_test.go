@@ -116,3 +116,22 @@ func TestNPZInPlace(t *testing.T) {
 		t.Errorf("ReadNPZ: %v %v %v", names, ts, err)
 	}
 }
+
+func TestInflateRatioArithmetic(t *testing.T) {
+	for _, c := range []struct {
+		lim             serialize.Limits
+		decoded, stored int64
+		ok              bool
+	}{
+		{serialize.Limits{MaxInflateRatio: 2, InflateAllowance: 10}, 10, 0, true},
+		{serialize.Limits{MaxInflateRatio: 2, InflateAllowance: 10}, 11, 0, false},
+		{serialize.Limits{MaxInflateRatio: 2, InflateAllowance: 10}, 30, 10, true},
+		{serialize.Limits{MaxInflateRatio: 2, InflateAllowance: 10}, 31, 10, false},
+		{serialize.NoLimits(), 1<<63 - 1, 1<<62 + 1, true},
+		{serialize.Limits{MaxInflateRatio: 1 << 62, InflateAllowance: 1}, 1<<63 - 1, 1, false},
+	} {
+		if got := serialize.InflateOK(c.lim, c.decoded, c.stored); got != c.ok {
+			t.Errorf("%+v decoded %d stored %d: %v", c.lim, c.decoded, c.stored, got)
+		}
+	}
+}

@@ -125,6 +125,9 @@ func checkNPZ(zr *zip.Reader, size int64, bud *budget) ([]npzMember, error) {
 			if usize > uint64(lim.MaxTotalBytes) {
 				return nil, fail(off, "inflated size %d exceeds the limit of %d (Limits.MaxTotalBytes)", usize, lim.MaxTotalBytes)
 			}
+			if int64(usize) > lim.MaxTotalBytes-inflated {
+				return nil, fail(off, "deflated members inflate to more than %d bytes (Limits.MaxTotalBytes)", lim.MaxTotalBytes)
+			}
 			packed += int64(csize)
 			inflated += int64(usize)
 			if !lim.inflateOK(inflated, packed) {
