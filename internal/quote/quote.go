@@ -69,3 +69,20 @@ func Line(s string, limit int) string {
 	}
 	return out[:cut] + "..."
 }
+
+// Name returns an identifier-like name (a node, op or array name) as it is
+// when it is short and made of printable characters other than space and
+// quotes, and quoted by String otherwise. Messages about well-formed models
+// keep reading "node fc1 (FullyConnected)"; a hostile name cannot break the
+// line or flood it.
+func Name(s string) string {
+	if s == "" || len(s) > 64 {
+		return String(s)
+	}
+	for _, r := range s {
+		if r == utf8.RuneError || r <= ' ' || r == '"' || r == '\'' || r == '\\' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return String(s)
+		}
+	}
+	return s
+}

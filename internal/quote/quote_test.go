@@ -46,3 +46,19 @@ func TestStringShortButEscaped(t *testing.T) {
 		t.Errorf("String(%d NULs) = %s", len(s), got)
 	}
 }
+
+func TestName(t *testing.T) {
+	for in, want := range map[string]string{
+		"fc1_weight":              "fc1_weight",
+		"stage1.conv0/weight:0":   "stage1.conv0/weight:0",
+		"":                        `""`,
+		"a b":                     `"a b"`,
+		"x\x1b[31m":               `"x\x1b[31m"`,
+		strings.Repeat("n", 65):   `"` + strings.Repeat("n", 65) + `"`,
+		strings.Repeat("n", 1000): `"` + strings.Repeat("n", MaxBytes-2) + `"...(1000 bytes)`,
+	} {
+		if got := Name(in); got != want {
+			t.Errorf("Name(%.20q) = %s, want %s", in, got, want)
+		}
+	}
+}
