@@ -58,6 +58,15 @@ func TestMalformedCLI(t *testing.T) {
 		t.Skip("subprocesses; skipped with -short")
 	}
 	dir := t.TempDir()
+	// A valid model and input, to pair with the hostile files in `mxgo run`.
+	sym := filepath.Join(dir, "mlp-symbol.json")
+	if err := os.WriteFile(sym, []byte(malformed.MLPSymbol), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	input := filepath.Join(dir, "x.npy")
+	if err := os.WriteFile(input, malformed.NPY("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 4), }", make([]byte, 16)), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	var peak int64
 	var peakCase string
 	n, failures := 0, 0
@@ -74,7 +83,8 @@ func TestMalformedCLI(t *testing.T) {
 		cmds := [][]string{{"inspect", path}}
 		densifies := strings.HasPrefix(c.Name, "sparse/") || strings.HasPrefix(c.Name, "npz/")
 		if c.Kind == malformed.NDArray && (densifies || *malformedFull) {
-			cmds = append(cmds, []string{"convert", "-format", "npz", path, path + ".out.npz"})
+			cmds = append(cmds, []string{"convert", "-format", "npz", path, path + ".out.npz"},
+				[]string{"run", "-symbol", sym, "-params", path, "-input", input})
 		}
 		for _, args := range cmds {
 			n++
@@ -86,6 +96,8 @@ func TestMalformedCLI(t *testing.T) {
 			switch {
 			case rss > maxRSS:
 				t.Errorf("%s %s: peak RSS %d MB", args[0], c.Name, rss>>20)
+			case args[0] == "run" && code == 1 && !c.Invalid && strings.Contains(line, path):
+				// A valid file that is not this model's parameters.
 			case code == 0 && c.Invalid:
 				t.Errorf("%s %s: invalid input accepted", args[0], c.Name)
 			case code == 0:

@@ -6,7 +6,10 @@ import (
 	"strings"
 )
 
-// mlpSymbol is a valid MXNet 1.x symbol: data → fc1 → relu → fc2 → softmax.
+// MLPSymbol is a valid MXNet 1.x symbol: data → fc1 (8) → relu → fc2 (3)
+// → softmax, for running the NDArray cases as its parameters.
+const MLPSymbol = mlpSymbol
+
 const mlpSymbol = `{
   "nodes": [
     {"op": "null", "name": "data", "inputs": []},
