@@ -171,8 +171,8 @@ type budget struct {
 
 func newBudget(opts []Option) *budget { return &budget{lim: buildOptions(opts).limits} }
 
-// elements checks an array's element count and byte size and charges the
-// bytes to the file's total.
+// charge checks an array's element count against MaxElements and charges its
+// bytes to the file's decoded total (MaxTotalBytes).
 func (b *budget) charge(n, bytes int64) error {
 	if n > b.lim.MaxElements {
 		return fmt.Errorf("array of %d elements exceeds the limit of %d (Limits.MaxElements)", n, b.lim.MaxElements)

@@ -1,6 +1,16 @@
 // Package serialize reads and writes MXNet's files: NDArray lists
 // (.params), Symbol JSON, checkpoints and .npy/.npz. Readers take an
 // io.Reader (or bytes), writers an io.Writer; path helpers sit on top.
+//
+// Files are treated as untrusted. Every reader enforces Limits (file size,
+// array count, elements per array including sparse logical shapes, decoded
+// and inflated totals, symbol nodes, outputs and string lengths) with the
+// defaults of DefaultLimits unless given WithLimits; sparse index arrays and
+// npz members are validated before anything is densified or inflated; and
+// every shape is checked for overflow. Errors about input are *FormatError
+// or *SymbolError: one line of at most 300 bytes naming the byte offset or
+// node (and the file, from the path helpers), with names from the file
+// quoted and truncated.
 package serialize
 
 import (
