@@ -45,7 +45,7 @@ func TestNewAlignedAndShapes(t *testing.T) {
 			t.Errorf("%v: storage not %d-byte aligned", shape, Align)
 		}
 	}
-	for _, bad := range [][]int{{-1}, {1 << 40, 1 << 40}, make([]int, 33)} {
+	for _, bad := range [][]int{{-1}, {1 << 40, 1 << 40}, make([]int, 33), {1 << 50}, {1 << 20, 1 << 20, 1 << 10}} {
 		if _, err := New(Float32, bad...); !errors.Is(err, ErrShape) {
 			t.Errorf("New(%v) err = %v, want ErrShape", bad, err)
 		}
