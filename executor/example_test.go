@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"os"
 
 	"github.com/mxgo/mxgo/executor"
 	"github.com/mxgo/mxgo/serialize"
@@ -22,12 +21,7 @@ func ExampleBind() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	f, err := os.Open("../testdata/samples/mnist-00.npy")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer f.Close()
-	x, err := serialize.ReadNPY(f)
+	x, err := serialize.LoadNPY("../testdata/samples/mnist-00.npy")
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 
+	"github.com/mxgo/mxgo/internal/quote"
 	"github.com/mxgo/mxgo/ops"
 )
 
@@ -72,7 +73,7 @@ func Index(s *Symbol) (*Indexed, error) {
 			return EntryRef{}, fmt.Errorf("%s refers to a node outside the graph", what)
 		}
 		if e.Index < 0 || e.Index >= g.Nodes[id].Outputs {
-			return EntryRef{}, fmt.Errorf("%s refers to output %d of node %s, which has %d outputs", what, e.Index, e.Node.Name, g.Nodes[id].Outputs)
+			return EntryRef{}, fmt.Errorf("%s refers to output %d of node %s, which has %d outputs", what, e.Index, quote.Name(e.Node.Name), g.Nodes[id].Outputs)
 		}
 		return EntryRef{id, e.Index}, nil
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mxgo/mxgo/internal/quote"
 	"github.com/mxgo/mxgo/ops"
 	"github.com/mxgo/mxgo/tensor"
 )
@@ -77,7 +78,7 @@ func seedVariables[T any](g *Indexed, known map[string]T, attr string, set func(
 		if s, ok := n.Attrs[attr]; ok {
 			v, err := parse(s)
 			if err != nil {
-				return n.errorf("bad %s attribute %q: %w", attr, s, err)
+				return n.errorf("bad %s attribute %s: %w", attr, quote.String(s), err)
 			}
 			set(id, v)
 		}
