@@ -110,7 +110,7 @@ func sweep(g *Indexed, step func(i int, op *ops.Op, params any) (bool, error)) e
 				if !ok {
 					continue
 				}
-				c, err := step(i, op, params)
+				c, err := safeStep(g, i, op, params, step)
 				if err != nil {
 					return err
 				}
@@ -121,6 +121,19 @@ func sweep(g *Indexed, step func(i int, op *ops.Op, params any) (bool, error)) e
 			return nil
 		}
 	}
+}
+
+// safeStep runs step for node i, turning a panic in an operator's
+// inference function (a bug: they validate their attributes and return
+// errors) into an error naming the node, so inference on untrusted graphs
+// never crashes the process.
+func safeStep(g *Indexed, i int, op *ops.Op, params any, step func(i int, op *ops.Op, params any) (bool, error)) (changed bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			changed, err = false, g.Nodes[i].errorf("inference failed: %v", r)
+		}
+	}()
+	return step(i, op, params)
 }
 
 // step runs node i's shape function and merges its results.

@@ -391,7 +391,10 @@ func concatShape(params any, in, out []Shape) error {
 			unknown++
 			missing = i
 		} else {
-			sum += s[axis]
+			var err error
+			if sum, err = addDim(sum, s[axis]); err != nil {
+				return err
+			}
 		}
 	}
 	if out[0] != nil {
@@ -467,7 +470,11 @@ func sliceChannelShape(params any, in, out []Shape) error {
 		} else {
 			copy(back, out[i])
 			if out[i][a] >= 0 {
-				back[a] = out[i][a] * n
+				v, err := mulDim(out[i][a], n)
+				if err != nil {
+					return err
+				}
+				back[a] = v
 			}
 		}
 		if err := assignShape(&in[0], back, "data"); err != nil {

@@ -95,7 +95,7 @@ func parsePooling(attrs map[string]string) (any, error) {
 		if len(p.Pad) == 0 {
 			p.Pad = []int{0, 0, 0}
 		}
-		return p, nil
+		return p, p.validate()
 	}
 	if p.Stride, err = fillSpatial(p.Stride, k, 1, "stride"); err != nil {
 		return nil, err
@@ -103,7 +103,52 @@ func parsePooling(attrs map[string]string) (any, error) {
 	if p.Pad, err = fillSpatial(p.Pad, k, 0, "pad"); err != nil {
 		return nil, err
 	}
-	return p, nil
+	return p, p.validate()
+}
+
+// validate is Pooling's attribute checks: p_value 1, 2 or 3 for lp pooling
+// (pool.h supports no other); for a windowed (not global, not adaptive)
+// pooling kernel and stride positive, pad non-negative and smaller than the
+// kernel (the oneDNN build's CHECK_LT(pad, kernel)); adaptive output_size
+// positive; every entry below 2^31 so the shape arithmetic cannot overflow.
+func (p *PoolingParam) validate() error {
+	if p.PoolType == PoolLp {
+		if !p.PValue.Set {
+			return fmt.Errorf("lp pooling needs p_value")
+		}
+		if v := p.PValue.Value; v < 1 || v > 3 {
+			return fmt.Errorf("p_value %d not supported (lp pooling supports 1, 2 or 3)", v)
+		}
+	}
+	if p.OutputSize.Set {
+		return checkRange(p.OutputSize.Value, 1, maxAttrDim, "output_size")
+	}
+	if p.GlobalPool {
+		return nil
+	}
+	k := len(p.Kernel)
+	if k < 1 || k > 3 {
+		return fmt.Errorf("kernel %s: %d-D pooling not supported", ShapeString(p.Kernel), k)
+	}
+	if len(p.Stride) != k || len(p.Pad) != k {
+		return fmt.Errorf("stride %s and pad %s must have one entry per kernel dim %s",
+			ShapeString(p.Stride), ShapeString(p.Pad), ShapeString(p.Kernel))
+	}
+	if err := checkRange(p.Kernel, 1, maxAttrDim, "kernel"); err != nil {
+		return err
+	}
+	if err := checkRange(p.Stride, 1, maxAttrDim, "stride"); err != nil {
+		return err
+	}
+	if err := checkRange(p.Pad, 0, maxAttrDim, "pad"); err != nil {
+		return err
+	}
+	for i, pad := range p.Pad {
+		if pad >= p.Kernel[i] {
+			return fmt.Errorf("pad %s must be smaller than kernel %s", ShapeString(p.Pad), ShapeString(p.Kernel))
+		}
+	}
+	return nil
 }
 
 // poolingWorkspace reports whether the oneDNN build (MXNet 1.9.1 pip) gives
@@ -141,12 +186,12 @@ func PoolOutDim(conv PoolingConvention, in, k, pad, stride int) int {
 // kernel fits the padded input. The hidden workspace has the output shape.
 func poolingShape(params any, in, out []Shape) error {
 	p := params.(*PoolingParam)
+	if err := p.validate(); err != nil {
+		return err
+	}
 	d := in[0]
 	if d == nil {
 		return nil
-	}
-	if p.PoolType == PoolLp && !p.PValue.Set {
-		return fmt.Errorf("lp pooling needs p_value")
 	}
 	if len(d) < 3 || len(d) > 5 {
 		return fmt.Errorf("data %s must be 3-D, 4-D or 5-D", ShapeString(d))
@@ -195,7 +240,11 @@ func poolingShape(params any, in, out []Shape) error {
 			if x < 0 {
 				continue
 			}
-			if p.Kernel[i] > x+2*p.Pad[i] {
+			padded, err := addDim(x, 2*p.Pad[i])
+			if err != nil {
+				return err
+			}
+			if p.Kernel[i] > padded {
 				return fmt.Errorf("kernel %s exceeds input %s padded by %s", ShapeString(p.Kernel), ShapeString(d), ShapeString(p.Pad))
 			}
 			o[2+i] = PoolOutDim(p.PoolingConvention, x, p.Kernel[i], p.Pad[i], p.Stride[i])
