@@ -47,10 +47,10 @@ var (
 func init() {
 	conv := registerConv("Convolution", convolutionParams, parseConvolution, convolutionShape,
 		func(params any) bool { return params.(*ConvolutionParam).NoBias })
-	conv.Forward, conv.Workspace = convolutionForward, convWorkspace
+	conv.Forward, conv.Workspace, conv.WorkspaceShares = convolutionForward, convWorkspace, convShares
 	deconv := registerConv("Deconvolution", deconvolutionParams, parseDeconvolution, deconvolutionShape,
 		func(params any) bool { return params.(*DeconvolutionParam).NoBias })
-	deconv.Forward, deconv.Workspace = deconvolutionForward, deconvWorkspace
+	deconv.Forward, deconv.Workspace, deconv.WorkspaceShares = deconvolutionForward, deconvWorkspace, oneShare
 }
 
 // registerConv registers a convolution-like op: inputs data, weight and,

@@ -55,11 +55,7 @@ func deconvWorkspace(params any, in []Shape) int {
 	if !ShapeKnown(d) || len(d) != len(p.Kernel)+2 || p.NumGroup < 1 {
 		return 0
 	}
-	k := 1
-	for _, v := range p.Kernel {
-		k *= v
-	}
-	return p.NumFilter / p.NumGroup * k * prod(d[2:])
+	return workspaceSize(append(append([]int{p.NumFilter / p.NumGroup}, p.Kernel...), d[2:]...)...)
 }
 
 // deconvolutionForward computes Deconvolution (transposed convolution) for
@@ -115,7 +111,9 @@ func deconvRun(ctx *Ctx, g *convDims, xd, wd, bias, yd []float32) error {
 		for gi := range g.groups {
 			xg := xd[(n*g.c+gi*cg)*xs : (n*g.c+(gi+1)*cg)*xs]
 			wg := wd[gi*cg*rows : (gi+1)*cg*rows]
-			asm.SgemmThreads(threads, true, false, rows, xs, cg, 1, wg, rows, xg, xs, 0, col, xs)
+			if err := sgemmCtx(ctx, threads, true, false, rows, xs, cg, 1, wg, rows, xg, xs, 0, col, xs); err != nil {
+				return err
+			}
 			deconvCol2im(g, fg, col, yd[(n*g.f+gi*fg)*ys:(n*g.f+(gi+1)*fg)*ys])
 		}
 		if bias != nil {

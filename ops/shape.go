@@ -241,3 +241,21 @@ func checkRange(v []int, lo, hi int, what string) error {
 	}
 	return nil
 }
+
+// workspaceSize multiplies the factors of a Workspace length, saturating at
+// math.MaxInt on overflow (or a negative factor) so the executor's memory
+// limit refuses the plan instead of a wrapped-around size being allocated.
+func workspaceSize(factors ...int) int {
+	n := 1
+	for _, f := range factors {
+		var err error
+		if n, err = mulDim(n, f); err != nil {
+			return math.MaxInt
+		}
+	}
+	return n
+}
+
+// oneShare is WorkspaceShares for kernels that use one scratch part
+// whatever their thread count.
+func oneShare(any, []Shape, int) int { return 1 }

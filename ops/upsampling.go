@@ -40,10 +40,11 @@ func init() {
 			}
 			return nil
 		},
-		InferShape: upSamplingShape,
-		InferType:  SameType,
-		Forward:    upSamplingForward,
-		Workspace:  upSamplingWorkspace,
+		InferShape:      upSamplingShape,
+		InferType:       SameType,
+		Forward:         upSamplingForward,
+		Workspace:       upSamplingWorkspace,
+		WorkspaceShares: oneShare,
 	})
 }
 

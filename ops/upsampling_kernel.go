@@ -25,7 +25,7 @@ func upSamplingWorkspace(params any, in []Shape) int {
 		return 0
 	}
 	k := 2*p.Scale - p.Scale%2
-	return k * k * in[0][2] * in[0][3]
+	return workspaceSize(k, k, in[0][2], in[0][3])
 }
 
 // upSamplingForward is UpSampling of NCHW inputs. Nearest: input i is
@@ -63,6 +63,9 @@ func upSamplingForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 		xd := x.Float32s()
 		for b := range n {
 			for k := range c {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
 				src := xd[((b*c)+k)*h*w : ((b*c)+k+1)*h*w]
 				dst := yd[(b*oc+ch+k)*oh*ow : (b*oc+ch+k+1)*oh*ow]
 				upNearestPlane(dst, src, h, w, sh, sw, add)
