@@ -1,7 +1,6 @@
 package ops
 
 import (
-
 	"github.com/mxgo/mxgo/asm"
 )
 
