@@ -1,5 +1,5 @@
 // Package executor binds a graph to its parameters and runs it: shape and
 // type inference, a memory plan computed once per input-shape class (see
-// PlanMemory), and forward passes that allocate nothing after warm-up and
+// planMemory), and forward passes that allocate nothing after warm-up and
 // are safe for concurrent use.
 package executor

@@ -275,3 +275,46 @@ func (s *Symbol) SetAttr(key, value string) error {
 	n.Parse()
 	return nil
 }
+
+// Copy returns a deep copy of s: new nodes with copied attributes, inputs
+// and control dependencies, and copied subgraphs, so later edits to s (or
+// to its nodes' Attrs) do not affect the copy. Parsed Params values are
+// shared: they are never modified once parsed.
+func (s *Symbol) Copy() *Symbol {
+	if s == nil {
+		return nil
+	}
+	nodes := s.Nodes()
+	m := make(map[*Node]*Node, len(nodes))
+	for _, n := range nodes {
+		c := *n
+		c.Attrs = copyAttrs(n.Attrs)
+		m[n] = &c
+	}
+	mapNode := func(n *Node) *Node {
+		if c, ok := m[n]; ok {
+			return c
+		}
+		return n // outside the DFS (cannot happen for a well-formed symbol)
+	}
+	for _, n := range nodes {
+		c := m[n]
+		c.Inputs = make([]Entry, len(n.Inputs))
+		for i, e := range n.Inputs {
+			c.Inputs[i] = Entry{Node: mapNode(e.Node), Index: e.Index, Version: e.Version}
+		}
+		c.ControlDeps = make([]*Node, len(n.ControlDeps))
+		for i, d := range n.ControlDeps {
+			c.ControlDeps[i] = mapNode(d)
+		}
+		c.Subgraphs = make([]*Symbol, len(n.Subgraphs))
+		for i, sg := range n.Subgraphs {
+			c.Subgraphs[i] = sg.Copy()
+		}
+	}
+	out := &Symbol{NPShape: s.NPShape, Outputs: make([]Entry, len(s.Outputs))}
+	for i, e := range s.Outputs {
+		out.Outputs[i] = Entry{Node: mapNode(e.Node), Index: e.Index, Version: e.Version}
+	}
+	return out
+}

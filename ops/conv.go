@@ -48,9 +48,11 @@ func init() {
 	conv := registerConv("Convolution", convolutionParams, parseConvolution, convolutionShape,
 		func(params any) bool { return params.(*ConvolutionParam).NoBias })
 	conv.Forward, conv.Workspace, conv.WorkspaceShares = convolutionForward, convWorkspace, convShares
+	conv.Supports = convSupports
 	deconv := registerConv("Deconvolution", deconvolutionParams, parseDeconvolution, deconvolutionShape,
 		func(params any) bool { return params.(*DeconvolutionParam).NoBias })
 	deconv.Forward, deconv.Workspace, deconv.WorkspaceShares = deconvolutionForward, deconvWorkspace, oneShare
+	deconv.Supports = convSupports
 }
 
 // registerConv registers a convolution-like op: inputs data, weight and,

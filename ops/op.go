@@ -118,6 +118,12 @@ type Op struct {
 	// Forward is the inference/training forward kernel; nil when mxgo can
 	// load and print the op but not run it.
 	Forward Kernel
+	// Supports reports why Forward cannot run a node with these params
+	// and input dtypes (an unsupported layout or dtype), or nil when it
+	// can. The executor calls it at Bind so such a graph fails there
+	// rather than in every Predict. Nil means any params and dtypes
+	// inference accepts.
+	Supports func(params any, in []tensor.DType) error
 }
 
 // MaxArity bounds num_args and num_outputs (MXNet has no limit): an

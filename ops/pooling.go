@@ -49,10 +49,11 @@ var poolingParams = NewParams[PoolingParam]()
 
 func init() {
 	Register(&Op{
-		Name:    "Pooling",
-		Aliases: []string{"_npx_pooling"},
-		Params:  poolingParams,
-		Parse:   parsePooling,
+		Name:     "Pooling",
+		Supports: float32Kernel,
+		Aliases:  []string{"_npx_pooling"},
+		Params:   poolingParams,
+		Parse:    parsePooling,
 		NumOutputs: func(params any) int {
 			if poolingWorkspace(params.(*PoolingParam)) {
 				return 2

@@ -259,3 +259,29 @@ func workspaceSize(factors ...int) int {
 // oneShare is WorkspaceShares for kernels that use one scratch part
 // whatever their thread count.
 func oneShare(any, []Shape, int) int { return 1 }
+
+// float32Kernel is Op.Supports for ops whose kernel computes float32 only.
+func float32Kernel(_ any, in []tensor.DType) error {
+	for i, d := range in {
+		if d != tensor.Float32 {
+			return fmt.Errorf("input %d is %s; the CPU kernel supports float32 only", i, d)
+		}
+	}
+	return nil
+}
+
+// convSupports is Supports for Convolution and Deconvolution: float32
+// inputs in a channel-first layout.
+func convSupports(params any, in []tensor.DType) error {
+	var l Layout
+	switch p := params.(type) {
+	case *ConvolutionParam:
+		l = p.Layout.Value
+	case *DeconvolutionParam:
+		l = p.Layout.Value
+	}
+	if l.ChannelLast() {
+		return fmt.Errorf("layout %s not supported on CPU (use a channel-first layout)", l)
+	}
+	return float32Kernel(nil, in)
+}
