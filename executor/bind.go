@@ -369,7 +369,10 @@ func didYouMean(name string, candidates []string) string {
 	best, bestD := "", -1
 	for _, c := range candidates {
 		d := editDistance(name, c)
-		if strings.HasPrefix(c, name+"_") || strings.HasPrefix(name, c+"_") {
+		switch {
+		case c == name+"_output": // an op's name given for its output
+			d = 0
+		case strings.HasPrefix(c, name+"_") || strings.HasPrefix(name, c+"_"):
 			d = 1
 		}
 		if limit := max(2, len(name)/3); d > limit {

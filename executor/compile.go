@@ -140,12 +140,12 @@ func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor, what string) 
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	if err := m.checkMemory(p, pin.Sizes, what); err != nil {
-		return nil, err
-	}
 	p.planned = make([]bool, n)
 	for id := range n {
 		p.planned[id] = !pin.External[id]
+	}
+	if err := m.checkMemory(p, pin.Sizes, what); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

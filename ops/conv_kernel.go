@@ -209,7 +209,9 @@ func convSamples(ctx *Ctx, g *convDims, xd, wd, bias, yd, col []float32, lo, hi,
 			xg := xd[(n*g.c+gi*cg)*is : (n*g.c+(gi+1)*cg)*is]
 			b := xg
 			if !g.pointwise() {
-				convIm2col(g, cg, xg, col[:kk*os])
+				if err := convIm2col(ctx, g, cg, xg, col[:kk*os]); err != nil {
+					return err
+				}
 				b = col
 			}
 			yg := yd[(n*g.f+gi*fg)*os : (n*g.f+(gi+1)*fg)*os]
@@ -253,10 +255,13 @@ func ceilDiv(a, b int) int {
 // convIm2col writes the im2col matrix of cg channels of x: row
 // ((c·KD+kd)·KH+kh)·KW+kw, column (od·OH+oh)·OW+ow, zero where the window
 // reads padding.
-func convIm2col(g *convDims, cg int, x, col []float32) {
+func convIm2col(ctx *Ctx, g *convDims, cg int, x, col []float32) error {
 	is, os := g.inSize(), g.outSize()
 	r := 0
 	for c := range cg {
+		if err := ctx.Err(); err != nil { // a check per input channel
+			return err
+		}
 		xc := x[c*is : (c+1)*is]
 		for kd := range g.k[0] {
 			dlo, dhi := convRange(g.in[0], g.out[0], g.s[0], g.p[0], kd*g.d[0])
@@ -302,7 +307,7 @@ func convIm2col(g *convDims, cg int, x, col []float32) {
 			}
 		}
 	}
-
+	return nil
 }
 
 // convDepthwise is the direct loop for one input channel per group: output
