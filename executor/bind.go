@@ -296,9 +296,18 @@ func Bind(sym *graph.Symbol, args, aux map[string]*tensor.Tensor, inputShapes ma
 	if err != nil {
 		return nil, err
 	}
+	zeroBytes := 0
 	for i := range m.params {
 		m.params[i].shape = p.shapes[m.params[i].entry]
 		if values[i] == nil {
+			n, err := tensor.NumElements(m.params[i].shape, m.params[i].dtype.Size())
+			if err != nil {
+				return nil, fmt.Errorf("bind: zero value for %s: %w", m.params[i].name, err)
+			}
+			if zeroBytes += n * m.params[i].dtype.Size(); m.memLimit > 0 && zeroBytes > m.memLimit {
+				return nil, fmt.Errorf("bind: zero-filled missing parameters (AllowMissing) need more than the memory limit of %s (%s alone is %s)",
+					byteSize(m.memLimit), m.params[i].name, byteSize(n*m.params[i].dtype.Size()))
+			}
 			if values[i], err = tensor.New(m.params[i].dtype, m.params[i].shape...); err != nil {
 				return nil, fmt.Errorf("bind: zero value for %s: %w", m.params[i].name, err)
 			}

@@ -114,29 +114,29 @@ func convBatchParallel(n, f, ws int) int {
 func convolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*ConvolutionParam)
 	if p.Layout.Value.ChannelLast() {
-		return fmt.Errorf("convolution: layout %s not supported on CPU (use a channel-first layout)", p.Layout.Value)
+		return fmt.Errorf("layout %s not supported on CPU (use a channel-first layout)", p.Layout.Value)
 	}
 	for i, t := range in {
 		if t.DType() != tensor.Float32 {
-			return fmt.Errorf("convolution: input %d is %s, only float32 is supported", i, t.DType())
+			return fmt.Errorf("input %d is %s, only float32 is supported", i, t.DType())
 		}
 	}
 	x, y := in[0], out[0]
 	g, err := newConvDims(&p.ConvGeometry, x.NDim(), x.Dim, y.Dim)
 	if err != nil {
-		return fmt.Errorf("convolution: %w", err)
+		return err
 	}
 	xd, wd, yd := x.Float32s(), in[1].Float32s(), y.Float32s()
 	cg := g.c / g.groups
 	kk := cg * g.kSize()
 	is, os := g.inSize(), g.outSize()
 	if len(xd) != g.n*g.c*is || len(wd) != g.f*kk || len(yd) != g.n*g.f*os {
-		return fmt.Errorf("convolution: tensor sizes %d, %d, %d do not match the geometry", len(xd), len(wd), len(yd))
+		return fmt.Errorf("tensor sizes %d, %d, %d do not match the geometry", len(xd), len(wd), len(yd))
 	}
 	var bias []float32
 	if !p.NoBias {
 		if bias = in[2].Float32s(); len(bias) != g.f {
-			return fmt.Errorf("convolution: bias has %d elements, want %d", len(bias), g.f)
+			return fmt.Errorf("bias has %d elements, want %d", len(bias), g.f)
 		}
 	}
 	threads := max(ctx.Threads, 1)

@@ -66,29 +66,29 @@ func deconvWorkspace(params any, in []Shape) int {
 func deconvolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*DeconvolutionParam)
 	if p.Layout.Value.ChannelLast() {
-		return fmt.Errorf("deconvolution: layout %s not supported on CPU (use a channel-first layout)", p.Layout.Value)
+		return fmt.Errorf("layout %s not supported on CPU (use a channel-first layout)", p.Layout.Value)
 	}
 	for i, t := range in {
 		if t.DType() != tensor.Float32 {
-			return fmt.Errorf("deconvolution: input %d is %s, only float32 is supported", i, t.DType())
+			return fmt.Errorf("input %d is %s, only float32 is supported", i, t.DType())
 		}
 	}
 	x, y := in[0], out[0]
 	g, err := newDeconvDims(p, x, y)
 	if err != nil {
-		return fmt.Errorf("deconvolution: %w", err)
+		return err
 	}
 	xd, wd, yd := x.Float32s(), in[1].Float32s(), y.Float32s()
 	fg := g.f / g.groups
 	rows := fg * g.kSize()
 	xs, ys := g.outSize(), g.inSize() // deconv input / output spatial sizes
 	if len(xd) != g.n*g.c*xs || len(wd) != g.c*rows || len(yd) != g.n*g.f*ys {
-		return fmt.Errorf("deconvolution: tensor sizes %d, %d, %d do not match the geometry", len(xd), len(wd), len(yd))
+		return fmt.Errorf("tensor sizes %d, %d, %d do not match the geometry", len(xd), len(wd), len(yd))
 	}
 	var bias []float32
 	if !p.NoBias {
 		if bias = in[2].Float32s(); len(bias) != g.f {
-			return fmt.Errorf("deconvolution: bias has %d elements, want %d", len(bias), g.f)
+			return fmt.Errorf("bias has %d elements, want %d", len(bias), g.f)
 		}
 	}
 	return deconvRun(ctx, &g, xd, wd, bias, yd)
@@ -102,7 +102,7 @@ func deconvRun(ctx *Ctx, g *convDims, xd, wd, bias, yd []float32) error {
 	xs, ys := g.outSize(), g.inSize()
 	col := ctx.Scratch
 	if len(col) < rows*xs {
-		return fmt.Errorf("deconvolution: scratch has %d floats, need %d", len(col), rows*xs)
+		return fmt.Errorf("scratch has %d floats, need %d", len(col), rows*xs)
 	}
 	col = col[:rows*xs]
 	threads := max(ctx.Threads, 1)

@@ -91,31 +91,31 @@ func poolingForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*PoolingParam)
 	x, y := in[0], out[0]
 	if x.DType() != tensor.Float32 || y.DType() != tensor.Float32 {
-		return fmt.Errorf("pooling: data is %s, only float32 is supported", x.DType())
+		return fmt.Errorf("data is %s, only float32 is supported", x.DType())
 	}
 	if p.OutputSize.Set {
-		return fmt.Errorf("pooling: adaptive pooling (output_size) not supported")
+		return fmt.Errorf("adaptive pooling (output_size) not supported")
 	}
 	g, err := newPoolDims(p, x, y)
 	if err != nil {
-		return fmt.Errorf("pooling: %w", err)
+		return err
 	}
 	xd, yd := x.Float32s(), y.Float32s()
 	if len(xd) != g.n*g.inBatch || len(yd) != g.n*g.outBatch {
-		return fmt.Errorf("pooling: tensor sizes %d, %d do not match the geometry", len(xd), len(yd))
+		return fmt.Errorf("tensor sizes %d, %d do not match the geometry", len(xd), len(yd))
 	}
 	var mask []int32
 	if len(out) > 1 && ctx.Train {
 		m, err := tensor.Data[int32](out[1])
 		if err != nil || len(m) != len(yd) {
-			return fmt.Errorf("pooling: workspace output must be int32 of the output's size")
+			return fmt.Errorf("workspace output must be int32 of the output's size")
 		}
 		mask = m
 	}
 	pv := 1
 	if p.PoolType == PoolLp {
 		if pv = p.PValue.Get(0); pv < 1 || pv > 3 {
-			return fmt.Errorf("pooling: lp pooling supports p_value 1, 2 or 3, got %d", pv)
+			return fmt.Errorf("lp pooling supports p_value 1, 2 or 3, got %d", pv)
 		}
 	}
 	if p.PoolType == PoolMax && !g.channelLast && g.in[0] == 1 && g.out[0] == 1 {
