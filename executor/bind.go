@@ -27,7 +27,8 @@ type Model struct {
 	skip    []bool         // per node: not needed for the outputs (label-only), not run
 	params  []boundParam   // arguments and aux states with values
 	outputs []string       // ListOutputs of the bound heads
-	types   []tensor.DType // dtype per entry
+	types   []tensor.DType // dtype per entry, as the kernels compute it
+	gtypes  []tensor.DType // dtype per entry in the graph (float16 stays float16)
 	threads int
 
 	cur atomic.Pointer[paramSet]
@@ -61,7 +62,8 @@ type boundParam struct {
 
 // paramSet is one generation of parameter values, swapped atomically.
 type paramSet struct {
-	values []*tensor.Tensor // parallel to Model.params
+	values []*tensor.Tensor // parallel to Model.params, in the compute dtype
+	given  []*tensor.Tensor // as given (float16 weights before conversion)
 }
 
 // Option configures Bind.
@@ -527,13 +529,29 @@ func (m *Model) resolveTypes(values []*tensor.Tensor) error {
 	for i := range m.params {
 		m.params[i].dtype = types.Types[m.params[i].entry]
 	}
-	m.types = types.Types
+	// float16/bfloat16 values are computed in float32 (the kernels are
+	// float32): m.gtypes keeps the graph's dtypes for the API (inputs,
+	// outputs, parameter files), m.types the dtypes the kernels see.
+	m.gtypes = types.Types
+	m.types = make([]tensor.DType, len(types.Types))
+	for id, t := range types.Types {
+		m.types[id] = computeType(t)
+	}
 	for id, t := range types.Types {
 		if t == ops.UnknownType && !m.isSkipped(id) {
 			return fmt.Errorf("bind: cannot infer the dtype of %s", m.g.EntryName(id))
 		}
 	}
 	return nil
+}
+
+// computeType is the dtype the kernels compute a value of graph dtype t
+// in: float32 for float16 and bfloat16, t otherwise.
+func computeType(t tensor.DType) tensor.DType {
+	if t == tensor.Float16 || t == tensor.BFloat16 {
+		return tensor.Float32
+	}
+	return t
 }
 
 // isSkipped reports whether entry belongs to a node the forward pass skips.
@@ -561,7 +579,20 @@ func (m *Model) checkParams(values []*tensor.Tensor, what string) (*paramSet, er
 				tensor.ShapeString(v.Shape()), tensor.ShapeString(p.shape))
 		}
 	}
-	return &paramSet{values: slices.Clone(values)}, nil
+	ps := &paramSet{given: slices.Clone(values), values: slices.Clone(values)}
+	for i, p := range m.params {
+		v := values[i]
+		if v == nil || v.DType() == computeType(p.dtype) {
+			continue
+		}
+		// float16/bfloat16 weights: converted to float32 once, here.
+		c, err := v.AsType(computeType(p.dtype))
+		if err != nil {
+			return nil, fmt.Errorf("%s: parameter %s: %w", what, p.name, err)
+		}
+		ps.values[i] = c
+	}
+	return ps, nil
 }
 
 func sameShape(t *tensor.Tensor, s []int) bool {
@@ -599,9 +630,9 @@ func (m *Model) GetParams() (args, aux map[string]*tensor.Tensor) {
 	ps := m.cur.Load()
 	for i, p := range m.params {
 		if p.aux {
-			aux[p.name] = ps.values[i]
+			aux[p.name] = ps.given[i]
 		} else {
-			args[p.name] = ps.values[i]
+			args[p.name] = ps.given[i]
 		}
 	}
 	return args, aux
@@ -626,7 +657,7 @@ func (m *Model) SetParams(args, aux map[string]*tensor.Tensor) error {
 		values[i] = lookupParam(p.name, p.aux, args, aux)
 		if values[i] == nil {
 			if m.allowMissing {
-				values[i] = cur.values[i]
+				values[i] = cur.given[i]
 				continue
 			}
 			missing = append(missing, p.name)

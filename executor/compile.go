@@ -158,6 +158,7 @@ type arena struct {
 	in    [][]*tensor.Tensor
 	out   [][]*tensor.Tensor
 	ws    [][]float32
+	cast  []*tensor.Tensor // per data input: its compute-dtype copy (float16 inputs), else nil
 	ctx   ops.Ctx
 }
 
@@ -199,8 +200,41 @@ func (m *Model) initArena(p *plan, a *arena) error {
 			a.ws[si] = ws.Float32s()
 		}
 	}
+	a.cast = make([]*tensor.Tensor, len(m.inputs))
+	for i, in := range m.inputs {
+		if ct := m.types[in.entry]; ct != in.dtype {
+			t, err := tensor.New(ct, p.inShapes[i]...)
+			if err != nil {
+				return fmt.Errorf("executor: input %s: %w", in.name, err)
+			}
+			a.cast[i] = t
+		}
+	}
 	a.ctx.Threads = m.threads
 	return nil
+}
+
+// convertInto writes src's values into dst (same element count) in dst's
+// dtype: float16/bfloat16 inputs to float32, float32 outputs back.
+func convertInto(dst, src *tensor.Tensor) {
+	switch {
+	case src.DType() == tensor.Float16 && dst.DType() == tensor.Float32:
+		s, _ := tensor.Data[tensor.Half](src)
+		d := dst.Float32s()
+		for i, h := range s {
+			d[i] = tensor.F16ToF32(uint16(h))
+		}
+	case src.DType() == tensor.Float32 && dst.DType() == tensor.Float16:
+		s := src.Float32s()
+		d, _ := tensor.Data[tensor.Half](dst)
+		for i, f := range s {
+			d[i] = tensor.Half(tensor.F32ToF16(f))
+		}
+	default:
+		for i, n := 0, src.Len(); i < n; i++ {
+			dst.SetFloat64At(i, src.Float64At(i))
+		}
+	}
 }
 
 // mulInt returns a*b for non-negative a and b, and false on overflow.

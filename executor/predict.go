@@ -59,6 +59,11 @@ func (m *Model) Predict(ctx context.Context, inputs []*tensor.Tensor, outputs []
 
 	ps := m.cur.Load()
 	for i, in := range m.inputs {
+		if c := a.cast[i]; c != nil {
+			convertInto(c, inputs[i])
+			a.views[in.entry] = c
+			continue
+		}
 		a.views[in.entry] = inputs[i]
 	}
 	for i, bp := range m.params {
@@ -143,10 +148,15 @@ func (m *Model) fill(outputs []*tensor.Tensor, p *plan, a *arena) []*tensor.Tens
 	}
 	for i, h := range p.heads {
 		src := a.views[h]
+		dt := m.gtypes[h] // float16 graphs return float16
 		o := outputs[i]
-		if o == nil || o.DType() != src.DType() || !sameShape(o, p.shapes[h]) {
-			o, _ = tensor.New(src.DType(), p.shapes[h]...) // shape checked when planned
+		if o == nil || o.DType() != dt || !sameShape(o, p.shapes[h]) {
+			o, _ = tensor.New(dt, p.shapes[h]...) // shape checked when planned
 			outputs[i] = o
+		}
+		if dt != src.DType() {
+			convertInto(o, src)
+			continue
 		}
 		copy(o.Bytes(), src.Bytes())
 	}
