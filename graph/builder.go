@@ -13,9 +13,12 @@ import (
 	"github.com/mxgo/mxgo/tensor"
 )
 
-// HiddenKeys are MXNet 1.x's kHiddenKeys: attributes MXNet stores as
-// __key__ (ctx_group becomes __ctx_group__). Do not modify.
-var HiddenKeys = []string{"ctx_group", "lr_mult", "wd_mult", "force_mirroring", "mirror_stage"}
+// hiddenKeys are MXNet 1.x's kHiddenKeys (see HiddenKeys).
+var hiddenKeys = []string{"ctx_group", "lr_mult", "wd_mult", "force_mirroring", "mirror_stage"}
+
+// HiddenKeys returns MXNet 1.x's kHiddenKeys: the attributes MXNet stores
+// as __key__ (ctx_group becomes __ctx_group__). The slice is a copy.
+func HiddenKeys() []string { return slices.Clone(hiddenKeys) }
 
 // hiddenAttrKey maps an attribute key the way MXNet's C API does. For op
 // creation (exact=false, MXSymbolCreateAtomicSymbol) a key that starts
@@ -23,7 +26,7 @@ var HiddenKeys = []string{"ctx_group", "lr_mult", "wd_mult", "force_mirroring", 
 // MXSymbolSetAttr) only an exact match does. A key that merely ends with a
 // hidden key (weight_lr_mult) is rejected as deprecated.
 func hiddenAttrKey(key string, exact bool) (string, error) {
-	for _, h := range HiddenKeys {
+	for _, h := range hiddenKeys {
 		pos := strings.LastIndex(key, h)
 		if pos == 0 && (!exact || len(key) == len(h)) {
 			return "__" + key + "__", nil
@@ -52,17 +55,24 @@ type nameManager struct {
 	counter map[string]int
 }
 
-// get is NameManager.get: the given name, else hint + per-hint counter;
-// with a prefix both get it prepended (mx.name.Prefix).
-func (m *nameManager) get(name, hint string) string {
-	if name == "" {
-		m.mu.Lock()
-		c := m.counter[hint]
-		m.counter[hint] = c + 1
-		m.mu.Unlock()
-		name = hint + strconv.Itoa(c)
+// with is NameManager.get: it calls f with the given name, else hint +
+// the hint's counter (with a prefix both get it prepended, as
+// mx.name.Prefix does), and consumes the automatic
+// name (advances the hint's counter) only when f succeeds, so a failed
+// Apply leaves the counters as they were. The counters stay locked while f
+// runs.
+func (m *nameManager) with(name, hint string, f func(name string) error) error {
+	if name != "" {
+		return f(m.prefix + name)
 	}
-	return m.prefix + name
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c := m.counter[hint]
+	if err := f(m.prefix + hint + strconv.Itoa(c)); err != nil {
+		return err
+	}
+	m.counter[hint] = c + 1
+	return nil
 }
 
 // NewBuilder returns a builder with fresh name counters and no attribute
@@ -241,13 +251,16 @@ func (b *Builder) Apply(op string, c Call) (*Symbol, error) {
 	if hint == "" {
 		hint = strings.ToLower(op)
 	}
-	name := b.names.get(c.Name, hint)
-	n := &Node{OpName: o.Name, Op: o, Name: name, Attrs: attrs}
-	n.Parse()
-	if n.ParseErr != nil {
-		return nil, fmt.Errorf("%s %s: %w", o.Name, name, n.ParseErr)
-	}
-	if err := n.compose(c.Inputs, c.Named); err != nil {
+	n := &Node{OpName: o.Name, Op: o, Attrs: attrs}
+	err := b.names.with(c.Name, hint, func(name string) error {
+		n.Name = name
+		n.Parse()
+		if n.ParseErr != nil {
+			return fmt.Errorf("%s %s: %w", o.Name, name, n.ParseErr)
+		}
+		return n.compose(c.Inputs, c.Named)
+	})
+	if err != nil {
 		return nil, err
 	}
 	s := &Symbol{}

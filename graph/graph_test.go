@@ -2,6 +2,7 @@ package graph
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -477,5 +478,59 @@ func TestShapeAttributeSemantics(t *testing.T) {
 	g, _ = Index(&Symbol{Outputs: []Entry{{Node: dt}}})
 	if types, err := InferTypes(g, nil); err != nil || types.Types[0] != tensor.Float16 {
 		t.Errorf("__dtype__: %v", err)
+	}
+}
+
+// TestSymbolInferShape checks InferShape against MXNet's infer_shape for a
+// small conv + batchnorm + fc net: arguments, outputs and auxiliary states
+// in list order (shapes worked out by MXNet's shape rules by hand).
+func TestSymbolInferShape(t *testing.T) {
+	b := NewBuilder()
+	data, _ := b.Variable("data")
+	conv, err := b.Apply("Convolution", Call{Name: "conv", Inputs: []*Symbol{data}, Attrs: map[string]string{"kernel": "(3, 3)", "num_filter": "4"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bn, err := b.Apply("BatchNorm", Call{Name: "bn", Inputs: []*Symbol{conv}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc, err := b.Apply("FullyConnected", Call{Name: "fc", Inputs: []*Symbol{bn}, Attrs: map[string]string{"num_hidden": "10"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	args, outs, aux, err := fc.InferShape(map[string][]int{"data": {2, 3, 8, 8}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprint([][]int{{2, 3, 8, 8}, {4, 3, 3, 3}, {4}, {4}, {4}, {10, 144}, {10}})
+	if got := fmt.Sprint(args); got != want {
+		t.Errorf("args %v (%v), want %v", got, fc.ListArguments(), want)
+	}
+	if got := fmt.Sprint(outs); got != "[[2 10]]" {
+		t.Errorf("outs %v", got)
+	}
+	if got := fmt.Sprint(aux); got != "[[4] [4]]" {
+		t.Errorf("aux %v (%v)", got, fc.ListAuxiliaryStates())
+	}
+	if _, _, _, err := fc.InferShape(nil); !errors.Is(err, ErrIncomplete) {
+		t.Errorf("no shapes: %v, want ErrIncomplete", err)
+	}
+}
+
+// TestApplyFailureKeepsName checks that a failed Apply consumes no
+// automatic name: the next successful Apply gets the name it would have.
+func TestApplyFailureKeepsName(t *testing.T) {
+	b := NewBuilder()
+	data, _ := b.Variable("data")
+	if _, err := b.Apply("FullyConnected", Call{Inputs: []*Symbol{data}, Attrs: map[string]string{"num_hidden": "zero"}}); err == nil {
+		t.Fatal("bad num_hidden accepted")
+	}
+	fc, err := b.Apply("FullyConnected", Call{Inputs: []*Symbol{data}, Attrs: map[string]string{"num_hidden": "3"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name, _ := fc.Name(); name != "fullyconnected0" {
+		t.Fatalf("name %q, want fullyconnected0", name)
 	}
 }

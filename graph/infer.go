@@ -326,3 +326,36 @@ func (t *TypeTable) Unknown() []string {
 // Complete returns nil when every entry's dtype is known, else an error
 // like ShapeTable.Complete's.
 func (t *TypeTable) Complete() error { return complete(t.Graph, t.Unknown(), "dtype") }
+
+// InferShape mirrors MXNet's sym.infer_shape(**known): from the shapes of
+// some arguments (by name) it infers and returns the shapes of all
+// arguments (ListArguments order), outputs (ListOutputs order) and
+// auxiliary states (ListAuxiliaryStates order). Where Python returns
+// (None, None, None) because shapes remain unknown, InferShape returns an
+// error wrapping ErrIncomplete that names them; inconsistent shapes give a
+// *NodeError.
+func (s *Symbol) InferShape(known map[string][]int) (args, outs, aux [][]int, err error) {
+	g, err := Index(s)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("infer shape: %w", err)
+	}
+	t, err := InferShapes(g, known)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("infer shape: %w", err)
+	}
+	if err := t.Complete(); err != nil {
+		return nil, nil, nil, fmt.Errorf("infer shape: %w", err)
+	}
+	for _, id := range g.InputNodes {
+		sh := slices.Clone(t.Shapes[g.RowPtr[id]])
+		if g.Nodes[id].Aux {
+			aux = append(aux, sh)
+		} else {
+			args = append(args, sh)
+		}
+	}
+	for _, sh := range t.Outputs() {
+		outs = append(outs, slices.Clone(sh))
+	}
+	return args, outs, aux, nil
+}

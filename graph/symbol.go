@@ -207,7 +207,7 @@ func (s *Symbol) Attr(key string) (string, bool) {
 	if v, ok := n.Attrs[key]; ok {
 		return v, true
 	}
-	if slices.Contains(HiddenKeys, key) {
+	if slices.Contains(hiddenKeys, key) {
 		v, ok := n.Attrs["__"+key+"__"]
 		return v, ok
 	}
@@ -247,7 +247,7 @@ func withPlainHiddenKeys(attrs map[string]string) map[string]string {
 	if out == nil {
 		out = map[string]string{}
 	}
-	for _, k := range HiddenKeys {
+	for _, k := range hiddenKeys {
 		if v, ok := attrs["__"+k+"__"]; ok {
 			out[k] = v
 		}
