@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -213,6 +214,85 @@ type Call struct {
 	// Hint overrides the automatic-name hint, which is the op name as
 	// called, lower-cased ("fullyconnected", "_plus").
 	Hint string
+	// Params, when not nil, gives the op's parameters as its typed struct
+	// (e.g. ops.FullyConnectedParam{NumHidden: 64} or a pointer to one)
+	// instead of strings: the required fields and the others that are
+	// neither zero nor their default become attributes printed as
+	// Python's str() prints them ("64", "True", "(3, 3)", "relu"); zero
+	// fields keep the op's default (see ops.Params.Values). A key may not
+	// be in both Params and Attrs.
+	Params any
+}
+
+// typedAttrs returns the attributes of typed parameters v for op o.
+func typedAttrs(o *ops.Op, v any) (map[string]string, error) {
+	pv, ok := o.Params.(interface {
+		Values(any) ([]ops.ParamValue, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("%s takes no typed parameters", o.Name)
+	}
+	vals, err := pv.Values(v)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", o.Name, err)
+	}
+	out := make(map[string]string, len(vals))
+	for _, x := range vals {
+		s, err := pyStr(x.Value)
+		if err != nil {
+			return nil, fmt.Errorf("%s: parameter %s: %w", o.Name, x.Key, err)
+		}
+		out[x.Key] = s
+	}
+	return out, nil
+}
+
+// pyStr prints a parameter value as Python's str() does.
+func pyStr(v any) (string, error) {
+	switch x := v.(type) {
+	case bool:
+		if x {
+			return "True", nil
+		}
+		return "False", nil
+	case string:
+		return x, nil
+	case float32:
+		return PyFloat32(x), nil
+	case float64:
+		return PyFloat(x), nil
+	case []int:
+		parts := make([]string, len(x))
+		for i, d := range x {
+			parts[i] = strconv.Itoa(d)
+		}
+		return pyTuple(parts), nil
+	case []ops.Optional[int]:
+		parts := make([]string, len(x))
+		for i, d := range x {
+			parts[i] = "None"
+			if d.Set {
+				parts[i] = strconv.Itoa(d.Value)
+			}
+		}
+		return pyTuple(parts), nil
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.FormatInt(rv.Int(), 10), nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return strconv.FormatUint(rv.Uint(), 10), nil
+	}
+	return "", fmt.Errorf("cannot print %T", v)
+}
+
+// pyTuple prints a Python tuple: "()", "(3,)", "(3, 3)".
+func pyTuple(parts []string) string {
+	if len(parts) == 1 {
+		return "(" + parts[0] + ",)"
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
 }
 
 // Apply applies op (a canonical name or an alias) as MXNet's generated
@@ -235,7 +315,19 @@ func (b *Builder) Apply(op string, c Call) (*Symbol, error) {
 		attrs[hk] = v
 		return nil
 	}
-	for _, src := range []map[string]string{c.Attrs, b.attrs} {
+	var typed map[string]string
+	if c.Params != nil {
+		var err error
+		if typed, err = typedAttrs(o, c.Params); err != nil {
+			return nil, err
+		}
+		for k := range typed {
+			if _, dup := c.Attrs[k]; dup {
+				return nil, fmt.Errorf("%s: parameter %s given in both Params and Attrs", op, k)
+			}
+		}
+	}
+	for _, src := range []map[string]string{typed, c.Attrs, b.attrs} {
 		for _, k := range slices.Sorted(maps.Keys(src)) {
 			if err := add(k, src[k]); err != nil {
 				return nil, err

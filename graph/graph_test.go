@@ -534,3 +534,54 @@ func TestApplyFailureKeepsName(t *testing.T) {
 		t.Fatalf("name %q, want fullyconnected0", name)
 	}
 }
+
+// TestTypedParams builds LeNet-like layers from typed parameter structs and
+// checks the attributes are exactly what the Python calls print (as in the
+// real MXNet-written LeNet-symbol.json: conv1 {'kernel': '(5, 5)',
+// 'num_filter': '6'}; fields left zero are not given, so pool_type='max',
+// the default, would need Attrs to appear).
+func TestTypedParams(t *testing.T) {
+	b := NewBuilder()
+	data, _ := b.Variable("data")
+	conv, err := b.Apply("Convolution", Call{Name: "conv1", Inputs: []*Symbol{data},
+		Params: ops.ConvolutionParam{ConvGeometry: ops.ConvGeometry{Kernel: []int{5, 5}, NumFilter: 6}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	act, err := b.Apply("Activation", Call{Name: "relu1", Inputs: []*Symbol{conv}, Params: &ops.ActivationParam{ActType: ops.ActType(0)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool, err := b.Apply("Pooling", Call{Name: "pool1", Inputs: []*Symbol{act},
+		Params: ops.PoolingParam{Kernel: []int{2, 2}, Stride: []int{2, 2}, PoolType: ops.PoolAvg}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc, err := b.Apply("FullyConnected", Call{Name: "fc1", Inputs: []*Symbol{pool}, Params: ops.FullyConnectedParam{NumHidden: 120}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	drop, err := b.Apply("Dropout", Call{Name: "drop", Inputs: []*Symbol{fc}, Params: ops.DropoutParam{P: 0.25}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]map[string]string{
+		"conv1": {"kernel": "(5, 5)", "num_filter": "6"},
+		"relu1": {"act_type": "relu"},
+		"pool1": {"kernel": "(2, 2)", "pool_type": "avg", "stride": "(2, 2)"},
+		"fc1":   {"num_hidden": "120"},
+		"drop":  {"p": "0.25"},
+	}
+	for _, n := range drop.Nodes() {
+		if w, ok := want[n.Name]; ok && fmt.Sprint(n.Attrs) != fmt.Sprint(w) {
+			t.Errorf("%s attrs %v, want %v", n.Name, n.Attrs, w)
+		}
+	}
+	if _, err := b.Apply("FullyConnected", Call{Inputs: []*Symbol{pool}, Params: ops.ActivationParam{}}); err == nil {
+		t.Error("FullyConnected accepted ActivationParam")
+	}
+	if _, err := b.Apply("FullyConnected", Call{Inputs: []*Symbol{pool}, Params: ops.FullyConnectedParam{NumHidden: 3},
+		Attrs: map[string]string{"num_hidden": "4"}}); err == nil {
+		t.Error("num_hidden in both Params and Attrs accepted")
+	}
+}
