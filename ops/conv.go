@@ -285,10 +285,10 @@ func convolutionShape(params any, in, out []Shape) error {
 	return p.output(in, out, d, o, l, func(i, o int) int { return o + p.DilatedKernel(i) - 1 - 2*p.Pad[i] })
 }
 
-// DeconvPadAdj returns Deconvolution's effective pad and adj for input
+// deconvPadAdj returns Deconvolution's effective pad and adj for input
 // spatial dims in (InferPad): with a non-zero target_shape they are derived
 // so the output matches it; otherwise they are the parameters.
-func DeconvPadAdj(p *DeconvolutionParam, in []int) (pad, adj []int, err error) {
+func deconvPadAdj(p *DeconvolutionParam, in []int) (pad, adj []int, err error) {
 	k := len(p.Kernel)
 	useTarget := false
 	for _, t := range p.TargetShape {
@@ -346,7 +346,7 @@ func deconvolutionShape(params any, in, out []Shape) error {
 	if err := p.params(in, append(Shape{d[1], p.NumFilter / p.NumGroup}, p.Kernel...), l, p.NoBias); err != nil {
 		return err
 	}
-	pad, adj, err := DeconvPadAdj(p, d[2:])
+	pad, adj, err := deconvPadAdj(p, d[2:])
 	if err != nil {
 		return err
 	}

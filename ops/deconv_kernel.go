@@ -8,7 +8,7 @@ import (
 )
 
 // deconvPadAt is Deconvolution's effective pad of kernel dim i for input
-// size in (DeconvPadAdj without allocating): derived from target_shape when
+// size in (deconvPadAdj without allocating): derived from target_shape when
 // any entry is non-zero, else the pad parameter.
 func deconvPadAt(p *DeconvolutionParam, i, in int) int {
 	target := false

@@ -301,9 +301,9 @@ func sliceShape(params any, in, out []Shape) error {
 	return assignShape(&out[0], o, "output")
 }
 
-// SliceAxisRange resolves slice_axis on an input dim of size n
+// sliceAxisRange resolves slice_axis on an input dim of size n
 // (GetSliceAxisParams).
-func SliceAxisRange(p *SliceAxisParam, n int) (b, e int, err error) {
+func sliceAxisRange(p *SliceAxisParam, n int) (b, e int, err error) {
 	b, e = p.Begin, -1
 	if b < 0 {
 		b += n
@@ -340,7 +340,7 @@ func sliceAxisShape(params any, in, out []Shape) error {
 	if d[a] < 0 {
 		o[a] = -1
 	} else {
-		b, e, err := SliceAxisRange(p, d[a])
+		b, e, err := sliceAxisRange(p, d[a])
 		if err != nil {
 			return err
 		}

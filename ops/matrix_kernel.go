@@ -149,7 +149,7 @@ func sliceAxisForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
 	if a < 0 {
 		a += x.NDim()
 	}
-	b, _, err := SliceAxisRange(p, x.Dim(a))
+	b, _, err := sliceAxisRange(p, x.Dim(a))
 	if err != nil {
 		return err
 	}

@@ -169,10 +169,10 @@ func PoolingLayout(p *PoolingParam, ndim int) Layout {
 	return defaultLayout(ndim - 2)
 }
 
-// PoolOutDim is one output spatial dim of a non-global pooling window:
+// poolOutDim is one output spatial dim of a non-global pooling window:
 // valid ⌊(in+2p−k)/s⌋+1, full ⌈(in+2p−k)/s⌉+1 (computed in float32 as
 // MXNet does), same ⌈(in+2p)/s⌉.
-func PoolOutDim(conv PoolingConvention, in, k, pad, stride int) int {
+func poolOutDim(conv PoolingConvention, in, k, pad, stride int) int {
 	switch conv {
 	case PoolFull:
 		return 1 + int(math.Ceil(float64(float32(in+2*pad-k)/float32(stride))))
@@ -183,7 +183,7 @@ func PoolOutDim(conv PoolingConvention, in, k, pad, stride int) int {
 }
 
 // poolingShape follows PoolingShape: global pooling sets every spatial dim
-// to 1; otherwise each spatial dim follows PoolOutDim, after checking the
+// to 1; otherwise each spatial dim follows poolOutDim, after checking the
 // kernel fits the padded input. The hidden workspace has the output shape.
 func poolingShape(params any, in, out []Shape) error {
 	p := params.(*PoolingParam)
@@ -248,7 +248,7 @@ func poolingShape(params any, in, out []Shape) error {
 			if p.Kernel[i] > padded {
 				return fmt.Errorf("kernel %s exceeds input %s padded by %s", ShapeString(p.Kernel), ShapeString(d), ShapeString(p.Pad))
 			}
-			o[2+i] = PoolOutDim(p.PoolingConvention, x, p.Kernel[i], p.Pad[i], p.Stride[i])
+			o[2+i] = poolOutDim(p.PoolingConvention, x, p.Kernel[i], p.Pad[i], p.Stride[i])
 		}
 	}
 	o = fromNC(o, l)
