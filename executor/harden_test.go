@@ -440,3 +440,31 @@ func TestMemoryFlat(t *testing.T) {
 		t.Fatalf("heap grew from %d to %d bytes", start, end)
 	}
 }
+
+// TestWorkspaceFollowsParallelism binds CIFAR ResNet-20 at batch 1 with 1
+// and 64 threads: a batch-1 convolution uses one im2col share whatever the
+// thread count (SGEMM splits the work), so the per-call arena must not
+// grow with the threads (it was 1.3 MiB at 1 thread and 37 MiB at 64).
+func TestWorkspaceFollowsParallelism(t *testing.T) {
+	ck, err := serialize.LoadCheckpoint("../testdata/mxnet/gluoncv-cifar-resnet20-v1/cifar_resnet20_v1", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := executor.DataInputs(ck.Symbol, ck.Args, ck.Aux)
+	if err != nil || len(in) != 1 {
+		t.Fatalf("data inputs %v, %v", in, err)
+	}
+	arena := func(threads, batch int) int {
+		m, err := executor.Bind(ck.Symbol, ck.Args, ck.Aux, map[string][]int{in[0]: {batch, 3, 32, 32}}, executor.WithThreads(threads))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.PlanInfo().ArenaBytes
+	}
+	one, many := arena(1, 1), arena(64, 1)
+	t.Logf("ResNet-20 batch 1 arena: %d KiB at 1 thread, %d KiB at 64 threads; batch 8: %d KiB at 1, %d KiB at 64",
+		one>>10, many>>10, arena(1, 8)>>10, arena(64, 8)>>10)
+	if many != one {
+		t.Fatalf("batch-1 arena grows with threads: %d bytes at 1, %d at 64", one, many)
+	}
+}
