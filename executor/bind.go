@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -216,7 +217,7 @@ func Bind(sym *graph.Symbol, args, aux map[string]*tensor.Tensor, inputShapes ma
 		for i, name := range cfg.outputs {
 			h, err := internals.OutputByName(name)
 			if err != nil {
-				return nil, fmt.Errorf("bind: output %q: %w%s", name, err, didYouMean(name, internals.ListOutputs()))
+				return nil, fmt.Errorf("bind: output %s: %w%s", quote(name), err, didYouMean(name, internals.ListOutputs()))
 			}
 			heads[i] = h
 		}
@@ -349,8 +350,8 @@ func (m *Model) checkNames(g *graph.Indexed, args, aux map[string]*tensor.Tensor
 	}
 	for name := range inputShapes {
 		if !slices.Contains(argNames, name) {
-			return fmt.Errorf("%s: inputShapes names %q, which is not an input of the graph%s (inputs: %v)",
-				what, name, didYouMean(name, argNames), argNames)
+			return fmt.Errorf("%s: inputShapes names %s, which is not an input of the graph%s (inputs: %v)",
+				what, quote(name), didYouMean(name, argNames), argNames)
 		}
 	}
 	if m.allowExtra {
@@ -361,7 +362,7 @@ func (m *Model) checkNames(g *graph.Indexed, args, aux map[string]*tensor.Tensor
 		for key := range vals {
 			name := strings.TrimPrefix(strings.TrimPrefix(key, "arg:"), "aux:")
 			if !slices.Contains(m.names, name) && !slices.Contains(m.names, key) {
-				unknown = append(unknown, fmt.Sprintf("%q%s", key, didYouMean(name, m.names)))
+				unknown = append(unknown, quote(key)+didYouMean(name, m.names))
 			}
 		}
 	}
@@ -396,7 +397,21 @@ func didYouMean(name string, candidates []string) string {
 	if best == "" {
 		return ""
 	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
+	return fmt.Sprintf(" (did you mean %s?)", quote(best))
+}
+
+// maxQuoted bounds the bytes of a caller- or file-supplied name echoed in
+// an error message.
+const maxQuoted = 200
+
+// quote returns s Go-quoted (control characters escaped), cut to
+// maxQuoted bytes with a note of the full length, so a huge or hostile
+// name cannot flood logs.
+func quote(s string) string {
+	if len(s) <= maxQuoted {
+		return strconv.Quote(s)
+	}
+	return fmt.Sprintf("%s... (%d bytes)", strconv.Quote(s[:maxQuoted]), len(s))
 }
 
 // editDistance is the Levenshtein distance of a and b (bytes), capped at
@@ -621,7 +636,8 @@ func (m *Model) InputNames() []string {
 func (m *Model) OutputNames() []string { return slices.Clone(m.outputs) }
 
 // Symbol returns the bound symbol (with WithOutputs, the selected heads).
-func (m *Model) Symbol() *graph.Symbol { return m.sym }
+// It is a copy: editing it does not change the model.
+func (m *Model) Symbol() *graph.Symbol { return m.sym.Copy() }
 
 // GetParams returns the current parameter values (shared, not copied) as
 // MXNet's get_params does: arguments and auxiliary states by plain name.

@@ -215,6 +215,13 @@ func TestBindNames(t *testing.T) {
 		t.Fatalf("SetParams unknown name: %v", err)
 	}
 
+	// A huge, hostile name is echoed cut short and escaped.
+	huge := strings.Repeat("x\n", 5000)
+	_, err = executor.Bind(ck.Symbol, map[string]*tensor.Tensor{huge: w}, nil, in)
+	if err == nil || len(err.Error()) > 1000 || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "(10000 bytes)") {
+		t.Fatalf("huge name: %d-byte error %.300q", len(err.Error()), err)
+	}
+
 	// Snapshot: editing the caller's symbol after Bind changes nothing,
 	// also for shapes compiled later.
 	sym := ck.Symbol.Copy()
