@@ -285,3 +285,12 @@ func convSupports(params any, in []tensor.DType) error {
 	}
 	return float32Kernel(nil, in)
 }
+
+// float32Data is Op.Supports for ops whose kernel computes float32 data
+// (input 0) only; other inputs (labels) are not read at inference.
+func float32Data(_ any, in []tensor.DType) error {
+	if len(in) > 0 && in[0] != tensor.Float32 {
+		return fmt.Errorf("data is %s; the CPU kernel supports float32 only", in[0])
+	}
+	return nil
+}

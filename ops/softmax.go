@@ -47,6 +47,7 @@ func init() {
 	}
 	Register(&Op{
 		Name:        "SoftmaxActivation",
+		Supports:    float32Data,
 		Params:      NewParams[SoftmaxActivationParam](),
 		OutputNames: outputNames("output"),
 		InferShape:  sameShape,
