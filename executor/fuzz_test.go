@@ -55,6 +55,7 @@ func FuzzBind(f *testing.F) {
 			_, _ = graph.InferTypes(g, nil)
 		}
 		_, _ = sym.Copy(), sym.Internals()
+		_, _, _, _ = sym.InferShape(map[string][]int{data: dims})
 		_, _ = executor.Bind(sym, nil, nil, map[string][]int{data: dims},
 			executor.AllowMissing(), executor.WithMemoryLimit(64<<20), executor.WithThreads(1))
 	})
