@@ -475,3 +475,49 @@ func TestWorkspaceFollowsParallelism(t *testing.T) {
 		t.Fatalf("batch-1 arena grows with threads: %d bytes at 1, %d at 64", one, many)
 	}
 }
+
+// TestNoSuccessAfterCancel cancels LeNet predictions (batch 64, 2 threads)
+// at random points: every call must return either context.Canceled or the
+// full, correct result, never a partly computed one with a nil error.
+func TestNoSuccessAfterCancel(t *testing.T) {
+	ck := loadLeNet(t)
+	m, err := executor.Bind(ck.Symbol, ck.Args, ck.Aux, map[string][]int{"data": {64, 1, 28, 28}}, executor.WithThreads(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _ := tensor.New(tensor.Float32, 64, 1, 28, 28)
+	for i := range x.Float32s() {
+		x.Float32s()[i] = float32(i%251) / 251
+	}
+	want, err := m.Predict(context.Background(), []*tensor.Tensor{x}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := m.Predict(context.Background(), []*tensor.Tensor{x}, nil); err != nil {
+		t.Fatal(err)
+	}
+	full := time.Since(start)
+	cancelled, completed := 0, 0
+	for i := range 60 {
+		ctx, cancel := context.WithCancel(context.Background())
+		timer := time.AfterFunc(full*time.Duration(i%12)/10, cancel)
+		out, err := m.Predict(ctx, []*tensor.Tensor{x}, nil)
+		timer.Stop()
+		cancel()
+		switch {
+		case errors.Is(err, context.Canceled):
+			cancelled++
+		case err != nil:
+			t.Fatal(err)
+		default:
+			completed++
+			for j, v := range want[0].Float32s() {
+				if out[0].Float32s()[j] != v {
+					t.Fatalf("call %d succeeded with a wrong output[%d] = %g, want %g", i, j, out[0].Float32s()[j], v)
+				}
+			}
+		}
+	}
+	t.Logf("one call %v: %d cancelled, %d completed with the full result", full, cancelled, completed)
+}
