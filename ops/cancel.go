@@ -33,9 +33,9 @@ func (c *Ctx) cancellable() bool {
 }
 
 // sgemmChunkFlops bounds the work between two cancellation checks of
-// sgemmCtx: 2^25 multiply-adds' worth is about a millisecond on one core
+// sgemmCtx: 2^24 flops, well under a millisecond on one core
 // (a variable so tests can force small chunks).
-var sgemmChunkFlops = 1 << 25
+var sgemmChunkFlops = 1 << 24
 
 // sgemmCtx is asm.SgemmThreads that checks ctx for cancellation between
 // blocks of about sgemmChunkFlops: when the call is cancellable and the
