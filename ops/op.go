@@ -107,7 +107,7 @@ type Op struct {
 	InPlace func(params any) [][2]int
 	// Workspace returns the float32 scratch length one goroutine of Forward
 	// needs for the given input shapes (nil: none); Ctx.Scratch holds
-	// Ctx.Threads times as much.
+	// WorkspaceShares (by default Ctx.Threads) times as much.
 	Workspace func(params any, in []Shape) int
 	// WorkspaceShares returns how many Workspace-sized parts Forward uses
 	// with threads goroutines for the given input shapes (its real
