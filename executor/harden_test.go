@@ -521,3 +521,32 @@ func TestNoSuccessAfterCancel(t *testing.T) {
 	}
 	t.Logf("one call %v: %d cancelled, %d completed with the full result", full, cancelled, completed)
 }
+
+// TestWideThreadsLeaveNoGoroutines is the reproduction: one
+// Predict with WithThreads(4096) used to leave hundreds of idle worker
+// goroutines forever; they now exit after two idle seconds.
+func TestWideThreadsLeaveNoGoroutines(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the workers' idle timeout")
+	}
+	time.Sleep(2500 * time.Millisecond) // earlier tests' workers go idle and exit
+	base := runtime.NumGoroutine()
+	ck := loadLeNet(t)
+	m, err := executor.Bind(ck.Symbol, ck.Args, ck.Aux, map[string][]int{"data": {256, 1, 28, 28}}, executor.WithThreads(4096))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _ := tensor.New(tensor.Float32, 256, 1, 28, 28)
+	if _, err := m.Predict(context.Background(), []*tensor.Tensor{x}, nil); err != nil {
+		t.Fatal(err)
+	}
+	peak := runtime.NumGoroutine()
+	deadline := time.Now().Add(10 * time.Second)
+	for runtime.NumGoroutine() > base && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Logf("goroutines: %d before, %d right after Predict, %d once idle", base, peak, runtime.NumGoroutine())
+	if n := runtime.NumGoroutine(); n > base {
+		t.Fatalf("%d goroutines remain, %d before", n, base)
+	}
+}
