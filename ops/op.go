@@ -176,12 +176,12 @@ func (op *Op) OutputName(params any, i, n int) string {
 			return name
 		}
 	}
-	return defaultOutputName(i, n)
+	return DefaultOutputName(i, n)
 }
 
-// defaultOutputName is MXNet's output name for ops without
+// DefaultOutputName is MXNet's output name for ops without
 // FListOutputNames: "output" when n == 1, else "output<i>".
-func defaultOutputName(i, n int) string {
+func DefaultOutputName(i, n int) string {
 	if n == 1 {
 		return "output"
 	}
