@@ -43,7 +43,7 @@ var workerPool struct {
 // taken it from the idle list (it then has a task coming), so a burst of
 // wide jobs (WithThreads(4096)) leaves no goroutines behind.
 func (w *poolWorker) loop() {
-	idle := time.NewTimer(workerIdleTimeout)
+	idle := time.NewTimer(idleTimeout())
 	defer idle.Stop()
 	for {
 		select {
@@ -53,7 +53,7 @@ func (w *poolWorker) loop() {
 			workerPool.idle = append(workerPool.idle, w)
 			workerPool.mu.Unlock()
 			t.wg.Done()
-			idle.Reset(workerIdleTimeout)
+			idle.Reset(idleTimeout())
 		case <-idle.C:
 			workerPool.mu.Lock()
 			i := slices.Index(workerPool.idle, w)
@@ -64,14 +64,18 @@ func (w *poolWorker) loop() {
 			if i >= 0 {
 				return
 			}
-			idle.Reset(workerIdleTimeout) // taken: its task is on the way
+			idle.Reset(idleTimeout()) // taken: its task is on the way
 		}
 	}
 }
 
-// workerIdleTimeout is how long a pool worker waits for a task before it
-// exits (a variable so tests can shorten it).
-var workerIdleTimeout = 2 * time.Second
+// workerIdleTimeout is how long, in nanoseconds, a pool worker waits for a
+// task before it exits (atomic so tests can shorten it while workers run).
+var workerIdleTimeout atomic.Int64
+
+func init() { workerIdleTimeout.Store(int64(2 * time.Second)) }
+
+func idleTimeout() time.Duration { return time.Duration(workerIdleTimeout.Load()) }
 
 func getWorker() *poolWorker {
 	workerPool.mu.Lock()

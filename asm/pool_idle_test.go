@@ -15,9 +15,9 @@ func (c *idleCountRunner) Run(int) { c.n.Add(1) }
 // workers it started exit once idle, so the goroutine count returns to
 // its baseline.
 func TestIdleWorkersExit(t *testing.T) {
-	defer func(d time.Duration) { workerIdleTimeout = d }(workerIdleTimeout)
-	workerIdleTimeout = 50 * time.Millisecond
-	time.Sleep(3 * workerIdleTimeout) // let earlier tests' workers go
+	defer workerIdleTimeout.Store(workerIdleTimeout.Load())
+	workerIdleTimeout.Store(int64(50 * time.Millisecond))
+	time.Sleep(2500 * time.Millisecond) // let earlier tests' workers go (their timers use the old timeout)
 	base := runtime.NumGoroutine()
 	var r idleCountRunner
 	Parallel(4096, &r)
