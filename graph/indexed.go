@@ -58,6 +58,9 @@ type Indexed struct {
 // output its node does not have; unknown operators and unparsable
 // attributes are not errors here (see Check).
 func Index(s *Symbol) (*Indexed, error) {
+	if s == nil {
+		return nil, fmt.Errorf("nil symbol")
+	}
 	nodes := s.Nodes()
 	g := &Indexed{Symbol: s, NPShape: s.NPShape != 0, ids: make(map[*Node]int, len(nodes))}
 	g.Nodes = make([]IndexedNode, len(nodes))

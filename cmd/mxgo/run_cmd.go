@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -214,17 +213,17 @@ func isClassifier(op string) bool {
 
 // printTop lists the k best classes of each row of a (batch, classes) output.
 func printTop(w io.Writer, t *tensor.Tensor, k int) {
-	rows, cols := t.Dim(0), t.Dim(1)
+	top, err := tensor.TopK(t, max(k, 1))
+	if err != nil {
+		fmt.Fprintf(w, "  (no classes: %v)\n", err)
+		return
+	}
+	cols := t.Dim(1)
 	v := t.Float32s()
-	idx := make([]int, cols)
-	for r := range rows {
+	for r, idx := range top {
 		row := v[r*cols : (r+1)*cols]
-		for j := range idx {
-			idx[j] = j
-		}
-		sort.SliceStable(idx, func(a, b int) bool { return row[idx[a]] > row[idx[b]] })
 		var parts []string
-		for _, j := range idx[:min(k, cols)] {
+		for _, j := range idx[:min(k, len(idx))] {
 			parts = append(parts, fmt.Sprintf("%d (%.4f)", j, row[j]))
 		}
 		fmt.Fprintf(w, "  sample %d: class %d; top-%d: %s\n", r, idx[0], min(k, cols), strings.Join(parts, ", "))
