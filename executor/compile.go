@@ -222,13 +222,13 @@ func convertInto(dst, src *tensor.Tensor) {
 		s, _ := tensor.Data[tensor.Half](src)
 		d := dst.Float32s()
 		for i, h := range s {
-			d[i] = tensor.F16ToF32(uint16(h))
+			d[i] = h.Float32()
 		}
 	case src.DType() == tensor.Float32 && dst.DType() == tensor.Float16:
 		s := src.Float32s()
 		d, _ := tensor.Data[tensor.Half](dst)
 		for i, f := range s {
-			d[i] = tensor.Half(tensor.F32ToF16(f))
+			d[i] = tensor.ToHalf(f)
 		}
 	default:
 		for i, n := 0, src.Len(); i < n; i++ {

@@ -48,12 +48,7 @@ func ExampleWithOutputs() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	f, err := os.Open("../testdata/samples/mnist-00.npy")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer f.Close()
-	one, err := serialize.ReadNPY(f) // a batch of one image, (1,1,28,28)
+	one, err := serialize.LoadNPY("../testdata/samples/mnist-00.npy") // a batch of one image, (1,1,28,28)
 	if err != nil {
 		log.Fatal(err)
 	}
