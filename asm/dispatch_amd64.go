@@ -2,11 +2,50 @@
 
 package asm
 
-import "github.com/klauspost/cpuid/v2"
+import (
+	"fmt"
 
-func platformImpls() []string {
-	if cpuid.CPU.Supports(cpuid.AVX2, cpuid.FMA3) {
-		return []string{AVX2}
+	"github.com/klauspost/cpuid/v2"
+)
+
+// platformImpls lists the SIMD implementations this CPU can run, best
+// first, and why the first is first.
+func platformImpls() ([]string, string) {
+	c := &cpuid.CPU
+	if !c.Supports(cpuid.AVX2, cpuid.FMA3) {
+		return nil, ""
 	}
-	return nil
+	if !c.Supports(cpuid.AVX512F, cpuid.AVX512BW, cpuid.AVX512DQ, cpuid.AVX512VL, cpuid.BMI2) {
+		return []string{AVX2}, "AVX2+FMA3, no AVX-512"
+	}
+	wins, why := avx512Default(c.VendorID, c.Family, c.Model)
+	if wins {
+		return []string{AVX512, AVX2}, why
+	}
+	return []string{AVX2, AVX512}, why
+}
+
+// avx512Default is the per-microarchitecture table that decides whether
+// avx512 is the default where the CPU has AVX-512 F/BW/DQ/VL. avx512 is the
+// default only where it was measured faster than avx2:
+//
+//   - AMD Zen 5 (family 26): full-width 512-bit FMA datapath. Measured on an
+//     EPYC (family 26, model 2), one core, one run: register-only FMA loop
+//     217 GFLOP/s with AVX-512 against 109 with AVX2 (BenchmarkFMAPeak),
+//     and the AVX-512 SGEMM above the AVX2 one from 256³ up
+//     (BenchmarkSgemmAVX512; numbers in the avx512 branch's report).
+//   - AMD Zen 4 (family 25, model ≥ 0x10) executes each 512-bit FMA as two
+//     256-bit halves: no more FMA throughput than AVX2, so avx2 stays the
+//     default (not measured here).
+//   - Every other CPU with AVX-512 (Intel Skylake-SP and later, …): not
+//     measured, avx2 stays the default; MXGO_KERNELS=avx512 selects it.
+func avx512Default(vendor cpuid.Vendor, family, model int) (bool, string) {
+	switch {
+	case vendor == cpuid.AMD && family == 26:
+		return true, "Zen 5: full-width 512-bit FMA"
+	case vendor == cpuid.AMD && family == 25 && model >= 0x10:
+		return false, "Zen 4: 512-bit FMA runs as two 256-bit halves"
+	default:
+		return false, fmt.Sprintf("AVX-512 not measured on %v family %d model %d", vendor, family, model)
+	}
 }

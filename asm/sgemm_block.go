@@ -66,12 +66,12 @@ type gemmJob struct {
 	// splitM: goroutines divide the rows (mr panels) of C, else its
 	// columns (nr panels).
 	splitM bool
-	// packA6 packs full 6-row panels of untransposed A.
-	packA6 func(d, a []float32, lda, kb int, alpha float32)
-	// packB16 packs full 16-column panels of untransposed B.
-	packB16 func(d, b []float32, ldb, kb int)
-	// packBT16 packs full 16-column panels of transposed B.
-	packBT16 func(d, b []float32, ldb, kb int)
+	// packA packs full mr-row panels of untransposed A, packB full
+	// nr-column panels of untransposed B, packBT those of transposed B (nil:
+	// the generic loops).
+	packA  func(d, a []float32, lda, kb int, alpha float32)
+	packB  func(d, b []float32, ldb, kb int)
+	packBT func(d, b []float32, ldb, kb int)
 	// tmp holds one edge tile per goroutine.
 	tmp []float32
 	bar spinBarrier
@@ -106,17 +106,15 @@ func sgemmBlocked(kern sgemmKernel, threads int, transA, transB bool, m, n, k in
 	*g = gemmJob{kern: kern, threads: threads, transA: transA, transB: transB,
 		m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc,
 		apack: g.apack, bpack: g.bpack, tmp: g.tmp}
-	g.packA6 = packA6
-	if kern.packA6 != nil {
-		g.packA6 = kern.packA6
+	g.packA, g.packB, g.packBT = kern.packA, kern.packB, kern.packBT
+	if g.packA == nil && mr == 6 {
+		g.packA = packA6
 	}
-	g.packB16 = packB16
-	if kern.packB16 != nil {
-		g.packB16 = kern.packB16
+	if g.packB == nil && nr == 16 {
+		g.packB = packB16
 	}
-	g.packBT16 = packBT16
-	if kern.packBT16 != nil {
-		g.packBT16 = kern.packBT16
+	if g.packBT == nil && nr == 16 {
+		g.packBT = packBT16
 	}
 	g.kc = blockSize(k, sgemmKC, 1)
 	g.nc = blockSize(n, sgemmNC, nr)
@@ -154,11 +152,11 @@ func (g *gemmJob) run(tid int) {
 			kb := min(g.kc, g.k-pc)
 			lo, hi := share(np, tid, g.threads)
 			if lo < hi {
-				packB(g.bpack[lo*nr*kb:], g.b, g.ldb, g.transB, pc, kb, jc+lo*nr, min(hi*nr, nb)-lo*nr, nr, g.packB16, g.packBT16)
+				packB(g.bpack[lo*nr*kb:], g.b, g.ldb, g.transB, pc, kb, jc+lo*nr, min(hi*nr, nb)-lo*nr, nr, g.packB, g.packBT)
 			}
 			lo, hi = share(mp, tid, g.threads)
 			if lo < hi {
-				packA(g.apack[lo*mr*kb:], g.a, g.lda, g.transA, lo*mr, min(hi*mr, g.m)-lo*mr, pc, kb, mr, g.alpha, g.packA6)
+				packA(g.apack[lo*mr*kb:], g.a, g.lda, g.transA, lo*mr, min(hi*mr, g.m)-lo*mr, pc, kb, mr, g.alpha, g.packA)
 			}
 			g.bar.wait()
 			mlo, mhi, nlo, nhi := 0, mp, 0, np

@@ -5,10 +5,11 @@ package asm
 import "github.com/klauspost/cpuid/v2"
 
 // archVec replaces the entries of t that have AVX2 kernels when impl is
-// AVX2 (the float16 conversions also need F16C, which every AVX2 CPU has
+// AVX2 or AVX512 (avx512 uses the AVX2 vector kernels; the float16
+// conversions also need F16C, which every AVX2 CPU has
 // in practice but is checked anyway).
 func archVec(impl string, t *vecKernels) {
-	if impl != AVX2 {
+	if impl != AVX2 && impl != AVX512 {
 		return
 	}
 	t.add, t.sub, t.mul, t.div = addAVX2, subAVX2, mulAVX2, divAVX2

@@ -1,0 +1,246 @@
+//go:build amd64 && !purego
+
+package asm
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/klauspost/cpuid/v2"
+)
+
+// requireAVX512 skips t where the CPU (or the OS) cannot run the avx512
+// implementation.
+func requireAVX512(tb testing.TB) {
+	tb.Helper()
+	if !slices.Contains(Impls(), AVX512) {
+		tb.Skip("skipped: no AVX-512")
+	}
+}
+
+// guardedBuf returns a slice of n floats starting off floats into a buffer
+// filled with sentinel, with guard floats of sentinel after it.
+func guardedBuf(n, off, guard int) (s, all []float32) {
+	all = make([]float32, off+n+guard)
+	for i := range all {
+		all[i] = sentinel
+	}
+	return all[off : off+n], all
+}
+
+// checkGuards fails if anything outside s's window [off, off+n) of all
+// changed.
+func checkGuards(t *testing.T, what string, all []float32, off, n int) {
+	t.Helper()
+	for i, v := range all {
+		if (i < off || i >= off+n) && v != sentinel {
+			t.Fatalf("%s: guard float %d overwritten (%v)", what, i, v)
+		}
+	}
+}
+
+// TestSgemmKernelAVX512 compares the mr×32 AVX-512 micro-kernels (adding
+// and storing variants) with sgemmKernelGeneric at every k from 0 to 33
+// and a few long ones, on unaligned C with a row-stride gap and guard bands.
+func TestSgemmKernelAVX512(t *testing.T) {
+	requireAVX512(t)
+	r := rand.New(rand.NewPCG(41, 42))
+	ks := []int{64, 259}
+	for k := range 2*16 + 2 {
+		ks = append(ks, k)
+	}
+	kernels := []struct {
+		mr         int
+		fn, storeF func(k int, a, b, c *float32, ldc int)
+	}{
+		{12, sgemmKernel12x32AVX512, sgemmKernel12x32AVX512Store},
+		{14, sgemmKernel14x32AVX512, sgemmKernel14x32AVX512Store},
+	}
+	for _, kern := range kernels {
+		mr := kern.mr
+		for _, k := range ks {
+			for _, store := range []bool{false, true} {
+				off := 1 + k%3
+				ldc := 32 + k%5
+				// a and b are over-allocated by one float so &a[0] is valid
+				// at k = 0.
+				a := randSlice(r, mr*k+1)
+				b := randSlice(r, 32*k+1)
+				c, all := guardedBuf((mr-1)*ldc+32, off, 7)
+				want := make([]float32, len(c))
+				for i := range mr {
+					for j := range 32 {
+						c[i*ldc+j] = r.Float32()*2 - 1
+						if !store {
+							want[i*ldc+j] = c[i*ldc+j]
+						}
+					}
+				}
+				sgemmKernelGeneric(mr, 32, k, a, b, want, ldc)
+				fn := kern.fn
+				if store {
+					fn = kern.storeF
+				}
+				fn(k, &a[0], &b[0], &c[0], ldc)
+				what := fmt.Sprintf("%dx32 k=%d store=%v", mr, k, store)
+				for i := range mr {
+					for j := range 32 {
+						got, w := c[i*ldc+j], want[i*ldc+j]
+						if math.Abs(float64(got-w)) > 1e-5*float64(k+1) {
+							t.Fatalf("%s: C[%d][%d] = %v, want %v", what, i, j, got, w)
+						}
+					}
+					if i < mr-1 {
+						for j := 32; j < ldc; j++ {
+							if c[i*ldc+j] != sentinel {
+								t.Fatalf("%s: stride gap C[%d][%d] overwritten", what, i, j)
+							}
+						}
+					}
+				}
+				checkGuards(t, what, all, off, len(c))
+			}
+		}
+	}
+}
+
+// TestPackGatherAVX512 checks the gather packer against its definition
+// d[p*dstride+r] = alpha*a[r*lda+p] for every row count 1..16, every kb
+// 0..33, unaligned source and destination, and floats between the
+// destination's groups left untouched.
+func TestPackGatherAVX512(t *testing.T) {
+	requireAVX512(t)
+	r := rand.New(rand.NewPCG(43, 44))
+	for rows := 1; rows <= 16; rows++ {
+		for kb := range 2*16 + 2 {
+			dstride := rows + kb%3
+			lda := kb + 1 + rows%4
+			src := randSlice(r, 1+rows*lda)
+			a := src[1:]
+			alpha := float32(-1.5)
+			d, all := guardedBuf(max(kb*dstride, 1), 3, 17)
+			if kb > 0 {
+				sgemmPackGatherAVX512(&d[0], dstride, &a[0], lda, kb, rows, alpha)
+			}
+			what := fmt.Sprintf("rows=%d kb=%d", rows, kb)
+			for p := range kb {
+				for i := range dstride {
+					got := d[p*dstride+i]
+					if i >= rows {
+						if got != sentinel {
+							t.Fatalf("%s: d[%d*%d+%d] overwritten", what, p, dstride, i)
+						}
+						continue
+					}
+					if want := alpha * a[i*lda+p]; got != want {
+						t.Fatalf("%s: d[%d*%d+%d] = %v, want %v", what, p, dstride, i, got, want)
+					}
+				}
+			}
+			checkGuards(t, what, all, 3, kb*dstride)
+		}
+	}
+}
+
+// TestPackAVX512Panels checks the three panel packers the AVX-512 blocked
+// path uses (A by rows of 12 and 14, B and Bᵀ by 32 columns) against the
+// generic packers, at every kb 0..33 with unaligned sources.
+func TestPackAVX512Panels(t *testing.T) {
+	requireAVX512(t)
+	r := rand.New(rand.NewPCG(45, 46))
+	for kb := range 2*16 + 2 {
+		for _, mr := range []int{12, 14} {
+			lda := kb + 2
+			a := randSlice(r, 1+mr*lda)[1:]
+			want := make([]float32, mr*kb)
+			packAGeneric(want, a, lda, kb, mr, 0.5)
+			d, all := guardedBuf(mr*kb, 1, 9)
+			packAGatherAVX512(mr)(d, a, lda, kb, 0.5)
+			if !slices.Equal(d, want) {
+				t.Fatalf("packA mr=%d kb=%d: got %v, want %v", mr, kb, d, want)
+			}
+			checkGuards(t, fmt.Sprintf("packA mr=%d kb=%d", mr, kb), all, 1, mr*kb)
+		}
+		ldb := 37
+		b := randSlice(r, 1+kb*ldb+32)[1:]
+		want := make([]float32, 32*kb)
+		packB(want, b, ldb, false, 0, kb, 0, 32, 32, nil, nil)
+		d, all := guardedBuf(32*kb, 2, 9)
+		packB32AVX512(d, b, ldb, kb)
+		if !slices.Equal(d, want) {
+			t.Fatalf("packB32 kb=%d: got %v, want %v", kb, d, want)
+		}
+		checkGuards(t, fmt.Sprintf("packB32 kb=%d", kb), all, 2, 32*kb)
+		ldbt := kb + 3
+		bt := randSlice(r, 1+32*ldbt)[1:]
+		packB(want, bt, ldbt, true, 0, kb, 0, 32, 32, nil, nil)
+		d, all = guardedBuf(32*kb, 2, 9)
+		packBT32AVX512(d, bt, ldbt, kb)
+		if !slices.Equal(d, want) {
+			t.Fatalf("packBT32 kb=%d: got %v, want %v", kb, d, want)
+		}
+		checkGuards(t, fmt.Sprintf("packBT32 kb=%d", kb), all, 2, 32*kb)
+	}
+}
+
+// TestSgemmAVX512Tiles runs the blocked path with both AVX-512 tiles on odd
+// shapes and both layouts against the float64 reference.
+func TestSgemmAVX512Tiles(t *testing.T) {
+	requireAVX512(t)
+	r := rand.New(rand.NewPCG(47, 48))
+	shapes := [][3]int{{15, 33, 17}, {29, 65, 300}, {150, 97, 259}, {13, 31, 1}}
+	for _, mr := range []int{12, 14} {
+		kern := avx512Kernel(sgemmKernels[AVX2], mr)
+		for i, s := range shapes {
+			for tr := range 4 {
+				m, n, k := s[0], s[1], s[2]
+				tA, tB := tr&1 != 0, tr&2 != 0
+				ar, ac, br, bc := m, k, k, n
+				if tA {
+					ar, ac = k, m
+				}
+				if tB {
+					br, bc = n, k
+				}
+				lda, ldb, ldc := ac+1, bc+2, n+3
+				a := randSlice(r, ar*lda)
+				b := randSlice(r, br*ldb)
+				c := randSlice(r, m*ldc)
+				want := slices.Clone(c)
+				beta := float32(i%3) * 0.5
+				sgemmReference(tA, tB, m, n, k, 1.25, a, lda, b, ldb, beta, want, ldc)
+				sgemmBlocked(kern, 1+i%2, tA, tB, m, n, k, 1.25, a, lda, b, ldb, beta, c, ldc)
+				for x := range c {
+					if math.Abs(float64(c[x]-want[x])) > 1e-5*float64(k+2)*(1+math.Abs(float64(want[x]))) {
+						t.Fatalf("mr=%d %v tA=%v tB=%v: C[%d] = %v, want %v", mr, s, tA, tB, x, c[x], want[x])
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestAVX512Default pins the per-microarchitecture table.
+func TestAVX512Default(t *testing.T) {
+	for _, tc := range []struct {
+		vendor        cpuid.Vendor
+		family, model int
+		want          bool
+	}{
+		{cpuid.AMD, 26, 2, true},     // Zen 5
+		{cpuid.AMD, 25, 0x11, false}, // Zen 4 (Genoa)
+		{cpuid.AMD, 25, 0x61, false}, // Zen 4 (Raphael)
+		{cpuid.AMD, 25, 0x01, false}, // Zen 3 (no AVX-512 anyway)
+		{cpuid.Intel, 6, 0x55, false},
+	} {
+		if got, why := avx512Default(tc.vendor, tc.family, tc.model); got != tc.want || why == "" {
+			t.Errorf("avx512Default(%v, %d, %#x) = %v, %q; want %v", tc.vendor, tc.family, tc.model, got, why, tc.want)
+		}
+	}
+	if slices.Contains(Impls(), AVX512) {
+		t.Logf("cpu family %d model %d: impls %v (%s)", cpuid.CPU.Family, cpuid.CPU.Model, Impls(), ImplReason())
+	}
+}
