@@ -244,3 +244,4 @@ func TestAVX512Default(t *testing.T) {
 		t.Logf("cpu family %d model %d: impls %v (%s)", cpuid.CPU.Family, cpuid.CPU.Model, Impls(), ImplReason())
 	}
 }
+
