@@ -32,7 +32,7 @@ func avx512Kernel(base sgemmKernel, mr int) sgemmKernel {
 	default:
 		panic("asm: no AVX-512 kernel with that many rows")
 	}
-	k.packA = packAGatherAVX512(mr)
+	k.packA = packAAVX512(mr)
 	k.packB = packB32AVX512
 	k.packBT = packBT32AVX512
 	return k

@@ -44,6 +44,60 @@ func sgemmKernel14x32AVX512Store(k int, a, b, c *float32, ldc int)
 //go:noescape
 func sgemmPackGatherAVX512(d *float32, dstride int, a *float32, lda, kb, rows int, alpha float32)
 
+// sgemmPackT12AVX512, sgemmPackT14AVX512 and sgemmPackT16AVX512 pack R
+// (12, 14, 16) strided rows of a into columns of d, 16 columns per step
+// through a 16×16 register transpose:
+//
+//	for p := range 16 * kb16 {
+//		for r := range R {
+//			d[p*dstride+r] = alpha * a[r*lda+p]
+//		}
+//	}
+//
+//go:noescape
+func sgemmPackT12AVX512(d *float32, dstride int, a *float32, lda, kb16 int, alpha float32)
+
+//go:noescape
+func sgemmPackT14AVX512(d *float32, dstride int, a *float32, lda, kb16 int, alpha float32)
+
+//go:noescape
+func sgemmPackT16AVX512(d *float32, dstride int, a *float32, lda, kb16 int, alpha float32)
+
+// packTAVX512 packs rows (12, 14 or 16) strided rows of a into columns of
+// d with stride dstride: the transposing kernel for 16-column blocks, the
+// gather for the rest.
+func packTAVX512(d []float32, dstride int, a []float32, lda, kb, rows int, alpha float32) {
+	if kb == 0 {
+		return
+	}
+	_ = d[(kb-1)*dstride+rows-1]
+	_ = a[(rows-1)*lda+kb-1]
+	kb16 := kb / 16
+	if kb16 > 0 {
+		switch rows {
+		case 12:
+			sgemmPackT12AVX512(&d[0], dstride, &a[0], lda, kb16, alpha)
+		case 14:
+			sgemmPackT14AVX512(&d[0], dstride, &a[0], lda, kb16, alpha)
+		case 16:
+			sgemmPackT16AVX512(&d[0], dstride, &a[0], lda, kb16, alpha)
+		default:
+			panic("asm: packTAVX512: unsupported row count")
+		}
+	}
+	if done := 16 * kb16; done < kb {
+		if gatherFits(rows, lda) {
+			sgemmPackGatherAVX512(&d[done*dstride], dstride, &a[done], lda, kb-done, rows, alpha)
+			return
+		}
+		for r := range rows {
+			for p := done; p < kb; p++ {
+				d[p*dstride+r] = alpha * a[r*lda+p]
+			}
+		}
+	}
+}
+
 // sgemmPackB32AVX512 copies a 32-column panel of row-major B:
 //
 //	for p := range kb {
@@ -68,36 +122,21 @@ func gatherFits(rows, ld int) bool {
 	return int64(rows-1)*int64(ld) < 1<<31-1
 }
 
-// packAGatherAVX512 returns packA for full mr-row panels of untransposed A.
-func packAGatherAVX512(mr int) func(d, a []float32, lda, kb int, alpha float32) {
+// packAAVX512 returns packA for full mr-row panels of untransposed A.
+func packAAVX512(mr int) func(d, a []float32, lda, kb int, alpha float32) {
 	return func(d, a []float32, lda, kb int, alpha float32) {
-		if kb == 0 {
-			return
-		}
-		if !gatherFits(mr, lda) {
-			packAGeneric(d, a, lda, kb, mr, alpha)
-			return
-		}
-		_ = d[mr*kb-1]
-		_ = a[(mr-1)*lda+kb-1]
-		sgemmPackGatherAVX512(&d[0], mr, &a[0], lda, kb, mr, alpha)
+		packTAVX512(d, mr, a, lda, kb, mr, alpha)
 	}
 }
 
 // packBT32AVX512 packs one full 32-column panel of op(B) = Bᵀ (b starts at
-// the panel's first element): d[p*32+r] = b[r*ldb+p], two gathers per p.
+// the panel's first element): d[p*32+r] = b[r*ldb+p].
 func packBT32AVX512(d, b []float32, ldb, kb int) {
 	if kb == 0 {
 		return
 	}
-	if !gatherFits(32, ldb) {
-		packBTransPanel(d, b, ldb, 0, kb, 0, 32, 32)
-		return
-	}
-	_ = d[32*kb-1]
-	_ = b[31*ldb+kb-1]
-	sgemmPackGatherAVX512(&d[0], 32, &b[0], ldb, kb, 16, 1)
-	sgemmPackGatherAVX512(&d[16], 32, &b[16*ldb], ldb, kb, 16, 1)
+	packTAVX512(d, 32, b, ldb, kb, 16, 1)
+	packTAVX512(d[16:], 32, b[16*ldb:], ldb, kb, 16, 1)
 }
 
 // packB32AVX512 is packB for full 32-column panels of untransposed B.

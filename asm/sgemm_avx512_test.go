@@ -147,18 +147,23 @@ func TestPackGatherAVX512(t *testing.T) {
 
 // TestPackAVX512Panels checks the three panel packers the AVX-512 blocked
 // path uses (A by rows of 12 and 14, B and Bᵀ by 32 columns) against the
-// generic packers, at every kb 0..33 with unaligned sources.
+// generic packers, at every kb 0..33 (tails of the 16-column transpose)
+// and two long ones, with unaligned sources.
 func TestPackAVX512Panels(t *testing.T) {
 	requireAVX512(t)
 	r := rand.New(rand.NewPCG(45, 46))
+	kbs := []int{48, 259}
 	for kb := range 2*16 + 2 {
+		kbs = append(kbs, kb)
+	}
+	for _, kb := range kbs {
 		for _, mr := range []int{12, 14} {
 			lda := kb + 2
 			a := randSlice(r, 1+mr*lda)[1:]
 			want := make([]float32, mr*kb)
 			packAGeneric(want, a, lda, kb, mr, 0.5)
 			d, all := guardedBuf(mr*kb, 1, 9)
-			packAGatherAVX512(mr)(d, a, lda, kb, 0.5)
+			packAAVX512(mr)(d, a, lda, kb, 0.5)
 			if !slices.Equal(d, want) {
 				t.Fatalf("packA mr=%d kb=%d: got %v, want %v", mr, kb, d, want)
 			}
@@ -244,4 +249,3 @@ func TestAVX512Default(t *testing.T) {
 		t.Logf("cpu family %d model %d: impls %v (%s)", cpuid.CPU.Family, cpuid.CPU.Model, Impls(), ImplReason())
 	}
 }
-

@@ -12,6 +12,22 @@ const (
 	sgemmNC = 4080
 )
 
+// blocks returns the kernel's cache blocking: its own where set, else the
+// package defaults.
+func (k *sgemmKernel) blocks() (kc, mc, nc int) {
+	kc, mc, nc = sgemmKC, sgemmMC, sgemmNC
+	if k.kc > 0 {
+		kc = k.kc
+	}
+	if k.mc > 0 {
+		mc = k.mc
+	}
+	if k.nc > 0 {
+		nc = k.nc
+	}
+	return kc, mc, nc
+}
+
 // sgemmImpl runs C = alpha·op(A)·op(B) + beta·C with the selected kernels
 // (arguments checked, m and n > 0).
 func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
@@ -58,7 +74,7 @@ type gemmJob struct {
 	alpha, beta    float32
 	a, b, c        []float32
 	lda, ldb, ldc  int
-	kc, nc         int
+	kc, mc, nc     int
 	// apack holds all of op(A)'s panels for one kc slice; bpack one kc×nc
 	// block of op(B). Both are shared: every goroutine packs a share, then
 	// all compute from them.
@@ -116,8 +132,10 @@ func sgemmBlocked(kern sgemmKernel, threads int, transA, transB bool, m, n, k in
 	if g.packBT == nil && nr == 16 {
 		g.packBT = packBT16
 	}
-	g.kc = blockSize(k, sgemmKC, 1)
-	g.nc = blockSize(n, sgemmNC, nr)
+	kc, mc, nc := kern.blocks()
+	g.kc = blockSize(k, kc, 1)
+	g.nc = blockSize(n, nc, nr)
+	g.mc = mc
 	np := (g.nc + nr - 1) / nr
 	g.splitM = mp >= threads && (mp*mr >= n || np < threads)
 	if need := mp * mr * g.kc; cap(g.apack) < need {
@@ -180,7 +198,7 @@ func (g *gemmJob) compute(tid, mlo, mhi, nlo, nhi, jc, nb int, first bool, kb in
 	fn, store := g.kern.fn, g.kern.store
 	c, ldc := g.c, g.ldc
 	tmp := g.tmp[tid*mr*nr : (tid+1)*mr*nr]
-	mcp := max(sgemmMC/mr, 1)
+	mcp := max(g.mc/mr, 1)
 	for ic := mlo; ic < mhi; ic += mcp {
 		icEnd := min(ic+mcp, mhi)
 		for jr := nlo; jr < nhi; jr++ {

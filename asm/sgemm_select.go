@@ -8,7 +8,10 @@ import "unsafe"
 // floats).
 type sgemmKernel struct {
 	mr, nr int
-	fn     func(k int, a, b, c *float32, ldc int)
+	// kc, mc and nc, when set, replace the package's cache blocking
+	// (sgemmKC, sgemmMC, sgemmNC) for this kernel.
+	kc, mc, nc int
+	fn         func(k int, a, b, c *float32, ldc int)
 	// store, when set, is fn overwriting the tile instead of adding to it
 	// (used when beta = 0, saving a pass that zeroes C).
 	store func(k int, a, b, c *float32, ldc int)
