@@ -133,15 +133,14 @@ func BenchmarkSgemmVsFMAPeak(b *testing.B) {
 		name string
 		k    sgemmKernel
 	}{{"avx2-6x16", avx2}, {"avx512-12x32", avx512Kernel(avx2, 12)}, {"avx512-14x32", avx512Kernel(avx2, 14)}}
-	for _, kc := range []int{128, 192, 384} {
-		for _, nc := range []int{256, 512} {
-			kk := avx512Kernel(avx2, 14)
-			kk.kc, kk.nc = kc, nc
-			kerns = append(kerns, struct {
-				name string
-				k    sgemmKernel
-			}{fmt.Sprintf("14x32-kc%d-nc%d", kc, nc), kk})
-		}
+	// The same tiles with the AVX2 path's loop order and blocking.
+	for _, mr := range []int{12, 14} {
+		kk := avx512Kernel(avx2, mr)
+		kk.nc, kk.bInner = 0, false
+		kerns = append(kerns, struct {
+			name string
+			k    sgemmKernel
+		}{fmt.Sprintf("avx512-%dx32-ainner-nc4080", mr), kk})
 	}
 	r := rand.New(rand.NewPCG(1, 1))
 	x := randSlice(r, s*s)

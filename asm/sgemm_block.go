@@ -193,57 +193,77 @@ func (g *gemmJob) run(tid int) {
 // [nlo, nhi) of the packed blocks (columns jc..jc+nb of C, depth kb). On
 // the first kc slice (first) it applies beta to each tile just before the
 // tile's first kernel call, while the tile is in cache.
+//
+// Two loop orders: by default each B panel stays in L1 while the kernels
+// walk down an mc-row block of A panels (from L2); with kern.bInner each A
+// panel stays in L1 while the kernels walk along the B panels of the nc
+// block (from L2).
 func (g *gemmJob) compute(tid, mlo, mhi, nlo, nhi, jc, nb int, first bool, kb int) {
 	mr, nr := g.kern.mr, g.kern.nr
-	fn, store := g.kern.fn, g.kern.store
-	c, ldc := g.c, g.ldc
 	tmp := g.tmp[tid*mr*nr : (tid+1)*mr*nr]
+	if g.kern.bInner {
+		for ir := mlo; ir < mhi; ir++ {
+			for jr := nlo; jr < nhi; jr++ {
+				g.tile(tmp, ir, jr, jc, nb, first, kb)
+			}
+		}
+		return
+	}
 	mcp := max(g.mc/mr, 1)
 	for ic := mlo; ic < mhi; ic += mcp {
 		icEnd := min(ic+mcp, mhi)
 		for jr := nlo; jr < nhi; jr++ {
-			bp := g.bpack[jr*nr*kb : (jr+1)*nr*kb]
-			j := jc + jr*nr
-			cols := min(nr, jc+nb-j)
 			for ir := ic; ir < icEnd; ir++ {
-				ap := g.apack[ir*mr*kb : (ir+1)*mr*kb]
-				i := ir * mr
-				rows := min(mr, g.m-i)
-				if rows == mr && cols == nr {
-					switch {
-					case !first || g.beta == 1:
-					case g.beta == 0 && store != nil:
-						store(kb, &ap[0], &bp[0], &c[i*ldc+j], ldc)
-						continue
-					default:
-						scaleC(c[i*ldc+j:], ldc, mr, nr, g.beta)
-					}
-					fn(kb, &ap[0], &bp[0], &c[i*ldc+j], ldc)
-					continue
-				}
-				t := tmp
-				clear(t)
-				fn(kb, &ap[0], &bp[0], &t[0], nr)
-				for r := range rows {
-					cr := c[(i+r)*ldc+j : (i+r)*ldc+j+cols]
-					tr := t[r*nr : r*nr+cols]
-					if first {
-						switch g.beta {
-						case 0:
-							copy(cr, tr)
-							continue
-						case 1:
-						default:
-							for x := range cr {
-								cr[x] *= g.beta
-							}
-						}
-					}
-					for x, v := range tr {
-						cr[x] += v
-					}
+				g.tile(tmp, ir, jr, jc, nb, first, kb)
+			}
+		}
+	}
+}
+
+// tile runs the micro-kernel for A panel ir and B panel jr (tmp holds one
+// edge tile).
+func (g *gemmJob) tile(tmp []float32, ir, jr, jc, nb int, first bool, kb int) {
+	mr, nr := g.kern.mr, g.kern.nr
+	fn, store := g.kern.fn, g.kern.store
+	c, ldc := g.c, g.ldc
+	bp := g.bpack[jr*nr*kb : (jr+1)*nr*kb]
+	j := jc + jr*nr
+	cols := min(nr, jc+nb-j)
+	ap := g.apack[ir*mr*kb : (ir+1)*mr*kb]
+	i := ir * mr
+	rows := min(mr, g.m-i)
+	if rows == mr && cols == nr {
+		switch {
+		case !first || g.beta == 1:
+		case g.beta == 0 && store != nil:
+			store(kb, &ap[0], &bp[0], &c[i*ldc+j], ldc)
+			return
+		default:
+			scaleC(c[i*ldc+j:], ldc, mr, nr, g.beta)
+		}
+		fn(kb, &ap[0], &bp[0], &c[i*ldc+j], ldc)
+		return
+	}
+	t := tmp
+	clear(t)
+	fn(kb, &ap[0], &bp[0], &t[0], nr)
+	for r := range rows {
+		cr := c[(i+r)*ldc+j : (i+r)*ldc+j+cols]
+		tr := t[r*nr : r*nr+cols]
+		if first {
+			switch g.beta {
+			case 0:
+				copy(cr, tr)
+				continue
+			case 1:
+			default:
+				for x := range cr {
+					cr[x] *= g.beta
 				}
 			}
+		}
+		for x, v := range tr {
+			cr[x] += v
 		}
 	}
 }

@@ -11,7 +11,11 @@ type sgemmKernel struct {
 	// kc, mc and nc, when set, replace the package's cache blocking
 	// (sgemmKC, sgemmMC, sgemmNC) for this kernel.
 	kc, mc, nc int
-	fn         func(k int, a, b, c *float32, ldc int)
+	// bInner selects the loop order that keeps one packed A panel in L1
+	// while the kernels walk along the nc block's B panels (from L2),
+	// instead of keeping a B panel in L1 and walking down mc rows of A.
+	bInner bool
+	fn     func(k int, a, b, c *float32, ldc int)
 	// store, when set, is fn overwriting the tile instead of adding to it
 	// (used when beta = 0, saving a pass that zeroes C).
 	store func(k int, a, b, c *float32, ldc int)
