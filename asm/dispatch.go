@@ -34,8 +34,8 @@ var (
 
 func listImpls() ([]string, string) {
 	l, why := platformImpls()
-	if len(l) == 0 {
-		why = "no SIMD kernels for this CPU or build"
+	if why == "" {
+		why = "default: no SIMD kernels in this build"
 	}
 	return append(l, Generic), why
 }
@@ -74,6 +74,7 @@ func Impl() string {
 // ImplReason says why the selected implementation was chosen: the
 // per-CPU default and its reason (e.g. "default on Zen 5: full-width
 // 512-bit FMA"), "forced by MXGO_KERNELS" or "selected by SetImpl".
+// The per-microarchitecture table is avx512Default (dispatch_amd64.go).
 func ImplReason() string {
 	dispatchMu.Lock()
 	defer dispatchMu.Unlock()
@@ -81,7 +82,7 @@ func ImplReason() string {
 	case kernelsEnv != "" && current == kernelsEnv && !setByCall:
 		return "forced by MXGO_KERNELS"
 	case current == impls[0]:
-		return "default on " + defaultWhy
+		return defaultWhy
 	default:
 		return "selected by SetImpl"
 	}

@@ -13,10 +13,10 @@ import (
 func platformImpls() ([]string, string) {
 	c := &cpuid.CPU
 	if !c.Supports(cpuid.AVX2, cpuid.FMA3) {
-		return nil, ""
+		return nil, "default: no AVX2+FMA3"
 	}
 	if !c.Supports(cpuid.AVX512F, cpuid.AVX512BW, cpuid.AVX512DQ, cpuid.AVX512VL, cpuid.BMI2) {
-		return []string{AVX2}, "AVX2+FMA3, no AVX-512"
+		return []string{AVX2}, "default: no AVX-512"
 	}
 	wins, why := avx512Default(c.VendorID, c.Family, c.Model)
 	if wins {
@@ -42,10 +42,10 @@ func platformImpls() ([]string, string) {
 func avx512Default(vendor cpuid.Vendor, family, model int) (bool, string) {
 	switch {
 	case vendor == cpuid.AMD && family == 26:
-		return true, "Zen 5: full-width 512-bit FMA"
+		return true, "default on Zen 5: full-width 512-bit FMA"
 	case vendor == cpuid.AMD && family == 25 && model >= 0x10:
-		return false, "Zen 4: 512-bit FMA runs as two 256-bit halves"
+		return false, "default on Zen 4: 512-bit FMA runs as two 256-bit halves"
 	default:
-		return false, fmt.Sprintf("AVX-512 not measured on %v family %d model %d", vendor, family, model)
+		return false, fmt.Sprintf("default: AVX-512 not measured on %v family %d model %d", vendor, family, model)
 	}
 }
