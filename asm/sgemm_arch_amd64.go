@@ -27,9 +27,9 @@ func archSgemmKernels() map[string]sgemmKernel {
 	}
 }
 
-// avx512Kernel is base (the AVX2 kernels, used for the dot and direct
-// paths) with the blocked path's micro-kernel and packing replaced by the
-// AVX-512 mr×32 ones (mr = 12 or 14).
+// avx512Kernel is base (the AVX2 kernels; the direct path keeps them) with
+// the blocked path's micro-kernel and packing replaced by the AVX-512 mr×32
+// ones (mr = 12 or 14) and the dot path's kernel by the AVX-512 one.
 func avx512Kernel(base sgemmKernel, mr int) sgemmKernel {
 	k := base
 	k.mr, k.nr = mr, 32
@@ -45,6 +45,7 @@ func avx512Kernel(base sgemmKernel, mr int) sgemmKernel {
 	k.packA = packAAVX512(mr)
 	k.packB = packB32AVX512
 	k.packBT = packBT32AVX512
+	k.dot2x5 = sgemmDot2x5AVX512
 	return k
 }
 
@@ -53,6 +54,6 @@ func archGemvKernels() map[string]gemvPair {
 	avx2 := gemvPair{nt: gemvNTAVX2, nn: gemvNNAVX2}
 	return map[string]gemvPair{
 		AVX2:   avx2,
-		AVX512: avx2,
+		AVX512: {nt: gemvNTAVX512, nn: gemvNNAVX2},
 	}
 }

@@ -167,3 +167,39 @@ func BenchmarkSgemmVsFMAPeak(b *testing.B) {
 		b.ReportMetric(g/peakG, kern.name+"/peak")
 	}
 }
+
+// BenchmarkFCAVX512 times FullyConnected shapes (C = A·Wᵀ, batch m = 1..8,
+// the dot and small-M paths) with avx2 and avx512 selected in alternating
+// rounds, one thread, best of rounds in thread CPU time.
+func BenchmarkFCAVX512(b *testing.B) {
+	requireAVX512(b)
+	for _, kn := range [][2]int{{784, 512}, {512, 512}, {512, 10}, {4096, 1024}} {
+		for _, m := range []int{1, 2, 4, 8} {
+			b.Run(fmt.Sprintf("m=%d/n=%d/k=%d", m, kn[1], kn[0]), func(b *testing.B) {
+				k, n := kn[0], kn[1]
+				r := rand.New(rand.NewPCG(1, 1))
+				x := randSlice(r, m*k)
+				w := randSlice(r, n*k)
+				c := make([]float32, m*n)
+				prev := Impl()
+				defer func() { _ = SetImpl(prev) }()
+				impls := []string{AVX2, AVX512}
+				best := []time.Duration{time.Hour, time.Hour}
+				for b.Loop() {
+					for i, impl := range impls {
+						if err := SetImpl(impl); err != nil {
+							b.Fatal(err)
+						}
+						best[i] = min(best[i], bestOf(3, func() {
+							SgemmThreads(1, false, true, m, n, k, 1, x, k, w, k, 0, c, n)
+						}))
+					}
+				}
+				for i, impl := range impls {
+					b.ReportMetric(2*float64(m*n*k)/best[i].Seconds()/1e9, impl+"-cpu-GFLOP/s")
+				}
+				b.ReportMetric(float64(best[0])/float64(best[1]), "avx512-speedup")
+			})
+		}
+	}
+}

@@ -1,0 +1,96 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// AVX-512 twin of gemvDotNT4AVX2 (gemv_amd64.s): 16-float steps with
+// k-masked loads for the last k%16 floats.
+
+// func gemvDotNT4AVX512(k int, a, w *float32, ldw int, c *float32)
+TEXT ·gemvDotNT4AVX512(SB), NOSPLIT, $0-40
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ w+16(FP), DI
+	MOVQ ldw+24(FP), R8
+	SHLQ $2, R8
+	MOVQ c+32(FP), DX
+	LEAQ (DI)(R8*1), R9
+	LEAQ (R9)(R8*1), R10
+	LEAQ (R10)(R8*1), R11
+	XORQ AX, AX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	CMPQ CX, $32
+	JLT dot16
+dot32:
+	VMOVUPS (SI)(AX*1), Z8
+	VMOVUPS 64(SI)(AX*1), Z9
+	VFMADD231PS (DI)(AX*1), Z8, Z0
+	VFMADD231PS 64(DI)(AX*1), Z9, Z4
+	VFMADD231PS (R9)(AX*1), Z8, Z1
+	VFMADD231PS 64(R9)(AX*1), Z9, Z5
+	VFMADD231PS (R10)(AX*1), Z8, Z2
+	VFMADD231PS 64(R10)(AX*1), Z9, Z6
+	VFMADD231PS (R11)(AX*1), Z8, Z3
+	VFMADD231PS 64(R11)(AX*1), Z9, Z7
+	ADDQ $128, AX
+	SUBQ $32, CX
+	CMPQ CX, $32
+	JGE dot32
+dot16:
+	CMPQ CX, $16
+	JLT dotmask
+	VMOVUPS (SI)(AX*1), Z8
+	VFMADD231PS (DI)(AX*1), Z8, Z0
+	VFMADD231PS (R9)(AX*1), Z8, Z1
+	VFMADD231PS (R10)(AX*1), Z8, Z2
+	VFMADD231PS (R11)(AX*1), Z8, Z3
+	ADDQ $64, AX
+	SUBQ $16, CX
+dotmask:
+	TESTQ CX, CX
+	JE dotsum
+	// K1: the last CX (< 16) lanes; masked-out lanes read as zero and
+	// never fault.
+	MOVQ $1, BX
+	SHLXQ CX, BX, BX
+	DECQ BX
+	KMOVW BX, K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z8
+	VMOVUPS.Z (DI)(AX*1), K1, Z9
+	VFMADD231PS Z9, Z8, Z0
+	VMOVUPS.Z (R9)(AX*1), K1, Z9
+	VFMADD231PS Z9, Z8, Z1
+	VMOVUPS.Z (R10)(AX*1), K1, Z9
+	VFMADD231PS Z9, Z8, Z2
+	VMOVUPS.Z (R11)(AX*1), K1, Z9
+	VFMADD231PS Z9, Z8, Z3
+dotsum:
+	VADDPS Z4, Z0, Z0
+	VADDPS Z5, Z1, Z1
+	VADDPS Z6, Z2, Z2
+	VADDPS Z7, Z3, Z3
+	// Fold 16 lanes to 8, then the AVX2 kernel's horizontal sums: lanes of
+	// X0 become the four dot products.
+	VEXTRACTF64X4 $1, Z0, Y4
+	VADDPS Y4, Y0, Y0
+	VEXTRACTF64X4 $1, Z1, Y5
+	VADDPS Y5, Y1, Y1
+	VEXTRACTF64X4 $1, Z2, Y6
+	VADDPS Y6, Y2, Y2
+	VEXTRACTF64X4 $1, Z3, Y7
+	VADDPS Y7, Y3, Y3
+	VHADDPS Y1, Y0, Y0
+	VHADDPS Y3, Y2, Y2
+	VHADDPS Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VADDPS (DX), X0, X0
+	VMOVUPS X0, (DX)
+	VZEROUPPER
+	RET
