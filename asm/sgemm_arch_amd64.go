@@ -11,9 +11,17 @@ package asm
 // same blocking 183 (79%); 14×32 and 12×32 with the AVX2 path's order and
 // blocking 178 and 182 (77–79%); kc 384 no better; the AVX2 6×16 kernel 104
 // (45%).
+//
+// The direct path (AVX2 kernel, no packing) stays for the smallest calls:
+// against the AVX-512 blocked path, same machine and method (GFLOP/s,
+// direct vs blocked): 6×16×16 32 vs 7, 16³ 52 vs 15, 32³ 81 vs 57,
+// 8×64×27 59 vs 35, 32×64×27 84 vs 83, 16×256×144 93 vs 84; but 64³ 98 vs
+// 110, 96³ 100 vs 133, 12×1024×64 60 vs 92, 128×64×512 106 vs 165, 256³
+// 108 vs 186. So m·n·k ≤ 48³ goes direct.
 const (
-	avx512MR = 14
-	avx512NC = 768
+	avx512MR            = 14
+	avx512NC            = 768
+	avx512DirectMaxWork = 48 * 48 * 48
 )
 
 // archSgemmKernels lists the amd64 SGEMM micro-kernels.
@@ -46,6 +54,7 @@ func avx512Kernel(base sgemmKernel, mr int) sgemmKernel {
 	k.packB = packB32AVX512
 	k.packBT = packBT32AVX512
 	k.dot2x5 = sgemmDot2x5AVX512
+	k.directMaxWork = avx512DirectMaxWork
 	return k
 }
 

@@ -38,7 +38,7 @@ func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a [
 		scaleC(c, ldc, m, n, beta)
 	case transB && !transA && (n < dotMaxN || (m >= 2 && m <= gemvMaxM)) && sel.kern.dot2x5 != nil:
 		sgemmDotNT(sel.kern.dot2x5, threads, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	case !transA && useDirect(sel.kern.direct, m, n, k):
+	case !transA && useDirect(sel.kern.direct, m, n, k) && (sel.kern.directMaxWork == 0 || m*n*k <= sel.kern.directMaxWork):
 		sgemmDirect(sel.kern.direct, sel.kern.packBT16, threads, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	case m <= gemvMaxM:
 		sgemvSmallM(sel, threads, transA, m, n, k, alpha, a, lda, b, ldb, transB, beta, c, ldc)

@@ -36,6 +36,10 @@ type sgemmKernel struct {
 	// direct, when set, enables the direct path for small untransposed
 	// calls (see sgemm_direct.go).
 	direct directFunc
+	// directMaxWork, when set, lowers the largest m·n·k sent to the direct
+	// path (directMaxWork, the package constant) for kernels whose blocked
+	// path overtakes it sooner.
+	directMaxWork int
 }
 
 // genericSgemmKernel is sgemmKernelGeneric behind the assembly kernels'
