@@ -30,10 +30,12 @@ func platformImpls() ([]string, string) {
 // default only where it was measured faster than avx2:
 //
 //   - AMD Zen 5 (family 26): full-width 512-bit FMA datapath. Measured on an
-//     EPYC (family 26, model 2), one core, one run: register-only FMA loop
-//     217 GFLOP/s with AVX-512 against 109 with AVX2 (BenchmarkFMAPeak),
-//     and the AVX-512 SGEMM above the AVX2 one from 256³ up
-//     (BenchmarkSgemmAVX512; numbers in the avx512 branch's report).
+//     EPYC (family 26, model 2), one core, thread CPU time, alternating
+//     rounds in one run: register-only FMA loop 203–233 GFLOP/s with
+//     AVX-512 against 101–115 with AVX2 (BenchmarkFMAPeak); SGEMM 1024³
+//     0.80–0.82 of the AVX-512 peak against 0.41–0.47 for avx2, and avx512
+//     ahead from 64³ to 2048³ (BenchmarkSgemmImplsCPU); FullyConnected
+//     batch 1–8 1.0–1.5× avx2 (BenchmarkFCAVX512).
 //   - AMD Zen 4 (family 25, model ≥ 0x10) executes each 512-bit FMA as two
 //     256-bit halves: no more FMA throughput than AVX2, so avx2 stays the
 //     default (not measured here).

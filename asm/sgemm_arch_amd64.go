@@ -3,14 +3,16 @@
 package asm
 
 // The AVX-512 blocked path's tile and cache blocking, chosen on Zen 5
-// (family 26, model 2), 1024³ single thread, thread CPU time, best of 15
-// alternating rounds in one run (BenchmarkSgemmVsFMAPeak), against a
-// register-only FMA peak of 231 GFLOP/s in the same run: 14×32 tile, kc 256,
-// nc 768 (two 512-column blocks at n = 1024), A panel kept in L1 while the
-// kernels walk the B panels (bInner): 190 GFLOP/s (82%); 12×32 with the
-// same blocking 183 (79%); 14×32 and 12×32 with the AVX2 path's order and
-// blocking 178 and 182 (77–79%); kc 384 no better; the AVX2 6×16 kernel 104
-// (45%).
+// (family 26, model 2), 1024³ single thread (BenchmarkSgemmVsFMAPeak and
+// BenchmarkSgemmImplsCPU: thread CPU time, best of alternating rounds in one
+// run, as a fraction of the AVX-512 register-only FMA peak measured in the
+// same rounds, 203–233 GFLOP/s): 12×32 tile, kc 256, nc 768 (two
+// 512-column blocks at n = 1024), each A panel kept in L1 while the
+// kernels walk the nc block's B panels from L2 (bInner): 0.80–0.82 of the
+// peak; 14×32 with the same blocking 0.77–0.79; either tile with the AVX2
+// path's loop order and blocking (B panel in L1, nc 4080) 0.75–0.77; kc
+// 384 or 512 no better; the AVX2 6×16 kernel 0.41–0.47. The kernels alone
+// on L1-resident panels run at 0.97–0.99 of the peak.
 //
 // The direct path (AVX2 kernel, no packing) stays for the smallest calls:
 // against the AVX-512 blocked path, same machine and method (GFLOP/s,
@@ -19,7 +21,7 @@ package asm
 // 110, 96³ 100 vs 133, 12×1024×64 60 vs 92, 128×64×512 106 vs 165, 256³
 // 108 vs 186. So m·n·k ≤ 48³ goes direct.
 const (
-	avx512MR            = 14
+	avx512MR            = 12
 	avx512NC            = 768
 	avx512DirectMaxWork = 48 * 48 * 48
 )

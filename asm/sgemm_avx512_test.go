@@ -292,7 +292,7 @@ func TestGemvDotNT4AVX512(t *testing.T) {
 // TestSgemmBlockedAVX512MatchesAVX2Bitwise pins the blocked path's
 // reduction order: each element of C is, per kc slice in order, one FMA
 // chain over the slice's p ascending started from zero and then added to C,
-// with alpha applied while packing A. The AVX2 6×16 and AVX-512 14×32
+// with alpha applied while packing A. The AVX2 6×16 and AVX-512 mr×32
 // kernels follow it, so their results are bit-identical whatever the tile
 // edges, the column blocking (nc) and the thread split (never along k).
 func TestSgemmBlockedAVX512MatchesAVX2Bitwise(t *testing.T) {
