@@ -5,9 +5,9 @@ package asm
 import "github.com/klauspost/cpuid/v2"
 
 // archVec replaces the entries of t that have AVX2 kernels when impl is
-// AVX2 or AVX512 (avx512 uses the AVX2 vector kernels; the float16
-// conversions also need F16C, which every AVX2 CPU has
-// in practice but is checked anyway).
+// AVX2 or AVX512 (the float16 conversions also need F16C, which every AVX2
+// CPU has in practice but is checked anyway), then, for AVX512, those that
+// have AVX-512 kernels.
 func archVec(impl string, t *vecKernels) {
 	if impl != AVX2 && impl != AVX512 {
 		return
@@ -22,4 +22,13 @@ func archVec(impl string, t *vecKernels) {
 	if cpuid.CPU.Supports(cpuid.F16C) {
 		t.f16ToF32, t.f32ToF16 = f16ToF32AVX2, f32ToF16AVX2
 	}
+	if impl != AVX512 {
+		return
+	}
+	// The AVX-512 twins of the kernels where 16 lanes measured faster (see
+	// BenchmarkVecAVX512); the others keep their AVX2 kernels.
+	t.add, t.sub, t.mul, t.div = addAVX512, subAVX512, mulAVX512, divAVX512
+	t.relu, t.leakyRelu, t.clip = reluAVX512, leakyReluAVX512, clipAVX512
+	t.scale, t.addScalar, t.affine, t.axpy = scaleAVX512, addScalarAVX512, affineAVX512, axpyAVX512
+	t.exp, t.sigmoid, t.tanh = expAVX512, sigmoidAVX512, tanhAVX512
 }
