@@ -218,3 +218,51 @@ func BenchmarkFCAVX512(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkVecAVX512 compares the AVX-512 vector kernels with their AVX2
+// twins, alternating rounds, one thread: the "avx512/avx2" metric is the
+// speed ratio, "avx512-Gelem/s" and "avx2-Gelem/s" the element rates (n =
+// 4096: L1-resident, n = 262144: 1 MiB per operand).
+func BenchmarkVecAVX512(b *testing.B) {
+	requireAVX512(b)
+	type op struct {
+		name string
+		avx2 func(d, x, y []float32)
+		v512 func(d, x, y []float32)
+	}
+	un := func(name string, f2, f5 func(d, x []float32)) op {
+		return op{name, func(d, x, _ []float32) { f2(d, x) }, func(d, x, _ []float32) { f5(d, x) }}
+	}
+	ops := []op{
+		{"add", addAVX2, addAVX512}, {"mul", mulAVX2, mulAVX512}, {"div", divAVX2, divAVX512},
+		un("relu", reluAVX2, reluAVX512),
+		un("leakyrelu", func(d, x []float32) { leakyReluAVX2(d, x, 0.1) }, func(d, x []float32) { leakyReluAVX512(d, x, 0.1) }),
+		un("clip", func(d, x []float32) { clipAVX2(d, x, -0.5, 0.5) }, func(d, x []float32) { clipAVX512(d, x, -0.5, 0.5) }),
+		un("scale", func(d, x []float32) { scaleAVX2(d, x, 0.5) }, func(d, x []float32) { scaleAVX512(d, x, 0.5) }),
+		un("addscalar", func(d, x []float32) { addScalarAVX2(d, x, 0.5) }, func(d, x []float32) { addScalarAVX512(d, x, 0.5) }),
+		un("affine", func(d, x []float32) { affineAVX2(d, x, 0.5, 0.25) }, func(d, x []float32) { affineAVX512(d, x, 0.5, 0.25) }),
+		un("axpy", func(d, x []float32) { axpyAVX2(d, x, 0.5) }, func(d, x []float32) { axpyAVX512(d, x, 0.5) }),
+		un("exp", expAVX2, expAVX512), un("sigmoid", sigmoidAVX2, sigmoidAVX512), un("tanh", tanhAVX2, tanhAVX512),
+	}
+	// rate's unit: 50 "flops" per element gives samples of 10⁷ elements.
+	const unit = 50
+	for _, n := range []int{4096, 262144} {
+		for _, o := range ops {
+			b.Run(fmt.Sprintf("op=%s/n=%d", o.name, n), func(b *testing.B) {
+				r := rand.New(rand.NewPCG(1, 1))
+				x, y, d := randSlice(r, n), randSlice(r, n), make([]float32, n)
+				for i := range y {
+					y[i] += 2 // no division by ~0
+				}
+				var r2, r5 float64
+				for b.Loop() {
+					r2 = max(r2, rate(unit*float64(n), func() { o.avx2(d, x, y) }))
+					r5 = max(r5, rate(unit*float64(n), func() { o.v512(d, x, y) }))
+				}
+				b.ReportMetric(r2/unit, "avx2-Gelem/s")
+				b.ReportMetric(r5/unit, "avx512-Gelem/s")
+				b.ReportMetric(r5/r2, "avx512/avx2")
+			})
+		}
+	}
+}
