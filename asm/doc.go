@@ -27,7 +27,7 @@
 //
 // # SGEMM paths
 //
-// Sgemm picks one path per call (sgemmImpl in sgemm_block.go), first match:
+// Sgemm picks one path per call (sgemmImpl in sgemm.go), first match:
 //
 //	k = 0                                C = beta·C
 //	A·Bᵀ (FullyConnected), n < 16 or     dot path (sgemm_dot.go): 2 rows of A

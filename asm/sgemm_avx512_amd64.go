@@ -148,27 +148,3 @@ func packB32AVX512(d, b []float32, ldb, kb int) {
 	_ = b[(kb-1)*ldb+31]
 	sgemmPackB32AVX512(&d[0], &b[0], ldb, kb)
 }
-
-// sgemmDot2x5AVX512 is the AVX-512 dot2x5Func (sgemm_dot_avx512_amd64.s):
-// ten 16-float accumulators, k-masked loads for the last k%16 floats, the
-// AVX2 kernel's epilogue for alpha, beta and the masked stores of C.
-//
-//go:noescape
-func sgemmDot2x5AVX512(k int, a0, a1, w0, w1, w2, w3, w4, c0, c1 *float32, cols int, alpha, beta float32)
-
-// gemvDotNT4AVX512 is gemvDotNT4AVX2 with 16-float steps
-// (gemv_avx512_amd64.s):
-//
-//	for r := range 4 {
-//		for p := range k {
-//			c[r] += a[p] * w[r*ldw+p]
-//		}
-//	}
-//
-//go:noescape
-func gemvDotNT4AVX512(k int, a, w *float32, ldw int, c *float32)
-
-// gemvNTAVX512 is gemvNTAVX2 with the AVX-512 four-row dot kernel.
-func gemvNTAVX512(m, n, k int, a, w []float32, ldw int, c []float32, ldc int) {
-	gemvNTDot4(gemvDotNT4AVX512, m, n, k, a, w, ldw, c, ldc)
-}

@@ -28,25 +28,6 @@ func (k *sgemmKernel) blocks() (kc, mc, nc int) {
 	return kc, mc, nc
 }
 
-// sgemmImpl runs C = alpha·op(A)·op(B) + beta·C with the selected kernels
-// (arguments checked, m and n > 0).
-func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	threads = max(threads, 1)
-	sel := sgemmSel
-	switch {
-	case k == 0:
-		scaleC(c, ldc, m, n, beta)
-	case transB && !transA && (n < dotMaxN || (m >= 2 && m <= gemvMaxM)) && sel.kern.dot2x5 != nil:
-		sgemmDotNT(sel.kern.dot2x5, threads, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	case !transA && useDirect(sel.kern.direct, m, n, k) && (sel.kern.directMaxWork == 0 || m*n*k <= sel.kern.directMaxWork):
-		sgemmDirect(sel.kern.direct, sel.kern.packBT16, threads, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	case m <= gemvMaxM:
-		sgemvSmallM(sel, threads, transA, m, n, k, alpha, a, lda, b, ldb, transB, beta, c, ldc)
-	default:
-		sgemmBlocked(sel.kern, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	}
-}
-
 // scaleC multiplies the m×n matrix c by beta; beta = 0 stores zeros without
 // reading c.
 func scaleC(c []float32, ldc, m, n int, beta float32) {
