@@ -243,6 +243,8 @@ func BenchmarkVecAVX512(b *testing.B) {
 		un("affine", func(d, x []float32) { affineAVX2(d, x, 0.5, 0.25) }, func(d, x []float32) { affineAVX512(d, x, 0.5, 0.25) }),
 		un("axpy", func(d, x []float32) { axpyAVX2(d, x, 0.5) }, func(d, x []float32) { axpyAVX512(d, x, 0.5) }),
 		un("exp", expAVX2, expAVX512), un("sigmoid", sigmoidAVX2, sigmoidAVX512), un("tanh", tanhAVX2, tanhAVX512),
+		un("softmax", func(d, x []float32) { softmaxAVX2(d, x, 1) }, func(d, x []float32) { softmaxAVX512(d, x, 1) }),
+		un("logsoftmax", func(d, x []float32) { logSoftmaxAVX2(d, x, 1) }, func(d, x []float32) { logSoftmaxAVX512(d, x, 1) }),
 	}
 	// rate's unit: 50 "flops" per element gives samples of 10⁷ elements.
 	const unit = 50

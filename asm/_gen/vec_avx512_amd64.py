@@ -208,6 +208,78 @@ unary("sigmoidAVX512", EXP_SETUP + "\nMOVL $0x80000000, R8\nMOVQ R8, X15\nVBROAD
 unary("tanhAVX512", EXP_SETUP + "\nMOVL $0x7fffffff, R8\nMOVQ R8, X15\nVBROADCASTSS X15, Y15",
       TANH_PRE + EXP_BODY + TANH_POST, 48)
 
+
+
+def softmax_exp(name, store):
+    """Σ e^((x-m)·s) in float64 (Z13, Z14), storing the exponentials when
+    store: the AVX2 softmaxExpAVX2/expSumAVX2 on 16 lanes."""
+    args = "dst, x []float32, m, s float32) float64" if store else "x []float32, m, s float32) float64"
+    frame = "$0-64" if store else "$0-40"
+    moff, soff, roff = (48, 52, 56) if store else (24, 28, 32)
+    src = "x_base+24(FP)" if store else "x_base+0(FP)"
+    n = "dst_len+8(FP)" if store else "x_len+8(FP)"
+    b = body(EXP_BODY[:-2])  # no NaN pass-through: as the AVX2 EXP macro
+    st = "\tVMOVUPS Z0, (DI)(AX*4)\n" if store else ""
+    stm = "\tVMOVUPS Z0, K1, (DI)(AX*4)\n" if store else ""
+    w(f"""
+// func {name}({args}
+TEXT ·{name}(SB), NOSPLIT, {frame}
+""" + ("\tMOVQ dst_base+0(FP), DI\n" if store else "") + f"""	MOVQ {n}, CX
+	MOVQ {src}, SI
+{setup(EXP_SETUP)}
+	VBROADCASTSS m+{moff}(FP), Z15
+	VBROADCASTSS s+{soff}(FP), Z14
+	VPXORQ Z16, Z16, Z16
+	VPXORQ Z17, Z17, Z17
+	MOVQ CX, BX
+	ANDQ $-16, BX
+	XORQ AX, AX
+{name}_loop:
+	CMPQ AX, BX
+	JGE  {name}_tail
+	VMOVUPS (SI)(AX*4), Z0
+	VSUBPS Z15, Z0, Z0
+	VMULPS Z14, Z0, Z0
+{b}
+	VMOVAPS Z3, Z0
+{st}	VCVTPS2PD Y0, Z1
+	VADDPD Z1, Z16, Z16
+	VEXTRACTF64X4 $1, Z0, Y1
+	VCVTPS2PD Y1, Z1
+	VADDPD Z1, Z17, Z17
+	ADDQ $16, AX
+	JMP  {name}_loop
+{name}_tail:
+	CMPQ AX, CX
+	JGE  {name}_done
+{tailmask()}
+	VMOVUPS.Z (SI)(AX*4), K1, Z0
+	VSUBPS Z15, Z0, Z0
+	VMULPS Z14, Z0, Z0
+{b}
+	VMOVAPS.Z Z3, K1, Z0
+{stm}	VCVTPS2PD Y0, Z1
+	VADDPD Z1, Z16, Z16
+	VEXTRACTF64X4 $1, Z0, Y1
+	VCVTPS2PD Y1, Z1
+	VADDPD Z1, Z17, Z17
+{name}_done:
+	VADDPD Z17, Z16, Z16
+	VEXTRACTF64X4 $1, Z16, Y1
+	VADDPD Y1, Y16, Y16
+	VEXTRACTF64X2 $1, Y16, X1
+	VADDPD X1, X16, X1
+	VUNPCKHPD X1, X1, X2
+	VADDSD X2, X1, X1
+	VMOVSD X1, ret+{roff}(FP)
+	VZEROUPPER
+	RET
+""")
+
+
+softmax_exp("softmaxExpAVX512", True)
+softmax_exp("expSumAVX512", False)
+
 consts = {
     "tanhP0": "0xbbbaf0ea", "tanhP1": "0x3ca9134e", "tanhP2": "0xbd5c1e2d", "tanhP3": "0x3e088393",
     "tanhP4": "0xbeaaaa99", "tanhSmall": "0x3f200000", "tanhTwo": "0x40000000",
