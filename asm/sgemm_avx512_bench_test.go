@@ -244,6 +244,8 @@ func BenchmarkVecAVX512(b *testing.B) {
 		un("axpy", func(d, x []float32) { axpyAVX2(d, x, 0.5) }, func(d, x []float32) { axpyAVX512(d, x, 0.5) }),
 		un("exp", expAVX2, expAVX512), un("sigmoid", sigmoidAVX2, sigmoidAVX512), un("tanh", tanhAVX2, tanhAVX512),
 		un("softmax", func(d, x []float32) { softmaxAVX2(d, x, 1) }, func(d, x []float32) { softmaxAVX512(d, x, 1) }),
+		{"dot", func(d, x, y []float32) { d[0] = dotAVX2(x, y) }, func(d, x, y []float32) { d[0] = dotAVX512(x, y) }},
+		un("sum", func(d, x []float32) { d[0] = sumAVX2(x) }, func(d, x []float32) { d[0] = sumAVX512(x) }),
 		un("logsoftmax", func(d, x []float32) { logSoftmaxAVX2(d, x, 1) }, func(d, x []float32) { logSoftmaxAVX512(d, x, 1) }),
 	}
 	// rate's unit: 50 "flops" per element gives samples of 10⁷ elements.

@@ -86,3 +86,14 @@ func logSoftmaxAVX512(dst, x []float32, t float32) {
 	ls := math.Log(expSumAVX512(x, m, 1/t))
 	shiftScaleAVX2(dst, x, float64(m), 1/float64(t), -ls)
 }
+
+// sumAVX512 is Sum: four 16-lane partial sums, a k-masked tail, a tree
+// fold.
+//
+//go:noescape
+func sumAVX512(x []float32) float32
+
+// dotAVX512 is Dot, summed as sumAVX512.
+//
+//go:noescape
+func dotAVX512(x, y []float32) float32

@@ -1070,6 +1070,128 @@ expSumAVX512_done:
 	VZEROUPPER
 	RET
 
+// func sumAVX512(x []float32) float32
+// Four 16-lane partial sums (lane j of accumulator a sums x[64q+16a+j]),
+// the k-masked tail added into the first, then a tree fold.
+TEXT ·sumAVX512(SB), NOSPLIT, $0-28
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	MOVQ CX, BX
+	ANDQ $-64, BX
+	XORQ AX, AX
+sum512_loop64:
+	CMPQ AX, BX
+	JGE  sum512_loop16
+	VADDPS (SI)(AX*4), Z0, Z0
+	VADDPS 64(SI)(AX*4), Z1, Z1
+	VADDPS 128(SI)(AX*4), Z2, Z2
+	VADDPS 192(SI)(AX*4), Z3, Z3
+	ADDQ $64, AX
+	JMP  sum512_loop64
+sum512_loop16:
+	MOVQ CX, BX
+	ANDQ $-16, BX
+sum512_loop16b:
+	CMPQ AX, BX
+	JGE  sum512_tail
+	VADDPS (SI)(AX*4), Z0, Z0
+	ADDQ $16, AX
+	JMP  sum512_loop16b
+sum512_tail:
+	CMPQ AX, CX
+	JGE  sum512_fold
+	MOVQ CX, BX
+	SUBQ AX, BX
+	MOVQ $1, R9
+	SHLXQ BX, R9, R9
+	DECQ R9
+	KMOVW R9, K1
+	VMOVUPS.Z (SI)(AX*4), K1, Z4
+	VADDPS Z4, Z0, Z0
+sum512_fold:
+	VADDPS Z2, Z0, Z0
+	VADDPS Z3, Z1, Z1
+	VADDPS Z1, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPS Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VMOVHLPS X0, X1, X1
+	VADDPS X1, X0, X0
+	VMOVSHDUP X0, X1
+	VADDSS X1, X0, X0
+	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func dotAVX512(x, y []float32) float32
+// As sumAVX512 with x[i]·y[i] fused into the partial sums.
+TEXT ·dotAVX512(SB), NOSPLIT, $0-52
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	MOVQ y_base+24(FP), DX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	MOVQ CX, BX
+	ANDQ $-64, BX
+	XORQ AX, AX
+dot512_loop64:
+	CMPQ AX, BX
+	JGE  dot512_loop16
+	VMOVUPS (SI)(AX*4), Z4
+	VMOVUPS 64(SI)(AX*4), Z5
+	VMOVUPS 128(SI)(AX*4), Z6
+	VMOVUPS 192(SI)(AX*4), Z7
+	VFMADD231PS (DX)(AX*4), Z4, Z0
+	VFMADD231PS 64(DX)(AX*4), Z5, Z1
+	VFMADD231PS 128(DX)(AX*4), Z6, Z2
+	VFMADD231PS 192(DX)(AX*4), Z7, Z3
+	ADDQ $64, AX
+	JMP  dot512_loop64
+dot512_loop16:
+	MOVQ CX, BX
+	ANDQ $-16, BX
+dot512_loop16b:
+	CMPQ AX, BX
+	JGE  dot512_tail
+	VMOVUPS (SI)(AX*4), Z4
+	VFMADD231PS (DX)(AX*4), Z4, Z0
+	ADDQ $16, AX
+	JMP  dot512_loop16b
+dot512_tail:
+	CMPQ AX, CX
+	JGE  dot512_fold
+	MOVQ CX, BX
+	SUBQ AX, BX
+	MOVQ $1, R9
+	SHLXQ BX, R9, R9
+	DECQ R9
+	KMOVW R9, K1
+	VMOVUPS.Z (SI)(AX*4), K1, Z4
+	VMOVUPS.Z (DX)(AX*4), K1, Z5
+	VFMADD231PS Z5, Z4, Z0
+dot512_fold:
+	VADDPS Z2, Z0, Z0
+	VADDPS Z3, Z1, Z1
+	VADDPS Z1, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPS Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VMOVHLPS X0, X1, X1
+	VADDPS X1, X0, X0
+	VMOVSHDUP X0, X1
+	VADDSS X1, X0, X0
+	VMOVSS X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
 DATA tanhP0<>+0(SB)/4, $0xbbbaf0ea
 GLOBL tanhP0<>(SB), RODATA|NOPTR, $4
 DATA tanhP1<>+0(SB)/4, $0x3ca9134e
