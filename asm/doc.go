@@ -41,7 +41,7 @@
 //	                                       B streamed once
 //	otherwise                            blocked path (sgemm_block.go): packed
 //	                                       A and B, micro-kernel tiles (avx2
-//	                                       6×16, avx512 14×32, generic 4×4)
+//	                                       6×16, avx512 12×32, generic 4×4)
 //
 // Reduction order per element of C: the blocked path sums each kc slice
 // (k in near-equal slices of at most 256) in one chain over p ascending,

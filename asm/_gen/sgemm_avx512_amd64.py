@@ -3,17 +3,18 @@
 (MR×32 tiles, two 16-float B vectors per k step, each A element broadcast
 once into Z30/Z31 and used by two FMAs: an FMA with an embedded-broadcast
 memory operand costs a load per FMA, which measured slower on Zen 5), the
-packing kernels they need and the
-register-only FMA loops that measure the machine's FMA peak. Run from the
+packing kernels they need (a 16×16 register transpose for A and Bᵀ
+panels, a masked gather for their last kb%16 columns, a copy for B) and
+the register-only FMA loops that measure the machine's FMA peak. Run from the
 repository root:
 
     /usr/bin/python3 asm/_gen/sgemm_avx512_amd64.py asm/sgemm_avx512_amd64.s
 """
 import sys
 
-# Row counts of the generated micro-kernels (columns are always 32). The
-# dispatcher picks one (see sgemm_arch_amd64.go); the others stay for the
-# benchmarks that chose it.
+# Row counts of the generated micro-kernels (columns are always 32).
+# sgemm_arch_amd64.go uses 12 (avx512MR); 14 stays for the benchmarks that
+# compare the tiles (BenchmarkSgemmVsFMAPeak).
 MRS = (12, 14)
 NR = 32
 
