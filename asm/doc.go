@@ -11,7 +11,7 @@
 //	avx512   amd64 with AVX-512 F/BW/DQ/VL: AVX-512 SGEMM micro-kernel,
 //	         packing, dot and gemv kernels, and vector kernels (arithmetic,
 //	         relu/leaky/clip, scale/affine/axpy, exp/sigmoid/tanh, softmax
-//	         rows, sum, dot); the AVX2 ones for the rest
+//	         rows, sum, dot, max); the AVX2 ones for the rest
 //	avx2     amd64 with AVX2 and FMA3
 //	neon     arm64 (ASIMD is mandatory there)
 //	generic  pure Go, everywhere

@@ -246,6 +246,7 @@ func BenchmarkVecAVX512(b *testing.B) {
 		un("softmax", func(d, x []float32) { softmaxAVX2(d, x, 1) }, func(d, x []float32) { softmaxAVX512(d, x, 1) }),
 		{"dot", func(d, x, y []float32) { d[0] = dotAVX2(x, y) }, func(d, x, y []float32) { d[0] = dotAVX512(x, y) }},
 		un("sum", func(d, x []float32) { d[0] = sumAVX2(x) }, func(d, x []float32) { d[0] = sumAVX512(x) }),
+		un("max", func(d, x []float32) { d[0] = maxAVX2(x) }, func(d, x []float32) { d[0] = maxAVX512(x) }),
 		un("logsoftmax", func(d, x []float32) { logSoftmaxAVX2(d, x, 1) }, func(d, x []float32) { logSoftmaxAVX512(d, x, 1) }),
 	}
 	// rate's unit: 50 "flops" per element gives samples of 10⁷ elements.

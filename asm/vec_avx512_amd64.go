@@ -70,7 +70,7 @@ func softmaxAVX512(dst, x []float32, t float32) {
 		return
 	}
 	x = x[:len(dst)]
-	m := maxAVX2(x)
+	m := maxAVX512(x)
 	sum := softmaxExpAVX512(dst, x, m, 1/t)
 	scaleAVX512(dst, dst, float32(1/sum))
 }
@@ -82,7 +82,7 @@ func logSoftmaxAVX512(dst, x []float32, t float32) {
 		return
 	}
 	x = x[:len(dst)]
-	m := maxAVX2(x)
+	m := maxAVX512(x)
 	ls := math.Log(expSumAVX512(x, m, 1/t))
 	shiftScaleAVX2(dst, x, float64(m), 1/float64(t), -ls)
 }
@@ -97,3 +97,9 @@ func sumAVX512(x []float32) float32
 //
 //go:noescape
 func dotAVX512(x, y []float32) float32
+
+// maxAVX512 is Max: four 16-lane running maxima, NaN lanes collected in a
+// mask register.
+//
+//go:noescape
+func maxAVX512(x []float32) float32

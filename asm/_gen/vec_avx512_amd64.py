@@ -395,6 +395,82 @@ dot512_fold:
 	RET
 """)
 
+
+w("""
+// func maxAVX512(x []float32) float32
+// Four 16-lane running maxima from -Inf; K3 collects the lanes that saw a
+// NaN (the result is then NaN).
+TEXT ·maxAVX512(SB), NOSPLIT, $0-28
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	MOVL $0xff800000, R8
+	VPBROADCASTD R8, Z0
+	VMOVAPS Z0, Z1
+	VMOVAPS Z0, Z2
+	VMOVAPS Z0, Z3
+	KXORW K3, K3, K3
+	MOVQ CX, BX
+	ANDQ $-64, BX
+	XORQ AX, AX
+max512_loop64:
+	CMPQ AX, BX
+	JGE  max512_loop16
+	VMOVUPS (SI)(AX*4), Z4
+	VMOVUPS 64(SI)(AX*4), Z5
+	VMOVUPS 128(SI)(AX*4), Z6
+	VMOVUPS 192(SI)(AX*4), Z7
+	VCMPPS $3, Z5, Z4, K2
+	KORW K2, K3, K3
+	VCMPPS $3, Z7, Z6, K2
+	KORW K2, K3, K3
+	VMAXPS Z4, Z0, Z0
+	VMAXPS Z5, Z1, Z1
+	VMAXPS Z6, Z2, Z2
+	VMAXPS Z7, Z3, Z3
+	ADDQ $64, AX
+	JMP  max512_loop64
+max512_loop16:
+	MOVQ CX, BX
+	ANDQ $-16, BX
+max512_loop16b:
+	CMPQ AX, BX
+	JGE  max512_tail
+	VMOVUPS (SI)(AX*4), Z4
+	VCMPPS $3, Z4, Z4, K2
+	KORW K2, K3, K3
+	VMAXPS Z4, Z0, Z0
+	ADDQ $16, AX
+	JMP  max512_loop16b
+max512_tail:
+	CMPQ AX, CX
+	JGE  max512_fold
+""" + tailmask() + """
+	VMOVUPS.Z (SI)(AX*4), K1, Z4
+	VCMPPS $3, Z4, Z4, K2
+	KORW K2, K3, K3
+	VMAXPS Z4, Z0, K1, Z0
+max512_fold:
+	VMAXPS Z2, Z0, Z0
+	VMAXPS Z3, Z1, Z1
+	VMAXPS Z1, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VMAXPS Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VMAXPS X1, X0, X0
+	VMOVHLPS X0, X1, X1
+	VMAXPS X1, X0, X0
+	VMOVSHDUP X0, X1
+	VMAXSS X1, X0, X0
+	KORTESTW K3, K3
+	JZ   max512_ret
+	MOVL $0x7fc00000, R8
+	MOVQ R8, X0
+max512_ret:
+	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET
+""")
+
 consts = {
     "tanhP0": "0xbbbaf0ea", "tanhP1": "0x3ca9134e", "tanhP2": "0xbd5c1e2d", "tanhP3": "0x3e088393",
     "tanhP4": "0xbeaaaa99", "tanhSmall": "0x3f200000", "tanhTwo": "0x40000000",
