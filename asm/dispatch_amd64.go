@@ -35,7 +35,7 @@ func platformImpls() ([]string, string) {
 //     AVX-512 against 101–115 with AVX2 (BenchmarkFMAPeak); SGEMM 1024³
 //     0.80–0.82 of the AVX-512 peak against 0.41–0.47 for avx2, and avx512
 //     ahead from 64³ to 2048³ (BenchmarkSgemmImplsCPU); FullyConnected
-//     batch 1–8 1.0–1.5× avx2 (BenchmarkFCAVX512).
+//     batch 1–8 1.0–1.6× avx2 (BenchmarkFCAVX512).
 //   - AMD Zen 4 (family 25, model ≥ 0x10) executes each 512-bit FMA as two
 //     256-bit halves: no more FMA throughput than AVX2, so avx2 stays the
 //     default (not measured here).

@@ -183,15 +183,24 @@ func BenchmarkSgemmImplsCPU(b *testing.B) {
 	}
 }
 
-// BenchmarkFCAVX512 times FullyConnected shapes (C = A·Wᵀ, batch m = 1..8:
-// the small-M and dot paths) with avx2 and avx512 selected in alternating
-// rounds, one thread.
+// BenchmarkFCAVX512 times FullyConnected shapes (C = A·Wᵀ, layout nt, batch
+// m = 1..8: the small-M and dot paths) and their C = A·W twins (layout nn:
+// the small-M NN path) with avx2 and avx512 selected in alternating rounds,
+// one thread.
 func BenchmarkFCAVX512(b *testing.B) {
 	requireAVX512(b)
-	for _, kn := range [][2]int{{784, 512}, {512, 512}, {512, 10}, {4096, 1024}} {
+	for _, kn := range [][3]int{{784, 512, 1}, {512, 512, 1}, {512, 10, 1}, {4096, 1024, 1}, {784, 512, 0}, {1024, 4096, 0}} {
 		for _, m := range []int{1, 2, 4, 8} {
-			b.Run(fmt.Sprintf("m=%d/n=%d/k=%d", m, kn[1], kn[0]), func(b *testing.B) {
-				k, n := kn[0], kn[1]
+			layout := "nn"
+			if kn[2] == 1 {
+				layout = "nt"
+			}
+			b.Run(fmt.Sprintf("m=%d/n=%d/k=%d/layout=%s", m, kn[1], kn[0], layout), func(b *testing.B) {
+				k, n, tB := kn[0], kn[1], kn[2] == 1
+				ldw := k
+				if !tB {
+					ldw = n
+				}
 				r := rand.New(rand.NewPCG(1, 1))
 				x := randSlice(r, m*k)
 				w := randSlice(r, n*k)
@@ -206,7 +215,7 @@ func BenchmarkFCAVX512(b *testing.B) {
 							b.Fatal(err)
 						}
 						best[i] = max(best[i], rate(2*float64(m*n*k), func() {
-							SgemmThreads(1, false, true, m, n, k, 1, x, k, w, k, 0, c, n)
+							SgemmThreads(1, false, tB, m, n, k, 1, x, k, w, ldw, 0, c, n)
 						}))
 					}
 				}

@@ -323,3 +323,23 @@ func TestSgemmBlockedAVX512MatchesAVX2Bitwise(t *testing.T) {
 		}
 	}
 }
+
+// TestSgemmSmallMNNAVX512 runs the avx512 small-M C = A·B path across its
+// 64-column strips and the AVX2 remainder (a 32-column strip and a narrow
+// tail), with every m up to gemvMaxM, against the float64 reference.
+func TestSgemmSmallMNNAVX512(t *testing.T) {
+	requireAVX512(t)
+	prev := Impl()
+	defer func() { _ = SetImpl(prev) }()
+	if err := SetImpl(AVX512); err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(53, 54))
+	for m := 1; m <= gemvMaxM; m++ {
+		for _, n := range []int{63, 64, 65, 128 + 33, 200} {
+			for _, k := range []int{1, 8, 9, 33} {
+				checkGemm(t, r, 1, gemmCase{m: m, n: n, k: k, alpha: 0.5, beta: []float32{0, 1, 2}[(m+k)%3], pad: n % 3})
+			}
+		}
+	}
+}
