@@ -48,8 +48,12 @@
 // then adds the slice to C in slice order; threads split rows or columns of
 // C, never k, so the result does not depend on the thread count, the tile
 // edges or the kernel (avx2 and avx512 are bit-identical). The direct path
-// is one chain over all of k. The dot and small-M kernels keep lane-strided
-// partial sums (8 lanes per vector with avx2, 16 with avx512) folded by a
-// horizontal-add tree, so they round differently from each other and from
-// the blocked path.
+// is one chain over all of k. The small-M C = A·B kernels sum each chunk of
+// 8 rows of B in one chain (an odd last row of A: even and odd p in two
+// chains) and add it to C (avx2 and avx512 bit-identical). The dot and
+// small-M C = A·Bᵀ kernels keep lane-strided partial sums (8 lanes per
+// vector with avx2, 16 with avx512) folded by a horizontal-add tree, so
+// they round differently from each other and from the blocked path. Which
+// path runs depends on m, so a row of A can round differently in batches
+// of different sizes.
 package asm

@@ -343,3 +343,32 @@ func TestSgemmSmallMNNAVX512(t *testing.T) {
 		}
 	}
 }
+
+// TestSgemmSmallMNNAVX512MatchesAVX2Bitwise: the small-M C = A·B kernels of
+// both implementations sum each chunk of gemvNNKC rows of B in one chain
+// per element (two chains, even and odd p, for the odd last row) and add it
+// to C, so their results are bit-identical.
+func TestSgemmSmallMNNAVX512MatchesAVX2Bitwise(t *testing.T) {
+	requireAVX512(t)
+	prev := Impl()
+	defer func() { _ = SetImpl(prev) }()
+	r := rand.New(rand.NewPCG(55, 56))
+	for m := 1; m <= gemvMaxM; m++ {
+		const n, k = 200, 45
+		a := randSlice(r, m*k)
+		b := randSlice(r, k*n)
+		c0 := randSlice(r, m*n)
+		c1 := slices.Clone(c0)
+		for i, c := range [][]float32{c0, c1} {
+			if err := SetImpl([]string{AVX2, AVX512}[i]); err != nil {
+				t.Fatal(err)
+			}
+			SgemmThreads(1, false, false, m, n, k, 0.75, a, k, b, n, 0.5, c, n)
+		}
+		for i := range c0 {
+			if math.Float32bits(c0[i]) != math.Float32bits(c1[i]) {
+				t.Fatalf("m=%d: C[%d] avx2 %v, avx512 %v", m, i, c0[i], c1[i])
+			}
+		}
+	}
+}
