@@ -99,33 +99,41 @@ func (s *SGD) check(weight, grad *tensor.Tensor, state State) error {
 func (s *SGD) apply(index int, lr64 float64, weight, grad *tensor.Tensor, state State) error {
 	n := len(state.Arrays)
 	w, g := weight.Float32s(), grad.Float32s()
+	g = g[:len(w)]
 	lr := float32(lr64 * s.LRMult(index))
 	wd := float32(s.wdFor(index))
 	rg := float32(s.rescaleGrad)
 	clip := s.clip32()
-	if n == 0 {
-		for i := range w {
-			var m float32
-			if clip >= 0 {
-				m = -lr*wd*w[i] - lr*clipf(rg*g[i], clip)
-			} else {
-				m = -lr*wd*w[i] - lr*rg*g[i]
-			}
-			w[i] += m
-		}
-		return nil
+	lrwd := lr * wd
+	var mom []float32
+	var mu float32
+	if n == 1 {
+		mom = state.Arrays[0].Float32s()[:len(w)]
+		mu = float32(s.momentum)
 	}
-	mom := state.Arrays[0].Float32s()
-	mu := float32(s.momentum)
-	for i := range w {
-		var m float32
-		if clip >= 0 {
-			m = mu*mom[i] - lr*wd*w[i] - lr*clipf(rg*g[i], clip)
-		} else {
-			m = mu*mom[i] - lr*wd*w[i] - lr*rg*g[i]
+	switch {
+	case n == 0 && clip >= 0:
+		for i, wi := range w {
+			w[i] = wi + (-lrwd*wi - lr*clipf(rg*g[i], clip))
 		}
-		mom[i] = m
-		w[i] += m
+	case n == 0:
+		lrrg := lr * rg
+		for i, wi := range w {
+			w[i] = wi + (-lrwd*wi - lrrg*g[i])
+		}
+	case clip >= 0:
+		for i, wi := range w {
+			m := mu*mom[i] - lrwd*wi - lr*clipf(rg*g[i], clip)
+			mom[i] = m
+			w[i] = wi + m
+		}
+	default:
+		lrrg := lr * rg
+		for i, wi := range w {
+			m := mu*mom[i] - lrwd*wi - lrrg*g[i]
+			mom[i] = m
+			w[i] = wi + m
+		}
 	}
 	return nil
 }
