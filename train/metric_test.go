@@ -90,7 +90,9 @@ func TestMetrics(t *testing.T) {
 	for _, bad := range []func() error{
 		func() error { return NewAccuracy().Update([]*tensor.Tensor{labels}, nil) },
 		func() error { return NewAccuracy().Update([]*tensor.Tensor{t1(t, 1)}, []*tensor.Tensor{preds}) },
-		func() error { return NewAccuracy().Update([]*tensor.Tensor{t1(t, float32(math.NaN()))}, []*tensor.Tensor{t1(t, 1)}) },
+		func() error {
+			return NewAccuracy().Update([]*tensor.Tensor{t1(t, float32(math.NaN()))}, []*tensor.Tensor{t1(t, 1)})
+		},
 		func() error { return NewMSE().Update([]*tensor.Tensor{t1(t, 1)}, []*tensor.Tensor{t1(t, 1, 2)}) },
 	} {
 		if bad() == nil {
