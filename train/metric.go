@@ -8,24 +8,40 @@ import (
 	"github.com/mxgo/mxgo/tensor"
 )
 
-// Metric is an evaluation metric with MXNet's EvalMetric semantics: Update
-// accumulates sum_metric and num_inst from a batch's labels and predictions
-// (one label array per prediction array), Get returns sum_metric/num_inst
-// (NaN before any instance), Reset clears both.
+// Metric is an evaluation metric with MXNet's EvalMetric semantics (with
+// has_global_stats, as Accuracy, TopKAccuracy, CrossEntropy and MSE have):
+// Update accumulates sum_metric and num_inst from a batch's labels and
+// predictions (one label array per prediction array) into local and global
+// statistics; Get returns the local sum_metric/num_inst (NaN before any
+// instance), GetGlobal the global one; ResetLocal clears the local
+// statistics (what Speedometer's auto_reset does), Reset both.
 type Metric interface {
 	// Update accumulates one batch.
 	Update(labels, preds []*tensor.Tensor) error
-	// Get returns the metric's name and current value.
+	// Get returns the metric's name and local value.
 	Get() (name string, value float64)
-	// Reset clears the accumulated statistics.
+	// GetGlobal returns the metric's name and value since the last Reset.
+	GetGlobal() (name string, value float64)
+	// Reset clears all accumulated statistics.
 	Reset()
+	// ResetLocal clears the local statistics.
+	ResetLocal()
 }
 
-// sums is EvalMetric's sum_metric / num_inst pair.
+// sums are EvalMetric's sum_metric / num_inst and their global twins.
 type sums struct {
-	name   string
-	sum    float64
-	numIns int
+	name       string
+	sum        float64
+	numIns     int
+	globalSum  float64
+	globalNIns int
+}
+
+func (s *sums) add(v float64, n int) {
+	s.sum += v
+	s.globalSum += v
+	s.numIns += n
+	s.globalNIns += n
 }
 
 // Get implements Metric.
@@ -36,10 +52,21 @@ func (s *sums) Get() (string, float64) {
 	return s.name, s.sum / float64(s.numIns)
 }
 
-// Reset implements Metric.
-func (s *sums) Reset() { s.sum, s.numIns = 0, 0 }
+// GetGlobal implements Metric.
+func (s *sums) GetGlobal() (string, float64) {
+	if s.globalNIns == 0 {
+		return s.name, math.NaN()
+	}
+	return s.name, s.globalSum / float64(s.globalNIns)
+}
 
-// NumInst returns the number of instances accumulated (num_inst).
+// Reset implements Metric.
+func (s *sums) Reset() { *s = sums{name: s.name} }
+
+// ResetLocal implements Metric.
+func (s *sums) ResetLocal() { s.sum, s.numIns = 0, 0 }
+
+// NumInst returns the local number of instances (num_inst).
 func (s *sums) NumInst() int { return s.numIns }
 
 func checkLists(what string, labels, preds []*tensor.Tensor) error {
@@ -80,6 +107,7 @@ func (a *Accuracy) Update(labels, preds []*tensor.Tensor) error {
 	for k, label := range labels {
 		pred := preds[k]
 		n := label.Len()
+		correct := 0
 		if pred.SameShape(label) {
 			for i := range n {
 				p, err := asInt32("accuracy", pred.Float64At(i))
@@ -91,10 +119,10 @@ func (a *Accuracy) Update(labels, preds []*tensor.Tensor) error {
 					return err
 				}
 				if p == l {
-					a.sum++
+					correct++
 				}
 			}
-			a.numIns += n
+			a.add(float64(correct), n)
 			continue
 		}
 		if pred.NDim() != 2 || pred.Dim(0) != n {
@@ -116,10 +144,10 @@ func (a *Accuracy) Update(labels, preds []*tensor.Tensor) error {
 				return err
 			}
 			if bi == l {
-				a.sum++
+				correct++
 			}
 		}
-		a.numIns += n
+		a.add(float64(correct), n)
 	}
 	return nil
 }
@@ -154,6 +182,7 @@ func (t *TopKAccuracy) Update(labels, preds []*tensor.Tensor) error {
 			return fmt.Errorf("train: top_k_accuracy: predictions %s must be (N, classes) for labels %s", pred, label)
 		}
 		n, c := pred.Dim(0), pred.Dim(1)
+		correct := 0
 		for i := range n {
 			l, err := asInt32("top_k_accuracy", label.Float64At(i))
 			if err != nil {
@@ -170,10 +199,10 @@ func (t *TopKAccuracy) Update(labels, preds []*tensor.Tensor) error {
 				}
 			}
 			if higher < t.k {
-				t.sum++
+				correct++
 			}
 		}
-		t.numIns += n
+		t.add(float64(correct), n)
 	}
 	return nil
 }
@@ -212,8 +241,7 @@ func (ce *CrossEntropy) Update(labels, preds []*tensor.Tensor) error {
 			}
 			s += -math.Log(pred.Float64At(i*c+int(lv)) + ce.eps)
 		}
-		ce.sum += s
-		ce.numIns += n
+		ce.add(s, n)
 	}
 	return nil
 }
@@ -242,8 +270,7 @@ func (m *MSE) Update(labels, preds []*tensor.Tensor) error {
 			d := label.Float64At(i) - pred.Float64At(i)
 			s += d * d
 		}
-		m.sum += s / float64(n)
-		m.numIns++
+		m.add(s/float64(n), 1)
 	}
 	return nil
 }

@@ -44,8 +44,17 @@ func TestMetrics(t *testing.T) {
 	if _, v := acc.Get(); v != 3.0/5 {
 		t.Errorf("accuracy %v, want 0.6", v)
 	}
+	// Local statistics reset alone (Speedometer's auto_reset); global keep.
+	acc.ResetLocal()
+	_ = acc.Update([]*tensor.Tensor{t1(t, 1)}, []*tensor.Tensor{t1(t, 1)})
+	if _, v := acc.Get(); v != 1 {
+		t.Errorf("local accuracy %v, want 1", v)
+	}
+	if _, v := acc.GetGlobal(); v != 4.0/6 {
+		t.Errorf("global accuracy %v, want 4/6", v)
+	}
 	acc.Reset()
-	if _, v := acc.Get(); !math.IsNaN(v) {
+	if _, v := acc.GetGlobal(); !math.IsNaN(v) {
 		t.Errorf("after Reset %v", v)
 	}
 
