@@ -422,3 +422,83 @@ func TestSchedulers(t *testing.T) {
 		}
 	}
 }
+
+// TestAggregationSemantics: after two updates of index 0, updating [1, 0]
+// reads the learning rate differently with and without aggregation.
+// FactorScheduler(step 1, factor 0.5, base 1): LR(1)=1, LR(2)=0.5, LR(3)=0.25.
+func TestAggregationSemantics(t *testing.T) {
+	run := func(name string) (w0, w1 float32) {
+		sch, _ := NewFactorScheduler(1, 0.5, 1e-8, 1, Warmup{})
+		opt, err := Create(name, Options{Scheduler: sch}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u := NewUpdater(opt)
+		a, b, g := f32s(t, 0), f32s(t, 0), f32s(t, 1)
+		for range 2 {
+			if err := u.Update([]int{0}, []*tensor.Tensor{a}, []*tensor.Tensor{g}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := u.Update([]int{1, 0}, []*tensor.Tensor{b, a}, []*tensor.Tensor{g, g}); err != nil {
+			t.Fatal(err)
+		}
+		return a.Float32s()[0], b.Float32s()[0]
+	}
+	// SGD (multi_sgd_update): both counts advance first, num_update 3.
+	if w0, w1 := run("sgd"); w0 != -1.75 || w1 != -0.25 {
+		t.Errorf("sgd: w0 %v w1 %v, want -1.75 -0.25", w0, w1)
+	}
+	// NAG without momentum (sgd_update, one index at a time): index 1's
+	// first update sees num_update 2.
+	if w0, w1 := run("nag"); w0 != -1.75 || w1 != -0.5 {
+		t.Errorf("nag: w0 %v w1 %v, want -1.75 -0.5", w0, w1)
+	}
+}
+
+// TestMultipliersInUpdate: Module's defaults give the bias no weight decay
+// and lr_mult scales the step. w=1, g=0, wd=0.1, lr=0.5:
+// weight: w = 1 − 0.5·0.1·1 = 0.95; bias (wd_mult 0): 1;
+// "fast_weight" with lr_mult 2: 1 − 1·0.1 = 0.9.
+func TestMultipliersInUpdate(t *testing.T) {
+	opt, err := CreateForModule("sgd", []string{"fc_weight", "fc_bias", "fast_weight"}, 1,
+		map[string]map[string]string{"fast_weight": {"__lr_mult__": "2"}}, map[string]float64{"learning_rate": 0.5, "wd": 0.1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := NewUpdater(opt)
+	ws := []*tensor.Tensor{f32s(t, 1), f32s(t, 1), f32s(t, 1)}
+	gs := []*tensor.Tensor{f32s(t, 0), f32s(t, 0), f32s(t, 0)}
+	if err := u.Update([]int{0, 1, 2}, ws, gs); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []float64{0.95, 1, 0.9} {
+		near(t, "w", ws[i].Float32s(), []float64{want}, 1e-7)
+	}
+}
+
+func TestUpdateNoAllocs(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		kw   map[string]float64
+	}{{"sgd", map[string]float64{"momentum": 0.9}}, {"sgd", nil}, {"nag", map[string]float64{"momentum": 0.9}},
+		{"adam", nil}, {"adagrad", nil}, {"rmsprop", nil}, {"rmsprop", map[string]float64{"centered": 1}}} {
+		opt, err := Create(c.name, Options{}, c.kw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u := NewUpdater(opt)
+		idx := []int{0, 1, 2, 3, 4, 5}
+		var ws, gs []*tensor.Tensor
+		for range idx {
+			ws = append(ws, f32s(t, 1, 2, 3))
+			gs = append(gs, f32s(t, 0.1, 0.2, 0.3))
+		}
+		if err := u.Update(idx, ws, gs); err != nil {
+			t.Fatal(err)
+		}
+		if n := testing.AllocsPerRun(20, func() { _ = u.Update(idx, ws, gs) }); n != 0 {
+			t.Errorf("%s %v: %v allocations per Update", c.name, c.kw, n)
+		}
+	}
+}
