@@ -24,11 +24,15 @@ var idxTypes = map[byte]tensor.DType{
 	0x0E: tensor.Float64,
 }
 
+// MaxIDXBytes bounds the element bytes an IDX file may declare (4 GiB), so
+// that a small gzipped file cannot expand into an arbitrary allocation.
+const MaxIDXBytes = 4 << 30
+
 // ReadIDX reads an IDX file (the MNIST / Fashion-MNIST format: magic
 // 0x00 0x00 type ndim, big-endian int32 dims, big-endian elements), gzipped
 // or not (detected from the gzip magic). The tensor has the file's element
 // type (uint8 for MNIST images and labels). Truncated files, trailing data,
-// unknown types and oversized shapes are errors.
+// unknown types and shapes over MaxIDXBytes are errors.
 func ReadIDX(r io.Reader) (*tensor.Tensor, error) {
 	br := bufio.NewReader(r)
 	if m, err := br.Peek(2); err == nil && m[0] == 0x1f && m[1] == 0x8b {
@@ -75,6 +79,9 @@ func readIDX(r io.Reader) (*tensor.Tensor, error) {
 		return nil, fmt.Errorf("idx: %w", err)
 	}
 	need := int64(n) * int64(dt.Size())
+	if need > MaxIDXBytes {
+		return nil, fmt.Errorf("idx: %s %s declares %d bytes, more than the %d allowed", dt, tensor.ShapeString(shape), need, int64(MaxIDXBytes))
+	}
 	// Read what is there (bounded by the declared size plus one byte), so
 	// a header claiming a huge shape cannot force a huge allocation.
 	b, err := io.ReadAll(io.LimitReader(r, need+1))
