@@ -65,7 +65,8 @@ func TestReadIDX(t *testing.T) {
 		"cutgz":     {gz(u8)[:20], ""},
 		"trailing":  {idxBytes(0x08, []uint32{1}, []byte{1, 2}), "trailing"},
 		"huge":      {idxBytes(0x08, []uint32{0x7fffffff, 0x7fffffff, 0x7fffffff}, []byte{1}), ""},
-		"hugeshort": {idxBytes(0x0E, []uint32{1 << 30, 4}, []byte{1, 2, 3}), "truncated"},
+		"hugeshort": {idxBytes(0x0E, []uint32{1 << 20, 4}, []byte{1, 2, 3}), "truncated"},
+		"toolarge":  {idxBytes(0x0E, []uint32{1 << 30, 4}, []byte{1, 2, 3}), "allowed"},
 	} {
 		_, err := ReadIDX(bytes.NewReader(c.b))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
