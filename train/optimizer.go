@@ -117,6 +117,9 @@ type Base struct {
 	beginNumUpdate int
 	numUpdate      int
 	counts         map[int]int
+
+	threads int
+	job     kernelJob
 }
 
 // newBase builds the shared state. defaultLR is the optimizer's default
@@ -135,6 +138,7 @@ func newBase(o Options, defaultLR float64, passesDefault bool) (Base, error) {
 		idx2name:       map[int]string{},
 		lrMult:         map[string]float64{},
 		wdMult:         map[string]float64{},
+		threads:        defaultThreads(),
 	}
 	if b.rescaleGrad == 0 {
 		b.rescaleGrad = 1
@@ -284,6 +288,9 @@ func (b *Base) clip32() float32 {
 	}
 	return -1
 }
+
+// sqrt32 is sqrtf: the correctly rounded float32 square root.
+func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }
 
 // clipf is mshadow_op::clip.
 func clipf(x, bound float32) float32 {

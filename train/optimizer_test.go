@@ -502,3 +502,43 @@ func TestUpdateNoAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestThreadsSameResult: splitting a large update over goroutines gives
+// bit-identical weights and states.
+func TestThreadsSameResult(t *testing.T) {
+	const n = 5*minChunk + 123
+	for _, c := range []struct {
+		name string
+		kw   map[string]float64
+	}{{"sgd", map[string]float64{"momentum": 0.9, "clip_gradient": 0.5}}, {"nag", map[string]float64{"momentum": 0.9}},
+		{"adam", nil}, {"adagrad", nil}, {"rmsprop", map[string]float64{"centered": 1}}} {
+		var out [2][]byte
+		for k, threads := range []int{1, 3} {
+			opt, err := Create(c.name, Options{WD: 0.01}, c.kw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opt.Common().SetThreads(threads)
+			w, _ := tensor.New(tensor.Float32, n)
+			g, _ := tensor.New(tensor.Float32, n)
+			wf, gf := w.Float32s(), g.Float32s()
+			for i := range wf {
+				wf[i] = float32(math.Sin(float64(i)))
+				gf[i] = float32(math.Cos(float64(i) * 0.7))
+			}
+			st, _ := opt.CreateState(0, w)
+			for range 3 {
+				if err := opt.Update(0, w, g, st); err != nil {
+					t.Fatal(err)
+				}
+			}
+			out[k] = append([]byte(nil), w.Bytes()...)
+			for _, a := range st.Arrays {
+				out[k] = append(out[k], a.Bytes()...)
+			}
+		}
+		if string(out[0]) != string(out[1]) {
+			t.Errorf("%s: 1 and 3 threads differ", c.name)
+		}
+	}
+}

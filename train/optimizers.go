@@ -97,44 +97,15 @@ func (s *SGD) check(weight, grad *tensor.Tensor, state State) error {
 
 // apply runs the kernel on checked arguments.
 func (s *SGD) apply(index int, lr64 float64, weight, grad *tensor.Tensor, state State) error {
-	n := len(state.Arrays)
-	w, g := weight.Float32s(), grad.Float32s()
-	g = g[:len(w)]
-	lr := float32(lr64 * s.LRMult(index))
-	wd := float32(s.wdFor(index))
-	rg := float32(s.rescaleGrad)
-	clip := s.clip32()
-	lrwd := lr * wd
-	var mom []float32
-	var mu float32
-	if n == 1 {
-		mom = state.Arrays[0].Float32s()[:len(w)]
-		mu = float32(s.momentum)
+	j := &s.job
+	j.w, j.g = weight.Float32s(), grad.Float32s()
+	if len(state.Arrays) == 1 {
+		j.s0 = state.Arrays[0].Float32s()
 	}
-	switch {
-	case n == 0 && clip >= 0:
-		for i, wi := range w {
-			w[i] = wi + (-lrwd*wi - lr*clipf(rg*g[i], clip))
-		}
-	case n == 0:
-		lrrg := lr * rg
-		for i, wi := range w {
-			w[i] = wi + (-lrwd*wi - lrrg*g[i])
-		}
-	case clip >= 0:
-		for i, wi := range w {
-			m := mu*mom[i] - lrwd*wi - lr*clipf(rg*g[i], clip)
-			mom[i] = m
-			w[i] = wi + m
-		}
-	default:
-		lrrg := lr * rg
-		for i, wi := range w {
-			m := mu*mom[i] - lrwd*wi - lrrg*g[i]
-			mom[i] = m
-			w[i] = wi + m
-		}
-	}
+	j.p = kparams{lr: float32(lr64 * s.LRMult(index)), wd: float32(s.wdFor(index)), rg: float32(s.rescaleGrad),
+		clip: s.clip32(), mu: float32(s.momentum)}
+	j.fn = sgdKernel
+	j.run(s.threads)
 	return nil
 }
 
@@ -184,35 +155,15 @@ func (s *NAG) Update(index int, weight, grad *tensor.Tensor, state State) error 
 		return err
 	}
 	s.updateCount(index)
-	w, g := weight.Float32s(), grad.Float32s()
-	lr := float32(s.lrFor(index))
-	wd := float32(s.wdFor(index))
-	rg := float32(s.rescaleGrad)
-	clip := s.clip32()
-	if n == 0 {
-		for i := range w {
-			if clip >= 0 {
-				w[i] = (1-lr*wd)*w[i] - lr*clipf(rg*g[i], clip)
-			} else {
-				w[i] = (1-lr*wd)*w[i] - (lr*rg)*g[i]
-			}
-		}
-		return nil
+	j := &s.job
+	j.w, j.g = weight.Float32s(), grad.Float32s()
+	if n == 1 {
+		j.s0 = state.Arrays[0].Float32s()
 	}
-	mom := state.Arrays[0].Float32s()
-	mu := float32(s.momentum)
-	for i := range w {
-		var gr float32
-		if clip >= 0 {
-			gr = clipf(rg*g[i], clip)
-		} else {
-			gr = rg * g[i]
-		}
-		m := mu * mom[i]
-		step := lr * (gr + wd*w[i])
-		w[i] = w[i] - m + (mu+1)*(m-step)
-		mom[i] = m - step
-	}
+	j.p = kparams{lr: float32(s.lrFor(index)), wd: float32(s.wdFor(index)), rg: float32(s.rescaleGrad),
+		clip: s.clip32(), mu: float32(s.momentum)}
+	j.fn = nagKernel
+	j.run(s.threads)
 	return nil
 }
 
@@ -270,22 +221,13 @@ func (a *Adam) Update(index int, weight, grad *tensor.Tensor, state State) error
 	coef1 := 1 - math.Pow(a.beta1, t)
 	coef2 := 1 - math.Pow(a.beta2, t)
 	lr64 *= math.Sqrt(coef2) / coef1
-	lr := float32(lr64)
-	wd := float32(a.wdFor(index))
-	rg := float32(a.rescaleGrad)
-	clip := a.clip32()
-	b1, b2, eps := float32(a.beta1), float32(a.beta2), float32(a.epsilon)
-	w, g := weight.Float32s(), grad.Float32s()
-	m, v := state.Arrays[0].Float32s(), state.Arrays[1].Float32s()
-	for i := range w {
-		gr := g[i]*rg + w[i]*wd
-		if clip >= 0 {
-			gr = clipf(gr, clip)
-		}
-		m[i] = b1*m[i] + (1-b1)*gr
-		v[i] = b2*v[i] + (1-b2)*gr*gr
-		w[i] = w[i] - lr*m[i]/(float32(math.Sqrt(float64(v[i])))+eps)
-	}
+	j := &a.job
+	j.w, j.g = weight.Float32s(), grad.Float32s()
+	j.s0, j.s1 = state.Arrays[0].Float32s(), state.Arrays[1].Float32s()
+	j.p = kparams{lr: float32(lr64), wd: float32(a.wdFor(index)), rg: float32(a.rescaleGrad), clip: a.clip32(),
+		b1: float32(a.beta1), b2: float32(a.beta2), eps: float32(a.epsilon)}
+	j.fn = adamKernel
+	j.run(a.threads)
 	return nil
 }
 
@@ -328,22 +270,12 @@ func (a *AdaGrad) Update(index int, weight, grad *tensor.Tensor, state State) er
 		return err
 	}
 	a.updateCount(index)
-	lr := float32(a.lrFor(index))
-	wd := float32(a.wdFor(index))
-	rg := float32(a.rescaleGrad)
-	clip := a.clip32()
-	eps := float32(a.eps)
-	w, g := weight.Float32s(), grad.Float32s()
-	h := state.Arrays[0].Float32s()
-	for i := range w {
-		gr := g[i] * rg
-		if clip >= 0 {
-			gr = clipf(gr, clip)
-		}
-		h[i] += gr * gr
-		div := gr / float32(math.Sqrt(float64(h[i]+eps)))
-		w[i] += (div + w[i]*wd) * -lr
-	}
+	j := &a.job
+	j.w, j.g, j.s0 = weight.Float32s(), grad.Float32s(), state.Arrays[0].Float32s()
+	j.p = kparams{lr: float32(a.lrFor(index)), wd: float32(a.wdFor(index)), rg: float32(a.rescaleGrad),
+		clip: a.clip32(), eps: float32(a.eps)}
+	j.fn = adagradKernel
+	j.run(a.threads)
 	return nil
 }
 
@@ -412,46 +344,19 @@ func (r *RMSProp) Update(index int, weight, grad *tensor.Tensor, state State) er
 		return err
 	}
 	r.updateCount(index)
-	lr := float32(r.lrFor(index))
-	wd := float32(r.wdFor(index))
-	rg := float32(r.rescaleGrad)
-	clip := r.clip32()
 	cw := float32(-1)
 	if r.cfg.ClipWeights > 0 {
 		cw = float32(r.cfg.ClipWeights)
 	}
-	g1, g2, eps := float32(r.cfg.Gamma1), float32(r.cfg.Gamma2), float32(r.cfg.Epsilon)
-	w, g := weight.Float32s(), grad.Float32s()
-	sn := state.Arrays[0].Float32s()
-	if !r.cfg.Centered {
-		for i := range w {
-			gr := rg*g[i] + wd*w[i]
-			if clip >= 0 {
-				gr = clipf(gr, clip)
-			}
-			sn[i] = (1-g1)*(gr*gr) + g1*sn[i]
-			nw := w[i] - lr*(gr/float32(math.Sqrt(float64(sn[i]+eps))))
-			if cw >= 0 {
-				nw = clipf(nw, cw)
-			}
-			w[i] = nw
-		}
-		return nil
+	j := &r.job
+	j.w, j.g, j.s0 = weight.Float32s(), grad.Float32s(), state.Arrays[0].Float32s()
+	j.p = kparams{lr: float32(r.lrFor(index)), wd: float32(r.wdFor(index)), rg: float32(r.rescaleGrad),
+		clip: r.clip32(), b1: float32(r.cfg.Gamma1), b2: float32(r.cfg.Gamma2), eps: float32(r.cfg.Epsilon), cw: cw}
+	j.fn = rmspropKernel
+	if r.cfg.Centered {
+		j.s1, j.s2 = state.Arrays[1].Float32s(), state.Arrays[2].Float32s()
+		j.fn = rmspropAlexKernel
 	}
-	sg, delta := state.Arrays[1].Float32s(), state.Arrays[2].Float32s()
-	for i := range w {
-		gr := rg*g[i] + wd*w[i]
-		if clip >= 0 {
-			gr = clipf(gr, clip)
-		}
-		sn[i] = (1-g1)*gr*gr + g1*sn[i]
-		sg[i] = (1-g1)*gr + g1*sg[i]
-		delta[i] = g2*delta[i] - lr*gr/float32(math.Sqrt(float64(sn[i]-sg[i]*sg[i]+eps)))
-		nw := w[i] + delta[i]
-		if cw >= 0 {
-			nw = clipf(nw, cw)
-		}
-		w[i] = nw
-	}
+	j.run(r.threads)
 	return nil
 }
