@@ -213,3 +213,16 @@ func LoadMNIST(dir string, split MNISTSplit, flatten bool) (images, labels *tens
 	}
 	return images, labels, nil
 }
+
+// NewMNISTIter returns an NDArrayIter over an MNIST-format split loaded
+// with LoadMNIST: data "data" ((N, 1, rows, cols), or (N, rows·cols) when
+// flatten) and label "softmax_label", with labels checked to be classes
+// 0..9 (o.NumClasses is set to 10).
+func NewMNISTIter(dir string, split MNISTSplit, flatten bool, o IterOptions) (*NDArrayIter, error) {
+	img, lab, err := LoadMNIST(dir, split, flatten)
+	if err != nil {
+		return nil, err
+	}
+	o.NumClasses = 10
+	return NewNDArrayIter([]NamedArray{{Name: "data", Array: img}}, []NamedArray{{Name: "softmax_label", Array: lab}}, o)
+}

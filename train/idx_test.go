@@ -114,6 +114,18 @@ func TestLoadMNIST(t *testing.T) {
 		t.Fatalf("flatten: %v %v", img, err)
 	}
 
+	it, err := NewMNISTIter(dir, MNISTTrain, true, IterOptions{BatchSize: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, ok := it.Next()
+	if !ok || b.Data[0].String() != "float32(3,6)" || b.Label[0].Float32s()[1] != 9 {
+		t.Errorf("MNIST iterator batch %v %v", b, ok)
+	}
+	if d := it.ProvideData(); d[0].Name != "data" || it.ProvideLabel()[0].Name != "softmax_label" {
+		t.Errorf("names %v %v", d, it.ProvideLabel())
+	}
+
 	bad := t.TempDir()
 	writeMNIST(t, bad, "train", 3, []byte{0, 10, 1}, false)
 	if _, _, err := LoadMNIST(bad, MNISTTrain, false); err == nil || !strings.Contains(err.Error(), "label 10") {

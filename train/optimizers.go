@@ -237,7 +237,10 @@ func (a *Adam) Update(index int, weight, grad *tensor.Tensor, state State) error
 //	history += g²
 //	w += (g/sqrt(history + eps) + wd·w)·(−lr)
 //
-// The state is the history array.
+// The state is the history array. MXNet's dense AdaGrad clips whenever
+// clip_gradient is not None, so a clip_gradient of 0 there zeroes every
+// gradient; here, as for the other optimizers, ClipGradient <= 0 means no
+// clipping.
 type AdaGrad struct {
 	Base
 	eps float64
