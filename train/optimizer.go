@@ -38,8 +38,9 @@ func (s State) IsNone() bool { return len(s.Arrays) == 0 && !s.Tuple }
 
 // Optimizer updates weights from gradients with per-parameter state, as an
 // MXNet optimizer object driven by an Updater. Indices identify parameters
-// (Module uses the position in its parameter-name list). Update must not
-// allocate once the state exists.
+// (Module uses the position in its parameter-name list). Update does not
+// allocate once the state exists; it may use several goroutines inside
+// (Base.SetThreads) but an optimizer is not safe for concurrent calls.
 type Optimizer interface {
 	// CreateState returns a new state for the weight at index, zero-filled
 	// as MXNet's create_state does.

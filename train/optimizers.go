@@ -58,7 +58,8 @@ func (s *SGD) Update(index int, weight, grad *tensor.Tensor, state State) error 
 		return err
 	}
 	s.updateCount(index)
-	return s.apply(index, s.LearningRate(), weight, grad, state)
+	s.apply(index, s.LearningRate(), weight, grad, state)
+	return nil
 }
 
 // UpdateMulti counts all indices first, then updates each parameter with
@@ -77,9 +78,7 @@ func (s *SGD) UpdateMulti(indices []int, weights, grads []*tensor.Tensor, states
 	}
 	lr := s.LearningRate()
 	for i, idx := range indices {
-		if err := s.apply(idx, lr, weights[i], grads[i], states[i]); err != nil {
-			return fmt.Errorf("train: sgd update of parameter %d: %w", idx, err)
-		}
+		s.apply(idx, lr, weights[i], grads[i], states[i])
 	}
 	return nil
 }
@@ -96,7 +95,7 @@ func (s *SGD) check(weight, grad *tensor.Tensor, state State) error {
 }
 
 // apply runs the kernel on checked arguments.
-func (s *SGD) apply(index int, lr64 float64, weight, grad *tensor.Tensor, state State) error {
+func (s *SGD) apply(index int, lr64 float64, weight, grad *tensor.Tensor, state State) {
 	j := &s.job
 	j.w, j.g = weight.Float32s(), grad.Float32s()
 	if len(state.Arrays) == 1 {
@@ -106,7 +105,6 @@ func (s *SGD) apply(index int, lr64 float64, weight, grad *tensor.Tensor, state 
 		clip: s.clip32(), mu: float32(s.momentum)}
 	j.fn = sgdKernel
 	j.run(s.threads)
-	return nil
 }
 
 // NAG is MXNet's Nesterov accelerated gradient (nag_mom_update):
