@@ -405,6 +405,28 @@ func TestSchedulers(t *testing.T) {
 			t.Errorf("multifactor LR(%d) = %v, want %v", c.n, got, c.lr)
 		}
 	}
+	// PolyScheduler(max_update 10, base 1, pwr 2, final 0.1, warmup 2 from
+	// 0): LR(1) = 0.5; LR(6) = 0.1 + 0.9·(1 − 4/8)² = 0.325; LR(20) keeps
+	// LR(10) = 0.1.
+	poly, err := NewPolyScheduler(10, 1, 2, 0.1, Warmup{Steps: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range [][2]float64{{1, 0.5}, {6, 0.325}, {10, 0.1}, {20, 0.1}} {
+		if got := poly.LR(int(c[0])); math.Abs(got-c[1]) > 1e-15 {
+			t.Errorf("poly LR(%v) = %v, want %v", c[0], got, c[1])
+		}
+	}
+	// CosineScheduler(max_update 4, base 1, final 0): LR(1) = (1+cos(π/4))/2.
+	cos, _ := NewCosineScheduler(4, 1, 0, Warmup{})
+	for _, c := range [][2]float64{{0, 1}, {1, (1 + math.Sqrt(0.5)) / 2}, {2, 0.5}, {4, 0}, {9, 0}} {
+		if got := cos.LR(int(c[0])); math.Abs(got-c[1]) > 1e-15 {
+			t.Errorf("cosine LR(%v) = %v, want %v", c[0], got, c[1])
+		}
+	}
+	if _, err := NewCosineScheduler(3, 1, 0, Warmup{Steps: 3}); err == nil {
+		t.Error("max_update <= warmup accepted")
+	}
 	wc, _ := NewFactorScheduler(5, 1, 1e-8, 1, Warmup{Steps: 3, BeginLR: 0.2, Mode: "constant"})
 	if wc.LR(2) != 0.2 || wc.LR(3) != 1 {
 		t.Errorf("constant warmup: %v %v", wc.LR(2), wc.LR(3))

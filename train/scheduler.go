@@ -171,3 +171,83 @@ func (s *MultiFactorScheduler) BaseLR() float64 { return s.w.baseLR }
 
 // SetBaseLR implements Scheduler.
 func (s *MultiFactorScheduler) SetBaseLR(lr float64) { s.w.baseLR = lr }
+
+// decayScheduler is MXNet's PolyScheduler and CosineScheduler.
+type decayScheduler struct {
+	w         warmup
+	orig      float64
+	final     float64
+	maxUpdate int
+	maxSteps  int
+	pwr       float64
+	cosine    bool
+}
+
+func newDecay(maxUpdate int, baseLR, finalLR float64, wu Warmup) (*decayScheduler, error) {
+	w, err := newWarmup(baseLR, wu)
+	if err != nil {
+		return nil, err
+	}
+	if maxUpdate < 1 {
+		return nil, fmt.Errorf("train: maximum number of updates %d must be strictly positive", maxUpdate)
+	}
+	if maxUpdate <= w.steps {
+		return nil, fmt.Errorf("train: maximum number of updates %d must exceed the %d warm-up steps", maxUpdate, w.steps)
+	}
+	if math.IsNaN(finalLR) || math.IsInf(finalLR, 0) {
+		return nil, fmt.Errorf("train: final lr %v must be finite", finalLR)
+	}
+	return &decayScheduler{w: w, orig: baseLR, final: finalLR, maxUpdate: maxUpdate, maxSteps: maxUpdate - w.steps}, nil
+}
+
+// NewPolyScheduler returns MXNet's PolyScheduler(max_update, base_lr, pwr,
+// final_lr, warmup...): after warm-up, final_lr + (base_lr − final_lr)·
+// (1 − (n − warmup)/(max_update − warmup))^pwr up to max_update, then
+// constant. MXNet's defaults are pwr 2, final_lr 0.
+func NewPolyScheduler(maxUpdate int, baseLR, pwr, finalLR float64, wu Warmup) (Scheduler, error) {
+	s, err := newDecay(maxUpdate, baseLR, finalLR, wu)
+	if err != nil {
+		return nil, err
+	}
+	if math.IsNaN(pwr) || math.IsInf(pwr, 0) {
+		return nil, fmt.Errorf("train: poly power %v must be finite", pwr)
+	}
+	s.pwr = pwr
+	return s, nil
+}
+
+// NewCosineScheduler returns MXNet's CosineScheduler(max_update, base_lr,
+// final_lr, warmup...): after warm-up, final_lr + (base_lr − final_lr)·
+// (1 + cos(π·(n − warmup)/(max_update − warmup)))/2 up to max_update, then
+// constant.
+func NewCosineScheduler(maxUpdate int, baseLR, finalLR float64, wu Warmup) (Scheduler, error) {
+	s, err := newDecay(maxUpdate, baseLR, finalLR, wu)
+	if err != nil {
+		return nil, err
+	}
+	s.cosine = true
+	return s, nil
+}
+
+// LR implements Scheduler.
+func (s *decayScheduler) LR(numUpdate int) float64 {
+	if numUpdate < s.w.steps {
+		return s.w.lr(numUpdate)
+	}
+	if numUpdate <= s.maxUpdate {
+		frac := float64(numUpdate-s.w.steps) / float64(s.maxSteps)
+		if s.cosine {
+			s.w.baseLR = s.final + (s.orig-s.final)*(1+math.Cos(math.Pi*frac))/2
+		} else {
+			s.w.baseLR = s.final + (s.orig-s.final)*math.Pow(1-frac, s.pwr)
+		}
+	}
+	return s.w.baseLR
+}
+
+// BaseLR implements Scheduler.
+func (s *decayScheduler) BaseLR() float64 { return s.w.baseLR }
+
+// SetBaseLR implements Scheduler. As in MXNet, the decay keeps starting
+// from the base rate given at construction.
+func (s *decayScheduler) SetBaseLR(lr float64) { s.w.baseLR = lr }
