@@ -1,13 +1,3 @@
-// Package train holds the parts of MXNet 1.9.1's training stack that do not
-// depend on backward: optimizers with MXNet's exact update formulas and
-// update counting, learning-rate schedulers, initializers with MXNet's name
-// rules, evaluation metrics, data iterators (NDArrayIter, IDX files) and
-// batch-end callbacks. A Module/Fit built on an executor's backward pass
-// drives these types the way MXNet's Module drives its Python counterparts.
-//
-// All tensors handled here are float32 (*tensor.Tensor); optimizer kernels
-// compute in float32 like MXNet's CPU kernels, with hyper-parameters rounded
-// to float32 where MXNet's operator parameters are float32.
 package train
 
 import (
