@@ -7,9 +7,10 @@
 // counterparts:
 //
 //   - parameters: for each argument that is not data or label, in the
-//     symbol's ListArguments order, ParamInit.Init(name, attrs, array)
-//     (Module.init_params); auxiliary states likewise.
-//   - optimizer: CreateForModule(name, paramNames, batchSize, attrs, kwargs)
+//     symbol's ListArguments order, ParamInit.Init(name, attrs[name], array)
+//     with attrs = sym.AttrDict() (Module.init_params: `__init__`
+//     attributes win over the name rules); auxiliary states likewise.
+//   - optimizer: CreateForModule(name, paramNames, batchSize, sym.AttrDict(), kwargs)
 //     (Module.init_optimizer with an optimizer name: rescale_grad =
 //     1/batch_size, wd_mult 0 for names not ending in _weight/_gamma,
 //     __lr_mult__/__wd_mult__ attributes), then NewUpdater(opt).

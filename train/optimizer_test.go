@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mxgo/mxgo/graph"
 	"github.com/mxgo/mxgo/tensor"
 )
 
@@ -330,6 +331,26 @@ func TestUpdaterAggregatesSGD(t *testing.T) {
 	}
 	if err := u.Update([]int{0}, ws[:1], []*tensor.Tensor{f32s(t, 1, 2)}); err == nil {
 		t.Error("gradient of the wrong size accepted")
+	}
+}
+
+// TestSymbolAttrs: multipliers set on graph variables reach the optimizer
+// through Symbol.AttrDict, as MXNet's sym.attr_dict() does.
+func TestSymbolAttrs(t *testing.T) {
+	w := graph.Variable("fc_weight", graph.LRMult(0.5), graph.WDMult(3))
+	b := graph.Variable("fc_bias", graph.Init(`["Constant", {"value": 0.5}]`))
+	g := &graph.Symbol{Outputs: append(w.Outputs, b.Outputs...)}
+	opt, err := CreateForModule("adam", []string{"fc_weight", "fc_bias"}, 10, g.AttrDict(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := opt.Common()
+	if c.LRMult(0) != 0.5 || c.WDMult(0) != 3 || c.LRMult(1) != 1 || c.WDMult(1) != 0 {
+		t.Errorf("multipliers %v %v %v %v", c.LRMult(0), c.WDMult(0), c.LRMult(1), c.WDMult(1))
+	}
+	arr := f32s(t, 9, 9)
+	if err := NewParamInit(NewXavier(), 0).Init("fc_bias", g.AttrDict()["fc_bias"], arr); err != nil || arr.Float32s()[1] != 0.5 {
+		t.Errorf("__init__ from the graph: %v %v", arr.Float32s(), err)
 	}
 }
 
