@@ -47,6 +47,27 @@ type Ctx struct {
 // steady state.
 type Kernel func(ctx *Ctx, params any, in, out []*tensor.Tensor) error
 
+// GradReq says how a backward kernel stores an input's gradient, as
+// MXNet's OpReqType / grad_req: overwrite, accumulate, or skip.
+type GradReq uint8
+
+// The gradient requests.
+const (
+	GradNull  GradReq = iota // no gradient wanted (inGrad[i] is nil)
+	GradWrite                // inGrad[i] = gradient
+	GradAdd                  // inGrad[i] += gradient
+)
+
+// BackwardKernel computes the gradients of an op's inputs from the
+// gradients of its outputs. in and out are the forward pass's inputs
+// (auxiliary states included) and outputs (hidden ones included, as the
+// training forward left them); outGrad[j] is the gradient of output j (nil
+// for outputs nothing depends on, e.g. hidden ones); inGrad[i] receives
+// input i's gradient as req[i] says (nil when req[i] is GradNull). Ctx is
+// as for Forward (Train true; Scratch sized by BackwardWorkspace). Kernels
+// must not allocate in the steady state.
+type BackwardKernel func(ctx *Ctx, params any, in, out, outGrad, inGrad []*tensor.Tensor, req []GradReq) error
+
 // Op is one registered operator. Functions taking params receive the value
 // Parse returned for the node (nil when Parse is nil). Nil functions have
 // MXNet's defaults; use the methods (Inputs, Outputs, ...) rather than the
@@ -118,6 +139,12 @@ type Op struct {
 	// Forward is the inference/training forward kernel; nil when mxgo can
 	// load and print the op but not run it.
 	Forward Kernel
+	// Backward is the gradient kernel (nil: the op cannot be trained
+	// through; loss heads compute their own gradient from the label and
+	// ignore outGrad, as MXNet's do).
+	Backward BackwardKernel
+	// BackwardWorkspace is Workspace for Backward (nil: none).
+	BackwardWorkspace func(params any, in []Shape) int
 	// Supports reports why Forward cannot run a node with these params
 	// and input dtypes (an unsupported layout or dtype), or nil when it
 	// can. The executor calls it at Bind so such a graph fails there
