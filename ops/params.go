@@ -131,7 +131,6 @@ func (p *Params[T]) init() {
 	})
 }
 
-var dtypeType = reflect.TypeFor[tensor.DType]()
 
 func declareField(sf reflect.StructField, key string) (paramField, error) {
 	f := paramField{ParamField: ParamField{Name: key}}
@@ -158,7 +157,7 @@ func declareField(sf reflect.StructField, key string) (paramField, error) {
 				continue
 			}
 			switch {
-			case ft == dtypeType:
+			case ft == reflect.TypeFor[tensor.DType](): // not a package variable: NewParams may run in another file's var initializer before it is set
 				dt, err := tensor.ParseDType(name)
 				if err != nil {
 					return f, err
