@@ -41,6 +41,14 @@ func (s *Server) restHandler() http.Handler {
 	mux.HandleFunc("POST /v2/repository/models/{name}/load", s.restLoad)
 	mux.HandleFunc("POST /v2/repository/models/{name}/unload", s.restUnload)
 	mux.Handle("GET /metrics", s.metricsHandler())
+	for _, p := range []string{"/v2/health/live", "/v2/health/ready", "/v2", "/v2/models/{name}",
+		"/v2/models/{name}/versions/{version}", "/v2/models/{name}/ready", "/v2/models/{name}/versions/{version}/ready",
+		"/v2/models/{name}/infer", "/v2/models/{name}/versions/{version}/infer", "/v2/repository/index",
+		"/v2/repository/models/{name}/load", "/v2/repository/models/{name}/unload", "/metrics"} {
+		mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method " + r.Method + " not allowed on " + r.URL.Path})
+		})
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errorf(kindNotFound, "no endpoint %s %s", r.Method, r.URL.Path))
 	})
