@@ -41,7 +41,6 @@ func (v *variant) submit(ctx context.Context, inputs []*tensor.Tensor, rows int)
 		l.pending.Add(-1)
 		return nil, errorf(kindExhausted, "model %s: queue full (%d requests waiting or running); retry later", l.name, l.m.s.opts.MaxQueue)
 	}
-	l.m.s.metrics.queue.WithLabelValues(l.name).Inc()
 	j := &job{ctx: ctx, inputs: inputs, rows: rows, res: make(chan jobResult, 1)}
 	select {
 	case v.queue <- j:
@@ -62,7 +61,6 @@ func (v *variant) submit(ctx context.Context, inputs []*tensor.Tensor, rows int)
 func (v *variant) finish(j *job, outs []outTensor, err error) {
 	j.res <- jobResult{outs, err}
 	v.l.pending.Add(-1)
-	v.l.m.s.metrics.queue.WithLabelValues(v.l.name).Dec()
 }
 
 // dispatch forms batches: it takes the first queued job, waits up to

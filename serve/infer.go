@@ -104,8 +104,10 @@ func (l *loaded) selectOutputs(names []string) (*variant, []int, error) {
 		if slices.Index(names[:i], n) >= 0 {
 			return nil, nil, errorf(kindInvalid, "outputs[%d].name: output %s requested twice", i, n)
 		}
-		if !l.internals[n] {
+		if op, ok := l.internals[n]; !ok {
 			return nil, nil, errorf(kindInvalid, "outputs[%d].name: model %s has no output %q", i, l.name, n)
+		} else if !op {
+			return nil, nil, errorf(kindInvalid, "outputs[%d].name: %s is not an output of an operator (an input, weight or label)", i, n)
 		}
 		j := slices.IndexFunc(heads.outputs, func(m tensorMeta) bool { return m.name == n })
 		inHeads = inHeads && j >= 0

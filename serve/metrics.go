@@ -8,7 +8,6 @@ import (
 type metrics struct {
 	requests *prometheus.CounterVec   // model, protocol, outcome
 	latency  *prometheus.HistogramVec // model, protocol
-	queue    *prometheus.GaugeVec     // model
 	batch    *prometheus.HistogramVec // model
 	swaps    *prometheus.CounterVec   // model
 }
@@ -24,10 +23,6 @@ func newMetrics(r prometheus.Registerer) (*metrics, error) {
 			Help:    "Inference request latency, decoding to encoding, by model and protocol.",
 			Buckets: prometheus.ExponentialBuckets(50e-6, 2, 18), // 50µs .. 6.5s
 		}, []string{"model", "protocol"}),
-		queue: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "mxgo_serve_queue_depth",
-			Help: "Inference requests waiting or running, by model.",
-		}, []string{"model"}),
 		batch: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "mxgo_serve_batch_size",
 			Help:    "Rows per Predict call after dynamic batching, by model.",
@@ -38,10 +33,25 @@ func newMetrics(r prometheus.Registerer) (*metrics, error) {
 			Help: "Newer epochs swapped in live, by model.",
 		}, []string{"model"}),
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.latency, m.queue, m.batch, m.swaps} {
+	for _, c := range []prometheus.Collector{m.requests, m.latency, m.batch, m.swaps} {
 		if err := r.Register(c); err != nil {
 			return nil, err
 		}
 	}
 	return m, nil
+}
+
+// registerQueueDepth exports a model's requests waiting or running, read
+// from whichever instance of it is loaded.
+func registerQueueDepth(r prometheus.Registerer, m *model) error {
+	return r.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name:        "mxgo_serve_queue_depth",
+		Help:        "Inference requests waiting or running, by model.",
+		ConstLabels: prometheus.Labels{"model": m.spec.Name},
+	}, func() float64 {
+		if l := m.current(); l != nil {
+			return float64(l.pending.Load())
+		}
+		return 0
+	}))
 }

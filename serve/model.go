@@ -52,7 +52,7 @@ type loaded struct {
 	sym       *graph.Symbol
 	inputs    []tensorMeta
 	outputs   []tensorMeta // of the heads variant
-	internals map[string]bool
+	internals map[string]bool // requestable output names: true for operator outputs, false for variables
 	sem       chan struct{} // concurrency limit shared by the variants
 	pending   atomic.Int64  // requests waiting or running
 	ctx       context.Context
@@ -132,8 +132,16 @@ func (m *model) bind(ck *serialize.Checkpoint) (*loaded, error) {
 	l := &loaded{m: m, name: m.spec.Name, sym: ck.Symbol, internals: map[string]bool{},
 		sem: make(chan struct{}, o.Concurrency), variants: map[string]*variant{}}
 	l.ctx, l.cancel = context.WithCancel(m.s.ctx)
+	// Requestable outputs are operator outputs; variables (inputs,
+	// weights, labels) are not.
+	vars := map[string]bool{}
+	for _, n := range ck.Symbol.Nodes() {
+		if n.OpName == "" {
+			vars[n.Name] = true
+		}
+	}
 	for _, n := range ck.Symbol.Internals().ListOutputs() {
-		l.internals[n] = true
+		l.internals[n] = !vars[n]
 	}
 	for _, n := range names {
 		dt, err := inputDType(ck.Symbol, n)
@@ -295,7 +303,7 @@ func (l *loaded) variantFor(outs []string) (*variant, error) {
 	args, aux := l.variants[""].m.GetParams()
 	v, err := l.newVariant(outs, args, aux)
 	if err != nil {
-		return nil, fmt.Errorf("binding outputs %v: %w", outs, err)
+		return nil, errorf(kindInvalid, "outputs: cannot compute %v: %v", outs, err)
 	}
 	l.variants[key] = v
 	return v, nil

@@ -155,6 +155,10 @@ func New(opts Options) (*Server, error) {
 		md := &model{s: s, spec: spec}
 		s.models[spec.Name] = md
 		s.names = append(s.names, spec.Name)
+		if err := registerQueueDepth(opts.Registry, md); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("serve: metrics: %w", err)
+		}
 		if err := md.load(); err != nil {
 			s.Close()
 			return nil, fmt.Errorf("serve: model %s: %w", spec.Name, err)
