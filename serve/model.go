@@ -51,10 +51,10 @@ type loaded struct {
 	epoch     atomic.Int64
 	sym       *graph.Symbol
 	inputs    []tensorMeta
-	outputs   []tensorMeta // of the heads variant
+	outputs   []tensorMeta    // of the heads variant
 	internals map[string]bool // requestable output names: true for operator outputs, false for variables
-	sem       chan struct{} // concurrency limit shared by the variants
-	pending   atomic.Int64  // requests waiting or running
+	sem       chan struct{}   // concurrency limit shared by the variants
+	pending   atomic.Int64    // requests waiting or running
 	ctx       context.Context
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup // dispatchers and watcher
