@@ -193,7 +193,7 @@ func (v *variant) run(batch []*job, rows int) {
 		ins = live[0].inputs
 	} else {
 		var err error
-		if ins, err = stack(live, rows); err != nil {
+		if ins, err = stack(live, rows, padRows(rows, v.l.m.s.opts.MaxBatch)); err != nil {
 			for _, j := range live {
 				v.finish(j, nil, err)
 			}
@@ -226,6 +226,10 @@ func (v *variant) run(batch []*job, rows int) {
 		}
 		return
 	}
+	padded := rows
+	if len(live) > 1 {
+		padded = padRows(rows, v.l.m.s.opts.MaxBatch)
+	}
 	off := 0
 	for _, j := range live {
 		res := make([]outTensor, len(outs))
@@ -233,7 +237,7 @@ func (v *variant) run(batch []*job, rows int) {
 			res[i] = outTensor{name: v.outputs[i].name, dtype: o.DType(), shape: o.Shape(), data: o.Bytes()}
 			if len(live) > 1 {
 				// batchable: every output has dim 0 == rows
-				per := len(res[i].data) / rows
+				per := len(res[i].data) / padded
 				res[i].data = res[i].data[off*per : (off+j.rows)*per]
 				res[i].shape = slices.Clone(res[i].shape)
 				res[i].shape[0] = j.rows
@@ -244,12 +248,35 @@ func (v *variant) run(batch []*job, rows int) {
 	}
 }
 
-// stack concatenates the jobs' inputs along the batch axis.
-func stack(jobs []*job, rows int) ([]*tensor.Tensor, error) {
+// padRows rounds a batch of rows up to the next power of two (at most
+// maxBatch), so that a model compiles and keeps memory plans for a few
+// batch sizes instead of every size up to maxBatch.
+func padRows(rows, maxBatch int) int {
+	p := 1
+	for p < rows {
+		p *= 2
+	}
+	return max(rows, min(p, maxBatch))
+}
+
+// planCache is the number of memory plans a served model keeps: one per
+// padded batch size (1, 2, 4, ..., maxBatch) and a few for requests that
+// run alone with other batch sizes.
+func planCache(maxBatch int) int {
+	n := 1
+	for p := 1; p < maxBatch; p *= 2 {
+		n++
+	}
+	return n + 4
+}
+
+// stack concatenates the jobs' inputs along the batch axis into padded
+// rows (the rows after the jobs' are zero; their outputs are dropped).
+func stack(jobs []*job, rows, padded int) ([]*tensor.Tensor, error) {
 	ins := make([]*tensor.Tensor, len(jobs[0].inputs))
 	for i, first := range jobs[0].inputs {
 		shape := first.Shape()
-		shape[0] = rows
+		shape[0] = padded
 		t, err := tensor.New(first.DType(), shape...)
 		if err != nil {
 			return nil, err

@@ -62,10 +62,14 @@ func batchedDirect(t *testing.T, prefix string, epoch int, x *tensor.Tensor) []f
 // served sends every image concurrently, one request each, to a server that
 // batches them (long MaxDelay, MaxBatch = number of images), and returns
 // the outputs and how many Predict calls ran.
-func served(t *testing.T, model string, x *tensor.Tensor) ([][]float32, uint64) {
+func served(t *testing.T, model string, x *tensor.Tensor, maxBatch int) ([][]float32, uint64) {
 	t.Helper()
 	n := x.Dim(0)
-	s, hs := newServer(t, Options{MaxBatch: n, MaxDelay: 2 * time.Second, Concurrency: 1})
+	delay := 2 * time.Second // the batch fills up before
+	if maxBatch > n {
+		delay = 300 * time.Millisecond // the batch waits for all of it
+	}
+	s, hs := newServer(t, Options{MaxBatch: maxBatch, MaxDelay: delay, Concurrency: 1})
 	out := make([][]float32, n)
 	var wg sync.WaitGroup
 	for i := range n {
@@ -164,7 +168,7 @@ func TestBatchingBitIdentical(t *testing.T) {
 					}
 				}
 			}
-			got, calls := served(t, m.name, x)
+			got, calls := served(t, m.name, x, x.Dim(0))
 			if calls >= uint64(x.Dim(0)) {
 				t.Fatalf("%d Predict calls for %d requests: nothing was batched", calls, x.Dim(0))
 			}
@@ -190,7 +194,7 @@ func TestBatchingWithinRounding(t *testing.T) {
 		epoch        int
 	}{{"mlp", mlpPrefix, 0}, {"lenet", lenetPrefix, 10}} {
 		ref := unbatched(t, m.prefix, m.epoch, x)
-		got, calls := served(t, m.name, x)
+		got, calls := served(t, m.name, x, 16) // 10 rows padded to 16
 		if calls >= uint64(x.Dim(0)) {
 			t.Fatalf("%s: %d Predict calls for %d requests: nothing was batched", m.name, calls, x.Dim(0))
 		}
@@ -204,6 +208,17 @@ func TestBatchingWithinRounding(t *testing.T) {
 				t.Errorf("%s image %d: class %d batched, %d unbatched", m.name, i, argmax(got[i]), argmax(ref[i]))
 			}
 		}
+	}
+}
+
+func TestPadRows(t *testing.T) {
+	for _, c := range [][3]int{{1, 64, 1}, {2, 64, 2}, {3, 64, 4}, {10, 16, 16}, {33, 64, 64}, {40, 48, 48}, {70, 64, 70}, {5, 1, 5}} {
+		if got := padRows(c[0], c[1]); got != c[2] {
+			t.Errorf("padRows(%d, %d) = %d, want %d", c[0], c[1], got, c[2])
+		}
+	}
+	if n := planCache(64); n != 7+4 {
+		t.Errorf("planCache(64) = %d", n)
 	}
 }
 

@@ -246,7 +246,7 @@ func (l *loaded) newVariant(outs []string, args, aux map[string]*tensor.Tensor) 
 		s[0] = 1
 		shapes[in.name] = s
 	}
-	opts := []executor.Option{executor.WithThreads(o.Threads)}
+	opts := []executor.Option{executor.WithThreads(o.Threads), executor.WithPlanCache(planCache(o.MaxBatch))}
 	if outs != nil {
 		opts = append(opts, executor.WithOutputs(outs...))
 	}
