@@ -65,11 +65,12 @@ type loaded struct {
 
 // variant is the model bound for one selection of outputs.
 type variant struct {
-	l         *loaded
-	m         *executor.Model
-	outputs   []tensorMeta
-	batchable bool // outputs have the batch dimension first
-	queue     chan *job
+	l          *loaded
+	m          *executor.Model
+	outputs    []tensorMeta
+	batchable  bool // outputs have the batch dimension first
+	fixedBatch bool // the model runs at batch size 1 only
+	queue      chan *job
 }
 
 // load binds the model (at its newest epoch for Latest) and starts it.
@@ -162,6 +163,11 @@ func (m *model) bind(ck *serialize.Checkpoint) (*loaded, error) {
 	}
 	l.outputs = v.outputs
 	l.variants[""] = v
+	if v.fixedBatch {
+		for i := range l.inputs {
+			l.inputs[i].shape[0] = 1 // metadata and checks: batch 1 only
+		}
+	}
 	return l, nil
 }
 
@@ -266,17 +272,20 @@ func (l *loaded) newVariant(outs []string, args, aux map[string]*tensor.Tensor) 
 			}
 		}
 		if probe[b-1], err = em.Predict(context.Background(), ins, nil); err != nil {
-			return nil, fmt.Errorf("probe at batch %d: %w", b, err)
+			if b == 1 {
+				return nil, fmt.Errorf("probe at batch 1: %w", err)
+			}
+			v.fixedBatch = true // e.g. a Reshape with the batch size written in
 		}
 	}
-	v.batchable = true
+	v.batchable = !v.fixedBatch
 	for i, name := range em.OutputNames() {
-		p1, p2 := probe[0][i], probe[1][i]
+		p1 := probe[0][i]
 		shape := p1.Shape()
 		if _, ok := datatypeName(p1.DType()); !ok {
 			return nil, fmt.Errorf("output %s: dtype %s has no OIP datatype", name, p1.DType())
 		}
-		if len(shape) == 0 || shape[0] != 1 || p2.Dim(0) != 2 || !slices.Equal(shape[1:], p2.Shape()[1:]) {
+		if v.fixedBatch || len(shape) == 0 || shape[0] != 1 || probe[1][i].Dim(0) != 2 || !slices.Equal(shape[1:], probe[1][i].Shape()[1:]) {
 			v.batchable = false
 		} else {
 			shape[0] = -1
