@@ -27,6 +27,8 @@ trap cleanup EXIT
 go build -o "$tmp/mxgo" ./cmd/mxgo
 go build -o "$tmp/loadgen" ./bench/serve/loadgen
 rss() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user+system clock ticks
+tck=$(getconf CLK_TCK)
 echo "mxgo serve load test: $N requests x {json, binary} at $C connections, MNIST MLP, $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
 status=0
 for cfg in "batching:64" "max-batch-1:1"; do
@@ -44,11 +46,14 @@ for cfg in "batching:64" "max-batch-1:1"; do
 	lg -n "$WARM" >/dev/null
 	lg -n "$WARM" -binary >/dev/null
 	warm=$(rss "$pid")
+	c0=$(cpu "$pid")
 	json=$(lg -n "$N") || status=1
+	c1=$(cpu "$pid")
 	bin=$(lg -n "$N" -binary) || status=1
+	c2=$(cpu "$pid")
 	after=$(rss "$pid")
-	printf '%-12s json:   %s\n' "$name" "$json"
-	printf '%-12s binary: %s\n' "$name" "$bin"
+	printf '%-12s json:   %s, server CPU %d us/request\n' "$name" "$json" $(((c1 - c0) * 1000000 / tck / N))
+	printf '%-12s binary: %s, server CPU %d us/request\n' "$name" "$bin" $(((c2 - c1) * 1000000 / tck / N))
 	printf '%-12s RSS after warm-up %d KiB, after the run %d KiB (%.2fx)\n' "$name" "$warm" "$after" "$(echo "$after / $warm" | bc -l)"
 	if [ $((after * 10)) -gt $((warm * 12)) ]; then
 		echo "FAIL: RSS grew more than 1.2x"
