@@ -19,8 +19,9 @@ type job struct {
 }
 
 type jobResult struct {
-	outs []outTensor
-	err  error
+	outs  []outTensor
+	epoch int64 // of the parameters that computed outs
+	err   error
 }
 
 // outTensor is one output of one request: little-endian element bytes
@@ -35,31 +36,31 @@ type outTensor struct {
 // submit queues the inputs on v and waits for the outputs. When the model's
 // queue bound is reached it refuses at once with kindExhausted; when ctx is
 // cancelled the job is skipped if still queued.
-func (v *variant) submit(ctx context.Context, inputs []*tensor.Tensor, rows int) ([]outTensor, error) {
+func (v *variant) submit(ctx context.Context, inputs []*tensor.Tensor, rows int) ([]outTensor, int64, error) {
 	l := v.l
 	if l.pending.Add(1) > int64(l.m.s.opts.MaxQueue) {
 		l.pending.Add(-1)
-		return nil, errorf(kindExhausted, "model %s: queue full (%d requests waiting or running); retry later", l.name, l.m.s.opts.MaxQueue)
+		return nil, 0, errorf(kindExhausted, "model %s: queue full (%d requests waiting or running); retry later", l.name, l.m.s.opts.MaxQueue)
 	}
 	j := &job{ctx: ctx, inputs: inputs, rows: rows, res: make(chan jobResult, 1)}
 	select {
 	case v.queue <- j:
 	default: // cannot happen while pending bounds the channel, but never block
-		v.finish(j, nil, errorf(kindExhausted, "model %s: queue full; retry later", l.name))
+		v.finish(j, nil, 0, errorf(kindExhausted, "model %s: queue full; retry later", l.name))
 	}
 	select {
 	case r := <-j.res:
-		return r.outs, r.err
+		return r.outs, r.epoch, r.err
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, 0, ctx.Err()
 	case <-l.ctx.Done():
-		return nil, errorf(kindUnavailable, "model %s is being unloaded", l.name)
+		return nil, 0, errorf(kindUnavailable, "model %s is being unloaded", l.name)
 	}
 }
 
 // finish answers a job and releases its queue slot.
-func (v *variant) finish(j *job, outs []outTensor, err error) {
-	j.res <- jobResult{outs, err}
+func (v *variant) finish(j *job, outs []outTensor, epoch int64, err error) {
+	j.res <- jobResult{outs, epoch, err}
 	v.l.pending.Add(-1)
 }
 
@@ -80,12 +81,12 @@ func (v *variant) dispatch() {
 	unavailable := func(batch []*job) {
 		err := errorf(kindUnavailable, "model %s is being unloaded", l.name)
 		for _, j := range batch {
-			v.finish(j, nil, err)
+			v.finish(j, nil, 0, err)
 		}
 		for {
 			select {
 			case j := <-v.queue:
-				v.finish(j, nil, err)
+				v.finish(j, nil, 0, err)
 			default:
 				return
 			}
@@ -97,7 +98,7 @@ func (v *variant) dispatch() {
 	var rows int
 	add := func(j *job) bool {
 		if j.ctx.Err() != nil {
-			v.finish(j, nil, j.ctx.Err())
+			v.finish(j, nil, 0, j.ctx.Err())
 			return true
 		}
 		if rows+j.rows > maxRows && len(batch) > 0 {
@@ -138,6 +139,14 @@ func (v *variant) dispatch() {
 					}
 				case <-timer.C:
 					break collect
+				case <-batch[0].ctx.Done():
+					// Its client left: answer the batch's cancelled jobs now
+					// so their queue slots free up, and keep waiting for
+					// the rest (if any).
+					rows = v.prune(&batch)
+					if len(batch) == 0 {
+						break collect
+					}
 				case <-l.ctx.Done():
 					timer.Stop()
 					unavailable(batch)
@@ -145,6 +154,9 @@ func (v *variant) dispatch() {
 				}
 			}
 			timer.Stop()
+			if len(batch) == 0 {
+				continue
+			}
 		}
 		select {
 		case l.sem <- struct{}{}:
@@ -172,12 +184,28 @@ func (v *variant) dispatch() {
 	}
 }
 
+// prune answers the cancelled jobs of a batch being collected, removes
+// them, and returns the rows left.
+func (v *variant) prune(batch *[]*job) int {
+	kept, rows := (*batch)[:0], 0
+	for _, j := range *batch {
+		if err := j.ctx.Err(); err != nil {
+			v.finish(j, nil, 0, err)
+			continue
+		}
+		kept = append(kept, j)
+		rows += j.rows
+	}
+	*batch = kept
+	return rows
+}
+
 // run executes one batch and answers its jobs.
 func (v *variant) run(batch []*job, rows int) {
 	live := batch[:0:0]
 	for _, j := range batch {
 		if err := j.ctx.Err(); err != nil {
-			v.finish(j, nil, err)
+			v.finish(j, nil, 0, err)
 			rows -= j.rows
 			continue
 		}
@@ -195,7 +223,7 @@ func (v *variant) run(batch []*job, rows int) {
 		var err error
 		if ins, err = stack(live, rows, padRows(rows, v.l.m.s.opts.MaxBatch)); err != nil {
 			for _, j := range live {
-				v.finish(j, nil, err)
+				v.finish(j, nil, 0, err)
 			}
 			return
 		}
@@ -214,14 +242,19 @@ func (v *variant) run(batch []*job, rows int) {
 			defer stop()
 		}
 	}
+	// Hold off parameter swaps while Predict runs, so that the epoch
+	// reported is the one that computed the outputs.
+	v.l.paramMu.RLock()
+	epoch := v.l.epoch.Load()
 	outs, err := v.m.Predict(ctx, ins, nil)
+	v.l.paramMu.RUnlock()
 	if err != nil {
 		for _, j := range live {
 			if e := j.ctx.Err(); e != nil {
-				v.finish(j, nil, e)
+				v.finish(j, nil, 0, e)
 			} else {
 				v.l.m.s.log.Error("predict failed", "model", v.l.name, "err", err)
-				v.finish(j, nil, fmt.Errorf("model %s: %w", v.l.name, err))
+				v.finish(j, nil, 0, fmt.Errorf("model %s: %w", v.l.name, err))
 			}
 		}
 		return
@@ -244,7 +277,7 @@ func (v *variant) run(batch []*job, rows int) {
 			}
 		}
 		off += j.rows
-		v.finish(j, res, nil)
+		v.finish(j, res, epoch, nil)
 	}
 }
 

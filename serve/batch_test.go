@@ -225,7 +225,7 @@ func TestPadRows(t *testing.T) {
 // TestQueueBound fills a model's queue (one request held in a batch that
 // waits for more) and checks that the next is refused with 429.
 func TestQueueBound(t *testing.T) {
-	s, hs := newServer(t, Options{MaxQueue: 1, MaxBatch: 8, MaxDelay: time.Second, Concurrency: 1})
+	s, hs := newServer(t, Options{MaxQueue: 1, MaxBatch: 8, MaxDelay: time.Minute, Concurrency: 1})
 	l := s.models["mlp"].current()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -241,7 +241,8 @@ func TestQueueBound(t *testing.T) {
 	}
 	cancel()
 	<-done
-	// Cancelling the client frees the slot without running the request.
+	// Cancelling the client frees the slot at once (the batch it waited in
+	// would wait a minute more) without running the request.
 	waitFor(t, 5*time.Second, "the queue slot to free", func() bool { return l.pending.Load() == 0 })
 	var mm dto.Metric
 	h, _ := s.metrics.batch.GetMetricWithLabelValues("mlp")
@@ -268,7 +269,7 @@ func TestCancelQueued(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	errs := make(chan error, 3)
 	for range 3 {
-		go func() { _, err := v.submit(ctx, []*tensor.Tensor{x}, 1); errs <- err }()
+		go func() { _, _, err := v.submit(ctx, []*tensor.Tensor{x}, 1); errs <- err }()
 	}
 	waitFor(t, 5*time.Second, "three queued jobs", func() bool { return l.pending.Load() == 3 })
 	cancel()
@@ -286,7 +287,7 @@ func TestCancelQueued(t *testing.T) {
 		t.Errorf("%d Predict calls ran for cancelled requests", n)
 	}
 	// The model still serves.
-	out, err := v.submit(context.Background(), []*tensor.Tensor{x}, 1)
+	out, _, err := v.submit(context.Background(), []*tensor.Tensor{x}, 1)
 	if err != nil || len(out) != 1 {
 		t.Fatalf("after cancellations: %v", err)
 	}

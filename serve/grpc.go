@@ -95,11 +95,11 @@ func (g *grpcService) infer(ctx context.Context, r *pb.ModelInferRequest) (*pb.M
 	if err != nil {
 		return nil, err
 	}
-	outs, err := v.infer(ctx, ts, rows, pick)
+	outs, version, err := v.infer(ctx, ts, rows, pick)
 	if err != nil {
 		return nil, err
 	}
-	resp := &pb.ModelInferResponse{ModelName: l.name, ModelVersion: l.version(), Id: r.GetId()}
+	resp := &pb.ModelInferResponse{ModelName: l.name, ModelVersion: version, Id: r.GetId()}
 	for _, o := range outs {
 		shape := make([]int64, len(o.shape))
 		for j, d := range o.shape {

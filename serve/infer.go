@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/mxgo/mxgo/tensor"
@@ -133,17 +134,18 @@ func (l *loaded) variants0() *variant {
 	return l.variants[""]
 }
 
-// run submits the inputs and returns the picked outputs.
-func (v *variant) infer(ctx context.Context, ins []*tensor.Tensor, rows int, pick []int) ([]outTensor, error) {
-	outs, err := v.submit(ctx, ins, rows)
+// infer submits the inputs and returns the picked outputs and the model
+// version (epoch) that computed them.
+func (v *variant) infer(ctx context.Context, ins []*tensor.Tensor, rows int, pick []int) ([]outTensor, string, error) {
+	outs, epoch, err := v.submit(ctx, ins, rows)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	res := make([]outTensor, len(pick))
 	for i, p := range pick {
 		res[i] = outs[p]
 	}
-	return res, nil
+	return res, strconv.FormatInt(epoch, 10), nil
 }
 
 // observe records a finished inference request in the metrics and logs.

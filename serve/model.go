@@ -61,6 +61,9 @@ type loaded struct {
 
 	mu       sync.Mutex // guards variants and parameter swaps
 	variants map[string]*variant
+	// paramMu is held for reading by each Predict and for writing by a
+	// swap, so a result's reported epoch is the one that computed it.
+	paramMu sync.RWMutex
 }
 
 // variant is the model bound for one selection of outputs.
@@ -398,6 +401,8 @@ func (l *loaded) swap(epoch int) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.paramMu.Lock()
+	defer l.paramMu.Unlock()
 	// Check against the heads variant first so a bad file changes nothing.
 	if err := l.variants[""].m.SetParams(args, aux); err != nil {
 		return err

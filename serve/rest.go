@@ -441,11 +441,11 @@ func (s *Server) restInferOne(w http.ResponseWriter, r *http.Request, name strin
 	if err != nil {
 		return err
 	}
-	outs, err := v.infer(r.Context(), ins, rows, pick)
+	outs, version, err := v.infer(r.Context(), ins, rows, pick)
 	if err != nil {
 		return err
 	}
-	resp, blobs, err := encodeREST(l, p, outs)
+	resp, blobs, err := encodeREST(l.name, version, p, outs)
 	if err != nil {
 		return err
 	}
@@ -471,12 +471,12 @@ func (s *Server) restInferOne(w http.ResponseWriter, r *http.Request, name strin
 }
 
 // encodeREST builds the JSON response and the binary output blobs.
-func encodeREST(l *loaded, p *parsedREST, outs []outTensor) ([]byte, [][]byte, error) {
+func encodeREST(name, version string, p *parsedREST, outs []outTensor) ([]byte, [][]byte, error) {
 	b := make([]byte, 0, 256)
 	b = append(b, `{"model_name":`...)
-	b = appendString(b, l.name)
+	b = appendString(b, name)
 	b = append(b, `,"model_version":`...)
-	b = appendString(b, l.version())
+	b = appendString(b, version)
 	if p.req.ID != "" {
 		b = append(b, `,"id":`...)
 		b = appendString(b, p.req.ID)

@@ -14,7 +14,8 @@ import (
 
 // TestShortLoad is a short version of load.sh, in process: 1,000 requests
 // as JSON and 1,000 with binary data at 64 connections on the MNIST MLP,
-// with dynamic batching; every answer must be 200 with the expected class.
+// with dynamic batching (200 each with -short); every answer must be 200
+// with the expected class.
 func TestShortLoad(t *testing.T) {
 	s, err := serve.New(serve.Options{
 		Models: []serve.ModelSpec{{Name: "mlp", Prefix: "../../testdata/mxnet/sm-mlp-dummy/model", Epoch: 0}},
@@ -37,6 +38,9 @@ func TestShortLoad(t *testing.T) {
 	}
 	cfg := Config{URL: hs.URL + "/v2/models/mlp/infer", Requests: 1000, Concurrency: 64, Shape: []int{1, 1, 28, 28},
 		Classes: []int{7, 2, 1, 0, 4, 1, 4, 9, 9, 9}}
+	if testing.Short() { // e.g. under qemu
+		cfg.Requests = 200
+	}
 	for i := range 10 {
 		cfg.Images = append(cfg.Images, x.Float32s()[i*784:(i+1)*784])
 	}

@@ -22,7 +22,7 @@ func TestServeGracefulShutdown(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- serveMain(ctx, []string{"-model", "mlp=../../testdata/mxnet/sm-mlp-dummy/model:latest",
-			"-addr", "127.0.0.1:0", "-grpc-addr", "127.0.0.1:0", "-max-delay", "300ms", "-log-format", "json"},
+			"-addr", "127.0.0.1:0", "-grpc-addr", "127.0.0.1:0", "-max-delay", "2s", "-log-format", "json"},
 			&logs, func(rest, grpc string) { addrs <- rest })
 	}()
 	var addr string
@@ -44,7 +44,21 @@ func TestServeGracefulShutdown(t *testing.T) {
 		resp.Body.Close()
 		res <- resp.StatusCode
 	}()
-	time.Sleep(100 * time.Millisecond) // the request waits in its batch
+	// Shut down once the request waits in its batch.
+	for end := time.Now().Add(20 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		resp, err := http.Get("http://" + addr + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if strings.Contains(string(b), `mxgo_serve_queue_depth{model="mlp"} 1`) {
+			break
+		}
+		if time.Now().After(end) {
+			t.Fatal("the request never queued")
+		}
+	}
 	cancel()
 	if st := <-res; st != 200 {
 		t.Errorf("in-flight request during shutdown: status %d", st)
