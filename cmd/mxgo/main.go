@@ -4,6 +4,7 @@
 //	mxgo inspect [-json] FILE            describe an NDArray file or symbol JSON
 //	mxgo convert [flags] IN OUT          re-save in another format generation
 //	mxgo version                         kernel implementation and CPU features
+//	mxgo serve -model NAME=PREFIX:EPOCH  serve models over the Open Inference Protocol v2
 //
 // Flags may come before or after positional arguments. The exit status is 0
 // on success and 1 on bad input, with one line on stderr naming the file,

@@ -2,63 +2,67 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/mxgo/mxgo/serialize"
 )
 
-func TestServicePredictsDigitsConcurrently(t *testing.T) {
-	s, err := newService("../../testdata/mxnet/lenet-module/LeNet", 10)
+// TestServiceClassifiesDigits posts the first ten MNIST test images (labels
+// 7 2 1 0 4 1 4 9 5 9) as OIP v2 requests to the embedded server.
+func TestServiceClassifiesDigits(t *testing.T) {
+	mux, srv, err := newMux("../../testdata/mxnet/lenet-module/LeNet")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(s.handler())
 	defer srv.Close()
-	// The first ten MNIST test images are 7 2 1 0 4 1 4 9 5 9.
-	batch, err := serialize.LoadNPY("../../testdata/samples/mnist-batch.npy")
+	hs := httptest.NewServer(mux)
+	defer hs.Close()
+	f, err := os.Open("../../testdata/samples/mnist-batch.npy")
 	if err != nil {
 		t.Fatal(err)
 	}
-	labels := []int{7, 2, 1, 0, 4, 1, 4, 9, 5, 9}
-	var wg sync.WaitGroup
-	for i, want := range labels {
-		pixels := batch.Float32s()[i*784 : (i+1)*784]
-		for range 4 {
-			wg.Go(func() {
-				body, _ := json.Marshal(predictRequest{Pixels: pixels})
-				resp, err := http.Post(srv.URL+"/predict", "application/json", strings.NewReader(string(body)))
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				defer resp.Body.Close()
-				var got predictResponse
-				if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
-					t.Error(err)
-					return
-				}
-				if got.Class != want || len(got.Probs) != 10 {
-					t.Errorf("image %d: class %d (%d probs), want %d", i, got.Class, len(got.Probs), want)
-				}
-			})
+	defer f.Close()
+	batch, err := serialize.ReadNPY(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []int{7, 2, 1, 0, 4, 1, 4, 9, 5, 9} {
+		body, _ := json.Marshal(map[string]any{"inputs": []map[string]any{{
+			"name": "data", "shape": []int{1, 1, 28, 28}, "datatype": "FP32", "data": batch.Float32s()[i*784 : (i+1)*784]}}})
+		resp, err := http.Post(hs.URL+"/v2/models/lenet/infer", "application/json", strings.NewReader(string(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r struct {
+			Outputs []struct {
+				Data []float32 `json:"data"`
+			} `json:"outputs"`
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err := json.Unmarshal(b, &r); resp.StatusCode != 200 || err != nil {
+			t.Fatalf("image %d: %d %s", i, resp.StatusCode, b)
+		}
+		best := 0
+		for j, p := range r.Outputs[0].Data {
+			if p > r.Outputs[0].Data[best] {
+				best = j
+			}
+		}
+		if best != want {
+			t.Errorf("image %d: class %d, want %d", i, best, want)
 		}
 	}
-	wg.Wait()
-
-	resp, err := http.Post(srv.URL+"/reload?epoch=10", "", nil)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("reload: %v %v", err, resp.Status)
-	}
-	resp, _ = http.Post(srv.URL+"/reload?epoch=3", "", nil)
-	if resp.StatusCode != http.StatusBadRequest {
-		t.Errorf("reload of a missing epoch: %s", resp.Status)
-	}
-	resp, _ = http.Post(srv.URL+"/predict", "application/json", strings.NewReader(`{"pixels": [1, 2]}`))
-	if resp.StatusCode != http.StatusBadRequest {
-		t.Errorf("short input: %s", resp.Status)
+	for _, path := range []string{"/", "/metrics", "/v2/health/ready"} {
+		resp, err := http.Get(hs.URL + path)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %v %v", path, resp.StatusCode, err)
+		}
+		resp.Body.Close()
 	}
 }
