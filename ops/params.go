@@ -131,7 +131,6 @@ func (p *Params[T]) init() {
 	})
 }
 
-
 func declareField(sf reflect.StructField, key string) (paramField, error) {
 	f := paramField{ParamField: ParamField{Name: key}}
 	_, f.Required = sf.Tag.Lookup("required")
