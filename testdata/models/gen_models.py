@@ -26,6 +26,7 @@ is still tight enough that a wrong padding, axis or activation is caught.
 """
 
 import glob
+import gzip
 import importlib
 import io
 import json
@@ -93,9 +94,13 @@ def _read_array(r):
 
 
 def read_params(path):
-    """Return {name: array} of an mx.nd.save list/dict file."""
+    """Return {name: array} of an mx.nd.save list/dict file (gzip-compressed
+    when the name ends in .gz)."""
     with open(path, "rb") as f:
-        r = _Reader(f.read())
+        b = f.read()
+    if path.endswith(".gz"):
+        b = gzip.decompress(b)
+    r = _Reader(b)
     if r.take("Q") != 0x112:
         raise ValueError("%s: not an NDArray list file" % path)
     r.take("Q")
