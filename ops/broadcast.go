@@ -3,22 +3,60 @@ package ops
 import "fmt"
 
 // The broadcasting binary operators
-// [src/operator/tensor/elemwise_binary_broadcast_op_basic.cc, _extended.cc].
+// [src/operator/tensor/elemwise_binary_broadcast_op_basic.cc, _extended.cc,
+// _logic.cc].
 var broadcastOps = []struct {
 	name    string
 	aliases []string
-	fn      string // key of binaryFuncs and scalarBinary
+	fn      string // key of scalarBinary (and binaryFuncs)
 }{
 	{"broadcast_add", []string{"broadcast_plus"}, "add"},
 	{"broadcast_sub", []string{"broadcast_minus"}, "sub"},
 	{"broadcast_mul", nil, "mul"},
 	{"broadcast_div", nil, "div"},
 	{"broadcast_power", nil, "power"},
-	{"broadcast_maximum", nil, "maximum"},
-	{"broadcast_minimum", nil, "minimum"},
+	{"broadcast_maximum", []string{"_npi_maximum"}, "maximum"},
+	{"broadcast_minimum", []string{"_npi_minimum"}, "minimum"},
+	{"broadcast_mod", nil, "mod"},
+	{"broadcast_hypot", nil, "hypot"},
+	// elemwise_binary_broadcast_op_logic.cc: 1 or 0 in the inputs' dtype
+	{"broadcast_equal", nil, "equal"},
+	{"broadcast_not_equal", nil, "not_equal"},
+	{"broadcast_greater", nil, "greater"},
+	{"broadcast_greater_equal", nil, "greater_equal"},
+	{"broadcast_lesser", nil, "lesser"},
+	{"broadcast_lesser_equal", nil, "lesser_equal"},
+	{"broadcast_logical_and", nil, "logical_and"},
+	{"broadcast_logical_or", nil, "logical_or"},
+	{"broadcast_logical_xor", nil, "logical_xor"},
+}
+
+// MXNet 1.9.1's numpy-mode broadcasting operators that numpy.go does not
+// register [src/operator/numpy/np_elemwise_broadcast_op.cc, _extended.cc]:
+// NNVM ops of their own whose float32 forward is the broadcast kernel of fn
+// (on float32 operands their mixed-precision typing gives float32 too).
+var numpyBroadcastOps = []struct {
+	name, fn string
+	inputs   []string
+}{
+	{"_npi_mod", "mod", []string{"lhs", "rhs"}},
+	{"_npi_hypot", "hypot", []string{"x1", "x2"}},
+	{"_npi_copysign", "copysign", []string{"lhs", "rhs"}},
+	{"_npi_arctan2", "arctan2", []string{"x1", "x2"}},
+	{"_npi_ldexp", "ldexp", []string{"lhs", "rhs"}},
 }
 
 func init() {
+	for _, b := range numpyBroadcastOps {
+		inputs := b.inputs
+		Register(&Op{
+			Name:       b.name,
+			InputNames: func(any) []string { return inputs },
+			InferShape: broadcastShape,
+			InferType:  SameType,
+			Forward:    broadcastForward(b.name, b.fn),
+		})
+	}
 	for _, b := range broadcastOps {
 		Register(&Op{
 			Name:       b.name,

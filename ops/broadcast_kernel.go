@@ -18,6 +18,36 @@ var scalarBinary = map[string]func(a, b float32) float32{
 	"power":   func(a, b float32) float32 { return float32(math.Pow(float64(a), float64(b))) },
 	"maximum": maximum32,
 	"minimum": minimum32,
+
+	"mod":           mod32,
+	"hypot":         hypot32,
+	"copysign":      copysign32,
+	"arctan2":       arctan232,
+	"ldexp":         ldexp32,
+	"equal":         func(a, b float32) float32 { return b2f(a == b) },
+	"not_equal":     func(a, b float32) float32 { return b2f(a != b) },
+	"greater":       func(a, b float32) float32 { return b2f(a > b) },
+	"greater_equal": func(a, b float32) float32 { return b2f(a >= b) },
+	"lesser":        func(a, b float32) float32 { return b2f(a < b) },
+	"lesser_equal":  func(a, b float32) float32 { return b2f(a <= b) },
+	"logical_and":   func(a, b float32) float32 { return b2f(a != 0 && b != 0) },
+	"logical_or":    func(a, b float32) float32 { return b2f(a != 0 || b != 0) },
+	"logical_xor":   func(a, b float32) float32 { return b2f((a != 0) != (b != 0)) },
+}
+
+// vecBinary returns the slice form of op: its vector kernel when
+// binaryFuncs has one, else a loop over the per-element form.
+func vecBinary(op string) binaryFunc {
+	if f := binaryFuncs[op]; f != nil {
+		return f
+	}
+	if f := compareVec[op]; f != nil {
+		return f
+	}
+	if g := scalarBinary[op]; g != nil {
+		return zipBinary(g)
+	}
+	return nil
 }
 
 // rowScalarFunc computes dst[j] = op(x[j], s) (rhs repeated) or op(s, x[j])
@@ -32,11 +62,20 @@ var (
 		"add": asm.AddScalar,
 		"sub": func(dst, x []float32, s float32) { asm.AddScalar(dst, x, -s) },
 		"mul": asm.Scale,
+
+		"equal": compareScalar["equal"], "not_equal": compareScalar["not_equal"],
+		"greater": compareScalar["greater"], "greater_equal": compareScalar["greater_equal"],
+		"lesser": compareScalar["lesser"], "lesser_equal": compareScalar["lesser_equal"],
 	}
+	// With the lhs repeated, s > x[j] is x[j] < s (false for NaN alike).
 	rowScalarLHS = map[string]rowScalarFunc{
 		"add": asm.AddScalar,
 		"sub": func(dst, x []float32, s float32) { asm.Affine(dst, x, -1, s) },
 		"mul": asm.Scale,
+
+		"equal": compareScalar["equal"], "not_equal": compareScalar["not_equal"],
+		"greater": compareScalar["lesser"], "greater_equal": compareScalar["lesser_equal"],
+		"lesser": compareScalar["greater"], "lesser_equal": compareScalar["greater_equal"],
 	}
 )
 
@@ -118,7 +157,7 @@ func collapseDims(nd int, dims, ls, rs *dimArray) int {
 // contiguous use the vector kernel, rows where one side repeats one element
 // its row-scalar form.
 func broadcastForward(name, fn string) Kernel {
-	vec, g := binaryFuncs[fn], scalarBinary[fn]
+	vec, g := vecBinary(fn), scalarBinary[fn]
 	withR, withL := rowScalar(fn, true), rowScalar(fn, false)
 	if vec == nil || g == nil {
 		panic(fmt.Sprintf("ops: no broadcast kernel for %s", fn))

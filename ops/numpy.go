@@ -61,12 +61,11 @@ var npBinary = []struct{ name, legacy, fn string }{
 	{"_npi_multiply", "broadcast_mul", "mul"},
 	{"_npi_true_divide", "broadcast_div", "div"},
 	{"_npi_power", "broadcast_power", "power"},
-	{"_npi_maximum", "broadcast_maximum", "maximum"},
-	{"_npi_minimum", "broadcast_minimum", "minimum"},
 }
 
 // npScalar are the NumPy tensor-scalar operators and the legacy scalar op
-// whose kernel they share.
+// whose kernel they share. (_npi_maximum, _npi_minimum and their scalar
+// forms are aliases of the legacy ops in MXNet 1.9.1, registered there.)
 var npScalar = []struct{ name, legacy string }{
 	{"_npi_add_scalar", "_plus_scalar"},
 	{"_npi_subtract_scalar", "_minus_scalar"},
@@ -76,8 +75,6 @@ var npScalar = []struct{ name, legacy string }{
 	{"_npi_rtrue_divide_scalar", "_rdiv_scalar"},
 	{"_npi_power_scalar", "_power_scalar"},
 	{"_npi_rpower_scalar", "_rpower_scalar"},
-	{"_npi_maximum_scalar", "_maximum_scalar"},
-	{"_npi_minimum_scalar", "_minimum_scalar"},
 }
 
 func init() {
@@ -200,15 +197,32 @@ func init() {
 	}
 	scalarParams := NewParams[ScalarParam]()
 	for _, s := range npScalar {
+		inferType := scalarType
+		if s.name == "_npi_true_divide_scalar" || s.name == "_npi_rtrue_divide_scalar" {
+			inferType = trueDivideType
+		}
 		Register(&Op{
 			Name:       s.name,
 			Params:     scalarParams,
 			InferShape: sameShape,
-			InferType:  scalarType,
+			InferType:  inferType,
 			InPlace:    inPlace00,
 			Forward:    scalarForward(s.legacy),
 		})
 	}
+}
+
+// trueDivideType follows TrueDivideType: a floating-point input keeps its
+// dtype, any other becomes float32.
+func trueDivideType(_ any, in, out []tensor.DType) error {
+	if in[0] == UnknownType {
+		return nil
+	}
+	t := in[0]
+	if !t.IsFloat() {
+		t = tensor.Float32
+	}
+	return assignType(&out[0], t, "output")
 }
 
 // checkOrder refuses a reshape order other than C (row-major), which is

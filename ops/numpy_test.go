@@ -11,10 +11,9 @@ func init() {
 		"_np_reshape": nil, "_npx_reshape": {"_npi_reshape"}, "_np_transpose": nil, "_npi_concatenate": nil,
 		"_np_copy": nil, "_np_sum": nil, "_npi_mean": nil, "_np_max": {"_np_amax"}, "_np_min": {"_np_amin"},
 		"_npi_add": nil, "_npi_subtract": nil, "_npi_multiply": nil, "_npi_true_divide": nil, "_npi_power": nil,
-		"_npi_maximum": nil, "_npi_minimum": nil,
 		"_npi_add_scalar": nil, "_npi_subtract_scalar": nil, "_npi_rsubtract_scalar": nil, "_npi_multiply_scalar": nil,
 		"_npi_true_divide_scalar": nil, "_npi_rtrue_divide_scalar": nil, "_npi_power_scalar": nil,
-		"_npi_rpower_scalar": nil, "_npi_maximum_scalar": nil, "_npi_minimum_scalar": nil,
+		"_npi_rpower_scalar": nil,
 	} {
 		wantOps[k] = v
 	}
