@@ -43,7 +43,11 @@ tools:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./asm/... ./ops/... ./serialize/... ./bench/...
 
+# The full set of generated malformed inputs (internal/malformed) through the
+# readers in-process and through the mxgo CLI (peak RSS), then every Go fuzz
+# target for 30s.
 fuzz:
+	MXGO_MALFORMED_FULL=1 $(GO) test -count=1 -timeout 30m -run 'TestMalformed' ./serialize ./cmd/mxgo
 	./scripts/fuzz.sh 30s
 
 fmt:

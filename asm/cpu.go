@@ -14,6 +14,13 @@ type CPUInfo struct {
 	Features []string `json:"features"`
 	Impls    []string `json:"impls"`
 	Impl     string   `json:"impl"`
+	// ImplReason says why Impl was selected (see ImplReason).
+	ImplReason string `json:"impl_reason"`
+	// Vendor, Family and Model identify the microarchitecture the
+	// per-CPU default is chosen by (x86 cpuid; zero elsewhere).
+	Vendor string `json:"vendor"`
+	Family int    `json:"family"`
+	Model  int    `json:"model"`
 }
 
 // CPU reports the CPU features seen and the available and selected kernel
@@ -26,5 +33,10 @@ func CPU() CPUInfo {
 		Features: cpuid.CPU.FeatureSet(),
 		Impls:    Impls(),
 		Impl:     Impl(),
+
+		ImplReason: ImplReason(),
+		Vendor:     cpuid.CPU.VendorString,
+		Family:     cpuid.CPU.Family,
+		Model:      cpuid.CPU.Model,
 	}
 }

@@ -11,21 +11,34 @@ import (
 const (
 	Generic = "generic"
 	AVX2    = "avx2"
+	AVX512  = "avx512"
 	NEON    = "neon"
 )
 
 var (
 	dispatchMu sync.Mutex
 	// impls lists the implementations this machine can run, best first;
-	// Generic is always last.
-	impls = append(platformImpls(), Generic)
+	// Generic is always last. defaultWhy says why impls[0] is first.
+	impls, defaultWhy = listImpls()
+	// kernelsEnv is MXGO_KERNELS at start-up.
+	kernelsEnv = os.Getenv("MXGO_KERNELS")
 	// current is the selected implementation, chosen before any init
 	// function of the package runs.
-	current = initialImpl(os.Getenv("MXGO_KERNELS"))
+	current = initialImpl(kernelsEnv)
+	// setByCall records that SetImpl changed the start-up choice.
+	setByCall bool
 	// selectors are the kernel families' hooks, called with the new
 	// implementation name whenever it changes.
 	selectors []func(impl string)
 )
+
+func listImpls() ([]string, string) {
+	l, why := platformImpls()
+	if why == "" {
+		why = "default: no SIMD kernels in this build"
+	}
+	return append(l, Generic), why
+}
 
 func initialImpl(env string) string {
 	if env != "" && slices.Contains(impls, env) {
@@ -58,6 +71,23 @@ func Impl() string {
 	return current
 }
 
+// ImplReason says why the selected implementation was chosen: the
+// per-CPU default and its reason (e.g. "default on Zen 5: full-width
+// 512-bit FMA"), "forced by MXGO_KERNELS" or "selected by SetImpl".
+// The per-microarchitecture table is avx512Default (dispatch_amd64.go).
+func ImplReason() string {
+	dispatchMu.Lock()
+	defer dispatchMu.Unlock()
+	switch {
+	case kernelsEnv != "" && current == kernelsEnv && !setByCall:
+		return "forced by MXGO_KERNELS"
+	case current == impls[0]:
+		return defaultWhy
+	default:
+		return "selected by SetImpl"
+	}
+}
+
 // SetImpl selects an implementation for every kernel family. It must not be
 // called while kernels are running in other goroutines; it is meant for
 // tests, benchmarks and start-up configuration.
@@ -68,6 +98,7 @@ func SetImpl(name string) error {
 	dispatchMu.Lock()
 	defer dispatchMu.Unlock()
 	current = name
+	setByCall = true
 	for _, f := range selectors {
 		f(name)
 	}

@@ -2,4 +2,4 @@
 
 package asm
 
-func platformImpls() []string { return nil }
+func platformImpls() ([]string, string) { return nil, "" }

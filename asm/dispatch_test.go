@@ -3,6 +3,7 @@ package asm
 import (
 	"os"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -44,5 +45,29 @@ func TestExpectedImpl(t *testing.T) {
 	}
 	if Impl() != want {
 		t.Fatalf("selected %s, want %s (impls %v)", Impl(), want, Impls())
+	}
+}
+
+// TestImplReason checks that the reason follows the selection: the default's
+// reason for impls[0], "selected by SetImpl" for another one, and that
+// CPU() reports both.
+func TestImplReason(t *testing.T) {
+	prev := Impl()
+	defer func() { _ = SetImpl(prev) }()
+	l := Impls()
+	if err := SetImpl(l[0]); err != nil {
+		t.Fatal(err)
+	}
+	if r := ImplReason(); !strings.HasPrefix(r, "default") && kernelsEnv != l[0] {
+		t.Errorf("ImplReason() for %s = %q, want the default's reason", l[0], r)
+	}
+	if err := SetImpl(Generic); err != nil {
+		t.Fatal(err)
+	}
+	if len(l) > 1 && ImplReason() != "selected by SetImpl" {
+		t.Errorf("ImplReason() after SetImpl(generic) = %q", ImplReason())
+	}
+	if c := CPU(); c.Impl != Generic || c.ImplReason != ImplReason() {
+		t.Errorf("CPU() = %+v", c)
 	}
 }

@@ -40,13 +40,19 @@ func gemvNN1x32AVX2(k int, a, b *float32, ldb int, c *float32)
 // gemvNTAVX2 is the AVX2 gemvNTFunc: four rows of w at a time (in L1 while
 // every row of a is dotted with them).
 func gemvNTAVX2(m, n, k int, a, w []float32, ldw int, c []float32, ldc int) {
+	gemvNTDot4(gemvDotNT4AVX2, m, n, k, a, w, ldw, c, ldc)
+}
+
+// gemvNTDot4 is a gemvNTFunc built on a four-row dot kernel (gemvDotNT4AVX2
+// or gemvDotNT4AVX512).
+func gemvNTDot4(dot4 func(k int, a, w *float32, ldw int, c *float32), m, n, k int, a, w []float32, ldw int, c []float32, ldc int) {
 	j := 0
 	for ; j+4 <= n; j += 4 {
 		_ = w[(j+3)*ldw+k-1]
 		for i := range m {
 			_ = a[i*k+k-1]
 			_ = c[i*ldc+j+3]
-			gemvDotNT4AVX2(k, &a[i*k], &w[j*ldw], ldw, &c[i*ldc+j])
+			dot4(k, &a[i*k], &w[j*ldw], ldw, &c[i*ldc+j])
 		}
 	}
 	for ; j < n; j++ {

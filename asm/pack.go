@@ -4,9 +4,9 @@ package asm
 // ceil(mb/mr) panels of kb groups of mr floats, multiplied by alpha. Panel q
 // starts at dst[q*mr*kb]; element (row r, column p) of a panel is at
 // p*mr + r. Rows past mb in the last panel are zero, so the kernels can
-// always work on full tiles. pack6 packs full 6-row panels of untransposed
-// A (packA6 or an assembly version).
-func packA(dst, a []float32, lda int, transA bool, i0, mb, p0, kb, mr int, alpha float32, pack6 func(d, a []float32, lda, kb int, alpha float32)) {
+// always work on full tiles. full, when not nil, packs full mr-row panels
+// of untransposed A (packA6 or an assembly version).
+func packA(dst, a []float32, lda int, transA bool, i0, mb, p0, kb, mr int, alpha float32, full func(d, a []float32, lda, kb int, alpha float32)) {
 	for q := 0; q*mr < mb; q++ {
 		rows := min(mr, mb-q*mr)
 		d := dst[q*mr*kb : (q+1)*mr*kb]
@@ -23,8 +23,8 @@ func packA(dst, a []float32, lda int, transA bool, i0, mb, p0, kb, mr int, alpha
 			}
 			continue
 		}
-		if mr == 6 && rows == 6 {
-			pack6(d, a[i*lda+p0:], lda, kb, alpha)
+		if rows == mr && full != nil {
+			full(d, a[i*lda+p0:], lda, kb, alpha)
 			continue
 		}
 		for r := range rows {
@@ -65,18 +65,18 @@ func packA6(d, a []float32, lda, kb int, alpha float32) {
 // packB copies rows [p0, p0+kb) and columns [j0, j0+nb) of op(B) into dst as
 // ceil(nb/nr) panels of kb groups of nr floats. Panel q starts at
 // dst[q*nr*kb]; element (row p, column j) of a panel is at p*nr + j.
-// Columns past nb in the last panel are zero. pack16 packs full 16-column
-// panels of untransposed B (packB16 or an assembly version), packT16 those
-// of transposed B (packBT16 or an assembly version).
-func packB(dst, b []float32, ldb int, transB bool, p0, kb, j0, nb, nr int, pack16, packT16 func(d, b []float32, ldb, kb int)) {
+// Columns past nb in the last panel are zero. full, when not nil, packs
+// full nr-column panels of untransposed B (packB16 or an assembly version),
+// fullT those of transposed B (packBT16 or an assembly version).
+func packB(dst, b []float32, ldb int, transB bool, p0, kb, j0, nb, nr int, full, fullT func(d, b []float32, ldb, kb int)) {
 	for q := 0; q*nr < nb; q++ {
 		cols := min(nr, nb-q*nr)
 		d := dst[q*nr*kb : (q+1)*nr*kb]
 		j := j0 + q*nr
 		if !transB {
 			// op(B)[p][j] = b[p*ldb+j]: each group is a contiguous run.
-			if nr == 16 && cols == 16 {
-				pack16(d, b[p0*ldb+j:], ldb, kb)
+			if cols == nr && full != nil {
+				full(d, b[p0*ldb+j:], ldb, kb)
 				continue
 			}
 			for p := range kb {
@@ -86,8 +86,8 @@ func packB(dst, b []float32, ldb int, transB bool, p0, kb, j0, nb, nr int, pack1
 			}
 			continue
 		}
-		if nr == 16 && cols == 16 {
-			packT16(d, b[j*ldb+p0:], ldb, kb)
+		if cols == nr && fullT != nil {
+			fullT(d, b[j*ldb+p0:], ldb, kb)
 			continue
 		}
 		packBTransPanel(d, b, ldb, p0, kb, j, cols, nr)
@@ -133,6 +133,16 @@ func packBTransPanel(d, b []float32, ldb, p0, kb, j, cols, nr int) {
 	if cols < nr {
 		for p := range kb {
 			clear(d[p*nr+cols : p*nr+nr])
+		}
+	}
+}
+
+// packAGeneric packs one full mr-row panel of row-major A (a starts at the
+// panel's first element): d[p*mr+r] = alpha * a[r*lda+p].
+func packAGeneric(d, a []float32, lda, kb, mr int, alpha float32) {
+	for r := range mr {
+		for p, v := range a[r*lda : r*lda+kb] {
+			d[p*mr+r] = alpha * v
 		}
 	}
 }

@@ -2,8 +2,10 @@ package asm
 
 import (
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // parallelRunner is work split over goroutines: run(tid) is called once for
@@ -36,15 +38,44 @@ var workerPool struct {
 // signals completion, so a caller that starts its next job right after
 // wg.Wait finds it idle instead of starting (and allocating) another
 // goroutine.
+//
+// A worker idle for workerIdleTimeout exits, unless a caller has just
+// taken it from the idle list (it then has a task coming), so a burst of
+// wide jobs (WithThreads(4096)) leaves no goroutines behind.
 func (w *poolWorker) loop() {
-	for t := range w.ch {
-		t.r.run(t.tid)
-		workerPool.mu.Lock()
-		workerPool.idle = append(workerPool.idle, w)
-		workerPool.mu.Unlock()
-		t.wg.Done()
+	idle := time.NewTimer(idleTimeout())
+	defer idle.Stop()
+	for {
+		select {
+		case t := <-w.ch:
+			t.r.run(t.tid)
+			workerPool.mu.Lock()
+			workerPool.idle = append(workerPool.idle, w)
+			workerPool.mu.Unlock()
+			t.wg.Done()
+			idle.Reset(idleTimeout())
+		case <-idle.C:
+			workerPool.mu.Lock()
+			i := slices.Index(workerPool.idle, w)
+			if i >= 0 {
+				workerPool.idle = slices.Delete(workerPool.idle, i, i+1)
+			}
+			workerPool.mu.Unlock()
+			if i >= 0 {
+				return
+			}
+			idle.Reset(idleTimeout()) // taken: its task is on the way
+		}
 	}
 }
+
+// workerIdleTimeout is how long, in nanoseconds, a pool worker waits for a
+// task before it exits (atomic so tests can shorten it while workers run).
+var workerIdleTimeout atomic.Int64
+
+func init() { workerIdleTimeout.Store(int64(2 * time.Second)) }
+
+func idleTimeout() time.Duration { return time.Duration(workerIdleTimeout.Load()) }
 
 func getWorker() *poolWorker {
 	workerPool.mu.Lock()

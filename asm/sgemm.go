@@ -48,6 +48,28 @@ func SgemmThreads(threads int, transA, transB bool, m, n, k int, alpha float32, 
 	sgemmImpl(threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
+// sgemmImpl runs C = alpha·op(A)·op(B) + beta·C with the selected kernels
+// (arguments checked, m and n > 0). It is where Sgemm chooses between its
+// paths (the table in the package doc): the dot path (sgemm_dot.go), the
+// direct path (sgemm_direct.go), the small-M path (gemv.go) and the packed,
+// blocked path (sgemm_block.go).
+func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	threads = max(threads, 1)
+	sel := sgemmSel
+	switch {
+	case k == 0:
+		scaleC(c, ldc, m, n, beta)
+	case transB && !transA && (n < dotMaxN || (m >= 2 && m <= gemvMaxM)) && sel.kern.dot2x5 != nil:
+		sgemmDotNT(sel.kern.dot2x5, threads, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	case !transA && useDirect(sel.kern.direct, m, n, k) && (sel.kern.directMaxWork == 0 || m*n*k <= sel.kern.directMaxWork):
+		sgemmDirect(sel.kern.direct, sel.kern.packBT16, threads, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	case m <= gemvMaxM:
+		sgemvSmallM(sel, threads, transA, m, n, k, alpha, a, lda, b, ldb, transB, beta, c, ldc)
+	default:
+		sgemmBlocked(sel.kern, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	}
+}
+
 // checkSgemm panics with a clear message on inconsistent arguments.
 func checkSgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
 	if m < 0 || n < 0 || k < 0 {

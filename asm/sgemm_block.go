@@ -12,23 +12,20 @@ const (
 	sgemmNC = 4080
 )
 
-// sgemmImpl runs C = alpha·op(A)·op(B) + beta·C with the selected kernels
-// (arguments checked, m and n > 0).
-func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	threads = max(threads, 1)
-	sel := sgemmSel
-	switch {
-	case k == 0:
-		scaleC(c, ldc, m, n, beta)
-	case transB && !transA && (n < dotMaxN || (m >= 2 && m <= gemvMaxM)) && sel.kern.dot2x5 != nil:
-		sgemmDotNT(sel.kern.dot2x5, threads, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	case !transA && useDirect(sel.kern.direct, m, n, k):
-		sgemmDirect(sel.kern.direct, sel.kern.packBT16, threads, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	case m <= gemvMaxM:
-		sgemvSmallM(sel, threads, transA, m, n, k, alpha, a, lda, b, ldb, transB, beta, c, ldc)
-	default:
-		sgemmBlocked(sel.kern, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+// blocks returns the kernel's cache blocking: its own where set, else the
+// package defaults.
+func (k *sgemmKernel) blocks() (kc, mc, nc int) {
+	kc, mc, nc = sgemmKC, sgemmMC, sgemmNC
+	if k.kc > 0 {
+		kc = k.kc
 	}
+	if k.mc > 0 {
+		mc = k.mc
+	}
+	if k.nc > 0 {
+		nc = k.nc
+	}
+	return kc, mc, nc
 }
 
 // scaleC multiplies the m×n matrix c by beta; beta = 0 stores zeros without
@@ -58,7 +55,7 @@ type gemmJob struct {
 	alpha, beta    float32
 	a, b, c        []float32
 	lda, ldb, ldc  int
-	kc, nc         int
+	kc, mc, nc     int
 	// apack holds all of op(A)'s panels for one kc slice; bpack one kc×nc
 	// block of op(B). Both are shared: every goroutine packs a share, then
 	// all compute from them.
@@ -66,12 +63,12 @@ type gemmJob struct {
 	// splitM: goroutines divide the rows (mr panels) of C, else its
 	// columns (nr panels).
 	splitM bool
-	// packA6 packs full 6-row panels of untransposed A.
-	packA6 func(d, a []float32, lda, kb int, alpha float32)
-	// packB16 packs full 16-column panels of untransposed B.
-	packB16 func(d, b []float32, ldb, kb int)
-	// packBT16 packs full 16-column panels of transposed B.
-	packBT16 func(d, b []float32, ldb, kb int)
+	// packA packs full mr-row panels of untransposed A, packB full
+	// nr-column panels of untransposed B, packBT those of transposed B (nil:
+	// the generic loops).
+	packA  func(d, a []float32, lda, kb int, alpha float32)
+	packB  func(d, b []float32, ldb, kb int)
+	packBT func(d, b []float32, ldb, kb int)
 	// tmp holds one edge tile per goroutine.
 	tmp []float32
 	bar spinBarrier
@@ -106,20 +103,20 @@ func sgemmBlocked(kern sgemmKernel, threads int, transA, transB bool, m, n, k in
 	*g = gemmJob{kern: kern, threads: threads, transA: transA, transB: transB,
 		m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc,
 		apack: g.apack, bpack: g.bpack, tmp: g.tmp}
-	g.packA6 = packA6
-	if kern.packA6 != nil {
-		g.packA6 = kern.packA6
+	g.packA, g.packB, g.packBT = kern.packA, kern.packB, kern.packBT
+	if g.packA == nil && mr == 6 {
+		g.packA = packA6
 	}
-	g.packB16 = packB16
-	if kern.packB16 != nil {
-		g.packB16 = kern.packB16
+	if g.packB == nil && nr == 16 {
+		g.packB = packB16
 	}
-	g.packBT16 = packBT16
-	if kern.packBT16 != nil {
-		g.packBT16 = kern.packBT16
+	if g.packBT == nil && nr == 16 {
+		g.packBT = packBT16
 	}
-	g.kc = blockSize(k, sgemmKC, 1)
-	g.nc = blockSize(n, sgemmNC, nr)
+	kc, mc, nc := kern.blocks()
+	g.kc = blockSize(k, kc, 1)
+	g.nc = blockSize(n, nc, nr)
+	g.mc = mc
 	np := (g.nc + nr - 1) / nr
 	g.splitM = mp >= threads && (mp*mr >= n || np < threads)
 	if need := mp * mr * g.kc; cap(g.apack) < need {
@@ -154,11 +151,11 @@ func (g *gemmJob) run(tid int) {
 			kb := min(g.kc, g.k-pc)
 			lo, hi := share(np, tid, g.threads)
 			if lo < hi {
-				packB(g.bpack[lo*nr*kb:], g.b, g.ldb, g.transB, pc, kb, jc+lo*nr, min(hi*nr, nb)-lo*nr, nr, g.packB16, g.packBT16)
+				packB(g.bpack[lo*nr*kb:], g.b, g.ldb, g.transB, pc, kb, jc+lo*nr, min(hi*nr, nb)-lo*nr, nr, g.packB, g.packBT)
 			}
 			lo, hi = share(mp, tid, g.threads)
 			if lo < hi {
-				packA(g.apack[lo*mr*kb:], g.a, g.lda, g.transA, lo*mr, min(hi*mr, g.m)-lo*mr, pc, kb, mr, g.alpha, g.packA6)
+				packA(g.apack[lo*mr*kb:], g.a, g.lda, g.transA, lo*mr, min(hi*mr, g.m)-lo*mr, pc, kb, mr, g.alpha, g.packA)
 			}
 			g.bar.wait()
 			mlo, mhi, nlo, nhi := 0, mp, 0, np
@@ -177,57 +174,77 @@ func (g *gemmJob) run(tid int) {
 // [nlo, nhi) of the packed blocks (columns jc..jc+nb of C, depth kb). On
 // the first kc slice (first) it applies beta to each tile just before the
 // tile's first kernel call, while the tile is in cache.
+//
+// Two loop orders: by default each B panel stays in L1 while the kernels
+// walk down an mc-row block of A panels (from L2); with kern.bInner each A
+// panel stays in L1 while the kernels walk along the B panels of the nc
+// block (from L2).
 func (g *gemmJob) compute(tid, mlo, mhi, nlo, nhi, jc, nb int, first bool, kb int) {
 	mr, nr := g.kern.mr, g.kern.nr
-	fn, store := g.kern.fn, g.kern.store
-	c, ldc := g.c, g.ldc
 	tmp := g.tmp[tid*mr*nr : (tid+1)*mr*nr]
-	mcp := max(sgemmMC/mr, 1)
+	if g.kern.bInner {
+		for ir := mlo; ir < mhi; ir++ {
+			for jr := nlo; jr < nhi; jr++ {
+				g.tile(tmp, ir, jr, jc, nb, first, kb)
+			}
+		}
+		return
+	}
+	mcp := max(g.mc/mr, 1)
 	for ic := mlo; ic < mhi; ic += mcp {
 		icEnd := min(ic+mcp, mhi)
 		for jr := nlo; jr < nhi; jr++ {
-			bp := g.bpack[jr*nr*kb : (jr+1)*nr*kb]
-			j := jc + jr*nr
-			cols := min(nr, jc+nb-j)
 			for ir := ic; ir < icEnd; ir++ {
-				ap := g.apack[ir*mr*kb : (ir+1)*mr*kb]
-				i := ir * mr
-				rows := min(mr, g.m-i)
-				if rows == mr && cols == nr {
-					switch {
-					case !first || g.beta == 1:
-					case g.beta == 0 && store != nil:
-						store(kb, &ap[0], &bp[0], &c[i*ldc+j], ldc)
-						continue
-					default:
-						scaleC(c[i*ldc+j:], ldc, mr, nr, g.beta)
-					}
-					fn(kb, &ap[0], &bp[0], &c[i*ldc+j], ldc)
-					continue
-				}
-				t := tmp
-				clear(t)
-				fn(kb, &ap[0], &bp[0], &t[0], nr)
-				for r := range rows {
-					cr := c[(i+r)*ldc+j : (i+r)*ldc+j+cols]
-					tr := t[r*nr : r*nr+cols]
-					if first {
-						switch g.beta {
-						case 0:
-							copy(cr, tr)
-							continue
-						case 1:
-						default:
-							for x := range cr {
-								cr[x] *= g.beta
-							}
-						}
-					}
-					for x, v := range tr {
-						cr[x] += v
-					}
+				g.tile(tmp, ir, jr, jc, nb, first, kb)
+			}
+		}
+	}
+}
+
+// tile runs the micro-kernel for A panel ir and B panel jr (tmp holds one
+// edge tile).
+func (g *gemmJob) tile(tmp []float32, ir, jr, jc, nb int, first bool, kb int) {
+	mr, nr := g.kern.mr, g.kern.nr
+	fn, store := g.kern.fn, g.kern.store
+	c, ldc := g.c, g.ldc
+	bp := g.bpack[jr*nr*kb : (jr+1)*nr*kb]
+	j := jc + jr*nr
+	cols := min(nr, jc+nb-j)
+	ap := g.apack[ir*mr*kb : (ir+1)*mr*kb]
+	i := ir * mr
+	rows := min(mr, g.m-i)
+	if rows == mr && cols == nr {
+		switch {
+		case !first || g.beta == 1:
+		case g.beta == 0 && store != nil:
+			store(kb, &ap[0], &bp[0], &c[i*ldc+j], ldc)
+			return
+		default:
+			scaleC(c[i*ldc+j:], ldc, mr, nr, g.beta)
+		}
+		fn(kb, &ap[0], &bp[0], &c[i*ldc+j], ldc)
+		return
+	}
+	t := tmp
+	clear(t)
+	fn(kb, &ap[0], &bp[0], &t[0], nr)
+	for r := range rows {
+		cr := c[(i+r)*ldc+j : (i+r)*ldc+j+cols]
+		tr := t[r*nr : r*nr+cols]
+		if first {
+			switch g.beta {
+			case 0:
+				copy(cr, tr)
+				continue
+			case 1:
+			default:
+				for x := range cr {
+					cr[x] *= g.beta
 				}
 			}
+		}
+		for x, v := range tr {
+			cr[x] += v
 		}
 	}
 }

@@ -8,16 +8,27 @@ import "unsafe"
 // floats).
 type sgemmKernel struct {
 	mr, nr int
+	// kc, mc and nc, when set, replace the package's cache blocking
+	// (sgemmKC, sgemmMC, sgemmNC) for this kernel.
+	kc, mc, nc int
+	// bInner selects the loop order that keeps one packed A panel in L1
+	// while the kernels walk along the nc block's B panels (from L2),
+	// instead of keeping a B panel in L1 and walking down mc rows of A.
+	bInner bool
 	fn     func(k int, a, b, c *float32, ldc int)
 	// store, when set, is fn overwriting the tile instead of adding to it
 	// (used when beta = 0, saving a pass that zeroes C).
 	store func(k int, a, b, c *float32, ldc int)
-	// packA6, when set, replaces the Go packA6 (full 6-row panels of
-	// untransposed A; mr must be 6).
-	packA6 func(d, a []float32, lda, kb int, alpha float32)
-	// packB16, when set, replaces the Go packB16 (nr must be 16).
-	packB16 func(d, b []float32, ldb, kb int)
-	// packBT16, when set, replaces the Go packBT16 (nr must be 16).
+	// packA, when set, packs a full mr-row panel of untransposed A (else
+	// packA6 for mr = 6, or the generic loop).
+	packA func(d, a []float32, lda, kb int, alpha float32)
+	// packB, when set, packs a full nr-column panel of untransposed B (else
+	// packB16 for nr = 16, or the generic loop).
+	packB func(d, b []float32, ldb, kb int)
+	// packBT, when set, packs a full nr-column panel of transposed B (else
+	// packBT16 for nr = 16, or the generic loop).
+	packBT func(d, b []float32, ldb, kb int)
+	// packBT16, when set, replaces the Go packBT16 in the direct path.
 	packBT16 func(d, b []float32, ldb, kb int)
 	// dot2x5, when set, enables the dot path for narrow FullyConnected
 	// calls (see sgemm_dot.go).
@@ -25,6 +36,10 @@ type sgemmKernel struct {
 	// direct, when set, enables the direct path for small untransposed
 	// calls (see sgemm_direct.go).
 	direct directFunc
+	// directMaxWork, when set, lowers the largest m·n·k sent to the direct
+	// path (directMaxWork, the package constant) for kernels whose blocked
+	// path overtakes it sooner.
+	directMaxWork int
 }
 
 // genericSgemmKernel is sgemmKernelGeneric behind the assembly kernels'

@@ -8,7 +8,7 @@ import (
 )
 
 // neonRefF16ToF32 converts half bits to float32 bits by arithmetic on the
-// value (NaN payloads kept, like tensor.F16ToF32).
+// value (NaN payloads kept, like tensor.Half.Float32).
 func neonRefF16ToF32(h uint16) uint32 {
 	sign := uint32(h>>15) << 31
 	e := int(h>>10) & 0x1f

@@ -2,7 +2,10 @@ package executor
 
 import (
 	"fmt"
-	"github.com/mxgo/mxgo/asm"
+	"math"
+	"sort"
+	"strings"
+	"sync"
 
 	"github.com/mxgo/mxgo/graph"
 	"github.com/mxgo/mxgo/ops"
@@ -13,13 +16,15 @@ import (
 // shapes per entry, the kernel steps, the memory plan, and a free list of
 // per-call arenas built from it.
 type plan struct {
-	inShapes [][]int             // per data input
-	shapes   [][]int             // per entry
-	steps    []step              // non-variable nodes in topological order
-	mem      *Plan               // arena offsets
-	heads    []int               // entry ids of the outputs
-	planned  []bool              // per entry: lives in the arena
-	arenas   asm.FreeList[arena] // reusable per-call state (kept across GCs)
+	inShapes [][]int  // per data input
+	shapes   [][]int  // per entry
+	steps    []step   // non-variable nodes in topological order
+	mem      *memPlan // arena offsets
+	heads    []int    // entry ids of the outputs
+	planned  []bool   // per entry: lives in the arena
+
+	arenaMu sync.Mutex
+	free    []*arena // idle per-call state, at most Model.maxIdle
 }
 
 type step struct {
@@ -33,7 +38,7 @@ type step struct {
 
 // compile infers shapes for the given data input shapes (nil: from the
 // input's __shape__ attribute), builds the steps and plans memory.
-func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor) (*plan, error) {
+func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor, what string) (*plan, error) {
 	g := m.g
 	known := map[string][]int{}
 	for i, in := range m.inputs {
@@ -46,16 +51,18 @@ func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor) (*plan, error
 		// Some graphs only pin a weight's shape from its value (e.g. a
 		// weight that no op constrains from the data side).
 		for i, p := range m.params {
-			known[p.name] = values[i].Shape()
+			if values[i] != nil {
+				known[p.name] = values[i].Shape()
+			}
 		}
 		st, err = graph.InferShapes(g, known)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("bind: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	for id, s := range st.Shapes {
 		if !ops.ShapeKnown(s) && !m.isSkipped(id) {
-			return nil, fmt.Errorf("bind: cannot infer the shape of %s (give the data input shapes)", g.EntryName(id))
+			return nil, fmt.Errorf("%s: cannot infer the shape of %s (give the data input shapes)", what, g.EntryName(id))
 		}
 	}
 	p := &plan{shapes: st.Shapes, inShapes: make([][]int, len(m.inputs))}
@@ -63,19 +70,19 @@ func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor) (*plan, error
 		p.inShapes[i] = st.Shapes[in.entry]
 	}
 	for i, bp := range m.params {
-		if want := st.Shapes[bp.entry]; !sameShape(values[i], want) {
-			return nil, fmt.Errorf("bind: parameter %s has shape %s, the graph needs %s", bp.name,
+		if want := st.Shapes[bp.entry]; values[i] != nil && !sameShape(values[i], want) {
+			return nil, fmt.Errorf("%s: parameter %s has shape %s, the graph needs %s", what, bp.name,
 				tensor.ShapeString(values[i].Shape()), tensor.ShapeString(want))
 		}
 	}
 
 	n := g.NumEntries()
-	pin := PlanInput{Sizes: make([]int, n), External: make([]bool, n), Keep: make([]bool, n)}
+	pin := planInput{Sizes: make([]int, n), External: make([]bool, n), Keep: make([]bool, n)}
 	for id := range n {
 		if s := st.Shapes[id]; s != nil {
 			cnt, err := tensor.NumElements(s, m.types[id].Size())
 			if err != nil {
-				return nil, fmt.Errorf("bind: %s: %w", g.EntryName(id), err)
+				return nil, fmt.Errorf("%s: %s: %w", what, g.EntryName(id), err)
 			}
 			pin.Sizes[id] = cnt * m.types[id].Size()
 		}
@@ -100,9 +107,17 @@ func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor) (*plan, error
 			inShapes[j] = st.Shapes[id]
 		}
 		if s.op.Workspace != nil {
-			s.ws = s.op.Workspace(s.params, inShapes) * m.threads // one part per kernel goroutine
+			shares := m.threads // one part per kernel goroutine, unless the op says
+			if s.op.WorkspaceShares != nil {
+				shares = min(max(s.op.WorkspaceShares(s.params, inShapes, m.threads), 1), m.threads)
+			}
+			ws, ok := mulInt(s.op.Workspace(s.params, inShapes), shares)
+			if !ok || ws > math.MaxInt/4 {
+				return nil, fmt.Errorf("%s: node %s (%s): workspace size overflows", what, node.Name, node.OpName)
+			}
+			s.ws = ws
 		}
-		ps := PlanStep{Inputs: s.in, Outputs: s.out, Workspace: 4 * s.ws}
+		ps := planStep{Inputs: s.in, Outputs: s.out, Workspace: 4 * s.ws}
 		if s.op.InPlace != nil {
 			for _, pr := range s.op.InPlace(s.params) {
 				if pr[0] < len(s.in) && pr[1] < len(s.out) &&
@@ -121,13 +136,16 @@ func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor) (*plan, error
 			pin.Keep[id] = true
 		}
 	}
-	p.mem, err = PlanMemory(pin)
+	p.mem, err = planMemory(pin)
 	if err != nil {
-		return nil, fmt.Errorf("bind: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	p.planned = make([]bool, n)
 	for id := range n {
 		p.planned[id] = !pin.External[id]
+	}
+	if err := m.checkMemory(p, pin.Sizes, what); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -140,6 +158,7 @@ type arena struct {
 	in    [][]*tensor.Tensor
 	out   [][]*tensor.Tensor
 	ws    [][]float32
+	cast  []*tensor.Tensor // per data input: its compute-dtype copy (float16 inputs), else nil
 	ctx   ops.Ctx
 }
 
@@ -181,6 +200,94 @@ func (m *Model) initArena(p *plan, a *arena) error {
 			a.ws[si] = ws.Float32s()
 		}
 	}
+	a.cast = make([]*tensor.Tensor, len(m.inputs))
+	for i, in := range m.inputs {
+		if ct := m.types[in.entry]; ct != in.dtype {
+			t, err := tensor.New(ct, p.inShapes[i]...)
+			if err != nil {
+				return fmt.Errorf("executor: input %s: %w", in.name, err)
+			}
+			a.cast[i] = t
+		}
+	}
 	a.ctx.Threads = m.threads
 	return nil
+}
+
+// convertInto writes src's values into dst (same element count) in dst's
+// dtype: float16/bfloat16 inputs to float32, float32 outputs back.
+func convertInto(dst, src *tensor.Tensor) {
+	switch {
+	case src.DType() == tensor.Float16 && dst.DType() == tensor.Float32:
+		s, _ := tensor.Data[tensor.Half](src)
+		d := dst.Float32s()
+		for i, h := range s {
+			d[i] = h.Float32()
+		}
+	case src.DType() == tensor.Float32 && dst.DType() == tensor.Float16:
+		s := src.Float32s()
+		d, _ := tensor.Data[tensor.Half](dst)
+		for i, f := range s {
+			d[i] = tensor.ToHalf(f)
+		}
+	default:
+		for i, n := 0, src.Len(); i < n; i++ {
+			dst.SetFloat64At(i, src.Float64At(i))
+		}
+	}
+}
+
+// mulInt returns a*b for non-negative a and b, and false on overflow.
+func mulInt(a, b int) (int, bool) {
+	if a < 0 || b < 0 || (a > 0 && b > math.MaxInt/a) {
+		return 0, false
+	}
+	return a * b, true
+}
+
+// checkMemory refuses a plan whose per-call memory (the arena: values and
+// kernel workspaces, plus the output copies Predict returns) exceeds the
+// model's memory limit, naming the largest values.
+func (m *Model) checkMemory(p *plan, sizes []int, what string) error {
+	if m.memLimit <= 0 {
+		return nil
+	}
+	total := p.mem.ArenaBytes
+	for _, h := range p.heads {
+		total += sizes[h]
+		if total < 0 {
+			total = math.MaxInt
+		}
+	}
+	if total <= m.memLimit {
+		return nil
+	}
+	ids := make([]int, 0, len(sizes))
+	for id, s := range sizes {
+		if s > 0 && p.planned[id] {
+			ids = append(ids, id)
+		}
+	}
+	sort.SliceStable(ids, func(i, j int) bool { return sizes[ids[i]] > sizes[ids[j]] })
+	var big []string
+	for _, id := range ids[:min(3, len(ids))] {
+		big = append(big, fmt.Sprintf("%s %s %s (%s)", m.g.EntryName(id), m.types[id],
+			tensor.ShapeString(p.shapes[id]), byteSize(sizes[id])))
+	}
+	return fmt.Errorf("%s: the plan needs %s per call, over the memory limit of %s (see WithMemoryLimit); largest values: %s",
+		what, byteSize(total), byteSize(m.memLimit), strings.Join(big, ", "))
+}
+
+// byteSize formats n bytes for messages ("1.5 GiB").
+func byteSize(n int) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	f, i := float64(n), 0
+	for f >= unit && i < 6 {
+		f /= unit
+		i++
+	}
+	return fmt.Sprintf("%.1f %ciB", f, "KMGTPE"[i-1])
 }

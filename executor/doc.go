@@ -1,5 +1,21 @@
 // Package executor binds a graph to its parameters and runs it: shape and
-// type inference, a memory plan computed once per input-shape class (see
-// PlanMemory), and forward passes that allocate nothing after warm-up and
-// are safe for concurrent use.
+// type inference, a memory plan computed once per input-shape class, and
+// forward passes that allocate nothing after warm-up and are safe for
+// concurrent use.
+//
+// Bind treats the graph and its shapes as untrusted: attribute values
+// outside MXNet's domain, kernels that cannot run (unsupported layouts or
+// dtypes), unknown or missing parameter names (see AllowExtra and
+// AllowMissing) and plans over the per-call memory limit (WithMemoryLimit,
+// DefaultMemoryLimit) are errors at Bind, Reshape or, for new input
+// shapes, Predict. float16 and bfloat16 graphs run in float32: their
+// weights are converted once at Bind (and SetParams), their inputs per
+// call, and their outputs come back in the graph's dtype.
+//
+// Predict watches its context between operators and, through ops.Ctx,
+// inside long kernels (convolution, SGEMM, pooling, upsampling), so a
+// cancelled call returns the context's error within milliseconds and never
+// reports success after the cancellation. Per-call arenas are pooled per
+// input-shape class (at most GOMAXPROCS idle ones, or WithMaxConcurrency's
+// bound) and hold no reference to parameters or inputs between calls.
 package executor

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"os"
 
 	"github.com/mxgo/mxgo/executor"
 	"github.com/mxgo/mxgo/serialize"
@@ -22,12 +21,7 @@ func ExampleBind() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	f, err := os.Open("../testdata/samples/mnist-00.npy")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer f.Close()
-	x, err := serialize.ReadNPY(f)
+	x, err := serialize.LoadNPY("../testdata/samples/mnist-00.npy")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -35,14 +29,11 @@ func ExampleBind() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	probs := out[0].Float32s()
-	best := 0
-	for i, p := range probs {
-		if p > probs[best] {
-			best = i
-		}
+	digit, err := tensor.ArgMax(out[0])
+	if err != nil {
+		log.Fatal(err)
 	}
-	fmt.Println(m.OutputNames(), "digit", best)
+	fmt.Println(m.OutputNames(), "digit", digit[0])
 	// Output: [softmax_output] digit 7
 }
 
@@ -57,11 +48,26 @@ func ExampleWithOutputs() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	x, _ := tensor.New(tensor.Float32, 4, 1, 28, 28)
+	one, err := serialize.LoadNPY("../testdata/samples/mnist-00.npy") // a batch of one image, (1,1,28,28)
+	if err != nil {
+		log.Fatal(err)
+	}
+	img, err := one.Sample(0) // (1,28,28)
+	if err != nil {
+		log.Fatal(err)
+	}
+	x, err := tensor.Stack(img, img, img, img) // (4,1,28,28)
+	if err != nil {
+		log.Fatal(err)
+	}
 	out, err := m.Predict(context.Background(), []*tensor.Tensor{x}, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(m.OutputNames(), out[0])
-	// Output: [fc1_output] float32(4,120)
+	first, err := out[0].Sample(0)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(m.OutputNames(), out[0], first)
+	// Output: [fc1_output] float32(4,120) float32(120,)
 }

@@ -46,7 +46,6 @@ func testParams(t *testing.T) map[string]*tensor.Tensor {
 	return map[string]*tensor.Tensor{
 		"arg:fc1_weight": f32(t, []float32{1, 0, 0, 0, 1, 0, 0, 0, 1, -1, -1, -1}, 4, 3),
 		"aux:sh1_moving": f32(t, []float32{10, 20, 30, 40}, 4),
-		"arg:unused":     f32(t, []float32{1}, 1),
 	}
 }
 

@@ -60,12 +60,7 @@ func loadModelCases(t testing.TB) []modelCase {
 
 func readNPY(t testing.TB, path string) *tensor.Tensor {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	x, err := serialize.ReadNPY(f)
+	x, err := serialize.LoadNPY(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,33 +5,33 @@ import "fmt"
 // planAlign is the byte alignment of every buffer in a planned arena.
 const planAlign = 64
 
-// PlanStep is one kernel invocation as the memory planner sees it: the
-// entries it reads and writes (ids into PlanInput.Sizes), the (input
+// planStep is one kernel invocation as the memory planner sees it: the
+// entries it reads and writes (ids into planInput.Sizes), the (input
 // position, output position) pairs it allows to share storage, and the
 // scratch bytes it needs while it runs.
-type PlanStep struct {
+type planStep struct {
 	Inputs    []int
 	Outputs   []int
 	InPlace   [][2]int
 	Workspace int
 }
 
-// PlanInput describes a graph for memory planning. Entries are values
+// planInput describes a graph for memory planning. Entries are values
 // (node outputs); External entries (graph inputs, parameters) live in
 // caller memory and are never planned; Keep entries (the heads) are
 // planned but never reused, since they are read after the last step.
-type PlanInput struct {
+type planInput struct {
 	Sizes    []int // bytes per entry
 	External []bool
 	Keep     []bool
-	Steps    []PlanStep // in execution order
+	Steps    []planStep // in execution order
 }
 
-// Plan is the result: each planned entry's byte offset in one arena, each
+// memPlan is the result: each planned entry's byte offset in one arena, each
 // step's workspace offset, and the arena size. Entries that share an
 // offset never hold live values at the same time, except in-place pairs,
 // where the output overwrites its own input as the kernel allows.
-type Plan struct {
+type memPlan struct {
 	Offset          []int // per entry; -1 for external entries
 	WorkspaceOffset []int // per step; -1 when the step needs none
 	ArenaBytes      int
@@ -96,12 +96,12 @@ func (p *planner) release(id int) {
 	}
 }
 
-// PlanMemory assigns arena offsets to the planned entries of in. It uses
+// planMemory assigns arena offsets to the planned entries of in. It uses
 // reference counts (an entry's block is freed after its last reader),
 // in-place reuse (an output takes its input's block when the step allows it
 // and this step is the input's last reader), and best-fit reuse of freed
 // blocks. Every entry must be written by exactly one step or be External.
-func PlanMemory(in PlanInput) (*Plan, error) {
+func planMemory(in planInput) (*memPlan, error) {
 	n := len(in.Sizes)
 	if len(in.External) != n || len(in.Keep) != n {
 		return nil, fmt.Errorf("plan: %d sizes, %d external flags, %d keep flags", n, len(in.External), len(in.Keep))
@@ -194,7 +194,7 @@ func PlanMemory(in PlanInput) (*Plan, error) {
 		off[id] = total
 		total += alignUp(b.size)
 	}
-	plan := &Plan{Offset: make([]int, n), WorkspaceOffset: make([]int, len(in.Steps)),
+	plan := &memPlan{Offset: make([]int, n), WorkspaceOffset: make([]int, len(in.Steps)),
 		ArenaBytes: total, Buffers: len(p.blocks), NaiveBytes: naive}
 	for e := range n {
 		plan.Offset[e] = -1

@@ -6,15 +6,15 @@ import (
 )
 
 // chain builds x -> s0 -> s1 -> ... -> s(k-1), entry i+1 written by step i.
-func chain(k, size int, inplace bool) PlanInput {
-	in := PlanInput{Sizes: make([]int, k+1), External: make([]bool, k+1), Keep: make([]bool, k+1)}
+func chain(k, size int, inplace bool) planInput {
+	in := planInput{Sizes: make([]int, k+1), External: make([]bool, k+1), Keep: make([]bool, k+1)}
 	for i := range in.Sizes {
 		in.Sizes[i] = size
 	}
 	in.External[0] = true
 	in.Keep[k] = true
 	for i := range k {
-		st := PlanStep{Inputs: []int{i}, Outputs: []int{i + 1}}
+		st := planStep{Inputs: []int{i}, Outputs: []int{i + 1}}
 		if inplace {
 			st.InPlace = [][2]int{{0, 0}}
 		}
@@ -24,7 +24,7 @@ func chain(k, size int, inplace bool) PlanInput {
 }
 
 func TestPlanChain(t *testing.T) {
-	p, err := PlanMemory(chain(6, 100, false))
+	p, err := planMemory(chain(6, 100, false))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func TestPlanChain(t *testing.T) {
 	checkPlan(t, chain(6, 100, false), p)
 
 	in := chain(6, 100, true)
-	p, err = PlanMemory(in)
+	p, err = planMemory(in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,18 +53,18 @@ func TestPlanChain(t *testing.T) {
 func TestPlanDiamondAndFanout(t *testing.T) {
 	// x(ext) -> a; a -> b; a -> c; (b, c) -> d(head). a has two readers, so
 	// b may not take a's block in place even though the step allows it.
-	in := PlanInput{
+	in := planInput{
 		Sizes:    []int{64, 64, 64, 64, 64},
 		External: []bool{true, false, false, false, false},
 		Keep:     []bool{false, false, false, false, true},
-		Steps: []PlanStep{
+		Steps: []planStep{
 			{Inputs: []int{0}, Outputs: []int{1}},
 			{Inputs: []int{1}, Outputs: []int{2}, InPlace: [][2]int{{0, 0}}},
 			{Inputs: []int{1}, Outputs: []int{3}, InPlace: [][2]int{{0, 0}}},
 			{Inputs: []int{2, 3}, Outputs: []int{4}, InPlace: [][2]int{{0, 0}}},
 		},
 	}
-	p, err := PlanMemory(in)
+	p, err := planMemory(in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,18 +82,18 @@ func TestPlanDiamondAndFanout(t *testing.T) {
 
 func TestPlanBestFitWorkspaceAndDeadOutputs(t *testing.T) {
 	// x(ext) -> big(1000) -> small(10) -> [out(10, head), hidden(500, unread)] with workspace.
-	in := PlanInput{
+	in := planInput{
 		Sizes:    []int{8, 1000, 10, 10, 500, 900},
 		External: []bool{true, false, false, false, false, false},
 		Keep:     []bool{false, false, false, true, false, true},
-		Steps: []PlanStep{
+		Steps: []planStep{
 			{Inputs: []int{0}, Outputs: []int{1}},
 			{Inputs: []int{1}, Outputs: []int{2}},
 			{Inputs: []int{2}, Outputs: []int{3, 4}, Workspace: 300},
 			{Inputs: []int{0}, Outputs: []int{5}},
 		},
 	}
-	p, err := PlanMemory(in)
+	p, err := planMemory(in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,19 +112,19 @@ func TestPlanBestFitWorkspaceAndDeadOutputs(t *testing.T) {
 }
 
 func TestPlanErrors(t *testing.T) {
-	bad := []PlanInput{
+	bad := []planInput{
 		{Sizes: []int{4}, External: []bool{false}, Keep: []bool{false}}, // never written
 		{Sizes: []int{4, 4}, External: []bool{false, false}, Keep: []bool{false, false},
-			Steps: []PlanStep{{Inputs: []int{1}, Outputs: []int{0}}, {Inputs: []int{0}, Outputs: []int{1}}}}, // read before write
+			Steps: []planStep{{Inputs: []int{1}, Outputs: []int{0}}, {Inputs: []int{0}, Outputs: []int{1}}}}, // read before write
 		{Sizes: []int{4}, External: []bool{true}, Keep: []bool{false},
-			Steps: []PlanStep{{Inputs: []int{0}, Outputs: []int{0}}}}, // writes external
+			Steps: []planStep{{Inputs: []int{0}, Outputs: []int{0}}}}, // writes external
 		{Sizes: []int{4, 4}, External: []bool{true, false}, Keep: []bool{false, false},
-			Steps: []PlanStep{{Inputs: []int{0}, Outputs: []int{1}, InPlace: [][2]int{{1, 0}}}}}, // bad pair
+			Steps: []planStep{{Inputs: []int{0}, Outputs: []int{1}, InPlace: [][2]int{{1, 0}}}}}, // bad pair
 		{Sizes: []int{4}, External: []bool{true}, Keep: []bool{false},
-			Steps: []PlanStep{{Inputs: []int{7}}}}, // out of range
+			Steps: []planStep{{Inputs: []int{7}}}}, // out of range
 	}
 	for i, in := range bad {
-		if _, err := PlanMemory(in); err == nil {
+		if _, err := planMemory(in); err == nil {
 			t.Errorf("case %d: want an error", i)
 		}
 	}
@@ -138,7 +138,7 @@ func TestPlanRandomGraphs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for iter := range 2000 {
 		in := randomGraph(rng)
-		p, err := PlanMemory(in)
+		p, err := planMemory(in)
 		if err != nil {
 			t.Fatalf("graph %d: %v", iter, err)
 		}
@@ -149,8 +149,8 @@ func TestPlanRandomGraphs(t *testing.T) {
 	}
 }
 
-func randomGraph(rng *rand.Rand) PlanInput {
-	var in PlanInput
+func randomGraph(rng *rand.Rand) planInput {
+	var in planInput
 	add := func(size int, ext bool) int {
 		in.Sizes = append(in.Sizes, size)
 		in.External = append(in.External, ext)
@@ -162,7 +162,7 @@ func randomGraph(rng *rand.Rand) PlanInput {
 		avail = append(avail, add(4*(1+rng.IntN(50)), true))
 	}
 	for range 1 + rng.IntN(12) {
-		var st PlanStep
+		var st planStep
 		for range 1 + rng.IntN(3) {
 			st.Inputs = append(st.Inputs, avail[rng.IntN(len(avail))])
 		}
@@ -188,7 +188,7 @@ func randomGraph(rng *rand.Rand) PlanInput {
 	return in
 }
 
-func checkPlan(t *testing.T, in PlanInput, p *Plan) {
+func checkPlan(t *testing.T, in planInput, p *memPlan) {
 	t.Helper()
 	n := len(in.Sizes)
 	start := make([]int, n)

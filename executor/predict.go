@@ -22,6 +22,20 @@ import (
 // per-call memory from a pool. It checks ctx between operators and returns
 // ctx's error when it is cancelled.
 func (m *Model) Predict(ctx context.Context, inputs []*tensor.Tensor, outputs []*tensor.Tensor) ([]*tensor.Tensor, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := ctx.Err(); err != nil {
+		return outputs, err
+	}
+	if m.sem != nil {
+		select {
+		case m.sem <- struct{}{}:
+			defer func() { <-m.sem }()
+		case <-ctx.Done():
+			return outputs, ctx.Err()
+		}
+	}
 	if len(inputs) != len(m.inputs) {
 		return outputs, fmt.Errorf("predict: %d inputs given, the model takes %d (%v)", len(inputs), len(m.inputs), m.InputNames())
 	}
@@ -33,25 +47,29 @@ func (m *Model) Predict(ctx context.Context, inputs []*tensor.Tensor, outputs []
 			return outputs, fmt.Errorf("predict: input %s has dtype %s, the model needs %s", m.inputs[i].name, in.DType(), m.inputs[i].dtype)
 		}
 	}
-	p, err := planFor(m, inputs)
+	p, err := planFor(m, inputs, "predict")
 	if err != nil {
 		return outputs, err
 	}
-	a := p.arenas.Get()
-	if a.views == nil {
-		if err = m.initArena(p, a); err != nil {
-			return outputs, err
-		}
+	a, err := p.getArena(m)
+	if err != nil {
+		return outputs, fmt.Errorf("predict: %w", err)
 	}
-	defer p.arenas.Put(a)
+	defer p.putArena(m, a)
 
 	ps := m.cur.Load()
 	for i, in := range m.inputs {
+		if c := a.cast[i]; c != nil {
+			convertInto(c, inputs[i])
+			a.views[in.entry] = c
+			continue
+		}
 		a.views[in.entry] = inputs[i]
 	}
 	for i, bp := range m.params {
 		a.views[bp.entry] = ps.values[i]
 	}
+	a.ctx.Context = ctx
 	done := ctx.Done()
 	for si := range p.steps {
 		s := &p.steps[si]
@@ -68,15 +86,58 @@ func (m *Model) Predict(ctx context.Context, inputs []*tensor.Tensor, outputs []
 		}
 		a.ctx.Scratch = a.ws[si]
 		if err := s.op.Forward(&a.ctx, s.params, in, a.out[si]); err != nil {
+			if cerr := ctx.Err(); cerr != nil {
+				return outputs, cerr
+			}
 			node := &m.g.Nodes[s.node]
 			return outputs, fmt.Errorf("predict: node %s (%s): %w", node.Name, node.OpName, err)
 		}
 	}
-	outputs = m.fill(outputs, p, a)
-	for i := range m.inputs { // don't keep callers' tensors alive
+	if err := ctx.Err(); err != nil { // cancelled during the last kernel
+		return outputs, err
+	}
+	return m.fill(outputs, p, a), nil
+}
+
+// getArena takes a free arena of p, or builds one.
+func (p *plan) getArena(m *Model) (*arena, error) {
+	p.arenaMu.Lock()
+	if n := len(p.free); n > 0 {
+		a := p.free[n-1]
+		p.free[n-1] = nil
+		p.free = p.free[:n-1]
+		p.arenaMu.Unlock()
+		return a, nil
+	}
+	p.arenaMu.Unlock()
+	a := new(arena)
+	if err := m.initArena(p, a); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// putArena drops a's references to the call's inputs, the parameters and
+// the context (so replaced weights and callers' tensors can be collected
+// however the call ended) and keeps it for reuse, unless maxIdle arenas
+// are already idle: an overflow arena from a burst of concurrent calls is
+// left to the garbage collector.
+func (p *plan) putArena(m *Model, a *arena) {
+	for i := range m.inputs {
 		a.views[m.inputs[i].entry] = nil
 	}
-	return outputs, nil
+	for i := range m.params {
+		a.views[m.params[i].entry] = nil
+	}
+	for _, in := range a.in {
+		clear(in)
+	}
+	a.ctx.Context, a.ctx.Scratch = nil, nil
+	p.arenaMu.Lock()
+	if len(p.free) < m.maxIdle {
+		p.free = append(p.free, a)
+	}
+	p.arenaMu.Unlock()
 }
 
 // fill copies the head values into outputs, reusing its tensors when their
@@ -87,10 +148,15 @@ func (m *Model) fill(outputs []*tensor.Tensor, p *plan, a *arena) []*tensor.Tens
 	}
 	for i, h := range p.heads {
 		src := a.views[h]
+		dt := m.gtypes[h] // float16 graphs return float16
 		o := outputs[i]
-		if o == nil || o.DType() != src.DType() || !sameShape(o, p.shapes[h]) {
-			o, _ = tensor.New(src.DType(), p.shapes[h]...) // shape checked when planned
+		if o == nil || o.DType() != dt || !sameShape(o, p.shapes[h]) {
+			o, _ = tensor.New(dt, p.shapes[h]...) // shape checked when planned
 			outputs[i] = o
+		}
+		if dt != src.DType() {
+			convertInto(o, src)
+			continue
 		}
 		copy(o.Bytes(), src.Bytes())
 	}
@@ -112,7 +178,7 @@ func (d dims) Dim(i int) int { return d[i] }
 // planFor returns the plan for the inputs' shapes, compiling it on first
 // use. It is generic so that Predict's []*tensor.Tensor needs no conversion
 // (which would allocate).
-func planFor[S shaped](m *Model, inputs []S) (*plan, error) {
+func planFor[S shaped](m *Model, inputs []S, what string) (*plan, error) {
 	if p := m.last.Load(); p != nil && matches(p, inputs) {
 		return p, nil
 	}
@@ -133,7 +199,7 @@ func planFor[S shaped](m *Model, inputs []S) (*plan, error) {
 			shapes[i][j] = in.Dim(j)
 		}
 	}
-	p, err := m.compile(shapes, m.cur.Load().values)
+	p, err := m.compile(shapes, m.cur.Load().values, what)
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +241,7 @@ func (m *Model) Reshape(inputShapes map[string][]int) error {
 		}
 		shapes[i] = s
 	}
-	_, err := planFor(m, shapes)
+	_, err := planFor(m, shapes, "reshape")
 	return err
 }
 

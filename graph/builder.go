@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -13,9 +14,12 @@ import (
 	"github.com/mxgo/mxgo/tensor"
 )
 
-// HiddenKeys are MXNet 1.x's kHiddenKeys: attributes MXNet stores as
-// __key__ (ctx_group becomes __ctx_group__). Do not modify.
-var HiddenKeys = []string{"ctx_group", "lr_mult", "wd_mult", "force_mirroring", "mirror_stage"}
+// hiddenKeys are MXNet 1.x's kHiddenKeys (see HiddenKeys).
+var hiddenKeys = []string{"ctx_group", "lr_mult", "wd_mult", "force_mirroring", "mirror_stage"}
+
+// HiddenKeys returns MXNet 1.x's kHiddenKeys: the attributes MXNet stores
+// as __key__ (ctx_group becomes __ctx_group__). The slice is a copy.
+func HiddenKeys() []string { return slices.Clone(hiddenKeys) }
 
 // hiddenAttrKey maps an attribute key the way MXNet's C API does. For op
 // creation (exact=false, MXSymbolCreateAtomicSymbol) a key that starts
@@ -23,7 +27,7 @@ var HiddenKeys = []string{"ctx_group", "lr_mult", "wd_mult", "force_mirroring", 
 // MXSymbolSetAttr) only an exact match does. A key that merely ends with a
 // hidden key (weight_lr_mult) is rejected as deprecated.
 func hiddenAttrKey(key string, exact bool) (string, error) {
-	for _, h := range HiddenKeys {
+	for _, h := range hiddenKeys {
 		pos := strings.LastIndex(key, h)
 		if pos == 0 && (!exact || len(key) == len(h)) {
 			return "__" + key + "__", nil
@@ -52,17 +56,24 @@ type nameManager struct {
 	counter map[string]int
 }
 
-// get is NameManager.get: the given name, else hint + per-hint counter;
-// with a prefix both get it prepended (mx.name.Prefix).
-func (m *nameManager) get(name, hint string) string {
-	if name == "" {
-		m.mu.Lock()
-		c := m.counter[hint]
-		m.counter[hint] = c + 1
-		m.mu.Unlock()
-		name = hint + strconv.Itoa(c)
+// with is NameManager.get: it calls f with the given name, else hint +
+// the hint's counter (with a prefix both get it prepended, as
+// mx.name.Prefix does), and consumes the automatic
+// name (advances the hint's counter) only when f succeeds, so a failed
+// Apply leaves the counters as they were. The counters stay locked while f
+// runs.
+func (m *nameManager) with(name, hint string, f func(name string) error) error {
+	if name != "" {
+		return f(m.prefix + name)
 	}
-	return m.prefix + name
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c := m.counter[hint]
+	if err := f(m.prefix + hint + strconv.Itoa(c)); err != nil {
+		return err
+	}
+	m.counter[hint] = c + 1
+	return nil
 }
 
 // NewBuilder returns a builder with fresh name counters and no attribute
@@ -203,6 +214,85 @@ type Call struct {
 	// Hint overrides the automatic-name hint, which is the op name as
 	// called, lower-cased ("fullyconnected", "_plus").
 	Hint string
+	// Params, when not nil, gives the op's parameters as its typed struct
+	// (e.g. ops.FullyConnectedParam{NumHidden: 64} or a pointer to one)
+	// instead of strings: the required fields and the others that are
+	// neither zero nor their default become attributes printed as
+	// Python's str() prints them ("64", "True", "(3, 3)", "relu"); zero
+	// fields keep the op's default (see ops.Params.Values). A key may not
+	// be in both Params and Attrs.
+	Params any
+}
+
+// typedAttrs returns the attributes of typed parameters v for op o.
+func typedAttrs(o *ops.Op, v any) (map[string]string, error) {
+	pv, ok := o.Params.(interface {
+		Values(any) ([]ops.ParamValue, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("%s takes no typed parameters", o.Name)
+	}
+	vals, err := pv.Values(v)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", o.Name, err)
+	}
+	out := make(map[string]string, len(vals))
+	for _, x := range vals {
+		s, err := pyStr(x.Value)
+		if err != nil {
+			return nil, fmt.Errorf("%s: parameter %s: %w", o.Name, x.Key, err)
+		}
+		out[x.Key] = s
+	}
+	return out, nil
+}
+
+// pyStr prints a parameter value as Python's str() does.
+func pyStr(v any) (string, error) {
+	switch x := v.(type) {
+	case bool:
+		if x {
+			return "True", nil
+		}
+		return "False", nil
+	case string:
+		return x, nil
+	case float32:
+		return PyFloat32(x), nil
+	case float64:
+		return PyFloat(x), nil
+	case []int:
+		parts := make([]string, len(x))
+		for i, d := range x {
+			parts[i] = strconv.Itoa(d)
+		}
+		return pyTuple(parts), nil
+	case []ops.Optional[int]:
+		parts := make([]string, len(x))
+		for i, d := range x {
+			parts[i] = "None"
+			if d.Set {
+				parts[i] = strconv.Itoa(d.Value)
+			}
+		}
+		return pyTuple(parts), nil
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.FormatInt(rv.Int(), 10), nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return strconv.FormatUint(rv.Uint(), 10), nil
+	}
+	return "", fmt.Errorf("cannot print %T", v)
+}
+
+// pyTuple prints a Python tuple: "()", "(3,)", "(3, 3)".
+func pyTuple(parts []string) string {
+	if len(parts) == 1 {
+		return "(" + parts[0] + ",)"
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
 }
 
 // Apply applies op (a canonical name or an alias) as MXNet's generated
@@ -225,7 +315,19 @@ func (b *Builder) Apply(op string, c Call) (*Symbol, error) {
 		attrs[hk] = v
 		return nil
 	}
-	for _, src := range []map[string]string{c.Attrs, b.attrs} {
+	var typed map[string]string
+	if c.Params != nil {
+		var err error
+		if typed, err = typedAttrs(o, c.Params); err != nil {
+			return nil, err
+		}
+		for k := range typed {
+			if _, dup := c.Attrs[k]; dup {
+				return nil, fmt.Errorf("%s: parameter %s given in both Params and Attrs", op, k)
+			}
+		}
+	}
+	for _, src := range []map[string]string{typed, c.Attrs, b.attrs} {
 		for _, k := range slices.Sorted(maps.Keys(src)) {
 			if err := add(k, src[k]); err != nil {
 				return nil, err
@@ -241,13 +343,16 @@ func (b *Builder) Apply(op string, c Call) (*Symbol, error) {
 	if hint == "" {
 		hint = strings.ToLower(op)
 	}
-	name := b.names.get(c.Name, hint)
-	n := &Node{OpName: o.Name, Op: o, Name: name, Attrs: attrs}
-	n.Parse()
-	if n.ParseErr != nil {
-		return nil, fmt.Errorf("%s %s: %w", o.Name, name, n.ParseErr)
-	}
-	if err := n.compose(c.Inputs, c.Named); err != nil {
+	n := &Node{OpName: o.Name, Op: o, Attrs: attrs}
+	err := b.names.with(c.Name, hint, func(name string) error {
+		n.Name = name
+		n.Parse()
+		if n.ParseErr != nil {
+			return fmt.Errorf("%s %s: %w", o.Name, name, n.ParseErr)
+		}
+		return n.compose(c.Inputs, c.Named)
+	})
+	if err != nil {
 		return nil, err
 	}
 	s := &Symbol{}

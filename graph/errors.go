@@ -3,6 +3,8 @@ package graph
 import (
 	"errors"
 	"fmt"
+
+	"github.com/mxgo/mxgo/internal/quote"
 )
 
 // ErrUnknownOp matches every *UnknownOpError with errors.Is.
@@ -17,7 +19,7 @@ type UnknownOpError struct {
 
 // Error prints `unknown operator "QConvolution" (node q1)`.
 func (e *UnknownOpError) Error() string {
-	return fmt.Sprintf("unknown operator %q (node %s)", e.Op, e.Node)
+	return fmt.Sprintf("unknown operator %s (node %s)", quote.String(e.Op), quote.Name(e.Node))
 }
 
 // Is makes errors.Is(err, ErrUnknownOp) true.
@@ -31,8 +33,11 @@ type NodeError struct {
 	Err  error
 }
 
-// Error prints "node <name> (<op>): <err>".
-func (e *NodeError) Error() string { return fmt.Sprintf("node %s (%s): %v", e.Node, e.Op, e.Err) }
+// Error prints "node <name> (<op>): <err>"; a name or op that is long or
+// holds unusual characters is quoted and truncated (see quote.Name).
+func (e *NodeError) Error() string {
+	return fmt.Sprintf("node %s (%s): %v", quote.Name(e.Node), quote.Name(e.Op), e.Err)
+}
 
 // Unwrap returns the underlying error.
 func (e *NodeError) Unwrap() error { return e.Err }

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -477,5 +478,110 @@ func TestShapeAttributeSemantics(t *testing.T) {
 	g, _ = Index(&Symbol{Outputs: []Entry{{Node: dt}}})
 	if types, err := InferTypes(g, nil); err != nil || types.Types[0] != tensor.Float16 {
 		t.Errorf("__dtype__: %v", err)
+	}
+}
+
+// TestSymbolInferShape checks InferShape against MXNet's infer_shape for a
+// small conv + batchnorm + fc net: arguments, outputs and auxiliary states
+// in list order (shapes worked out by MXNet's shape rules by hand).
+func TestSymbolInferShape(t *testing.T) {
+	b := NewBuilder()
+	data, _ := b.Variable("data")
+	conv, err := b.Apply("Convolution", Call{Name: "conv", Inputs: []*Symbol{data}, Attrs: map[string]string{"kernel": "(3, 3)", "num_filter": "4"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bn, err := b.Apply("BatchNorm", Call{Name: "bn", Inputs: []*Symbol{conv}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc, err := b.Apply("FullyConnected", Call{Name: "fc", Inputs: []*Symbol{bn}, Attrs: map[string]string{"num_hidden": "10"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	args, outs, aux, err := fc.InferShape(map[string][]int{"data": {2, 3, 8, 8}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprint([][]int{{2, 3, 8, 8}, {4, 3, 3, 3}, {4}, {4}, {4}, {10, 144}, {10}})
+	if got := fmt.Sprint(args); got != want {
+		t.Errorf("args %v (%v), want %v", got, fc.ListArguments(), want)
+	}
+	if got := fmt.Sprint(outs); got != "[[2 10]]" {
+		t.Errorf("outs %v", got)
+	}
+	if got := fmt.Sprint(aux); got != "[[4] [4]]" {
+		t.Errorf("aux %v (%v)", got, fc.ListAuxiliaryStates())
+	}
+	if _, _, _, err := fc.InferShape(nil); !errors.Is(err, ErrIncomplete) {
+		t.Errorf("no shapes: %v, want ErrIncomplete", err)
+	}
+}
+
+// TestApplyFailureKeepsName checks that a failed Apply consumes no
+// automatic name: the next successful Apply gets the name it would have.
+func TestApplyFailureKeepsName(t *testing.T) {
+	b := NewBuilder()
+	data, _ := b.Variable("data")
+	if _, err := b.Apply("FullyConnected", Call{Inputs: []*Symbol{data}, Attrs: map[string]string{"num_hidden": "zero"}}); err == nil {
+		t.Fatal("bad num_hidden accepted")
+	}
+	fc, err := b.Apply("FullyConnected", Call{Inputs: []*Symbol{data}, Attrs: map[string]string{"num_hidden": "3"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name, _ := fc.Name(); name != "fullyconnected0" {
+		t.Fatalf("name %q, want fullyconnected0", name)
+	}
+}
+
+// TestTypedParams builds LeNet-like layers from typed parameter structs and
+// checks the attributes are exactly what the Python calls print (as in the
+// real MXNet-written LeNet-symbol.json: conv1 {'kernel': '(5, 5)',
+// 'num_filter': '6'}; fields left zero are not given, so pool_type='max',
+// the default, would need Attrs to appear).
+func TestTypedParams(t *testing.T) {
+	b := NewBuilder()
+	data, _ := b.Variable("data")
+	conv, err := b.Apply("Convolution", Call{Name: "conv1", Inputs: []*Symbol{data},
+		Params: ops.ConvolutionParam{ConvGeometry: ops.ConvGeometry{Kernel: []int{5, 5}, NumFilter: 6}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	act, err := b.Apply("Activation", Call{Name: "relu1", Inputs: []*Symbol{conv}, Params: &ops.ActivationParam{ActType: ops.ActType(0)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool, err := b.Apply("Pooling", Call{Name: "pool1", Inputs: []*Symbol{act},
+		Params: ops.PoolingParam{Kernel: []int{2, 2}, Stride: []int{2, 2}, PoolType: ops.PoolAvg}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc, err := b.Apply("FullyConnected", Call{Name: "fc1", Inputs: []*Symbol{pool}, Params: ops.FullyConnectedParam{NumHidden: 120}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	drop, err := b.Apply("Dropout", Call{Name: "drop", Inputs: []*Symbol{fc}, Params: ops.DropoutParam{P: 0.25}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]map[string]string{
+		"conv1": {"kernel": "(5, 5)", "num_filter": "6"},
+		"relu1": {"act_type": "relu"},
+		"pool1": {"kernel": "(2, 2)", "pool_type": "avg", "stride": "(2, 2)"},
+		"fc1":   {"num_hidden": "120"},
+		"drop":  {"p": "0.25"},
+	}
+	for _, n := range drop.Nodes() {
+		if w, ok := want[n.Name]; ok && fmt.Sprint(n.Attrs) != fmt.Sprint(w) {
+			t.Errorf("%s attrs %v, want %v", n.Name, n.Attrs, w)
+		}
+	}
+	if _, err := b.Apply("FullyConnected", Call{Inputs: []*Symbol{pool}, Params: ops.ActivationParam{}}); err == nil {
+		t.Error("FullyConnected accepted ActivationParam")
+	}
+	if _, err := b.Apply("FullyConnected", Call{Inputs: []*Symbol{pool}, Params: ops.FullyConnectedParam{NumHidden: 3},
+		Attrs: map[string]string{"num_hidden": "4"}}); err == nil {
+		t.Error("num_hidden in both Params and Attrs accepted")
 	}
 }

@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 
+	"github.com/mxgo/mxgo/internal/quote"
 	"github.com/mxgo/mxgo/ops"
 )
 
@@ -57,6 +58,9 @@ type Indexed struct {
 // output its node does not have; unknown operators and unparsable
 // attributes are not errors here (see Check).
 func Index(s *Symbol) (*Indexed, error) {
+	if s == nil {
+		return nil, fmt.Errorf("nil symbol")
+	}
 	nodes := s.Nodes()
 	g := &Indexed{Symbol: s, NPShape: s.NPShape != 0, ids: make(map[*Node]int, len(nodes))}
 	g.Nodes = make([]IndexedNode, len(nodes))
@@ -72,7 +76,7 @@ func Index(s *Symbol) (*Indexed, error) {
 			return EntryRef{}, fmt.Errorf("%s refers to a node outside the graph", what)
 		}
 		if e.Index < 0 || e.Index >= g.Nodes[id].Outputs {
-			return EntryRef{}, fmt.Errorf("%s refers to output %d of node %s, which has %d outputs", what, e.Index, e.Node.Name, g.Nodes[id].Outputs)
+			return EntryRef{}, fmt.Errorf("%s refers to output %d of node %s, which has %d outputs", what, e.Index, quote.Name(e.Node.Name), g.Nodes[id].Outputs)
 		}
 		return EntryRef{id, e.Index}, nil
 	}

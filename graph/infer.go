@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mxgo/mxgo/internal/quote"
 	"github.com/mxgo/mxgo/ops"
 	"github.com/mxgo/mxgo/tensor"
 )
@@ -77,7 +78,7 @@ func seedVariables[T any](g *Indexed, known map[string]T, attr string, set func(
 		if s, ok := n.Attrs[attr]; ok {
 			v, err := parse(s)
 			if err != nil {
-				return n.errorf("bad %s attribute %q: %w", attr, s, err)
+				return n.errorf("bad %s attribute %s: %w", attr, quote.String(s), err)
 			}
 			set(id, v)
 		}
@@ -110,7 +111,7 @@ func sweep(g *Indexed, step func(i int, op *ops.Op, params any) (bool, error)) e
 				if !ok {
 					continue
 				}
-				c, err := step(i, op, params)
+				c, err := safeStep(g, i, op, params, step)
 				if err != nil {
 					return err
 				}
@@ -121,6 +122,19 @@ func sweep(g *Indexed, step func(i int, op *ops.Op, params any) (bool, error)) e
 			return nil
 		}
 	}
+}
+
+// safeStep runs step for node i, turning a panic in an operator's
+// inference function (a bug: they validate their attributes and return
+// errors) into an error naming the node, so inference on untrusted graphs
+// never crashes the process.
+func safeStep(g *Indexed, i int, op *ops.Op, params any, step func(i int, op *ops.Op, params any) (bool, error)) (changed bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			changed, err = false, g.Nodes[i].errorf("inference failed: %v", r)
+		}
+	}()
+	return step(i, op, params)
 }
 
 // step runs node i's shape function and merges its results.
@@ -313,3 +327,36 @@ func (t *TypeTable) Unknown() []string {
 // Complete returns nil when every entry's dtype is known, else an error
 // like ShapeTable.Complete's.
 func (t *TypeTable) Complete() error { return complete(t.Graph, t.Unknown(), "dtype") }
+
+// InferShape mirrors MXNet's sym.infer_shape(**known): from the shapes of
+// some arguments (by name) it infers and returns the shapes of all
+// arguments (ListArguments order), outputs (ListOutputs order) and
+// auxiliary states (ListAuxiliaryStates order). Where Python returns
+// (None, None, None) because shapes remain unknown, InferShape returns an
+// error wrapping ErrIncomplete that names them; inconsistent shapes give a
+// *NodeError.
+func (s *Symbol) InferShape(known map[string][]int) (args, outs, aux [][]int, err error) {
+	g, err := Index(s)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("infer shape: %w", err)
+	}
+	t, err := InferShapes(g, known)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("infer shape: %w", err)
+	}
+	if err := t.Complete(); err != nil {
+		return nil, nil, nil, fmt.Errorf("infer shape: %w", err)
+	}
+	for _, id := range g.InputNodes {
+		sh := slices.Clone(t.Shapes[g.RowPtr[id]])
+		if g.Nodes[id].Aux {
+			aux = append(aux, sh)
+		} else {
+			args = append(args, sh)
+		}
+	}
+	for _, sh := range t.Outputs() {
+		outs = append(outs, slices.Clone(sh))
+	}
+	return args, outs, aux, nil
+}

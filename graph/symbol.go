@@ -207,7 +207,7 @@ func (s *Symbol) Attr(key string) (string, bool) {
 	if v, ok := n.Attrs[key]; ok {
 		return v, true
 	}
-	if slices.Contains(HiddenKeys, key) {
+	if slices.Contains(hiddenKeys, key) {
 		v, ok := n.Attrs["__"+key+"__"]
 		return v, ok
 	}
@@ -247,7 +247,7 @@ func withPlainHiddenKeys(attrs map[string]string) map[string]string {
 	if out == nil {
 		out = map[string]string{}
 	}
-	for _, k := range HiddenKeys {
+	for _, k := range hiddenKeys {
 		if v, ok := attrs["__"+k+"__"]; ok {
 			out[k] = v
 		}
@@ -274,4 +274,47 @@ func (s *Symbol) SetAttr(key, value string) error {
 	n.Attrs[k] = value
 	n.Parse()
 	return nil
+}
+
+// Copy returns a deep copy of s: new nodes with copied attributes, inputs
+// and control dependencies, and copied subgraphs, so later edits to s (or
+// to its nodes' Attrs) do not affect the copy. Parsed Params values are
+// shared: they are never modified once parsed.
+func (s *Symbol) Copy() *Symbol {
+	if s == nil {
+		return nil
+	}
+	nodes := s.Nodes()
+	m := make(map[*Node]*Node, len(nodes))
+	for _, n := range nodes {
+		c := *n
+		c.Attrs = copyAttrs(n.Attrs)
+		m[n] = &c
+	}
+	mapNode := func(n *Node) *Node {
+		if c, ok := m[n]; ok {
+			return c
+		}
+		return n // outside the DFS (cannot happen for a well-formed symbol)
+	}
+	for _, n := range nodes {
+		c := m[n]
+		c.Inputs = make([]Entry, len(n.Inputs))
+		for i, e := range n.Inputs {
+			c.Inputs[i] = Entry{Node: mapNode(e.Node), Index: e.Index, Version: e.Version}
+		}
+		c.ControlDeps = make([]*Node, len(n.ControlDeps))
+		for i, d := range n.ControlDeps {
+			c.ControlDeps[i] = mapNode(d)
+		}
+		c.Subgraphs = make([]*Symbol, len(n.Subgraphs))
+		for i, sg := range n.Subgraphs {
+			c.Subgraphs[i] = sg.Copy()
+		}
+	}
+	out := &Symbol{NPShape: s.NPShape, Outputs: make([]Entry, len(s.Outputs))}
+	for i, e := range s.Outputs {
+		out.Outputs[i] = Entry{Node: mapNode(e.Node), Index: e.Index, Version: e.Version}
+	}
+	return out
 }

@@ -30,7 +30,7 @@ func activationForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
 	case ActMish:
 		vecMish(y, x)
 	default:
-		return fmt.Errorf("Activation: unsupported act_type %d", params.(*ActivationParam).ActType)
+		return fmt.Errorf("unsupported act_type %d", params.(*ActivationParam).ActType)
 	}
 	return nil
 }
@@ -57,7 +57,7 @@ func leakyReLUForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 		}
 		if ctx.Train {
 			if len(mask) != len(y) {
-				return fmt.Errorf("LeakyReLU: rrelu training needs a mask output of %d elements", len(y))
+				return fmt.Errorf("rrelu training needs a mask output of %d elements", len(y))
 			}
 			for i := range mask {
 				mask[i] = p.LowerBound + (p.UpperBound-p.LowerBound)*rand.Float32()
@@ -81,7 +81,7 @@ func leakyReLUForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	case LeakyGELUTanh:
 		vecGeluTanh(y, x)
 	default:
-		return fmt.Errorf("LeakyReLU: unsupported act_type %d", p.ActType)
+		return fmt.Errorf("unsupported act_type %d", p.ActType)
 	}
 	return nil
 }
@@ -102,7 +102,7 @@ func preluForward(data, g *tensor.Tensor, x, y []float32) error {
 		return nil
 	}
 	if data.NDim() < 2 || g.NDim() > 2 {
-		return fmt.Errorf("LeakyReLU: cannot broadcast prelu gamma %s to data %s", g, data)
+		return fmt.Errorf("cannot broadcast prelu gamma %s to data %s", g, data)
 	}
 	n, c := data.Dim(0), data.Dim(1)
 	g0, g1 := 1, g.Dim(g.NDim()-1)
@@ -110,7 +110,7 @@ func preluForward(data, g *tensor.Tensor, x, y []float32) error {
 		g0 = g.Dim(0)
 	}
 	if (g0 != 1 && g0 != n) || (g1 != 1 && g1 != c) {
-		return fmt.Errorf("LeakyReLU: cannot broadcast prelu gamma %s to data %s", g, data)
+		return fmt.Errorf("cannot broadcast prelu gamma %s to data %s", g, data)
 	}
 	inner := 1
 	for i := 2; i < data.NDim(); i++ {

@@ -47,10 +47,12 @@ var (
 func init() {
 	conv := registerConv("Convolution", convolutionParams, parseConvolution, convolutionShape,
 		func(params any) bool { return params.(*ConvolutionParam).NoBias })
-	conv.Forward, conv.Workspace = convolutionForward, convWorkspace
+	conv.Forward, conv.Workspace, conv.WorkspaceShares = convolutionForward, convWorkspace, convShares
+	conv.Supports = convSupports
 	deconv := registerConv("Deconvolution", deconvolutionParams, parseDeconvolution, deconvolutionShape,
 		func(params any) bool { return params.(*DeconvolutionParam).NoBias })
-	deconv.Forward, deconv.Workspace = deconvolutionForward, deconvWorkspace
+	deconv.Forward, deconv.Workspace, deconv.WorkspaceShares = deconvolutionForward, deconvWorkspace, oneShare
+	deconv.Supports = convSupports
 }
 
 // registerConv registers a convolution-like op: inputs data, weight and,
@@ -94,8 +96,24 @@ func parseDeconvolution(attrs map[string]string) (any, error) {
 	if err := p.finish(&p.Layout, "deconvolution"); err != nil {
 		return nil, err
 	}
-	p.Adj, err = fillSpatial(p.Adj, len(p.Kernel), 0, "adj")
-	return p, err
+	if p.Adj, err = fillSpatial(p.Adj, len(p.Kernel), 0, "adj"); err != nil {
+		return nil, err
+	}
+	return p, p.validateDeconv()
+}
+
+// validateDeconv checks the geometry, adj and target_shape of p.
+func (p *DeconvolutionParam) validateDeconv() error {
+	if err := p.validateLayout(p.Layout.Value); err != nil {
+		return err
+	}
+	if len(p.Adj) != len(p.Kernel) {
+		return fmt.Errorf("adj %s must have one entry per kernel dim", ShapeString(p.Adj))
+	}
+	if err := checkRange(p.Adj, 0, maxAttrDim, "adj"); err != nil {
+		return err
+	}
+	return checkRange(p.TargetShape, 0, maxAttrDim, "target_shape")
 }
 
 // finish checks 1-3 kernel dims, fills stride and dilate with 1s, pad with
@@ -120,6 +138,53 @@ func (g *ConvGeometry) finish(layout *Optional[Layout], what string) error {
 	}
 	if layout.Value.SpatialDims() != k {
 		return fmt.Errorf("layout %s does not match a %d-D kernel", layout.Value, k)
+	}
+	return g.validate()
+}
+
+// validate is ConvolutionShape's and DeconvolutionShape's attribute checks
+// (kernel, stride and dilate positive, num_filter divisible by num_group),
+// made per entry (MXNet checks the product, which lets (-1,-1) through),
+// plus non-negative pads and a 2^31 bound on every entry so the output-size
+// arithmetic cannot overflow.
+func (g *ConvGeometry) validate() error {
+	k := len(g.Kernel)
+	if k < 1 || k > 3 {
+		return fmt.Errorf("kernel %s: %d-D convolution not supported", ShapeString(g.Kernel), k)
+	}
+	if len(g.Stride) != k || len(g.Dilate) != k || len(g.Pad) != k {
+		return fmt.Errorf("stride %s, dilate %s and pad %s must have one entry per kernel dim %s",
+			ShapeString(g.Stride), ShapeString(g.Dilate), ShapeString(g.Pad), ShapeString(g.Kernel))
+	}
+	for _, c := range []struct {
+		v    []int
+		lo   int
+		what string
+	}{{g.Kernel, 1, "kernel"}, {g.Stride, 1, "stride"}, {g.Dilate, 1, "dilate"}, {g.Pad, 0, "pad"}} {
+		if err := checkRange(c.v, c.lo, maxAttrDim, c.what); err != nil {
+			return err
+		}
+	}
+	if g.NumFilter < 1 {
+		return fmt.Errorf("num_filter %d must be positive", g.NumFilter)
+	}
+	if g.NumGroup < 1 {
+		return fmt.Errorf("num_group %d must be positive", g.NumGroup)
+	}
+	if g.NumFilter%g.NumGroup != 0 {
+		return fmt.Errorf("num_filter %d not divisible by num_group %d", g.NumFilter, g.NumGroup)
+	}
+	return nil
+}
+
+// validate is validate for the geometry and the layout: the layout must
+// have the kernel's spatial dims.
+func (g *ConvGeometry) validateLayout(l Layout) error {
+	if err := g.validate(); err != nil {
+		return err
+	}
+	if l.SpatialDims() != len(g.Kernel) {
+		return fmt.Errorf("layout %s does not match a %d-D kernel", l, len(g.Kernel))
 	}
 	return nil
 }
@@ -178,10 +243,13 @@ func (g *ConvGeometry) output(in, out []Shape, d, o Shape, l Layout, back func(i
 // weight) flow back to the data.
 func convolutionShape(params any, in, out []Shape) error {
 	p := params.(*ConvolutionParam)
+	l := p.Layout.Value
+	if err := p.validateLayout(l); err != nil {
+		return err
+	}
 	if in[0] == nil {
 		return nil
 	}
-	l := p.Layout.Value
 	d, err := p.data(in[0], l)
 	if err != nil {
 		return err
@@ -205,18 +273,22 @@ func convolutionShape(params any, in, out []Shape) error {
 			o = append(o, -1)
 			continue
 		}
-		if dk > x+2*p.Pad[i] {
+		padded, err := addDim(x, 2*p.Pad[i])
+		if err != nil {
+			return err
+		}
+		if dk > padded {
 			return fmt.Errorf("kernel %s (dilated %d) exceeds input %s padded by %d", ShapeString(p.Kernel), dk, ShapeString(in[0]), p.Pad[i])
 		}
-		o = append(o, (x+2*p.Pad[i]-dk)/p.Stride[i]+1)
+		o = append(o, (padded-dk)/p.Stride[i]+1)
 	}
 	return p.output(in, out, d, o, l, func(i, o int) int { return o + p.DilatedKernel(i) - 1 - 2*p.Pad[i] })
 }
 
-// DeconvPadAdj returns Deconvolution's effective pad and adj for input
+// deconvPadAdj returns Deconvolution's effective pad and adj for input
 // spatial dims in (InferPad): with a non-zero target_shape they are derived
 // so the output matches it; otherwise they are the parameters.
-func DeconvPadAdj(p *DeconvolutionParam, in []int) (pad, adj []int, err error) {
+func deconvPadAdj(p *DeconvolutionParam, in []int) (pad, adj []int, err error) {
 	k := len(p.Kernel)
 	useTarget := false
 	for _, t := range p.TargetShape {
@@ -235,7 +307,16 @@ func DeconvPadAdj(p *DeconvolutionParam, in []int) (pad, adj []int, err error) {
 		if in[i] < 0 {
 			continue
 		}
-		t := p.Stride[i]*(in[i]-1) + p.DilatedKernel(i)
+		if in[i] < 1 {
+			return nil, nil, fmt.Errorf("empty spatial input dim %d", in[i])
+		}
+		t, err := mulDim(p.Stride[i], in[i]-1)
+		if err != nil {
+			return nil, nil, err
+		}
+		if t, err = addDim(t, p.DilatedKernel(i)); err != nil {
+			return nil, nil, err
+		}
 		if t < p.TargetShape[i] {
 			return nil, nil, fmt.Errorf("target_shape %s too big", ShapeString(p.TargetShape))
 		}
@@ -251,6 +332,9 @@ func DeconvPadAdj(p *DeconvolutionParam, in []int) (pad, adj []int, err error) {
 // 2*pad + adj.
 func deconvolutionShape(params any, in, out []Shape) error {
 	p := params.(*DeconvolutionParam)
+	if err := p.validateDeconv(); err != nil {
+		return err
+	}
 	if in[0] == nil {
 		return nil
 	}
@@ -262,7 +346,7 @@ func deconvolutionShape(params any, in, out []Shape) error {
 	if err := p.params(in, append(Shape{d[1], p.NumFilter / p.NumGroup}, p.Kernel...), l, p.NoBias); err != nil {
 		return err
 	}
-	pad, adj, err := DeconvPadAdj(p, d[2:])
+	pad, adj, err := deconvPadAdj(p, d[2:])
 	if err != nil {
 		return err
 	}
@@ -276,7 +360,20 @@ func deconvolutionShape(params any, in, out []Shape) error {
 			o = append(o, -1)
 			continue
 		}
-		o = append(o, p.Stride[i]*(d[2+i]-1)+p.DilatedKernel(i)-2*pad[i]+adj[i])
+		if d[2+i] < 1 {
+			return fmt.Errorf("data %s has an empty spatial dim", ShapeString(in[0]))
+		}
+		x, err := mulDim(p.Stride[i], d[2+i]-1)
+		if err != nil {
+			return err
+		}
+		if x, err = addDim(x, p.DilatedKernel(i)+adj[i]); err != nil {
+			return err
+		}
+		if x -= 2 * pad[i]; x < 1 {
+			return fmt.Errorf("pad %s leaves no output for data %s", ShapeString(pad), ShapeString(in[0]))
+		}
+		o = append(o, x)
 	}
 	if len(p.TargetShape) == len(p.Kernel) {
 		for i, t := range p.TargetShape {

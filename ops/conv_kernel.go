@@ -79,7 +79,32 @@ func convWorkspace(params any, in []Shape) int {
 	if err != nil || g.pointwise() || g.depthwise() {
 		return 0
 	}
-	return g.c / g.groups * g.kSize() * g.outSize()
+	return workspaceSize(g.c/g.groups, g.k[0], g.k[1], g.k[2], g.out[0], g.out[1], g.out[2])
+}
+
+// convShares is how many scratch parts convolutionForward uses with
+// threads goroutines: one per goroutine when it splits the batch, else one.
+func convShares(params any, in []Shape, threads int) int {
+	p := params.(*ConvolutionParam)
+	if threads <= 1 || !ShapeKnown(in[0]) || len(in[0]) < 1 {
+		return 1
+	}
+	n := toNC(in[0], p.Layout.Value)[0]
+	ws := convWorkspace(params, in)
+	if ws == 0 || convBatchParallel(n, p.NumFilter, ws) == 1 {
+		return 1
+	}
+	return min(threads, n)
+}
+
+// convBatchParallel reports how many goroutines share a batch of n samples
+// (1: one sample at a time with a threaded SGEMM), given the FLOP estimate
+// 2·n·f·ws, where ws is one share's im2col size.
+func convBatchParallel(n, f, ws int) int {
+	if n <= 1 || workspaceSize(2, n, f, ws) < convParallelFlops {
+		return 1
+	}
+	return n
 }
 
 // convolutionForward computes Convolution for channel-first data: per
@@ -89,29 +114,29 @@ func convWorkspace(params any, in []Shape) int {
 func convolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*ConvolutionParam)
 	if p.Layout.Value.ChannelLast() {
-		return fmt.Errorf("convolution: layout %s not supported on CPU (use a channel-first layout)", p.Layout.Value)
+		return fmt.Errorf("layout %s not supported on CPU (use a channel-first layout)", p.Layout.Value)
 	}
 	for i, t := range in {
 		if t.DType() != tensor.Float32 {
-			return fmt.Errorf("convolution: input %d is %s, only float32 is supported", i, t.DType())
+			return fmt.Errorf("input %d is %s, only float32 is supported", i, t.DType())
 		}
 	}
 	x, y := in[0], out[0]
 	g, err := newConvDims(&p.ConvGeometry, x.NDim(), x.Dim, y.Dim)
 	if err != nil {
-		return fmt.Errorf("convolution: %w", err)
+		return err
 	}
 	xd, wd, yd := x.Float32s(), in[1].Float32s(), y.Float32s()
 	cg := g.c / g.groups
 	kk := cg * g.kSize()
 	is, os := g.inSize(), g.outSize()
 	if len(xd) != g.n*g.c*is || len(wd) != g.f*kk || len(yd) != g.n*g.f*os {
-		return fmt.Errorf("convolution: tensor sizes %d, %d, %d do not match the geometry", len(xd), len(wd), len(yd))
+		return fmt.Errorf("tensor sizes %d, %d, %d do not match the geometry", len(xd), len(wd), len(yd))
 	}
 	var bias []float32
 	if !p.NoBias {
 		if bias = in[2].Float32s(); len(bias) != g.f {
-			return fmt.Errorf("convolution: bias has %d elements, want %d", len(bias), g.f)
+			return fmt.Errorf("bias has %d elements, want %d", len(bias), g.f)
 		}
 	}
 	threads := max(ctx.Threads, 1)
@@ -119,23 +144,25 @@ func convolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	ws := 0
 	if !pointwise && !depthwise {
 		ws = kk * os
-		if len(ctx.Scratch) < ws*threads {
-			return fmt.Errorf("convolution: scratch has %d floats, need %d", len(ctx.Scratch), ws*threads)
-		}
 	}
-	if threads == 1 || g.n == 1 || 2*g.n*g.f*kk*os < convParallelFlops {
+	if threads == 1 || convBatchParallel(g.n, g.f, kk*os) == 1 {
+		if len(ctx.Scratch) < ws {
+			return fmt.Errorf("scratch has %d floats, need %d", len(ctx.Scratch), ws)
+		}
 		// One sample at a time; SGEMM itself uses the threads.
-		convSamples(&g, xd, wd, bias, yd, ctx.Scratch[:ws], 0, g.n, threads)
-		return nil
+		return convSamples(ctx, &g, xd, wd, bias, yd, ctx.Scratch[:ws], 0, g.n, threads)
 	}
 	// Several samples: each goroutine takes a share of the batch with its
 	// own im2col scratch and a single-threaded SGEMM.
+	if len(ctx.Scratch) < ws*min(threads, g.n) {
+		return fmt.Errorf("scratch has %d floats, need %d", len(ctx.Scratch), ws*min(threads, g.n))
+	}
 	job := convJobs.Get()
-	*job = convJob{g: g, x: xd, w: wd, bias: bias, y: yd, scratch: ctx.Scratch, ws: ws, threads: min(threads, g.n)}
+	*job = convJob{ctx: ctx, g: g, x: xd, w: wd, bias: bias, y: yd, scratch: ctx.Scratch, ws: ws, threads: min(threads, g.n)}
 	asm.Parallel(job.threads, job)
 	*job = convJob{}
 	convJobs.Put(job)
-	return nil
+	return ctx.Err()
 }
 
 // convParallelFlops is the smallest batch (in FLOPs) worth splitting over
@@ -144,6 +171,7 @@ const convParallelFlops = 8 << 20
 
 // convJob is one batched convolution split over goroutines by sample.
 type convJob struct {
+	ctx           *Ctx
 	g             convDims
 	x, w, bias, y []float32
 	scratch       []float32
@@ -155,16 +183,23 @@ var convJobs asm.FreeList[convJob]
 // Run convolves goroutine tid's share of the samples.
 func (j *convJob) Run(tid int) {
 	lo, hi := j.g.n*tid/j.threads, j.g.n*(tid+1)/j.threads
-	convSamples(&j.g, j.x, j.w, j.bias, j.y, j.scratch[tid*j.ws:(tid+1)*j.ws], lo, hi, 1)
+	// An error here can only be the context's, which convolutionForward
+	// returns after the join.
+	_ = convSamples(j.ctx, &j.g, j.x, j.w, j.bias, j.y, j.scratch[tid*j.ws:(tid+1)*j.ws], lo, hi, 1)
 }
 
 // convSamples convolves samples [lo, hi): depthwise directly, otherwise per
 // group one SGEMM of the weights with the im2col matrix in col (or the input
 // itself for a pointwise kernel), then the bias.
-func convSamples(g *convDims, xd, wd, bias, yd, col []float32, lo, hi, threads int) {
+func convSamples(ctx *Ctx, g *convDims, xd, wd, bias, yd, col []float32, lo, hi, threads int) error {
 	if g.depthwise() {
-		convDepthwise(g, xd, wd, bias, yd, lo, hi)
-		return
+		for n := lo; n < hi; n++ {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			convDepthwise(g, xd, wd, bias, yd, n, n+1)
+		}
+		return nil
 	}
 	cg, fg := g.c/g.groups, g.f/g.groups
 	kk := cg * g.kSize()
@@ -174,16 +209,21 @@ func convSamples(g *convDims, xd, wd, bias, yd, col []float32, lo, hi, threads i
 			xg := xd[(n*g.c+gi*cg)*is : (n*g.c+(gi+1)*cg)*is]
 			b := xg
 			if !g.pointwise() {
-				convIm2col(g, cg, xg, col[:kk*os])
+				if err := convIm2col(ctx, g, cg, xg, col[:kk*os]); err != nil {
+					return err
+				}
 				b = col
 			}
 			yg := yd[(n*g.f+gi*fg)*os : (n*g.f+(gi+1)*fg)*os]
-			asm.SgemmThreads(threads, false, false, fg, os, kk, 1, wd[gi*fg*kk:(gi+1)*fg*kk], kk, b, os, 0, yg, os)
+			if err := sgemmCtx(ctx, threads, false, false, fg, os, kk, 1, wd[gi*fg*kk:(gi+1)*fg*kk], kk, b, os, 0, yg, os); err != nil {
+				return err
+			}
 		}
 		if bias != nil {
 			convAddBias(yd[n*g.f*os:(n+1)*g.f*os], bias, os)
 		}
 	}
+	return nil
 }
 
 // convAddBias adds bias[f] to row f (length os) of y.
@@ -215,10 +255,13 @@ func ceilDiv(a, b int) int {
 // convIm2col writes the im2col matrix of cg channels of x: row
 // ((c·KD+kd)·KH+kh)·KW+kw, column (od·OH+oh)·OW+ow, zero where the window
 // reads padding.
-func convIm2col(g *convDims, cg int, x, col []float32) {
+func convIm2col(ctx *Ctx, g *convDims, cg int, x, col []float32) error {
 	is, os := g.inSize(), g.outSize()
 	r := 0
 	for c := range cg {
+		if err := ctx.Err(); err != nil { // a check per input channel
+			return err
+		}
 		xc := x[c*is : (c+1)*is]
 		for kd := range g.k[0] {
 			dlo, dhi := convRange(g.in[0], g.out[0], g.s[0], g.p[0], kd*g.d[0])
@@ -264,7 +307,7 @@ func convIm2col(g *convDims, cg int, x, col []float32) {
 			}
 		}
 	}
-
+	return nil
 }
 
 // convDepthwise is the direct loop for one input channel per group: output

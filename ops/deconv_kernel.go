@@ -8,7 +8,7 @@ import (
 )
 
 // deconvPadAt is Deconvolution's effective pad of kernel dim i for input
-// size in (DeconvPadAdj without allocating): derived from target_shape when
+// size in (deconvPadAdj without allocating): derived from target_shape when
 // any entry is non-zero, else the pad parameter.
 func deconvPadAt(p *DeconvolutionParam, i, in int) int {
 	target := false
@@ -55,11 +55,7 @@ func deconvWorkspace(params any, in []Shape) int {
 	if !ShapeKnown(d) || len(d) != len(p.Kernel)+2 || p.NumGroup < 1 {
 		return 0
 	}
-	k := 1
-	for _, v := range p.Kernel {
-		k *= v
-	}
-	return p.NumFilter / p.NumGroup * k * prod(d[2:])
+	return workspaceSize(append(append([]int{p.NumFilter / p.NumGroup}, p.Kernel...), d[2:]...)...)
 }
 
 // deconvolutionForward computes Deconvolution (transposed convolution) for
@@ -70,29 +66,29 @@ func deconvWorkspace(params any, in []Shape) int {
 func deconvolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*DeconvolutionParam)
 	if p.Layout.Value.ChannelLast() {
-		return fmt.Errorf("deconvolution: layout %s not supported on CPU (use a channel-first layout)", p.Layout.Value)
+		return fmt.Errorf("layout %s not supported on CPU (use a channel-first layout)", p.Layout.Value)
 	}
 	for i, t := range in {
 		if t.DType() != tensor.Float32 {
-			return fmt.Errorf("deconvolution: input %d is %s, only float32 is supported", i, t.DType())
+			return fmt.Errorf("input %d is %s, only float32 is supported", i, t.DType())
 		}
 	}
 	x, y := in[0], out[0]
 	g, err := newDeconvDims(p, x, y)
 	if err != nil {
-		return fmt.Errorf("deconvolution: %w", err)
+		return err
 	}
 	xd, wd, yd := x.Float32s(), in[1].Float32s(), y.Float32s()
 	fg := g.f / g.groups
 	rows := fg * g.kSize()
 	xs, ys := g.outSize(), g.inSize() // deconv input / output spatial sizes
 	if len(xd) != g.n*g.c*xs || len(wd) != g.c*rows || len(yd) != g.n*g.f*ys {
-		return fmt.Errorf("deconvolution: tensor sizes %d, %d, %d do not match the geometry", len(xd), len(wd), len(yd))
+		return fmt.Errorf("tensor sizes %d, %d, %d do not match the geometry", len(xd), len(wd), len(yd))
 	}
 	var bias []float32
 	if !p.NoBias {
 		if bias = in[2].Float32s(); len(bias) != g.f {
-			return fmt.Errorf("deconvolution: bias has %d elements, want %d", len(bias), g.f)
+			return fmt.Errorf("bias has %d elements, want %d", len(bias), g.f)
 		}
 	}
 	return deconvRun(ctx, &g, xd, wd, bias, yd)
@@ -106,7 +102,7 @@ func deconvRun(ctx *Ctx, g *convDims, xd, wd, bias, yd []float32) error {
 	xs, ys := g.outSize(), g.inSize()
 	col := ctx.Scratch
 	if len(col) < rows*xs {
-		return fmt.Errorf("deconvolution: scratch has %d floats, need %d", len(col), rows*xs)
+		return fmt.Errorf("scratch has %d floats, need %d", len(col), rows*xs)
 	}
 	col = col[:rows*xs]
 	threads := max(ctx.Threads, 1)
@@ -115,7 +111,9 @@ func deconvRun(ctx *Ctx, g *convDims, xd, wd, bias, yd []float32) error {
 		for gi := range g.groups {
 			xg := xd[(n*g.c+gi*cg)*xs : (n*g.c+(gi+1)*cg)*xs]
 			wg := wd[gi*cg*rows : (gi+1)*cg*rows]
-			asm.SgemmThreads(threads, true, false, rows, xs, cg, 1, wg, rows, xg, xs, 0, col, xs)
+			if err := sgemmCtx(ctx, threads, true, false, rows, xs, cg, 1, wg, rows, xg, xs, 0, col, xs); err != nil {
+				return err
+			}
 			deconvCol2im(g, fg, col, yd[(n*g.f+gi*fg)*ys:(n*g.f+(gi+1)*fg)*ys])
 		}
 		if bias != nil {

@@ -14,7 +14,7 @@ import (
 func dotDims(p *DotParam, lhs, rhs *tensor.Tensor) (m, n, k int, err error) {
 	ll, rl := lhs.Len(), rhs.Len()
 	if lhs.NDim() == 0 || rhs.NDim() == 0 {
-		return 0, 0, 0, fmt.Errorf("dot: scalar operands are not supported")
+		return 0, 0, 0, fmt.Errorf("scalar operands are not supported")
 	}
 	if p.TransposeA {
 		k = lhs.Dim(0)
@@ -26,7 +26,7 @@ func dotDims(p *DotParam, lhs, rhs *tensor.Tensor) (m, n, k int, err error) {
 		kr = rhs.Dim(rhs.NDim() - 1)
 	}
 	if k != kr {
-		return 0, 0, 0, fmt.Errorf("dot: lhs %s and rhs %s disagree on the reduced dim", lhs, rhs)
+		return 0, 0, 0, fmt.Errorf("lhs %s and rhs %s disagree on the reduced dim", lhs, rhs)
 	}
 	if k == 0 {
 		return 0, 0, 0, nil
@@ -51,7 +51,7 @@ func dotForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 		return nil
 	}
 	if m*n != len(y) {
-		return fmt.Errorf("dot: output %s does not match %s·%s", out[0], in[0], in[1])
+		return fmt.Errorf("output %s does not match %s·%s", out[0], in[0], in[1])
 	}
 	lda, ldb := k, n
 	if p.TransposeA {
@@ -75,7 +75,7 @@ func batchDotForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	a, b, y := in[0], in[1], out[0]
 	nd := y.NDim()
 	if nd < 3 || a.NDim() != nd || b.NDim() != nd {
-		return fmt.Errorf("batch_dot: operands must have the same rank >= 3, got %s and %s", a, b)
+		return fmt.Errorf("operands must have the same rank >= 3, got %s and %s", a, b)
 	}
 	m, n := y.Dim(nd-2), y.Dim(nd-1)
 	k := a.Dim(nd - 1)
@@ -88,7 +88,7 @@ func batchDotForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	}
 	batch := len(ys) / (m * n)
 	if len(as) != batch*m*k || len(bs) != batch*k*n {
-		return fmt.Errorf("batch_dot: %s·%s does not give %s", a, b, y)
+		return fmt.Errorf("%s·%s does not give %s", a, b, y)
 	}
 	if k == 0 {
 		clear(ys)
@@ -114,19 +114,19 @@ func batchDotForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 func embeddingForward(_ *Ctx, _ any, in, out []*tensor.Tensor) error {
 	idx, wt, y := in[0], in[1], out[0]
 	if wt.DType() != y.DType() {
-		return fmt.Errorf("Embedding: weight %s and output %s differ in dtype", wt, y)
+		return fmt.Errorf("weight %s and output %s differ in dtype", wt, y)
 	}
 	if wt.NDim() != 2 {
-		return fmt.Errorf("Embedding: weight %s is not 2-D", wt)
+		return fmt.Errorf("weight %s is not 2-D", wt)
 	}
 	rows, row := wt.Dim(0), wt.Dim(1)*wt.DType().Size()
 	w, dst := wt.Bytes(), y.Bytes()
 	if len(dst) != idx.Len()*row {
-		return fmt.Errorf("Embedding: output %s does not fit data %s", y, idx)
+		return fmt.Errorf("output %s does not fit data %s", y, idx)
 	}
 	if rows == 0 {
 		if len(dst) > 0 {
-			return fmt.Errorf("Embedding: empty weight %s", wt)
+			return fmt.Errorf("empty weight %s", wt)
 		}
 		return nil
 	}

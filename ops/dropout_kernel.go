@@ -21,16 +21,16 @@ func dropoutForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*DropoutParam)
 	x, y := in[0], out[0]
 	if x.DType() != tensor.Float32 || y.DType() != tensor.Float32 {
-		return fmt.Errorf("dropout: %s not supported, only float32", x.DType())
+		return fmt.Errorf("%s not supported, only float32", x.DType())
 	}
 	xd, yd := x.Float32s(), y.Float32s()
 	if len(yd) != len(xd) {
-		return fmt.Errorf("dropout: output has %d elements, data %d", len(yd), len(xd))
+		return fmt.Errorf("output has %d elements, data %d", len(yd), len(xd))
 	}
 	var mask []float32
 	if len(out) > 1 {
 		if out[1].DType() != tensor.Float32 {
-			return fmt.Errorf("dropout: mask is %s, want float32", out[1].DType())
+			return fmt.Errorf("mask is %s, want float32", out[1].DType())
 		}
 		mask = out[1].Float32s()
 	}
@@ -43,10 +43,10 @@ func dropoutForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 		return nil
 	}
 	if mask == nil || out[1].NDim() != x.NDim() {
-		return fmt.Errorf("dropout: an active dropout needs its mask output of the data's rank")
+		return fmt.Errorf("an active dropout needs its mask output of the data's rank")
 	}
 	if x.NDim() > dropoutMaxDims {
-		return fmt.Errorf("dropout: %d-D data exceeds %d dims", x.NDim(), dropoutMaxDims)
+		return fmt.Errorf("%d-D data exceeds %d dims", x.NDim(), dropoutMaxDims)
 	}
 	keep := 1 - p.P
 	var scale float32

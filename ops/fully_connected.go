@@ -14,9 +14,10 @@ var fullyConnectedParams = NewParams[FullyConnectedParam]()
 
 func init() {
 	Register(&Op{
-		Name:    "FullyConnected",
-		Aliases: []string{"_npx_fully_connected"},
-		Params:  fullyConnectedParams,
+		Name:     "FullyConnected",
+		Supports: float32Kernel,
+		Aliases:  []string{"_npx_fully_connected"},
+		Params:   fullyConnectedParams,
 		InputNames: func(params any) []string {
 			if params.(*FullyConnectedParam).NoBias {
 				return []string{"data", "weight"}

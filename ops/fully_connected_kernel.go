@@ -27,9 +27,11 @@ func fullyConnectedForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error
 	}
 	m := len(x) / k
 	if m*k != len(x) || m*n != len(y) {
-		return fmt.Errorf("FullyConnected: data %s does not match weight %s and output %s", in[0], in[1], out[0])
+		return fmt.Errorf("data %s does not match weight %s and output %s", in[0], in[1], out[0])
 	}
-	asm.SgemmThreads(ctx.Threads, false, true, m, n, k, 1, x, k, w, k, 0, y, n)
+	if err := sgemmCtx(ctx, ctx.Threads, false, true, m, n, k, 1, x, k, w, k, 0, y, n); err != nil {
+		return err
+	}
 	if !p.NoBias {
 		asm.AddBias(y, m, n, n, in[2].Float32s())
 	}

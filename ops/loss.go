@@ -36,6 +36,7 @@ func init() {
 	dataLabel := func(any) []string { return []string{"data", "label"} }
 	Register(&Op{
 		Name:        "SoftmaxOutput",
+		Supports:    float32Data,
 		Aliases:     []string{"Softmax"},
 		Params:      NewParams[SoftmaxOutputParam](),
 		InputNames:  dataLabel,
@@ -49,6 +50,7 @@ func init() {
 	for _, name := range []string{"LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressionOutput"} {
 		Register(&Op{
 			Name:        name,
+			Supports:    float32Data,
 			Params:      regression,
 			InputNames:  dataLabel,
 			OutputNames: outputNames("output"),

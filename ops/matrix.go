@@ -301,9 +301,9 @@ func sliceShape(params any, in, out []Shape) error {
 	return assignShape(&out[0], o, "output")
 }
 
-// SliceAxisRange resolves slice_axis on an input dim of size n
+// sliceAxisRange resolves slice_axis on an input dim of size n
 // (GetSliceAxisParams).
-func SliceAxisRange(p *SliceAxisParam, n int) (b, e int, err error) {
+func sliceAxisRange(p *SliceAxisParam, n int) (b, e int, err error) {
 	b, e = p.Begin, -1
 	if b < 0 {
 		b += n
@@ -340,7 +340,7 @@ func sliceAxisShape(params any, in, out []Shape) error {
 	if d[a] < 0 {
 		o[a] = -1
 	} else {
-		b, e, err := SliceAxisRange(p, d[a])
+		b, e, err := sliceAxisRange(p, d[a])
 		if err != nil {
 			return err
 		}
@@ -391,7 +391,10 @@ func concatShape(params any, in, out []Shape) error {
 			unknown++
 			missing = i
 		} else {
-			sum += s[axis]
+			var err error
+			if sum, err = addDim(sum, s[axis]); err != nil {
+				return err
+			}
 		}
 	}
 	if out[0] != nil {
@@ -467,7 +470,11 @@ func sliceChannelShape(params any, in, out []Shape) error {
 		} else {
 			copy(back, out[i])
 			if out[i][a] >= 0 {
-				back[a] = out[i][a] * n
+				v, err := mulDim(out[i][a], n)
+				if err != nil {
+					return err
+				}
+				back[a] = v
 			}
 		}
 		if err := assignShape(&in[0], back, "data"); err != nil {

@@ -2,7 +2,6 @@ package ops
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/mxgo/mxgo/tensor"
 )
@@ -171,14 +170,6 @@ func checkSize(s Shape) error {
 		return err
 	}
 	return nil
-}
-
-// mulDim multiplies two non-negative dims, failing on overflow.
-func mulDim(a, b int) (int, error) {
-	if a != 0 && b > math.MaxInt/a {
-		return 0, fmt.Errorf("dimension %d x %d overflows", a, b)
-	}
-	return a * b, nil
 }
 
 // firstInputType types the output like input 0; the other inputs (shape

@@ -1,7 +1,6 @@
 package ops
 
 import (
-	"fmt"
 	"unsafe"
 
 	"github.com/mxgo/mxgo/asm"
@@ -132,7 +131,7 @@ func sliceForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
 		}
 		b, _, s, err := SliceRange(p.Begin[i], p.End[i], step, x.Dim(i))
 		if err != nil {
-			return fmt.Errorf("slice: %w", err)
+			return err
 		}
 		off += b * st[i]
 		st[i] *= s
@@ -150,9 +149,9 @@ func sliceAxisForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
 	if a < 0 {
 		a += x.NDim()
 	}
-	b, _, err := SliceAxisRange(p, x.Dim(a))
+	b, _, err := sliceAxisRange(p, x.Dim(a))
 	if err != nil {
-		return fmt.Errorf("slice_axis: %w", err)
+		return err
 	}
 	var st dimArray
 	contiguousStrides(x, &st)

@@ -44,18 +44,18 @@ func batchNormForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	}
 	outer, c, inner, err := normSplit(in[0], p.Axis)
 	if err != nil {
-		return fmt.Errorf("batchnorm: %w", err)
+		return err
 	}
 	x, y := in[0].Float32s(), out[0].Float32s()
 	gamma, beta := in[1].Float32s(), in[2].Float32s()
 	mmean, mvar := in[3].Float32s(), in[4].Float32s()
 	omean, ovar := out[1].Float32s(), out[2].Float32s()
 	if len(x) != outer*c*inner || len(y) != len(x) {
-		return fmt.Errorf("batchnorm: output has %d elements, data %d", len(y), len(x))
+		return fmt.Errorf("output has %d elements, data %d", len(y), len(x))
 	}
 	for _, v := range [][]float32{gamma, beta, mmean, mvar, omean, ovar} {
 		if len(v) != c {
-			return fmt.Errorf("batchnorm: parameter vector of %d elements for %d channels", len(v), c)
+			return fmt.Errorf("parameter vector of %d elements for %d channels", len(v), c)
 		}
 	}
 	eps := float32(p.Eps)
@@ -124,13 +124,13 @@ func layerNormForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
 	}
 	outer, n, inner, err := normSplit(in[0], p.Axis)
 	if err != nil {
-		return fmt.Errorf("layernorm: %w", err)
+		return err
 	}
 	x, y := in[0].Float32s(), out[0].Float32s()
 	gamma, beta := in[1].Float32s(), in[2].Float32s()
 	omean, ostd := out[1].Float32s(), out[2].Float32s()
 	if len(y) != len(x) || len(gamma) != n || len(beta) != n || len(omean) != outer*inner || len(ostd) != outer*inner {
-		return fmt.Errorf("layernorm: tensor sizes do not match data %s", in[0])
+		return fmt.Errorf("tensor sizes do not match data %s", in[0])
 	}
 	if n == 0 {
 		return nil

@@ -122,9 +122,9 @@ func scalarBytes(dt tensor.DType, v float64) (b [8]byte) {
 	case tensor.Float64:
 		binary.LittleEndian.PutUint64(b[:], math.Float64bits(v))
 	case tensor.Float16:
-		binary.LittleEndian.PutUint16(b[:], tensor.F32ToF16(float32(v)))
+		binary.LittleEndian.PutUint16(b[:], uint16(tensor.ToHalf(float32(v))))
 	case tensor.BFloat16:
-		binary.LittleEndian.PutUint16(b[:], tensor.F32ToBF16(float32(v)))
+		binary.LittleEndian.PutUint16(b[:], uint16(tensor.ToBF16(float32(v))))
 	case tensor.Bool:
 		if v != 0 {
 			b[0] = 1

@@ -289,7 +289,7 @@ func inferOneDim(src, dst Shape) (Shape, error) {
 			unknown = i
 			continue
 		}
-		if prod, err = mulDims(prod, d); err != nil {
+		if prod, err = mulDim(prod, d); err != nil {
 			return nil, err
 		}
 	}
@@ -312,25 +312,12 @@ func shapeSize(s Shape) (int, error) {
 	n := 1
 	for _, d := range s {
 		var err error
-		if n, err = mulDims(n, d); err != nil {
+		if n, err = mulDim(n, d); err != nil {
 			return 0, err
 		}
 	}
 	return n, nil
 }
-
-// mulDims multiplies two non-negative dims, refusing overflow.
-func mulDims(a, b int) (int, error) {
-	if a < 0 || b < 0 {
-		return 0, fmt.Errorf("negative dim in shape arithmetic (%d × %d)", a, b)
-	}
-	if b != 0 && a > maxInt/b {
-		return 0, fmt.Errorf("shape too large: %d × %d overflows", a, b)
-	}
-	return a * b, nil
-}
-
-const maxInt = int(^uint(0) >> 1)
 
 // npxReshapeShape follows NumpyXReshapeShape (with reverse: the same rules
 // applied to the reversed input and newshape).
@@ -387,7 +374,7 @@ func npxReshapeTarget(src Shape, spec []int) (Shape, error) {
 	}
 	mul := func(d int) error {
 		var err error
-		prod, err = mulDims(prod, d)
+		prod, err = mulDim(prod, d)
 		return err
 	}
 	for i := 0; i < len(spec); i++ {
@@ -425,7 +412,7 @@ func npxReshapeTarget(src Shape, spec []int) (Shape, error) {
 			if si+1 >= len(src) {
 				return nil, errors.New("-5: not enough input dims left for the product")
 			}
-			v, err := mulDims(src[si], src[si+1])
+			v, err := mulDim(src[si], src[si+1])
 			if err != nil {
 				return nil, err
 			}
@@ -456,7 +443,7 @@ func npxReshapeTarget(src Shape, spec []int) (Shape, error) {
 			if d1 < 0 || d2 < 0 {
 				return nil, fmt.Errorf("split dims %d, %d cannot divide %d", spec[i-1], spec[i], d0)
 			}
-			if p, err := mulDims(d1, d2); err != nil || p != d0 {
+			if p, err := mulDim(d1, d2); err != nil || p != d0 {
 				return nil, fmt.Errorf("split dims %d, %d do not divide original dim %d", d1, d2, d0)
 			}
 			if err := mul(d0); err != nil {

@@ -13,6 +13,7 @@
 package ops
 
 import (
+	"context"
 	"strconv"
 
 	"github.com/mxgo/mxgo/tensor"
@@ -30,10 +31,14 @@ type Ctx struct {
 	Train bool
 	// Threads bounds the goroutines a kernel may use (>= 1).
 	Threads int
-	// Scratch is the kernel's workspace: Threads parts, each as long as
-	// the op's Workspace function asked for, so goroutines splitting the
-	// op's work can each use their own (nil when it asks for none).
+	// Scratch is the kernel's workspace: WorkspaceShares parts (Threads
+	// parts when the op does not say), each as long as the op's Workspace
+	// function asked for, so goroutines splitting the op's work can each
+	// use their own (nil when it asks for none).
 	Scratch []float32
+	// Context is the call's context (nil: none). Kernels must not keep
+	// it; long ones poll it through Err at block boundaries.
+	Context context.Context
 }
 
 // Kernel computes outputs from inputs. Tensors have the shapes and dtypes
@@ -41,6 +46,27 @@ type Ctx struct {
 // input when the op allows in-place). Kernels must not allocate in the
 // steady state.
 type Kernel func(ctx *Ctx, params any, in, out []*tensor.Tensor) error
+
+// GradReq says how a backward kernel stores an input's gradient, as
+// MXNet's OpReqType / grad_req: overwrite, accumulate, or skip.
+type GradReq uint8
+
+// The gradient requests.
+const (
+	GradNull  GradReq = iota // no gradient wanted (inGrad[i] is nil)
+	GradWrite                // inGrad[i] = gradient
+	GradAdd                  // inGrad[i] += gradient
+)
+
+// BackwardKernel computes the gradients of an op's inputs from the
+// gradients of its outputs. in and out are the forward pass's inputs
+// (auxiliary states included) and outputs (hidden ones included, as the
+// training forward left them); outGrad[j] is the gradient of output j (nil
+// for outputs nothing depends on, e.g. hidden ones); inGrad[i] receives
+// input i's gradient as req[i] says (nil when req[i] is GradNull). Ctx is
+// as for Forward (Train true; Scratch sized by BackwardWorkspace). Kernels
+// must not allocate in the steady state.
+type BackwardKernel func(ctx *Ctx, params any, in, out, outGrad, inGrad []*tensor.Tensor, req []GradReq) error
 
 // Op is one registered operator. Functions taking params receive the value
 // Parse returned for the node (nil when Parse is nil). Nil functions have
@@ -102,12 +128,29 @@ type Op struct {
 	InPlace func(params any) [][2]int
 	// Workspace returns the float32 scratch length one goroutine of Forward
 	// needs for the given input shapes (nil: none); Ctx.Scratch holds
-	// Ctx.Threads times as much.
+	// WorkspaceShares (by default Ctx.Threads) times as much.
 	Workspace func(params any, in []Shape) int
+	// WorkspaceShares returns how many Workspace-sized parts Forward uses
+	// with threads goroutines for the given input shapes (its real
+	// parallelism); Ctx.Scratch then holds that many parts. Nil means
+	// threads parts.
+	WorkspaceShares func(params any, in []Shape, threads int) int
 
 	// Forward is the inference/training forward kernel; nil when mxgo can
 	// load and print the op but not run it.
 	Forward Kernel
+	// Backward is the gradient kernel (nil: the op cannot be trained
+	// through; loss heads compute their own gradient from the label and
+	// ignore outGrad, as MXNet's do).
+	Backward BackwardKernel
+	// BackwardWorkspace is Workspace for Backward (nil: none).
+	BackwardWorkspace func(params any, in []Shape) int
+	// Supports reports why Forward cannot run a node with these params
+	// and input dtypes (an unsupported layout or dtype), or nil when it
+	// can. The executor calls it at Bind so such a graph fails there
+	// rather than in every Predict. Nil means any params and dtypes
+	// inference accepts.
+	Supports func(params any, in []tensor.DType) error
 }
 
 // MaxArity bounds num_args and num_outputs (MXNet has no limit): an

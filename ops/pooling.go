@@ -49,10 +49,11 @@ var poolingParams = NewParams[PoolingParam]()
 
 func init() {
 	Register(&Op{
-		Name:    "Pooling",
-		Aliases: []string{"_npx_pooling"},
-		Params:  poolingParams,
-		Parse:   parsePooling,
+		Name:     "Pooling",
+		Supports: float32Kernel,
+		Aliases:  []string{"_npx_pooling"},
+		Params:   poolingParams,
+		Parse:    parsePooling,
 		NumOutputs: func(params any) int {
 			if poolingWorkspace(params.(*PoolingParam)) {
 				return 2
@@ -95,7 +96,7 @@ func parsePooling(attrs map[string]string) (any, error) {
 		if len(p.Pad) == 0 {
 			p.Pad = []int{0, 0, 0}
 		}
-		return p, nil
+		return p, p.validate()
 	}
 	if p.Stride, err = fillSpatial(p.Stride, k, 1, "stride"); err != nil {
 		return nil, err
@@ -103,7 +104,52 @@ func parsePooling(attrs map[string]string) (any, error) {
 	if p.Pad, err = fillSpatial(p.Pad, k, 0, "pad"); err != nil {
 		return nil, err
 	}
-	return p, nil
+	return p, p.validate()
+}
+
+// validate is Pooling's attribute checks: p_value 1, 2 or 3 for lp pooling
+// (pool.h supports no other); for a windowed (not global, not adaptive)
+// pooling kernel and stride positive, pad non-negative and smaller than the
+// kernel (the oneDNN build's CHECK_LT(pad, kernel)); adaptive output_size
+// positive; every entry below 2^31 so the shape arithmetic cannot overflow.
+func (p *PoolingParam) validate() error {
+	if p.PoolType == PoolLp {
+		if !p.PValue.Set {
+			return fmt.Errorf("lp pooling needs p_value")
+		}
+		if v := p.PValue.Value; v < 1 || v > 3 {
+			return fmt.Errorf("p_value %d not supported (lp pooling supports 1, 2 or 3)", v)
+		}
+	}
+	if p.OutputSize.Set {
+		return checkRange(p.OutputSize.Value, 1, maxAttrDim, "output_size")
+	}
+	if p.GlobalPool {
+		return nil
+	}
+	k := len(p.Kernel)
+	if k < 1 || k > 3 {
+		return fmt.Errorf("kernel %s: %d-D pooling not supported", ShapeString(p.Kernel), k)
+	}
+	if len(p.Stride) != k || len(p.Pad) != k {
+		return fmt.Errorf("stride %s and pad %s must have one entry per kernel dim %s",
+			ShapeString(p.Stride), ShapeString(p.Pad), ShapeString(p.Kernel))
+	}
+	if err := checkRange(p.Kernel, 1, maxAttrDim, "kernel"); err != nil {
+		return err
+	}
+	if err := checkRange(p.Stride, 1, maxAttrDim, "stride"); err != nil {
+		return err
+	}
+	if err := checkRange(p.Pad, 0, maxAttrDim, "pad"); err != nil {
+		return err
+	}
+	for i, pad := range p.Pad {
+		if pad >= p.Kernel[i] {
+			return fmt.Errorf("pad %s must be smaller than kernel %s", ShapeString(p.Pad), ShapeString(p.Kernel))
+		}
+	}
+	return nil
 }
 
 // poolingWorkspace reports whether the oneDNN build (MXNet 1.9.1 pip) gives
@@ -123,10 +169,10 @@ func PoolingLayout(p *PoolingParam, ndim int) Layout {
 	return defaultLayout(ndim - 2)
 }
 
-// PoolOutDim is one output spatial dim of a non-global pooling window:
+// poolOutDim is one output spatial dim of a non-global pooling window:
 // valid ⌊(in+2p−k)/s⌋+1, full ⌈(in+2p−k)/s⌉+1 (computed in float32 as
 // MXNet does), same ⌈(in+2p)/s⌉.
-func PoolOutDim(conv PoolingConvention, in, k, pad, stride int) int {
+func poolOutDim(conv PoolingConvention, in, k, pad, stride int) int {
 	switch conv {
 	case PoolFull:
 		return 1 + int(math.Ceil(float64(float32(in+2*pad-k)/float32(stride))))
@@ -137,16 +183,16 @@ func PoolOutDim(conv PoolingConvention, in, k, pad, stride int) int {
 }
 
 // poolingShape follows PoolingShape: global pooling sets every spatial dim
-// to 1; otherwise each spatial dim follows PoolOutDim, after checking the
+// to 1; otherwise each spatial dim follows poolOutDim, after checking the
 // kernel fits the padded input. The hidden workspace has the output shape.
 func poolingShape(params any, in, out []Shape) error {
 	p := params.(*PoolingParam)
+	if err := p.validate(); err != nil {
+		return err
+	}
 	d := in[0]
 	if d == nil {
 		return nil
-	}
-	if p.PoolType == PoolLp && !p.PValue.Set {
-		return fmt.Errorf("lp pooling needs p_value")
 	}
 	if len(d) < 3 || len(d) > 5 {
 		return fmt.Errorf("data %s must be 3-D, 4-D or 5-D", ShapeString(d))
@@ -195,10 +241,14 @@ func poolingShape(params any, in, out []Shape) error {
 			if x < 0 {
 				continue
 			}
-			if p.Kernel[i] > x+2*p.Pad[i] {
+			padded, err := addDim(x, 2*p.Pad[i])
+			if err != nil {
+				return err
+			}
+			if p.Kernel[i] > padded {
 				return fmt.Errorf("kernel %s exceeds input %s padded by %s", ShapeString(p.Kernel), ShapeString(d), ShapeString(p.Pad))
 			}
-			o[2+i] = PoolOutDim(p.PoolingConvention, x, p.Kernel[i], p.Pad[i], p.Stride[i])
+			o[2+i] = poolOutDim(p.PoolingConvention, x, p.Kernel[i], p.Pad[i], p.Stride[i])
 		}
 	}
 	o = fromNC(o, l)

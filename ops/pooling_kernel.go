@@ -91,31 +91,31 @@ func poolingForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*PoolingParam)
 	x, y := in[0], out[0]
 	if x.DType() != tensor.Float32 || y.DType() != tensor.Float32 {
-		return fmt.Errorf("pooling: data is %s, only float32 is supported", x.DType())
+		return fmt.Errorf("data is %s, only float32 is supported", x.DType())
 	}
 	if p.OutputSize.Set {
-		return fmt.Errorf("pooling: adaptive pooling (output_size) not supported")
+		return fmt.Errorf("adaptive pooling (output_size) not supported")
 	}
 	g, err := newPoolDims(p, x, y)
 	if err != nil {
-		return fmt.Errorf("pooling: %w", err)
+		return err
 	}
 	xd, yd := x.Float32s(), y.Float32s()
 	if len(xd) != g.n*g.inBatch || len(yd) != g.n*g.outBatch {
-		return fmt.Errorf("pooling: tensor sizes %d, %d do not match the geometry", len(xd), len(yd))
+		return fmt.Errorf("tensor sizes %d, %d do not match the geometry", len(xd), len(yd))
 	}
 	var mask []int32
 	if len(out) > 1 && ctx.Train {
 		m, err := tensor.Data[int32](out[1])
 		if err != nil || len(m) != len(yd) {
-			return fmt.Errorf("pooling: workspace output must be int32 of the output's size")
+			return fmt.Errorf("workspace output must be int32 of the output's size")
 		}
 		mask = m
 	}
 	pv := 1
 	if p.PoolType == PoolLp {
 		if pv = p.PValue.Get(0); pv < 1 || pv > 3 {
-			return fmt.Errorf("pooling: lp pooling supports p_value 1, 2 or 3, got %d", pv)
+			return fmt.Errorf("lp pooling supports p_value 1, 2 or 3, got %d", pv)
 		}
 	}
 	if p.PoolType == PoolMax && !g.channelLast && g.in[0] == 1 && g.out[0] == 1 {
@@ -123,18 +123,21 @@ func poolingForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 		// Below ~64k input elements one goroutine is faster than waking another.
 		if threads := min(max(ctx.Threads, 1), planes); threads > 1 && planes*g.inPlane >= 1<<16 {
 			job := poolJobs.Get()
-			*job = poolJob{g: g, x: xd, y: yd, mask: mask, threads: threads}
+			*job = poolJob{ctx: ctx, g: g, x: xd, y: yd, mask: mask, threads: threads}
 			asm.Parallel(threads, job)
 			*job = poolJob{}
 			poolJobs.Put(job)
-			return nil
+			return ctx.Err()
 		}
-		poolMax2D(&g, xd, yd, mask, 0, planes)
-		return nil
+		poolMax2DCtx(ctx, &g, xd, yd, mask, 0, planes)
+		return ctx.Err()
 	}
 	includePad := p.CountIncludePad.Get(true)
 	for n := range g.n {
 		for c := range g.c {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			xb, yb := n*g.inBatch+c, n*g.outBatch+c
 			if !g.channelLast {
 				xb, yb = n*g.inBatch+c*g.inPlane, n*g.outBatch+c*g.outPlane
@@ -217,6 +220,7 @@ func poolRoot(v float32, p int) float32 {
 
 // poolJob is 2-D max pooling split over goroutines by plane.
 type poolJob struct {
+	ctx     *Ctx
 	g       poolDims
 	x, y    []float32
 	mask    []int32
@@ -228,7 +232,28 @@ var poolJobs asm.FreeList[poolJob]
 // Run pools goroutine tid's share of the planes.
 func (j *poolJob) Run(tid int) {
 	planes := j.g.n * j.g.c
-	poolMax2D(&j.g, j.x, j.y, j.mask, planes*tid/j.threads, planes*(tid+1)/j.threads)
+	poolMax2DCtx(j.ctx, &j.g, j.x, j.y, j.mask, planes*tid/j.threads, planes*(tid+1)/j.threads)
+}
+
+// poolCheckElems is how many input elements pooling reads between two
+// cancellation checks.
+const poolCheckElems = 1 << 20
+
+// poolMax2DCtx is poolMax2D in blocks of planes with a cancellation check
+// before each block (one block when the call cannot be cancelled); the
+// caller reports ctx.Err().
+func poolMax2DCtx(ctx *Ctx, g *poolDims, x, y []float32, mask []int32, lo, hi int) {
+	if !ctx.cancellable() {
+		poolMax2D(g, x, y, mask, lo, hi)
+		return
+	}
+	step := max(1, poolCheckElems/max(g.inPlane, 1))
+	for b := lo; b < hi; b += step {
+		if ctx.Err() != nil {
+			return
+		}
+		poolMax2D(g, x, y, mask, b, min(b+step, hi))
+	}
 }
 
 // poolMax2D is poolingForward's max pooling for planes [lo, hi) of 2-D

@@ -123,7 +123,10 @@ func ReshapeTarget(p *ReshapeParam, in Shape) (Shape, error) {
 		if total := prod(in); total >= 0 {
 			rest := 1
 			for _, d := range out {
-				rest *= d
+				var err error
+				if rest, err = mulDim(rest, d); err != nil {
+					return nil, fmt.Errorf("shape %s: %w", ShapeString(p.Shape), err)
+				}
 			}
 			if rest == 0 {
 				out[inf] = 0

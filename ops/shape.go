@@ -2,6 +2,8 @@ package ops
 
 import (
 	"fmt"
+	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 
@@ -98,14 +100,19 @@ func unknownShape(ndim int) Shape {
 	return s
 }
 
-// prod multiplies dims, returning -1 if any is unknown.
+// prod multiplies dims, returning -1 if any is unknown or the product
+// overflows int (no tensor can have such a shape, so it stays unknown and
+// binding reports it).
 func prod(s Shape) int {
 	p := 1
 	for _, d := range s {
 		if d < 0 {
 			return -1
 		}
-		p *= d
+		var err error
+		if p, err = mulDim(p, d); err != nil {
+			return -1
+		}
 	}
 	return p
 }
@@ -190,4 +197,100 @@ func sameShape(_ any, in, out []Shape) error {
 // shape of input 0 (and vice versa), ignoring other inputs.
 func sameShapeAsInput0(_ any, in, out []Shape) error {
 	return sameShape(nil, in[:1], out)
+}
+
+// maxAttrDim bounds the attributes that enter shape arithmetic (kernel,
+// stride, dilate, pad, adj, scale): 2^31-1, MXNet's index_t range in its
+// default (non-large-tensor) build. Larger values only serve to overflow
+// output-size arithmetic.
+const maxAttrDim = 1<<31 - 1
+
+// addDim returns a+b for shape arithmetic, or an error when the sum
+// overflows int.
+func addDim(a, b int) (int, error) {
+	s := a + b
+	if (b > 0 && s < a) || (b < 0 && s > a) {
+		return 0, fmt.Errorf("shape arithmetic overflows: %d + %d", a, b)
+	}
+	return s, nil
+}
+
+// mulDim returns a*b for non-negative shape arithmetic, or an error when
+// the product overflows int.
+func mulDim(a, b int) (int, error) {
+	if a < 0 || b < 0 {
+		return 0, fmt.Errorf("shape arithmetic on negative values: %d * %d", a, b)
+	}
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	if hi != 0 || lo > math.MaxInt {
+		return 0, fmt.Errorf("shape arithmetic overflows: %d * %d", a, b)
+	}
+	return int(lo), nil
+}
+
+// checkRange reports an error unless every entry of v lies in [lo, hi];
+// what names the attribute ("stride").
+func checkRange(v []int, lo, hi int, what string) error {
+	for _, x := range v {
+		if x < lo || x > hi {
+			if hi == maxAttrDim {
+				return fmt.Errorf("%s %s: every entry must be at least %d (and below 2^31)", what, ShapeString(v), lo)
+			}
+			return fmt.Errorf("%s %s: every entry must be in [%d, %d]", what, ShapeString(v), lo, hi)
+		}
+	}
+	return nil
+}
+
+// workspaceSize multiplies the factors of a Workspace length, saturating at
+// math.MaxInt on overflow (or a negative factor) so the executor's memory
+// limit refuses the plan instead of a wrapped-around size being allocated.
+func workspaceSize(factors ...int) int {
+	n := 1
+	for _, f := range factors {
+		var err error
+		if n, err = mulDim(n, f); err != nil {
+			return math.MaxInt
+		}
+	}
+	return n
+}
+
+// oneShare is WorkspaceShares for kernels that use one scratch part
+// whatever their thread count.
+func oneShare(any, []Shape, int) int { return 1 }
+
+// float32Kernel is Op.Supports for ops whose kernel computes float32 only.
+func float32Kernel(_ any, in []tensor.DType) error {
+	for i, d := range in {
+		if d != tensor.Float32 {
+			return fmt.Errorf("input %d is %s; the CPU kernel supports float32 only", i, d)
+		}
+	}
+	return nil
+}
+
+// convSupports is Supports for Convolution and Deconvolution: float32
+// inputs in a channel-first layout.
+func convSupports(params any, in []tensor.DType) error {
+	var l Layout
+	switch p := params.(type) {
+	case *ConvolutionParam:
+		l = p.Layout.Value
+	case *DeconvolutionParam:
+		l = p.Layout.Value
+	}
+	if l.ChannelLast() {
+		return fmt.Errorf("layout %s not supported on CPU (use a channel-first layout)", l)
+	}
+	return float32Kernel(nil, in)
+}
+
+// float32Data is Op.Supports for ops whose kernel computes float32 data
+// (input 0) only; other inputs (labels) are not read at inference.
+func float32Data(_ any, in []tensor.DType) error {
+	if len(in) > 0 && in[0] != tensor.Float32 {
+		return fmt.Errorf("data is %s; the CPU kernel supports float32 only", in[0])
+	}
+	return nil
 }

@@ -47,6 +47,7 @@ func init() {
 	}
 	Register(&Op{
 		Name:        "SoftmaxActivation",
+		Supports:    float32Data,
 		Params:      NewParams[SoftmaxActivationParam](),
 		OutputNames: outputNames("output"),
 		InferShape:  sameShape,
@@ -64,13 +65,17 @@ func softmaxShape(params any, in, out []Shape) error {
 	if err := sameShapeAsInput0(nil, in, out); err != nil {
 		return err
 	}
-	if !p.UseLength.Get(false) || in[0] == nil {
+	d := in[0]
+	if d == nil {
 		return nil
 	}
-	d := in[0]
+	// SoftmaxCompute's CheckAxis, moved to shape inference.
 	axis, err := normAxis(p.Axis, len(d), "axis")
 	if err != nil {
 		return err
+	}
+	if !p.UseLength.Get(false) {
+		return nil
 	}
 	l := Shape{1}
 	if len(d) > 1 {

@@ -24,6 +24,7 @@ type UpSamplingParam struct {
 func init() {
 	Register(&Op{
 		Name:          "UpSampling",
+		Supports:      float32Kernel,
 		Params:        NewParams[UpSamplingParam](),
 		KeyVarNumArgs: "num_args",
 		InputNames: func(params any) []string {
@@ -40,10 +41,11 @@ func init() {
 			}
 			return nil
 		},
-		InferShape: upSamplingShape,
-		InferType:  SameType,
-		Forward:    upSamplingForward,
-		Workspace:  upSamplingWorkspace,
+		InferShape:      upSamplingShape,
+		InferType:       SameType,
+		Forward:         upSamplingForward,
+		Workspace:       upSamplingWorkspace,
+		WorkspaceShares: oneShare,
 	})
 }
 
@@ -53,6 +55,12 @@ func init() {
 // (sum). Bilinear: weight (C, 1, k, k) with k = 2*scale - scale%2.
 func upSamplingShape(params any, in, out []Shape) error {
 	p := params.(*UpSamplingParam)
+	if p.Scale < 1 || p.Scale > maxAttrDim {
+		return fmt.Errorf("scale %d must be in [1, 2^31)", p.Scale)
+	}
+	if p.SampleType == UpBilinear && len(in) != 2 {
+		return fmt.Errorf("bilinear upsampling takes data and weight, got %d inputs", len(in))
+	}
 	d := in[0]
 	if d == nil {
 		return nil
@@ -61,11 +69,14 @@ func upSamplingShape(params any, in, out []Shape) error {
 		return fmt.Errorf("data %s must be 4-D (batch, channel, y, x)", ShapeString(d))
 	}
 	o := cloneShape(d)
-	if d[2] >= 0 {
-		o[2] = d[2] * p.Scale
-	}
-	if d[3] >= 0 {
-		o[3] = d[3] * p.Scale
+	for i := 2; i < 4; i++ {
+		if d[i] >= 0 {
+			v, err := mulDim(d[i], p.Scale)
+			if err != nil {
+				return fmt.Errorf("scale %d: output size: %w", p.Scale, err)
+			}
+			o[i] = v
+		}
 	}
 	if p.SampleType == UpBilinear {
 		k := 2*p.Scale - p.Scale%2
@@ -90,7 +101,11 @@ func upSamplingShape(params any, in, out []Shape) error {
 				return fmt.Errorf("input %d has %d channels, want %d (multi_input_mode sum)", i, s[1], o[1])
 			}
 		} else {
-			o[1] += s[1]
+			c, err := addDim(o[1], s[1])
+			if err != nil {
+				return err
+			}
+			o[1] = c
 		}
 	}
 	return assignShape(&out[0], o, "output")

@@ -25,7 +25,7 @@ func upSamplingWorkspace(params any, in []Shape) int {
 		return 0
 	}
 	k := 2*p.Scale - p.Scale%2
-	return k * k * in[0][2] * in[0][3]
+	return workspaceSize(k, k, in[0][2], in[0][3])
 }
 
 // upSamplingForward is UpSampling of NCHW inputs. Nearest: input i is
@@ -41,7 +41,7 @@ func upSamplingForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	}
 	y := out[0]
 	if y.DType() != tensor.Float32 || y.NDim() != 4 {
-		return fmt.Errorf("upsampling: output must be 4-D float32, got %s", y)
+		return fmt.Errorf("output must be 4-D float32, got %s", y)
 	}
 	n, oc, oh, ow := y.Dim(0), y.Dim(1), y.Dim(2), y.Dim(3)
 	yd := y.Float32s()
@@ -49,20 +49,23 @@ func upSamplingForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	ch := 0
 	for i, x := range in {
 		if x.DType() != tensor.Float32 || x.NDim() != 4 || x.Dim(0) != n {
-			return fmt.Errorf("upsampling: input %d must be 4-D float32 with batch %d, got %s", i, n, x)
+			return fmt.Errorf("input %d must be 4-D float32 with batch %d, got %s", i, n, x)
 		}
 		c, h, w := x.Dim(1), x.Dim(2), x.Dim(3)
 		if h == 0 || w == 0 || oh%h != 0 || ow%w != 0 {
-			return fmt.Errorf("upsampling: input %d %s does not divide the output %dx%d", i, x, oh, ow)
+			return fmt.Errorf("input %d %s does not divide the output %dx%d", i, x, oh, ow)
 		}
 		if (sum && c != oc) || (!sum && ch+c > oc) {
-			return fmt.Errorf("upsampling: input %d has %d channels, output %d", i, c, oc)
+			return fmt.Errorf("input %d has %d channels, output %d", i, c, oc)
 		}
 		add := sum && i > 0
 		sh, sw := oh/h, ow/w
 		xd := x.Float32s()
 		for b := range n {
 			for k := range c {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
 				src := xd[((b*c)+k)*h*w : ((b*c)+k+1)*h*w]
 				dst := yd[(b*oc+ch+k)*oh*ow : (b*oc+ch+k+1)*oh*ow]
 				upNearestPlane(dst, src, h, w, sh, sw, add)
@@ -73,7 +76,7 @@ func upSamplingForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 		}
 	}
 	if !sum && ch != oc {
-		return fmt.Errorf("upsampling: inputs have %d channels, output %d", ch, oc)
+		return fmt.Errorf("inputs have %d channels, output %d", ch, oc)
 	}
 	return nil
 }
@@ -112,19 +115,19 @@ func upNearestPlane(dst, src []float32, h, w, sh, sw int, add bool) {
 func upBilinear(ctx *Ctx, p *UpSamplingParam, in []*tensor.Tensor, y *tensor.Tensor) error {
 	x, w := in[0], in[1]
 	if x.DType() != tensor.Float32 || w.DType() != tensor.Float32 || y.DType() != tensor.Float32 {
-		return fmt.Errorf("upsampling: %s data, %s weight not supported, only float32", x.DType(), w.DType())
+		return fmt.Errorf("%s data, %s weight not supported, only float32", x.DType(), w.DType())
 	}
 	if x.NDim() != 4 || y.NDim() != 4 {
-		return fmt.Errorf("upsampling: data must be 4-D, got %s", x)
+		return fmt.Errorf("data must be 4-D, got %s", x)
 	}
 	n, c, h, wd := x.Dim(0), x.Dim(1), x.Dim(2), x.Dim(3)
 	if p.NumFilter != c {
-		return fmt.Errorf("upsampling: bilinear needs num_filter = channels (%d), got %d", c, p.NumFilter)
+		return fmt.Errorf("bilinear needs num_filter = channels (%d), got %d", c, p.NumFilter)
 	}
 	g := upBilinearDims(p, n, c, h, wd)
 	k := g.k[1]
 	if w.Len() != c*k*k || y.Len() != n*c*g.inSize() {
-		return fmt.Errorf("upsampling: weight %s or output %s does not match data %s", w, y, x)
+		return fmt.Errorf("weight %s or output %s does not match data %s", w, y, x)
 	}
 	return deconvRun(ctx, &g, x.Float32s(), w.Float32s(), nil, y.Float32s())
 }

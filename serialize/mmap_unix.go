@@ -16,7 +16,7 @@ import (
 // written to and must not be used after the returned Closer is closed. This
 // is the fast path for large checkpoints. On systems without mmap the file
 // is read into memory instead.
-func MapNDArrays(path string) (*NDArrayList, io.Closer, error) {
+func MapNDArrays(path string, opts ...Option) (*NDArrayList, io.Closer, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
@@ -28,8 +28,11 @@ func MapNDArrays(path string) (*NDArrayList, io.Closer, error) {
 	}
 	size := st.Size()
 	if size == 0 {
-		l, err := ParseNDArrays(nil)
+		l, err := ParseNDArrays(nil, opts...)
 		return l, nopCloser{}, withFile(err, path)
+	}
+	if lim := buildOptions(opts).limits; size > lim.MaxFileBytes {
+		return nil, nil, withFile(&FormatError{Msg: fmt.Sprintf("file of %d bytes exceeds the limit of %d (Limits.MaxFileBytes)", size, lim.MaxFileBytes)}, path)
 	}
 	if int64(int(size)) != size {
 		return nil, nil, fmt.Errorf("%s: %d bytes is too large to map", path, size)
@@ -39,7 +42,7 @@ func MapNDArrays(path string) (*NDArrayList, io.Closer, error) {
 		return nil, nil, fmt.Errorf("%s: mmap: %w", path, err)
 	}
 	m := &mapping{b: b}
-	l, err := ParseNDArrays(b)
+	l, err := ParseNDArrays(b, opts...)
 	if err != nil {
 		m.Close()
 		return nil, nil, withFile(err, path)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mxgo/mxgo/internal/quote"
 	"github.com/mxgo/mxgo/tensor"
 )
 
@@ -40,7 +41,7 @@ func ParseNDArrayFormat(s string) (NDArrayFormat, error) {
 			return NDArrayFormat(i), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown NDArray format %q (want legacy, v1, v2, v3, npz or npy)", s)
+	return 0, fmt.Errorf("unknown NDArray format %s (want legacy, v1, v2, v3, npz or npy)", quote.String(s))
 }
 
 // recordGen maps a list-container format to its record generation.
@@ -99,11 +100,11 @@ func (a *NDArray) Dense() (*tensor.Tensor, error) {
 		return a.Tensor, nil
 	}
 	if a.Record == nil {
-		return nil, fmt.Errorf("array %q is a none array", a.Name)
+		return nil, fmt.Errorf("array %s is a none array", quote.String(a.Name))
 	}
 	t, err := a.Record.Densify()
 	if err != nil {
-		return nil, fmt.Errorf("array %q: %w", a.Name, err)
+		return nil, fmt.Errorf("array %s: %w", quote.String(a.Name), err)
 	}
 	return t, nil
 }
@@ -186,13 +187,18 @@ type FormatError struct {
 	Msg    string
 }
 
-// Error names the file (when known), the byte offset and the problem.
+// Error names the file (when known), the byte offset and the problem, as
+// one line of at most 300 bytes without control characters (names from the
+// file are quoted and truncated where the message is built).
 func (e *FormatError) Error() string {
 	if e.File != "" {
-		return fmt.Sprintf("%s: offset %d: %s", e.File, e.Offset, e.Msg)
+		return quote.Line(fmt.Sprintf("%s: offset %d: %s", e.File, e.Offset, e.Msg), maxErrorLine)
 	}
-	return fmt.Sprintf("offset %d: %s", e.Offset, e.Msg)
+	return quote.Line(fmt.Sprintf("offset %d: %s", e.Offset, e.Msg), maxErrorLine)
 }
+
+// maxErrorLine bounds the text of a FormatError or SymbolError.
+const maxErrorLine = 300
 
 // formatErr converts a tensor.RecordError (or passes a FormatError through)
 // and otherwise wraps err at offset off. The result is always a *FormatError.

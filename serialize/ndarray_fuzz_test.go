@@ -5,8 +5,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 
+	"github.com/mxgo/mxgo/internal/malformed"
 	"github.com/mxgo/mxgo/tensor"
 )
 
@@ -52,6 +54,11 @@ func FuzzReadNDArrays(f *testing.F) {
 	for _, s := range fuzzSeeds(f, false) {
 		f.Add(s)
 	}
+	for _, c := range malformed.Cases(false) {
+		if c.Kind == malformed.NDArray && len(c.Data) < 4096 && !strings.Contains(c.Name, "/flip/") && !strings.Contains(c.Name, "/trunc/") {
+			f.Add(c.Data)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		l, err := ParseNDArrays(data)
 		_, err2 := ReadNDArrays(struct{ *bytes.Reader }{bytes.NewReader(data)})
@@ -63,7 +70,22 @@ func FuzzReadNDArrays(f *testing.F) {
 			if !errors.As(err, &fe) {
 				t.Fatalf("error of type %T: %v", err, err)
 			}
+			checkErrorText(t, err)
 			return
+		}
+		for i := range l.Arrays {
+			if !l.Arrays[i].None() {
+				if _, err := l.Arrays[i].Dense(); err != nil {
+					t.Fatalf("accepted array %d does not densify: %v", i, err)
+				}
+			}
+		}
+		for i := range l.Arrays {
+			if !l.Arrays[i].None() {
+				if _, err := l.Arrays[i].Dense(); err != nil {
+					t.Fatalf("accepted array %d does not densify: %v", i, err)
+				}
+			}
 		}
 		var out bytes.Buffer
 		if err := WriteNDArrays(&out, l, l.Format); err != nil {
@@ -107,6 +129,7 @@ func FuzzReadNPY(f *testing.F) {
 			if !errors.As(err, &fe) {
 				t.Fatalf("error of type %T: %v", err, err)
 			}
+			checkErrorText(t, err)
 			return
 		}
 		var out bytes.Buffer

@@ -39,61 +39,89 @@ type sizer interface{ Size() int64 }
 
 // ReadNDArrays reads an NDArray file of any kind MXNet writes: the list
 // container (legacy/V1/V2/V3 records, dense, sparse or none), a 2.0 .npz or a
-// single .npy. Data blocks are read into fresh aligned storage. Errors about
-// the input are *FormatError with the byte offset.
-func ReadNDArrays(r io.Reader) (*NDArrayList, error) {
+// single .npy. Data blocks are read into fresh aligned storage, each exactly
+// once, so memory peaks at about the data's size. Errors about the input are
+// *FormatError with the byte offset. The input is bounded by the Limits
+// given with WithLimits (DefaultLimits otherwise).
+func ReadNDArrays(r io.Reader, opts ...Option) (*NDArrayList, error) {
 	size := int64(-1)
+	atStart := false
 	switch v := r.(type) {
 	case sizer:
 		if s, ok := r.(io.Seeker); ok {
 			if cur, err := s.Seek(0, io.SeekCurrent); err == nil {
-				size = v.Size() - cur
+				size, atStart = v.Size()-cur, cur == 0
 			}
 		}
 	case *os.File:
 		if st, err := v.Stat(); err == nil && st.Mode().IsRegular() {
 			if cur, err := v.Seek(0, io.SeekCurrent); err == nil {
-				size = st.Size() - cur
+				size, atStart = st.Size()-cur, cur == 0
 			}
 		}
+	}
+	var ra io.ReaderAt
+	if atStart {
+		ra, _ = r.(io.ReaderAt)
+	}
+	return readNDArrays(r, size, ra, newBudget(opts))
+}
+
+// readNDArrays reads an NDArray file of size bytes (-1: unknown) from r;
+// ra, when non-nil, reads the same file by offset (an npz is then decoded
+// in place instead of being read into memory first).
+func readNDArrays(r io.Reader, size int64, ra io.ReaderAt, bud *budget) (*NDArrayList, error) {
+	if size > bud.lim.MaxFileBytes {
+		return nil, &FormatError{Msg: fmt.Sprintf("file of %d bytes exceeds the limit of %d (Limits.MaxFileBytes)", size, bud.lim.MaxFileBytes)}
+	}
+	if size < 0 {
+		r = &limitedReader{r: r, n: bud.lim.MaxFileBytes, max: bud.lim.MaxFileBytes}
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, _ := br.Peek(8)
 	switch sniff(head) {
 	case containerNPZ:
+		if ra != nil && size >= 0 {
+			return readNPZList(ra, size, nil, bud)
+		}
 		b, err := io.ReadAll(br)
 		if err != nil {
-			return nil, fmt.Errorf("reading npz: %w", err)
+			return nil, &FormatError{Msg: fmt.Sprintf("reading npz: %v", err)}
 		}
-		return parseNPZList(b, true)
+		return readNPZList(bytes.NewReader(b), int64(len(b)), nil, bud)
 	case containerNPY:
-		t, err := readNPY(tensor.NewStreamSource(br, size))
+		t, err := readNPY(tensor.NewStreamSource(br, size), bud)
 		if err != nil {
 			return nil, err
 		}
 		return &NDArrayList{Format: FormatNPY, Arrays: []NDArray{{Tensor: t}}}, nil
 	}
-	return readList(tensor.NewStreamSource(br, size))
+	return readList(tensor.NewStreamSource(br, size), bud)
 }
 
 // ParseNDArrays decodes an NDArray file held in b. The tensors alias b (no
-// copy), so b must stay unchanged while they are used.
-func ParseNDArrays(b []byte) (*NDArrayList, error) {
+// copy), so b must stay unchanged while they are used. Options as for
+// ReadNDArrays.
+func ParseNDArrays(b []byte, opts ...Option) (*NDArrayList, error) {
+	bud := newBudget(opts)
+	if int64(len(b)) > bud.lim.MaxFileBytes {
+		return nil, &FormatError{Msg: fmt.Sprintf("file of %d bytes exceeds the limit of %d (Limits.MaxFileBytes)", len(b), bud.lim.MaxFileBytes)}
+	}
 	switch sniff(b) {
 	case containerNPZ:
-		return parseNPZList(b, false)
+		return readNPZList(bytes.NewReader(b), int64(len(b)), b, bud)
 	case containerNPY:
-		t, err := readNPY(tensor.NewBytesSource(b))
+		t, err := readNPY(tensor.NewBytesSource(b), bud)
 		if err != nil {
 			return nil, err
 		}
 		return &NDArrayList{Format: FormatNPY, Arrays: []NDArray{{Tensor: t}}}, nil
 	}
-	return readList(tensor.NewBytesSource(b))
+	return readList(tensor.NewBytesSource(b), bud)
 }
 
 // readList decodes the list container (magic 0x112) from src.
-func readList(src tensor.Source) (*NDArrayList, error) {
+func readList(src tensor.Source, bud *budget) (*NDArrayList, error) {
 	fail := func(off int64, format string, args ...any) error {
 		return &FormatError{Offset: off, Msg: fmt.Sprintf(format, args...)}
 	}
@@ -115,8 +143,8 @@ func readList(src tensor.Source) (*NDArrayList, error) {
 	if rem := src.Remaining(); rem >= 0 && n > uint64(rem)/4 {
 		return nil, fail(16, "array count %d exceeds what %d remaining bytes can hold", n, rem)
 	}
-	if n > 1<<40 {
-		return nil, fail(16, "array count %d is absurd", n)
+	if n > uint64(bud.lim.MaxArrays) {
+		return nil, fail(16, "array count %d exceeds the limit of %d (Limits.MaxArrays)", n, bud.lim.MaxArrays)
 	}
 	l := &NDArrayList{Format: FormatV2, Arrays: make([]NDArray, 0, min(n, 4096))}
 	for i := uint64(0); i < n; i++ {
@@ -129,6 +157,9 @@ func readList(src tensor.Source) (*NDArrayList, error) {
 		}
 		if i == 0 {
 			l.Format = formatOfGen(rec.Gen)
+		}
+		if err := checkRecord(rec, bud); err != nil {
+			return nil, fail(off, "array %d: %v", i, err)
 		}
 		a := NDArray{Record: rec}
 		if !rec.None && rec.Storage == tensor.StorageDefault {
@@ -153,8 +184,11 @@ func readList(src tensor.Source) (*NDArrayList, error) {
 		if err != nil {
 			return nil, formatErr(fmt.Errorf("name %d: %w", i, err), off)
 		}
-		if rem := src.Remaining(); (rem >= 0 && ln > uint64(rem)) || ln > 1<<20 {
+		if rem := src.Remaining(); rem >= 0 && ln > uint64(rem) {
 			return nil, fail(off, "name %d length %d exceeds the bytes left", i, ln)
+		}
+		if ln > uint64(bud.lim.MaxNameBytes) {
+			return nil, fail(off, "name %d length %d exceeds the limit of %d (Limits.MaxNameBytes)", i, ln, bud.lim.MaxNameBytes)
 		}
 		p, err := src.Next(int(ln))
 		if err != nil {

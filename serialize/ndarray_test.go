@@ -162,7 +162,7 @@ func TestSplitParams(t *testing.T) {
 // The spec's worked example §1.9: what MXNet 1.x writes for a tiny dict.
 func TestTinyParamsMatchesSpec(t *testing.T) {
 	w, _ := tensor.FromSlice([]float32{1, 2, 3, 4}, 2, 2)
-	m, _ := tensor.FromSlice([]tensor.Half{tensor.Half(tensor.F32ToF16(0.5)), tensor.Half(tensor.F32ToF16(-2))})
+	m, _ := tensor.FromSlice([]tensor.Half{tensor.ToHalf(0.5), tensor.ToHalf(-2)})
 	l := NewNDArrayList([]string{"arg:w", "aux:m"}, []*tensor.Tensor{w, m})
 	var b bytes.Buffer
 	if err := WriteNDArrays(&b, l, FormatV2); err != nil {

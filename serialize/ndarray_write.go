@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/mxgo/mxgo/internal/quote"
 	"github.com/mxgo/mxgo/tensor"
 )
 
@@ -61,10 +62,10 @@ func WriteNDArrays(w io.Writer, l *NDArrayList, format NDArrayFormat) error {
 	for i := range l.Arrays {
 		r, err := recordFor(&l.Arrays[i], gen)
 		if err != nil {
-			return fmt.Errorf("array %d %q: %w", i, l.Arrays[i].Name, err)
+			return fmt.Errorf("array %d %s: %w", i, quote.String(l.Arrays[i].Name), err)
 		}
 		if err := r.Check(); err != nil {
-			return fmt.Errorf("array %d %q: %w", i, l.Arrays[i].Name, err)
+			return fmt.Errorf("array %d %s: %w", i, quote.String(l.Arrays[i].Name), err)
 		}
 		recs[i] = r
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/mxgo/mxgo/internal/quote"
 	"github.com/mxgo/mxgo/tensor"
 )
 
@@ -15,7 +16,11 @@ const maxNPYHeader = 1 << 20
 // ReadNPY reads one .npy array (format version 1, 2 or 3; any float, int,
 // uint or bool descr, either byte order, C or Fortran order) into a C-order
 // little-endian tensor. It reads exactly the array's bytes from r.
-func ReadNPY(r io.Reader) (*tensor.Tensor, error) {
+//
+// The array is bounded by the Limits given with WithLimits (DefaultLimits
+// otherwise): its element count, and its bytes against the input's size when
+// r knows it.
+func ReadNPY(r io.Reader, opts ...Option) (*tensor.Tensor, error) {
 	size := int64(-1)
 	if s, ok := r.(sizer); ok {
 		if sk, ok := r.(io.Seeker); ok {
@@ -24,10 +29,17 @@ func ReadNPY(r io.Reader) (*tensor.Tensor, error) {
 			}
 		}
 	}
-	return readNPY(tensor.NewStreamSource(r, size))
+	bud := newBudget(opts)
+	if size > bud.lim.MaxFileBytes {
+		return nil, &FormatError{Msg: fmt.Sprintf("npy of %d bytes exceeds the limit of %d (Limits.MaxFileBytes)", size, bud.lim.MaxFileBytes)}
+	}
+	if size < 0 {
+		r = &limitedReader{r: r, n: bud.lim.MaxFileBytes, max: bud.lim.MaxFileBytes}
+	}
+	return readNPY(tensor.NewStreamSource(r, size), bud)
 }
 
-func readNPY(src tensor.Source) (*tensor.Tensor, error) {
+func readNPY(src tensor.Source, bud *budget) (*tensor.Tensor, error) {
 	fail := func(off int64, format string, args ...any) error {
 		return &FormatError{Offset: off, Msg: "npy: " + fmt.Sprintf(format, args...)}
 	}
@@ -36,7 +48,7 @@ func readNPY(src tensor.Source) (*tensor.Tensor, error) {
 		return nil, fail(0, "truncated: preamble needs 8 bytes")
 	}
 	if !bytes.Equal(pre[:6], []byte("\x93NUMPY")) {
-		return nil, fail(0, "not an npy file: magic %q", pre[:6])
+		return nil, fail(0, "not an npy file: magic %s", quote.String(string(pre[:6])))
 	}
 	major := pre[6]
 	var hlen int
@@ -73,6 +85,9 @@ func readNPY(src tensor.Source) (*tensor.Tensor, error) {
 		return nil, fail(hoff, "%v", err)
 	}
 	nb := n * h.dtype.Size()
+	if err := bud.charge(int64(n), int64(nb)); err != nil {
+		return nil, fail(hoff, "%s %s: %v", h.dtype, tensor.ShapeString(h.shape), err)
+	}
 	doff := src.Offset()
 	if rem := src.Remaining(); rem >= 0 && int64(nb) > rem {
 		return nil, fail(doff, "truncated: data %s %s needs %d bytes, %d left", h.dtype, tensor.ShapeString(h.shape), nb, rem)

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mxgo/mxgo/internal/quote"
 	"github.com/mxgo/mxgo/tensor"
 )
 
@@ -27,7 +28,7 @@ var npyDescr = [tensor.NumDTypes]string{
 // parseDescr maps a numpy type string ("<f4", "|u1", ">i8", "<b2") to a dtype.
 func parseDescr(s string) (tensor.DType, bool, error) {
 	if len(s) < 3 {
-		return 0, false, fmt.Errorf("unsupported descr %q", s)
+		return 0, false, fmt.Errorf("unsupported descr %s", quote.String(s))
 	}
 	big := false
 	switch s[0] {
@@ -35,7 +36,7 @@ func parseDescr(s string) (tensor.DType, bool, error) {
 	case '>':
 		big = true
 	default:
-		return 0, false, fmt.Errorf("unsupported descr %q", s)
+		return 0, false, fmt.Errorf("unsupported descr %s", quote.String(s))
 	}
 	body := s[1:]
 	for dt, d := range npyDescr {
@@ -46,7 +47,7 @@ func parseDescr(s string) (tensor.DType, bool, error) {
 			return tensor.DType(dt), big, nil
 		}
 	}
-	return 0, false, fmt.Errorf("unsupported descr %q (want a float, int, uint or bool type)", s)
+	return 0, false, fmt.Errorf("unsupported descr %s (want a float, int, uint or bool type)", quote.String(s))
 }
 
 // pyLexer tokenizes the Python literal numpy writes as the header dict.
@@ -117,7 +118,7 @@ func (l *pyLexer) tuple() ([]int, error) {
 		w = strings.TrimSuffix(w, "L") // Python 2 longs
 		v, err := strconv.ParseInt(w, 10, 64)
 		if err != nil || v < 0 {
-			return nil, fmt.Errorf("bad shape entry %q", w)
+			return nil, fmt.Errorf("bad shape entry %s", quote.String(w))
 		}
 		if len(shape) == tensor.MaxNDim {
 			return nil, fmt.Errorf("shape has more than %d dims", tensor.MaxNDim)
@@ -168,14 +169,14 @@ func parseNPYHeader(s string) (*npyHeader, error) {
 				h.fortran = true
 			case "False":
 			default:
-				return nil, fmt.Errorf("fortran_order is %q", w)
+				return nil, fmt.Errorf("fortran_order is %s", quote.String(w))
 			}
 		case "shape":
 			if h.shape, err = l.tuple(); err != nil {
 				return nil, err
 			}
 		default:
-			return nil, fmt.Errorf("unexpected header key %q", key)
+			return nil, fmt.Errorf("unexpected header key %s", quote.String(key))
 		}
 		seen[key] = true
 		if l.peek() == ',' {
@@ -191,7 +192,7 @@ func parseNPYHeader(s string) (*npyHeader, error) {
 		}
 	}
 	if rest := strings.TrimRight(s[l.pos:], " \n\x00"); rest != "" {
-		return nil, fmt.Errorf("junk after the header dict: %q", rest)
+		return nil, fmt.Errorf("junk after the header dict: %s", quote.String(rest))
 	}
 	return h, nil
 }

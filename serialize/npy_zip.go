@@ -2,13 +2,14 @@ package serialize
 
 import (
 	"archive/zip"
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
 	"io"
+	"sort"
 	"strings"
 
+	"github.com/mxgo/mxgo/internal/quote"
 	"github.com/mxgo/mxgo/tensor"
 )
 
@@ -26,42 +27,51 @@ const (
 
 // ReadNPZ reads an .npz archive (numpy's np.savez/np.savez_compressed or
 // MXNet 2.0's npx.savez) of size bytes from r. Names are the member names
-// without ".npy", in archive order.
-func ReadNPZ(r io.ReaderAt, size int64) ([]string, []*tensor.Tensor, error) {
-	zr, err := zip.NewReader(r, size)
-	if err != nil {
-		return nil, nil, &FormatError{Msg: "npz: " + err.Error()}
+// without ".npy", in archive order. Members are checked before any is
+// decoded: duplicate names, overlapping members, and deflated members
+// claiming more than the Limits allow are refused.
+func ReadNPZ(r io.ReaderAt, size int64, opts ...Option) ([]string, []*tensor.Tensor, error) {
+	bud := newBudget(opts)
+	if size > bud.lim.MaxFileBytes {
+		return nil, nil, &FormatError{Msg: fmt.Sprintf("npz of %d bytes exceeds the limit of %d (Limits.MaxFileBytes)", size, bud.lim.MaxFileBytes)}
 	}
-	var names []string
-	var ts []*tensor.Tensor
-	for _, f := range zr.File {
-		name, t, err := readNPZMember(f, nil, r)
-		if err != nil {
-			return nil, nil, err
-		}
-		names = append(names, name)
-		ts = append(ts, t)
+	l, err := readNPZList(r, size, nil, bud)
+	if err != nil {
+		return nil, nil, err
+	}
+	names := make([]string, len(l.Arrays))
+	ts := make([]*tensor.Tensor, len(l.Arrays))
+	for i, a := range l.Arrays {
+		names[i], ts[i] = a.Name, a.Tensor
 	}
 	return names, ts, nil
 }
 
-// parseNPZList decodes an npz held in b; with copy false the tensors of stored
-// members alias b.
-func parseNPZList(b []byte, copyData bool) (*NDArrayList, error) {
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+// npzMember is a member's place in the archive, as checked before reading.
+type npzMember struct {
+	f         *zip.File
+	dataOff   int64
+	end       int64
+	inflating bool
+}
+
+// readNPZList decodes an npz of size bytes read through ra. With whole
+// non-nil (the same bytes as ra) the tensors of stored members alias it.
+func readNPZList(ra io.ReaderAt, size int64, whole []byte, bud *budget) (*NDArrayList, error) {
+	zr, err := zip.NewReader(ra, size)
 	if err != nil {
 		return nil, &FormatError{Msg: "npz: " + err.Error()}
 	}
+	members, err := checkNPZ(zr, size, bud)
+	if err != nil {
+		return nil, err
+	}
 	l := &NDArrayList{Format: FormatNPZ, Named: true, zip: zipNumPy}
-	for i, f := range zr.File {
-		if i == 0 && f.Flags&0x8 != 0 {
+	for i, m := range members {
+		if i == 0 && m.f.Flags&0x8 != 0 {
 			l.zip = zipMiniz
 		}
-		var src []byte
-		if !copyData {
-			src = b
-		}
-		name, t, err := readNPZMember(f, src, bytes.NewReader(b))
+		name, t, err := readNPZMember(m, whole, ra, bud)
 		if err != nil {
 			return nil, err
 		}
@@ -70,52 +80,117 @@ func parseNPZList(b []byte, copyData bool) (*NDArrayList, error) {
 	return l, nil
 }
 
+// checkNPZ validates the central directory against the archive and the
+// limits before any member is decoded: member count, name length and
+// uniqueness, every member's data inside the archive and no two members
+// sharing bytes (zip bombs reuse one deflated stream), stored members
+// with equal sizes, and the inflated total of deflated members within
+// InflateAllowance + MaxInflateRatio × their compressed size and
+// MaxTotalBytes.
+func checkNPZ(zr *zip.Reader, size int64, bud *budget) ([]npzMember, error) {
+	lim := &bud.lim
+	if len(zr.File) > lim.MaxArrays {
+		return nil, &FormatError{Msg: fmt.Sprintf("npz: %d members exceed the limit of %d (Limits.MaxArrays)", len(zr.File), lim.MaxArrays)}
+	}
+	members := make([]npzMember, len(zr.File))
+	seen := make(map[string]bool, len(zr.File))
+	var packed, inflated int64
+	for i, f := range zr.File {
+		fail := func(off int64, format string, args ...any) error {
+			return &FormatError{Offset: off, Msg: fmt.Sprintf("npz member %d %s: ", i, quote.String(f.Name)) + fmt.Sprintf(format, args...)}
+		}
+		if len(f.Name) > lim.MaxNameBytes {
+			return nil, &FormatError{Msg: fmt.Sprintf("npz member %d name %s exceeds the limit of %d bytes (Limits.MaxNameBytes)", i, quote.N(f.Name, 40), lim.MaxNameBytes)}
+		}
+		if seen[f.Name] {
+			return nil, fail(0, "duplicate member name")
+		}
+		seen[f.Name] = true
+		off, err := f.DataOffset()
+		if err != nil {
+			return nil, fail(0, "%v", err)
+		}
+		csize, usize := f.CompressedSize64, f.UncompressedSize64
+		if csize > uint64(size) || off < 0 || off > size-int64(csize) {
+			return nil, fail(off, "data of %d bytes runs past the end of the %d-byte archive", csize, size)
+		}
+		m := npzMember{f: f, dataOff: off, end: off + int64(csize)}
+		switch f.Method {
+		case zip.Store:
+			if csize != usize {
+				return nil, fail(off, "stored member sizes %d and %d differ", csize, usize)
+			}
+		case zip.Deflate:
+			m.inflating = true
+			if usize > uint64(lim.MaxTotalBytes) {
+				return nil, fail(off, "inflated size %d exceeds the limit of %d (Limits.MaxTotalBytes)", usize, lim.MaxTotalBytes)
+			}
+			if int64(usize) > lim.MaxTotalBytes-inflated {
+				return nil, fail(off, "deflated members inflate to more than %d bytes (Limits.MaxTotalBytes)", lim.MaxTotalBytes)
+			}
+			packed += int64(csize)
+			inflated += int64(usize)
+			if !lim.inflateOK(inflated, packed) {
+				return nil, fail(off, "deflated members inflate %d bytes to %d (over Limits.MaxInflateRatio %d beyond Limits.InflateAllowance)",
+					packed, inflated, lim.MaxInflateRatio)
+			}
+		default:
+			return nil, fail(off, "unsupported compression method %d", f.Method)
+		}
+		members[i] = m
+	}
+	// No two members may share bytes: sort by start and compare neighbours.
+	order := make([]int, len(members))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return members[order[a]].dataOff < members[order[b]].dataOff })
+	for k := 1; k < len(order); k++ {
+		p, q := &members[order[k-1]], &members[order[k]]
+		if q.dataOff < p.end || q.dataOff == p.dataOff {
+			return nil, &FormatError{Offset: q.dataOff, Msg: fmt.Sprintf("npz members %s and %s overlap", quote.String(p.f.Name), quote.String(q.f.Name))}
+		}
+	}
+	return members, nil
+}
+
 // readNPZMember decodes one member. Stored members are read in place: from
 // whole (aliased) when it is non-nil, else through ra.
-func readNPZMember(f *zip.File, whole []byte, ra io.ReaderAt) (string, *tensor.Tensor, error) {
+func readNPZMember(m npzMember, whole []byte, ra io.ReaderAt, bud *budget) (string, *tensor.Tensor, error) {
+	f := m.f
 	name, ok := strings.CutSuffix(f.Name, ".npy")
 	if !ok {
-		return "", nil, &FormatError{Msg: fmt.Sprintf("npz: member %q is not a .npy file", f.Name)}
+		return "", nil, &FormatError{Offset: m.dataOff, Msg: fmt.Sprintf("npz: member %s is not a .npy file", quote.String(f.Name))}
 	}
-	var off int64
+	off := m.dataOff
 	wrap := func(err error) error {
 		fe, ok := err.(*FormatError)
 		if !ok {
-			return &FormatError{Offset: off, Msg: fmt.Sprintf("npz member %q: %v", f.Name, err)}
+			return &FormatError{Offset: off, Msg: fmt.Sprintf("npz member %s: %v", quote.String(f.Name), err)}
 		}
 		c := *fe
 		c.Offset += off
-		c.Msg = fmt.Sprintf("npz member %q: %s", f.Name, c.Msg)
+		c.Msg = fmt.Sprintf("npz member %s: %s", quote.String(f.Name), c.Msg)
 		return &c
 	}
-	switch f.Method {
-	case zip.Store:
-		var err error
-		if off, err = f.DataOffset(); err != nil {
-			return "", nil, wrap(err)
-		}
-		n := int64(f.CompressedSize64)
-		if n != int64(f.UncompressedSize64) || n < 0 {
-			return "", nil, wrap(fmt.Errorf("stored member sizes %d and %d differ", f.CompressedSize64, f.UncompressedSize64))
-		}
+	n := int64(f.CompressedSize64)
+	if !m.inflating {
 		var t *tensor.Tensor
+		var err error
 		if whole != nil {
-			if off+n > int64(len(whole)) {
-				return "", nil, wrap(fmt.Errorf("member of %d bytes runs past the end of the archive", n))
-			}
 			body := whole[off : off+n]
 			if crc32.ChecksumIEEE(body) != f.CRC32 {
 				return "", nil, wrap(fmt.Errorf("CRC mismatch"))
 			}
 			src := tensor.NewBytesSource(body)
-			if t, err = readNPY(src); err == nil && src.Remaining() != 0 {
+			if t, err = readNPY(src, bud); err == nil && src.Remaining() != 0 {
 				err = &FormatError{Offset: src.Offset(), Msg: "npy: trailing bytes after the array"}
 			}
 		} else {
 			h := crc32.NewIEEE()
 			sr := io.TeeReader(io.NewSectionReader(ra, off, n), h)
 			src := tensor.NewStreamSource(sr, n)
-			if t, err = readNPY(src); err == nil && src.Remaining() != 0 {
+			if t, err = readNPY(src, bud); err == nil && src.Remaining() != 0 {
 				err = &FormatError{Offset: src.Offset(), Msg: "npy: trailing bytes after the array"}
 			}
 			if err == nil && h.Sum32() != f.CRC32 {
@@ -126,24 +201,29 @@ func readNPZMember(f *zip.File, whole []byte, ra io.ReaderAt) (string, *tensor.T
 			return "", nil, wrap(err)
 		}
 		return name, t, nil
-	default:
-		rc, err := f.Open()
-		if err != nil {
-			return "", nil, wrap(err)
-		}
-		defer rc.Close()
-		// The uncompressed size is a claim: read with growth, not preallocation.
-		t, err := readNPY(tensor.NewStreamSource(rc, -1))
-		if err == nil {
-			if _, err2 := io.Copy(io.Discard, rc); err2 != nil {
-				err = err2
-			}
-		}
-		if err != nil {
-			return "", nil, wrap(err)
-		}
-		return name, t, nil
 	}
+	rc, err := f.Open()
+	if err != nil {
+		return "", nil, wrap(err)
+	}
+	defer rc.Close()
+	// The declared inflated size was checked against the limits, and the
+	// zip reader fails if the stream inflates to more than it.
+	src := tensor.NewStreamSource(rc, int64(f.UncompressedSize64))
+	t, err := readNPY(src, bud)
+	if err == nil && src.Remaining() != 0 {
+		err = &FormatError{Offset: src.Offset(), Msg: "npy: trailing bytes after the array"}
+	}
+	if err == nil {
+		// Reach the end so the zip reader verifies the CRC.
+		if _, err2 := io.Copy(io.Discard, rc); err2 != nil {
+			err = err2
+		}
+	}
+	if err != nil {
+		return "", nil, wrap(err)
+	}
+	return name, t, nil
 }
 
 // WriteNPZ writes an .npz archive byte-identical to numpy's np.savez(f,
@@ -172,11 +252,11 @@ func writeNPZ(w io.Writer, names []string, ts []*tensor.Tensor, style zipStyle) 
 	}
 	for i, t := range ts {
 		if t == nil {
-			return fmt.Errorf("npz: array %q is a none array", names[i])
+			return fmt.Errorf("npz: array %s is a none array", quote.String(names[i]))
 		}
 		name := names[i] + ".npy"
 		if len(name) > 0xffff {
-			return fmt.Errorf("npz: name %q too long", names[i])
+			return fmt.Errorf("npz: name %s too long", quote.String(names[i]))
 		}
 		hdr, err := npyHeaderBytes(t.DType(), t.Shape(), npyStyleFor)
 		if err != nil {
@@ -184,7 +264,7 @@ func writeNPZ(w io.Writer, names []string, ts []*tensor.Tensor, style zipStyle) 
 		}
 		total := int64(len(hdr)) + int64(len(t.Bytes()))
 		if total > 0xffffffff || cw.n > 0xffffffff {
-			return fmt.Errorf("npz: member %q or archive exceeds 4 GiB (zip64 not written)", name)
+			return fmt.Errorf("npz: member %s or archive exceeds 4 GiB (zip64 not written)", quote.String(name))
 		}
 		h := crc32.NewIEEE()
 		h.Write(hdr)

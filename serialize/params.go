@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mxgo/mxgo/internal/quote"
 	"github.com/mxgo/mxgo/tensor"
 )
 
@@ -29,14 +30,14 @@ func SplitParams(l *NDArrayList) (args, aux map[string]*tensor.Tensor, err error
 			case "aux":
 				dst, name = aux, rest
 			default:
-				return nil, nil, fmt.Errorf("split params: key %q has unknown prefix %q (want arg: or aux:)", a.Name, kind)
+				return nil, nil, fmt.Errorf("split params: array %d key %s has unknown prefix %s (want arg: or aux:)", i, quote.String(a.Name), quote.String(kind))
 			}
 		}
 		if name == "" {
 			return nil, nil, fmt.Errorf("split params: array %d has an empty name", i)
 		}
 		if _, dup := dst[name]; dup {
-			return nil, nil, fmt.Errorf("split params: duplicate key %q", a.Name)
+			return nil, nil, fmt.Errorf("split params: array %d: duplicate key %s", i, quote.String(a.Name))
 		}
 		t, err := a.Dense()
 		if err != nil {

@@ -70,7 +70,7 @@ func TestReaderErrors(t *testing.T) {
 		{`{"nodes": [], "arg_nodes": [], "heads": [[0]]}`, "entry has 1 elements"},
 		{`{"nodes": [], "arg_nodes": [], "heads": [[0, 0, 0, 0]]}`, "more than 3 elements"},
 		{`{"nodes": [], "arg_nodes": [], "heads": [[0, 0, 0]]}`, "heads[0] refers to node 0, but there are 0 nodes"},
-		{`{"nodes": [{"op": "Activation", "name": "r", "attrs": {"act_type": "relu"}, "inputs": [[5, 0, 0]]}], "arg_nodes": [], "heads": [[0, 0, 0]]}`, "node 0 (r): input 0 refers to node 5, but there are 1 nodes"},
+		{`{"nodes": [{"op": "Activation", "name": "r", "attrs": {"act_type": "relu"}, "inputs": [[5, 0, 0]]}], "arg_nodes": [], "heads": [[0, 0, 0]]}`, `node 0 "r": input 0 refers to node 5, but there are 1 nodes`},
 		{`{"nodes": [{"op": "Activation", "name": "r", "attrs": {"act_type": "relu"}, "inputs": [[0, 0, 0]]}], "arg_nodes": [], "heads": [[0, 0, 0]]}`, "cycle"},
 		{`{"nodes": [{"op": "null", "name": "x", "inputs": []}, {"op": "relu", "name": "a", "inputs": [[0, 0], [2, 0]]}, {"op": "relu", "name": "b", "inputs": [[1, 0]]}], "arg_nodes": [0], "heads": [[2, 0, 0]]}`, "cycle"},
 		{`{"nodes": [{"op": "null", "name": "x", "inputs": [], "control_deps": [0]}], "arg_nodes": [0], "heads": [[0, 0, 0]]}`, "cycle"},
@@ -85,7 +85,7 @@ func TestReaderErrors(t *testing.T) {
 		{`{"nodes": [], "arg_nodes": [], "heads": []} x`, "unexpected data after the graph"},
 		{`{"nodes": [{"op": "null", "name": "x", "inputs": [], "attrs": {"a": 1}}], "arg_nodes": [], "heads": []}`, `expect '"'`},
 		{`{"nodes": [{"op": "", "name": "x", "inputs": []}], "arg_nodes": [], "heads": []}`, "empty op name"},
-		{`{"nodes": [{"op": "null", "name": "x", "inputs": []}, {"op": "Mystery", "name": "m", "inputs": [[0, 0, 0]]}], "arg_nodes": [0], "heads": [[1, 70000, 0]]}`, "at most 65536 outputs"},
+		{`{"nodes": [{"op": "null", "name": "x", "inputs": []}, {"op": "Mystery", "name": "m", "inputs": [[0, 0, 0]]}], "arg_nodes": [0], "heads": [[1, 70000, 0]]}`, "at most 4096 outputs per node"},
 	}
 	for _, c := range cases {
 		_, err := ParseSymbol([]byte(c.js))
@@ -209,9 +209,14 @@ func TestHugeCountsAreNotAllocated(t *testing.T) {
 	if err := g.Check(); err == nil || !strings.Contains(err.Error(), "node s (SliceChannel)") || !strings.Contains(err.Error(), "out of range") {
 		t.Errorf("check: %v", err)
 	}
-	// The largest allowed count works and stays cheap to list.
+	// Over the default Limits.MaxOutputsPerNode the file is refused.
 	js = strings.Replace(js, "70000", "65536", 1)
-	f, err = ParseSymbol([]byte(js))
+	if _, err := ParseSymbol([]byte(js)); err == nil || !strings.Contains(err.Error(), "65536 outputs exceed the limit of 4096") {
+		t.Errorf("default limits: %v", err)
+	}
+	// With the limit raised, the largest count mxgo allows works and stays
+	// cheap to list.
+	f, err = ParseSymbol([]byte(js), WithLimits(Limits{MaxOutputsPerNode: 65536}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,10 +2,22 @@ package serialize
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/mxgo/mxgo/graph"
+	"github.com/mxgo/mxgo/internal/malformed"
 )
+
+// checkErrorText requires an error about untrusted input to be one line of
+// at most 300 bytes without control characters.
+func checkErrorText(t *testing.T, err error) {
+	t.Helper()
+	msg := err.Error()
+	if len(msg) > 300 || strings.ContainsFunc(msg, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		t.Fatalf("error text of %d bytes: %q", len(msg), msg)
+	}
+}
 
 // FuzzReadSymbol feeds arbitrary bytes to the symbol JSON reader. Seeds are
 // every real file plus malformed variants (testdata/fuzz/FuzzReadSymbol
@@ -21,12 +33,18 @@ func FuzzReadSymbol(f *testing.F) {
 	f.Add([]byte(`{"nodes": [{"op": "null", "name": "x", "inputs": []}], "arg_nodes": [0], "heads": [[0, 5, 0]]}`))
 	f.Add([]byte(`{"nodes": [{"op": "null", "name": "x", "inputs": []}, {"op": "FullyConnected", "name": "f", "inputs": [[0, 0]]}], "arg_nodes": [1], "heads": [[1, 0]]}`))
 	f.Add([]byte(`{"nodes": [{"op": "null", "name": "x", "inputs": []}, {"op": "Pooling", "name": "p", "attr": {"kernel": "(2,2)"}, "inputs": [[0, 0]]}], "arg_nodes": [0], "node_row_ptr": [0, 1, 3], "heads": [[1, 1]]}`))
+	for _, c := range malformed.Cases(false) {
+		if c.Kind == malformed.Symbol && len(c.Data) < 4096 {
+			f.Add(c.Data)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sf, err := ParseSymbol(data)
 		if err != nil {
 			if _, ok := err.(*SymbolError); !ok {
 				t.Fatalf("error of type %T: %v", err, err)
 			}
+			checkErrorText(t, err)
 			return
 		}
 		opts := &SymbolOptions{MXNetVersion: sf.MXNetVersion}

@@ -19,6 +19,10 @@ type jsonReader struct {
 	scopes []int
 	// keyPos is the offset of the last object key read.
 	keyPos int
+	// lim bounds strings and nodes; nodes counts the nodes read so far
+	// (subgraphs included).
+	lim   *Limits
+	nodes int
 }
 
 // syntaxError reports a problem at the current offset.
@@ -72,6 +76,10 @@ func (r *jsonReader) readString() (string, error) {
 		if r.pos >= len(r.data) {
 			return "", r.errorf("unterminated string starting at offset %d", start)
 		}
+		if b.Len() > r.maxString() {
+			r.pos = start - 1
+			return "", r.errorf("string longer than %d bytes (Limits.MaxAttrBytes)", r.maxString())
+		}
 		c := r.data[r.pos]
 		r.pos++
 		switch c {
@@ -105,6 +113,11 @@ func (r *jsonReader) readString() (string, error) {
 			b.WriteByte(c)
 		}
 	}
+}
+
+// maxString is the longest string the reader accepts anywhere.
+func (r *jsonReader) maxString() int {
+	return max(r.lim.MaxAttrBytes, r.lim.MaxNameBytes)
 }
 
 // readInt reads an integer like `is >> x` (leading space, optional sign,
@@ -232,6 +245,12 @@ func (r *jsonReader) readStringMap() (map[string]string, error) {
 
 // readArray reads a JSON array whose items item reads.
 func readArray[T any](r *jsonReader, item func() (T, error)) ([]T, error) {
+	return readArrayMax(r, -1, "", item)
+}
+
+// readArrayMax is readArray failing once the array has more than limit
+// items (limit < 0: no limit); what names the limit in the error.
+func readArrayMax[T any](r *jsonReader, limit int, what string, item func() (T, error)) ([]T, error) {
 	if err := r.beginArray(); err != nil {
 		return nil, err
 	}
@@ -244,17 +263,15 @@ func readArray[T any](r *jsonReader, item func() (T, error)) ([]T, error) {
 		if !ok {
 			return out, nil
 		}
+		if limit >= 0 && len(out) == limit {
+			return nil, r.errorf("more than %d %s", limit, what)
+		}
 		v, err := item()
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, v)
 	}
-}
-
-// readUintArray reads an array of u32.
-func (r *jsonReader) readUintArray(what string) ([]int, error) {
-	return readArray(r, func() (int, error) { return r.readUint32(what) })
 }
 
 // jsonEntry is an input or head entry [node_id, index(, version)].
@@ -290,6 +307,3 @@ func (r *jsonReader) readEntry() (jsonEntry, error) {
 		}
 	}
 }
-
-// readEntries reads an array of entries.
-func (r *jsonReader) readEntries() ([]jsonEntry, error) { return readArray(r, r.readEntry) }

@@ -1,6 +1,16 @@
 // Package serialize reads and writes MXNet's files: NDArray lists
 // (.params), Symbol JSON, checkpoints and .npy/.npz. Readers take an
 // io.Reader (or bytes), writers an io.Writer; path helpers sit on top.
+//
+// Files are treated as untrusted. Every reader enforces Limits (file size,
+// array count, elements per array including sparse logical shapes, decoded
+// and inflated totals, symbol nodes, outputs and string lengths) with the
+// defaults of DefaultLimits unless given WithLimits; sparse index arrays and
+// npz members are validated before anything is densified or inflated; and
+// every shape is checked for overflow. Errors about input are *FormatError
+// or *SymbolError: one line of at most 300 bytes naming the byte offset or
+// node (and the file, from the path helpers), with names from the file
+// quoted and truncated.
 package serialize
 
 import (
@@ -13,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/mxgo/mxgo/graph"
+	"github.com/mxgo/mxgo/internal/quote"
 	"github.com/mxgo/mxgo/ops"
 )
 
@@ -35,10 +46,10 @@ func (e *SymbolError) Error() string {
 		fmt.Fprintf(&b, "offset %d: ", e.Offset)
 	}
 	if e.Node >= 0 {
-		fmt.Fprintf(&b, "node %d (%s): ", e.Node, e.NodeName)
+		fmt.Fprintf(&b, "node %d %s: ", e.Node, quote.String(e.NodeName))
 	}
 	b.WriteString(e.Err.Error())
-	return b.String()
+	return quote.Line(b.String(), maxErrorLine)
 }
 
 // Unwrap returns the underlying error.
@@ -101,17 +112,17 @@ func (r *jsonReader) readGraph(depth int) (*jsonGraph, error) {
 		case "nodes":
 			g.nodes, err = r.readNodes(depth)
 		case "arg_nodes":
-			g.argNodes, err = r.readUintArray("arg_nodes entry")
+			g.argNodes, err = readArrayMax(r, r.lim.MaxNodes, "arg_nodes (Limits.MaxNodes)", func() (int, error) { return r.readUint32("arg_nodes entry") })
 		case "node_row_ptr":
-			g.rowPtr, err = r.readUintArray("node_row_ptr entry")
+			g.rowPtr, err = readArrayMax(r, r.lim.MaxNodes+1, "node_row_ptr entries (Limits.MaxNodes)", func() (int, error) { return r.readUint32("node_row_ptr entry") })
 			g.hasRowPtr = true
 		case "heads":
-			g.heads, err = r.readEntries()
+			g.heads, err = readArrayMax(r, r.lim.MaxOutputs, "heads (Limits.MaxOutputs)", r.readEntry)
 		case "attrs":
 			err = r.readGraphAttrs(g)
 		default:
 			r.pos = r.keyPos
-			return nil, r.errorf("unknown field %q (expect nodes, arg_nodes, node_row_ptr, heads, attrs)", k)
+			return nil, r.errorf("unknown field %s (expect nodes, arg_nodes, node_row_ptr, heads, attrs)", quote.String(k))
 		}
 		if err != nil {
 			return nil, err
@@ -143,14 +154,14 @@ func (r *jsonReader) readGraphAttrs(g *jsonGraph) error {
 			return err
 		}
 		if ok, err := r.nextArrayItem(); err != nil || !ok {
-			return orErr(err, r.errorf("invalid any value for graph attribute %q", k))
+			return orErr(err, r.errorf("invalid any value for graph attribute %s", quote.String(k)))
 		}
 		typ, err := r.readString()
 		if err != nil {
 			return err
 		}
 		if ok, err := r.nextArrayItem(); err != nil || !ok {
-			return orErr(err, r.errorf("invalid any value for graph attribute %q", k))
+			return orErr(err, r.errorf("invalid any value for graph attribute %s", quote.String(k)))
 		}
 		var n int64
 		switch typ {
@@ -163,19 +174,19 @@ func (r *jsonReader) readGraphAttrs(g *jsonGraph) error {
 		case "list_str":
 			_, err = readArray(r, r.readString)
 		default:
-			return r.errorf("graph attribute %q has unregistered type %q", k, typ)
+			return r.errorf("graph attribute %s has unregistered type %s", quote.String(k), quote.String(typ))
 		}
 		if err != nil {
 			return err
 		}
 		if ok, err := r.nextArrayItem(); err != nil || ok {
-			return orErr(err, r.errorf("invalid any value for graph attribute %q", k))
+			return orErr(err, r.errorf("invalid any value for graph attribute %s", quote.String(k)))
 		}
 		switch k {
 		case "mxnet_version", "is_np_shape":
 			if typ != "int" {
 				r.pos = at
-				return r.errorf("graph attribute %q must be an int, got %s", k, typ)
+				return r.errorf("graph attribute %s must be an int, got %s", quote.String(k), quote.String(typ))
 			}
 			if k == "mxnet_version" {
 				g.version = int(n)
@@ -194,7 +205,13 @@ func orErr(err, alt error) error {
 }
 
 func (r *jsonReader) readNodes(depth int) ([]jsonNode, error) {
-	return readArray(r, func() (jsonNode, error) { return r.readNode(depth) })
+	return readArray(r, func() (jsonNode, error) {
+		r.nodes++
+		if r.nodes > r.lim.MaxNodes {
+			return jsonNode{}, r.errorf("more than %d nodes (Limits.MaxNodes)", r.lim.MaxNodes)
+		}
+		return r.readNode(depth)
+	})
 }
 
 // readNode reads a node object (JSONNode::Load): op, name and inputs are
@@ -222,20 +239,20 @@ func (r *jsonReader) readNode(depth int) (jsonNode, error) {
 		case "name":
 			n.name, err = r.readString()
 		case "inputs":
-			n.inputs, err = r.readEntries()
+			n.inputs, err = readArrayMax(r, r.lim.MaxOutputs, "inputs (Limits.MaxOutputs)", r.readEntry)
 		case "attrs", "attr":
 			n.attrs, err = r.readStringMap()
 		case "param":
 			param, err = r.readStringMap()
 		case "control_deps":
-			n.deps, err = r.readUintArray("control_deps entry")
+			n.deps, err = readArrayMax(r, r.lim.MaxNodes, "control_deps (Limits.MaxNodes)", func() (int, error) { return r.readUint32("control_deps entry") })
 		case "backward_source_id":
 			_, err = r.readInt(math.MinInt32, math.MaxInt32, "backward_source_id")
 		case "subgraphs":
 			n.subgraphs, err = r.readSubgraphs(depth)
 		default:
 			r.pos = r.keyPos
-			return n, r.errorf("unknown node field %q", k)
+			return n, r.errorf("unknown node field %s", quote.String(k))
 		}
 		if err != nil {
 			return n, err
@@ -255,7 +272,29 @@ func (r *jsonReader) readNode(depth int) (jsonNode, error) {
 			n.attrs[k] = v
 		}
 	}
+	if err := checkNodeStrings(&n, r.lim); err != nil {
+		return n, &SymbolError{Offset: n.offset, Node: -1, Err: err}
+	}
 	return n, nil
+}
+
+// checkNodeStrings bounds a node's op, name, attribute keys and values.
+func checkNodeStrings(n *jsonNode, lim *Limits) error {
+	if len(n.name) > lim.MaxNameBytes {
+		return fmt.Errorf("node name %s exceeds the limit of %d bytes (Limits.MaxNameBytes)", quote.N(n.name, 40), lim.MaxNameBytes)
+	}
+	if len(n.op) > lim.MaxNameBytes {
+		return fmt.Errorf("node %s: op name %s exceeds the limit of %d bytes (Limits.MaxNameBytes)", quote.N(n.name, 60), quote.N(n.op, 40), lim.MaxNameBytes)
+	}
+	for k, v := range n.attrs {
+		if len(k) > lim.MaxNameBytes {
+			return fmt.Errorf("node %s: attribute key %s exceeds the limit of %d bytes (Limits.MaxNameBytes)", quote.N(n.name, 60), quote.N(k, 40), lim.MaxNameBytes)
+		}
+		if len(v) > lim.MaxAttrBytes {
+			return fmt.Errorf("node %s: attribute %s of %d bytes exceeds the limit of %d (Limits.MaxAttrBytes)", quote.N(n.name, 60), quote.N(k, 60), len(v), lim.MaxAttrBytes)
+		}
+	}
+	return nil
 }
 
 func (r *jsonReader) readSubgraphs(depth int) ([]*jsonGraph, error) {
@@ -275,8 +314,8 @@ type SymbolFile struct {
 
 // ReadSymbol reads symbol JSON of any MXNet generation from r, applying
 // MXNet 1.9.1's load-time upgrades (see ReadSymbolFile).
-func ReadSymbol(r io.Reader) (*graph.Symbol, error) {
-	f, err := ReadSymbolFile(r)
+func ReadSymbol(r io.Reader, opts ...Option) (*graph.Symbol, error) {
+	f, err := ReadSymbolFile(r, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -289,18 +328,33 @@ func ReadSymbol(r io.Reader) (*graph.Symbol, error) {
 // passes of MXNet 1.9.1 in its order (hidden-key fixes, aux variables for
 // pre-0.9 files, FSetInputVarAttrOnCompose for pre-0.9.4 files, argmax axis
 // for pre-0.9.5 files). Every other attribute string is kept verbatim.
-// Operators mxgo does not know are kept as they are.
-func ReadSymbolFile(r io.Reader) (*SymbolFile, error) {
-	data, err := io.ReadAll(r)
+// Operators mxgo does not know are kept as they are. The file is bounded by
+// the Limits given with WithLimits (DefaultLimits otherwise): its size, node
+// count, outputs per node and in all, and name and attribute lengths.
+func ReadSymbolFile(r io.Reader, opts ...Option) (*SymbolFile, error) {
+	o := buildOptions(opts)
+	data, err := readAllLimited(r, o.limits.MaxSymbolBytes)
 	if err != nil {
+		var se *SymbolError
+		if errors.As(err, &se) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("symbol JSON: %w", err)
 	}
-	return ParseSymbol(data)
+	return parseSymbol(data, o)
 }
 
 // ParseSymbol is ReadSymbolFile on bytes.
-func ParseSymbol(data []byte) (*SymbolFile, error) {
-	rd := &jsonReader{data: data}
+func ParseSymbol(data []byte, opts ...Option) (*SymbolFile, error) {
+	return parseSymbol(data, buildOptions(opts))
+}
+
+func parseSymbol(data []byte, o *options) (*SymbolFile, error) {
+	lim := &o.limits
+	if int64(len(data)) > lim.MaxSymbolBytes {
+		return nil, &SymbolError{Offset: int(lim.MaxSymbolBytes), Node: -1, Err: fmt.Errorf("%d bytes exceed the limit of %d (Limits.MaxSymbolBytes)", len(data), lim.MaxSymbolBytes)}
+	}
+	rd := &jsonReader{data: data, lim: lim}
 	jg, err := rd.readGraph(0)
 	if err != nil {
 		return nil, err
@@ -309,7 +363,7 @@ func ParseSymbol(data []byte) (*SymbolFile, error) {
 	if rd.pos < len(rd.data) {
 		return nil, rd.errorf("unexpected data after the graph object")
 	}
-	sym, err := buildSymbol(jg)
+	sym, err := buildSymbol(jg, lim)
 	if err != nil {
 		return nil, err
 	}
@@ -330,17 +384,19 @@ func ParseSymbol(data []byte) (*SymbolFile, error) {
 	return f, nil
 }
 
-// LoadSymbol reads a symbol JSON file (PREFIX-symbol.json).
-func LoadSymbol(path string) (*graph.Symbol, error) {
-	data, err := os.ReadFile(path)
+// LoadSymbol reads a symbol JSON file (PREFIX-symbol.json) with the given
+// options (see ReadSymbolFile). Errors name the file.
+func LoadSymbol(path string, opts ...Option) (*graph.Symbol, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	f, err := ParseSymbol(data)
+	defer f.Close()
+	sf, err := ReadSymbolFile(f, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return f.Symbol, nil
+	return sf.Symbol, nil
 }
 
 // nodeError returns a SymbolError about node i.
@@ -356,7 +412,10 @@ func nodeError(jg *jsonGraph, i int, format string, args ...any) error {
 // buildSymbol connects the nodes (nnvm LoadJSON) and validates what MXNet
 // leaves to undefined behaviour: ids in range, arg_nodes pointing at
 // variables, no cycles, and output indices the nodes have.
-func buildSymbol(jg *jsonGraph) (*graph.Symbol, error) {
+func buildSymbol(jg *jsonGraph, lim *Limits) (*graph.Symbol, error) {
+	if len(jg.heads) > lim.MaxOutputs {
+		return nil, &SymbolError{Offset: jg.heads[lim.MaxOutputs].offset, Node: -1, Err: fmt.Errorf("%d heads exceed the limit of %d (Limits.MaxOutputs)", len(jg.heads), lim.MaxOutputs)}
+	}
 	nodes := make([]*graph.Node, len(jg.nodes))
 	for i, jn := range jg.nodes {
 		if jn.op == "null" {
@@ -377,7 +436,7 @@ func buildSymbol(jg *jsonGraph) (*graph.Symbol, error) {
 		valid := true
 		for i := range nodes {
 			counts[i] = jg.rowPtr[i+1] - jg.rowPtr[i]
-			valid = valid && counts[i] >= 1 && counts[i] <= ops.MaxArity
+			valid = valid && counts[i] >= 1 && counts[i] <= lim.MaxOutputsPerNode
 		}
 		if valid {
 			for i, c := range counts {
@@ -395,8 +454,8 @@ func buildSymbol(jg *jsonGraph) (*graph.Symbol, error) {
 			}
 			return graph.Entry{}, nodeError(jg, owner, "%w", err)
 		}
-		if e.index >= ops.MaxArity {
-			err := fmt.Errorf("%s uses output %d (mxgo allows at most %d outputs per node)", what, e.index, ops.MaxArity)
+		if e.index >= lim.MaxOutputsPerNode || e.index >= ops.MaxArity {
+			err := fmt.Errorf("%s uses output %d (at most %d outputs per node: Limits.MaxOutputsPerNode)", what, e.index, min(lim.MaxOutputsPerNode, ops.MaxArity))
 			if owner < 0 {
 				return graph.Entry{}, &SymbolError{Offset: e.offset, Node: -1, Err: err}
 			}
@@ -421,7 +480,7 @@ func buildSymbol(jg *jsonGraph) (*graph.Symbol, error) {
 			n.ControlDeps = append(n.ControlDeps, nodes[d])
 		}
 		for k, sg := range jn.subgraphs {
-			sub, err := buildSymbol(sg)
+			sub, err := buildSymbol(sg, lim)
 			if err != nil {
 				return nil, nodeError(jg, i, "subgraph %d: %w", k, err)
 			}
@@ -447,7 +506,15 @@ func buildSymbol(jg *jsonGraph) (*graph.Symbol, error) {
 	if err := checkAcyclic(jg, nodes); err != nil {
 		return nil, err
 	}
+	total := 0
 	for i, n := range nodes {
+		outs := max(n.NumOutputs(), n.FileOutputs)
+		if outs > lim.MaxOutputsPerNode {
+			return nil, nodeError(jg, i, "%d outputs exceed the limit of %d (Limits.MaxOutputsPerNode)", outs, lim.MaxOutputsPerNode)
+		}
+		if total += outs; total > lim.MaxOutputs {
+			return nil, nodeError(jg, i, "the nodes up to this one have %d outputs, over the limit of %d (Limits.MaxOutputs)", total, lim.MaxOutputs)
+		}
 		if n.IsVariable() {
 			if maxIndex[i] > 0 {
 				return nil, nodeError(jg, i, "output %d of a variable is used", maxIndex[i])

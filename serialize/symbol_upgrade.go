@@ -73,7 +73,7 @@ func fixParsing(nodes []*graph.Node) {
 	for _, n := range nodes {
 		var aside []string
 		for _, k := range slices.Sorted(maps.Keys(n.Attrs)) {
-			for _, h := range graph.HiddenKeys {
+			for _, h := range graph.HiddenKeys() {
 				if set, _, _ := hiddenMatch(k, h); set {
 					aside = append(aside, k)
 					break
@@ -100,7 +100,7 @@ func fixParsing(nodes []*graph.Node) {
 // restoreHidden puts a set-aside key back where MXNet does; false means it
 // returns under its original name.
 func restoreHidden(n *graph.Node, k, v string) bool {
-	for _, h := range graph.HiddenKeys {
+	for _, h := range graph.HiddenKeys() {
 		set, exact, arg := hiddenMatch(k, h)
 		if !set {
 			continue

@@ -2,7 +2,10 @@ package tensor
 
 import (
 	"fmt"
+	"math"
 	"unsafe"
+
+	"github.com/mxgo/mxgo/asm"
 )
 
 // Half is an IEEE binary16 value as its raw bits (MXNet float16).
@@ -12,10 +15,10 @@ type Half uint16
 type BF16 uint16
 
 // Float32 converts h exactly.
-func (h Half) Float32() float32 { return F16ToF32(uint16(h)) }
+func (h Half) Float32() float32 { return asm.HalfToFloat(uint16(h)) }
 
 // Float32 converts b exactly.
-func (b BF16) Float32() float32 { return BF16ToF32(uint16(b)) }
+func (b BF16) Float32() float32 { return math.Float32frombits(uint32(b) << 16) }
 
 // Element is the set of Go types that hold one element of some DType.
 type Element interface {
@@ -147,9 +150,9 @@ func (t *Tensor) SetFloat64At(i int, v float64) {
 	case Float64:
 		view[float64](t.data)[i] = v
 	case Float16:
-		view[uint16](t.data)[i] = F32ToF16(float32(v))
+		view[uint16](t.data)[i] = uint16(ToHalf(float32(v)))
 	case BFloat16:
-		view[uint16](t.data)[i] = F32ToBF16(float32(v))
+		view[uint16](t.data)[i] = uint16(ToBF16(float32(v)))
 	case Uint8:
 		t.data[i] = uint8(int64(v))
 	case Int8:
@@ -176,8 +179,8 @@ func (t *Tensor) SetFloat64At(i int, v float64) {
 }
 
 // AsType returns a copy of t converted to dt (a plain copy when dt equals t's
-// dtype). float32 ↔ float16/bfloat16 use F32ToF16/F16ToF32 and
-// F32ToBF16/BF16ToF32; other conversions go through float64.
+// dtype). float32 ↔ float16/bfloat16 use ToHalf/Half.Float32 and
+// ToBF16/BF16.Float32; other conversions go through float64.
 func (t *Tensor) AsType(dt DType) (*Tensor, error) {
 	if dt == t.dtype {
 		return t.Clone(), nil
@@ -190,12 +193,12 @@ func (t *Tensor) AsType(dt DType) (*Tensor, error) {
 	case t.dtype == Float32 && dt == Float16:
 		src, dst := view[float32](t.data), view[uint16](out.data)
 		for i, v := range src {
-			dst[i] = F32ToF16(v)
+			dst[i] = uint16(ToHalf(v))
 		}
 	case t.dtype == Float16 && dt == Float32:
 		src, dst := view[uint16](t.data), view[float32](out.data)
 		for i, v := range src {
-			dst[i] = F16ToF32(v)
+			dst[i] = Half(v).Float32()
 		}
 	default:
 		for i, n := 0, t.Len(); i < n; i++ {

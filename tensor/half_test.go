@@ -8,7 +8,7 @@ import (
 
 // refF16 rounds f to the nearest binary16 value (ties to even) by searching
 // the sorted list of all finite half values with exact big.Float arithmetic:
-// an oracle independent of F32ToF16's bit manipulation.
+// an oracle independent of ToHalf's bit manipulation.
 func refF16(f float32) uint16 {
 	if math.IsNaN(float64(f)) {
 		b := math.Float32bits(f)
@@ -27,17 +27,17 @@ func refF16(f float32) uint16 {
 	lo, hi := uint16(0), uint16(0x7bff)
 	for lo < hi { // largest half value <= x
 		mid := (lo + hi + 1) / 2
-		if float64(F16ToF32(mid)) <= x {
+		if float64(Half(mid).Float32()) <= x {
 			lo = mid
 		} else {
 			hi = mid - 1
 		}
 	}
-	if float64(F16ToF32(lo)) == x {
+	if float64(Half(lo).Float32()) == x {
 		return sign | lo
 	}
-	below := new(big.Float).SetFloat64(float64(F16ToF32(lo)))
-	above := new(big.Float).SetFloat64(float64(F16ToF32(lo + 1)))
+	below := new(big.Float).SetFloat64(float64(Half(lo).Float32()))
+	above := new(big.Float).SetFloat64(float64(Half(lo + 1).Float32()))
 	if lo == 0x7bff {
 		above.SetFloat64(65536)
 	}
@@ -58,8 +58,8 @@ func refF16(f float32) uint16 {
 
 func TestF16RoundTripAllHalves(t *testing.T) {
 	for h := 0; h < 1<<16; h++ {
-		f := F16ToF32(uint16(h))
-		got := F32ToF16(f)
+		f := Half(uint16(h)).Float32()
+		got := uint16(ToHalf(f))
 		if exp := h & 0x7c00; exp == 0x7c00 && h&0x3ff != 0 {
 			if got&0x7c00 != 0x7c00 || got&0x3ff == 0 || got&0x8000 != uint16(h)&0x8000 {
 				t.Fatalf("NaN %#04x -> %v -> %#04x not a NaN of the same sign", h, f, got)
@@ -72,11 +72,11 @@ func TestF16RoundTripAllHalves(t *testing.T) {
 	}
 }
 
-func TestF32ToF16AgainstOracle(t *testing.T) {
+func TestToHalfAgainstOracle(t *testing.T) {
 	check := func(bits uint32) {
 		f := math.Float32frombits(bits)
-		if got, want := F32ToF16(f), refF16(f); got != want {
-			t.Fatalf("F32ToF16(%g [%#08x]) = %#04x, want %#04x", f, bits, got, want)
+		if got, want := uint16(ToHalf(f)), refF16(f); got != want {
+			t.Fatalf("ToHalf(%g [%#08x]) = %#04x, want %#04x", f, bits, got, want)
 		}
 	}
 	// every float32 whose exponent lies in or near half range, sampled densely
@@ -111,12 +111,12 @@ func TestBF16MatchesMXNetTruncation(t *testing.T) {
 		{float32(math.Inf(1)), 0x7f80}, {3.3895314e38, 0x7f7f},
 	}
 	for _, c := range cases {
-		if got := F32ToBF16(c.f); got != c.want {
-			t.Errorf("F32ToBF16(%v) = %#04x, want %#04x", c.f, got, c.want)
+		if got := uint16(ToBF16(c.f)); got != c.want {
+			t.Errorf("ToBF16(%v) = %#04x, want %#04x", c.f, got, c.want)
 		}
 	}
 	for h := 0; h < 1<<16; h++ {
-		if got := F32ToBF16(BF16ToF32(uint16(h))); got != uint16(h) {
+		if got := uint16(ToBF16(BF16(h).Float32())); got != uint16(h) {
 			t.Fatalf("bf16 %#04x round trip gives %#04x", h, got)
 		}
 	}

@@ -80,16 +80,23 @@ func (s *BytesSource) Offset() int64 { return int64(s.off) }
 func (s *BytesSource) Remaining() int64 { return int64(len(s.b) - s.off) }
 
 // StreamSource reads records from an io.Reader, never reading past the bytes
-// it returns (wrap r in a bufio.Reader for speed with small reads). Blocks are read straight into
-// freshly allocated aligned storage; when the total size is unknown a large
-// block is grown as its bytes arrive, so memory follows the real input, not
-// a header's claim.
+// it returns (wrap r in a bufio.Reader for speed with small reads). Blocks are
+// read straight into freshly allocated aligned storage, each allocated once
+// at its final size when the total size is known, or when the claim is at
+// most streamTrust bytes beyond what the stream has already delivered. A
+// larger claim from a stream of unknown size is read in chunks as its bytes
+// arrive and then joined, so memory follows the real input, not a header's
+// claim.
 type StreamSource struct {
 	r    io.Reader
 	off  int64
 	size int64 // -1 when unknown
 	buf  []byte
 }
+
+// streamTrust is how far a block's claimed size may exceed the bytes a
+// stream of unknown size has delivered before the block is read in chunks.
+const streamTrust = 64 << 20
 
 // NewStreamSource returns a Source over r. size is the total number of bytes
 // r will deliver, or -1 if unknown.
@@ -113,8 +120,7 @@ func (s *StreamSource) Next(n int) ([]byte, error) {
 
 // Block implements Source.
 func (s *StreamSource) Block(n int) ([]byte, error) {
-	const step = 1 << 20
-	if n <= step || s.size >= 0 {
+	if s.size >= 0 || int64(n) <= s.off+streamTrust {
 		if s.size >= 0 && int64(n) > s.Remaining() {
 			return nil, io.ErrUnexpectedEOF
 		}
@@ -129,21 +135,23 @@ func (s *StreamSource) Block(n int) ([]byte, error) {
 		}
 		return p, nil
 	}
-	// Unknown size and a large claim: grow as the bytes actually arrive.
-	p := AlignedBytes(step)
-	got := 0
-	for got < n {
-		if got == len(p) {
-			q := AlignedBytes(min(n, 2*len(p)))
-			copy(q, p)
-			p = q
-		}
-		m, err := io.ReadFull(s.r, p[got:])
+	// Unknown size and a large claim: read chunks as the bytes arrive.
+	var chunks [][]byte
+	for got, chunk := 0, 1<<20; got < n; chunk = min(2*chunk, 16<<20) {
+		c := make([]byte, min(chunk, n-got))
+		m, err := io.ReadFull(s.r, c)
 		got += m
 		s.off += int64(m)
 		if err != nil {
 			return nil, io.ErrUnexpectedEOF
 		}
+		chunks = append(chunks, c)
+	}
+	p := AlignedBytes(n)
+	o := 0
+	for i, c := range chunks {
+		o += copy(p[o:], c)
+		chunks[i] = nil
 	}
 	return p, nil
 }

@@ -4,7 +4,8 @@
 // float32 is the type the kernels compute in.
 //
 // Only little-endian hosts are supported (amd64, arm64), so the element bytes
-// are both the in-memory values and the on-disk bytes MXNet writes.
+// are both the in-memory values and the on-disk bytes MXNet writes; a build
+// for a big-endian GOARCH fails to compile with an error naming this.
 package tensor
 
 import (
@@ -85,8 +86,17 @@ func AlignedBytes(n int) []byte {
 	return buf[off : off+n : off+n]
 }
 
+// MaxAllocBytes is the largest storage New allocates: 2^47 bytes (128 TiB),
+// under the Go runtime's own limit, so that an absurd shape is an error
+// rather than a panic in make. (A size below it but beyond the machine's
+// memory still exhausts it: bound untrusted shapes before, as serialize's
+// Limits do.)
+const MaxAllocBytes = 1 << 47
+
 // New returns a zero-filled tensor of the given dtype and shape. An empty
-// shape is a scalar (one element); a zero dim gives an empty tensor.
+// shape is a scalar (one element); a zero dim gives an empty tensor. A shape
+// whose product overflows or needs more than MaxAllocBytes is an error
+// wrapping ErrShape.
 func New(dt DType, shape ...int) (*Tensor, error) {
 	if !dt.Valid() {
 		return nil, fmt.Errorf("tensor.New: invalid dtype flag %d", int32(dt))
@@ -94,6 +104,9 @@ func New(dt DType, shape ...int) (*Tensor, error) {
 	n, err := NumElements(shape, dt.Size())
 	if err != nil {
 		return nil, fmt.Errorf("tensor.New: %w", err)
+	}
+	if int64(n)*int64(dt.Size()) > MaxAllocBytes {
+		return nil, fmt.Errorf("tensor.New: %w: %s %s needs %d bytes, over %d", ErrShape, dt, ShapeString(shape), int64(n)*int64(dt.Size()), int64(MaxAllocBytes))
 	}
 	return &Tensor{dtype: dt, shape: cloneShape(shape), data: AlignedBytes(n * dt.Size())}, nil
 }

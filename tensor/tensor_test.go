@@ -45,7 +45,7 @@ func TestNewAlignedAndShapes(t *testing.T) {
 			t.Errorf("%v: storage not %d-byte aligned", shape, Align)
 		}
 	}
-	for _, bad := range [][]int{{-1}, {1 << 40, 1 << 40}, make([]int, 33)} {
+	for _, bad := range [][]int{{-1}, {1 << 40, 1 << 40}, make([]int, 33), {1 << 50}, {1 << 20, 1 << 20, 1 << 10}} {
 		if _, err := New(Float32, bad...); !errors.Is(err, ErrShape) {
 			t.Errorf("New(%v) err = %v, want ErrShape", bad, err)
 		}
@@ -80,7 +80,7 @@ func TestFromSliceDataReshape(t *testing.T) {
 	if _, err := Data[int32](x); err == nil {
 		t.Error("Data[int32] of float32 must fail")
 	}
-	h, _ := FromSlice([]Half{Half(F32ToF16(0.5)), Half(F32ToF16(-2))})
+	h, _ := FromSlice([]Half{ToHalf(0.5), ToHalf(-2)})
 	if h.DType() != Float16 || h.Float64At(1) != -2 {
 		t.Errorf("Half tensor: %v %v", h, h.Float64At(1))
 	}

@@ -51,7 +51,7 @@ func runBenchModel(args []string, stdout, stderr io.Writer) error {
 	if *batch < 1 || *threads < 1 {
 		return fmt.Errorf("-batch and -threads must be >= 1")
 	}
-	ck, err := mf.load(pos)
+	ck, _, err := mf.load(pos)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 )
 
 func init() {
@@ -28,7 +27,7 @@ func runConvert(args []string, stdout, stderr io.Writer) error {
 		if *format != "" || *dtype != "" {
 			return fmt.Errorf("%s: -format and -dtype apply to NDArray files, not symbol JSON", pos[0])
 		}
-		data, err := os.ReadFile(pos[0])
+		data, err := readSymbolFile(pos[0])
 		if err != nil {
 			return err
 		}

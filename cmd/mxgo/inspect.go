@@ -26,7 +26,7 @@ func runInspect(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if isSym {
-		data, err := os.ReadFile(path)
+		data, err := readSymbolFile(path)
 		if err != nil {
 			return err
 		}

@@ -18,6 +18,9 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/mxgo/mxgo/internal/quote"
+	"github.com/mxgo/mxgo/serialize"
 )
 
 // command is one subcommand. run gets the arguments after the subcommand's
@@ -42,7 +45,7 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 	defer func() {
 		// A bug must still give one line and an exit status, never a trace.
 		if r := recover(); r != nil {
-			fmt.Fprintf(stderr, "mxgo: internal error: %v\n", r)
+			fmt.Fprintln(stderr, quote.Line(fmt.Sprintf("mxgo: internal error: %v", r), maxErrLine))
 			status = 3
 		}
 	}()
@@ -65,12 +68,75 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 	case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
 		return 2
 	default:
-		fmt.Fprintf(stderr, "mxgo %s: %s\n", c.name, oneLine(err.Error()))
+		fmt.Fprintln(stderr, errLine(c.name, err))
 		return 1
 	}
 }
 
-func oneLine(s string) string { return strings.ReplaceAll(strings.TrimSpace(s), "\n", "; ") }
+// maxErrLine bounds the one line an error prints on stderr.
+const maxErrLine = 300
+
+// errLine formats a command's error as the one stderr line: printable, at
+// most maxErrLine bytes.
+func errLine(cmd string, err error) string {
+	return quote.Line(fmt.Sprintf("mxgo %s: %s", cmd, err), maxErrLine)
+}
+
+// names formats names from a model for a message: quoted, each cut short,
+// at most four and a count of the rest.
+func names(ns []string) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, n := range ns {
+		if i == 4 {
+			fmt.Fprintf(&b, " and %d more", len(ns)-4)
+			break
+		}
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(quote.N(n, 40))
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
+// readSymbolFile reads symbol JSON from path within the default
+// Limits.MaxSymbolBytes, so a huge file is refused without being read.
+func readSymbolFile(path string) ([]byte, error) {
+	max := serialize.DefaultLimits().MaxSymbolBytes
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if st.Mode().IsRegular() && st.Size() > max {
+		return nil, fmt.Errorf("%s: symbol JSON larger than %d bytes (Limits.MaxSymbolBytes)", path, max)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// One buffer of the file's size (plus one byte to see the end).
+	data := make([]byte, 0, min(max, st.Size())+1)
+	for int64(len(data)) <= max {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%s: symbol JSON larger than %d bytes (Limits.MaxSymbolBytes)", path, max)
+	}
+	return data, nil
+}
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: mxgo <command> [flags] [args]\n\ncommands:")

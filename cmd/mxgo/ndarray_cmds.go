@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"text/tabwriter"
 
+	"github.com/mxgo/mxgo/internal/quote"
 	"github.com/mxgo/mxgo/serialize"
 	"github.com/mxgo/mxgo/tensor"
 )
@@ -169,7 +170,7 @@ func castFloats(l *serialize.NDArrayList, dt tensor.DType) error {
 			}
 			t, err := a.Tensor.AsType(dt)
 			if err != nil {
-				return fmt.Errorf("array %q: %w", a.Name, err)
+				return fmt.Errorf("array %s: %w", quote.String(a.Name), err)
 			}
 			a.Tensor = t
 			continue
@@ -180,11 +181,11 @@ func castFloats(l *serialize.NDArrayList, dt tensor.DType) error {
 		}
 		vals, err := tensor.FromBytes(r.DType, r.StorageShape, r.Data)
 		if err != nil {
-			return fmt.Errorf("array %q: %w", a.Name, err)
+			return fmt.Errorf("array %s: %w", quote.String(a.Name), err)
 		}
 		cast, err := vals.AsType(dt)
 		if err != nil {
-			return fmt.Errorf("array %q: %w", a.Name, err)
+			return fmt.Errorf("array %s: %w", quote.String(a.Name), err)
 		}
 		c := *r
 		c.DType, c.Data = dt, cast.Bytes()

@@ -8,11 +8,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/mxgo/mxgo/executor"
+	"github.com/mxgo/mxgo/internal/quote"
 	"github.com/mxgo/mxgo/serialize"
 	"github.com/mxgo/mxgo/tensor"
 )
@@ -40,43 +40,26 @@ func addModelFlags(fs *flag.FlagSet) modelFlags {
 	}
 }
 
-// symbolName names the symbol file the flags or PREFIX EPOCH refer to, for
-// messages.
-func (mf modelFlags) symbolName(pos []string) string {
-	if *mf.symbol != "" || len(pos) == 0 {
-		return *mf.symbol
-	}
-	return pos[0] + "-symbol.json"
-}
-
-// load reads the checkpoint named by the flags or the positional PREFIX EPOCH.
-func (mf modelFlags) load(pos []string) (*serialize.Checkpoint, error) {
+// load reads the checkpoint named by the flags or the positional PREFIX
+// EPOCH. It also returns the two files, for messages.
+func (mf modelFlags) load(pos []string) (*serialize.Checkpoint, string, error) {
 	switch {
 	case *mf.symbol != "" || *mf.params != "":
 		if len(pos) != 0 || *mf.symbol == "" || *mf.params == "" {
-			return nil, errors.New("give either PREFIX EPOCH or both -symbol and -params")
+			return nil, "", errors.New("give either PREFIX EPOCH or both -symbol and -params")
 		}
-		symData, err := os.ReadFile(*mf.symbol)
-		if err != nil {
-			return nil, err
-		}
-		paramsData, err := os.ReadFile(*mf.params)
-		if err != nil {
-			return nil, err
-		}
-		ck, err := serialize.ParseCheckpoint(symData, paramsData)
-		if err != nil {
-			return nil, fmt.Errorf("%s, %s: %w", *mf.symbol, *mf.params, err)
-		}
-		return ck, nil
+		ck, err := serialize.LoadCheckpointFiles(*mf.symbol, *mf.params)
+		return ck, *mf.symbol + " + " + *mf.params, err
 	case len(pos) == 2:
 		epoch, err := strconv.Atoi(pos[1])
 		if err != nil || epoch < 0 {
-			return nil, fmt.Errorf("EPOCH must be a non-negative integer, not %q", pos[1])
+			return nil, "", fmt.Errorf("EPOCH must be a non-negative integer, not %s", quote.String(pos[1]))
 		}
-		return serialize.LoadCheckpoint(pos[0], epoch)
+		sym, params := serialize.CheckpointPaths(pos[0], epoch)
+		ck, err := serialize.LoadCheckpoint(pos[0], epoch)
+		return ck, sym + " + " + filepath.Base(params), err
 	default:
-		return nil, errors.New("give either PREFIX EPOCH or both -symbol and -params")
+		return nil, "", errors.New("give either PREFIX EPOCH or both -symbol and -params")
 	}
 }
 
@@ -93,17 +76,23 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ck, err := mf.load(pos)
+	ck, model, err := mf.load(pos)
 	if err != nil {
 		return err
 	}
 	if u := executor.UnsupportedOps(ck.Symbol); len(u) > 0 {
-		return fmt.Errorf("%s: mxgo has no kernel for operator(s) %s", mf.symbolName(pos), strings.Join(u, ", "))
+		return fmt.Errorf("%s: mxgo has no kernel for operator(s) %s", model, strings.Join(u, ", "))
 	}
 	data, err := readInputs(ck, inputs)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", model, err)
 	}
+	// Errors from here on concern the model and the inputs together.
+	files := model
+	if len(inputs) > 0 {
+		files += " on " + strings.Join(inputs, ", ")
+	}
+	wrap := func(err error) error { return fmt.Errorf("%s: %w", files, err) }
 	var opts []executor.Option
 	if *outputs != "" {
 		opts = append(opts, executor.WithOutputs(strings.Split(*outputs, ",")...))
@@ -117,7 +106,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	}
 	m, err := executor.Bind(ck.Symbol, ck.Args, ck.Aux, shapes, opts...)
 	if err != nil {
-		return err
+		return wrap(err)
 	}
 	in := make([]*tensor.Tensor, 0, len(data))
 	for _, name := range m.InputNames() {
@@ -125,7 +114,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	}
 	res, err := m.Predict(context.Background(), in, nil)
 	if err != nil {
-		return err
+		return wrap(err)
 	}
 	names := m.OutputNames()
 	if *out != "" {
@@ -150,7 +139,7 @@ func readInputs(ck *serialize.Checkpoint, specs []string) (map[string]*tensor.Te
 	}
 	for _, name := range want {
 		if strings.HasSuffix(name, "_weight") || strings.HasSuffix(name, "_bias") {
-			return nil, fmt.Errorf("the parameters have no %q (and maybe others): are they from this model? inputs without a value: %v", name, want)
+			return nil, fmt.Errorf("the parameters have no %s (and maybe others): are they from this model? inputs without a value: %s", quote.String(name), names(want))
 		}
 	}
 	data := map[string]*tensor.Tensor{}
@@ -158,11 +147,11 @@ func readInputs(ck *serialize.Checkpoint, specs []string) (map[string]*tensor.Te
 		name, file, ok := strings.Cut(spec, "=")
 		if !ok {
 			if len(want) != 1 {
-				return nil, fmt.Errorf("-input %s: the model has data inputs %v; write NAME=FILE", spec, want)
+				return nil, fmt.Errorf("-input %s: the model has data inputs %s; write NAME=FILE", spec, names(want))
 			}
 			name, file = want[0], spec
 		}
-		t, err := loadNPY(file)
+		t, err := serialize.LoadNPY(file)
 		if err != nil {
 			return nil, err
 		}
@@ -180,23 +169,10 @@ func readInputs(ck *serialize.Checkpoint, specs []string) (map[string]*tensor.Te
 	}
 	for _, name := range want {
 		if data[name] == nil {
-			return nil, fmt.Errorf("no -input for data input %q (model inputs: %v)", name, want)
+			return nil, fmt.Errorf("no -input for data input %s (model inputs: %s)", quote.String(name), names(want))
 		}
 	}
 	return data, nil
-}
-
-func loadNPY(path string) (*tensor.Tensor, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	t, err := serialize.ReadNPY(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return t, nil
 }
 
 // writeOutputs writes the first output to a .npy file or all of them to a
@@ -237,17 +213,17 @@ func isClassifier(op string) bool {
 
 // printTop lists the k best classes of each row of a (batch, classes) output.
 func printTop(w io.Writer, t *tensor.Tensor, k int) {
-	rows, cols := t.Dim(0), t.Dim(1)
+	top, err := tensor.TopK(t, max(k, 1))
+	if err != nil {
+		fmt.Fprintf(w, "  (no classes: %v)\n", err)
+		return
+	}
+	cols := t.Dim(1)
 	v := t.Float32s()
-	idx := make([]int, cols)
-	for r := range rows {
+	for r, idx := range top {
 		row := v[r*cols : (r+1)*cols]
-		for j := range idx {
-			idx[j] = j
-		}
-		sort.SliceStable(idx, func(a, b int) bool { return row[idx[a]] > row[idx[b]] })
 		var parts []string
-		for _, j := range idx[:min(k, cols)] {
+		for _, j := range idx[:min(k, len(idx))] {
 			parts = append(parts, fmt.Sprintf("%d (%.4f)", j, row[j]))
 		}
 		fmt.Fprintf(w, "  sample %d: class %d; top-%d: %s\n", r, idx[0], min(k, cols), strings.Join(parts, ", "))

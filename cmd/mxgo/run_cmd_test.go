@@ -38,12 +38,7 @@ func TestRunWritesNPYAndNPZ(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	f, err := os.Open(npy)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	got, err := serialize.ReadNPY(f)
+	got, err := serialize.LoadNPY(npy)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,14 +65,14 @@ func TestRunErrors(t *testing.T) {
 	nan := filepath.Join(t.TempDir(), "nan.npy")
 	x, _ := tensor.New(tensor.Float32, 1, 1, 28, 28)
 	x.Float32s()[30] = float32(math.NaN())
-	f, err := os.Create(nan)
-	if err != nil {
+	if err := serialize.SaveNPY(nan, x); err != nil {
 		t.Fatal(err)
 	}
-	if err := serialize.WriteNPY(f, x); err != nil {
+	flat := filepath.Join(t.TempDir(), "flat.npy")
+	x1, _ := tensor.New(tensor.Float32, 784)
+	if err := serialize.SaveNPY(flat, x1); err != nil {
 		t.Fatal(err)
 	}
-	f.Close()
 	for _, c := range []struct {
 		args []string
 		want string
@@ -89,7 +84,9 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"run", "-input", "../../testdata/samples/mnist-00.npy", "-out", "x.txt", lenetPrefix, "10"}, ".npy or .npz"},
 		{[]string{"run", "-symbol", lenetPrefix + "-symbol.json", lenetPrefix, "10"}, "either PREFIX EPOCH"},
 		{[]string{"run", "-input", nan, lenetPrefix, "10"}, "element 30 (flat index) is NaN"},
-		{[]string{"run", "-input", "../../testdata/samples/mnist-batch.npy", "-outputs", "fc1_output", "-symbol", lenetPrefix + "-symbol.json", "-params", "../../testdata/mxnet/sm-mlp-dummy/model-0000.params"}, "fc1_weight"},
+		// Bind and Predict errors name the model and the input files.
+		{[]string{"run", "-input", flat, lenetPrefix, "10"}, "LeNet-symbol.json + LeNet-0010.params on " + flat + ": "},
+		{[]string{"run", "-input", "../../testdata/samples/mnist-batch.npy", "-outputs", "fc1_output", "-symbol", lenetPrefix + "-symbol.json", "-params", "../../testdata/mxnet/sm-mlp-dummy/model-0000.params"}, "have no \"conv1_weight\""},
 	} {
 		code, _, errs := mxgo(t, c.args...)
 		if code != 1 || !strings.Contains(errs, c.want) || strings.Count(strings.TrimSpace(errs), "\n") != 0 {

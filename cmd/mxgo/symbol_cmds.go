@@ -12,6 +12,7 @@ import (
 
 	"github.com/mxgo/mxgo/executor"
 	"github.com/mxgo/mxgo/graph"
+	"github.com/mxgo/mxgo/internal/quote"
 	"github.com/mxgo/mxgo/ops"
 	"github.com/mxgo/mxgo/serialize"
 )
@@ -47,13 +48,13 @@ func parseShapeArg(v string) (string, []int, error) {
 	name, list, ok := strings.Cut(v, "=")
 	name = strings.TrimSpace(name)
 	if !ok || name == "" {
-		return "", nil, fmt.Errorf("shape %q: want NAME=D0,D1,... (e.g. data=1,3,224,224)", v)
+		return "", nil, fmt.Errorf("shape %s: want NAME=D0,D1,... (e.g. data=1,3,224,224)", quote.String(v))
 	}
 	var dims []int
 	for _, f := range strings.Split(list, ",") {
 		d, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || d < -1 {
-			return "", nil, fmt.Errorf("shape %q: bad dim %q", v, f)
+			return "", nil, fmt.Errorf("shape %s: bad dim %s", quote.String(v), quote.String(f))
 		}
 		dims = append(dims, d)
 	}

@@ -32,7 +32,11 @@ func runVersion(args []string, stdout, stderr io.Writer) error {
 			asm.CPUInfo
 		}{version, cpu})
 	}
-	fmt.Fprintf(stdout, "mxgo %s\nkernels: %s (available: %s)\ncpu: %s, %s, %d cores\nfeatures: %s\n",
-		version, cpu.Impl, strings.Join(cpu.Impls, ", "), cpu.Brand, cpu.Arch, cpu.Cores, strings.Join(cpu.Features, " "))
+	fmt.Fprintf(stdout, "mxgo %s\nkernels: %s (%s; available: %s)\ncpu: %s, %s, %d cores",
+		version, cpu.Impl, cpu.ImplReason, strings.Join(cpu.Impls, ", "), cpu.Brand, cpu.Arch, cpu.Cores)
+	if cpu.Vendor != "" {
+		fmt.Fprintf(stdout, ", %s family %d model %d", cpu.Vendor, cpu.Family, cpu.Model)
+	}
+	fmt.Fprintf(stdout, "\nfeatures: %s\n", strings.Join(cpu.Features, " "))
 	return nil
 }

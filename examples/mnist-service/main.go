@@ -82,13 +82,12 @@ func (s *service) predict(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b.out = out
-	probs := out[0].Float32s()
-	resp := predictResponse{Probs: append([]float32(nil), probs...)}
-	for i, p := range probs {
-		if p > probs[resp.Class] {
-			resp.Class = i
-		}
+	class, err := tensor.ArgMax(out[0])
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
 	}
+	resp := predictResponse{Probs: append([]float32(nil), out[0].Float32s()...), Class: class[0]}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(resp)
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -20,12 +19,7 @@ func TestServicePredictsDigitsConcurrently(t *testing.T) {
 	srv := httptest.NewServer(s.handler())
 	defer srv.Close()
 	// The first ten MNIST test images are 7 2 1 0 4 1 4 9 5 9.
-	f, err := os.Open("../../testdata/samples/mnist-batch.npy")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	batch, err := serialize.ReadNPY(f)
+	batch, err := serialize.LoadNPY("../../testdata/samples/mnist-batch.npy")
 	if err != nil {
 		t.Fatal(err)
 	}

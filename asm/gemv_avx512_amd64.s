@@ -1,0 +1,252 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// AVX-512 twin of gemvDotNT4AVX2 (gemv_amd64.s): 16-float steps with
+// k-masked loads for the last k%16 floats.
+
+// func gemvDotNT4AVX512(k int, a, w *float32, ldw int, c *float32)
+TEXT ·gemvDotNT4AVX512(SB), NOSPLIT, $0-40
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ w+16(FP), DI
+	MOVQ ldw+24(FP), R8
+	SHLQ $2, R8
+	MOVQ c+32(FP), DX
+	LEAQ (DI)(R8*1), R9
+	LEAQ (R9)(R8*1), R10
+	LEAQ (R10)(R8*1), R11
+	XORQ AX, AX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	CMPQ CX, $32
+	JLT dot16
+dot32:
+	VMOVUPS (SI)(AX*1), Z8
+	VMOVUPS 64(SI)(AX*1), Z9
+	VFMADD231PS (DI)(AX*1), Z8, Z0
+	VFMADD231PS 64(DI)(AX*1), Z9, Z4
+	VFMADD231PS (R9)(AX*1), Z8, Z1
+	VFMADD231PS 64(R9)(AX*1), Z9, Z5
+	VFMADD231PS (R10)(AX*1), Z8, Z2
+	VFMADD231PS 64(R10)(AX*1), Z9, Z6
+	VFMADD231PS (R11)(AX*1), Z8, Z3
+	VFMADD231PS 64(R11)(AX*1), Z9, Z7
+	ADDQ $128, AX
+	SUBQ $32, CX
+	CMPQ CX, $32
+	JGE dot32
+dot16:
+	CMPQ CX, $16
+	JLT dotmask
+	VMOVUPS (SI)(AX*1), Z8
+	VFMADD231PS (DI)(AX*1), Z8, Z0
+	VFMADD231PS (R9)(AX*1), Z8, Z1
+	VFMADD231PS (R10)(AX*1), Z8, Z2
+	VFMADD231PS (R11)(AX*1), Z8, Z3
+	ADDQ $64, AX
+	SUBQ $16, CX
+dotmask:
+	TESTQ CX, CX
+	JE dotsum
+	// K1: the last CX (< 16) lanes; masked-out lanes read as zero and
+	// never fault.
+	MOVQ $1, BX
+	SHLXQ CX, BX, BX
+	DECQ BX
+	KMOVW BX, K1
+	VMOVUPS.Z (SI)(AX*1), K1, Z8
+	VMOVUPS.Z (DI)(AX*1), K1, Z9
+	VFMADD231PS Z9, Z8, Z0
+	VMOVUPS.Z (R9)(AX*1), K1, Z9
+	VFMADD231PS Z9, Z8, Z1
+	VMOVUPS.Z (R10)(AX*1), K1, Z9
+	VFMADD231PS Z9, Z8, Z2
+	VMOVUPS.Z (R11)(AX*1), K1, Z9
+	VFMADD231PS Z9, Z8, Z3
+dotsum:
+	VADDPS Z4, Z0, Z0
+	VADDPS Z5, Z1, Z1
+	VADDPS Z6, Z2, Z2
+	VADDPS Z7, Z3, Z3
+	// Fold 16 lanes to 8, then the AVX2 kernel's horizontal sums: lanes of
+	// X0 become the four dot products.
+	VEXTRACTF64X4 $1, Z0, Y4
+	VADDPS Y4, Y0, Y0
+	VEXTRACTF64X4 $1, Z1, Y5
+	VADDPS Y5, Y1, Y1
+	VEXTRACTF64X4 $1, Z2, Y6
+	VADDPS Y6, Y2, Y2
+	VEXTRACTF64X4 $1, Z3, Y7
+	VADDPS Y7, Y3, Y3
+	VHADDPS Y1, Y0, Y0
+	VHADDPS Y3, Y2, Y2
+	VHADDPS Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VADDPS (DX), X0, X0
+	VMOVUPS X0, (DX)
+	VZEROUPPER
+	RET
+
+// func gemvNNChunk2AVX512(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, n64, m2 int)
+// gemvNNChunk2AVX2 with 64-column strips: for each of n64 strips of b (kc
+// rows, row stride ldb) and each of m2 row pairs of a and c:
+// c[2q..2q+1][strip] += a[2q..2q+1][0:kc] · b[0:kc][strip], one FMA chain
+// per element over p ascending, added to C once.
+TEXT ·gemvNNChunk2AVX512(SB), NOSPLIT, $0-72
+	MOVQ lda+16(FP), R12
+	SHLQ $2, R12
+	MOVQ b+24(FP), R13
+	MOVQ ldb+32(FP), R8
+	SHLQ $2, R8
+	MOVQ c+40(FP), R14
+	MOVQ ldc+48(FP), R9
+	SHLQ $2, R9
+	MOVQ n64+56(FP), R10
+
+strip512:
+	MOVQ a+8(FP), AX
+	MOVQ R14, BX
+	MOVQ m2+64(FP), R11
+
+pair512:
+	MOVQ AX, SI
+	MOVQ R13, DI
+	MOVQ kc+0(FP), CX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+
+step512:
+	VBROADCASTSS (SI), Z8
+	VBROADCASTSS (SI)(R12*1), Z9
+	VMOVUPS (DI), Z10
+	VMOVUPS 64(DI), Z11
+	VMOVUPS 128(DI), Z12
+	VMOVUPS 192(DI), Z13
+	VFMADD231PS Z10, Z8, Z0
+	VFMADD231PS Z11, Z8, Z1
+	VFMADD231PS Z12, Z8, Z2
+	VFMADD231PS Z13, Z8, Z3
+	VFMADD231PS Z10, Z9, Z4
+	VFMADD231PS Z11, Z9, Z5
+	VFMADD231PS Z12, Z9, Z6
+	VFMADD231PS Z13, Z9, Z7
+	ADDQ $4, SI
+	ADDQ R8, DI
+	DECQ CX
+	JNE step512
+
+	VADDPS 0(BX), Z0, Z0
+	VMOVUPS Z0, 0(BX)
+	VADDPS 64(BX), Z1, Z1
+	VMOVUPS Z1, 64(BX)
+	VADDPS 128(BX), Z2, Z2
+	VMOVUPS Z2, 128(BX)
+	VADDPS 192(BX), Z3, Z3
+	VMOVUPS Z3, 192(BX)
+	LEAQ (BX)(R9*1), DX
+	VADDPS 0(DX), Z4, Z4
+	VMOVUPS Z4, 0(DX)
+	VADDPS 64(DX), Z5, Z5
+	VMOVUPS Z5, 64(DX)
+	VADDPS 128(DX), Z6, Z6
+	VMOVUPS Z6, 128(DX)
+	VADDPS 192(DX), Z7, Z7
+	VMOVUPS Z7, 192(DX)
+	LEAQ (AX)(R12*2), AX
+	LEAQ (BX)(R9*2), BX
+	DECQ R11
+	JNE pair512
+
+	ADDQ $256, R13
+	ADDQ $256, R14
+	DECQ R10
+	JNE strip512
+	VZEROUPPER
+	RET
+
+// func gemvNNChunk1AVX512(kc int, a, b *float32, ldb int, c *float32, n64 int)
+// gemvNNChunk2AVX512 for one row: c[strip] += a[0:kc] · b[0:kc][strip] for
+// each of n64 64-column strips; even and odd p accumulate in separate
+// chains, summed before C.
+TEXT ·gemvNNChunk1AVX512(SB), NOSPLIT, $0-48
+	MOVQ b+16(FP), R13
+	MOVQ ldb+24(FP), R8
+	SHLQ $2, R8
+	MOVQ c+32(FP), DX
+	MOVQ n64+40(FP), R10
+
+strip1512:
+	MOVQ a+8(FP), SI
+	MOVQ R13, DI
+	MOVQ kc+0(FP), CX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	CMPQ CX, $2
+	JLT tail1512
+
+step1512:
+	VBROADCASTSS (SI), Z8
+	VBROADCASTSS 4(SI), Z9
+	VFMADD231PS 0(DI), Z8, Z0
+	VFMADD231PS 64(DI), Z8, Z1
+	VFMADD231PS 128(DI), Z8, Z2
+	VFMADD231PS 192(DI), Z8, Z3
+	ADDQ R8, DI
+	VFMADD231PS 0(DI), Z9, Z4
+	VFMADD231PS 64(DI), Z9, Z5
+	VFMADD231PS 128(DI), Z9, Z6
+	VFMADD231PS 192(DI), Z9, Z7
+	ADDQ R8, DI
+	ADDQ $8, SI
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE step1512
+
+tail1512:
+	TESTQ CX, CX
+	JE store1512
+	VBROADCASTSS (SI), Z8
+	VFMADD231PS 0(DI), Z8, Z0
+	VFMADD231PS 64(DI), Z8, Z1
+	VFMADD231PS 128(DI), Z8, Z2
+	VFMADD231PS 192(DI), Z8, Z3
+
+store1512:
+	VADDPS Z4, Z0, Z0
+	VADDPS Z5, Z1, Z1
+	VADDPS Z6, Z2, Z2
+	VADDPS Z7, Z3, Z3
+	VADDPS 0(DX), Z0, Z0
+	VMOVUPS Z0, 0(DX)
+	VADDPS 64(DX), Z1, Z1
+	VMOVUPS Z1, 64(DX)
+	VADDPS 128(DX), Z2, Z2
+	VMOVUPS Z2, 128(DX)
+	VADDPS 192(DX), Z3, Z3
+	VMOVUPS Z3, 192(DX)
+	ADDQ $256, R13
+	ADDQ $256, DX
+	DECQ R10
+	JNE strip1512
+	VZEROUPPER
+	RET

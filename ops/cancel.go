@@ -1,0 +1,86 @@
+package ops
+
+import (
+	"github.com/mxgo/mxgo/asm"
+)
+
+// Err returns the error of the call's context (Ctx.Context) once it is
+// cancelled or past its deadline, else nil; also nil for a nil Ctx or
+// Context. Long kernels call it at block boundaries (between samples,
+// channels or SGEMM blocks) and return its error, so a cancelled Predict
+// stops within milliseconds instead of finishing the operator.
+func (c *Ctx) Err() error {
+	if c == nil || c.Context == nil {
+		return nil
+	}
+	done := c.Context.Done()
+	if done == nil {
+		return nil
+	}
+	select {
+	case <-done:
+		return c.Context.Err()
+	default:
+		return nil
+	}
+}
+
+// cancellable reports whether the call can be cancelled at all (its
+// context has a Done channel), so kernels take their chunked, checking
+// paths only then.
+func (c *Ctx) cancellable() bool {
+	return c != nil && c.Context != nil && c.Context.Done() != nil
+}
+
+// sgemmChunkFlops bounds the work between two cancellation checks of
+// sgemmCtx: 2^24 flops, well under a millisecond on one core
+// (a variable so tests can force small chunks).
+var sgemmChunkFlops = 1 << 24
+
+// sgemmCtx is asm.SgemmThreads that checks ctx for cancellation between
+// blocks of about sgemmChunkFlops: when the call is cancellable and the
+// product is large, C is computed in column, row and (accumulating) depth
+// blocks, each a separate SGEMM call. It returns ctx's error as soon as a
+// check sees it (C is then partly written). With an uncancellable context
+// it is exactly one SGEMM call.
+func sgemmCtx(ctx *Ctx, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
+	b []float32, ldb int, beta float32, c []float32, ldc int) error {
+	if !ctx.cancellable() || workspaceSize(2, m, n, k) <= sgemmChunkFlops {
+		asm.SgemmThreads(threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return ctx.Err()
+	}
+	// Blocks: keep n blocks at least 256 wide and m blocks 64 tall (SGEMM
+	// efficiency), then shrink depth until a block fits the budget.
+	nb := min(n, max(256, sgemmChunkFlops/max(2*m*k, 1)))
+	mb := min(m, max(64, sgemmChunkFlops/max(2*nb*k, 1)))
+	kb := min(k, max(64, sgemmChunkFlops/max(2*mb*nb, 1)))
+	for j := 0; j < n; j += nb {
+		cn := min(nb, n-j)
+		for i := 0; i < m; i += mb {
+			cm := min(mb, m-i)
+			for l := 0; l < k; l += kb {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				ck := min(kb, k-l)
+				var ao, bo int
+				if transA { // A stored k×m
+					ao = l*lda + i
+				} else { // A stored m×k
+					ao = i*lda + l
+				}
+				if transB { // B stored n×k
+					bo = j*ldb + l
+				} else { // B stored k×n
+					bo = l*ldb + j
+				}
+				be := beta
+				if l > 0 {
+					be = 1
+				}
+				asm.SgemmThreads(threads, transA, transB, cm, cn, ck, alpha, a[ao:], lda, b[bo:], ldb, be, c[i*ldc+j:], ldc)
+			}
+		}
+	}
+	return ctx.Err()
+}
