@@ -1,9 +1,12 @@
 package executor_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -64,6 +67,25 @@ func readNPY(t testing.TB, path string) *tensor.Tensor {
 	return x
 }
 
+// readParamsFile reads a .params file, or a gzip-compressed one (.params.gz:
+// generated parameters too large to keep uncompressed in the repository).
+func readParamsFile(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil || !strings.HasSuffix(path, ".gz") {
+		return data, err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	defer zr.Close()
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return out, nil
+}
+
 func loadCaseModel(t testing.TB, c modelCase, outputs ...string) (*executor.Model, *tensor.Tensor) {
 	t.Helper()
 	dir := filepath.Join("../testdata/mxnet", c.Dir)
@@ -71,7 +93,7 @@ func loadCaseModel(t testing.TB, c modelCase, outputs ...string) (*executor.Mode
 	if err != nil {
 		t.Fatal(err)
 	}
-	paramsData, err := os.ReadFile(filepath.Join(dir, c.Params))
+	paramsData, err := readParamsFile(filepath.Join(dir, c.Params))
 	if err != nil {
 		t.Fatal(err)
 	}

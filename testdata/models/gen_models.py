@@ -5,7 +5,7 @@
 
 For every model below, parse its symbol JSON (any generation: `attrs`,
 `attr` or 0.8 `param` dicts, 2- or 3-element inputs) and its .params file
-(the NDArray list format, V0/V1/V2 records, read by read_params below),
+(the NDArray list format, V0/V1/V2/V3 records, read by read_params below),
 evaluate the graph node by node with the mxref operator reference in
 float64, and write to OUTDIR (default: this script's directory):
 
@@ -26,6 +26,7 @@ is still tight enough that a wrong padding, axis or activation is caught.
 """
 
 import glob
+import gzip
 import importlib
 import io
 import json
@@ -70,17 +71,22 @@ class _Reader:
 
 def _read_array(r):
     first = r.take("I")
-    if first == _V2:
+    if first in (_V2, _V3):
         stype = r.take("i")
         if stype != 0:
             raise ValueError("sparse arrays not supported")
-        ndim = r.take("I")
+        ndim = r.take("i")
         shape = [r.take("q") for _ in range(ndim)]
+        if first == _V3:  # numpy shape: ndim 0 is a scalar, a -1 dim means none
+            if ndim < 0 or any(d < 0 for d in shape):
+                raise ValueError("none or unknown-shape V3 record not supported")
+            r.take("ii")  # context
+            dt = np.dtype(_TYPE[r.take("i")])
+            n = int(np.prod(shape))
+            return np.frombuffer(r.raw(n * dt.itemsize), dtype=dt.newbyteorder("<")).reshape(shape).copy()
     elif first == _V1:
         ndim = r.take("I")
         shape = [r.take("q") for _ in range(ndim)]
-    elif first == _V3:
-        raise ValueError("V3 (numpy-shape) records not supported")
     else:  # V0: the first u32 is ndim
         ndim = first
         shape = [r.take("I") for _ in range(ndim)]
@@ -93,9 +99,13 @@ def _read_array(r):
 
 
 def read_params(path):
-    """Return {name: array} of an mx.nd.save list/dict file."""
+    """Return {name: array} of an mx.nd.save list/dict file (gzip-compressed
+    when the name ends in .gz)."""
     with open(path, "rb") as f:
-        r = _Reader(f.read())
+        b = f.read()
+    if path.endswith(".gz"):
+        b = gzip.decompress(b)
+    r = _Reader(b)
     if r.take("Q") != 0x112:
         raise ValueError("%s: not an NDArray list file" % path)
     r.take("Q")

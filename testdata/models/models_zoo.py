@@ -1,0 +1,54 @@
+"""Real-model goldens of the model-zoo family (issue 9): the GluonCV
+SSD-512 ResNet-50 (VOC) export that DJL ships as a test resource, with
+generated parameters (gen_gluon_ssd_params.py; DJL keeps the trained weights
+on its CDN). Its post-processing is Gluon's, not MultiBoxDetection: per-class
+score thresholding with `_greater_scalar` / `where` / `zeros_like` /
+`ones_like`, anchors cut from a constant with `slice_like`, box decoding with
+broadcast arithmetic, and `_contrib_box_nms`. The graph is fully
+convolutional and the anchors are sliced to the feature maps, so a
+128x128 input keeps the test small: 390 anchors, 7800 class-box rows.
+
+Also a D2L MLP exported under npx.set_np() (numpy-shape graph and V3 params
+records; the closest to an MXNet 2.0 numpy-mode export found in public
+repositories: its ops are still the legacy ones)."""
+
+import numpy as np
+
+import mxref_creation  # noqa: F401  (zeros_like, ones_like)
+import mxref_det  # noqa: F401  (_contrib_box_nms)
+import mxref_elem  # noqa: F401  (_greater_scalar)
+import mxref_index  # noqa: F401  (where, slice_like)
+
+SSD_DIR = "djl-gluoncv-ssd512-resnet50"
+SSD_SYMBOL = "ssd_512_resnet50_v1-symbol.json"
+SSD_PARAMS = "ssd_512_resnet50_v1-0000.params.gz"  # gzip: see gen_gluon_ssd_params.py
+SSD_INPUT_SHAPE = (1, 3, 128, 128)
+
+
+def ssd_input():
+    # a normalised image (GluonCV subtracts the ImageNet mean, divides by the std)
+    rng = np.random.default_rng(20261207)
+    return rng.uniform(-2, 2, size=SSD_INPUT_SHAPE).astype(np.float32)
+
+
+D2L_DIR = "d2l-mlp-npshape"
+
+
+def d2l_input():
+    # the D2L example feeds np.random.normal(size=(1, 512))
+    rng = np.random.default_rng(20261208)
+    return rng.standard_normal((1, 512)).astype(np.float32)
+
+
+def models():
+    return [
+        dict(case="gluoncv-ssd512-resnet50", dir=SSD_DIR, symbol=SSD_SYMBOL, params=SSD_PARAMS,
+             prefix=None, epoch=None, input_name="data", input=ssd_input,
+             internal=["ssd0_softmax0_output", "ssd0_concat23_output"],
+             classifier=False),
+        # A numpy-shape export (is_np_shape 1, unknown dims -1 in __shape__)
+        # from MXNet 1.7.0 with V3 params records (gen_d2l_params.py).
+        dict(case="d2l-mlp-npshape", dir=D2L_DIR, symbol="my_mlp-symbol.json", params="my_mlp-0000.params",
+             prefix="my_mlp", epoch=0, input_name="data", input=d2l_input,
+             internal=["dense3_relu_fwd_output"], classifier=False),
+    ]
