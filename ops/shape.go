@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"strconv"
-	"strings"
 
 	"github.com/mxgo/mxgo/tensor"
 )
@@ -23,29 +21,14 @@ func ShapeKnown(s Shape) bool {
 	return true
 }
 
-// ShapeString formats a possibly partial shape for messages: "(32,100)",
-// "(3,)", "()", with "?" for unknown dims and "?" for an unknown shape.
+// ShapeString formats a possibly partial shape for messages as
+// tensor.ShapeString does ("(32,100)", "(3,)", "()", "?" for an unknown
+// dim), and "?" for an unknown (nil) shape.
 func ShapeString(s Shape) string {
 	if s == nil {
 		return "?"
 	}
-	var b strings.Builder
-	b.WriteByte('(')
-	for i, d := range s {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		if d < 0 {
-			b.WriteByte('?')
-		} else {
-			b.WriteString(strconv.Itoa(d))
-		}
-	}
-	if len(s) == 1 {
-		b.WriteByte(',')
-	}
-	b.WriteByte(')')
-	return b.String()
+	return tensor.ShapeString(s)
 }
 
 // MergeShape combines two partial descriptions of the same shape. It

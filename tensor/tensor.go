@@ -59,7 +59,8 @@ func NumElements(shape []int, elemSize int) (int, error) {
 	return n, nil
 }
 
-// ShapeString formats a shape as MXNet prints it: (2,3), (5,) and () for a scalar.
+// ShapeString formats a shape as MXNet prints it: (2,3), (5,) and () for a
+// scalar; a negative (unknown, during shape inference) dim prints as "?".
 func ShapeString(shape []int) string {
 	var sb strings.Builder
 	sb.WriteByte('(')
@@ -67,7 +68,11 @@ func ShapeString(shape []int) string {
 		if i > 0 {
 			sb.WriteByte(',')
 		}
-		sb.WriteString(strconv.Itoa(d))
+		if d < 0 {
+			sb.WriteByte('?')
+		} else {
+			sb.WriteString(strconv.Itoa(d))
+		}
 	}
 	if len(shape) == 1 {
 		sb.WriteByte(',')
