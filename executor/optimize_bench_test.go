@@ -1,0 +1,56 @@
+package executor_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/mxgo/mxgo/executor"
+	"github.com/mxgo/mxgo/tensor"
+)
+
+// BenchmarkOptimize times CIFAR ResNet-20 v1 and LeNet with the bind-time
+// optimisation on and off in the same run: batch 1 on one thread (latency)
+// and batch 8 on two threads (throughput), reporting samples/s.
+func BenchmarkOptimize(b *testing.B) {
+	for _, name := range []string{"gluoncv-cifar-resnet20-v1", "lenet-module"} {
+		c := findCase(b, name)
+		ck, in := loadCheckpoint(b, c)
+		for _, cfg := range []struct{ batch, threads int }{{1, 1}, {8, 2}} {
+			shape := append([]int{cfg.batch}, in.Shape()[1:]...)
+			x, err := tensor.New(tensor.Float32, shape...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			rng := rand.New(rand.NewPCG(1, 2))
+			for i, f := 0, x.Float32s(); i < len(f); i++ {
+				f[i] = rng.Float32()
+			}
+			for _, opt := range []bool{true, false} {
+				label := map[bool]string{true: "on", false: "off"}[opt]
+				b.Run(fmt.Sprintf("%s/b%d-t%d/opt-%s", name, cfg.batch, cfg.threads, label), func(b *testing.B) {
+					m, err := executor.Bind(ck.Symbol, ck.Args, ck.Aux, map[string][]int{c.InputName: shape},
+						executor.WithThreads(cfg.threads), executor.WithOptimize(opt))
+					if err != nil {
+						b.Fatal(err)
+					}
+					ctx := context.Background()
+					inputs := []*tensor.Tensor{x}
+					out, err := m.Predict(ctx, inputs, nil)
+					if err != nil {
+						b.Fatal(err)
+					}
+					b.ReportAllocs()
+					b.ResetTimer()
+					for range b.N {
+						if out, err = m.Predict(ctx, inputs, out); err != nil {
+							b.Fatal(err)
+						}
+					}
+					b.ReportMetric(float64(b.N*cfg.batch)/b.Elapsed().Seconds(), "samples/s")
+				})
+			}
+		}
+	}
+}
