@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/mxgo/mxgo/executor"
+	"github.com/mxgo/mxgo/graph"
 	"github.com/mxgo/mxgo/tensor"
 )
 
@@ -27,6 +29,9 @@ func BenchmarkOptimize(b *testing.B) {
 			for i, f := 0, x.Float32s(); i < len(f); i++ {
 				f[i] = rng.Float32()
 			}
+			b.Run(fmt.Sprintf("%s/b%d-t%d/alternating", name, cfg.batch, cfg.threads), func(b *testing.B) {
+				benchAlternating(b, c, ck.Symbol, ck.Args, ck.Aux, x, cfg.batch, cfg.threads)
+			})
 			for _, opt := range []bool{true, false} {
 				label := map[bool]string{true: "on", false: "off"}[opt]
 				b.Run(fmt.Sprintf("%s/b%d-t%d/opt-%s", name, cfg.batch, cfg.threads, label), func(b *testing.B) {
@@ -53,4 +58,43 @@ func BenchmarkOptimize(b *testing.B) {
 			}
 		}
 	}
+}
+
+// benchAlternating runs the optimised and the plain model alternately in
+// one loop (so a busy machine's noise hits both alike) and reports each
+// one's samples/s and the speed-up.
+func benchAlternating(b *testing.B, c modelCase, sym *graph.Symbol, args, aux map[string]*tensor.Tensor, x *tensor.Tensor, batch, threads int) {
+	var models [2]*executor.Model
+	var outs [2][]*tensor.Tensor
+	ctx := context.Background()
+	inputs := []*tensor.Tensor{x}
+	for i, opt := range []bool{true, false} {
+		m, err := executor.Bind(sym, args, aux, map[string][]int{c.InputName: x.Shape()},
+			executor.WithThreads(threads), executor.WithOptimize(opt))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if outs[i], err = m.Predict(ctx, inputs, nil); err != nil {
+			b.Fatal(err)
+		}
+		models[i] = m
+	}
+	var spent [2]time.Duration
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		for i, m := range models {
+			start := time.Now()
+			var err error
+			if outs[i], err = m.Predict(ctx, inputs, outs[i]); err != nil {
+				b.Fatal(err)
+			}
+			spent[i] += time.Since(start)
+		}
+	}
+	on := float64(b.N*batch) / spent[0].Seconds()
+	off := float64(b.N*batch) / spent[1].Seconds()
+	b.ReportMetric(on, "on-samples/s")
+	b.ReportMetric(off, "off-samples/s")
+	b.ReportMetric(on/off, "speedup")
 }
