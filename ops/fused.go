@@ -209,12 +209,24 @@ func fusedForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 		if bias != nil && len(bias) != c {
 			return fmt.Errorf("fused: bias has %d elements for %d channels", len(bias), c)
 		}
-		for r := range rows {
-			row := y[r*size : (r+1)*size]
+		// Rows are taken in tiles of about epilogueTile elements: the bias
+		// per row, then the residual and activation over the tile.
+		per := max(1, epilogueTile/max(size, 1))
+		for r0 := 0; r0 < rows; r0 += per {
+			r1 := min(rows, r0+per)
 			if bias != nil {
-				asm.AddScalar(row, row, bias[r%c])
+				for r := r0; r < r1; r++ {
+					row := y[r*size : (r+1)*size]
+					if b := bias[r%c]; size >= 8 {
+						asm.AddScalar(row, row, b)
+					} else {
+						for i := range row {
+							row[i] += b
+						}
+					}
+				}
 			}
-			p.finishRow(row, res, r*size)
+			p.finishRow(y[r0*size:r1*size], res, r0*size)
 		}
 		return nil
 	}
@@ -252,6 +264,10 @@ func (p *FusedParam) finishRow(row, res []float32, off int) {
 		asm.LeakyRelu(row, row, p.Slope)
 	}
 }
+
+// epilogueTile is the elements of a convolution output the epilogue
+// finishes at a time (16 KiB, well inside L1/L2).
+const epilogueTile = 4096
 
 func btoi(b bool) int {
 	if b {

@@ -115,41 +115,44 @@ func TestFusedFullyConnected(t *testing.T) {
 }
 
 // TestFusedConvolution checks the fused Convolution (per-channel bias,
-// residual, activation per output plane) against a float64 reference.
+// residual, activation per tile of output planes) against a float64
+// reference: planes shorter than a vector, one tile, several tiles.
 func TestFusedConvolution(t *testing.T) {
-	for _, noBias := range []bool{false, true} {
-		for ei, epi := range testEpilogues {
-			asmEach(t, func(impl string) {
-				x, w := kaRand(1, 1, 2, 3, 6, 5), kaRand(2, 1, 4, 3, 3, 3)
-				in := []*tensor.Tensor{x, w}
-				var b *tensor.Tensor
-				if !noBias {
-					b = kaRand(3, 1, 4)
-					in = append(in, b)
-				}
-				shape, want := convRef(x, w, b, []int{1, 1}, []int{1, 1}, []int{1, 1}, 1)
-				var res *tensor.Tensor
-				if epi.Residual {
-					res = kaRand(4, 1, shape...)
-					in = append(in, res)
-				}
-				for i := range want {
-					var r *float64
-					if res != nil {
-						v := res.Float64At(i)
-						r = &v
+	for _, hw := range [][2]int{{6, 5}, {2, 2}, {40, 40}} {
+		for _, noBias := range []bool{false, true} {
+			for ei, epi := range testEpilogues {
+				asmEach(t, func(impl string) {
+					x, w := kaRand(1, 1, 2, 3, hw[0], hw[1]), kaRand(2, 1, 4, 3, 3, 3)
+					in := []*tensor.Tensor{x, w}
+					var b *tensor.Tensor
+					if !noBias {
+						b = kaRand(3, 1, 4)
+						in = append(in, b)
 					}
-					want[i] = epiRef(want[i], r, epi)
-				}
-				attrs := map[string]string{"kernel": "(3, 3)", "pad": "(1, 1)", "num_filter": "4", "no_bias": fmt.Sprint(noBias)}
-				cop, _ := ops.Lookup("Convolution")
-				p, err := cop.Parse(attrs)
-				if err != nil {
-					t.Fatal(err)
-				}
-				y := runFused(t, "Convolution", p, epi, in, shape)
-				kaCheck(t, fmt.Sprintf("%s noBias=%v epilogue %d", impl, noBias, ei), y, shape, want, 1e-5, 1e-5)
-			})
+					shape, want := convRef(x, w, b, []int{1, 1}, []int{1, 1}, []int{1, 1}, 1)
+					var res *tensor.Tensor
+					if epi.Residual {
+						res = kaRand(4, 1, shape...)
+						in = append(in, res)
+					}
+					for i := range want {
+						var r *float64
+						if res != nil {
+							v := res.Float64At(i)
+							r = &v
+						}
+						want[i] = epiRef(want[i], r, epi)
+					}
+					attrs := map[string]string{"kernel": "(3, 3)", "pad": "(1, 1)", "num_filter": "4", "no_bias": fmt.Sprint(noBias)}
+					cop, _ := ops.Lookup("Convolution")
+					p, err := cop.Parse(attrs)
+					if err != nil {
+						t.Fatal(err)
+					}
+					y := runFused(t, "Convolution", p, epi, in, shape)
+					kaCheck(t, fmt.Sprintf("%s %v noBias=%v epilogue %d", impl, hw, noBias, ei), y, shape, want, 1e-5, 1e-5)
+				})
+			}
 		}
 	}
 }
