@@ -139,7 +139,8 @@ func TestOptimizeKeepsBoundOutputs(t *testing.T) {
 	c := findCase(t, "gluoncv-cifar-resnet20-v1")
 	ck, in := loadCheckpoint(t, c)
 	names := []string{"cifarresnetv10_conv0_fwd_output", "cifarresnetv10_batchnorm0_fwd_output",
-		"cifarresnetv10_stage1__plus0_output", "cifarresnetv10_dense0_fwd_output"}
+		"cifarresnetv10_stage1__plus0_output", "cifarresnetv10_dense0_fwd_output",
+		"cifarresnetv10_stage2_batchnorm1_fwd_output", "cifarresnetv10_stage3_relu0_fwd_output"}
 	shapes := map[string][]int{c.InputName: in.Shape()}
 	on, err := executor.Bind(ck.Symbol, ck.Args, ck.Aux, shapes, executor.WithOutputs(names...))
 	if err != nil {
@@ -148,6 +149,9 @@ func TestOptimizeKeepsBoundOutputs(t *testing.T) {
 	off, err := executor.Bind(ck.Symbol, ck.Args, ck.Aux, shapes, executor.WithOutputs(names...), executor.WithOptimize(false))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if on.PlanInfo().Steps >= off.PlanInfo().Steps {
+		t.Errorf("bound outputs disabled all optimisation (%d steps, %d unoptimised)", on.PlanInfo().Steps, off.PlanInfo().Steps)
 	}
 	a, b := predict1(t, on, in), predict1(t, off, in)
 	for i, name := range names {
@@ -291,7 +295,7 @@ func TestOptimizeConcurrentSetParams(t *testing.T) {
 	want2 := predict1(t, m, in)[0].Float32s()
 	var wg sync.WaitGroup
 	errs := make(chan string, 64)
-	for g := range 4 {
+	for range 4 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -308,7 +312,6 @@ func TestOptimizeConcurrentSetParams(t *testing.T) {
 					return
 				}
 			}
-			_ = g
 		}()
 	}
 	wg.Add(1)
