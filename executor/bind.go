@@ -41,6 +41,12 @@ type Model struct {
 	allowMissing bool
 	names        []string // variable names of the whole bound symbol, sorted
 
+	optimize bool
+	folds    []fold      // BatchNorms folded into the layer before them
+	foldOf   map[int]int // node id (the layer or the BatchNorm) -> index in folds
+	// paramShapes is set once Bind knows the parameters' shapes.
+	paramShapes bool
+
 	planMu   sync.Mutex
 	plans    []*plan // most recently used first
 	maxPlans int
@@ -65,6 +71,9 @@ type boundParam struct {
 type paramSet struct {
 	values []*tensor.Tensor // parallel to Model.params, in the compute dtype
 	given  []*tensor.Tensor // as given (float16 weights before conversion)
+	// derived are the folded weight and bias of each Model.folds entry,
+	// computed from values.
+	derived []*tensor.Tensor
 }
 
 // Option configures Bind.
@@ -78,6 +87,7 @@ type config struct {
 	concurrency int
 	allowExtra  bool
 	allowMiss   bool
+	noOptimize  bool
 }
 
 // DefaultMemoryLimit is the per-call memory limit Bind applies unless
@@ -237,7 +247,8 @@ func Bind(sym *graph.Symbol, args, aux map[string]*tensor.Tensor, inputShapes ma
 		}
 	}
 	m := &Model{sym: sym, g: g, threads: cfg.threads, maxPlans: cfg.maxPlans, outputs: sym.ListOutputs(),
-		memLimit: cfg.memLimit, maxIdle: runtime.GOMAXPROCS(0), allowExtra: cfg.allowExtra, allowMissing: cfg.allowMiss}
+		memLimit: cfg.memLimit, maxIdle: runtime.GOMAXPROCS(0), allowExtra: cfg.allowExtra, allowMissing: cfg.allowMiss,
+		optimize: !cfg.noOptimize}
 	if cfg.concurrency > 0 {
 		m.sem = make(chan struct{}, cfg.concurrency)
 		m.maxIdle = cfg.concurrency
@@ -284,6 +295,9 @@ func Bind(sym *graph.Symbol, args, aux map[string]*tensor.Tensor, inputShapes ma
 	if err := m.checkKernels(); err != nil {
 		return nil, err
 	}
+	if m.optimize {
+		m.findFolds()
+	}
 	if _, err := m.checkParams(values, "bind"); err != nil {
 		return nil, err
 	}
@@ -316,6 +330,7 @@ func Bind(sym *graph.Symbol, args, aux map[string]*tensor.Tensor, inputShapes ma
 			}
 		}
 	}
+	m.paramShapes = true
 	ps, err := m.checkParams(values, "bind")
 	if err != nil {
 		return nil, err
@@ -606,6 +621,11 @@ func (m *Model) checkParams(values []*tensor.Tensor, what string) (*paramSet, er
 			return nil, fmt.Errorf("%s: parameter %s: %w", what, p.name, err)
 		}
 		ps.values[i] = c
+	}
+	if m.paramShapes && !slices.Contains(ps.values, nil) {
+		if err := m.derive(ps, what); err != nil {
+			return nil, err
+		}
 	}
 	return ps, nil
 }

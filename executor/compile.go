@@ -65,7 +65,18 @@ func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor, what string) 
 			return nil, fmt.Errorf("%s: cannot infer the shape of %s (give the data input shapes)", what, g.EntryName(id))
 		}
 	}
-	p := &plan{shapes: st.Shapes, inShapes: make([][]int, len(m.inputs))}
+	shapes := st.Shapes
+	if len(m.folds) > 0 {
+		shapes = append(shapes[:len(shapes):len(shapes)], make([][]int, 2*len(m.folds))...)
+		for _, f := range m.folds {
+			ws := st.Shapes[m.params[f.weight].entry]
+			if len(ws) == 0 {
+				return nil, fmt.Errorf("%s: folding %s: weight has no output-channel dim", what, g.Nodes[f.bn].Name)
+			}
+			shapes[f.entryW], shapes[f.entryB] = ws, []int{ws[0]}
+		}
+	}
+	p := &plan{shapes: shapes, inShapes: make([][]int, len(m.inputs))}
 	for i, in := range m.inputs {
 		p.inShapes[i] = st.Shapes[in.entry]
 	}
@@ -76,16 +87,19 @@ func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor, what string) 
 		}
 	}
 
-	n := g.NumEntries()
+	n := len(shapes)
 	pin := planInput{Sizes: make([]int, n), External: make([]bool, n), Keep: make([]bool, n)}
 	for id := range n {
-		if s := st.Shapes[id]; s != nil {
+		if s := shapes[id]; s != nil {
 			cnt, err := tensor.NumElements(s, m.types[id].Size())
 			if err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", what, g.EntryName(id), err)
+				return nil, fmt.Errorf("%s: %s: %w", what, m.entryName(id), err)
 			}
 			pin.Sizes[id] = cnt * m.types[id].Size()
 		}
+	}
+	for _, f := range m.folds {
+		pin.External[f.entryW], pin.External[f.entryB] = true, true
 	}
 	for i := range g.Nodes {
 		node := &g.Nodes[i]
@@ -96,15 +110,25 @@ func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor, what string) 
 			}
 			continue
 		}
+		fi, folded := m.foldOf[i]
+		if folded && m.folds[fi].bn == i {
+			continue // its output is the fused layer's
+		}
 		s := step{node: i, op: node.Op, params: node.Params, out: make([]int, node.Outputs)}
 		for j := range s.out {
 			s.out[j] = first + j
 		}
-		inShapes := make([]ops.Shape, len(node.In))
-		for j, e := range node.In {
-			id := g.EntryID(e)
-			s.in = append(s.in, id)
-			inShapes[j] = st.Shapes[id]
+		for _, e := range node.In {
+			s.in = append(s.in, g.EntryID(e))
+		}
+		if folded {
+			if err := m.foldStep(&s, &m.folds[fi]); err != nil {
+				return nil, fmt.Errorf("%s: %w", what, err)
+			}
+		}
+		inShapes := make([]ops.Shape, len(s.in))
+		for j, id := range s.in {
+			inShapes[j] = shapes[id]
 		}
 		if s.op.Workspace != nil {
 			shares := m.threads // one part per kernel goroutine, unless the op says
@@ -117,6 +141,24 @@ func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor, what string) 
 			}
 			s.ws = ws
 		}
+		p.steps = append(p.steps, s)
+	}
+	for _, h := range g.Heads {
+		id := g.EntryID(h)
+		p.heads = append(p.heads, id)
+		if !pin.External[id] {
+			pin.Keep[id] = true
+		}
+	}
+	if m.optimize {
+		isHead := make([]bool, n)
+		for _, h := range p.heads {
+			isHead[h] = true
+		}
+		p.steps = m.optimizeSteps(p.steps, shapes, isHead)
+	}
+	written := make([]bool, n)
+	for _, s := range p.steps {
 		ps := planStep{Inputs: s.in, Outputs: s.out, Workspace: 4 * s.ws}
 		if s.op.InPlace != nil {
 			for _, pr := range s.op.InPlace(s.params) {
@@ -126,14 +168,14 @@ func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor, what string) 
 				}
 			}
 		}
-		p.steps = append(p.steps, s)
 		pin.Steps = append(pin.Steps, ps)
+		for _, e := range s.out {
+			written[e] = true
+		}
 	}
-	for _, h := range g.Heads {
-		id := g.EntryID(h)
-		p.heads = append(p.heads, id)
-		if !pin.External[id] {
-			pin.Keep[id] = true
+	for id := range n {
+		if !written[id] {
+			pin.External[id] = true // a variable's, or optimised away
 		}
 	}
 	p.mem, err = planMemory(pin)
@@ -178,7 +220,7 @@ func (m *Model) initArena(p *plan, a *arena) error {
 		off := p.mem.Offset[id]
 		v, err := tensor.FromBytes(m.types[id], p.shapes[id], a.buf[off:off+size])
 		if err != nil {
-			return fmt.Errorf("executor: entry %s: %w", m.g.EntryName(id), err)
+			return fmt.Errorf("executor: entry %s: %w", m.entryName(id), err)
 		}
 		a.views[id] = v
 	}
@@ -271,7 +313,7 @@ func (m *Model) checkMemory(p *plan, sizes []int, what string) error {
 	sort.SliceStable(ids, func(i, j int) bool { return sizes[ids[i]] > sizes[ids[j]] })
 	var big []string
 	for _, id := range ids[:min(3, len(ids))] {
-		big = append(big, fmt.Sprintf("%s %s %s (%s)", m.g.EntryName(id), m.types[id],
+		big = append(big, fmt.Sprintf("%s %s %s (%s)", m.entryName(id), m.types[id],
 			tensor.ShapeString(p.shapes[id]), byteSize(sizes[id])))
 	}
 	return fmt.Errorf("%s: the plan needs %s per call, over the memory limit of %s (see WithMemoryLimit); largest values: %s",
@@ -290,4 +332,21 @@ func byteSize(n int) string {
 		i++
 	}
 	return fmt.Sprintf("%.1f %ciB", f, "KMGTPE"[i-1])
+}
+
+// entryName names entry id for messages: the graph's name, or the folded
+// weight or bias of a BatchNorm.
+func (m *Model) entryName(id int) string {
+	if id < m.g.NumEntries() {
+		return m.g.EntryName(id)
+	}
+	for _, f := range m.folds {
+		switch id {
+		case f.entryW:
+			return m.g.Nodes[f.bn].Name + "_folded_weight"
+		case f.entryB:
+			return m.g.Nodes[f.bn].Name + "_folded_bias"
+		}
+	}
+	return fmt.Sprintf("entry %d", id)
 }

@@ -69,6 +69,9 @@ func (m *Model) Predict(ctx context.Context, inputs []*tensor.Tensor, outputs []
 	for i, bp := range m.params {
 		a.views[bp.entry] = ps.values[i]
 	}
+	for k := range m.folds {
+		a.views[m.folds[k].entryW], a.views[m.folds[k].entryB] = ps.derived[2*k], ps.derived[2*k+1]
+	}
 	a.ctx.Context = ctx
 	done := ctx.Done()
 	for si := range p.steps {
@@ -128,6 +131,9 @@ func (p *plan) putArena(m *Model, a *arena) {
 	}
 	for i := range m.params {
 		a.views[m.params[i].entry] = nil
+	}
+	for k := range m.folds {
+		a.views[m.folds[k].entryW], a.views[m.folds[k].entryB] = nil, nil
 	}
 	for _, in := range a.in {
 		clear(in)

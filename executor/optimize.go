@@ -1,0 +1,455 @@
+package executor
+
+// Bind-time graph optimisation for inference (on unless
+// WithOptimize(false)):
+//
+//   - BatchNorm folding: a BatchNorm whose data is the output of a
+//     Convolution (channel-first, BatchNorm axis 1) or a flattening
+//     FullyConnected (axis 1) that nothing else reads and that is not a
+//     bound output is folded into the weights and bias of that layer. The
+//     folded weight and bias are derived parameters, computed from the
+//     given ones whenever a parameter set is installed (Bind, SetParams);
+//     GetParams still returns the given ones.
+//   - Inference no-ops (Dropout in training mode, _copy/identity,
+//     BlockGrad/stop_gradient, make_loss, MakeLoss) are dropped: their
+//     readers read the input instead. A no-op whose output is a bound
+//     output stays.
+//   - Epilogue fusion: a residual elemwise_add/broadcast_add of two values
+//     of the same shape and then an activation (Activation relu, sigmoid or
+//     tanh; clip with a_min <= a_max, e.g. ReLU6; LeakyReLU leaky) that
+//     follow a Convolution or FullyConnected whose output only they read
+//     are done by the fused op (ops.NewFused) in one pass over each output
+//     row, together with the bias.
+//
+// An entry bound as an output (WithOutputs) is never fused away: the
+// optimisation only removes values that a single step reads and that are
+// not heads.
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/mxgo/mxgo/ops"
+	"github.com/mxgo/mxgo/tensor"
+)
+
+// WithOptimize turns the bind-time graph optimisation (BatchNorm folding,
+// activation and residual fusion, dropping inference no-ops) on or off.
+// It is on by default; turn it off to debug a model or to compare outputs
+// op by op. Outputs agree either way to float32 rounding.
+func WithOptimize(on bool) Option {
+	return func(c *config) error {
+		c.noOptimize = !on
+		return nil
+	}
+}
+
+// fold is one BatchNorm folded into the Convolution or FullyConnected
+// before it.
+type fold struct {
+	conv, bn int // node ids
+	// indices into Model.params; bias is -1 when the layer has no bias
+	weight, bias, gamma, beta, mean, vari int
+	eps                                   float32
+	fixGamma                              bool
+	entryW, entryB                        int // derived entries (ids past the graph's)
+	params                                any // the layer's params with no_bias false
+}
+
+// findFolds records the BatchNorms that can be folded (see the package
+// comment above) and gives each fold two derived entries, the folded
+// weight and bias, numbered after the graph's entries.
+func (m *Model) findFolds() {
+	g := m.g
+	readers := make([]int, g.NumEntries())
+	head := make([]bool, g.NumEntries())
+	for i := range g.Nodes {
+		n := &g.Nodes[i]
+		if n.IsVariable() || m.skip[i] {
+			continue
+		}
+		for _, e := range n.In {
+			readers[g.EntryID(e)]++
+		}
+	}
+	for _, h := range g.Heads {
+		head[g.EntryID(h)] = true
+	}
+	paramOf := make(map[int]int, len(m.params))
+	for i, p := range m.params {
+		paramOf[p.entry] = i
+	}
+	param := func(e int) int {
+		if i, ok := paramOf[e]; ok && m.types[e] == tensor.Float32 {
+			return i
+		}
+		return -1
+	}
+	m.foldOf = map[int]int{}
+	for i := range g.Nodes {
+		bn := &g.Nodes[i]
+		if bn.IsVariable() || m.skip[i] || bn.OpName != "BatchNorm" || len(bn.In) != 5 {
+			continue
+		}
+		bp := bn.Params.(*ops.BatchNormParam)
+		first := g.RowPtr[i]
+		if bp.Axis != 1 || m.types[first] != tensor.Float32 {
+			continue
+		}
+		if readers[first+1] > 0 || readers[first+2] > 0 || head[first+1] || head[first+2] {
+			continue
+		}
+		src := bn.In[0]
+		e := g.EntryID(src)
+		cn := &g.Nodes[src.Node]
+		if src.Index != 0 || readers[e] != 1 || head[e] || m.types[e] != tensor.Float32 {
+			continue
+		}
+		if _, done := m.foldOf[src.Node]; done {
+			continue
+		}
+		f := fold{conv: src.Node, bn: i, bias: -1, eps: float32(bp.Eps), fixGamma: bp.FixGamma}
+		switch cp := cn.Params.(type) {
+		case *ops.ConvolutionParam:
+			if cn.OpName != "Convolution" || cp.Layout.Value.ChannelLast() {
+				continue
+			}
+			c := *cp
+			c.NoBias = false
+			f.params = &c
+		case *ops.FullyConnectedParam:
+			if cn.OpName != "FullyConnected" || !cp.Flatten {
+				continue
+			}
+			c := *cp
+			c.NoBias = false
+			f.params = &c
+		default:
+			continue
+		}
+		ok := true
+		idx := func(e int) int {
+			j := param(e)
+			if j < 0 {
+				ok = false
+			}
+			return j
+		}
+		f.weight = idx(g.EntryID(cn.In[1]))
+		if len(cn.In) > 2 {
+			f.bias = idx(g.EntryID(cn.In[2]))
+		}
+		f.gamma = idx(g.EntryID(bn.In[1]))
+		f.beta = idx(g.EntryID(bn.In[2]))
+		f.mean = idx(g.EntryID(bn.In[3]))
+		f.vari = idx(g.EntryID(bn.In[4]))
+		if !ok {
+			continue
+		}
+		f.entryW = len(m.types)
+		f.entryB = f.entryW + 1
+		m.types = append(m.types, tensor.Float32, tensor.Float32)
+		m.foldOf[f.conv] = len(m.folds)
+		m.foldOf[f.bn] = len(m.folds)
+		m.folds = append(m.folds, f)
+	}
+}
+
+// derive computes the folded weights and biases of ps's values: per output
+// channel c, with invstd = 1/√(moving_var + eps) (eps added in float32, as
+// MXNet's kernel does) and scale = γ·invstd (γ ≡ 1 with fix_gamma),
+// weight'[c] = weight[c]·scale and bias'[c] = (bias[c] − moving_mean[c])·scale
+// + β[c], in float64 and rounded once to float32.
+func (m *Model) derive(ps *paramSet, what string) error {
+	if len(m.folds) == 0 {
+		return nil
+	}
+	ps.derived = make([]*tensor.Tensor, 0, 2*len(m.folds))
+	for _, f := range m.folds {
+		name := m.g.Nodes[f.bn].Name
+		wt := ps.values[f.weight]
+		if wt == nil || wt.NDim() < 1 {
+			return fmt.Errorf("%s: folding %s: weight %s has no output-channel dim", what, name, m.params[f.weight].name)
+		}
+		c := wt.Dim(0)
+		vec := func(i int) ([]float32, error) {
+			v := ps.values[i]
+			if v == nil || v.Len() != c {
+				return nil, fmt.Errorf("%s: folding %s: %s needs %d values", what, name, m.params[i].name, c)
+			}
+			return v.Float32s(), nil
+		}
+		gamma, err := vec(f.gamma)
+		if err != nil {
+			return err
+		}
+		beta, err := vec(f.beta)
+		if err != nil {
+			return err
+		}
+		mean, err := vec(f.mean)
+		if err != nil {
+			return err
+		}
+		vari, err := vec(f.vari)
+		if err != nil {
+			return err
+		}
+		var bias []float32
+		if f.bias >= 0 {
+			if bias, err = vec(f.bias); err != nil {
+				return err
+			}
+		}
+		w2, err := tensor.New(tensor.Float32, wt.Shape()...)
+		if err != nil {
+			return fmt.Errorf("%s: folding %s: %w", what, name, err)
+		}
+		b2, err := tensor.New(tensor.Float32, c)
+		if err != nil {
+			return fmt.Errorf("%s: folding %s: %w", what, name, err)
+		}
+		w, wd, bd := wt.Float32s(), w2.Float32s(), b2.Float32s()
+		per := 0
+		if c > 0 {
+			per = len(w) / c
+		}
+		for ch := range c {
+			invstd := float64(1 / float32(math.Sqrt(float64(vari[ch]+f.eps))))
+			scale := invstd
+			if !f.fixGamma {
+				scale *= float64(gamma[ch])
+			}
+			for j := ch * per; j < (ch+1)*per; j++ {
+				wd[j] = float32(float64(w[j]) * scale)
+			}
+			b := 0.0
+			if bias != nil {
+				b = float64(bias[ch])
+			}
+			bd[ch] = float32((b-float64(mean[ch]))*scale + float64(beta[ch]))
+		}
+		ps.derived = append(ps.derived, w2, b2)
+	}
+	return nil
+}
+
+// foldStep returns the fused step replacing fold f's Convolution or
+// FullyConnected node (reading the derived weight and bias) and writing
+// the BatchNorm's output.
+func (m *Model) foldStep(s *step, f *fold) error {
+	node := &m.g.Nodes[f.conv]
+	op, fp, err := ops.NewFused(node.Op, f.params, ops.Epilogue{})
+	if err != nil {
+		return fmt.Errorf("node %s: %w", node.Name, err)
+	}
+	s.op, s.params = op, fp
+	s.in = []int{s.in[0], f.entryW, f.entryB}
+	s.out = []int{m.g.RowPtr[f.bn]}
+	return nil
+}
+
+// isNoop reports whether step s is an identity at inference.
+func isNoop(s *step) bool {
+	switch s.op.Name {
+	case "_copy", "BlockGrad", "make_loss", "MakeLoss":
+		return len(s.in) == 1
+	case "Dropout":
+		return s.params.(*ops.DropoutParam).Mode == ops.DropoutTraining
+	}
+	return false
+}
+
+// epilogueOf returns the activation a step applies when it can become a
+// fused epilogue.
+func epilogueOf(s *step) (ops.Epilogue, bool) {
+	switch s.op.Name {
+	case "Activation":
+		switch s.params.(*ops.ActivationParam).ActType {
+		case ops.ActReLU:
+			return ops.Epilogue{Act: ops.EpilogueReLU}, true
+		case ops.ActSigmoid:
+			return ops.Epilogue{Act: ops.EpilogueSigmoid}, true
+		case ops.ActTanh:
+			return ops.Epilogue{Act: ops.EpilogueTanh}, true
+		}
+	case "clip":
+		p := s.params.(*ops.ClipParam)
+		if p.AMin <= p.AMax {
+			return ops.Epilogue{Act: ops.EpilogueClip, Lo: p.AMin, Hi: p.AMax}, true
+		}
+	case "LeakyReLU":
+		p := s.params.(*ops.LeakyReLUParam)
+		if p.ActType == ops.LeakyLeaky && len(s.in) == 1 {
+			return ops.Epilogue{Act: ops.EpilogueLeaky, Slope: p.Slope}, true
+		}
+	}
+	return ops.Epilogue{}, false
+}
+
+// fusable returns the base op, base params and epilogue of a step that can
+// take an epilogue: a Convolution, a FullyConnected, or a fused step.
+func fusable(s *step) (*ops.Op, any, ops.Epilogue, bool) {
+	if ops.IsFused(s.op) {
+		fp := s.params.(*ops.FusedParam)
+		name := "FullyConnected"
+		if _, ok := fp.Base.(*ops.ConvolutionParam); ok {
+			name = "Convolution"
+		}
+		base, _ := ops.Lookup(name)
+		return base, fp.Base, fp.Epilogue, true
+	}
+	switch s.op.Name {
+	case "Convolution", "FullyConnected":
+		return s.op, s.params, ops.Epilogue{}, true
+	}
+	return nil, nil, ops.Epilogue{}, false
+}
+
+// optimizeSteps drops the inference no-ops of steps and fuses residual
+// adds and activations into the epilogues of the layers before them.
+// A fused step runs where the last step it replaces ran (its inputs are
+// all ready there). heads marks the bound outputs, which stay.
+func (m *Model) optimizeSteps(steps []step, shapes [][]int, heads []bool) []step {
+	n := len(shapes)
+	readers := make([]int, n)
+	count := func() {
+		clear(readers)
+		for i := range steps {
+			for _, e := range steps[i].in {
+				readers[e]++
+			}
+		}
+	}
+	count()
+	// No-ops: readers of the output read the input instead.
+	alias := make([]int, n)
+	for i := range alias {
+		alias[i] = i
+	}
+	kept := steps[:0]
+	for _, s := range steps {
+		for j, e := range s.in {
+			s.in[j] = alias[e]
+		}
+		if isNoop(&s) && !heads[s.out[0]] && m.types[s.in[0]] == m.types[s.out[0]] && hiddenUnused(s.out[1:], readers, heads) {
+			alias[s.out[0]] = s.in[0]
+			continue
+		}
+		kept = append(kept, s)
+	}
+	steps = kept
+	count()
+	producer := make([]int, n)
+	for i := range producer {
+		producer[i] = -1
+	}
+	for i := range steps {
+		for _, e := range steps[i].out {
+			producer[e] = i
+		}
+	}
+	dead := make([]bool, len(steps))
+	// single reports whether entry e (read by t) comes from a live step
+	// that can take an epilogue, is read only once and is not an output.
+	single := func(e int) (int, bool) {
+		pi := producer[e]
+		if pi < 0 || dead[pi] || readers[e] != 1 || heads[e] || m.types[e] != tensor.Float32 {
+			return -1, false
+		}
+		if _, _, _, ok := fusable(&steps[pi]); !ok || steps[pi].out[0] != e {
+			return -1, false
+		}
+		return pi, true
+	}
+	for ti := range steps {
+		t := &steps[ti]
+		if len(t.out) == 0 || m.types[t.out[0]] != tensor.Float32 || !hiddenUnused(t.out[1:], readers, heads) {
+			continue
+		}
+		var si int
+		epi, isAct := epilogueOf(t)
+		residual := -1
+		switch {
+		case isAct && len(t.in) >= 1:
+			var ok bool
+			if si, ok = single(t.in[0]); !ok {
+				continue
+			}
+			if _, _, cur, _ := fusable(&steps[si]); cur.Act != ops.EpilogueNone {
+				continue
+			}
+		case (t.op.Name == "elemwise_add" || t.op.Name == "broadcast_add") && len(t.in) == 2 && t.in[0] != t.in[1]:
+			found := false
+			for k := range 2 {
+				pi, ok := single(t.in[k])
+				if !ok {
+					continue
+				}
+				x := t.in[1-k]
+				_, _, cur, _ := fusable(&steps[pi])
+				if cur.Act != ops.EpilogueNone || cur.Residual || m.types[x] != tensor.Float32 ||
+					!equalShape(shapes[x], shapes[t.out[0]]) || !equalShape(shapes[t.in[k]], shapes[t.out[0]]) {
+					continue
+				}
+				si, residual, found = pi, x, true
+				break
+			}
+			if !found {
+				continue
+			}
+		default:
+			continue
+		}
+		s := steps[si]
+		base, bp, cur, _ := fusable(&s)
+		if isAct {
+			cur.Act, cur.Lo, cur.Hi, cur.Slope = epi.Act, epi.Lo, epi.Hi, epi.Slope
+		} else {
+			cur.Residual = true
+		}
+		op, fp, err := ops.NewFused(base, bp, cur)
+		if err != nil {
+			continue // not fusable (e.g. a channel-last layout): left as is
+		}
+		s.op, s.params = op, fp
+		s.in = slices.Clone(s.in)
+		if residual >= 0 {
+			s.in = append(s.in, residual)
+		}
+		s.out = []int{t.out[0]}
+		readers[steps[si].out[0]] = 0
+		steps[ti] = s
+		dead[si] = true
+	}
+	kept = steps[:0]
+	for i, s := range steps {
+		if !dead[i] {
+			kept = append(kept, s)
+		}
+	}
+	return kept
+}
+
+// hiddenUnused reports whether none of entries is read or an output.
+func hiddenUnused(entries []int, readers []int, heads []bool) bool {
+	for _, e := range entries {
+		if readers[e] > 0 || heads[e] {
+			return false
+		}
+	}
+	return true
+}
+
+func equalShape(a, b []int) bool {
+	if len(a) != len(b) || a == nil {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
