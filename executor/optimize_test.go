@@ -25,7 +25,7 @@ func loadCheckpoint(t testing.TB, c modelCase) (*serialize.Checkpoint, *tensor.T
 	if err != nil {
 		t.Fatal(err)
 	}
-	paramsData, err := os.ReadFile(filepath.Join(dir, c.Params))
+	paramsData, err := readParamsFile(filepath.Join(dir, c.Params))
 	if err != nil {
 		t.Fatal(err)
 	}
