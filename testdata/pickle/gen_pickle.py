@@ -1,0 +1,168 @@
+#!/usr/bin/python3
+"""Golden Python pickles of MXNet NDArrays for mxgo's serialize package.
+
+MXNet is not installed here, so this script defines a pure-Python stand-in
+for mxnet.ndarray.ndarray.NDArray whose __reduce__/__getstate__/__setstate__
+are MXNet 1.9.1's (python/mxnet/ndarray/ndarray.py at tag 1.9.1):
+
+    def __reduce__(self):
+        return NDArray, (None,), self.__getstate__()
+    def __getstate__(self):
+        ... this['handle'] = ctypes2buffer(<MXNDArraySaveRawBytes>)  # a bytearray
+    def __setstate__(self, state): ... MXNDArrayLoadFromRawBytes(state['handle'])
+
+The raw bytes are the array's single V2 record (FORMATS.md §1.2, §1.8) with
+context cpu(0), built here with struct from the numpy array, so the pickle
+bytes are exactly what pickle.dumps writes for a real MXNet NDArray.
+
+Files (regenerate with `/usr/bin/python3 testdata/pickle/gen_pickle.py`):
+  nd_p{2,3,4,5}.pkl    pkl.dumps(nd, protocol=P) of one float32 (2,3) array
+  nested_p4.pkl        [a, b, (c, None), {'w': d, 3: 'x', 'f': 1.5, 't': True}]
+  nested_p2.pkl        the same at protocol 2
+  handle_bytes_p4.pkl  a float32 array whose state holds bytes, not bytearray
+  sgd-0001.states      Updater.get_states() for SGD with momentum:
+                       {0: m0, 1: m1, 2: None} (pickle.dumps default protocol 4)
+  adam-0001.states     {0: (mean, var), 1: (mean, var)}
+  rmsprop-0001.states  {0: (n,)} (non-centered RMSProp: a one-element tuple)
+  expected.npz         every array above by name (numpy writes it)
+  nomemo/*.pkl         the same objects pickled by pickle._Pickler at protocol 4
+                       with fast=True (no memo) and FRAME opcodes removed: what
+                       mxgo's WritePickle must write byte for byte
+  bad_os_system_p2.pkl, bad_os_system_p4.pkl   a pickle calling os.system via
+                       GLOBAL / STACK_GLOBAL (never loaded here or in mxgo)
+"""
+import io
+import os
+import pickle
+import pickletools
+import struct
+import sys
+import types
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FLAGS = {np.dtype('float32'): 0, np.dtype('float64'): 1, np.dtype('float16'): 2,
+         np.dtype('uint8'): 3, np.dtype('int32'): 4, np.dtype('int8'): 5, np.dtype('int64'): 6}
+
+
+def v2_record(a):
+    """MXNDArraySaveRawBytes of a dense cpu(0) array (NDArray::Save, V2)."""
+    a = np.ascontiguousarray(a)
+    b = struct.pack('<Iii', 0xF993FAC9, 0, a.ndim)
+    b += struct.pack('<%dq' % a.ndim, *a.shape)
+    b += struct.pack('<iii', 1, 0, FLAGS[a.dtype])
+    return b + a.astype(a.dtype.newbyteorder('<')).tobytes()
+
+
+mx = types.ModuleType('mxnet')
+mx_nd = types.ModuleType('mxnet.ndarray')
+mx_ndnd = types.ModuleType('mxnet.ndarray.ndarray')
+mx.ndarray = mx_nd
+mx_nd.ndarray = mx_ndnd
+sys.modules.update({'mxnet': mx, 'mxnet.ndarray': mx_nd, 'mxnet.ndarray.ndarray': mx_ndnd})
+
+
+class NDArray(object):
+    """Stand-in with MXNet 1.9.1's pickling methods."""
+    __slots__ = ['handle', 'writable', '_np', '_as_bytes']
+
+    def __init__(self, handle, writable=True):
+        self.handle = handle
+        self.writable = writable
+        self._as_bytes = False
+
+    def __reduce__(self):
+        return NDArray, (None,), self.__getstate__()
+
+    def __getstate__(self):
+        this = {'handle': None}
+        if self.handle is not None:
+            raw = v2_record(self._np)
+            this['handle'] = bytes(raw) if self._as_bytes else bytearray(raw)
+        return this
+
+    def __setstate__(self, state):
+        self.handle = state['handle']
+
+
+NDArray.__module__ = 'mxnet.ndarray.ndarray'
+mx_ndnd.NDArray = NDArray
+
+
+def nd(a, as_bytes=False):
+    x = NDArray(1)
+    x._np = np.asarray(a)
+    x._as_bytes = as_bytes
+    return x
+
+
+def nomemo(obj):
+    """protocol 4 without memo (fast mode) and without FRAME opcodes."""
+    f = io.BytesIO()
+    p = pickle._Pickler(f, protocol=4)
+    p.fast = True
+    p.dump(obj)
+    data = f.getvalue()
+    out = bytearray()
+    ops = list(pickletools.genops(data))
+    for i, (op, arg, pos) in enumerate(ops):
+        end = ops[i + 1][2] if i + 1 < len(ops) else len(data)
+        if op.name in ('FRAME', 'MEMOIZE', 'PUT', 'BINPUT', 'LONG_BINPUT'):
+            continue
+        assert op.name not in ('GET', 'BINGET', 'LONG_BINGET')
+        out += data[pos:end]
+    return bytes(out)
+
+
+def main():
+    rng = np.random.default_rng(20261206)
+    arrays = {
+        'a': np.arange(6, dtype=np.float32).reshape(2, 3) / 4 - 0.5,
+        'b': rng.integers(-1000, 1000, size=(4,), dtype=np.int32),
+        'c': rng.standard_normal((2, 2, 2)).astype(np.float16),
+        'd': rng.standard_normal((3, 1)),
+        'hb': rng.standard_normal((5,)).astype(np.float32),
+        'sgd_m0': rng.standard_normal((3, 4)).astype(np.float32),
+        'sgd_m1': rng.standard_normal((3,)).astype(np.float32),
+        'adam_mean0': rng.standard_normal((2, 3)).astype(np.float32),
+        'adam_var0': rng.random((2, 3)).astype(np.float32),
+        'adam_mean1': rng.standard_normal((3,)).astype(np.float32),
+        'adam_var1': rng.random((3,)).astype(np.float32),
+        'rms_n0': rng.random((4, 2)).astype(np.float32),
+    }
+    A = {k: nd(v) for k, v in arrays.items()}
+    objs = {
+        'nested': [A['a'], A['b'], (A['c'], None), {'w': A['d'], 3: 'x', 'f': 1.5, 't': True}],
+        'sgd': {0: A['sgd_m0'], 1: A['sgd_m1'], 2: None},
+        'adam': {0: (A['adam_mean0'], A['adam_var0']), 1: (A['adam_mean1'], A['adam_var1'])},
+        'rmsprop': {0: (A['rms_n0'],)},
+    }
+
+    def write(name, data):
+        with open(os.path.join(HERE, name), 'wb') as f:
+            f.write(data)
+
+    for p in (2, 3, 4, 5):
+        write('nd_p%d.pkl' % p, pickle.dumps(A['a'], protocol=p))
+    write('nested_p4.pkl', pickle.dumps(objs['nested'], protocol=4))
+    write('nested_p2.pkl', pickle.dumps(objs['nested'], protocol=2))
+    write('handle_bytes_p4.pkl', pickle.dumps(nd(arrays['hb'], as_bytes=True), protocol=4))
+    # Updater.get_states(): pickle.dumps(self.states) at the default protocol.
+    for k in ('sgd', 'adam', 'rmsprop'):
+        write('%s-0001.states' % k, pickle.dumps(objs[k]))
+    os.makedirs(os.path.join(HERE, 'nomemo'), exist_ok=True)
+    write('nomemo/nd.pkl', nomemo(A['a']))
+    for k, v in objs.items():
+        write('nomemo/%s.pkl' % k, nomemo(v))
+    np.savez(os.path.join(HERE, 'expected.npz'), **arrays)
+
+    class Evil(object):
+        def __reduce__(self):
+            return os.system, ('echo pwned',)
+    write('bad_os_system_p2.pkl', pickle.dumps(Evil(), protocol=2))
+    write('bad_os_system_p4.pkl', pickle.dumps([A['a'], Evil()], protocol=4))
+
+
+if __name__ == '__main__':
+    main()
