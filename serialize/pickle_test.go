@@ -3,9 +3,14 @@ package serialize
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -344,6 +349,7 @@ func TestReadPickleBadInput(t *testing.T) {
 			t.Errorf("%s: accepted (%#v)", name, v)
 			continue
 		}
+		t.Logf("%s: %v", name, err)
 		if len(err.Error()) > 400 || strings.ContainsAny(err.Error(), "\n") {
 			t.Errorf("%s: error not one short line: %q", name, err)
 		}
@@ -388,4 +394,91 @@ func deepValue(n int) any {
 		v = []any{v}
 	}
 	return v
+}
+
+// describeForPython mirrors gen_pickle.py's describe() for a value written
+// by WritePickle.
+func describeForPython(v any) any {
+	switch x := v.(type) {
+	case *tensor.Tensor:
+		data := make([]any, x.Len())
+		for i := range data {
+			data[i] = x.Float64At(i)
+		}
+		shape := []any{}
+		for _, d := range x.Shape() {
+			shape = append(shape, float64(d))
+		}
+		return map[string]any{"ndarray": x.DType().String(), "shape": shape, "data": data}
+	case PickleTuple:
+		out := []any{}
+		for _, e := range x {
+			out = append(out, describeForPython(e))
+		}
+		return map[string]any{"tuple": out}
+	case []any:
+		out := []any{}
+		for _, e := range x {
+			out = append(out, describeForPython(e))
+		}
+		return map[string]any{"list": out}
+	case PickleDict:
+		out := []any{}
+		for _, it := range x {
+			out = append(out, []any{describeForPython(it.Key), describeForPython(it.Value)})
+		}
+		return map[string]any{"dict": out}
+	case nil:
+		return map[string]any{"NoneType": nil}
+	case int64:
+		return map[string]any{"int": float64(x)}
+	case string:
+		return map[string]any{"str": x}
+	case float64:
+		return map[string]any{"float": x}
+	case bool:
+		return map[string]any{"bool": x}
+	}
+	panic(fmt.Sprintf("describeForPython: %T", v))
+}
+
+// TestWrittenPicklesLoadInPython unpickles WritePickle's output with
+// Python's pickle and the MXNet stand-in of gen_pickle.py, which decodes
+// each record as MXNDArrayLoadFromRawBytes does.
+func TestWrittenPicklesLoadInPython(t *testing.T) {
+	py := "/usr/bin/python3"
+	if _, err := os.Stat(py); err != nil {
+		t.Skip("no /usr/bin/python3")
+	}
+	f32, _ := tensor.FromSlice([]float32{1.5, -2, 3.25, 0, 1e-3, -7}, 2, 3)
+	i32, _ := tensor.FromSlice([]int32{-5, 7, 1 << 30}, 3)
+	f64, _ := tensor.FromSlice([]float64{math.Pi, -1e300}, 2, 1)
+	f16, _ := f32.AsType(tensor.Float16)
+	scalar, _ := tensor.New(tensor.Float32)
+	scalar.SetFloat64At(0, 42)
+	empty, _ := tensor.New(tensor.Float32, 2, 0)
+	v := []any{f32, PickleTuple{i32, nil, f16, "s"}, PickleDict{{int64(0), f64}, {"k", PickleTuple{}}, {int64(-70000), 2.5}, {"b", []any{}}},
+		scalar, empty, PickleTuple{PickleTuple{int64(1), int64(300)}, PickleTuple{true, int64(1 << 40)}}}
+	var buf bytes.Buffer
+	if err := WritePickle(&buf, v); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "w.pkl")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(py, picklePath("gen_pickle.py"), "load", path).Output()
+	if err != nil {
+		t.Skipf("python could not run the loader (numpy missing?): %v", err)
+	}
+	var got any
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatal(err)
+	}
+	wantJSON, _ := json.Marshal(describeForPython(v))
+	var want any
+	json.Unmarshal(wantJSON, &want)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("Python loaded\n%s\nwant\n%s", out, wantJSON)
+	}
 }

@@ -28,6 +28,8 @@ Files (regenerate with `/usr/bin/python3 testdata/pickle/gen_pickle.py`):
   nomemo/*.pkl         the same objects pickled by pickle._Pickler at protocol 4
                        with fast=True (no memo) and FRAME opcodes removed: what
                        mxgo's WritePickle must write byte for byte
+  `gen_pickle.py load FILE` unpickles FILE with the stand-in (which decodes
+  the record as MXNDArrayLoadFromRawBytes would) and prints it as JSON.
   bad_os_system_p2.pkl, bad_os_system_p4.pkl   a pickle calling os.system via
                        GLOBAL / STACK_GLOBAL (never loaded here or in mxgo)
 """
@@ -53,6 +55,35 @@ def v2_record(a):
     b += struct.pack('<%dq' % a.ndim, *a.shape)
     b += struct.pack('<iii', 1, 0, FLAGS[a.dtype])
     return b + a.astype(a.dtype.newbyteorder('<')).tobytes()
+
+
+def from_record(raw):
+    """MXNDArrayLoadFromRawBytes of a dense V2/V3 record (numpy array)."""
+    assert isinstance(raw, bytearray), type(raw)  # MXNet needs a writable buffer
+    magic, stype, ndim = struct.unpack_from('<Iii', raw, 0)
+    assert magic in (0xF993FAC9, 0xF993FACA) and stype == 0, (hex(magic), stype)
+    shape = struct.unpack_from('<%dq' % ndim, raw, 12)
+    off = 12 + 8 * ndim
+    dev, devid, flag = struct.unpack_from('<iii', raw, off)
+    dt = {v: k for k, v in FLAGS.items()}[flag].newbyteorder('<')
+    a = np.frombuffer(bytes(raw[off + 12:]), dtype=dt).reshape(shape)
+    return a
+
+
+def describe(v):
+    """A JSON-able description of an unpickled value (for mxgo's tests)."""
+    if isinstance(v, NDArray):
+        return {'ndarray': str(v._np.dtype), 'shape': list(v._np.shape),
+                'data': [float(x) for x in v._np.ravel()]}
+    if isinstance(v, tuple):
+        return {'tuple': [describe(x) for x in v]}
+    if isinstance(v, list):
+        return {'list': [describe(x) for x in v]}
+    if isinstance(v, dict):
+        return {'dict': [[describe(k), describe(x)] for k, x in v.items()]}
+    if isinstance(v, (bytes, bytearray)):
+        return {type(v).__name__: list(v)}
+    return {type(v).__name__: v}
 
 
 mx = types.ModuleType('mxnet')
@@ -84,6 +115,7 @@ class NDArray(object):
 
     def __setstate__(self, state):
         self.handle = state['handle']
+        self._np = None if self.handle is None else from_record(self.handle)
 
 
 NDArray.__module__ = 'mxnet.ndarray.ndarray'
@@ -165,4 +197,10 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == 'load':
+        # Load a pickle mxgo wrote (trusted: written by the test itself).
+        import json
+        with open(sys.argv[2], 'rb') as f:
+            print(json.dumps(describe(pickle.load(f))))
+    else:
+        main()
