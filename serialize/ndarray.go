@@ -193,7 +193,13 @@ type FormatError struct {
 	File   string
 	Offset int64
 	Msg    string
+	// Err is the underlying error when there is one to test for with
+	// errors.As (a *PickleClassError); Msg already includes its text.
+	Err error
 }
+
+// Unwrap returns Err.
+func (e *FormatError) Unwrap() error { return e.Err }
 
 // Error names the file (when known), the byte offset and the problem, as
 // one line of at most 300 bytes without control characters (names from the

@@ -92,8 +92,8 @@ func IsPickle(head []byte) bool {
 // number of arrays by MaxArrays, each array by MaxElements and all of them
 // by MaxTotalBytes; every length a pickle claims is checked against the
 // bytes present before anything is allocated. Errors about the input are
-// *FormatError, except that a pickle naming a foreign Python global gives a
-// *PickleClassError.
+// *FormatError; one for a pickle naming a foreign Python global wraps a
+// *PickleClassError (errors.As finds it).
 func ReadPickle(r io.Reader, opts ...Option) (any, error) {
 	bud := newBudget(opts)
 	b, err := io.ReadAll(&limitedReader{r: r, n: bud.lim.MaxFileBytes, max: bud.lim.MaxFileBytes})
@@ -126,10 +126,10 @@ func parsePickle(b []byte, bud *budget) (any, error) {
 	u.GetExtension = func(code int) (any, error) {
 		return nil, fmt.Errorf("pickle uses extension code %d; refusing it", code)
 	}
-	v, err := u.Load()
+	v, err := load(&u)
 	if err != nil {
 		if st.class != nil {
-			return nil, st.class
+			return nil, &FormatError{Msg: st.class.Error(), Err: st.class}
 		}
 		if st.err != nil {
 			return nil, &FormatError{Msg: st.err.Error()}
@@ -141,6 +141,19 @@ func parsePickle(b []byte, bud *budget) (any, error) {
 		return nil, &FormatError{Msg: err.Error()}
 	}
 	return out, nil
+}
+
+// load runs the unpickler, turning a panic inside it (gopickle indexes its
+// stack unchecked for some malformed opcode sequences, e.g. DICT over an
+// odd number of items) into an error. Memory is bounded before this runs
+// (scanPickle), so a panic is only ever such an index error.
+func load(u *pickle.Unpickler) (v any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			v, err = nil, fmt.Errorf("malformed pickle (%v)", r)
+		}
+	}()
+	return u.Load()
 }
 
 // unpickleState holds one decode's budget and array count.

@@ -14,6 +14,11 @@ func pickleList(b []byte, bud *budget) (*NDArrayList, error) {
 	if err != nil {
 		return nil, err
 	}
+	switch v.(type) {
+	case *NDArray, []any, PickleTuple, PickleDict:
+	default:
+		return nil, &FormatError{Msg: fmt.Sprintf("pickle holds a Python %s, not NDArrays", pyType(v))}
+	}
 	return PickleNDArrayList(v), nil
 }
 

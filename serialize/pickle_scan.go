@@ -51,6 +51,17 @@ var pickleOps = func() map[byte]opArg {
 // maxPickleLine bounds a text argument (protocol-0 numbers and names).
 const maxPickleLine = 4096
 
+// maxPickleOps bounds the opcodes of one pickle, and so the objects the
+// unpickler builds (each opcode makes at most one): an MXNet NDArray takes
+// 14 to 24 opcodes, so this allows over 40,000 arrays (a .states file of a
+// ResNet-152 has about 1,000) while a hostile pickle of one-byte opcodes
+// stays below about 100 MB of Go objects.
+const maxPickleOps = 1 << 20
+
+// maxPickleMarks bounds the MARKs open at once (each costs the unpickler a
+// new stack); Python's pickler nests one per container being built.
+const maxPickleMarks = maxPickleDepth
+
 // scanPickle walks b opcode by opcode, without building anything, and
 // checks that it is one complete pickle of protocol 2–5: known opcodes,
 // every counted length within the bytes left (so the unpickler never
@@ -67,7 +78,11 @@ func scanPickle(b []byte) error {
 		return fail(1, "unsupported pickle protocol %d (want 2–5)", b[1])
 	}
 	le := binary.LittleEndian
+	ops, marks := 0, 0
 	for off := 0; off < len(b); {
+		if ops++; ops > maxPickleOps {
+			return fail(off, "more than %d opcodes", maxPickleOps)
+		}
 		op := b[off]
 		a, ok := pickleOps[op]
 		if !ok {
@@ -113,6 +128,14 @@ func scanPickle(b []byte) error {
 			return fail(off, "truncated: opcode 0x%02x needs %d bytes, %d remain", op, need, rem)
 		}
 		switch op {
+		case '(':
+			if marks++; marks > maxPickleMarks {
+				return fail(off, "more than %d nested MARKs", maxPickleMarks)
+			}
+		case 't', 'l', 'd', 'e', 'u', '1', 'o', 'i', 0x90, 0x91:
+			if marks > 0 {
+				marks--
+			}
 		case 0x95: // FRAME: its length must lie within the input
 			if n := le.Uint64(b[p:]); n > rem-8 {
 				return fail(off, "frame of %d bytes but only %d remain", n, rem-8)
