@@ -482,3 +482,33 @@ func TestWrittenPicklesLoadInPython(t *testing.T) {
 		t.Fatalf("Python loaded\n%s\nwant\n%s", out, wantJSON)
 	}
 }
+
+func TestReadPickleBigAndNumPy(t *testing.T) {
+	exp := expectedArrays(t)
+	for _, name := range []string{"big_p2.pkl", "big_p4.pkl", "big_p5.pkl"} {
+		v, err := ReadPickle(bytes.NewReader(readPickleGolden(t, name)))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		wantArray(t, name, v, exp["big"])
+	}
+	// mx.np.ndarray pickles name mxnet.numpy.multiarray.ndarray and hold V3
+	// records (np shape semantics), including a 0-dim scalar.
+	v, err := ParsePickle(readPickleGolden(t, "np_ndarray_p4.pkl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, ok := v.([]any)
+	if !ok || len(l) != 2 {
+		t.Fatalf("got %#v", v)
+	}
+	for i, n := range []string{"np_a", "np_scalar"} {
+		a := l[i].(*NDArray)
+		if a.Record.Gen != tensor.RecordV3 || !tensor.Equal(a.Tensor, exp[n]) {
+			t.Fatalf("%s: %+v %v, want V3 %v", n, a.Record, a.Tensor, exp[n])
+		}
+	}
+	if s := l[1].(*NDArray).Tensor.Shape(); len(s) != 0 {
+		t.Fatalf("scalar shape %v", s)
+	}
+}

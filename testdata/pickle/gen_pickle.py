@@ -19,6 +19,8 @@ Files (regenerate with `/usr/bin/python3 testdata/pickle/gen_pickle.py`):
   nd_p{2,3,4,5}.pkl    pkl.dumps(nd, protocol=P) of one float32 (2,3) array
   nested_p4.pkl        [a, b, (c, None), {'w': d, 3: 'x', 'f': 1.5, 't': True}]
   nested_p2.pkl        the same at protocol 2
+  np_ndarray_p4.pkl    [np(2,3), np scalar] of mx.np.ndarray (V3 records)
+  big_p{2,4,5}.pkl     a 200x200 float32 array (160 KB: BINBYTES outside frames)
   handle_bytes_p4.pkl  a float32 array whose state holds bytes, not bytearray
   sgd-0001.states      Updater.get_states() for SGD with momentum:
                        {0: m0, 1: m1, 2: None} (pickle.dumps default protocol 4)
@@ -48,10 +50,11 @@ FLAGS = {np.dtype('float32'): 0, np.dtype('float64'): 1, np.dtype('float16'): 2,
          np.dtype('uint8'): 3, np.dtype('int32'): 4, np.dtype('int8'): 5, np.dtype('int64'): 6}
 
 
-def v2_record(a):
-    """MXNDArraySaveRawBytes of a dense cpu(0) array (NDArray::Save, V2)."""
-    a = np.ascontiguousarray(a)
-    b = struct.pack('<Iii', 0xF993FAC9, 0, a.ndim)
+def v2_record(a, magic=0xF993FAC9):
+    """MXNDArraySaveRawBytes of a dense cpu(0) array (NDArray::Save: V2, or
+    V3 = 0xF993FACA with the same layout when np shape semantics are on)."""
+    a = np.asarray(a, order='C')  # (ascontiguousarray would make a 0-dim array 1-dim)
+    b = struct.pack('<Iii', magic, 0, a.ndim)
     b += struct.pack('<%dq' % a.ndim, *a.shape)
     b += struct.pack('<iii', 1, 0, FLAGS[a.dtype])
     return b + a.astype(a.dtype.newbyteorder('<')).tobytes()
@@ -121,9 +124,32 @@ class NDArray(object):
 NDArray.__module__ = 'mxnet.ndarray.ndarray'
 mx_ndnd.NDArray = NDArray
 
+mx_np = types.ModuleType('mxnet.numpy')
+mx_npm = types.ModuleType('mxnet.numpy.multiarray')
+mx.numpy = mx_np
+mx_np.multiarray = mx_npm
+sys.modules.update({'mxnet.numpy': mx_np, 'mxnet.numpy.multiarray': mx_npm})
 
-def nd(a, as_bytes=False):
-    x = NDArray(1)
+
+class ndarray(NDArray):
+    """Stand-in for mx.np.ndarray (python/mxnet/numpy/multiarray.py at 1.9.1:
+    __reduce__ returns ndarray, (None,), self.__getstate__()); under mx.np the
+    np shape semantics are on, so NDArray::Save writes V3 records."""
+    __slots__ = []
+
+    def __reduce__(self):
+        return ndarray, (None,), self.__getstate__()
+
+    def __getstate__(self):
+        return {'handle': bytearray(v2_record(self._np, magic=0xF993FACA))}
+
+
+ndarray.__module__ = 'mxnet.numpy.multiarray'
+mx_npm.ndarray = ndarray
+
+
+def nd(a, as_bytes=False, cls=NDArray):
+    x = cls(1)
     x._np = np.asarray(a)
     x._as_bytes = as_bytes
     return x
@@ -162,6 +188,9 @@ def main():
         'adam_mean1': rng.standard_normal((3,)).astype(np.float32),
         'adam_var1': rng.random((3,)).astype(np.float32),
         'rms_n0': rng.random((4, 2)).astype(np.float32),
+        'np_a': rng.standard_normal((2, 3)).astype(np.float32),
+        'np_scalar': np.array(3.5, dtype=np.float32),
+        'big': rng.standard_normal((200, 200)).astype(np.float32),
     }
     A = {k: nd(v) for k, v in arrays.items()}
     objs = {
@@ -179,6 +208,10 @@ def main():
         write('nd_p%d.pkl' % p, pickle.dumps(A['a'], protocol=p))
     write('nested_p4.pkl', pickle.dumps(objs['nested'], protocol=4))
     write('nested_p2.pkl', pickle.dumps(objs['nested'], protocol=2))
+    write('np_ndarray_p4.pkl', pickle.dumps([nd(arrays['np_a'], cls=ndarray),
+                                             nd(arrays['np_scalar'], cls=ndarray)], protocol=4))
+    for p in (2, 4, 5):
+        write('big_p%d.pkl' % p, pickle.dumps(A['big'], protocol=p))
     write('handle_bytes_p4.pkl', pickle.dumps(nd(arrays['hb'], as_bytes=True), protocol=4))
     # Updater.get_states(): pickle.dumps(self.states) at the default protocol.
     for k in ('sgd', 'adam', 'rmsprop'):
