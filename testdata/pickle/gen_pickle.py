@@ -20,7 +20,7 @@ Files (regenerate with `/usr/bin/python3 testdata/pickle/gen_pickle.py`):
   nested_p4.pkl        [a, b, (c, None), {'w': d, 3: 'x', 'f': 1.5, 't': True}]
   nested_p2.pkl        the same at protocol 2
   np_ndarray_p4.pkl    [np(2,3), np scalar] of mx.np.ndarray (V3 records)
-  big_p{2,4,5}.pkl     a 200x200 float32 array (160 KB: BINBYTES outside frames)
+  big_p{2,4,5}.pkl     a 130x130 float32 array (67.6 KB > the 64 KiB frame target: BINBYTES outside frames)
   handle_bytes_p4.pkl  a float32 array whose state holds bytes, not bytearray
   sgd-0001.states      Updater.get_states() for SGD with momentum:
                        {0: m0, 1: m1, 2: None} (pickle.dumps default protocol 4)
@@ -190,7 +190,7 @@ def main():
         'rms_n0': rng.random((4, 2)).astype(np.float32),
         'np_a': rng.standard_normal((2, 3)).astype(np.float32),
         'np_scalar': np.array(3.5, dtype=np.float32),
-        'big': rng.standard_normal((200, 200)).astype(np.float32),
+        'big': rng.standard_normal((130, 130)).astype(np.float32),
     }
     A = {k: nd(v) for k, v in arrays.items()}
     objs = {
