@@ -15,7 +15,7 @@ The raw bytes are the array's single V2 record (FORMATS.md §1.2, §1.8) with
 context cpu(0), built here with struct from the numpy array, so the pickle
 bytes are exactly what pickle.dumps writes for a real MXNet NDArray.
 
-Files (regenerate with `/usr/bin/python3 testdata/pickle/gen_pickle.py`):
+Files (regenerate with `/usr/bin/python3 testdata/pickle/gen_pickle.py [OUTDIR]`):
   nd_p{2,3,4,5}.pkl    pkl.dumps(nd, protocol=P) of one float32 (2,3) array
   nested_p4.pkl        [a, b, (c, None), {'w': d, 3: 'x', 'f': 1.5, 't': True}]
   nested_p2.pkl        the same at protocol 2
@@ -46,6 +46,7 @@ import types
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = HERE  # gen_pickle.py OUTDIR writes there instead (make goldens-check)
 FLAGS = {np.dtype('float32'): 0, np.dtype('float64'): 1, np.dtype('float16'): 2,
          np.dtype('uint8'): 3, np.dtype('int32'): 4, np.dtype('int8'): 5, np.dtype('int64'): 6}
 
@@ -201,7 +202,7 @@ def main():
     }
 
     def write(name, data):
-        with open(os.path.join(HERE, name), 'wb') as f:
+        with open(os.path.join(OUT, name), 'wb') as f:
             f.write(data)
 
     for p in (2, 3, 4, 5):
@@ -216,11 +217,11 @@ def main():
     # Updater.get_states(): pickle.dumps(self.states) at the default protocol.
     for k in ('sgd', 'adam', 'rmsprop'):
         write('%s-0001.states' % k, pickle.dumps(objs[k]))
-    os.makedirs(os.path.join(HERE, 'nomemo'), exist_ok=True)
+    os.makedirs(os.path.join(OUT, 'nomemo'), exist_ok=True)
     write('nomemo/nd.pkl', nomemo(A['a']))
     for k, v in objs.items():
         write('nomemo/%s.pkl' % k, nomemo(v))
-    np.savez(os.path.join(HERE, 'expected.npz'), **arrays)
+    np.savez(os.path.join(OUT, 'expected.npz'), **arrays)
 
     class Evil(object):
         def __reduce__(self):
@@ -236,4 +237,7 @@ if __name__ == '__main__':
         with open(sys.argv[2], 'rb') as f:
             print(json.dumps(describe(pickle.load(f))))
     else:
+        if len(sys.argv) == 2:
+            OUT = sys.argv[1]
+            os.makedirs(OUT, exist_ok=True)
         main()
