@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/big"
+	"strconv"
+	"strings"
 
 	"github.com/nlpodyssey/gopickle/pickle"
 	"github.com/nlpodyssey/gopickle/types"
@@ -46,15 +49,18 @@ type PickleItem struct {
 	Key, Value any
 }
 
-// PickleDict is a Python dict, in insertion order. Keys are nil, bool,
-// int64, float64, string, []byte-free PickleTuples of those, as Python
-// hashes them; a duplicated key keeps its first position and last value.
+// PickleDict is a Python dict, in insertion order. Keys are hashable
+// values: nil, bool, int64, float64, string, or a PickleTuple of those. Keys
+// compare as in Python (1, 1.0 and True are the same key); reading a pickle
+// that sets a key twice keeps its first position and last value.
 type PickleDict []PickleItem
 
-// Get returns the value for key (compared with ==) and whether it exists.
+// Get returns the value for key (compared as Python compares keys) and
+// whether it exists.
 func (d PickleDict) Get(key any) (any, bool) {
+	h := hashKey(key)
 	for _, it := range d {
-		if keyEqual(it.Key, key) {
+		if hashKey(it.Key) == h {
 			return it.Value, true
 		}
 	}
@@ -352,6 +358,7 @@ func (st *unpickleState) convert(v any, depth int) (any, error) {
 		return out, nil
 	case *types.Dict:
 		out := make(PickleDict, 0, len(*x))
+		index := make(map[string]int, len(*x))
 		for _, e := range *x {
 			k, err := st.convert(e.Key, depth+1)
 			if err != nil {
@@ -364,7 +371,13 @@ func (st *unpickleState) convert(v any, depth int) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			out = out.set(k, val)
+			hk := hashKey(k)
+			if i, dup := index[hk]; dup {
+				out[i].Value = val
+				continue
+			}
+			index[hk] = len(out)
+			out = append(out, PickleItem{k, val})
 		}
 		return out, nil
 	case *ndarrayClass, bytearrayClass, codecsEncode:
@@ -373,15 +386,36 @@ func (st *unpickleState) convert(v any, depth int) (any, error) {
 	return nil, fmt.Errorf("pickle holds an unsupported Python object (%T); only None, bool, int, float, str, bytes, list, tuple, dict and NDArray are allowed", v)
 }
 
-// set assigns key as a Python dict does (first position, last value).
-func (d PickleDict) set(k, v any) PickleDict {
-	for i := range d {
-		if keyEqual(d[i].Key, k) {
-			d[i].Value = v
-			return d
+// hashKey encodes a hashable key so that keys Python considers equal
+// (keyEqual) encode the same: numbers by value, strings and tuples tagged.
+func hashKey(k any) string {
+	switch x := k.(type) {
+	case nil:
+		return "N"
+	case bool:
+		if x {
+			return "i1"
 		}
+		return "i0"
+	case int64:
+		return "i" + strconv.FormatInt(x, 10)
+	case float64:
+		if x == math.Trunc(x) && x >= -(1<<63) && x < 1<<63 {
+			return "i" + strconv.FormatInt(int64(x), 10)
+		}
+		return "f" + strconv.FormatFloat(x, 'g', -1, 64)
+	case string:
+		return "s" + strconv.Itoa(len(x)) + ":" + x
+	case PickleTuple:
+		var b strings.Builder
+		b.WriteString("t" + strconv.Itoa(len(x)) + "(")
+		for _, e := range x {
+			b.WriteString(hashKey(e))
+			b.WriteByte(',')
+		}
+		return b.String()
 	}
-	return append(d, PickleItem{k, v})
+	return fmt.Sprintf("?%T", k)
 }
 
 func hashable(k any, depth int) bool {
@@ -400,47 +434,4 @@ func hashable(k any, depth int) bool {
 		return true
 	}
 	return false
-}
-
-// keyEqual compares hashable keys as Python does (1 == 1.0 == True).
-func keyEqual(a, b any) bool {
-	num := func(v any) (float64, bool) {
-		switch x := v.(type) {
-		case bool:
-			if x {
-				return 1, true
-			}
-			return 0, true
-		case int64:
-			return float64(x), true
-		case int:
-			return float64(x), true
-		case float64:
-			return x, true
-		}
-		return 0, false
-	}
-	if fa, ok := num(a); ok {
-		fb, ok := num(b)
-		if ia, ok1 := a.(int64); ok1 {
-			if ib, ok2 := b.(int64); ok2 {
-				return ia == ib
-			}
-		}
-		return ok && fa == fb
-	}
-	ta, ok := a.(PickleTuple)
-	if ok {
-		tb, ok := b.(PickleTuple)
-		if !ok || len(ta) != len(tb) {
-			return false
-		}
-		for i := range ta {
-			if !keyEqual(ta[i], tb[i]) {
-				return false
-			}
-		}
-		return true
-	}
-	return a == b
 }

@@ -101,7 +101,7 @@ func TestReadPickleNested(t *testing.T) {
 		}
 		keys := []any{"w", int64(3), "f", "t"}
 		for i, k := range keys {
-			if !keyEqual(d[i].Key, k) {
+			if hashKey(d[i].Key) != hashKey(k) {
 				t.Fatalf("%s[3] key %d = %#v, want %#v", name, i, d[i].Key, k)
 			}
 		}
@@ -510,5 +510,22 @@ func TestReadPickleBigAndNumPy(t *testing.T) {
 	}
 	if s := l[1].(*NDArray).Tensor.Shape(); len(s) != 0 {
 		t.Fatalf("scalar shape %v", s)
+	}
+}
+
+func TestPickleDictKeys(t *testing.T) {
+	// {1: 'a', 1.0: 'b', True: 'c', 'x': 1, (1, 'y'): 2, (1.0, 'y'): 3}:
+	// Python keeps key 1 with value 'c' and (1, 'y') with 3.
+	p := []byte("\x80\x04}(K\x01\x8c\x01aG\x3f\xf0\x00\x00\x00\x00\x00\x00\x8c\x01b\x88\x8c\x01c\x8c\x01xK\x01K\x01\x8c\x01y\x86K\x02G\x3f\xf0\x00\x00\x00\x00\x00\x00\x8c\x01y\x86K\x03u.")
+	v, err := ParsePickle(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := v.(PickleDict)
+	if len(d) != 3 || d[0].Key != int64(1) || d[0].Value != "c" || d[1].Key != "x" || d[2].Value != int64(3) {
+		t.Fatalf("%#v", d)
+	}
+	if hashKey(PickleTuple{int64(1), "y"}) != hashKey(PickleTuple{1.0, "y"}) || hashKey("1") == hashKey(int64(1)) || hashKey(1.5) == hashKey(int64(1)) {
+		t.Fatal("hashKey")
 	}
 }
