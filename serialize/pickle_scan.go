@@ -52,11 +52,12 @@ var pickleOps = func() map[byte]opArg {
 const maxPickleLine = 4096
 
 // maxPickleOps bounds the opcodes of one pickle, and so the objects the
-// unpickler builds (each opcode makes at most one): an MXNet NDArray takes
-// 14 to 24 opcodes, so this allows over 40,000 arrays (a .states file of a
-// ResNet-152 has about 1,000) while a hostile pickle of one-byte opcodes
-// stays below about 100 MB of Go objects.
-const maxPickleOps = 1 << 20
+// unpickler builds (each opcode makes at most one, of up to ~250 bytes with
+// its share of the stack): an MXNet NDArray takes 14 to 25 opcodes, so this
+// allows over 20,000 arrays (a ResNet-152 .states file has about 1,000
+// states) while a hostile pickle of one-byte opcodes allocates at most
+// about 120 MB.
+const maxPickleOps = 1 << 19
 
 // maxPickleMarks bounds the MARKs open at once (each costs the unpickler a
 // new stack); Python's pickler nests one per container being built.
