@@ -529,3 +529,22 @@ func TestPickleDictKeys(t *testing.T) {
 		t.Fatal("hashKey")
 	}
 }
+
+func TestOptimizerStatesManyParams(t *testing.T) {
+	// 3,000 Adam states (6,000 arrays): well within the opcode bound.
+	states := map[int]OptimizerState{}
+	for i := range 3000 {
+		m, _ := tensor.FromSlice([]float32{float32(i), 1}, 2)
+		v, _ := tensor.FromSlice([]float32{2, float32(-i)}, 2)
+		states[i] = OptimizerState{Tuple: true, Arrays: []*tensor.Tensor{m, v}}
+	}
+	var buf bytes.Buffer
+	if err := WriteOptimizerStates(&buf, states); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadOptimizerStates(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameStates(t, "3000 states", got, states)
+}
