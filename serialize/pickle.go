@@ -196,9 +196,20 @@ type ndarrayClass struct {
 
 func (c *ndarrayClass) Call(args ...any) (any, error) {
 	if len(args) != 1 || args[0] != nil {
-		return nil, fmt.Errorf("%s.%s called with %d arguments, want (None,) as NDArray.__reduce__ writes", c.module, c.name, len(args))
+		return nil, fmt.Errorf("%s.%s called with %d arguments (%s), want (None,) as NDArray.__reduce__ writes", c.module, c.name, len(args), argTypes(args))
 	}
 	return &pickledArray{st: c.st}, nil
+}
+
+func argTypes(args []any) string {
+	var b strings.Builder
+	for i, a := range args {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%T", a)
+	}
+	return b.String()
 }
 
 // pickledArray is an NDArray being unpickled.
