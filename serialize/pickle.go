@@ -168,7 +168,13 @@ type unpickleState struct {
 	arrays int
 	err    error             // the first array error
 	class  *PickleClassError // the first foreign global
+	nodes  int               // values converted so far
 }
+
+// maxPickleNodes bounds the values of the decoded tree: a pickle can share
+// one object many times (memo GET), so a small pickle could otherwise
+// expand exponentially when copied into the Go tree.
+const maxPickleNodes = 2 * maxPickleOps
 
 func (st *unpickleState) findClass(module, name string) (any, error) {
 	switch {
@@ -326,6 +332,9 @@ func latin1(s string) ([]byte, error) {
 func (st *unpickleState) convert(v any, depth int) (any, error) {
 	if depth > maxPickleDepth {
 		return nil, fmt.Errorf("pickle nests deeper than %d levels", maxPickleDepth)
+	}
+	if st.nodes++; st.nodes > maxPickleNodes {
+		return nil, fmt.Errorf("pickle expands to more than %d values (shared references)", maxPickleNodes)
 	}
 	switch x := v.(type) {
 	case nil, bool, float64, string:

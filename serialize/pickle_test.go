@@ -13,6 +13,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mxgo/mxgo/tensor"
 )
@@ -547,4 +548,23 @@ func TestOptimizerStatesManyParams(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameStates(t, "3000 states", got, states)
+}
+
+func TestReadPickleSharedExpansion(t *testing.T) {
+	// l0 = [None]; l(i+1) = (li, li) via memo: 2^60 leaves if copied naively.
+	p := []byte{0x80, 4, ']', 'N', 'a', 0x94}
+	for i := range 60 {
+		p = append(p, 'h', byte(i), 'h', byte(i), 0x86, 0x94)
+	}
+	p = append(p, '.')
+	done := make(chan error, 1)
+	go func() { _, err := ParsePickle(p); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "expands") {
+			t.Fatalf("err = %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("shared references expanded without bound")
+	}
 }
