@@ -87,6 +87,14 @@ func pickleCases(full bool, rng *rand.Rand) []Case {
 	deepList = append(deepList, bytes.Repeat([]byte{'a'}, 49999)...)
 	add(true, "deep-lists", append(deepList, '.'))
 	add(true, "marks-1M", append(append([]byte{0x80, 4}, bytes.Repeat([]byte{'('}, 1<<20)...), '.'))
+	// Memo-shared tuples that would expand to 2^60 values.
+	shared := []byte{0x80, 4, ']', 'N', 'a', 0x94}
+	for i := range 60 {
+		shared = append(shared, 'h', byte(i), 'h', byte(i), 0x86, 0x94)
+	}
+	add(true, "shared-2^60", append(shared, '.'))
+	// A list that contains itself.
+	add(true, "self-cycle", []byte{0x80, 4, ']', 0x94, 'h', 0, 'a', '.'})
 	add(true, "protocol-9", []byte{0x80, 9, 'N', '.'})
 	add(true, "no-stop", []byte{0x80, 4, 'N'})
 	add(true, "trailing", append(append([]byte{}, valid...), 0))
