@@ -60,6 +60,7 @@ GOLDEN_PY ?= /usr/bin/python3
 goldens:
 	$(GOLDEN_PY) testdata/ops/gen_ops.py
 	$(GOLDEN_PY) testdata/models/gen_models.py
+	$(GOLDEN_PY) testdata/pickle/gen_pickle.py
 
 # Regenerates the goldens into a temp dir and fails if they differ from the
 # committed ones.
@@ -67,6 +68,8 @@ goldens-check:
 	@tmp=$$(mktemp -d) && trap 'rm -rf $$tmp' EXIT && \
 	$(GOLDEN_PY) testdata/ops/gen_ops.py $$tmp/ops >/dev/null && \
 	$(GOLDEN_PY) testdata/models/gen_models.py $$tmp/models >/dev/null && \
+	$(GOLDEN_PY) testdata/pickle/gen_pickle.py $$tmp/pickle >/dev/null && \
 	diff -r -x '*.py' -x '*.md' -x __pycache__ testdata/ops $$tmp/ops && \
 	diff -r -x '*.py' -x '*.md' -x __pycache__ testdata/models $$tmp/models && \
+	diff -r -x '*.py' -x '*.md' -x __pycache__ testdata/pickle $$tmp/pickle && \
 	echo "goldens up to date"

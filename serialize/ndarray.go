@@ -14,7 +14,9 @@ type NDArrayFormat int
 
 // The NDArray file formats. The first four are the MXNet list container
 // (magic 0x112) with records of one generation; NPZ is MXNet 2.0's zip of
-// .npy members (Gluon 2.0 save_parameters/export); NPY is a single .npy array.
+// .npy members (Gluon 2.0 save_parameters/export); NPY is a single .npy
+// array; Pickle is a Python pickle of NDArrays (pkl.dumps, optimizer
+// .states files; see ReadPickle).
 const (
 	FormatLegacy NDArrayFormat = iota
 	FormatV1
@@ -22,11 +24,12 @@ const (
 	FormatV3
 	FormatNPZ
 	FormatNPY
+	FormatPickle
 )
 
-var formatNames = [...]string{"legacy", "v1", "v2", "v3", "npz", "npy"}
+var formatNames = [...]string{"legacy", "v1", "v2", "v3", "npz", "npy", "pickle"}
 
-// String returns "legacy", "v1", "v2", "v3", "npz" or "npy".
+// String returns "legacy", "v1", "v2", "v3", "npz", "npy" or "pickle".
 func (f NDArrayFormat) String() string {
 	if f >= 0 && int(f) < len(formatNames) {
 		return formatNames[f]
@@ -41,7 +44,7 @@ func ParseNDArrayFormat(s string) (NDArrayFormat, error) {
 			return NDArrayFormat(i), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown NDArray format %s (want legacy, v1, v2, v3, npz or npy)", quote.String(s))
+	return 0, fmt.Errorf("unknown NDArray format %s (want legacy, v1, v2, v3, npz, npy or pickle)", quote.String(s))
 }
 
 // recordGen maps a list-container format to its record generation.
@@ -143,6 +146,11 @@ type NDArrayList struct {
 	// zip remembers which zip writer an npz came from (numpy or MXNet's
 	// miniz) so that a re-save reproduces its layout.
 	zip zipStyle
+	// pickle is the value a pickle file decoded to, and pickleRefs its
+	// arrays in the order of Arrays, so that writing a pickle back keeps
+	// its structure (lists, tuples, dicts, None).
+	pickle     any
+	pickleRefs []*NDArray
 }
 
 // NewNDArrayList returns a list of the given tensors (format V2). With names
@@ -185,7 +193,13 @@ type FormatError struct {
 	File   string
 	Offset int64
 	Msg    string
+	// Err is the underlying error when there is one to test for with
+	// errors.As (a *PickleClassError); Msg already includes its text.
+	Err error
 }
+
+// Unwrap returns Err.
+func (e *FormatError) Unwrap() error { return e.Err }
 
 // Error names the file (when known), the byte offset and the problem, as
 // one line of at most 300 bytes without control characters (names from the

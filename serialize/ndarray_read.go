@@ -21,6 +21,7 @@ const (
 	containerList container = iota
 	containerNPY
 	containerNPZ
+	containerPickle
 )
 
 func sniff(head []byte) container {
@@ -29,6 +30,8 @@ func sniff(head []byte) container {
 		return containerNPZ
 	case bytes.HasPrefix(head, []byte("\x93NUM")):
 		return containerNPY
+	case len(head) > 0 && head[0] == PickleProto:
+		return containerPickle
 	}
 	return containerList
 }
@@ -38,8 +41,8 @@ func sniff(head []byte) container {
 type sizer interface{ Size() int64 }
 
 // ReadNDArrays reads an NDArray file of any kind MXNet writes: the list
-// container (legacy/V1/V2/V3 records, dense, sparse or none), a 2.0 .npz or a
-// single .npy. Data blocks are read into fresh aligned storage, each exactly
+// container (legacy/V1/V2/V3 records, dense, sparse or none), a 2.0 .npz, a
+// single .npy or a Python pickle of NDArrays (see PickleNDArrayList). Data blocks are read into fresh aligned storage, each exactly
 // once, so memory peaks at about the data's size. Errors about the input are
 // *FormatError with the byte offset. The input is bounded by the Limits
 // given with WithLimits (DefaultLimits otherwise).
@@ -95,6 +98,12 @@ func readNDArrays(r io.Reader, size int64, ra io.ReaderAt, bud *budget) (*NDArra
 			return nil, err
 		}
 		return &NDArrayList{Format: FormatNPY, Arrays: []NDArray{{Tensor: t}}}, nil
+	case containerPickle:
+		b, err := io.ReadAll(br)
+		if err != nil {
+			return nil, &FormatError{Msg: fmt.Sprintf("reading pickle: %v", err)}
+		}
+		return pickleList(b, bud)
 	}
 	return readList(tensor.NewStreamSource(br, size), bud)
 }
@@ -116,6 +125,8 @@ func ParseNDArrays(b []byte, opts ...Option) (*NDArrayList, error) {
 			return nil, err
 		}
 		return &NDArrayList{Format: FormatNPY, Arrays: []NDArray{{Tensor: t}}}, nil
+	case containerPickle:
+		return pickleList(b, bud)
 	}
 	return readList(tensor.NewBytesSource(b), bud)
 }

@@ -17,9 +17,13 @@ import (
 // checkpoint writers store them. V2 refuses scalars and empty arrays (MXNet
 // misreads them); sparse arrays are densified for formats other than v2.
 // NPZ writes MXNet 2.0's layout (or numpy's, for a list read from a numpy
-// npz); NPY needs exactly one dense array.
+// npz); NPY needs exactly one dense array. Pickle writes a list read from a
+// pickle back in its structure, and other lists as a Python list (unnamed)
+// or dict of name → NDArray (see WritePickle).
 func WriteNDArrays(w io.Writer, l *NDArrayList, format NDArrayFormat) error {
 	switch format {
+	case FormatPickle:
+		return WritePickle(w, l.PickleValue())
 	case FormatNPY:
 		if len(l.Arrays) != 1 {
 			return fmt.Errorf("npy holds exactly one array, the list has %d", len(l.Arrays))

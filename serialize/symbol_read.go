@@ -1,6 +1,12 @@
 // Package serialize reads and writes MXNet's files: NDArray lists
-// (.params), Symbol JSON, checkpoints and .npy/.npz. Readers take an
-// io.Reader (or bytes), writers an io.Writer; path helpers sit on top.
+// (.params), Symbol JSON, checkpoints, .npy/.npz, Python pickles of
+// NDArrays and optimizer .states files. Readers take an io.Reader (or
+// bytes), writers an io.Writer; path helpers sit on top.
+//
+// Pickles are decoded by github.com/nlpodyssey/gopickle after a bounds
+// scan of every opcode; only MXNet's NDArray classes, bytearray and bytes
+// may be named, so a pickle is never executed. They are written with the
+// opcodes of Python's protocol 4 (leaves encoded by github.com/kisielk/og-rek).
 //
 // Files are treated as untrusted. Every reader enforces Limits (file size,
 // array count, elements per array including sparse logical shapes, decoded

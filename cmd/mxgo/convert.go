@@ -12,7 +12,7 @@ func init() {
 // runConvert implements `mxgo convert [-format F] [-dtype D] [-mxnet-version N] IN OUT`.
 func runConvert(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("convert", stderr)
-	format := fs.String("format", "", "NDArray output format: legacy, v1, v2, v3, npz or npy (default: the input's)")
+	format := fs.String("format", "", "NDArray output format: legacy, v1, v2, v3, npz, npy or pickle (default: the input's)")
 	dtype := fs.String("dtype", "", "cast floating-point arrays to this dtype (float16, float32, float64, bfloat16)")
 	mxv := fs.Int("mxnet-version", 0, "symbol JSON: the mxnet_version to stamp (default 10901)")
 	pos, err := parseArgs(fs, args, 2, 2, "IN OUT")

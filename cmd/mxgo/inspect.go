@@ -7,7 +7,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "inspect", summary: "describe an NDArray file (.params, .nd, .npz, .npy) or symbol JSON", run: runInspect})
+	register(&command{name: "inspect", summary: "describe an NDArray file (.params, .nd, .npz, .npy, pickle, .states) or symbol JSON", run: runInspect})
 }
 
 // runInspect implements `mxgo inspect [-json] [-shape NAME=DIMS]... FILE`.

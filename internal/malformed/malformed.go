@@ -501,5 +501,6 @@ func Cases(full bool) []Case {
 	add(NDArray, true, "npz/name-control", Zip([]ZipMember{Stored("\x1b[31m"+strings.Repeat("x", 5000)+".npy", npyF32(1))}, false))
 
 	out = append(out, symbolCases(full, rng)...)
+	out = append(out, pickleCases(full, rng)...)
 	return out
 }
