@@ -33,7 +33,10 @@ function writeNpy(file, shape, data) {
   fs.writeFileSync(file, Buffer.concat([pre, Buffer.from(h, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]));
 }
 
-const options = threads => ({intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential'});
+// ORT_SPIN=0 turns off the intra-op pool's spin-waiting (ORT's default is to
+// spin), which helps ORT on a shared, oversubscribed machine.
+const options = threads => ({intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential',
+  extra: {session: {intra_op: {allow_spinning: process.env.ORT_SPIN === '0' ? '0' : '1'}}}});
 
 (async () => {
   const args = process.argv.slice(2);

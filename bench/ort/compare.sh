@@ -19,7 +19,9 @@
 # both engines are pinned to one core with taskset when it exists.
 #
 # Env: ROUNDS (3), SECS per run (1), ORT_DIR (reuse a folder where the npm
-# package is installed), MXGO_KERNELS (force mxgo's kernels).
+# package is installed), MXGO_KERNELS (force mxgo's kernels), ORT_SPIN=0
+# (no spin-waiting in ORT's thread pool: fairer to ORT's 2-thread runs when
+# other processes load the cores).
 # Prints: per case p50 latency of each engine, time ratio mxgo/ORT (< 1:
 # mxgo faster) and samples/s ratio mxgo/ORT (> 1: mxgo ahead).
 set -euo pipefail
@@ -71,12 +73,20 @@ pin() { # pin() THREADS CMD...: pin single-thread runs to one core
 	if [ "$t" = 1 ] && command -v taskset >/dev/null; then taskset -c 1 "$@"; else "$@"; fi
 }
 
+p50() { # p50 CMD...: the p50_us of the JSON line CMD prints
+	local out
+	out=$("$@") || { echo "compare.sh: failed: $*" >&2; exit 1; }
+	out=$(sed -n 's/.*"p50_us":\([0-9.]*\).*/\1/p' <<<"$out")
+	[ -n "$out" ] || { echo "compare.sh: no p50_us from: $*" >&2; exit 1; }
+	echo "$out"
+}
+
 res="$work/results"
 : >"$res"
 echo "== $rounds alternating rounds of ${secs}s per engine and case"
 for r in $(seq "$rounds"); do
 	for t in 1 2; do
-		p=$(pin "$t" node "$here/bench.js" "$work/tiny.onnx" 1 "$t" 4 "$secs" | sed -n 's/.*"p50_us":\([0-9.]*\).*/\1/p')
+		p=$(p50 pin "$t" node "$here/bench.js" "$work/tiny.onnx" 1 "$t" 4 "$secs")
 		echo "tiny 1 $t ort $p" >>"$res"
 	done
 	for m in "${models[@]}"; do
@@ -84,10 +94,10 @@ for r in $(seq "$rounds"); do
 		big=8; [ "$name" = mlp ] && big=256
 		for bt in "1 1" "$big 2"; do
 			read -r b t <<<"$bt"
-			p=$(pin "$t" "$work/mxgo" bench model -json -batch "$b" -threads "$t" -time "${secs}s" \
-				-shape "data=1,$shape" -symbol "$sym" -params "$params" | sed -n 's/.*"p50_us":\([0-9.]*\).*/\1/p')
+			p=$(p50 pin "$t" "$work/mxgo" bench model -json -batch "$b" -threads "$t" -time "${secs}s" \
+				-shape "data=1,$shape" -symbol "$sym" -params "$params")
 			echo "$name $b $t mxgo $p" >>"$res"
-			p=$(pin "$t" node "$here/bench.js" "$work/$name.onnx" "$b" "$t" "$shape" "$secs" | sed -n 's/.*"p50_us":\([0-9.]*\).*/\1/p')
+			p=$(p50 pin "$t" node "$here/bench.js" "$work/$name.onnx" "$b" "$t" "$shape" "$secs")
 			echo "$name $b $t ort $p" >>"$res"
 		done
 	done
