@@ -19,9 +19,10 @@
 # both engines are pinned to one core with taskset when it exists.
 #
 # Env: ROUNDS (3), SECS per run (1), ORT_DIR (reuse a folder where the npm
-# package is installed), MXGO_KERNELS (force mxgo's kernels), ORT_SPIN=0
-# (no spin-waiting in ORT's thread pool: fairer to ORT's 2-thread runs when
-# other processes load the cores).
+# package is installed), MXGO_KERNELS (force mxgo's kernels), ORT_SPIN (0,
+# the default here: ORT's intra-op threads do not spin-wait; with other
+# processes on the cores, spinning made ORT's 2-thread runs 2-6x slower in
+# our runs. ORT_SPIN=1 is ORT's own default, for a quiet machine).
 # Prints: per case p50 latency of each engine, time ratio mxgo/ORT (< 1:
 # mxgo faster) and samples/s ratio mxgo/ORT (> 1: mxgo ahead).
 set -euo pipefail
@@ -43,11 +44,13 @@ if [ -z "${ORT_DIR:-}" ]; then
 	(cd "$ORT_DIR" && npm install --silent --no-audit --no-fund --ignore-scripts onnxruntime-node@1.30.0 >/dev/null)
 fi
 export ORT_DIR
+export ORT_SPIN="${ORT_SPIN:-0}"
 
 echo "== export (PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)'))"
 /usr/bin/python3 "$here/export.py" "$work" 2>&1 | grep -v -i -E 'warn|^ *(_C|torch)\.' || true
 go build -o "$work/mxgo" ./cmd/mxgo
 "$work/mxgo" version | grep -E '^(kernels|cpu):'
+echo "onnxruntime-node $(node -p "require('$ORT_DIR/node_modules/onnxruntime-node/package.json').version"), ORT_SPIN=$ORT_SPIN"
 
 # name symbol params shape-without-batch
 models=(

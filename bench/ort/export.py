@@ -138,8 +138,10 @@ class MXNetModule(torch.nn.Module):
             return ins[0] + float(a["scalar"])
         if op == "_mul_scalar":
             return ins[0] * float(a["scalar"])
-        if op in ("SoftmaxOutput", "softmax", "SoftmaxActivation"):
-            return torch.softmax(ins[0], int(a.get("axis", -1 if op == "softmax" else 1)))
+        if op == "softmax":
+            return torch.softmax(ins[0], int(a.get("axis", -1)))
+        if op in ("SoftmaxOutput", "SoftmaxActivation") and ins[0].dim() == 2:
+            return torch.softmax(ins[0], 1)
         return _unsupported(op, a)
 
 
