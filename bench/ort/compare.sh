@@ -47,7 +47,11 @@ export ORT_DIR
 export ORT_SPIN="${ORT_SPIN:-0}"
 
 echo "== export (PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)'))"
-/usr/bin/python3 "$here/export.py" "$work" 2>&1 | grep -v -i -E 'warn|^ *(_C|torch)\.' || true
+if ! /usr/bin/python3 "$here/export.py" "$work" >"$work/export.log" 2>&1; then
+	cat "$work/export.log" >&2
+	exit 1
+fi
+grep '^exported' "$work/export.log"
 go build -o "$work/mxgo" ./cmd/mxgo
 "$work/mxgo" version | grep -E '^(kernels|cpu):'
 echo "onnxruntime-node $(node -p "require('$ORT_DIR/node_modules/onnxruntime-node/package.json').version"), ORT_SPIN=$ORT_SPIN"
