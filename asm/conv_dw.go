@@ -5,11 +5,13 @@ package asm
 // weights; the ops package lays the taps out (padded, and for stride 2
 // split into even and odd columns) so every tap is a contiguous slice.
 
-// dwRow9Kernel is the selected implementation of DepthwiseRow9.
-var dwRow9Kernel = dwRow9Generic
+// dwImpl is the selected implementation of DepthwiseRow9 (a name, not a
+// function variable, so that calls through dwRow9 let the caller's tap and
+// weight arrays stay on its stack).
+var dwImpl = Generic
 
 func init() {
-	onSelect(func(impl string) { dwRow9Kernel = dwRow9For(impl) })
+	onSelect(func(impl string) { dwImpl = impl })
 }
 
 // DepthwiseRow9 sets dst[i] = bias + Σ_{t<9} w[t]·src[t][i] for every
@@ -25,7 +27,7 @@ func DepthwiseRow9(dst []float32, src *[9][]float32, w *[9]float32, bias float32
 	for t := range src {
 		_ = src[t][n-1] // bounds check: every tap covers dst
 	}
-	dwRow9Kernel(dst, src, w, bias)
+	dwRow9(dwImpl, dst, src, w, bias)
 }
 
 // dwRow9Generic is DepthwiseRow9 in Go, one unfused multiply and add per

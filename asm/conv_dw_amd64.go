@@ -13,12 +13,14 @@ func dwRow9AVX2(dst []float32, src *[9][]float32, w *[9]float32, bias float32)
 //go:noescape
 func dwRow9AVX512(dst []float32, src *[9][]float32, w *[9]float32, bias float32)
 
-func dwRow9For(impl string) func([]float32, *[9][]float32, *[9]float32, float32) {
+// dwRow9 runs impl's kernel.
+func dwRow9(impl string, dst []float32, src *[9][]float32, w *[9]float32, bias float32) {
 	switch impl {
 	case AVX512:
-		return dwRow9AVX512
+		dwRow9AVX512(dst, src, w, bias)
 	case AVX2:
-		return dwRow9AVX2
+		dwRow9AVX2(dst, src, w, bias)
+	default:
+		dwRow9Generic(dst, src, w, bias)
 	}
-	return dwRow9Generic
 }

@@ -2,8 +2,8 @@
 
 package asm
 
-// dwRow9For has only the Go kernel off amd64 (arm64 runs it too: no NEON
+// dwRow9 has only the Go kernel off amd64 (arm64 runs it too: no NEON
 // twin yet).
-func dwRow9For(string) func([]float32, *[9][]float32, *[9]float32, float32) {
-	return dwRow9Generic
+func dwRow9(_ string, dst []float32, src *[9][]float32, w *[9]float32, bias float32) {
+	dwRow9Generic(dst, src, w, bias)
 }
