@@ -17,15 +17,21 @@ func (g *convDims) dw3x3() bool {
 }
 
 // dwPlanes returns the padded plane's height and width and the scratch
-// one goroutine needs: the padded plane, plus its even and odd columns for
-// stride 2.
+// one goroutine needs. Stride 1: the padded plane and a wide output of oh
+// rows of wp. Stride 2: the padded plane, for each kernel row kh the even
+// and odd columns of input rows 2r+kh (oh rows of we each), and a wide
+// output of oh rows of we. In both the taps of all output rows are one
+// contiguous run with a common row stride, so one DepthwiseRow9 call
+// computes a whole channel (the columns past ow are discarded).
 func (g *convDims) dwPlanes() (hp, wp, ws int) {
 	hp, wp = g.in[1]+2*g.p[1], g.in[2]+2*g.p[2]
-	ws = workspaceSize(hp, wp)
-	if g.s[1] == 2 {
-		ws = workspaceSize(2, hp, wp+1)
+	oh := g.out[1]
+	if g.s[1] == 1 {
+		return hp, wp, workspaceSize(hp+oh, wp)
 	}
-	return hp, wp, ws
+	we := (wp + 1) / 2
+	// +1: the last even tap reads one float past its plane's last row.
+	return hp, wp, workspaceSize(hp*wp+7*oh*we+1, 1)
 }
 
 // dwParallelFlops is the smallest depthwise convolution (in FLOPs) split
@@ -89,13 +95,30 @@ func convDepthwise3x3(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEp
 	is, os := g.inSize(), g.outSize()
 	mult := g.f / g.c
 	plane := scratch[:hp*wp]
-	// For stride 2: even columns (width we) then odd ones (width wo).
-	we, wo := (wp+1)/2, wp/2
-	var even, odd []float32
+	rest := scratch[hp*wp:]
+	// The wide output: oh rows of stride (wp for stride 1, we for 2).
+	stride := wp
+	we := (wp + 1) / 2
 	if g.s[1] == 2 {
-		even, odd = scratch[hp*wp:hp*wp+hp*we], scratch[hp*wp+hp*we:hp*wp+hp*(we+wo)]
+		stride = we
 	}
+	wide := rest[:oh*stride]
+	rest = rest[oh*stride:]
 	var src [9][]float32
+	if g.s[1] == 1 {
+		n := (oh-1)*wp + ow
+		for kh := range 3 {
+			for kw := range 3 {
+				src[kh*3+kw] = plane[kh*wp+kw : kh*wp+kw+n]
+			}
+		}
+	} else {
+		n := (oh-1)*we + ow
+		for kh := range 3 {
+			ev, od := rest[(2*kh)*oh*we:(2*kh+1)*oh*we+1], rest[(2*kh+1)*oh*we:(2*kh+2)*oh*we]
+			src[kh*3], src[kh*3+1], src[kh*3+2] = ev[:n], od[:n], ev[1:n+1]
+		}
+	}
 	var wt [9]float32
 	for u := lo; u < hi; u++ {
 		if ctx.Err() != nil { // a check per channel plane
@@ -113,15 +136,7 @@ func convDepthwise3x3(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEp
 			clear(row[pw+wd:])
 		}
 		if g.s[1] == 2 {
-			for r := range hp {
-				pr, er, or := plane[r*wp:(r+1)*wp], even[r*we:(r+1)*we], odd[r*wo:(r+1)*wo]
-				for j := range wo {
-					er[j], or[j] = pr[2*j], pr[2*j+1]
-				}
-				if we > wo {
-					er[wo] = pr[2*wo]
-				}
-			}
+			dwSplit(plane, rest, oh, wp, we)
 		}
 		for m := range mult {
 			f := c*mult + m
@@ -130,21 +145,33 @@ func convDepthwise3x3(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEp
 			if bias != nil {
 				b = bias[f]
 			}
+			asm.DepthwiseRow9(wide[:len(src[0])], &src, &wt, b)
 			off := (n*g.f + f) * os
 			yc := y[off : off+os]
 			for r := range oh {
-				for kh := range 3 {
-					if g.s[1] == 1 {
-						base := (r + kh) * wp
-						src[kh*3], src[kh*3+1], src[kh*3+2] = plane[base:], plane[base+1:], plane[base+2:]
-					} else {
-						ir := 2*r + kh
-						src[kh*3], src[kh*3+1], src[kh*3+2] = even[ir*we:], odd[ir*wo:], even[ir*we+1:]
-					}
-				}
-				asm.DepthwiseRow9(yc[r*ow:(r+1)*ow], &src, &wt, b)
+				copy(yc[r*ow:(r+1)*ow], wide[r*stride:r*stride+ow])
 			}
 			ep.apply(yc, f, off)
+		}
+	}
+}
+
+// dwSplit writes, for kernel rows kh = 0..2, the even and odd columns of
+// padded rows 2r+kh (r < oh) into dst: plane 2kh the even columns, plane
+// 2kh+1 the odd ones (zero-filled to width we), oh·we floats each.
+func dwSplit(plane, dst []float32, oh, wp, we int) {
+	wo := wp / 2
+	for kh := range 3 {
+		ev, od := dst[2*kh*oh*we:(2*kh+1)*oh*we], dst[(2*kh+1)*oh*we:(2*kh+2)*oh*we]
+		for r := range oh {
+			pr := plane[(2*r+kh)*wp : (2*r+kh+1)*wp]
+			er, or := ev[r*we:(r+1)*we], od[r*we:(r+1)*we]
+			for j := range wo {
+				er[j], or[j] = pr[2*j], pr[2*j+1]
+			}
+			if we > wo {
+				er[wo], or[wo] = pr[2*wo], 0
+			}
 		}
 	}
 }

@@ -59,7 +59,7 @@ func engineRun(t *testing.T, p *ConvolutionParam, in []*tensor.Tensor, threads i
 	return y
 }
 
-func engineParams(t *testing.T, c engineCase) *ConvolutionParam {
+func engineParams(t testing.TB, c engineCase) *ConvolutionParam {
 	t.Helper()
 	p, err := parseConvolution(map[string]string{
 		"kernel": fmt.Sprintf("(%d,%d)", c.k, c.k), "stride": fmt.Sprintf("(%d,%d)", c.s, c.s),
