@@ -51,3 +51,15 @@ func dwRow9Generic(dst []float32, src *[9][]float32, w *[9]float32, bias float32
 		dst[i] = a
 	}
 }
+
+// SplitEvenOdd sets even[j] = src[2j] and odd[j] = src[2j+1] for
+// j < len(even) (a stride-2 convolution's column split). It panics when
+// odd is shorter than even or src shorter than 2·len(even).
+func SplitEvenOdd(even, odd, src []float32) {
+	n := len(even)
+	odd, src = odd[:n], src[:2*n]
+	done := splitEvenOdd(dwImpl, even, odd, src)
+	for j := done; j < n; j++ {
+		even[j], odd[j] = src[2*j], src[2*j+1]
+	}
+}

@@ -24,3 +24,26 @@ func dwRow9(impl string, dst []float32, src *[9][]float32, w *[9]float32, bias f
 		dwRow9Generic(dst, src, w, bias)
 	}
 }
+
+// splitEvenOddAVX2 and splitEvenOddAVX512 split the first len(even)
+// rounded down to 8 (16) columns; SplitEvenOdd does the rest.
+//
+//go:noescape
+func splitEvenOddAVX2(even, odd, src []float32)
+
+//go:noescape
+func splitEvenOddAVX512(even, odd, src []float32)
+
+// splitEvenOdd runs impl's split kernel and returns how many columns it
+// did.
+func splitEvenOdd(impl string, even, odd, src []float32) int {
+	switch impl {
+	case AVX512:
+		splitEvenOddAVX512(even, odd, src)
+		return len(even) &^ 15
+	case AVX2:
+		splitEvenOddAVX2(even, odd, src)
+		return len(even) &^ 7
+	}
+	return 0
+}

@@ -196,3 +196,91 @@ dwRow9AVX512_tail:
 dwRow9AVX512_done:
 	VZEROUPPER
 	RET
+
+DATA ·dwEvenIdx+0(SB)/4, $0
+DATA ·dwEvenIdx+4(SB)/4, $2
+DATA ·dwEvenIdx+8(SB)/4, $4
+DATA ·dwEvenIdx+12(SB)/4, $6
+DATA ·dwEvenIdx+16(SB)/4, $8
+DATA ·dwEvenIdx+20(SB)/4, $10
+DATA ·dwEvenIdx+24(SB)/4, $12
+DATA ·dwEvenIdx+28(SB)/4, $14
+DATA ·dwEvenIdx+32(SB)/4, $16
+DATA ·dwEvenIdx+36(SB)/4, $18
+DATA ·dwEvenIdx+40(SB)/4, $20
+DATA ·dwEvenIdx+44(SB)/4, $22
+DATA ·dwEvenIdx+48(SB)/4, $24
+DATA ·dwEvenIdx+52(SB)/4, $26
+DATA ·dwEvenIdx+56(SB)/4, $28
+DATA ·dwEvenIdx+60(SB)/4, $30
+GLOBL ·dwEvenIdx(SB), RODATA|NOPTR, $64
+DATA ·dwOddIdx+0(SB)/4, $1
+DATA ·dwOddIdx+4(SB)/4, $3
+DATA ·dwOddIdx+8(SB)/4, $5
+DATA ·dwOddIdx+12(SB)/4, $7
+DATA ·dwOddIdx+16(SB)/4, $9
+DATA ·dwOddIdx+20(SB)/4, $11
+DATA ·dwOddIdx+24(SB)/4, $13
+DATA ·dwOddIdx+28(SB)/4, $15
+DATA ·dwOddIdx+32(SB)/4, $17
+DATA ·dwOddIdx+36(SB)/4, $19
+DATA ·dwOddIdx+40(SB)/4, $21
+DATA ·dwOddIdx+44(SB)/4, $23
+DATA ·dwOddIdx+48(SB)/4, $25
+DATA ·dwOddIdx+52(SB)/4, $27
+DATA ·dwOddIdx+56(SB)/4, $29
+DATA ·dwOddIdx+60(SB)/4, $31
+GLOBL ·dwOddIdx(SB), RODATA|NOPTR, $64
+
+// func splitEvenOddAVX2(even, odd, src []float32)
+TEXT ·splitEvenOddAVX2(SB), NOSPLIT, $0-72
+	MOVQ even_base+0(FP), DI
+	MOVQ even_len+8(FP), CX
+	MOVQ odd_base+24(FP), DX
+	MOVQ src_base+48(FP), SI
+	ANDQ $-8, CX
+	XORQ AX, AX
+splitEvenOddAVX2_loop:
+	CMPQ AX, CX
+	JGE  splitEvenOddAVX2_done
+	VMOVUPS (SI)(AX*8), Y0
+	VMOVUPS 32(SI)(AX*8), Y1
+	VSHUFPS $0x88, Y1, Y0, Y2
+	VPERMPD $0xD8, Y2, Y2
+	VSHUFPS $0xDD, Y1, Y0, Y3
+	VPERMPD $0xD8, Y3, Y3
+	VMOVUPS Y2, (DI)(AX*4)
+	VMOVUPS Y3, (DX)(AX*4)
+	ADDQ $8, AX
+	JMP  splitEvenOddAVX2_loop
+splitEvenOddAVX2_done:
+	VZEROUPPER
+	RET
+
+// func splitEvenOddAVX512(even, odd, src []float32)
+TEXT ·splitEvenOddAVX512(SB), NOSPLIT, $0-72
+	MOVQ even_base+0(FP), DI
+	MOVQ even_len+8(FP), CX
+	MOVQ odd_base+24(FP), DX
+	MOVQ src_base+48(FP), SI
+	ANDQ $-16, CX
+	VMOVUPS ·dwEvenIdx(SB), Z4
+	VMOVUPS ·dwOddIdx(SB), Z5
+	XORQ AX, AX
+splitEvenOddAVX512_loop:
+	CMPQ AX, CX
+	JGE  splitEvenOddAVX512_done
+	VMOVUPS (SI)(AX*8), Z0
+	VMOVUPS 64(SI)(AX*8), Z1
+	VMOVAPS Z4, Z2
+	VPERMI2PS Z1, Z0, Z2
+	VMOVAPS Z5, Z3
+	VPERMI2PS Z1, Z0, Z3
+	VMOVUPS Z2, (DI)(AX*4)
+	VMOVUPS Z3, (DX)(AX*4)
+	ADDQ $16, AX
+	JMP  splitEvenOddAVX512_loop
+splitEvenOddAVX512_done:
+	VZEROUPPER
+	RET
+

@@ -105,3 +105,27 @@ func itoa(n int) string {
 	}
 	return itoa(n/10) + string(rune('0'+n%10))
 }
+
+// TestSplitEvenOdd checks every implementation and length up to 70 on
+// unaligned slices, and that nothing past the outputs is written.
+func TestSplitEvenOdd(t *testing.T) {
+	ForEachImpl(func(impl string) {
+		for n := 0; n <= 70; n++ {
+			src := make([]float32, 2*n+2)
+			for i := range src {
+				src[i] = float32(i) + 0.5
+			}
+			ev, od := make([]float32, n+2), make([]float32, n+2)
+			ev[n+1], od[n+1] = -1, -1
+			SplitEvenOdd(ev[1:n+1], od[1:n+1], src[1:2*n+1])
+			for j := range n {
+				if ev[1+j] != src[1+2*j] || od[1+j] != src[2+2*j] {
+					t.Fatalf("impl=%s n=%d j=%d: %v %v", impl, n, j, ev[1+j], od[1+j])
+				}
+			}
+			if ev[0] != 0 || od[0] != 0 || ev[n+1] != -1 || od[n+1] != -1 {
+				t.Fatalf("impl=%s n=%d: wrote outside", impl, n)
+			}
+		}
+	})
+}

@@ -16,22 +16,23 @@ func (g *convDims) dw3x3() bool {
 		g.d[1] == 1 && g.d[2] == 1 && g.s[1] == g.s[2] && (g.s[1] == 1 || g.s[1] == 2)
 }
 
-// dwPlanes returns the padded plane's height and width and the scratch
-// one goroutine needs. Stride 1: the padded plane and a wide output of oh
-// rows of wp. Stride 2: the padded plane, for each kernel row kh the even
-// and odd columns of input rows 2r+kh (oh rows of we each), and a wide
-// output of oh rows of we. In both the taps of all output rows are one
-// contiguous run with a common row stride, so one DepthwiseRow9 call
-// computes a whole channel (the columns past ow are discarded).
+// dwPlanes returns the padded plane's height and row stride and the
+// scratch one goroutine needs. Stride 1: the padded plane (hp rows of wp)
+// and a wide output of oh rows of wp. Stride 2: the padded plane with its
+// width rounded up to even (a zero column), its even and odd columns (hp
+// rows of we = wp/2 each), and a wide output of oh rows of 2·we. In both,
+// the taps of all output rows are one contiguous run with the output's
+// row stride, so one DepthwiseRow9 call computes a whole channel (the
+// columns past ow are discarded; stride 2 computes about twice the
+// outputs it keeps, which costs less than a call per row).
 func (g *convDims) dwPlanes() (hp, wp, ws int) {
 	hp, wp = g.in[1]+2*g.p[1], g.in[2]+2*g.p[2]
 	oh := g.out[1]
 	if g.s[1] == 1 {
 		return hp, wp, workspaceSize(hp+oh, wp)
 	}
-	we := (wp + 1) / 2
-	// +1: the last even tap reads one float past its plane's last row.
-	return hp, wp, workspaceSize(hp*wp+7*oh*we+1, 1)
+	wp += wp % 2
+	return hp, wp, workspaceSize(2*hp+oh, wp)
 }
 
 // dwParallelFlops is the smallest depthwise convolution (in FLOPs) split
@@ -96,15 +97,11 @@ func convDepthwise3x3(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEp
 	mult := g.f / g.c
 	plane := scratch[:hp*wp]
 	rest := scratch[hp*wp:]
-	// The wide output: oh rows of stride (wp for stride 1, we for 2).
-	stride := wp
-	we := (wp + 1) / 2
-	if g.s[1] == 2 {
-		stride = we
-	}
-	wide := rest[:oh*stride]
-	rest = rest[oh*stride:]
+	// The wide output: oh rows of stride wp (for stride 2, wp = 2·we).
+	wide := rest[:oh*wp]
+	rest = rest[oh*wp:]
 	var src [9][]float32
+	var even, odd []float32
 	if g.s[1] == 1 {
 		n := (oh-1)*wp + ow
 		for kh := range 3 {
@@ -113,10 +110,11 @@ func convDepthwise3x3(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEp
 			}
 		}
 	} else {
-		n := (oh-1)*we + ow
+		we := wp / 2
+		n := (oh-1)*wp + ow
+		even, odd = rest[:hp*we], rest[hp*we:2*hp*we]
 		for kh := range 3 {
-			ev, od := rest[(2*kh)*oh*we:(2*kh+1)*oh*we+1], rest[(2*kh+1)*oh*we:(2*kh+2)*oh*we]
-			src[kh*3], src[kh*3+1], src[kh*3+2] = ev[:n], od[:n], ev[1:n+1]
+			src[kh*3], src[kh*3+1], src[kh*3+2] = even[kh*we:kh*we+n], odd[kh*we:kh*we+n], even[kh*we+1:kh*we+1+n]
 		}
 	}
 	var wt [9]float32
@@ -136,7 +134,7 @@ func convDepthwise3x3(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEp
 			clear(row[pw+wd:])
 		}
 		if g.s[1] == 2 {
-			dwSplit(plane, rest, oh, wp, we)
+			asm.SplitEvenOdd(even, odd, plane)
 		}
 		for m := range mult {
 			f := c*mult + m
@@ -149,29 +147,9 @@ func convDepthwise3x3(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEp
 			off := (n*g.f + f) * os
 			yc := y[off : off+os]
 			for r := range oh {
-				copy(yc[r*ow:(r+1)*ow], wide[r*stride:r*stride+ow])
+				copy(yc[r*ow:(r+1)*ow], wide[r*wp:r*wp+ow])
 			}
 			ep.apply(yc, f, off)
-		}
-	}
-}
-
-// dwSplit writes, for kernel rows kh = 0..2, the even and odd columns of
-// padded rows 2r+kh (r < oh) into dst: plane 2kh the even columns, plane
-// 2kh+1 the odd ones (zero-filled to width we), oh·we floats each.
-func dwSplit(plane, dst []float32, oh, wp, we int) {
-	wo := wp / 2
-	for kh := range 3 {
-		ev, od := dst[2*kh*oh*we:(2*kh+1)*oh*we], dst[(2*kh+1)*oh*we:(2*kh+2)*oh*we]
-		for r := range oh {
-			pr := plane[(2*r+kh)*wp : (2*r+kh+1)*wp]
-			er, or := ev[r*we:(r+1)*we], od[r*we:(r+1)*we]
-			for j := range wo {
-				er[j], or[j] = pr[2*j], pr[2*j+1]
-			}
-			if we > wo {
-				er[wo], or[wo] = pr[2*wo], 0
-			}
 		}
 	}
 }
