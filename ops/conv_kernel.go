@@ -80,7 +80,7 @@ func convWorkspace(params any, in []Shape) int {
 	if g.depthwise() {
 		return 0
 	}
-	return workspaceSize(g.c/g.groups, g.k[0], g.k[1], g.k[2], g.out[0], g.out[1], g.out[2])
+	return g.colSize()
 }
 
 // convShares is how many scratch parts convolutionForward uses with
@@ -90,15 +90,18 @@ func convShares(params any, in []Shape, threads int) int {
 	if threads <= 1 || !ShapeKnown(in[0]) || len(in[0]) < 1 {
 		return 1
 	}
-	n := toNC(in[0], p.Layout.Value)[0]
-	if g, ok := convDimsOf(p, in); ok && g.dw3x3() {
+	g, ok := convDimsOf(p, in)
+	if !ok {
+		return 1
+	}
+	if g.dw3x3() {
 		return g.dwThreads(threads)
 	}
 	ws := convWorkspace(params, in)
-	if ws == 0 || convBatchParallel(n, p.NumFilter, ws) == 1 {
+	if ws == 0 || convBatchParallel(g.n, g.f, g.c/g.groups*g.kSize()*g.outSize()) == 1 {
 		return 1
 	}
-	return min(threads, n)
+	return min(threads, g.n)
 }
 
 // convDimsOf returns the geometry for input shapes in (false when unknown
@@ -174,7 +177,7 @@ func convolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	pointwise, depthwise := g.pointwise(), g.depthwise()
 	ws := 0
 	if !pointwise && !depthwise {
-		ws = kk * os
+		ws = g.colSize()
 	}
 	if threads == 1 || convBatchParallel(g.n, g.f, kk*os) == 1 {
 		if len(ctx.Scratch) < ws {
@@ -185,7 +188,7 @@ func convolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	}
 	// Several samples: each goroutine takes a share of the batch with its
 	// own im2col scratch and a single-threaded SGEMM.
-	if len(ctx.Scratch) < ws*min(threads, g.n) {
+	if len(ctx.Scratch) < workspaceSize(ws, min(threads, g.n)) {
 		return fmt.Errorf("scratch has %d floats, need %d", len(ctx.Scratch), ws*min(threads, g.n))
 	}
 	job := convJobs.Get()
@@ -238,6 +241,16 @@ func convSamples(ctx *Ctx, g *convDims, xd, wd, bias, yd []float32, ep *convEpi,
 	cg, fg := g.c/g.groups, g.f/g.groups
 	kk := cg * g.kSize()
 	is, os := g.inSize(), g.outSize()
+	if g.wide() {
+		for n := lo; n < hi; n++ {
+			for gi := range g.groups {
+				if err := convWideGroup(ctx, g, xd, wd, bias, yd, ep, col, n, gi, threads); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
 	for n := lo; n < hi; n++ {
 		for gi := range g.groups {
 			xg := xd[(n*g.c+gi*cg)*is : (n*g.c+(gi+1)*cg)*is]
