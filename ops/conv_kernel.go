@@ -130,10 +130,23 @@ func convBatchParallel(n, f, ws int) int {
 	return n
 }
 
-// convolutionForward computes Convolution for channel-first data: per
-// sample and group, im2col into ctx.Scratch and one SGEMM with the group's
-// filters (pointwise convolutions skip im2col, depthwise ones use a direct
-// loop), then the bias.
+// convolutionForward computes Convolution for channel-first data. The
+// paths, by geometry:
+//
+//   - 2-D 3×3 depthwise, stride 1 or 2, dilation 1: conv_depthwise.go
+//     (padded planes, asm.DepthwiseRow9 over a whole channel, split over
+//     threads by channel plane even at batch 1);
+//   - pointwise (1×1, stride 1, no pad): one SGEMM per sample and group on
+//     the input itself;
+//   - other 2-D stride-1 dilation-1: the wide im2col of conv_wide.go (one
+//     copy per tap from a padded plane) and one SGEMM;
+//   - everything else: per-row im2col into ctx.Scratch and one SGEMM, or
+//     the direct loop for other depthwise convolutions.
+//
+// SGEMMs use the threads at batch 1 and a share of the batch each
+// otherwise; no path splits a reduction, so a sample's result does not
+// depend on the batch or thread count. The bias and the fused epilogue
+// (ConvEpilogue) are applied per output channel while it is in cache.
 func convolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*ConvolutionParam)
 	if p.Layout.Value.ChannelLast() {
