@@ -204,3 +204,34 @@ func engineRef(c engineCase, batch int, x, w, b []float32, oh, ow int) []float64
 	}
 	return y
 }
+
+// TestConvEpilogueMeta checks a fused Convolution's input names and shape
+// inference: scale and shift get (num_filter,), the residual the output's
+// shape, a mismatching residual and inverted clip bounds are errors.
+func TestConvEpilogueMeta(t *testing.T) {
+	op, ok := Lookup("Convolution")
+	if !ok {
+		t.Fatal("no Convolution")
+	}
+	p := *engineParams(t, engineCase{4, 8, 8, 6, 3, 2, 1, 1})
+	p.Epilogue = &ConvEpilogue{ScaleShift: true, Residual: true, Act: EpiReLU}
+	if got := fmt.Sprint(op.Inputs(&p)); got != "[data weight bias scale shift residual]" {
+		t.Fatalf("inputs %s", got)
+	}
+	in := []Shape{{2, 4, 8, 8}, nil, nil, nil, nil, nil}
+	out := []Shape{nil}
+	if err := op.InferShape(&p, in, out); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(in[3:], out) != "[[6] [6] [2 6 4 4]] [[2 6 4 4]]" {
+		t.Fatalf("shapes %v -> %v", in, out)
+	}
+	in = []Shape{{2, 4, 8, 8}, nil, nil, nil, nil, {2, 6, 4, 5}}
+	if err := op.InferShape(&p, in, []Shape{nil}); err == nil {
+		t.Fatal("a residual of the wrong shape was accepted")
+	}
+	p.Epilogue = &ConvEpilogue{Act: EpiClip, Lo: 6, Hi: 0}
+	if err := op.InferShape(&p, []Shape{{2, 4, 8, 8}, nil, nil}, []Shape{nil}); err == nil {
+		t.Fatal("clip bounds 6 > 0 were accepted")
+	}
+}
