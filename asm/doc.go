@@ -56,4 +56,10 @@
 // they round differently from each other and from the blocked path. Which
 // path runs depends on m, so a row of A can round differently in batches
 // of different sizes.
+//
+// Convolution kernels (conv_dw*.go, generated conv_dw_amd64.s):
+// DepthwiseRow9 sums nine tap rows (a 3×3 depthwise convolution laid out
+// by ops) in tap order per element, fused on avx2/avx512 and unfused in the
+// generic twin (also used on arm64); SplitEvenOdd splits a row into even
+// and odd columns for stride 2.
 package asm

@@ -26,6 +26,9 @@ type ConvolutionParam struct {
 	Workspace uint64           `mx:"workspace" default:"1024"`
 	NoBias    bool             `mx:"no_bias"`
 	Layout    Optional[Layout] `mx:"layout" enum:"NCW,NCHW,NCDHW,NWC,NHWC,NDHWC"`
+	// Epilogue, when non-nil, is a fused transform of the output with
+	// extra inputs (see ConvEpilogue); never set from attributes.
+	Epilogue *ConvEpilogue
 }
 
 // DeconvolutionParam is Deconvolution's parameters
@@ -49,6 +52,14 @@ func init() {
 		func(params any) bool { return params.(*ConvolutionParam).NoBias })
 	conv.Forward, conv.Workspace, conv.WorkspaceShares = convolutionForward, convWorkspace, convShares
 	conv.Supports = convSupports
+	conv.InputNames = func(params any) []string {
+		p := params.(*ConvolutionParam)
+		names := weightBiasInputs(p.NoBias)
+		if p.Epilogue != nil {
+			names = append(names, p.Epilogue.inputNames()...)
+		}
+		return names
+	}
 	deconv := registerConv("Deconvolution", deconvolutionParams, parseDeconvolution, deconvolutionShape,
 		func(params any) bool { return params.(*DeconvolutionParam).NoBias })
 	deconv.Forward, deconv.Workspace, deconv.WorkspaceShares = deconvolutionForward, deconvWorkspace, oneShare
@@ -282,7 +293,16 @@ func convolutionShape(params any, in, out []Shape) error {
 		}
 		o = append(o, (padded-dk)/p.Stride[i]+1)
 	}
-	return p.output(in, out, d, o, l, func(i, o int) int { return o + p.DilatedKernel(i) - 1 - 2*p.Pad[i] })
+	if err := p.output(in, out, d, o, l, func(i, o int) int { return o + p.DilatedKernel(i) - 1 - 2*p.Pad[i] }); err != nil {
+		return err
+	}
+	if p.Epilogue != nil {
+		if err := p.Epilogue.validate(); err != nil {
+			return err
+		}
+		return p.Epilogue.shape(in, len(weightBiasInputs(p.NoBias)), p.NumFilter, out[0])
+	}
+	return nil
 }
 
 // deconvPadAdj returns Deconvolution's effective pad and adj for input

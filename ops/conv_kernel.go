@@ -69,17 +69,18 @@ func convWorkspace(params any, in []Shape) int {
 	if !ShapeKnown(in[0]) || p.Layout.Value.ChannelLast() {
 		return 0
 	}
-	out := make([]Shape, 1)
-	shapes := []Shape{cloneShape(in[0]), nil, nil}
-	if err := convolutionShape(p, shapes, out); err != nil || !ShapeKnown(out[0]) {
+	g, ok := convDimsOf(p, in)
+	if !ok || g.pointwise() {
 		return 0
 	}
-	d, o := in[0], out[0]
-	g, err := newConvDims(&p.ConvGeometry, len(d), func(i int) int { return d[i] }, func(i int) int { return o[i] })
-	if err != nil || g.pointwise() || g.depthwise() {
+	if g.dw3x3() {
+		_, _, ws := g.dwPlanes()
+		return ws
+	}
+	if g.depthwise() {
 		return 0
 	}
-	return workspaceSize(g.c/g.groups, g.k[0], g.k[1], g.k[2], g.out[0], g.out[1], g.out[2])
+	return g.colSize()
 }
 
 // convShares is how many scratch parts convolutionForward uses with
@@ -89,12 +90,34 @@ func convShares(params any, in []Shape, threads int) int {
 	if threads <= 1 || !ShapeKnown(in[0]) || len(in[0]) < 1 {
 		return 1
 	}
-	n := toNC(in[0], p.Layout.Value)[0]
-	ws := convWorkspace(params, in)
-	if ws == 0 || convBatchParallel(n, p.NumFilter, ws) == 1 {
+	g, ok := convDimsOf(p, in)
+	if !ok {
 		return 1
 	}
-	return min(threads, n)
+	if g.dw3x3() {
+		return g.dwThreads(threads)
+	}
+	ws := convWorkspace(params, in)
+	if ws == 0 || convBatchParallel(g.n, g.f, g.c/g.groups*g.kSize()*g.outSize()) == 1 {
+		return 1
+	}
+	return min(threads, g.n)
+}
+
+// convDimsOf returns the geometry for input shapes in (false when unknown
+// or invalid).
+func convDimsOf(p *ConvolutionParam, in []Shape) (convDims, bool) {
+	out := make([]Shape, 1)
+	shapes := make([]Shape, len(in))
+	for i := range in {
+		shapes[i] = cloneShape(in[i])
+	}
+	if err := convolutionShape(p, shapes, out); err != nil || !ShapeKnown(out[0]) {
+		return convDims{}, false
+	}
+	d, o := in[0], out[0]
+	g, err := newConvDims(&p.ConvGeometry, len(d), func(i int) int { return d[i] }, func(i int) int { return o[i] })
+	return g, err == nil
 }
 
 // convBatchParallel reports how many goroutines share a batch of n samples
@@ -107,10 +130,23 @@ func convBatchParallel(n, f, ws int) int {
 	return n
 }
 
-// convolutionForward computes Convolution for channel-first data: per
-// sample and group, im2col into ctx.Scratch and one SGEMM with the group's
-// filters (pointwise convolutions skip im2col, depthwise ones use a direct
-// loop), then the bias.
+// convolutionForward computes Convolution for channel-first data. The
+// paths, by geometry:
+//
+//   - 2-D 3×3 depthwise, stride 1 or 2, dilation 1: conv_depthwise.go
+//     (padded planes, asm.DepthwiseRow9 over a whole channel, split over
+//     threads by channel plane even at batch 1);
+//   - pointwise (1×1, stride 1, no pad): one SGEMM per sample and group on
+//     the input itself;
+//   - other 2-D stride-1 dilation-1: the wide im2col of conv_wide.go (one
+//     copy per tap from a padded plane) and one SGEMM;
+//   - everything else: per-row im2col into ctx.Scratch and one SGEMM, or
+//     the direct loop for other depthwise convolutions.
+//
+// SGEMMs use the threads at batch 1 and a share of the batch each
+// otherwise; no path splits a reduction, so a sample's result does not
+// depend on the batch or thread count. The bias and the fused epilogue
+// (ConvEpilogue) are applied per output channel while it is in cache.
 func convolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*ConvolutionParam)
 	if p.Layout.Value.ChannelLast() {
@@ -139,26 +175,37 @@ func convolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 			return fmt.Errorf("bias has %d elements, want %d", len(bias), g.f)
 		}
 	}
+	ep, err := bindEpilogue(p, in, len(weightBiasInputs(p.NoBias)), g.f, len(yd))
+	if err != nil {
+		return err
+	}
 	threads := max(ctx.Threads, 1)
+	if g.dw3x3() {
+		_, _, ws := g.dwPlanes()
+		if need := workspaceSize(ws, g.dwThreads(threads)); len(ctx.Scratch) < need {
+			return fmt.Errorf("scratch has %d floats, need %d", len(ctx.Scratch), need)
+		}
+		return convDepthwise3x3Run(ctx, &g, xd, wd, bias, yd, &ep, ctx.Scratch, threads)
+	}
 	pointwise, depthwise := g.pointwise(), g.depthwise()
 	ws := 0
 	if !pointwise && !depthwise {
-		ws = kk * os
+		ws = g.colSize()
 	}
 	if threads == 1 || convBatchParallel(g.n, g.f, kk*os) == 1 {
 		if len(ctx.Scratch) < ws {
 			return fmt.Errorf("scratch has %d floats, need %d", len(ctx.Scratch), ws)
 		}
 		// One sample at a time; SGEMM itself uses the threads.
-		return convSamples(ctx, &g, xd, wd, bias, yd, ctx.Scratch[:ws], 0, g.n, threads)
+		return convSamples(ctx, &g, xd, wd, bias, yd, &ep, ctx.Scratch[:ws], 0, g.n, threads)
 	}
 	// Several samples: each goroutine takes a share of the batch with its
 	// own im2col scratch and a single-threaded SGEMM.
-	if len(ctx.Scratch) < ws*min(threads, g.n) {
+	if len(ctx.Scratch) < workspaceSize(ws, min(threads, g.n)) {
 		return fmt.Errorf("scratch has %d floats, need %d", len(ctx.Scratch), ws*min(threads, g.n))
 	}
 	job := convJobs.Get()
-	*job = convJob{ctx: ctx, g: g, x: xd, w: wd, bias: bias, y: yd, scratch: ctx.Scratch, ws: ws, threads: min(threads, g.n)}
+	*job = convJob{ctx: ctx, g: g, x: xd, w: wd, bias: bias, y: yd, ep: ep, scratch: ctx.Scratch, ws: ws, threads: min(threads, g.n)}
 	asm.Parallel(job.threads, job)
 	*job = convJob{}
 	convJobs.Put(job)
@@ -174,6 +221,7 @@ type convJob struct {
 	ctx           *Ctx
 	g             convDims
 	x, w, bias, y []float32
+	ep            convEpi
 	scratch       []float32
 	ws, threads   int
 }
@@ -185,25 +233,37 @@ func (j *convJob) Run(tid int) {
 	lo, hi := j.g.n*tid/j.threads, j.g.n*(tid+1)/j.threads
 	// An error here can only be the context's, which convolutionForward
 	// returns after the join.
-	_ = convSamples(j.ctx, &j.g, j.x, j.w, j.bias, j.y, j.scratch[tid*j.ws:(tid+1)*j.ws], lo, hi, 1)
+	_ = convSamples(j.ctx, &j.g, j.x, j.w, j.bias, j.y, &j.ep, j.scratch[tid*j.ws:(tid+1)*j.ws], lo, hi, 1)
 }
 
 // convSamples convolves samples [lo, hi): depthwise directly, otherwise per
 // group one SGEMM of the weights with the im2col matrix in col (or the input
 // itself for a pointwise kernel), then the bias.
-func convSamples(ctx *Ctx, g *convDims, xd, wd, bias, yd, col []float32, lo, hi, threads int) error {
+func convSamples(ctx *Ctx, g *convDims, xd, wd, bias, yd []float32, ep *convEpi, col []float32, lo, hi, threads int) error {
 	if g.depthwise() {
+		os := g.outSize()
 		for n := lo; n < hi; n++ {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 			convDepthwise(g, xd, wd, bias, yd, n, n+1)
+			ep.applySample(yd, n, g.f, os)
 		}
 		return nil
 	}
 	cg, fg := g.c/g.groups, g.f/g.groups
 	kk := cg * g.kSize()
 	is, os := g.inSize(), g.outSize()
+	if g.wide() {
+		for n := lo; n < hi; n++ {
+			for gi := range g.groups {
+				if err := convWideGroup(ctx, g, xd, wd, bias, yd, ep, col, n, gi, threads); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
 	for n := lo; n < hi; n++ {
 		for gi := range g.groups {
 			xg := xd[(n*g.c+gi*cg)*is : (n*g.c+(gi+1)*cg)*is]
@@ -222,6 +282,7 @@ func convSamples(ctx *Ctx, g *convDims, xd, wd, bias, yd, col []float32, lo, hi,
 		if bias != nil {
 			convAddBias(yd[n*g.f*os:(n+1)*g.f*os], bias, os)
 		}
+		ep.applySample(yd, n, g.f, os)
 	}
 	return nil
 }

@@ -1,0 +1,165 @@
+package ops
+
+import (
+	"fmt"
+
+	"github.com/mxgo/mxgo/asm"
+	"github.com/mxgo/mxgo/tensor"
+)
+
+// ConvEpilogue is a transform Convolution applies to each output channel
+// while it is still in cache, for bind-time graph optimisation: a following
+// inference BatchNorm (as a per-channel scale and shift), a residual add and
+// an activation fused into the convolution instead of running as separate
+// passes. It is never parsed from attributes: an optimiser sets
+// ConvolutionParam.Epilogue on its own copy of the node's params and
+// appends the inputs the epilogue names to the node's inputs, after data,
+// weight and (unless no_bias) bias, in this order:
+//
+//   - "scale", "shift" (num_filter each) when ScaleShift;
+//   - "residual" (the output's shape) when Residual.
+//
+// Each output element y of channel f becomes
+//
+//	act(scale[f]·y + shift[f] + residual)
+//
+// (y already includes the bias). Parts not selected are skipped.
+type ConvEpilogue struct {
+	// ScaleShift adds the scale and shift inputs.
+	ScaleShift bool
+	// Residual adds the residual input (an elemwise_add/broadcast_add of
+	// a tensor of the output's shape).
+	Residual bool
+	// Act is the activation applied last.
+	Act EpilogueAct
+	// Slope is EpiLeaky's negative slope; Lo and Hi are EpiClip's bounds
+	// (0 and 6 for ReLU6).
+	Slope, Lo, Hi float32
+}
+
+// EpilogueAct is a ConvEpilogue activation.
+type EpilogueAct uint8
+
+// The epilogue activations.
+const (
+	EpiNone    EpilogueAct = iota // identity
+	EpiReLU                       // max(x, 0)
+	EpiClip                       // min(max(x, Lo), Hi) (clip, ReLU6)
+	EpiLeaky                      // x, or Slope·x for x < 0 (LeakyReLU leaky)
+	EpiSigmoid                    // 1/(1+e^-x)
+)
+
+// inputNames returns the names of the epilogue's extra inputs.
+func (e *ConvEpilogue) inputNames() []string {
+	var s []string
+	if e.ScaleShift {
+		s = append(s, "scale", "shift")
+	}
+	if e.Residual {
+		s = append(s, "residual")
+	}
+	return s
+}
+
+// validate checks the activation.
+func (e *ConvEpilogue) validate() error {
+	if e.Act > EpiSigmoid {
+		return fmt.Errorf("epilogue activation %d unknown", e.Act)
+	}
+	if e.Act == EpiClip && !(e.Lo <= e.Hi) {
+		return fmt.Errorf("epilogue clip bounds %g > %g", e.Lo, e.Hi)
+	}
+	return nil
+}
+
+// shape assigns the extra inputs' shapes: in[first:] are scale, shift and
+// residual as selected; o is the output shape (nil if unknown).
+func (e *ConvEpilogue) shape(in []Shape, first, numFilter int, o Shape) error {
+	i := first
+	if len(in) != first+len(e.inputNames()) {
+		return fmt.Errorf("fused convolution has %d inputs, want %d", len(in), first+len(e.inputNames()))
+	}
+	if e.ScaleShift {
+		if err := assignShape(&in[i], Shape{numFilter}, "scale"); err != nil {
+			return err
+		}
+		if err := assignShape(&in[i+1], Shape{numFilter}, "shift"); err != nil {
+			return err
+		}
+		i += 2
+	}
+	if e.Residual && o != nil {
+		return assignShape(&in[i], cloneShape(o), "residual")
+	}
+	return nil
+}
+
+// convEpi is an epilogue bound to a call's tensors.
+type convEpi struct {
+	e            *ConvEpilogue
+	scale, shift []float32 // nil unless ScaleShift
+	res          []float32 // the whole residual, nil unless Residual
+}
+
+// bindEpilogue returns the epilogue of p bound to the inputs after the
+// first ones (nil e when p has none), checking their sizes.
+func bindEpilogue(p *ConvolutionParam, in []*tensor.Tensor, first, f, outLen int) (convEpi, error) {
+	ep := convEpi{e: p.Epilogue}
+	if p.Epilogue == nil {
+		return ep, nil
+	}
+	if len(in) != first+len(p.Epilogue.inputNames()) {
+		return ep, fmt.Errorf("fused convolution has %d inputs, want %d", len(in), first+len(p.Epilogue.inputNames()))
+	}
+	i := first
+	if p.Epilogue.ScaleShift {
+		ep.scale, ep.shift = in[i].Float32s(), in[i+1].Float32s()
+		if len(ep.scale) != f || len(ep.shift) != f {
+			return ep, fmt.Errorf("epilogue scale/shift have %d/%d elements, want %d", len(ep.scale), len(ep.shift), f)
+		}
+		i += 2
+	}
+	if p.Epilogue.Residual {
+		if ep.res = in[i].Float32s(); len(ep.res) != outLen {
+			return ep, fmt.Errorf("epilogue residual has %d elements, want %d", len(ep.res), outLen)
+		}
+	}
+	return ep, nil
+}
+
+// apply transforms row, output channel f, which starts at offset off of
+// the whole output.
+func (ep *convEpi) apply(row []float32, f, off int) {
+	e := ep.e
+	if e == nil {
+		return
+	}
+	if e.ScaleShift {
+		asm.Affine(row, row, ep.scale[f], ep.shift[f])
+	}
+	if e.Residual {
+		asm.Add(row, row, ep.res[off:off+len(row)])
+	}
+	switch e.Act {
+	case EpiReLU:
+		asm.Relu(row, row)
+	case EpiClip:
+		asm.Clip(row, row, e.Lo, e.Hi)
+	case EpiLeaky:
+		asm.LeakyRelu(row, row, e.Slope)
+	case EpiSigmoid:
+		asm.Sigmoid(row, row)
+	}
+}
+
+// applySample applies the epilogue to sample n's f output channels of os
+// elements each.
+func (ep *convEpi) applySample(y []float32, n, f, os int) {
+	if ep.e == nil {
+		return
+	}
+	for c := range f {
+		off := (n*f + c) * os
+		ep.apply(y[off:off+os], c, off)
+	}
+}
