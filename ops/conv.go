@@ -27,8 +27,8 @@ type ConvolutionParam struct {
 	NoBias    bool             `mx:"no_bias"`
 	Layout    Optional[Layout] `mx:"layout" enum:"NCW,NCHW,NCDHW,NWC,NHWC,NDHWC"`
 	// Epilogue, when non-nil, is a fused transform of the output with
-	// extra inputs (see ConvEpilogue); never set from attributes.
-	Epilogue *ConvEpilogue
+	// extra inputs (see convEpilogue); never set from attributes.
+	epilogue *convEpilogue
 }
 
 // DeconvolutionParam is Deconvolution's parameters
@@ -55,8 +55,8 @@ func init() {
 	conv.InputNames = func(params any) []string {
 		p := params.(*ConvolutionParam)
 		names := weightBiasInputs(p.NoBias)
-		if p.Epilogue != nil {
-			names = append(names, p.Epilogue.inputNames()...)
+		if p.epilogue != nil {
+			names = append(names, p.epilogue.inputNames()...)
 		}
 		return names
 	}
@@ -296,11 +296,11 @@ func convolutionShape(params any, in, out []Shape) error {
 	if err := p.output(in, out, d, o, l, func(i, o int) int { return o + p.DilatedKernel(i) - 1 - 2*p.Pad[i] }); err != nil {
 		return err
 	}
-	if p.Epilogue != nil {
-		if err := p.Epilogue.validate(); err != nil {
+	if p.epilogue != nil {
+		if err := p.epilogue.validate(); err != nil {
 			return err
 		}
-		return p.Epilogue.shape(in, len(weightBiasInputs(p.NoBias)), p.NumFilter, out[0])
+		return p.epilogue.shape(in, len(weightBiasInputs(p.NoBias)), p.NumFilter, out[0])
 	}
 	return nil
 }

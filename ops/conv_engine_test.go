@@ -113,18 +113,18 @@ func TestConvBatchThreadInvariant(t *testing.T) {
 // transforms, under every implementation and thread count.
 func TestConvEpilogue(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
-	acts := []ConvEpilogue{
-		{ScaleShift: true, Residual: true, Act: EpiReLU},
-		{ScaleShift: true, Act: EpiClip, Lo: 0, Hi: 0.5},
-		{Residual: true, Act: EpiLeaky, Slope: 0.1},
-		{Act: EpiSigmoid},
+	acts := []convEpilogue{
+		{ScaleShift: true, Residual: true, Act: epiReLU},
+		{ScaleShift: true, Act: epiClip, Lo: 0, Hi: 0.5},
+		{Residual: true, Act: epiLeaky, Slope: 0.1},
+		{Act: epiSigmoid},
 		{ScaleShift: true, Residual: true},
 	}
 	for _, c := range engineCases {
 		for ei := range acts {
 			e := acts[ei]
 			p := *engineParams(t, c)
-			p.Epilogue = &e
+			p.epilogue = &e
 			const batch = 2
 			x := engineRand(r, batch, c.c, c.h, c.w)
 			w := engineRand(r, c.f, c.c/c.groups, c.k, c.k)
@@ -149,15 +149,15 @@ func TestConvEpilogue(t *testing.T) {
 					want[i] += float64(res.Float32s()[i])
 				}
 				switch e.Act {
-				case EpiReLU:
+				case epiReLU:
 					want[i] = math.Max(want[i], 0)
-				case EpiClip:
+				case epiClip:
 					want[i] = math.Min(math.Max(want[i], float64(e.Lo)), float64(e.Hi))
-				case EpiLeaky:
+				case epiLeaky:
 					if want[i] < 0 {
 						want[i] *= float64(e.Slope)
 					}
-				case EpiSigmoid:
+				case epiSigmoid:
 					want[i] = 1 / (1 + math.Exp(-want[i]))
 				}
 			}
@@ -214,7 +214,7 @@ func TestConvEpilogueMeta(t *testing.T) {
 		t.Fatal("no Convolution")
 	}
 	p := *engineParams(t, engineCase{4, 8, 8, 6, 3, 2, 1, 1})
-	p.Epilogue = &ConvEpilogue{ScaleShift: true, Residual: true, Act: EpiReLU}
+	p.epilogue = &convEpilogue{ScaleShift: true, Residual: true, Act: epiReLU}
 	if got := fmt.Sprint(op.Inputs(&p)); got != "[data weight bias scale shift residual]" {
 		t.Fatalf("inputs %s", got)
 	}
@@ -230,7 +230,7 @@ func TestConvEpilogueMeta(t *testing.T) {
 	if err := op.InferShape(&p, in, []Shape{nil}); err == nil {
 		t.Fatal("a residual of the wrong shape was accepted")
 	}
-	p.Epilogue = &ConvEpilogue{Act: EpiClip, Lo: 6, Hi: 0}
+	p.epilogue = &convEpilogue{Act: epiClip, Lo: 6, Hi: 0}
 	if err := op.InferShape(&p, []Shape{{2, 4, 8, 8}, nil, nil}, []Shape{nil}); err == nil {
 		t.Fatal("clip bounds 6 > 0 were accepted")
 	}

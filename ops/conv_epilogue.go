@@ -7,7 +7,7 @@ import (
 	"github.com/mxgo/mxgo/tensor"
 )
 
-// ConvEpilogue is a transform Convolution applies to each output channel
+// convEpilogue is a transform Convolution applies to each output channel
 // while it is still in cache, for bind-time graph optimisation: a following
 // inference BatchNorm (as a per-channel scale and shift), a residual add and
 // an activation fused into the convolution instead of running as separate
@@ -24,33 +24,33 @@ import (
 //	act(scale[f]·y + shift[f] + residual)
 //
 // (y already includes the bias). Parts not selected are skipped.
-type ConvEpilogue struct {
+type convEpilogue struct {
 	// ScaleShift adds the scale and shift inputs.
 	ScaleShift bool
 	// Residual adds the residual input (an elemwise_add/broadcast_add of
 	// a tensor of the output's shape).
 	Residual bool
 	// Act is the activation applied last.
-	Act EpilogueAct
-	// Slope is EpiLeaky's negative slope; Lo and Hi are EpiClip's bounds
+	Act convAct
+	// Slope is epiLeaky's negative slope; Lo and Hi are epiClip's bounds
 	// (0 and 6 for ReLU6).
 	Slope, Lo, Hi float32
 }
 
-// EpilogueAct is a ConvEpilogue activation.
-type EpilogueAct uint8
+// convAct is a convEpilogue activation.
+type convAct uint8
 
 // The epilogue activations.
 const (
-	EpiNone    EpilogueAct = iota // identity
-	EpiReLU                       // max(x, 0)
-	EpiClip                       // min(max(x, Lo), Hi) (clip, ReLU6)
-	EpiLeaky                      // x, or Slope·x for x < 0 (LeakyReLU leaky)
-	EpiSigmoid                    // 1/(1+e^-x)
+	epiNone    convAct = iota // identity
+	epiReLU                   // max(x, 0)
+	epiClip                   // min(max(x, Lo), Hi) (clip, ReLU6)
+	epiLeaky                  // x, or Slope·x for x < 0 (LeakyReLU leaky)
+	epiSigmoid                // 1/(1+e^-x)
 )
 
 // inputNames returns the names of the epilogue's extra inputs.
-func (e *ConvEpilogue) inputNames() []string {
+func (e *convEpilogue) inputNames() []string {
 	var s []string
 	if e.ScaleShift {
 		s = append(s, "scale", "shift")
@@ -61,12 +61,24 @@ func (e *ConvEpilogue) inputNames() []string {
 	return s
 }
 
+// numInputs counts the epilogue's extra inputs without allocating.
+func (e *convEpilogue) numInputs() int {
+	n := 0
+	if e.ScaleShift {
+		n += 2
+	}
+	if e.Residual {
+		n++
+	}
+	return n
+}
+
 // validate checks the activation.
-func (e *ConvEpilogue) validate() error {
-	if e.Act > EpiSigmoid {
+func (e *convEpilogue) validate() error {
+	if e.Act > epiSigmoid {
 		return fmt.Errorf("epilogue activation %d unknown", e.Act)
 	}
-	if e.Act == EpiClip && !(e.Lo <= e.Hi) {
+	if e.Act == epiClip && !(e.Lo <= e.Hi) {
 		return fmt.Errorf("epilogue clip bounds %g > %g", e.Lo, e.Hi)
 	}
 	return nil
@@ -74,10 +86,10 @@ func (e *ConvEpilogue) validate() error {
 
 // shape assigns the extra inputs' shapes: in[first:] are scale, shift and
 // residual as selected; o is the output shape (nil if unknown).
-func (e *ConvEpilogue) shape(in []Shape, first, numFilter int, o Shape) error {
+func (e *convEpilogue) shape(in []Shape, first, numFilter int, o Shape) error {
 	i := first
-	if len(in) != first+len(e.inputNames()) {
-		return fmt.Errorf("fused convolution has %d inputs, want %d", len(in), first+len(e.inputNames()))
+	if len(in) != first+e.numInputs() {
+		return fmt.Errorf("fused convolution has %d inputs, want %d", len(in), first+e.numInputs())
 	}
 	if e.ScaleShift {
 		if err := assignShape(&in[i], Shape{numFilter}, "scale"); err != nil {
@@ -96,7 +108,7 @@ func (e *ConvEpilogue) shape(in []Shape, first, numFilter int, o Shape) error {
 
 // convEpi is an epilogue bound to a call's tensors.
 type convEpi struct {
-	e            *ConvEpilogue
+	e            *convEpilogue
 	scale, shift []float32 // nil unless ScaleShift
 	res          []float32 // the whole residual, nil unless Residual
 }
@@ -104,22 +116,22 @@ type convEpi struct {
 // bindEpilogue returns the epilogue of p bound to the inputs after the
 // first ones (nil e when p has none), checking their sizes.
 func bindEpilogue(p *ConvolutionParam, in []*tensor.Tensor, first, f, outLen int) (convEpi, error) {
-	ep := convEpi{e: p.Epilogue}
-	if p.Epilogue == nil {
+	ep := convEpi{e: p.epilogue}
+	if p.epilogue == nil {
 		return ep, nil
 	}
-	if len(in) != first+len(p.Epilogue.inputNames()) {
-		return ep, fmt.Errorf("fused convolution has %d inputs, want %d", len(in), first+len(p.Epilogue.inputNames()))
+	if len(in) != first+p.epilogue.numInputs() {
+		return ep, fmt.Errorf("fused convolution has %d inputs, want %d", len(in), first+p.epilogue.numInputs())
 	}
 	i := first
-	if p.Epilogue.ScaleShift {
+	if p.epilogue.ScaleShift {
 		ep.scale, ep.shift = in[i].Float32s(), in[i+1].Float32s()
 		if len(ep.scale) != f || len(ep.shift) != f {
 			return ep, fmt.Errorf("epilogue scale/shift have %d/%d elements, want %d", len(ep.scale), len(ep.shift), f)
 		}
 		i += 2
 	}
-	if p.Epilogue.Residual {
+	if p.epilogue.Residual {
 		if ep.res = in[i].Float32s(); len(ep.res) != outLen {
 			return ep, fmt.Errorf("epilogue residual has %d elements, want %d", len(ep.res), outLen)
 		}
@@ -141,13 +153,13 @@ func (ep *convEpi) apply(row []float32, f, off int) {
 		asm.Add(row, row, ep.res[off:off+len(row)])
 	}
 	switch e.Act {
-	case EpiReLU:
+	case epiReLU:
 		asm.Relu(row, row)
-	case EpiClip:
+	case epiClip:
 		asm.Clip(row, row, e.Lo, e.Hi)
-	case EpiLeaky:
+	case epiLeaky:
 		asm.LeakyRelu(row, row, e.Slope)
-	case EpiSigmoid:
+	case epiSigmoid:
 		asm.Sigmoid(row, row)
 	}
 }

@@ -146,7 +146,7 @@ func convBatchParallel(n, f, ws int) int {
 // SGEMMs use the threads at batch 1 and a share of the batch each
 // otherwise; no path splits a reduction, so a sample's result does not
 // depend on the batch or thread count. The bias and the fused epilogue
-// (ConvEpilogue) are applied per output channel while it is in cache.
+// (convEpilogue) are applied per output channel while it is in cache.
 func convolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*ConvolutionParam)
 	if p.Layout.Value.ChannelLast() {

@@ -9,11 +9,13 @@ import (
 )
 
 // Fused operators are what the executor's bind-time graph optimisation
-// turns Convolution or FullyConnected followed by elementwise work into:
-// the base kernel computes the product without its bias, then one pass
-// over each output row (one channel plane of a convolution sample, one
-// row of a FullyConnected output) adds the bias, adds a residual input and
-// applies an activation while the row is in cache.
+// turns Convolution or FullyConnected followed by elementwise work into.
+// A convolution applies the epilogue inside its own kernel, per output
+// channel while it is in cache (convEpilogue); otherwise (FullyConnected,
+// tanh) the base kernel computes the product without its bias, then one
+// pass over each output row (one channel plane of a convolution sample,
+// one row of a FullyConnected output) adds the bias, adds a residual input
+// and applies an activation while the row is in cache.
 //
 // The fused ops are not in the registry (a model file cannot name them);
 // the executor builds them with NewFused.
@@ -53,6 +55,34 @@ type FusedParam struct {
 	nbase   int // inputs of the base op
 	hasBias bool
 	conv    bool // the base is a convolution
+	native  bool // the convolution kernel runs the epilogue (kernel has it)
+}
+
+// kernelInputs is how many of the fused op's inputs the base kernel takes:
+// all of them when it runs the epilogue itself, else the base op's.
+func (p *FusedParam) kernelInputs() int {
+	if p.native {
+		return p.nbase + btoi(p.Residual)
+	}
+	return p.nbase
+}
+
+// convAct maps the epilogue's activation to the convolution kernel's own
+// epilogue, when it has that activation.
+func (e Epilogue) convAct() (convAct, bool) {
+	switch e.Act {
+	case EpilogueNone:
+		return epiNone, true
+	case EpilogueReLU:
+		return epiReLU, true
+	case EpilogueSigmoid:
+		return epiSigmoid, true
+	case EpilogueClip:
+		return epiClip, true
+	case EpilogueLeaky:
+		return epiLeaky, true
+	}
+	return 0, false
 }
 
 var (
@@ -71,14 +101,14 @@ func init() {
 			if p.base.Workspace == nil {
 				return 0
 			}
-			return p.base.Workspace(p.kernel, in[:p.nbase])
+			return p.base.Workspace(p.kernel, in[:p.kernelInputs()])
 		}
 		f.WorkspaceShares = func(params any, in []Shape, threads int) int {
 			p := params.(*FusedParam)
 			if p.base.WorkspaceShares == nil {
 				return threads
 			}
-			return p.base.WorkspaceShares(p.kernel, in[:p.nbase], threads)
+			return p.base.WorkspaceShares(p.kernel, in[:p.kernelInputs()], threads)
 		}
 		f.Supports = func(params any, in []tensor.DType) error {
 			for i, t := range in {
@@ -90,7 +120,7 @@ func init() {
 			if p.base.Supports == nil {
 				return nil
 			}
-			return p.base.Supports(p.kernel, in[:p.nbase])
+			return p.base.Supports(p.kernel, in[:p.kernelInputs()])
 		}
 		f.Forward = fusedForward
 	}
@@ -120,7 +150,14 @@ func NewFused(base *Op, baseParams any, epi Epilogue) (*Op, *FusedParam, error) 
 			return nil, nil, errors.New("fused: channel-last convolution")
 		}
 		k := *bp
-		k.NoBias = true
+		if act, ok := epi.convAct(); ok {
+			// The convolution applies the epilogue itself while each
+			// output channel is in cache (convEpilogue).
+			k.epilogue = &convEpilogue{Residual: epi.Residual, Act: act, Lo: epi.Lo, Hi: epi.Hi, Slope: epi.Slope}
+			p.native = true
+		} else {
+			k.NoBias = true
+		}
 		p.kernel, p.hasBias, p.conv, op = &k, !bp.NoBias, true, fusedConv
 	case *FullyConnectedParam:
 		if base.Name != "FullyConnected" {
@@ -177,6 +214,9 @@ func fusedForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	}
 	if err := float32Only("fused", in, out); err != nil {
 		return err
+	}
+	if p.native {
+		return p.base.Forward(ctx, p.kernel, in, out)
 	}
 	if err := p.base.Forward(ctx, p.kernel, in[:p.nbase], out); err != nil {
 		return err
