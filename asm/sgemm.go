@@ -56,9 +56,40 @@ func SgemmThreads(threads int, transA, transB bool, m, n, k int, alpha float32, 
 func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	threads = max(threads, 1)
 	sel := sgemmSel
-	switch {
-	case k == 0:
+	if k == 0 {
 		scaleC(c, ldc, m, n, beta)
+		return
+	}
+	if sgemmVariant {
+		sgemmVariantImpl(sel, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	if !transA && directSameOrder(sel.kern, m, n, k, alpha, beta) {
+		sgemmDirect(sel.kern.direct, sel.kern.packBT16, threads, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	sgemmBlocked(sel.kern, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// directSameOrder reports whether the direct path takes a call and rounds
+// it exactly as the blocked path does: k fits in one kc slice (so both sum
+// each element in one chain over p ascending), alpha is 1 (the blocked
+// path folds alpha into A, the direct path scales the sum) and beta is 0
+// or 1 (both then add the sum to C, or store it, with one rounding).
+func directSameOrder(kern sgemmKernel, m, n, k int, alpha, beta float32) bool {
+	kc, _, _ := kern.blocks()
+	return alpha == 1 && (beta == 0 || beta == 1) && k <= kc &&
+		useDirect(kern.direct, m, n, k) && (kern.directMaxWork == 0 || m*n*k <= kern.directMaxWork)
+}
+
+// sgemmVariant, set only by benchmarks, restores the path choice before
+// batch invariance (dot and small-M paths, whose rounding depends on m) so
+// the cost of invariance can be measured in one run.
+var sgemmVariant bool
+
+// sgemmVariantImpl is the path choice with sgemmVariant set.
+func sgemmVariantImpl(sel sgemmFuncs, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	switch {
 	case transB && !transA && (n < dotMaxN || (m >= 2 && m <= gemvMaxM)) && sel.kern.dot2x5 != nil:
 		sgemmDotNT(sel.kern.dot2x5, threads, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	case !transA && useDirect(sel.kern.direct, m, n, k) && (sel.kern.directMaxWork == 0 || m*n*k <= sel.kern.directMaxWork):
