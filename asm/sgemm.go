@@ -64,22 +64,12 @@ func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a [
 		sgemmVariantImpl(sel, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	if !transA && directSameOrder(sel.kern, m, n, k, alpha, beta) {
-		sgemmDirect(sel.kern.direct, sel.kern.packBT16, threads, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	if useDirect(sel.kern.direct, sel.kern.directMaxWork, m, n, k) {
+		kc, _, _ := sel.kern.blocks()
+		sgemmDirect(sel.kern.direct, sel.kern.packBT16, kc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	sgemmBlocked(sel.kern, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-}
-
-// directSameOrder reports whether the direct path takes a call and rounds
-// it exactly as the blocked path does: k fits in one kc slice (so both sum
-// each element in one chain over p ascending), alpha is 1 (the blocked
-// path folds alpha into A, the direct path scales the sum) and beta is 0
-// or 1 (both then add the sum to C, or store it, with one rounding).
-func directSameOrder(kern sgemmKernel, m, n, k int, alpha, beta float32) bool {
-	kc, _, _ := kern.blocks()
-	return alpha == 1 && (beta == 0 || beta == 1) && k <= kc &&
-		useDirect(kern.direct, m, n, k) && (kern.directMaxWork == 0 || m*n*k <= kern.directMaxWork)
 }
 
 // sgemmVariant, set only by benchmarks, restores the path choice before
@@ -92,8 +82,9 @@ func sgemmVariantImpl(sel sgemmFuncs, threads int, transA, transB bool, m, n, k 
 	switch {
 	case transB && !transA && (n < dotMaxN || (m >= 2 && m <= gemvMaxM)) && sel.kern.dot2x5 != nil:
 		sgemmDotNT(sel.kern.dot2x5, threads, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	case !transA && useDirect(sel.kern.direct, m, n, k) && (sel.kern.directMaxWork == 0 || m*n*k <= sel.kern.directMaxWork):
-		sgemmDirect(sel.kern.direct, sel.kern.packBT16, threads, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	case !transA && m >= directMR && n >= directNR && k <= directMaxK && m*n*k <= directMaxWork && sel.kern.direct != nil &&
+		(sel.kern.directMaxWork == 0 || m*n*k <= sel.kern.directMaxWork):
+		sgemmDirect(sel.kern.direct, sel.kern.packBT16, k, threads, false, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	case m <= gemvMaxM:
 		sgemvSmallM(sel, threads, transA, m, n, k, alpha, a, lda, b, ldb, transB, beta, c, ldc)
 	default:
