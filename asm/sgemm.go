@@ -64,6 +64,11 @@ func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a [
 		sgemmVariantImpl(sel, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
+	if m <= gemvMaxM && sel.sliced.chunk2 != nil {
+		kc, _, _ := sel.kern.blocks()
+		sgemmSlicedSmallM(sel.sliced, kc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
 	if useDirect(sel.kern.direct, sel.kern.directMaxWork, m, n, k) {
 		kc, _, _ := sel.kern.blocks()
 		sgemmDirect(sel.kern.direct, sel.kern.packBT16, kc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)

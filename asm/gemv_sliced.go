@@ -1,0 +1,204 @@
+package asm
+
+import "sync"
+
+// The invariant small-M path (m <= gemvMaxM, implementations with a
+// two-row chunk kernel): C = alpha·A·op(B) + beta·C with each element of C
+// rounded exactly as the blocked path rounds it (sgemm_block.go): k is cut
+// into the same kc slices, each slice of an element is one FMA chain over
+// p ascending from zero, with alpha applied to A first, and the slices are
+// added to C, scaled by beta first, in order. It vectorises over the
+// columns of C and streams B by rows; a transposed B (FullyConnected
+// weights) is first transposed into a k×n buffer, once per call (see
+// PackB for doing that once per weight matrix).
+
+// chunk2Func is a two-row chunk kernel (gemvNNChunk2AVX2 with width 32,
+// gemvNNChunk2AVX512 with width 64): for nw strips of width columns and m2
+// row pairs it adds to C the chain
+//
+//	for i := range 2 * m2 { for p := range kc { acc[i][j] = fma(a[i*lda+p], b[p*ldb+j], acc[i][j]) } }
+//
+// started from zero, i.e. c[i*ldc+j] += acc[i][j].
+type chunk2Func func(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, nw, m2 int)
+
+// slicedNN is one implementation's invariant small-M kernel.
+type slicedNN struct {
+	chunk2 chunk2Func
+	width  int
+}
+
+// slicedBufs holds the per-call buffers of the invariant small-M path.
+var slicedBufs FreeList[[]float32]
+
+// gemmNN adds a·b to C for columns [lo, hi) (lo a multiple of width): a
+// is m×k contiguous (alpha applied), b is k×n (row stride ldb), C already
+// scaled by beta; k in slices of kc.
+func (s slicedNN) gemmNN(m, k, kc, lo, hi int, a, b []float32, ldb int, c []float32, ldc int) {
+	width := s.width
+	nfull := lo + (hi-lo)/width*width
+	// Column blocks whose kc-slice of B stays in L2 while every row pair
+	// walks it.
+	blk := max(width, (256<<10)/(4*kc)/width*width)
+	bufp := slicedBufs.Get()
+	defer slicedBufs.Put(bufp)
+	odd := m%2 == 1
+	for jb := lo; jb < nfull; jb += blk {
+		bw := min(blk, nfull-jb)
+		_ = c[(m-1)*ldc+jb+bw-1]
+		_ = b[(k-1)*ldb+jb+bw-1]
+		var scratch []float32
+		if odd {
+			// The last row runs as a pair of that row with itself
+			// (lda = 0) into two scratch rows.
+			scratch = grow(bufp, 2*bw)
+			copy(scratch, c[(m-1)*ldc+jb:(m-1)*ldc+jb+bw])
+		}
+		for pc := 0; pc < k; pc += kc {
+			kb := min(kc, k-pc)
+			bp := &b[pc*ldb+jb]
+			for i := 0; i+2 <= m; i += 2 {
+				s.chunk2(kb, &a[i*k+pc], k, bp, ldb, &c[i*ldc+jb], ldc, bw/width, 1)
+			}
+			if odd {
+				s.chunk2(kb, &a[(m-1)*k+pc], 0, bp, ldb, &scratch[0], bw, bw/width, 1)
+			}
+		}
+		if odd {
+			copy(c[(m-1)*ldc+jb:(m-1)*ldc+jb+bw], scratch[:bw])
+		}
+	}
+	if nfull == hi {
+		return
+	}
+	// Tail columns: a zero-padded k×width copy of B's last columns and
+	// m+1 (even) rows of C.
+	w := hi - nfull
+	buf := grow(bufp, k*width+(m+1)*width)
+	bb, tmp := buf[:k*width], buf[k*width:]
+	for p := range k {
+		d := bb[p*width : p*width+width]
+		copy(d, b[p*ldb+nfull:p*ldb+hi])
+		clear(d[w:])
+	}
+	clear(tmp)
+	for i := range m {
+		copy(tmp[i*width:i*width+w], c[i*ldc+nfull:i*ldc+hi])
+	}
+	for pc := 0; pc < k; pc += kc {
+		kb := min(kc, k-pc)
+		for i := 0; i+2 <= m; i += 2 {
+			s.chunk2(kb, &a[i*k+pc], k, &bb[pc*width], width, &tmp[i*width], width, 1, 1)
+		}
+		if odd {
+			s.chunk2(kb, &a[(m-1)*k+pc], 0, &bb[pc*width], width, &tmp[(m-1)*width], width, 1, 1)
+		}
+	}
+	for i := range m {
+		copy(c[i*ldc+nfull:i*ldc+hi], tmp[i*width:i*width+w])
+	}
+}
+
+// grow returns (*p)[:n], reallocating when too small.
+func grow(p *[]float32, n int) []float32 {
+	if cap(*p) < n {
+		*p = make([]float32, n)
+	}
+	return (*p)[:n]
+}
+
+// slicedJob is one invariant small-M call; goroutines split the columns.
+type slicedJob struct {
+	s           slicedNN
+	threads     int
+	m, n, k, kc int
+	ap, bt      []float32 // alpha·op(A) (m×k); op(B) transposed when needed
+	b, c        []float32
+	ldb, ldc    int
+	beta        float32
+	wg          sync.WaitGroup
+}
+
+var slicedJobs FreeList[slicedJob]
+
+// sgemmSlicedSmallM runs the invariant small-M path (m <= gemvMaxM,
+// arguments checked).
+func sgemmSlicedSmallM(s slicedNN, kc, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	g := slicedJobs.Get()
+	ap := g.ap
+	if cap(ap) < m*k {
+		ap = make([]float32, m*k)
+	}
+	ap = ap[:m*k]
+	for i := range m {
+		row := ap[i*k : i*k+k]
+		if transA {
+			for p := range row {
+				row[p] = alpha * a[p*lda+i]
+			}
+		} else {
+			for p, v := range a[i*lda : i*lda+k] {
+				row[p] = alpha * v
+			}
+		}
+	}
+	bt := g.bt
+	if transB {
+		if cap(bt) < k*n {
+			bt = make([]float32, k*n)
+		}
+		bt = bt[:k*n]
+		transposeInto(bt, n, b, ldb, n, k)
+		b, ldb = bt, n
+	}
+	if n*k < 1<<16 {
+		threads = 1
+	}
+	threads = min(threads, max(n/(2*s.width), 1))
+	*g = slicedJob{s: s, threads: threads, m: m, n: n, k: k, kc: blockSize(k, kc, 1),
+		ap: ap, bt: bt, b: b, c: c, ldb: ldb, ldc: ldc, beta: beta}
+	runParallel(threads, g, &g.wg)
+	g.b, g.c = nil, nil
+	slicedJobs.Put(g)
+}
+
+func (g *slicedJob) run(tid int) {
+	w := g.s.width
+	lo, hi := share((g.n+w-1)/w, tid, g.threads)
+	lo, hi = lo*w, min(hi*w, g.n)
+	if lo >= hi {
+		return
+	}
+	scaleC(g.c[lo:], g.ldc, g.m, hi-lo, g.beta)
+	g.s.gemmNN(g.m, g.k, g.kc, lo, hi, g.ap, g.b, g.ldb, g.c, g.ldc)
+}
+
+// transposeInto sets d[p*ldd+j] = b[j*ldb+p] for j < rows, p < cols:
+// eight rows of b at a time, each column of them written as a run of
+// eight, in blocks of 256 columns (the eight row segments stay in L1).
+func transposeInto(d []float32, ldd int, b []float32, ldb, rows, cols int) {
+	j := 0
+	for ; j+8 <= rows; j += 8 {
+		for p0 := 0; p0 < cols; p0 += 256 {
+			p1 := min(p0+256, cols)
+			r0 := b[j*ldb+p0 : j*ldb+p1]
+			r1 := b[(j+1)*ldb+p0 : (j+1)*ldb+p1]
+			r2 := b[(j+2)*ldb+p0 : (j+2)*ldb+p1]
+			r3 := b[(j+3)*ldb+p0 : (j+3)*ldb+p1]
+			r4 := b[(j+4)*ldb+p0 : (j+4)*ldb+p1]
+			r5 := b[(j+5)*ldb+p0 : (j+5)*ldb+p1]
+			r6 := b[(j+6)*ldb+p0 : (j+6)*ldb+p1]
+			r7 := b[(j+7)*ldb+p0 : (j+7)*ldb+p1]
+			for q := range r0 {
+				o := (p0+q)*ldd + j
+				dd := d[o : o+8 : o+8]
+				dd[0], dd[1], dd[2], dd[3] = r0[q], r1[q], r2[q], r3[q]
+				dd[4], dd[5], dd[6], dd[7] = r4[q], r5[q], r6[q], r7[q]
+			}
+		}
+	}
+	for ; j < rows; j++ {
+		for p, v := range b[j*ldb : j*ldb+cols] {
+			d[p*ldd+j] = v
+		}
+	}
+}
