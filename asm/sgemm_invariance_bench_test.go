@@ -40,6 +40,15 @@ func BenchmarkSgemmInvariance(b *testing.B) {
 		if sh.transB {
 			ldb = sh.k
 		}
+		if sh.transB {
+			pb := PackB(true, sh.k, sh.n, w, sh.k)
+			b.Run(fmt.Sprintf("%s/%s/packed", Impl(), sh.name), func(b *testing.B) {
+				for b.Loop() {
+					SgemmPacked(sh.threads, false, sh.m, 1, a, sh.k, pb, 0, c, sh.n)
+				}
+				b.ReportMetric(2*float64(sh.m*sh.n*sh.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
 		for _, variant := range []bool{false, true} {
 			mode := "inv"
 			if variant {
