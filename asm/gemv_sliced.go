@@ -74,11 +74,16 @@ func (s slicedNN) gemmNN(m, k, kc, lo, hi int, a, b []float32, ldb int, c []floa
 	// m+1 (even) rows of C.
 	w := hi - nfull
 	buf := grow(bufp, k*width+(m+1)*width)
-	bb, tmp := buf[:k*width], buf[k*width:]
-	for p := range k {
-		d := bb[p*width : p*width+width]
-		copy(d, b[p*ldb+nfull:p*ldb+hi])
-		clear(d[w:])
+	bb, ldbb, tmp := buf[:k*width], width, buf[k*width:]
+	if ldb >= nfull+width && len(b) >= (k-1)*ldb+nfull+width {
+		// b is zero-padded to whole strips (a transposed copy).
+		bb, ldbb = b[nfull:], ldb
+	} else {
+		for p := range k {
+			d := bb[p*width : p*width+width]
+			copy(d, b[p*ldb+nfull:p*ldb+hi])
+			clear(d[w:])
+		}
 	}
 	clear(tmp)
 	for i := range m {
@@ -87,10 +92,10 @@ func (s slicedNN) gemmNN(m, k, kc, lo, hi int, a, b []float32, ldb int, c []floa
 	for pc := 0; pc < k; pc += kc {
 		kb := min(kc, k-pc)
 		for i := 0; i+2 <= m; i += 2 {
-			s.chunk2(kb, &a[i*k+pc], k, &bb[pc*width], width, &tmp[i*width], width, 1, 1)
+			s.chunk2(kb, &a[i*k+pc], k, &bb[pc*ldbb], ldbb, &tmp[i*width], width, 1, 1)
 		}
 		if odd {
-			s.chunk2(kb, &a[(m-1)*k+pc], 0, &bb[pc*width], width, &tmp[(m-1)*width], width, 1, 1)
+			s.chunk2(kb, &a[(m-1)*k+pc], 0, &bb[pc*ldbb], ldbb, &tmp[(m-1)*width], width, 1, 1)
 		}
 	}
 	for i := range m {
@@ -143,12 +148,20 @@ func sgemmSlicedSmallM(s slicedNN, kc, threads int, transA, transB bool, m, n, k
 	}
 	bt := g.bt
 	if transB {
-		if cap(bt) < k*n {
-			bt = make([]float32, k*n)
+		// Rows padded with zeros to whole strips, so the last strip
+		// is read in place.
+		ldt := (n + s.width - 1) / s.width * s.width
+		if cap(bt) < k*ldt {
+			bt = make([]float32, k*ldt)
 		}
-		bt = bt[:k*n]
-		transposeInto(bt, n, b, ldb, n, k)
-		b, ldb = bt, n
+		bt = bt[:k*ldt]
+		transposeInto(bt, ldt, b, ldb, n, k)
+		if ldt > n {
+			for p := range k {
+				clear(bt[p*ldt+n : p*ldt+ldt])
+			}
+		}
+		b, ldb = bt, ldt
 	}
 	if n*k < 1<<16 {
 		threads = 1
