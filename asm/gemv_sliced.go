@@ -25,6 +25,8 @@ type chunk2Func func(kc int, a *float32, lda int, b *float32, ldb int, c *float3
 type slicedNN struct {
 	chunk2 chunk2Func
 	width  int
+	// packT16, when set, transposes 16 rows of B (packBT16AVX2).
+	packT16 func(d, b []float32, ldb, kb int)
 }
 
 // slicedBufs holds the per-call buffers of the invariant small-M path.
@@ -117,6 +119,7 @@ type slicedJob struct {
 	threads     int
 	m, n, k, kc int
 	ap, bt      []float32 // alpha·op(A) (m×k); op(B) transposed when needed
+	tbuf        []float32 // one transposed block of B
 	b, c        []float32
 	ldb, ldc    int
 	beta        float32
@@ -155,7 +158,8 @@ func sgemmSlicedSmallM(s slicedNN, kc, threads int, transA, transB bool, m, n, k
 			bt = make([]float32, k*ldt)
 		}
 		bt = bt[:k*ldt]
-		transposeInto(bt, ldt, b, ldb, n, k)
+		tb := grow(&g.tbuf, 128*16)
+		transposeInto(bt, ldt, b, ldb, n, k, s.packT16, tb)
 		if ldt > n {
 			for p := range k {
 				clear(bt[p*ldt+n : p*ldt+ldt])
@@ -168,7 +172,7 @@ func sgemmSlicedSmallM(s slicedNN, kc, threads int, transA, transB bool, m, n, k
 	}
 	threads = min(threads, max(n/(2*s.width), 1))
 	*g = slicedJob{s: s, threads: threads, m: m, n: n, k: k, kc: blockSize(k, kc, 1),
-		ap: ap, bt: bt, b: b, c: c, ldb: ldb, ldc: ldc, beta: beta}
+		ap: ap, bt: bt, tbuf: g.tbuf, b: b, c: c, ldb: ldb, ldc: ldc, beta: beta}
 	runParallel(threads, g, &g.wg)
 	g.b, g.c = nil, nil
 	slicedJobs.Put(g)
@@ -186,26 +190,29 @@ func (g *slicedJob) run(tid int) {
 }
 
 // transposeInto sets d[p*ldd+j] = b[j*ldb+p] for j < rows, p < cols:
-// eight rows of b at a time, each column of them written as a run of
-// eight, in blocks of 256 columns (the eight row segments stay in L1).
-func transposeInto(d []float32, ldd int, b []float32, ldb, rows, cols int) {
+// sixteen rows of b at a time (one 64-byte line of d per column), in
+// blocks of 128 columns whose row segments stay in L1; with a packT16
+// kernel (packBT16AVX2) the block is transposed by it into buf first.
+func transposeInto(d []float32, ldd int, b []float32, ldb, rows, cols int, packT16 func(d, b []float32, ldb, kb int), buf []float32) {
+	const blk = 128
 	j := 0
-	for ; j+8 <= rows; j += 8 {
-		for p0 := 0; p0 < cols; p0 += 256 {
-			p1 := min(p0+256, cols)
-			r0 := b[j*ldb+p0 : j*ldb+p1]
-			r1 := b[(j+1)*ldb+p0 : (j+1)*ldb+p1]
-			r2 := b[(j+2)*ldb+p0 : (j+2)*ldb+p1]
-			r3 := b[(j+3)*ldb+p0 : (j+3)*ldb+p1]
-			r4 := b[(j+4)*ldb+p0 : (j+4)*ldb+p1]
-			r5 := b[(j+5)*ldb+p0 : (j+5)*ldb+p1]
-			r6 := b[(j+6)*ldb+p0 : (j+6)*ldb+p1]
-			r7 := b[(j+7)*ldb+p0 : (j+7)*ldb+p1]
-			for q := range r0 {
-				o := (p0+q)*ldd + j
-				dd := d[o : o+8 : o+8]
-				dd[0], dd[1], dd[2], dd[3] = r0[q], r1[q], r2[q], r3[q]
-				dd[4], dd[5], dd[6], dd[7] = r4[q], r5[q], r6[q], r7[q]
+	for ; j+16 <= rows; j += 16 {
+		for p0 := 0; p0 < cols; p0 += blk {
+			p1 := min(p0+blk, cols)
+			if packT16 != nil {
+				t := buf[:(p1-p0)*16]
+				packT16(t, b[j*ldb+p0:], ldb, p1-p0)
+				for q := range p1 - p0 {
+					o := (p0+q)*ldd + j
+					copy(d[o:o+16], t[q*16:q*16+16])
+				}
+				continue
+			}
+			for r := range 16 {
+				row := b[(j+r)*ldb+p0 : (j+r)*ldb+p1]
+				for q, v := range row {
+					d[(p0+q)*ldd+j+r] = v
+				}
 			}
 		}
 	}

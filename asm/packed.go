@@ -28,7 +28,7 @@ func PackB(transB bool, k, n int, b []float32, ldb int) *PackedB {
 	}
 	if transB {
 		checkSgemm(false, true, 1, n, k, make([]float32, k), k, b, ldb, make([]float32, n), n)
-		transposeInto(p.b, ld, b, ldb, n, k)
+		transposeInto(p.b, ld, b, ldb, n, k, nil, nil)
 		return p
 	}
 	checkSgemm(false, false, 1, n, k, make([]float32, k), k, b, ldb, make([]float32, n), n)
