@@ -10,7 +10,11 @@ import (
 // fullyConnectedForward computes y = x·Wᵀ + b with x viewed as (M, K): M the
 // batch and K the flattened rest (flatten=true), or M the product of all
 // but the last dim (flatten=false). One asm.Sgemm call (nt layout, which
-// takes the small-M path for batches up to 8), then the bias rows.
+// takes the small-M path for batches up to 8), then the bias rows. Each
+// output rounds the same whatever the batch (asm's batch invariance). The
+// small-M path transposes W per call; with weights packed once
+// (asm.PackB at bind, when the executor gains a constant-weight hook) the
+// call becomes asm.SgemmPacked, bit-identical and without that pass.
 func fullyConnectedForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*FullyConnectedParam)
 	if err := float32Only("FullyConnected", in, out); err != nil {
