@@ -1,10 +1,14 @@
 package executor_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/mxgo/mxgo/asm"
@@ -199,6 +203,15 @@ func bindCase(t *testing.T, c modelCase, shape []int, opts ...executor.Option) (
 	paramsData, err := os.ReadFile(filepath.Join(dir, c.Params))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if strings.HasSuffix(c.Params, ".gz") { // generated, compressed parameters
+		zr, err := gzip.NewReader(bytes.NewReader(paramsData))
+		if err != nil {
+			t.Fatalf("%s: %v", c.Params, err)
+		}
+		if paramsData, err = io.ReadAll(zr); err != nil {
+			t.Fatalf("%s: %v", c.Params, err)
+		}
 	}
 	ck, err := serialize.ParseCheckpoint(symData, paramsData)
 	if err != nil {
