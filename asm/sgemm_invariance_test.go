@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -134,4 +135,38 @@ func TestSgemmPacked(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestSgemmAVX2AVX512Identical checks that avx2 and avx512 give the same
+// bits (same slices and FMA chains on every path), where the CPU has both.
+func TestSgemmAVX2AVX512Identical(t *testing.T) {
+	if !slices.Contains(Impls(), AVX512) || !slices.Contains(Impls(), AVX2) {
+		t.Skip("skipped: this CPU lacks AVX-512 or AVX2")
+	}
+	defer func(impl string) { _ = SetImpl(impl) }(Impl())
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, sh := range [][3]int{{1, 512, 784}, {3, 10, 500}, {8, 100, 300}, {9, 70, 257}, {64, 64, 64}, {200, 130, 600}} {
+		m, n, k := sh[0], sh[1], sh[2]
+		for _, transB := range []bool{true, false} {
+			a := randSlice(r, m*k)
+			b := randSlice(r, n*k)
+			ldb := n
+			if transB {
+				ldb = k
+			}
+			var got [2][]float32
+			for i, impl := range []string{AVX2, AVX512} {
+				if err := SetImpl(impl); err != nil {
+					t.Fatal(err)
+				}
+				got[i] = make([]float32, m*n)
+				SgemmThreads(2, false, transB, m, n, k, 1, a, k, b, ldb, 0, got[i], n)
+			}
+			for i := range got[0] {
+				if math.Float32bits(got[0][i]) != math.Float32bits(got[1][i]) {
+					t.Fatalf("m=%d n=%d k=%d transB=%v: c[%d] avx2 %g, avx512 %g", m, n, k, transB, i, got[0][i], got[1][i])
+				}
+			}
+		}
+	}
 }
