@@ -27,6 +27,9 @@ type slicedNN struct {
 	width  int
 	// packT16, when set, transposes 16 rows of B (packBT16AVX2).
 	packT16 func(d, b []float32, ldb, kb int)
+	// narrow, when set, is a kernel with narrower strips (and the same
+	// rounding) for n below width, which pads less.
+	narrow *slicedNN
 }
 
 // slicedBufs holds the per-call buffers of the invariant small-M path.
@@ -131,6 +134,9 @@ var slicedJobs FreeList[slicedJob]
 // sgemmSlicedSmallM runs the invariant small-M path (m <= gemvMaxM,
 // arguments checked).
 func sgemmSlicedSmallM(s slicedNN, kc, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if s.narrow != nil && n < s.width {
+		s = *s.narrow
+	}
 	g := slicedJobs.Get()
 	ap := g.ap
 	if cap(ap) < m*k {
@@ -216,9 +222,14 @@ func transposeInto(d []float32, ldd int, b []float32, ldb, rows, cols int, packT
 			}
 		}
 	}
-	for ; j < rows; j++ {
-		for p, v := range b[j*ldb : j*ldb+cols] {
-			d[p*ldd+j] = v
+	if j == rows {
+		return
+	}
+	// The last rows (< 16): each row of d written as one run.
+	for p := range cols {
+		dp := d[p*ldd+j : p*ldd+rows]
+		for r := range dp {
+			dp[r] = b[(j+r)*ldb+p]
 		}
 	}
 }
