@@ -32,30 +32,44 @@
 // Sgemm picks one path per call (sgemmImpl in sgemm.go), first match:
 //
 //	k = 0                                C = beta·C
-//	A·Bᵀ (FullyConnected), n < 16 or     dot path (sgemm_dot.go): 2 rows of A
-//	  2 ≤ m ≤ 8                            against 5 rows of W, no packing
-//	A untransposed, m ≥ 6, n ≥ 16,       direct path (sgemm_direct.go): 6×16
-//	  k ≤ 512, m·n·k ≤ 256³ (avx512:       kernel on A in place, Bᵀ packed once
-//	  m·n·k ≤ 48³)
-//	m ≤ 8                                small-M path (gemv.go): A copied,
-//	                                       B streamed once
+//	m ≤ 8, avx2/avx512                   small-M path (gemv_sliced.go): A
+//	                                       copied (alpha applied), op(B) read
+//	                                       by rows (Bᵀ transposed per call,
+//	                                       or once with PackB), two-row chunk
+//	                                       kernels vectorised over n
+//	m ≤ 8, or n ≥ 16, k ≤ 512 and        direct path (sgemm_direct.go): 6×16
+//	  m·n·k ≤ 256³ (avx512: 48³), when     kernel on A (or a scaled copy) in
+//	  the implementation has the           place, Bᵀ packed into 16-column
+//	  kernel (amd64)                       panels once per call
 //	otherwise                            blocked path (sgemm_block.go): packed
 //	                                       A and B, micro-kernel tiles (avx2
-//	                                       6×16, avx512 12×32, generic 4×4)
+//	                                       6×16, avx512 12×32, neon 8×12,
+//	                                       generic 4×4)
 //
-// Reduction order per element of C: the blocked path sums each kc slice
-// (k in near-equal slices of at most 256) in one chain over p ascending,
-// then adds the slice to C in slice order; threads split rows or columns of
-// C, never k, so the result does not depend on the thread count, the tile
-// edges or the kernel (avx2 and avx512 are bit-identical). The direct path
-// is one chain over all of k. The small-M C = A·B kernels sum each chunk of
-// 8 rows of B in one chain (an odd last row of A: even and odd p in two
-// chains) and add it to C (avx2 and avx512 bit-identical). The dot and
-// small-M C = A·Bᵀ kernels keep lane-strided partial sums (8 lanes per
-// vector with avx2, 16 with avx512) folded by a horizontal-add tree, so
-// they round differently from each other and from the blocked path. Which
-// path runs depends on m, so a row of A can round differently in batches
-// of different sizes.
+// # Batch invariance
+//
+// Every path rounds each element of C the same way, so a row of C is
+// bit-identical whatever m is, where the row sits, how many goroutines run
+// and which path is taken (a sample's outputs do not depend on the batch
+// it is in): k is cut into near-equal kc slices of at most 256 (blockSize:
+// they depend on k only); each slice of an element is one FMA chain over p
+// ascending, started from zero, with alpha applied to A first; the slices
+// are added to C in order, C having been scaled by beta first (beta = 0
+// stores the first slice). Goroutines split rows or columns of C, never k.
+// The blocked path's edge tiles and the NEON kernel (which sums from C's
+// values) go through a zeroed tile that is then added; the direct path
+// calls its kernel once per slice with alpha 1 and beta 0 or 1; the
+// small-M path's chunk kernels sum a slice from zero and add it to C (an
+// odd last row runs as a pair with itself into scratch rows). avx2 and
+// avx512 use the same slices and chains, so they are bit-identical too;
+// generic (no fused multiply-add on amd64) and neon round differently from
+// them but are each invariant. PackB and SgemmPacked give the same bits as
+// Sgemm on the unpacked operand.
+//
+// The dot (sgemm_dot.go) and strided-dot gemv kernels (lane-strided
+// partial sums folded by a tree, rounding differently per m) are no longer
+// chosen; they remain only behind the benchmark switch that measures the
+// cost of invariance (BenchmarkSgemmInvariance).
 //
 // Convolution kernels (conv_dw*.go, generated conv_dw_amd64.s):
 // DepthwiseRow9 sums nine tap rows (a 3×3 depthwise convolution laid out

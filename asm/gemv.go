@@ -21,6 +21,9 @@ type gemvNNFunc func(m, n, k int, a, b []float32, ldb int, c []float32, ldc int)
 type gemvPair struct {
 	nt gemvNTFunc
 	nn gemvNNFunc
+	// sliced, when set, is the invariant small-M path's kernel
+	// (gemv_sliced.go).
+	sliced slicedNN
 }
 
 // gemvJob is one small-M call; goroutines split the columns of C.

@@ -56,13 +56,40 @@ func SgemmThreads(threads int, transA, transB bool, m, n, k int, alpha float32, 
 func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	threads = max(threads, 1)
 	sel := sgemmSel
-	switch {
-	case k == 0:
+	if k == 0 {
 		scaleC(c, ldc, m, n, beta)
+		return
+	}
+	if sgemmVariant {
+		sgemmVariantImpl(sel, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	if m <= gemvMaxM && sel.sliced.chunk2 != nil {
+		kc, _, _ := sel.kern.blocks()
+		sgemmSlicedSmallM(sel.sliced, kc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	if useDirect(sel.kern.direct, sel.kern.directMaxWork, m, n, k) {
+		kc, _, _ := sel.kern.blocks()
+		sgemmDirect(sel.kern.direct, sel.kern.packBT16, kc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	sgemmBlocked(sel.kern, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// sgemmVariant, set only by benchmarks, restores the path choice before
+// batch invariance (dot and small-M paths, whose rounding depends on m) so
+// the cost of invariance can be measured in one run.
+var sgemmVariant bool
+
+// sgemmVariantImpl is the path choice with sgemmVariant set.
+func sgemmVariantImpl(sel sgemmFuncs, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	switch {
 	case transB && !transA && (n < dotMaxN || (m >= 2 && m <= gemvMaxM)) && sel.kern.dot2x5 != nil:
 		sgemmDotNT(sel.kern.dot2x5, threads, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	case !transA && useDirect(sel.kern.direct, m, n, k) && (sel.kern.directMaxWork == 0 || m*n*k <= sel.kern.directMaxWork):
-		sgemmDirect(sel.kern.direct, sel.kern.packBT16, threads, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	case !transA && m >= directMR && n >= directNR && k <= directMaxK && m*n*k <= directMaxWork && sel.kern.direct != nil &&
+		(sel.kern.directMaxWork == 0 || m*n*k <= sel.kern.directMaxWork):
+		sgemmDirect(sel.kern.direct, sel.kern.packBT16, k, threads, false, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	case m <= gemvMaxM:
 		sgemvSmallM(sel, threads, transA, m, n, k, alpha, a, lda, b, ldb, transB, beta, c, ldc)
 	default:

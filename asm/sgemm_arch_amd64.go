@@ -64,9 +64,10 @@ func avx512Kernel(base sgemmKernel, mr int) sgemmKernel {
 // thread on Zen 5 (BenchmarkFCAVX512, batch m = 1..8): 1.0–1.2× avx2 for
 // A·Wᵀ with m = 1 (memory-bound on W), 1.1–1.6× for A·W.
 func archGemvKernels() map[string]gemvPair {
-	avx2 := gemvPair{nt: gemvNTAVX2, nn: gemvNNAVX2}
+	sliced2 := slicedNN{chunk2: gemvNNChunk2AVX2, width: 32, packT16: packBT16AVX2}
+	avx2 := gemvPair{nt: gemvNTAVX2, nn: gemvNNAVX2, sliced: sliced2}
 	return map[string]gemvPair{
 		AVX2:   avx2,
-		AVX512: {nt: gemvNTAVX512, nn: gemvNNAVX512},
+		AVX512: {nt: gemvNTAVX512, nn: gemvNNAVX512, sliced: slicedNN{chunk2: gemvNNChunk2AVX512, width: 64, packT16: packBT16AVX2, narrow: &sliced2}},
 	}
 }

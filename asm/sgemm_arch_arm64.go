@@ -5,7 +5,7 @@ package asm
 // archSgemmKernels lists the arm64 SGEMM micro-kernels: the NEON 8×12
 // kernel.
 func archSgemmKernels() map[string]sgemmKernel {
-	return map[string]sgemmKernel{NEON: {mr: neonMR, nr: neonNR, fn: sgemmKernelNEON}}
+	return map[string]sgemmKernel{NEON: {mr: neonMR, nr: neonNR, fn: sgemmKernelNEON, accFromC: true}}
 }
 
 // archGemvKernels lists the arm64 small-M kernels: the generic loops with

@@ -213,7 +213,7 @@ func (g *gemmJob) tile(tmp []float32, ir, jr, jc, nb int, first bool, kb int) {
 	ap := g.apack[ir*mr*kb : (ir+1)*mr*kb]
 	i := ir * mr
 	rows := min(mr, g.m-i)
-	if rows == mr && cols == nr {
+	if rows == mr && cols == nr && !g.kern.accFromC {
 		switch {
 		case !first || g.beta == 1:
 		case g.beta == 0 && store != nil:

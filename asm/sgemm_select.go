@@ -16,6 +16,11 @@ type sgemmKernel struct {
 	// instead of keeping a B panel in L1 and walking down mc rows of A.
 	bInner bool
 	fn     func(k int, a, b, c *float32, ldc int)
+	// accFromC: fn starts its sums from C's values (loads C into its
+	// accumulators) instead of adding a chain started at zero to C; the
+	// blocked path then runs it on a zeroed tile and adds the tile, so
+	// every kc slice rounds as one chain from zero (batch invariance).
+	accFromC bool
 	// store, when set, is fn overwriting the tile instead of adding to it
 	// (used when beta = 0, saving a pass that zeroes C).
 	store func(k int, a, b, c *float32, ldc int)
@@ -64,6 +69,8 @@ type sgemmFuncs struct {
 	// gemvNT and gemvNN compute the small-M path's block of C (see gemv.go).
 	gemvNT gemvNTFunc
 	gemvNN gemvNNFunc
+	// sliced is the invariant small-M kernel (chunk2 nil: none).
+	sliced slicedNN
 }
 
 // sgemmSel is the selected implementation's kernels (set by onSelect).
@@ -76,7 +83,7 @@ func init() {
 			sel.kern = k
 		}
 		if g, ok := gemvKernels[impl]; ok {
-			sel.gemvNT, sel.gemvNN = g.nt, g.nn
+			sel.gemvNT, sel.gemvNN, sel.sliced = g.nt, g.nn, g.sliced
 		}
 		sgemmSel = sel
 	})

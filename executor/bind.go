@@ -44,6 +44,8 @@ type Model struct {
 	optimize bool
 	folds    []fold      // BatchNorms folded into the layer before them
 	foldOf   map[int]int // node id (the layer or the BatchNorm) -> index in folds
+	packs    []pack      // FullyConnected weights transposed once (optimize.go)
+	packOf   map[int]int // FullyConnected node id -> index in packs
 	// paramShapes is set once Bind knows the parameters' shapes.
 	paramShapes bool
 
@@ -72,7 +74,8 @@ type paramSet struct {
 	values []*tensor.Tensor // parallel to Model.params, in the compute dtype
 	given  []*tensor.Tensor // as given (float16 weights before conversion)
 	// derived are the folded weight and bias of each Model.folds entry,
-	// computed from values.
+	// then the transposed weight of each Model.packs entry, computed from
+	// values.
 	derived []*tensor.Tensor
 }
 
@@ -297,6 +300,7 @@ func Bind(sym *graph.Symbol, args, aux map[string]*tensor.Tensor, inputShapes ma
 	}
 	if m.optimize {
 		m.findFolds()
+		m.findPacks()
 	}
 	if _, err := m.checkParams(values, "bind"); err != nil {
 		return nil, err

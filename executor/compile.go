@@ -76,6 +76,21 @@ func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor, what string) 
 			shapes[f.entryW], shapes[f.entryB] = ws, []int{ws[0]}
 		}
 	}
+	if len(m.packs) > 0 {
+		base := len(shapes)
+		shapes = append(shapes[:base:base], make([][]int, len(m.packs))...)
+		for i := range m.packs {
+			pk := &m.packs[i]
+			ws := st.Shapes[pk.wentry]
+			if len(ws) != 2 || ws[0] != pk.n {
+				return nil, fmt.Errorf("%s: %s: weight %s is not (num_hidden, K)", what, g.Nodes[pk.node].Name, ops.ShapeString(ws))
+			}
+			if pk.k == 0 {
+				pk.k = ws[1] // first compile, in Bind
+			}
+			shapes[pk.entry] = []int{pk.k, pk.ld}
+		}
+	}
 	p := &plan{shapes: shapes, inShapes: make([][]int, len(m.inputs))}
 	for i, in := range m.inputs {
 		p.inShapes[i] = st.Shapes[in.entry]
@@ -101,6 +116,9 @@ func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor, what string) 
 	for _, f := range m.folds {
 		pin.External[f.entryW], pin.External[f.entryB] = true, true
 	}
+	for _, pk := range m.packs {
+		pin.External[pk.entry] = true
+	}
 	for i := range g.Nodes {
 		node := &g.Nodes[i]
 		first := g.RowPtr[i]
@@ -124,6 +142,13 @@ func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor, what string) 
 		if folded {
 			if err := m.foldStep(&s, &m.folds[fi]); err != nil {
 				return nil, fmt.Errorf("%s: %w", what, err)
+			}
+		}
+		if pi, packed := m.packOf[i]; packed {
+			pk := &m.packs[pi]
+			s.in[1] = pk.entry
+			if !folded { // a fold's params already read the transposed weight
+				s.params = s.params.(*ops.FullyConnectedParam).WithTransposedWeight(pk.ld)
 			}
 		}
 		inShapes := make([]ops.Shape, len(s.in))
@@ -339,6 +364,11 @@ func byteSize(n int) string {
 func (m *Model) entryName(id int) string {
 	if id < m.g.NumEntries() {
 		return m.g.EntryName(id)
+	}
+	for _, pk := range m.packs {
+		if id == pk.entry {
+			return m.g.Nodes[pk.node].Name + "_transposed_weight"
+		}
 	}
 	for _, f := range m.folds {
 		switch id {

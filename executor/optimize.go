@@ -162,10 +162,10 @@ func (m *Model) findFolds() {
 // weight'[c] = weight[c]·scale and bias'[c] = (bias[c] − moving_mean[c])·scale
 // + β[c], in float64 and rounded once to float32.
 func (m *Model) derive(ps *paramSet, what string) error {
-	if len(m.folds) == 0 {
+	if len(m.folds) == 0 && len(m.packs) == 0 {
 		return nil
 	}
-	ps.derived = make([]*tensor.Tensor, 0, 2*len(m.folds))
+	ps.derived = make([]*tensor.Tensor, 0, 2*len(m.folds)+len(m.packs))
 	for _, f := range m.folds {
 		name := m.g.Nodes[f.bn].Name
 		wt := ps.values[f.weight]
@@ -232,7 +232,85 @@ func (m *Model) derive(ps *paramSet, what string) error {
 		}
 		ps.derived = append(ps.derived, w2, b2)
 	}
+	for _, pk := range m.packs {
+		var w *tensor.Tensor
+		if pk.fold >= 0 {
+			w = ps.derived[2*pk.fold]
+		} else {
+			w = ps.values[pk.weight]
+		}
+		if w == nil || w.NDim() != 2 || w.Dim(0) != pk.n || w.Dim(1) != pk.k {
+			return fmt.Errorf("%s: %s: weight is not (%d, %d)", what, m.g.Nodes[pk.node].Name, pk.n, pk.k)
+		}
+		t, err := tensor.New(tensor.Float32, pk.k, pk.ld)
+		if err != nil {
+			return fmt.Errorf("%s: %s: transposed weight: %w", what, m.g.Nodes[pk.node].Name, err)
+		}
+		src, dst := w.Float32s(), t.Float32s()
+		for j := range pk.n {
+			for p, v := range src[j*pk.k : (j+1)*pk.k] {
+				dst[p*pk.ld+j] = v
+			}
+		}
+		ps.derived = append(ps.derived, t)
+	}
 	return nil
+}
+
+// pack is one FullyConnected whose weight (n, k) is kept transposed, (k,
+// ld) with ld = n rounded up to 64, as a derived entry: computed once per
+// parameter set, it lets batch-1 and small-batch products read the weights
+// by rows instead of transposing them on every call (asm's SGEMM rounds
+// each element the same way either way, so results do not change).
+type pack struct {
+	node   int // the FullyConnected node
+	weight int // index into Model.params (when fold < 0)
+	fold   int // index into Model.folds whose folded weight is packed, or -1
+	entry  int // the derived entry (id past the graph's)
+	wentry int // the weight's entry in the graph
+	n, ld  int
+	k      int // set by Bind's compile, once the weight's shape is known
+}
+
+// findPacks gives every FullyConnected with a float32 parameter weight (or
+// a folded one) a transposed-weight entry and switches its params (or its
+// fold's) to read it.
+func (m *Model) findPacks() {
+	g := m.g
+	m.packOf = map[int]int{}
+	for i := range g.Nodes {
+		n := &g.Nodes[i]
+		if n.IsVariable() || m.skip[i] || n.OpName != "FullyConnected" || len(n.In) < 2 {
+			continue
+		}
+		fp, ok := n.Params.(*ops.FullyConnectedParam)
+		if !ok {
+			continue
+		}
+		pk := pack{node: i, weight: -1, fold: -1, n: fp.NumHidden}
+		if fi, folded := m.foldOf[i]; folded {
+			pk.fold = fi
+		} else {
+			e := g.EntryID(n.In[1])
+			for j, p := range m.params {
+				if p.entry == e && m.types[e] == tensor.Float32 {
+					pk.weight = j
+				}
+			}
+			if pk.weight < 0 {
+				continue
+			}
+		}
+		pk.wentry, pk.ld = g.EntryID(n.In[1]), (fp.NumHidden+63)/64*64
+		pk.entry = len(m.types)
+		m.types = append(m.types, tensor.Float32)
+		if pk.fold >= 0 {
+			f := &m.folds[pk.fold]
+			f.params = f.params.(*ops.FullyConnectedParam).WithTransposedWeight(pk.ld)
+		}
+		m.packOf[i] = len(m.packs)
+		m.packs = append(m.packs, pk)
+	}
 }
 
 // foldStep returns the fused step replacing fold f's Convolution or

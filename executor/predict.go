@@ -72,6 +72,9 @@ func (m *Model) Predict(ctx context.Context, inputs []*tensor.Tensor, outputs []
 	for k := range m.folds {
 		a.views[m.folds[k].entryW], a.views[m.folds[k].entryB] = ps.derived[2*k], ps.derived[2*k+1]
 	}
+	for k := range m.packs {
+		a.views[m.packs[k].entry] = ps.derived[2*len(m.folds)+k]
+	}
 	a.ctx.Context = ctx
 	done := ctx.Done()
 	for si := range p.steps {
@@ -134,6 +137,9 @@ func (p *plan) putArena(m *Model, a *arena) {
 	}
 	for k := range m.folds {
 		a.views[m.folds[k].entryW], a.views[m.folds[k].entryB] = nil, nil
+	}
+	for k := range m.packs {
+		a.views[m.packs[k].entry] = nil
 	}
 	for _, in := range a.in {
 		clear(in)

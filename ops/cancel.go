@@ -39,10 +39,13 @@ var sgemmChunkFlops = 1 << 24
 
 // sgemmCtx is asm.SgemmThreads that checks ctx for cancellation between
 // blocks of about sgemmChunkFlops: when the call is cancellable and the
-// product is large, C is computed in column, row and (accumulating) depth
-// blocks, each a separate SGEMM call. It returns ctx's error as soon as a
-// check sees it (C is then partly written). With an uncancellable context
-// it is exactly one SGEMM call.
+// product is large, C is computed in column and row blocks, each a
+// separate SGEMM call. k is never split, so every element of C is summed
+// in the same order as by one call (asm.Sgemm's rounding does not depend
+// on m or n: outputs stay batch-invariant); a block may therefore exceed
+// the budget when k is large. It returns ctx's error as soon as a check
+// sees it (C is then partly written). With an uncancellable context it is
+// exactly one SGEMM call.
 func sgemmCtx(ctx *Ctx, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	b []float32, ldb int, beta float32, c []float32, ldc int) error {
 	if !ctx.cancellable() || workspaceSize(2, m, n, k) <= sgemmChunkFlops {
@@ -50,36 +53,24 @@ func sgemmCtx(ctx *Ctx, threads int, transA, transB bool, m, n, k int, alpha flo
 		return ctx.Err()
 	}
 	// Blocks: keep n blocks at least 256 wide and m blocks 64 tall (SGEMM
-	// efficiency), then shrink depth until a block fits the budget.
+	// efficiency) and shrink them to the budget where they can.
 	nb := min(n, max(256, sgemmChunkFlops/max(2*m*k, 1)))
 	mb := min(m, max(64, sgemmChunkFlops/max(2*nb*k, 1)))
-	kb := min(k, max(64, sgemmChunkFlops/max(2*mb*nb, 1)))
 	for j := 0; j < n; j += nb {
 		cn := min(nb, n-j)
 		for i := 0; i < m; i += mb {
-			cm := min(mb, m-i)
-			for l := 0; l < k; l += kb {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-				ck := min(kb, k-l)
-				var ao, bo int
-				if transA { // A stored k×m
-					ao = l*lda + i
-				} else { // A stored m×k
-					ao = i*lda + l
-				}
-				if transB { // B stored n×k
-					bo = j*ldb + l
-				} else { // B stored k×n
-					bo = l*ldb + j
-				}
-				be := beta
-				if l > 0 {
-					be = 1
-				}
-				asm.SgemmThreads(threads, transA, transB, cm, cn, ck, alpha, a[ao:], lda, b[bo:], ldb, be, c[i*ldc+j:], ldc)
+			if err := ctx.Err(); err != nil {
+				return err
 			}
+			cm := min(mb, m-i)
+			ao, bo := i*lda, j
+			if transA { // A stored k×m
+				ao = i
+			}
+			if transB { // B stored n×k
+				bo = j * ldb
+			}
+			asm.SgemmThreads(threads, transA, transB, cm, cn, k, alpha, a[ao:], lda, b[bo:], ldb, beta, c[i*ldc+j:], ldc)
 		}
 	}
 	return ctx.Err()

@@ -8,6 +8,22 @@ type FullyConnectedParam struct {
 	NumHidden int  `mx:"num_hidden" required:"" min:"1"`
 	NoBias    bool `mx:"no_bias"`
 	Flatten   bool `mx:"flatten" default:"true"`
+
+	// weightLD > 0: the weight input is the transposed weight, (K,
+	// weightLD) row-major with the first num_hidden columns used, as the
+	// executor prepares it once at Bind (never parsed from attributes).
+	weightLD int
+}
+
+// WithTransposedWeight returns a copy of p whose kernel reads its weight
+// input as the transposed weight stored K×ld (ld >= num_hidden, extra
+// columns ignored): the executor's bind-time optimisation prepares that
+// layout once so batch-1 products read the weights by rows. Results are
+// bit-identical to the (num_hidden, K) layout (asm's SGEMM rounds every
+// element the same way on every path).
+func (p FullyConnectedParam) WithTransposedWeight(ld int) *FullyConnectedParam {
+	p.weightLD = ld
+	return &p
 }
 
 var fullyConnectedParams = NewParams[FullyConnectedParam]()

@@ -10,7 +10,11 @@ import (
 // fullyConnectedForward computes y = x·Wᵀ + b with x viewed as (M, K): M the
 // batch and K the flattened rest (flatten=true), or M the product of all
 // but the last dim (flatten=false). One asm.Sgemm call (nt layout, which
-// takes the small-M path for batches up to 8), then the bias rows.
+// takes the small-M path for batches up to 8), then the bias rows. Each
+// output rounds the same whatever the batch (asm's batch invariance). The
+// small-M path transposes W per call; with weights packed once
+// (asm.PackB at bind, when the executor gains a constant-weight hook) the
+// call becomes asm.SgemmPacked, bit-identical and without that pass.
 func fullyConnectedForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*FullyConnectedParam)
 	if err := float32Only("FullyConnected", in, out); err != nil {
@@ -18,6 +22,12 @@ func fullyConnectedForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error
 	}
 	x, w, y := in[0].Float32s(), in[1].Float32s(), out[0].Float32s()
 	n, k := p.NumHidden, in[1].Dim(1)
+	if p.weightLD > 0 {
+		k = in[1].Dim(0) // the transposed weight, (K, weightLD)
+		if in[1].NDim() != 2 || in[1].Dim(1) != p.weightLD || p.weightLD < n {
+			return fmt.Errorf("transposed weight %s does not match num_hidden %d and row stride %d", in[1], n, p.weightLD)
+		}
+	}
 	if k == 0 || n == 0 {
 		clear(y)
 		if !p.NoBias && n > 0 {
@@ -29,7 +39,11 @@ func fullyConnectedForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error
 	if m*k != len(x) || m*n != len(y) {
 		return fmt.Errorf("data %s does not match weight %s and output %s", in[0], in[1], out[0])
 	}
-	if err := sgemmCtx(ctx, ctx.Threads, false, true, m, n, k, 1, x, k, w, k, 0, y, n); err != nil {
+	transB, ldb := true, k
+	if p.weightLD > 0 {
+		transB, ldb = false, p.weightLD
+	}
+	if err := sgemmCtx(ctx, ctx.Threads, false, transB, m, n, k, 1, x, k, w, ldb, 0, y, n); err != nil {
 		return err
 	}
 	if !p.NoBias {

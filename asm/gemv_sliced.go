@@ -1,0 +1,235 @@
+package asm
+
+import "sync"
+
+// The invariant small-M path (m <= gemvMaxM, implementations with a
+// two-row chunk kernel): C = alpha·A·op(B) + beta·C with each element of C
+// rounded exactly as the blocked path rounds it (sgemm_block.go): k is cut
+// into the same kc slices, each slice of an element is one FMA chain over
+// p ascending from zero, with alpha applied to A first, and the slices are
+// added to C, scaled by beta first, in order. It vectorises over the
+// columns of C and streams B by rows; a transposed B (FullyConnected
+// weights) is first transposed into a k×n buffer, once per call (see
+// PackB for doing that once per weight matrix).
+
+// chunk2Func is a two-row chunk kernel (gemvNNChunk2AVX2 with width 32,
+// gemvNNChunk2AVX512 with width 64): for nw strips of width columns and m2
+// row pairs it adds to C the chain
+//
+//	for i := range 2 * m2 { for p := range kc { acc[i][j] = fma(a[i*lda+p], b[p*ldb+j], acc[i][j]) } }
+//
+// started from zero, i.e. c[i*ldc+j] += acc[i][j].
+type chunk2Func func(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, nw, m2 int)
+
+// slicedNN is one implementation's invariant small-M kernel.
+type slicedNN struct {
+	chunk2 chunk2Func
+	width  int
+	// packT16, when set, transposes 16 rows of B (packBT16AVX2).
+	packT16 func(d, b []float32, ldb, kb int)
+	// narrow, when set, is a kernel with narrower strips (and the same
+	// rounding) for n below width, which pads less.
+	narrow *slicedNN
+}
+
+// slicedBufs holds the per-call buffers of the invariant small-M path.
+var slicedBufs FreeList[[]float32]
+
+// gemmNN adds a·b to C for columns [lo, hi) (lo a multiple of width): a
+// is m×k contiguous (alpha applied), b is k×n (row stride ldb), C already
+// scaled by beta; k in slices of kc.
+func (s slicedNN) gemmNN(m, k, kc, lo, hi int, a, b []float32, ldb int, c []float32, ldc int) {
+	width := s.width
+	nfull := lo + (hi-lo)/width*width
+	// Column blocks whose kc-slice of B stays in L2 while every row pair
+	// walks it.
+	blk := max(width, (256<<10)/(4*kc)/width*width)
+	bufp := slicedBufs.Get()
+	defer slicedBufs.Put(bufp)
+	odd := m%2 == 1
+	for jb := lo; jb < nfull; jb += blk {
+		bw := min(blk, nfull-jb)
+		_ = c[(m-1)*ldc+jb+bw-1]
+		_ = b[(k-1)*ldb+jb+bw-1]
+		var scratch []float32
+		if odd {
+			// The last row runs as a pair of that row with itself
+			// (lda = 0) into two scratch rows.
+			scratch = grow(bufp, 2*bw)
+			copy(scratch, c[(m-1)*ldc+jb:(m-1)*ldc+jb+bw])
+		}
+		for pc := 0; pc < k; pc += kc {
+			kb := min(kc, k-pc)
+			bp := &b[pc*ldb+jb]
+			for i := 0; i+2 <= m; i += 2 {
+				s.chunk2(kb, &a[i*k+pc], k, bp, ldb, &c[i*ldc+jb], ldc, bw/width, 1)
+			}
+			if odd {
+				s.chunk2(kb, &a[(m-1)*k+pc], 0, bp, ldb, &scratch[0], bw, bw/width, 1)
+			}
+		}
+		if odd {
+			copy(c[(m-1)*ldc+jb:(m-1)*ldc+jb+bw], scratch[:bw])
+		}
+	}
+	if nfull == hi {
+		return
+	}
+	// Tail columns: a zero-padded k×width copy of B's last columns and
+	// m+1 (even) rows of C.
+	w := hi - nfull
+	buf := grow(bufp, k*width+(m+1)*width)
+	bb, ldbb, tmp := buf[:k*width], width, buf[k*width:]
+	if ldb >= nfull+width && len(b) >= (k-1)*ldb+nfull+width {
+		// b is zero-padded to whole strips (a transposed copy).
+		bb, ldbb = b[nfull:], ldb
+	} else {
+		for p := range k {
+			d := bb[p*width : p*width+width]
+			copy(d, b[p*ldb+nfull:p*ldb+hi])
+			clear(d[w:])
+		}
+	}
+	clear(tmp)
+	for i := range m {
+		copy(tmp[i*width:i*width+w], c[i*ldc+nfull:i*ldc+hi])
+	}
+	for pc := 0; pc < k; pc += kc {
+		kb := min(kc, k-pc)
+		for i := 0; i+2 <= m; i += 2 {
+			s.chunk2(kb, &a[i*k+pc], k, &bb[pc*ldbb], ldbb, &tmp[i*width], width, 1, 1)
+		}
+		if odd {
+			s.chunk2(kb, &a[(m-1)*k+pc], 0, &bb[pc*ldbb], ldbb, &tmp[(m-1)*width], width, 1, 1)
+		}
+	}
+	for i := range m {
+		copy(c[i*ldc+nfull:i*ldc+hi], tmp[i*width:i*width+w])
+	}
+}
+
+// grow returns (*p)[:n], reallocating when too small.
+func grow(p *[]float32, n int) []float32 {
+	if cap(*p) < n {
+		*p = make([]float32, n)
+	}
+	return (*p)[:n]
+}
+
+// slicedJob is one invariant small-M call; goroutines split the columns.
+type slicedJob struct {
+	s           slicedNN
+	threads     int
+	m, n, k, kc int
+	ap, bt      []float32 // alpha·op(A) (m×k); op(B) transposed when needed
+	tbuf        []float32 // one transposed block of B
+	b, c        []float32
+	ldb, ldc    int
+	beta        float32
+	wg          sync.WaitGroup
+}
+
+var slicedJobs FreeList[slicedJob]
+
+// sgemmSlicedSmallM runs the invariant small-M path (m <= gemvMaxM,
+// arguments checked).
+func sgemmSlicedSmallM(s slicedNN, kc, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if s.narrow != nil && n < s.width {
+		s = *s.narrow
+	}
+	g := slicedJobs.Get()
+	ap := g.ap
+	if cap(ap) < m*k {
+		ap = make([]float32, m*k)
+	}
+	ap = ap[:m*k]
+	for i := range m {
+		row := ap[i*k : i*k+k]
+		if transA {
+			for p := range row {
+				row[p] = alpha * a[p*lda+i]
+			}
+		} else {
+			for p, v := range a[i*lda : i*lda+k] {
+				row[p] = alpha * v
+			}
+		}
+	}
+	bt := g.bt
+	if transB {
+		// Rows padded with zeros to whole strips, so the last strip
+		// is read in place.
+		ldt := (n + s.width - 1) / s.width * s.width
+		if cap(bt) < k*ldt {
+			bt = make([]float32, k*ldt)
+		}
+		bt = bt[:k*ldt]
+		tb := grow(&g.tbuf, 128*16)
+		transposeInto(bt, ldt, b, ldb, n, k, s.packT16, tb)
+		if ldt > n {
+			for p := range k {
+				clear(bt[p*ldt+n : p*ldt+ldt])
+			}
+		}
+		b, ldb = bt, ldt
+	}
+	if n*k < 1<<16 {
+		threads = 1
+	}
+	threads = min(threads, max(n/(2*s.width), 1))
+	*g = slicedJob{s: s, threads: threads, m: m, n: n, k: k, kc: blockSize(k, kc, 1),
+		ap: ap, bt: bt, tbuf: g.tbuf, b: b, c: c, ldb: ldb, ldc: ldc, beta: beta}
+	runParallel(threads, g, &g.wg)
+	g.b, g.c = nil, nil
+	slicedJobs.Put(g)
+}
+
+func (g *slicedJob) run(tid int) {
+	w := g.s.width
+	lo, hi := share((g.n+w-1)/w, tid, g.threads)
+	lo, hi = lo*w, min(hi*w, g.n)
+	if lo >= hi {
+		return
+	}
+	scaleC(g.c[lo:], g.ldc, g.m, hi-lo, g.beta)
+	g.s.gemmNN(g.m, g.k, g.kc, lo, hi, g.ap, g.b, g.ldb, g.c, g.ldc)
+}
+
+// transposeInto sets d[p*ldd+j] = b[j*ldb+p] for j < rows, p < cols:
+// sixteen rows of b at a time (one 64-byte line of d per column), in
+// blocks of 128 columns whose row segments stay in L1; with a packT16
+// kernel (packBT16AVX2) the block is transposed by it into buf first.
+func transposeInto(d []float32, ldd int, b []float32, ldb, rows, cols int, packT16 func(d, b []float32, ldb, kb int), buf []float32) {
+	const blk = 128
+	j := 0
+	for ; j+16 <= rows; j += 16 {
+		for p0 := 0; p0 < cols; p0 += blk {
+			p1 := min(p0+blk, cols)
+			if packT16 != nil {
+				t := buf[:(p1-p0)*16]
+				packT16(t, b[j*ldb+p0:], ldb, p1-p0)
+				for q := range p1 - p0 {
+					o := (p0+q)*ldd + j
+					copy(d[o:o+16], t[q*16:q*16+16])
+				}
+				continue
+			}
+			for r := range 16 {
+				row := b[(j+r)*ldb+p0 : (j+r)*ldb+p1]
+				for q, v := range row {
+					d[(p0+q)*ldd+j+r] = v
+				}
+			}
+		}
+	}
+	if j == rows {
+		return
+	}
+	// The last rows (< 16): each row of d written as one run.
+	for p := range cols {
+		dp := d[p*ldd+j : p*ldd+rows]
+		for r := range dp {
+			dp[r] = b[(j+r)*ldb+p]
+		}
+	}
+}
