@@ -56,6 +56,7 @@ func init() {
 		InferType:   SameType,
 		InPlace:     inPlace00,
 		Forward:     activationForward,
+		Backward:    activationBackward,
 	})
 	Register(&Op{
 		Name:   "LeakyReLU",

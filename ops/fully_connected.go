@@ -28,6 +28,7 @@ func init() {
 		InferShape:  fullyConnectedShape,
 		InferType:   SameType,
 		Forward:     fullyConnectedForward,
+		Backward:    fullyConnectedBackward,
 	})
 }
 

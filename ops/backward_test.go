@@ -1,0 +1,202 @@
+package ops_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/mxgo/mxgo/ops/opstest"
+	"github.com/mxgo/mxgo/tensor"
+)
+
+// randT returns a float32 tensor of uniform values in [lo, hi).
+func randT(rng *rand.Rand, lo, hi float64, shape ...int) *tensor.Tensor {
+	t, _ := tensor.New(tensor.Float32, shape...)
+	d := t.Float32s()
+	for i := range d {
+		d[i] = float32(lo + (hi-lo)*rng.Float64())
+	}
+	return t
+}
+
+// awayFromZero moves values within m of 0 out to ±m, so kinks (relu) are
+// not straddled by the finite difference.
+func awayFromZero(t *tensor.Tensor, m float32) *tensor.Tensor {
+	d := t.Float32s()
+	for i, v := range d {
+		if v >= 0 && v < m {
+			d[i] = m + v
+		} else if v < 0 && v > -m {
+			d[i] = -m + v
+		}
+	}
+	return t
+}
+
+func labelsT(rng *rand.Rand, classes int, shape ...int) *tensor.Tensor {
+	t, _ := tensor.New(tensor.Float32, shape...)
+	d := t.Float32s()
+	for i := range d {
+		d[i] = float32(rng.IntN(classes))
+	}
+	return t
+}
+
+func TestBackwardFullyConnected(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	cases := []struct {
+		attrs map[string]string
+		in    []*tensor.Tensor
+	}{
+		{map[string]string{"num_hidden": "4"}, []*tensor.Tensor{randT(rng, -1, 1, 3, 5), randT(rng, -1, 1, 4, 5), randT(rng, -1, 1, 4)}},
+		{map[string]string{"num_hidden": "3", "no_bias": "True"}, []*tensor.Tensor{randT(rng, -1, 1, 2, 2, 3), randT(rng, -1, 1, 3, 6)}},
+		{map[string]string{"num_hidden": "3", "flatten": "False"}, []*tensor.Tensor{randT(rng, -1, 1, 2, 2, 3), randT(rng, -1, 1, 3, 3), randT(rng, -1, 1, 3)}},
+	}
+	for i, c := range cases {
+		if err := opstest.CheckGrad("FullyConnected", c.attrs, c.in, &opstest.GradOptions{Seed: uint64(i)}); err != nil {
+			t.Errorf("case %d: %v", i, err)
+		}
+	}
+}
+
+func TestBackwardActivation(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, act := range []string{"relu", "sigmoid", "tanh", "softrelu", "softsign"} {
+		x := awayFromZero(randT(rng, -2, 2, 3, 7), 0.01)
+		if err := opstest.CheckGrad("Activation", map[string]string{"act_type": act}, []*tensor.Tensor{x}, nil); err != nil {
+			t.Errorf("%s: %v", act, err)
+		}
+	}
+}
+
+func TestBackwardReshapeFlatten(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	if err := opstest.CheckGrad("Flatten", nil, []*tensor.Tensor{randT(rng, -1, 1, 2, 3, 2)}, nil); err != nil {
+		t.Error(err)
+	}
+	if err := opstest.CheckGrad("Reshape", map[string]string{"shape": "(-1, 4)"}, []*tensor.Tensor{randT(rng, -1, 1, 2, 3, 2)}, nil); err != nil {
+		t.Error(err)
+	}
+}
+
+// softmaxCE is SoftmaxOutput's objective as MXNet's gradient implies it:
+// −Σ target·log(softmax) over the class axis, scaled like the gradient.
+func softmaxCE(n, c, inner int, scale float64, alpha float64, ignore float32, useIgnore bool) func(in, out []*tensor.Tensor) float64 {
+	return func(in, out []*tensor.Tensor) float64 {
+		y, l := out[0].Float32s(), in[1].Float32s()
+		s := 0.0
+		for b := range n {
+			for q := range inner {
+				lv := l[b*inner+q]
+				if useIgnore && lv == ignore {
+					continue
+				}
+				for j := range c {
+					tgt := alpha / float64(c-1)
+					if j == int(lv) {
+						tgt = 1 - alpha
+					}
+					s -= tgt * math.Log(float64(y[(b*c+j)*inner+q]))
+				}
+			}
+		}
+		return s * scale
+	}
+}
+
+func TestBackwardSoftmaxOutput(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	x := randT(rng, -2, 2, 4, 5)
+	l := labelsT(rng, 5, 4)
+	l.Float32s()[2] = 3
+	noGrad := []int{1}
+	cases := []struct {
+		name  string
+		attrs map[string]string
+		loss  func(in, out []*tensor.Tensor) float64
+	}{
+		{"plain", nil, softmaxCE(4, 5, 1, 1, 0, -1, false)},
+		{"grad_scale batch", map[string]string{"grad_scale": "2", "normalization": "batch"}, softmaxCE(4, 5, 1, 2.0/4, 0, -1, false)},
+		{"ignore valid", map[string]string{"use_ignore": "True", "ignore_label": "3", "normalization": "valid"}, softmaxCE(4, 5, 1, 1.0/3, 0, 3, true)},
+		{"smooth", map[string]string{"smooth_alpha": "0.1"}, softmaxCE(4, 5, 1, 1, 0.1, -1, false)},
+	}
+	// exactly one label is 3 in the ignore case
+	ld := l.Float32s()
+	for i := range ld {
+		if i != 2 && ld[i] == 3 {
+			ld[i] = 1
+		}
+	}
+	for _, c := range cases {
+		if err := opstest.CheckGrad("SoftmaxOutput", c.attrs, []*tensor.Tensor{x, l}, &opstest.GradOptions{NoGrad: noGrad, Loss: c.loss}); err != nil {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+	// multi_output: (N, C, W) with labels (N, W), batch normalization
+	xm := randT(rng, -2, 2, 2, 3, 4)
+	lm := labelsT(rng, 3, 2, 4)
+	if err := opstest.CheckGrad("SoftmaxOutput", map[string]string{"multi_output": "True", "normalization": "batch"}, []*tensor.Tensor{xm, lm},
+		&opstest.GradOptions{NoGrad: noGrad, Loss: softmaxCE(2, 3, 4, 1.0/2/4, 0, -1, false)}); err != nil {
+		t.Errorf("multi_output: %v", err)
+	}
+	// out-of-range and NaN labels are errors
+	bad := l.Clone()
+	bad.Float32s()[0] = 5
+	if err := opstest.CheckGrad("SoftmaxOutput", nil, []*tensor.Tensor{x, bad}, &opstest.GradOptions{NoGrad: noGrad, Loss: softmaxCE(4, 5, 1, 1, 0, -1, false)}); err == nil {
+		t.Error("label 5 of 5 classes: no error")
+	}
+}
+
+func TestBackwardRegression(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	x := randT(rng, -1, 1, 3, 2)
+	l := randT(rng, 0, 1, 3, 2)
+	scale := 3.0 / 2 // grad_scale 3 over 2 outputs per sample
+	losses := map[string]func(in, out []*tensor.Tensor) float64{
+		"LinearRegressionOutput": func(in, out []*tensor.Tensor) float64 {
+			s := 0.0
+			for i, y := range out[0].Float32s() {
+				d := float64(y) - float64(in[1].Float32s()[i])
+				s += d * d / 2
+			}
+			return s * scale
+		},
+		"MAERegressionOutput": func(in, out []*tensor.Tensor) float64 {
+			s := 0.0
+			for i, y := range out[0].Float32s() {
+				s += math.Abs(float64(y) - float64(in[1].Float32s()[i]))
+			}
+			return s * scale
+		},
+		"LogisticRegressionOutput": func(in, out []*tensor.Tensor) float64 {
+			s := 0.0
+			for i, y := range out[0].Float32s() {
+				lb := float64(in[1].Float32s()[i])
+				s -= lb*math.Log(float64(y)) + (1-lb)*math.Log(1-float64(y))
+			}
+			return s * scale
+		},
+	}
+	for name, loss := range losses {
+		if err := opstest.CheckGrad(name, map[string]string{"grad_scale": "3"}, []*tensor.Tensor{x, l}, &opstest.GradOptions{NoGrad: []int{1}, Loss: loss}); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func TestBackwardMakeLoss(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	x := randT(rng, -1, 1, 4, 3)
+	for norm, div := range map[string]float64{"null": 1, "batch": 4} {
+		loss := func(_, out []*tensor.Tensor) float64 {
+			s := 0.0
+			for _, v := range out[0].Float32s() {
+				s += float64(v)
+			}
+			return s * 2 / div
+		}
+		if err := opstest.CheckGrad("MakeLoss", map[string]string{"grad_scale": "2", "normalization": norm}, []*tensor.Tensor{x}, &opstest.GradOptions{Loss: loss}); err != nil {
+			t.Errorf("%s: %v", norm, err)
+		}
+	}
+}
