@@ -210,34 +210,57 @@ func BindTrain(sym *graph.Symbol, args, aux map[string]*tensor.Tensor, shapes ma
 	if err != nil {
 		return nil, fmt.Errorf("bind train: %w", err)
 	}
-	types, err := graph.InferTypes(g, map[string]tensor.DType{})
-	if err == nil {
-		for id, ty := range types.Types {
-			if ty != tensor.Float32 && ty != ops.UnknownType {
-				return nil, fmt.Errorf("bind train: %s is %s; training supports float32 only", g.EntryName(id), ty)
+	known32 := map[string]tensor.DType{}
+	for _, id := range g.InputNodes {
+		known32[g.Nodes[id].Name] = tensor.Float32
+	}
+	types, err := graph.InferTypes(g, known32)
+	if err != nil {
+		return nil, fmt.Errorf("bind train: %w", err)
+	}
+	n := g.NumEntries()
+	dtype := make([]tensor.DType, n)
+	for id, ty := range types.Types {
+		dtype[id] = ty
+		if ty == ops.UnknownType {
+			return nil, fmt.Errorf("bind train: cannot infer the dtype of %s", g.EntryName(id))
+		}
+	}
+	// Every value a gradient flows through is float32; only hidden
+	// outputs (max pooling's int32 argmax) may have other dtypes.
+	for i := range g.Nodes {
+		nd := &g.Nodes[i]
+		for _, e := range nd.In {
+			if id := g.EntryID(e); dtype[id] != tensor.Float32 {
+				return nil, fmt.Errorf("bind train: %s is %s; training supports float32 only", g.EntryName(id), dtype[id])
 			}
 		}
 	}
-	n := g.NumEntries()
+	for _, h := range g.Heads {
+		if id := g.EntryID(h); dtype[id] != tensor.Float32 {
+			return nil, fmt.Errorf("bind train: output %s is %s; training supports float32 only", g.EntryName(id), dtype[id])
+		}
+	}
 	for id := range n {
 		if !ops.ShapeKnown(st.Shapes[id]) {
 			return nil, fmt.Errorf("bind train: cannot infer the shape of %s (give every data and label shape)", g.EntryName(id))
 		}
 	}
 	budget := cfg.memory
-	alloc := func(what string, shape []int) (*tensor.Tensor, error) {
-		cnt, err := tensor.NumElements(shape, 4)
+	allocT := func(dt tensor.DType, what string, shape []int) (*tensor.Tensor, error) {
+		cnt, err := tensor.NumElements(shape, dt.Size())
 		if err != nil {
 			return nil, fmt.Errorf("bind train: %s: %w", what, err)
 		}
 		if budget > 0 {
-			if budget -= 4 * cnt; budget < 0 {
+			if budget -= dt.Size() * cnt; budget < 0 {
 				return nil, fmt.Errorf("bind train: values and gradients need more than the memory limit of %s (at %s %s); see WithTrainMemoryLimit",
 					byteSize(cfg.memory), what, tensor.ShapeString(shape))
 			}
 		}
-		return tensor.New(tensor.Float32, shape...)
+		return tensor.New(dt, shape...)
 	}
+	alloc := func(what string, shape []int) (*tensor.Tensor, error) { return allocT(tensor.Float32, what, shape) }
 
 	// Values.
 	t.vals = make([]*tensor.Tensor, n)
@@ -302,7 +325,7 @@ func BindTrain(sym *graph.Symbol, args, aux map[string]*tensor.Tensor, shapes ma
 	// gradients for differentiated arguments.
 	t.grads = make([]*tensor.Tensor, n)
 	for id := range n {
-		if needs[id] && !isVar[id] {
+		if needs[id] && !isVar[id] && dtype[id] == tensor.Float32 {
 			gr, err := alloc("gradient of "+g.EntryName(id), st.Shapes[id])
 			if err != nil {
 				return nil, err
@@ -326,7 +349,7 @@ func BindTrain(sym *graph.Symbol, args, aux map[string]*tensor.Tensor, shapes ma
 		if isVar[id] || t.vals[id] != nil {
 			continue
 		}
-		v, err := alloc(g.EntryName(id), st.Shapes[id])
+		v, err := allocT(dtype[id], g.EntryName(id), st.Shapes[id])
 		if err != nil {
 			return nil, err
 		}
@@ -378,7 +401,8 @@ func BindTrain(sym *graph.Symbol, args, aux map[string]*tensor.Tensor, shapes ma
 			}
 		}
 		if nd.Op.BackwardWorkspace != nil {
-			ws, ok := mulInt(nd.Op.BackwardWorkspace(nd.Params, inShapes), cfg.threads)
+			// One share: backward kernels parallelise inside SGEMM.
+			ws, ok := mulInt(nd.Op.BackwardWorkspace(nd.Params, inShapes), 1)
 			if !ok || ws > math.MaxInt/4 {
 				return nil, fmt.Errorf("bind train: node %s (%s): backward workspace size overflows", nd.Name, nd.OpName)
 			}
@@ -425,7 +449,7 @@ func BindTrain(sym *graph.Symbol, args, aux map[string]*tensor.Tensor, shapes ma
 		for j := range s.out {
 			e := g.RowPtr[s.node] + j
 			s.outGrad[j] = t.grads[e] // nil or a buffer; unwritten ones stay zero
-			if s.outGrad[j] == nil {
+			if s.outGrad[j] == nil && dtype[e] == tensor.Float32 {
 				z, err := alloc("gradient of "+g.EntryName(e), st.Shapes[e])
 				if err != nil {
 					return nil, err

@@ -277,3 +277,56 @@ func TestBindTrainErrors(t *testing.T) {
 		t.Errorf("label out of range: %v", err)
 	}
 }
+
+// TestTrainerLeNetGrad checks a small LeNet's gradients (Convolution,
+// tanh, max Pooling with its hidden argmax output, Flatten, FullyConnected,
+// SoftmaxOutput) against central differences of the cross-entropy.
+func TestTrainerLeNetGrad(t *testing.T) {
+	data := graph.Variable("data")
+	c1 := mustApply(t, "Convolution", graph.Call{Name: "conv1", Inputs: []*graph.Symbol{data}, Attrs: map[string]string{"kernel": "(3, 3)", "num_filter": "2"}})
+	a1 := mustApply(t, "Activation", graph.Call{Name: "tanh1", Inputs: []*graph.Symbol{c1}, Attrs: map[string]string{"act_type": "tanh"}})
+	p1 := mustApply(t, "Pooling", graph.Call{Name: "pool1", Inputs: []*graph.Symbol{a1}, Attrs: map[string]string{"kernel": "(2, 2)", "stride": "(2, 2)", "pool_type": "max"}})
+	f := mustApply(t, "Flatten", graph.Call{Name: "flat", Inputs: []*graph.Symbol{p1}})
+	fc := mustApply(t, "FullyConnected", graph.Call{Name: "fc", Inputs: []*graph.Symbol{f}, Attrs: map[string]string{"num_hidden": "3"}})
+	sym := mustApply(t, "SoftmaxOutput", graph.Call{Name: "softmax", Inputs: []*graph.Symbol{fc}})
+	rng := rand.New(rand.NewPCG(7, 7))
+	args := randParams(rng, map[string][]int{"conv1_weight": {2, 1, 3, 3}, "conv1_bias": {2}, "fc_weight": {3, 8}, "fc_bias": {3}})
+	tr, err := executor.BindTrain(sym, args, nil, map[string][]int{"data": {2, 1, 6, 6}, "softmax_label": {2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range tr.Arg("data").Float32s() {
+		tr.Arg("data").Float32s()[i] = float32(rng.Float64()*2 - 1)
+	}
+	lab := tr.Arg("softmax_label").Float32s()
+	lab[0], lab[1] = 2, 0
+	ctx := context.Background()
+	loss := func() float64 {
+		if err := tr.Forward(ctx, true); err != nil {
+			t.Fatal(err)
+		}
+		y := tr.Output(0).Float32s()
+		return -math.Log(float64(y[0*3+2])) - math.Log(float64(y[1*3+0]))
+	}
+	loss()
+	if err := tr.Backward(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"conv1_weight", "conv1_bias", "fc_weight", "fc_bias"} {
+		g := tr.Grad(name).Clone().Float32s()
+		w := args[name].Float32s()
+		for k := range w {
+			orig := w[k]
+			const eps = 1e-3
+			w[k] = orig + eps
+			fp := loss()
+			w[k] = orig - eps
+			fm := loss()
+			w[k] = orig
+			num := (fp - fm) / (2 * eps)
+			if math.Abs(float64(g[k])-num) > 2e-3+5e-3*math.Abs(num) {
+				t.Errorf("%s[%d]: backward %g, finite difference %g", name, k, g[k], num)
+			}
+		}
+	}
+}

@@ -200,3 +200,61 @@ func TestBackwardMakeLoss(t *testing.T) {
 		}
 	}
 }
+
+func TestBackwardConvolution(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	cases := []struct {
+		name  string
+		attrs map[string]string
+		in    []*tensor.Tensor
+	}{
+		{"2d pad stride", map[string]string{"kernel": "(3, 3)", "num_filter": "3", "pad": "(1, 1)", "stride": "(2, 1)"},
+			[]*tensor.Tensor{randT(rng, -1, 1, 2, 2, 5, 4), randT(rng, -1, 1, 3, 2, 3, 3), randT(rng, -1, 1, 3)}},
+		{"2d groups dilate", map[string]string{"kernel": "(2, 2)", "num_filter": "4", "num_group": "2", "dilate": "(2, 1)", "no_bias": "True"},
+			[]*tensor.Tensor{randT(rng, -1, 1, 1, 4, 5, 4), randT(rng, -1, 1, 4, 2, 2, 2)}},
+		{"1d", map[string]string{"kernel": "(3,)", "num_filter": "2", "pad": "(2,)"},
+			[]*tensor.Tensor{randT(rng, -1, 1, 2, 3, 5), randT(rng, -1, 1, 2, 3, 3), randT(rng, -1, 1, 2)}},
+		{"depthwise", map[string]string{"kernel": "(3, 3)", "num_filter": "2", "num_group": "2", "pad": "(1, 1)"},
+			[]*tensor.Tensor{randT(rng, -1, 1, 1, 2, 4, 4), randT(rng, -1, 1, 2, 1, 3, 3), randT(rng, -1, 1, 2)}},
+	}
+	for i, c := range cases {
+		if err := opstest.CheckGrad("Convolution", c.attrs, c.in, &opstest.GradOptions{Seed: uint64(i)}); err != nil {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+}
+
+// distinctT returns values that differ pairwise by at least 0.05, so a
+// finite-difference step never changes which element a max picks.
+func distinctT(rng *rand.Rand, shape ...int) *tensor.Tensor {
+	t, _ := tensor.New(tensor.Float32, shape...)
+	d := t.Float32s()
+	perm := rng.Perm(len(d))
+	for i := range d {
+		d[i] = float32(perm[i])*0.05 - float32(len(d))*0.025
+	}
+	return t
+}
+
+func TestBackwardPooling(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	cases := []map[string]string{
+		{"kernel": "(2, 2)", "stride": "(2, 2)", "pool_type": "max"},
+		{"kernel": "(3, 3)", "stride": "(2, 2)", "pool_type": "max", "pooling_convention": "full", "pad": "(1, 1)"},
+		{"kernel": "(3, 3)", "stride": "(2, 2)", "pool_type": "avg", "pooling_convention": "full", "pad": "(1, 1)"},
+		{"kernel": "(3, 3)", "stride": "(2, 2)", "pool_type": "avg", "pad": "(1, 1)", "count_include_pad": "False"},
+		{"kernel": "(2, 2)", "stride": "(1, 1)", "pool_type": "sum"},
+		{"kernel": "(1, 1)", "global_pool": "True", "pool_type": "max"},
+		{"kernel": "(1, 1)", "global_pool": "True", "pool_type": "avg"},
+		{"kernel": "(2,)", "stride": "(2,)", "pool_type": "max"},
+	}
+	for i, attrs := range cases {
+		shape := []int{2, 2, 5, 5}
+		if attrs["kernel"] == "(2,)" {
+			shape = []int{2, 2, 7}
+		}
+		if err := opstest.CheckGrad("Pooling", attrs, []*tensor.Tensor{distinctT(rng, shape...)}, &opstest.GradOptions{Seed: uint64(i), NumGradOutputs: 1}); err != nil {
+			t.Errorf("%v: %v", attrs, err)
+		}
+	}
+}

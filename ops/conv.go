@@ -49,6 +49,7 @@ func init() {
 		func(params any) bool { return params.(*ConvolutionParam).NoBias })
 	conv.Forward, conv.Workspace, conv.WorkspaceShares = convolutionForward, convWorkspace, convShares
 	conv.Supports = convSupports
+	conv.Backward, conv.BackwardWorkspace = convolutionBackward, convBackwardWorkspace
 	deconv := registerConv("Deconvolution", deconvolutionParams, parseDeconvolution, deconvolutionShape,
 		func(params any) bool { return params.(*DeconvolutionParam).NoBias })
 	deconv.Forward, deconv.Workspace, deconv.WorkspaceShares = deconvolutionForward, deconvWorkspace, oneShare

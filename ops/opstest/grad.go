@@ -88,6 +88,9 @@ func CheckGrad(name string, attrs map[string]string, inputs []*tensor.Tensor, op
 	rng := rand.New(rand.NewPCG(opt.Seed, 7))
 	outGrad := make([]*tensor.Tensor, len(outs))
 	for j, o := range outs {
+		if o.DType() != tensor.Float32 { // hidden workspaces (max pooling's argmax)
+			continue
+		}
 		g, err := tensor.New(tensor.Float32, o.Shape()...)
 		if err != nil {
 			return err
@@ -106,6 +109,9 @@ func CheckGrad(name string, attrs map[string]string, inputs []*tensor.Tensor, op
 		}
 		s := 0.0
 		for j, t := range o {
+			if outGrad[j] == nil {
+				continue
+			}
 			for k, v := range t.Float32s() {
 				s += float64(v) * float64(outGrad[j].Float32s()[k])
 			}
@@ -202,4 +208,3 @@ func CheckGrad(name string, attrs map[string]string, inputs []*tensor.Tensor, op
 	}
 	return nil
 }
-
