@@ -258,3 +258,48 @@ func TestBackwardPooling(t *testing.T) {
 		}
 	}
 }
+
+func TestBackwardBinary(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	for _, fn := range []string{"add", "sub", "mul", "div", "maximum", "minimum", "power"} {
+		lo := -1.0
+		if fn == "power" || fn == "div" {
+			lo = 0.5
+		}
+		a, b := randT(rng, lo, 1.5, 2, 3), randT(rng, lo, 1.5, 2, 3)
+		if err := opstest.CheckGrad("elemwise_"+fn, nil, []*tensor.Tensor{a, b}, nil); fn != "maximum" && fn != "minimum" && fn != "power" && err != nil {
+			t.Errorf("elemwise_%s: %v", fn, err)
+		}
+		// broadcast: (2, 3, 4) with (3, 1) and with (2, 1, 4)
+		x, y := randT(rng, lo, 1.5, 2, 3, 4), randT(rng, lo, 1.5, 3, 1)
+		if fn == "maximum" || fn == "minimum" { // no ties within the step
+			x, y = gridT(rng, 0.025, 2, 3, 4), gridT(rng, 0, 3, 1)
+		}
+		if err := opstest.CheckGrad("broadcast_"+fn, nil, []*tensor.Tensor{x, y}, nil); err != nil {
+			t.Errorf("broadcast_%s (2,3,4)x(3,1): %v", fn, err)
+		}
+		y2 := randT(rng, lo, 1.5, 2, 1, 4)
+		if fn == "maximum" || fn == "minimum" {
+			y2 = gridT(rng, 0, 2, 1, 4)
+		}
+		if err := opstest.CheckGrad("broadcast_"+fn, nil, []*tensor.Tensor{y2, x}, nil); err != nil {
+			t.Errorf("broadcast_%s (2,1,4)x(2,3,4): %v", fn, err)
+		}
+	}
+	for _, op := range []string{"_plus_scalar", "_minus_scalar", "_rminus_scalar", "_mul_scalar", "_div_scalar", "_rdiv_scalar", "_power_scalar"} {
+		x := randT(rng, 0.5, 2, 3, 4)
+		if err := opstest.CheckGrad(op, map[string]string{"scalar": "1.5"}, []*tensor.Tensor{x}, nil); err != nil {
+			t.Errorf("%s: %v", op, err)
+		}
+	}
+}
+
+// gridT returns values k·0.1 − 1 + off (k < 20): two grids with different
+// offsets never come within the finite-difference step of each other.
+func gridT(rng *rand.Rand, off float32, shape ...int) *tensor.Tensor {
+	t, _ := tensor.New(tensor.Float32, shape...)
+	for i := range t.Float32s() {
+		t.Float32s()[i] = float32(rng.IntN(20))*0.1 - 1 + off
+	}
+	return t
+}
