@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/mxgo/mxgo/ops"
 	"github.com/mxgo/mxgo/ops/opstest"
 	"github.com/mxgo/mxgo/tensor"
 )
@@ -302,4 +303,94 @@ func gridT(rng *rand.Rand, off float32, shape ...int) *tensor.Tensor {
 		t.Float32s()[i] = float32(rng.IntN(20))*0.1 - 1 + off
 	}
 	return t
+}
+
+func TestBackwardBatchNorm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 20))
+	for _, attrs := range []map[string]string{
+		{"fix_gamma": "False"},
+		{"fix_gamma": "True"},
+		{"fix_gamma": "False", "use_global_stats": "True"},
+		{"fix_gamma": "False", "axis": "-1"},
+	} {
+		x := randT(rng, -1, 1, 3, 2, 4)
+		c := 2
+		if attrs["axis"] == "-1" {
+			c = 4
+		}
+		in := []*tensor.Tensor{x, randT(rng, 0.5, 1.5, c), randT(rng, -1, 1, c), randT(rng, -1, 1, c), randT(rng, 0.5, 1.5, c)}
+		if err := opstest.CheckGrad("BatchNorm", attrs, in, &opstest.GradOptions{NoGrad: []int{3, 4}, NumGradOutputs: 1}); err != nil {
+			t.Errorf("%v: %v", attrs, err)
+		}
+	}
+}
+
+// TestBatchNormMovingStats checks the training backward's moving-average
+// update against a float64 transcription of MXNet's formula.
+func TestBatchNormMovingStats(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	x := randT(rng, -1, 2, 4, 3)
+	mm, mv := randT(rng, -1, 1, 3), randT(rng, 0.5, 1.5, 3)
+	want := make([][2]float64, 3)
+	for ch := range 3 {
+		var s, ss float64
+		for b := range 4 {
+			s += float64(x.Float32s()[b*3+ch])
+		}
+		mean := s / 4
+		for b := range 4 {
+			d := float64(x.Float32s()[b*3+ch]) - mean
+			ss += d * d
+		}
+		want[ch] = [2]float64{float64(mm.Float32s()[ch])*0.8 + mean*0.2, float64(mv.Float32s()[ch])*0.8 + ss/4*0.2}
+	}
+	attrs := map[string]string{"momentum": "0.8", "fix_gamma": "False"}
+	in := []*tensor.Tensor{x, randT(rng, 0.5, 1.5, 3), randT(rng, -1, 1, 3), mm, mv}
+	out, err := opstest.Run("BatchNorm", attrs, in, &opstest.Options{Train: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, _ := ops.Lookup("BatchNorm")
+	p, _ := op.Parse(attrs)
+	dy := randT(rng, -1, 1, 4, 3)
+	dx, _ := tensor.New(tensor.Float32, 4, 3)
+	err = op.Backward(&ops.Ctx{Train: true, Threads: 1}, p, in, out, []*tensor.Tensor{dy, nil, nil},
+		[]*tensor.Tensor{dx, nil, nil, nil, nil}, []ops.GradReq{ops.GradWrite, 0, 0, 0, 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ch := range 3 {
+		if g := float64(mm.Float32s()[ch]); math.Abs(g-want[ch][0]) > 1e-5 {
+			t.Errorf("moving_mean[%d] = %g, want %g", ch, g, want[ch][0])
+		}
+		if g := float64(mv.Float32s()[ch]); math.Abs(g-want[ch][1]) > 1e-4 {
+			t.Errorf("moving_var[%d] = %g, want %g", ch, g, want[ch][1])
+		}
+	}
+}
+
+func TestBackwardDropout(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 24))
+	for _, attrs := range []map[string]string{{"p": "0.5"}, {"p": "0.3", "axes": "(1,)"}} {
+		x := randT(rng, -1, 1, 3, 4)
+		out, err := opstest.Run("Dropout", attrs, []*tensor.Tensor{x}, &opstest.Options{Train: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		op, _ := ops.Lookup("Dropout")
+		p, _ := op.Parse(attrs)
+		dy := randT(rng, -1, 1, 3, 4)
+		dx, _ := tensor.New(tensor.Float32, 3, 4)
+		if err := op.Backward(&ops.Ctx{Train: true, Threads: 1}, p, []*tensor.Tensor{x}, out, []*tensor.Tensor{dy, nil},
+			[]*tensor.Tensor{dx}, []ops.GradReq{ops.GradWrite}); err != nil {
+			t.Fatal(err)
+		}
+		// y = x·m elementwise, so dx = dy·(y/x).
+		for i, g := range dx.Float32s() {
+			m := out[0].Float32s()[i] / x.Float32s()[i]
+			if want := dy.Float32s()[i] * m; math.Abs(float64(g-want)) > 1e-5 {
+				t.Fatalf("%v: dx[%d] = %g, want %g", attrs, i, g, want)
+			}
+		}
+	}
 }
