@@ -83,6 +83,7 @@ func init() {
 		InferShape: leakyReLUShape,
 		InferType:  SameType,
 		Forward:    leakyReLUForward,
+		Backward:   leakyReLUBackward,
 	})
 }
 

@@ -394,3 +394,28 @@ func TestBackwardDropout(t *testing.T) {
 		}
 	}
 }
+
+func TestBackwardLeakyReLU(t *testing.T) {
+	rng := rand.New(rand.NewPCG(25, 26))
+	for _, act := range []string{"leaky", "elu", "selu", "gelu", "gelu_tanh"} {
+		x := awayFromZero(randT(rng, -2, 2, 3, 5), 0.01)
+		if err := opstest.CheckGrad("LeakyReLU", map[string]string{"act_type": act, "slope": "0.3"}, []*tensor.Tensor{x}, nil); err != nil {
+			t.Errorf("%s: %v", act, err)
+		}
+	}
+	x := awayFromZero(randT(rng, -2, 2, 2, 3, 4), 0.01)
+	if err := opstest.CheckGrad("LeakyReLU", map[string]string{"act_type": "prelu"}, []*tensor.Tensor{x, randT(rng, 0.1, 0.5, 3)}, nil); err != nil {
+		t.Errorf("prelu: %v", err)
+	}
+}
+
+func TestBackwardSoftmax(t *testing.T) {
+	rng := rand.New(rand.NewPCG(27, 28))
+	for _, op := range []string{"softmax", "log_softmax"} {
+		for _, attrs := range []map[string]string{nil, {"axis": "1"}, {"temperature": "2"}} {
+			if err := opstest.CheckGrad(op, attrs, []*tensor.Tensor{randT(rng, -2, 2, 2, 3, 4)}, nil); err != nil {
+				t.Errorf("%s %v: %v", op, attrs, err)
+			}
+		}
+	}
+}
