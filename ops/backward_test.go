@@ -419,3 +419,23 @@ func TestBackwardSoftmax(t *testing.T) {
 		}
 	}
 }
+
+func TestBackwardConcatSplit(t *testing.T) {
+	rng := rand.New(rand.NewPCG(29, 30))
+	in := []*tensor.Tensor{randT(rng, -1, 1, 2, 3, 2), randT(rng, -1, 1, 2, 1, 2), randT(rng, -1, 1, 2, 2, 2)}
+	if err := opstest.CheckGrad("Concat", map[string]string{"num_args": "3", "dim": "1"}, in, nil); err != nil {
+		t.Error(err)
+	}
+	if err := opstest.CheckGrad("Concat", map[string]string{"num_args": "2", "dim": "-1"}, in[:2:2][:1], nil); err == nil {
+		// one input given for two: Run must refuse
+		t.Error("Concat with a missing input: no error")
+	}
+	for _, attrs := range []map[string]string{{"num_outputs": "3", "axis": "1"}, {"num_outputs": "2", "axis": "-1", "squeeze_axis": "True"}} {
+		if err := opstest.CheckGrad("SliceChannel", attrs, []*tensor.Tensor{randT(rng, -1, 1, 2, 3, 2)}, nil); err != nil {
+			t.Errorf("%v: %v", attrs, err)
+		}
+	}
+	if err := opstest.CheckGrad("expand_dims", map[string]string{"axis": "1"}, []*tensor.Tensor{randT(rng, -1, 1, 2, 3)}, nil); err != nil {
+		t.Error(err)
+	}
+}

@@ -64,6 +64,7 @@ func init() {
 		InferType:  SameType,
 		InPlace:    inPlace00,
 		Forward:    copyForward,
+		Backward:   copyBackward,
 	})
 	Register(&Op{
 		Name:       "slice",
@@ -92,6 +93,7 @@ func init() {
 		InferShape:  concatShape,
 		InferType:   SameType,
 		Forward:     concatForward,
+		Backward:    concatBackward,
 	})
 	Register(&Op{
 		Name:    "SliceChannel",
@@ -105,6 +107,7 @@ func init() {
 		InferShape:  sliceChannelShape,
 		InferType:   SameType,
 		Forward:     sliceChannelForward,
+		Backward:    sliceChannelBackward,
 	})
 	Register(&Op{
 		Name:       "clip",
