@@ -330,3 +330,27 @@ func TestTrainerLeNetGrad(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainerNoAllocs checks that a training step (forward, backward)
+// allocates nothing once bound.
+func TestTrainerNoAllocs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	args := mlpParams(rng)
+	tr, err := executor.BindTrain(mlpSym(t, "relu"), args, nil, map[string][]int{"data": {4, 6}, "softmax_label": {4}}, executor.WithTrainThreads(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	step := func() {
+		if err := tr.Forward(ctx, true); err != nil {
+			t.Fatal(err)
+		}
+		if err := tr.Backward(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	step()
+	if n := testing.AllocsPerRun(10, step); n != 0 {
+		t.Errorf("%v allocations per training step", n)
+	}
+}

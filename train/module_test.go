@@ -187,3 +187,44 @@ func TestModuleBadInput(t *testing.T) {
 		t.Error("mismatched data/label counts: no error")
 	}
 }
+
+// TestModuleStepNoAllocs checks that a training step (forward, backward,
+// SGD update, metric) allocates nothing after warm-up.
+func TestModuleStepNoAllocs(t *testing.T) {
+	x, y := blobs(3, 30)
+	m, err := train.NewModule(mlp(t, 3), []string{"data"}, []string{"softmax_label"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Threads = 1
+	if err := m.Bind(map[string][]int{"data": {30, 4}}, map[string][]int{"softmax_label": {30}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.InitParams(train.NewXavier(), 1, nil, nil, false, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.InitOptimizer("sgd", map[string]float64{"learning_rate": 0.1, "momentum": 0.9}); err != nil {
+		t.Fatal(err)
+	}
+	b := &train.DataBatch{Data: []*tensor.Tensor{x}, Label: []*tensor.Tensor{y}}
+	acc := train.NewAccuracy()
+	ctx := context.Background()
+	step := func() {
+		if err := m.Forward(ctx, b, true); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Backward(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Update(); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.UpdateMetric(acc, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	step()
+	if n := testing.AllocsPerRun(10, step); n != 0 {
+		t.Errorf("%v allocations per training step", n)
+	}
+}
