@@ -439,3 +439,33 @@ func TestBackwardConcatSplit(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestBackwardDot(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	for _, tr := range [][2]string{{"False", "False"}, {"True", "False"}, {"False", "True"}, {"True", "True"}} {
+		attrs := map[string]string{"transpose_a": tr[0], "transpose_b": tr[1]}
+		a, b := randT(rng, -1, 1, 2, 3), randT(rng, -1, 1, 3, 4)
+		if tr[0] == "True" {
+			a = randT(rng, -1, 1, 3, 2)
+		}
+		if tr[1] == "True" {
+			b = randT(rng, -1, 1, 4, 3)
+		}
+		if err := opstest.CheckGrad("dot", attrs, []*tensor.Tensor{a, b}, nil); err != nil {
+			t.Errorf("dot %v: %v", attrs, err)
+		}
+		ba, bb := randT(rng, -1, 1, append([]int{2}, a.Shape()...)...), randT(rng, -1, 1, append([]int{2}, b.Shape()...)...)
+		if err := opstest.CheckGrad("batch_dot", attrs, []*tensor.Tensor{ba, bb}, nil); err != nil {
+			t.Errorf("batch_dot %v: %v", attrs, err)
+		}
+	}
+}
+
+func TestBackwardEmbedding(t *testing.T) {
+	rng := rand.New(rand.NewPCG(33, 34))
+	idx, _ := tensor.FromSlice([]float32{1, 3, 1, 0, 2, 3}, 2, 3)
+	w := randT(rng, -1, 1, 4, 5)
+	if err := opstest.CheckGrad("Embedding", map[string]string{"input_dim": "4", "output_dim": "5"}, []*tensor.Tensor{idx, w}, &opstest.GradOptions{NoGrad: []int{0}}); err != nil {
+		t.Error(err)
+	}
+}
