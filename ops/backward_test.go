@@ -469,3 +469,14 @@ func TestBackwardEmbedding(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestBackwardReduce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(35, 36))
+	for _, op := range []string{"sum", "mean"} {
+		for _, attrs := range []map[string]string{nil, {"axis": "1"}, {"axis": "(0, 2)", "keepdims": "True"}, {"axis": "1", "exclude": "True"}, {"axis": "-1"}} {
+			if err := opstest.CheckGrad(op, attrs, []*tensor.Tensor{randT(rng, -1, 1, 2, 3, 4)}, nil); err != nil {
+				t.Errorf("%s %v: %v", op, attrs, err)
+			}
+		}
+	}
+}
