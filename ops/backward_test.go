@@ -480,3 +480,12 @@ func TestBackwardReduce(t *testing.T) {
 		}
 	}
 }
+
+func TestBackwardTranspose(t *testing.T) {
+	rng := rand.New(rand.NewPCG(37, 38))
+	for _, attrs := range []map[string]string{nil, {"axes": "(1, 0, 2)"}, {"axes": "(2, 0, 1)"}, {"axes": "(0, -1, 1)"}} {
+		if err := opstest.CheckGrad("transpose", attrs, []*tensor.Tensor{randT(rng, -1, 1, 2, 3, 4)}, nil); err != nil {
+			t.Errorf("%v: %v", attrs, err)
+		}
+	}
+}

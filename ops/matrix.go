@@ -56,6 +56,7 @@ func init() {
 		InferShape: transposeShape,
 		InferType:  SameType,
 		Forward:    transposeForward,
+		Backward:   transposeBackward,
 	})
 	Register(&Op{
 		Name:       "expand_dims",

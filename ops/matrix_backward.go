@@ -87,3 +87,49 @@ func sliceChannelBackward(_ *Ctx, params any, in, _, outGrad, inGrad []*tensor.T
 	}
 	return nil
 }
+
+// transposeBackward is transpose's gradient: dy scattered back through the
+// forward's permutation, dx[perm⁻¹(j)] = dy[j].
+func transposeBackward(_ *Ctx, params any, in, out, outGrad, inGrad []*tensor.Tensor, req []GradReq) error {
+	if err := float32Grads("transpose", outGrad, inGrad); err != nil {
+		return err
+	}
+	if inGrad[0] == nil {
+		return nil
+	}
+	x, y := in[0], out[0]
+	nd := x.NDim()
+	axes := params.(*TransposeParam).Axes
+	var st, src, idx dimArray
+	contiguousStrides(x, &st)
+	for k := range nd {
+		pk := nd - 1 - k
+		if len(axes) != 0 {
+			if pk = axes[k]; pk < 0 {
+				pk += nd
+			}
+		}
+		src[k] = st[pk]
+	}
+	dx, dy := inGrad[0].Float32s(), outGrad[0].Float32s()
+	if req[0] == GradWrite {
+		clear(dx)
+	}
+	xi := 0
+	for j, g := range dy {
+		dx[xi] += g
+		if j == len(dy)-1 {
+			break
+		}
+		for d := nd - 1; d >= 0; d-- {
+			idx[d]++
+			xi += src[d]
+			if idx[d] < y.Dim(d) {
+				break
+			}
+			xi -= src[d] * idx[d]
+			idx[d] = 0
+		}
+	}
+	return nil
+}
