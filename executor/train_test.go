@@ -354,3 +354,45 @@ func TestTrainerNoAllocs(t *testing.T) {
 		t.Errorf("%v allocations per training step", n)
 	}
 }
+
+// TestTrainerThreadsDeterministic checks that gradients do not depend on
+// the thread count (mxgo train's -shuffle=false determinism).
+func TestTrainerThreadsDeterministic(t *testing.T) {
+	data := graph.Variable("data")
+	c := mustApply(t, "Convolution", graph.Call{Name: "conv", Inputs: []*graph.Symbol{data}, Attrs: map[string]string{"kernel": "(3, 3)", "num_filter": "8"}})
+	fc := mustApply(t, "FullyConnected", graph.Call{Name: "fc", Inputs: []*graph.Symbol{c}, Attrs: map[string]string{"num_hidden": "10"}})
+	sym := mustApply(t, "SoftmaxOutput", graph.Call{Name: "softmax", Inputs: []*graph.Symbol{fc}})
+	var grads [2]map[string][]float32
+	for i, threads := range []int{1, 2} {
+		rng := rand.New(rand.NewPCG(9, 9))
+		args := randParams(rng, map[string][]int{"conv_weight": {8, 3, 3, 3}, "conv_bias": {8}, "fc_weight": {10, 8 * 14 * 14}, "fc_bias": {10}})
+		tr, err := executor.BindTrain(sym, args, nil, map[string][]int{"data": {16, 3, 16, 16}, "softmax_label": {16}}, executor.WithTrainThreads(threads))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := range tr.Arg("data").Float32s() {
+			tr.Arg("data").Float32s()[k] = float32(rng.Float64())
+		}
+		for k := range tr.Arg("softmax_label").Float32s() {
+			tr.Arg("softmax_label").Float32s()[k] = float32(k % 10)
+		}
+		ctx := context.Background()
+		if err := tr.Forward(ctx, true); err != nil {
+			t.Fatal(err)
+		}
+		if err := tr.Backward(ctx); err != nil {
+			t.Fatal(err)
+		}
+		grads[i] = map[string][]float32{}
+		for _, n := range []string{"conv_weight", "conv_bias", "fc_weight", "fc_bias"} {
+			grads[i][n] = tr.Grad(n).Clone().Float32s()
+		}
+	}
+	for n, g := range grads[0] {
+		for k, v := range g {
+			if grads[1][n][k] != v {
+				t.Fatalf("%s[%d]: %g with 1 thread, %g with 2", n, k, v, grads[1][n][k])
+			}
+		}
+	}
+}
