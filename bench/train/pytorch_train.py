@@ -7,7 +7,7 @@ default: uniform, avg, magnitude 3 equals torch's xavier_uniform_), zero
 biases, SGD lr 0.1 momentum 0.9, batch 100, mean cross-entropy (MXNet's
 SoftmaxOutput gradient with rescale_grad = 1/batch), shuffled every epoch,
 torch.set_num_threads(THREADS). Prints one JSON line per epoch like
-`mxgo train -json`. Usage: pytorch_train.py mlp|lenet DIR [EPOCHS] [THREADS]
+`mxgo train -json`. Usage: pytorch_train.py mlp|lenet DIR [EPOCHS] [THREADS] [LR]
 Uses Debian's python3-torch (1.13): run with /usr/bin/python3.
 """
 import gzip
@@ -47,6 +47,7 @@ def main():
     name, d = sys.argv[1], sys.argv[2]
     epochs = int(sys.argv[3]) if len(sys.argv) > 3 else 5
     threads = int(sys.argv[4]) if len(sys.argv) > 4 else 2
+    lr = float(sys.argv[5]) if len(sys.argv) > 5 else 0.1
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     xtr, ytr = load(d, 'train')
@@ -56,7 +57,7 @@ def main():
         if isinstance(m, (nn.Linear, nn.Conv2d)):
             nn.init.xavier_uniform_(m.weight)
             nn.init.zeros_(m.bias)
-    opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)
+    opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=0.9)
     loss_fn = nn.CrossEntropyLoss()
     bs = 100
     for epoch in range(1, epochs + 1):
