@@ -2,8 +2,10 @@ package executor_test
 
 import (
 	"context"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -33,7 +35,9 @@ func mlpSym(t *testing.T, act string) *graph.Symbol {
 
 func randParams(rng *rand.Rand, shapes map[string][]int) map[string]*tensor.Tensor {
 	out := map[string]*tensor.Tensor{}
-	for name, s := range shapes {
+	names := slices.Sorted(maps.Keys(shapes)) // a fixed draw order
+	for _, name := range names {
+		s := shapes[name]
 		v, _ := tensor.New(tensor.Float32, s...)
 		for i := range v.Float32s() {
 			v.Float32s()[i] = float32(rng.Float64()*2 - 1)
