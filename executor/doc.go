@@ -27,4 +27,19 @@
 // inference no-ops (Dropout, _copy, BlockGrad, make_loss) are dropped.
 // Outputs bound with WithOutputs are never optimised away. Results agree
 // with the unoptimised graph to float32 rounding.
+//
+// Training: BindTrain binds a graph for forward and backward passes (MXNet's
+// simple_bind with grad_req; a separate Trainer type rather than a Bind
+// option, because a training executor owns mutable state — inputs,
+// gradients, auxiliary states updated in place — and is not safe for
+// concurrent use, unlike Model). Every value the forward pass computes keeps
+// its own buffer for backward, and gradient buffers are allocated at bind:
+// Forward(ctx, train) and Backward(ctx, headGrads...) allocate nothing.
+// grad_req is write (default for parameters), add (accumulate across
+// Backward calls; the caller zeroes) or null (default for the inputs given
+// in shapes), per argument with WithGradReq. Loss heads (SoftmaxOutput,
+// the regression outputs, MakeLoss) generate their own gradient; other
+// heads take the caller's head gradients (ones when none are given).
+// BatchNorm's moving statistics are updated in place by the training
+// backward pass, as MXNet's CPU kernels do. Training is float32 only.
 package executor

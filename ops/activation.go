@@ -56,6 +56,7 @@ func init() {
 		InferType:   SameType,
 		InPlace:     inPlace00,
 		Forward:     activationForward,
+		Backward:    activationBackward,
 	})
 	Register(&Op{
 		Name:   "LeakyReLU",
@@ -82,6 +83,7 @@ func init() {
 		InferShape: leakyReLUShape,
 		InferType:  SameType,
 		Forward:    leakyReLUForward,
+		Backward:   leakyReLUBackward,
 	})
 }
 

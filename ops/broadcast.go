@@ -65,6 +65,7 @@ func init() {
 			InferShape: broadcastShape,
 			InferType:  SameType,
 			Forward:    broadcastForward(b.name, b.fn),
+			Backward:   binaryBackward(b.fn),
 		})
 	}
 }

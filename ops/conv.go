@@ -60,6 +60,7 @@ func init() {
 		}
 		return names
 	}
+	conv.Backward, conv.BackwardWorkspace = convolutionBackward, convBackwardWorkspace
 	deconv := registerConv("Deconvolution", deconvolutionParams, parseDeconvolution, deconvolutionShape,
 		func(params any) bool { return params.(*DeconvolutionParam).NoBias })
 	deconv.Forward, deconv.Workspace, deconv.WorkspaceShares = deconvolutionForward, deconvWorkspace, oneShare

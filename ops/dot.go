@@ -19,6 +19,7 @@ func init() {
 		InferShape: dotShape,
 		InferType:  SameType,
 		Forward:    dotForward,
+		Backward:   dotBackward,
 	})
 	Register(&Op{
 		Name:       "batch_dot",
@@ -27,6 +28,7 @@ func init() {
 		InferShape: batchDotShape,
 		InferType:  SameType,
 		Forward:    batchDotForward,
+		Backward:   batchDotBackward,
 	})
 }
 

@@ -33,6 +33,7 @@ func init() {
 		InferType:         SameType,
 		InPlace:           inPlace00,
 		Forward:           dropoutForward,
+		Backward:          dropoutBackward,
 	})
 }
 

@@ -166,6 +166,7 @@ func init() {
 			InferType:  SameType,
 			InPlace:    func(any) [][2]int { return [][2]int{{0, 0}, {1, 0}} },
 			Forward:    elemwiseBinaryForward(b.name, vecBinary(b.fn)),
+			Backward:   binaryBackward(b.fn),
 		})
 	}
 	for _, u := range elemwiseUnary {

@@ -27,7 +27,8 @@ func init() {
 			}
 			return assignType(&in[1], dt, "weight")
 		},
-		Forward: embeddingForward,
+		Forward:  embeddingForward,
+		Backward: embeddingBackward,
 	})
 }
 

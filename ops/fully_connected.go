@@ -44,6 +44,7 @@ func init() {
 		InferShape:  fullyConnectedShape,
 		InferType:   SameType,
 		Forward:     fullyConnectedForward,
+		Backward:    fullyConnectedBackward,
 	})
 }
 

@@ -45,6 +45,7 @@ func init() {
 		InferType:   SameType,
 		InPlace:     inPlace00,
 		Forward:     softmaxOutputForward,
+		Backward:    softmaxOutputBackward,
 	})
 	regression := NewParams[RegressionOutputParam]()
 	for _, name := range []string{"LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressionOutput"} {
@@ -58,6 +59,7 @@ func init() {
 			InferType:   SameType,
 			InPlace:     inPlace00,
 			Forward:     regressionForward(name == "LogisticRegressionOutput"),
+			Backward:    regressionBackward(name == "MAERegressionOutput"),
 		})
 	}
 }

@@ -19,6 +19,7 @@ func init() {
 		InferType:  SameType,
 		InPlace:    inPlace00,
 		Forward:    copyForward,
+		Backward:   makeLossBackward,
 	})
 	// [src/operator/contrib/transformer.cc]
 	Register(&Op{

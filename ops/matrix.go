@@ -56,6 +56,7 @@ func init() {
 		InferShape: transposeShape,
 		InferType:  SameType,
 		Forward:    transposeForward,
+		Backward:   transposeBackward,
 	})
 	Register(&Op{
 		Name:       "expand_dims",
@@ -64,6 +65,7 @@ func init() {
 		InferType:  SameType,
 		InPlace:    inPlace00,
 		Forward:    copyForward,
+		Backward:   copyBackward,
 	})
 	Register(&Op{
 		Name:       "slice",
@@ -92,6 +94,7 @@ func init() {
 		InferShape:  concatShape,
 		InferType:   SameType,
 		Forward:     concatForward,
+		Backward:    concatBackward,
 	})
 	Register(&Op{
 		Name:    "SliceChannel",
@@ -105,6 +108,7 @@ func init() {
 		InferShape:  sliceChannelShape,
 		InferType:   SameType,
 		Forward:     sliceChannelForward,
+		Backward:    sliceChannelBackward,
 	})
 	Register(&Op{
 		Name:       "clip",

@@ -59,6 +59,7 @@ func init() {
 		InferType: batchNormType,
 		InPlace:   inPlace00,
 		Forward:   batchNormForward,
+		Backward:  batchNormBackward,
 	})
 	Register(&Op{
 		Name:   "LayerNorm",

@@ -193,6 +193,7 @@ func init() {
 			InferShape: legacy.InferShape,
 			InferType:  SameType,
 			Forward:    broadcastForward(b.name, b.fn),
+			Backward:   binaryBackward(b.fn),
 		})
 	}
 	scalarParams := NewParams[ScalarParam]()

@@ -65,6 +65,7 @@ func init() {
 		OutputNames:       outputNames("output", "workspace"), // workspace only with oneDNN
 		InferShape:        poolingShape,
 		Forward:           poolingForward,
+		Backward:          poolingBackward,
 		InferType: func(params any, in, out []tensor.DType) error {
 			if err := SameType(nil, in, out[:1]); err != nil {
 				return err

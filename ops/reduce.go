@@ -47,6 +47,7 @@ func init() {
 			},
 			InferType: SameType,
 			Forward:   reduceForward(r.name, r.kind),
+			Backward:  reduceBackward(r.kind),
 		})
 	}
 	reduceAxis := NewParams[ReduceAxisParam]()

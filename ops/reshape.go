@@ -20,6 +20,7 @@ func init() {
 		InferType:  SameType,
 		InPlace:    inPlace00,
 		Forward:    copyForward,
+		Backward:   copyBackward,
 	})
 	Register(&Op{
 		Name:       "Flatten",
@@ -28,6 +29,7 @@ func init() {
 		InferType:  SameType,
 		InPlace:    inPlace00,
 		Forward:    copyForward,
+		Backward:   copyBackward,
 	})
 }
 

@@ -71,6 +71,7 @@ func init() {
 			InferType:  scalarType,
 			InPlace:    inPlace00,
 			Forward:    scalarForward(s.name),
+			Backward:   scalarBackward(s.name),
 		})
 	}
 }

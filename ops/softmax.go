@@ -43,6 +43,7 @@ func init() {
 			InferShape:  softmaxShape,
 			InferType:   softmaxType,
 			Forward:     softmaxForward(name == "log_softmax"),
+			Backward:    softmaxBackward(name == "log_softmax"),
 		})
 	}
 	Register(&Op{

@@ -48,7 +48,8 @@ type EpochEndCallback func(EpochEndParam) error
 // DoCheckpoint returns MXNet's mx.callback.do_checkpoint(prefix, period):
 // after every period-th epoch (period < 1 counts as 1) it saves
 // PREFIX-symbol.json and PREFIX-%04d.params for the 1-based epoch with
-// serialize.SaveCheckpoint.
+// SaveCheckpointAtomic (temporary files renamed into place, so an
+// interrupted save leaves the last complete checkpoint).
 func DoCheckpoint(prefix string, period int) EpochEndCallback {
 	period = max(period, 1)
 	return func(p EpochEndParam) error {
@@ -56,7 +57,7 @@ func DoCheckpoint(prefix string, period int) EpochEndCallback {
 			return nil
 		}
 		ck := &serialize.Checkpoint{Symbol: p.Symbol, Args: p.Args, Aux: p.Aux}
-		if err := serialize.SaveCheckpoint(prefix, p.Epoch+1, ck); err != nil {
+		if err := SaveCheckpointAtomic(prefix, p.Epoch+1, ck); err != nil {
 			return fmt.Errorf("train: checkpoint of epoch %d: %w", p.Epoch+1, err)
 		}
 		return nil

@@ -1,5 +1,7 @@
-// Package train holds the parts of MXNet 1.9.1's training stack that do not
-// depend on backward: optimizers with MXNet's exact update formulas and
+// Package train holds MXNet 1.9.1's training stack: Module (module.go: Bind,
+// InitParams, InitOptimizer, Forward/Backward/Update, Get/SetParams, Fit,
+// Score, SaveCheckpoint, LoadModule) on executor.BindTrain, and the parts
+// that do not depend on backward: optimizers with MXNet's exact update formulas and
 // update counting, learning-rate schedulers, initializers with MXNet's name
 // rules, evaluation metrics, data iterators (NDArrayIter, IDX files) and
 // batch-/epoch-end callbacks. A Module/Fit built on an executor's backward

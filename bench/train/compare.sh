@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Fashion-MNIST training, mxgo vs PyTorch (Debian python3-torch), same
+# networks (examples/fashion-mnist: MLP 784-256-128-10 relu; LeNet tanh),
+# same settings (Xavier, SGD lr 0.1 momentum 0.9, batch 100, 2 threads),
+# one after the other on the same machine. Each prints one JSON line per
+# epoch (accuracy on the 10k test set, seconds of training per epoch).
+# Needs /usr/share/datasets/fashion-mnist (Debian dataset-fashion-mnist).
+# Usage: bench/train/compare.sh [mlp|lenet|all] [EPOCHS] [LR]
+# (LR default 0.1; the tanh LeNet needs a smaller one, e.g. 0.02, to reach
+# 88% in 5 epochs with momentum 0.9.)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+data=/usr/share/datasets/fashion-mnist
+nets="${1:-all}"; [ "$nets" = all ] && nets="mlp lenet"
+epochs="${2:-5}"
+lr="${3:-0.1}"
+tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
+go build -o "$tmp/mxgo" ./cmd/mxgo
+go build -o "$tmp/fm" ./examples/fashion-mnist
+for net in $nets; do
+  "$tmp/fm" -net "$net" -symbol-only > "$tmp/$net-symbol.json"
+  echo "== mxgo $net (2 threads)"
+  "$tmp/mxgo" train -symbol "$tmp/$net-symbol.json" -train "fashion-mnist:$data" -eval "fashion-mnist:$data" \
+    -prefix "$tmp/$net" -epochs "$epochs" -batch-size 100 -lr "$lr" -momentum 0.9 -threads 2 -json
+  echo "== PyTorch $net (set_num_threads(2))"
+  /usr/bin/python3 bench/train/pytorch_train.py "$net" "$data" "$epochs" 2 "$lr"
+done
