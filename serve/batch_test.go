@@ -160,10 +160,8 @@ func TestBatchingBitIdentical(t *testing.T) {
 			for i := range ref {
 				for j, v := range ref[i] {
 					if w := direct[i*10+j]; math.Float32bits(v) != math.Float32bits(w) {
-						t.Skipf("kernel reduction order, not batching: the executor alone (no server) gives %v at batch 1 and %v at batch %d "+
-							"(image %d, output %d); the first value that differs is %s, whose kernel reduces in a different order for "+
-							"one row than for %d (small-M vs blocked SGEMM), so no batching can be bit-identical on this model until the "+
-							"kernels are batch-invariant; TestBatchingWithinRounding checks it up to rounding",
+						t.Fatalf("the executor alone (no server) gives %v at batch 1 and %v at batch %d (image %d, output %d): "+
+							"the kernels are no longer batch-invariant; the first value that differs is %s (batch %d)",
 							v, w, x.Dim(0), i, j, firstDivergence(t, m.prefix, m.epoch, x), x.Dim(0))
 					}
 				}
