@@ -55,8 +55,17 @@ func loadModelCases(t testing.TB) []modelCase {
 	if err := json.Unmarshal(data, &cases); err != nil {
 		t.Fatal(err)
 	}
+	if testing.Short() {
+		// -short (the race and arm64/qemu runs of make test): leave out the
+		// ResNet-50 SSD, which alone takes most of the time; the full
+		// native run covers it under every amd64 implementation.
+		cases = slices.DeleteFunc(cases, func(c modelCase) bool { return heavyModels[c.Case] })
+	}
 	return cases
 }
+
+// heavyModels are the model cases -short leaves out.
+var heavyModels = map[string]bool{"gluoncv-ssd512-resnet50": true}
 
 func readNPY(t testing.TB, path string) *tensor.Tensor {
 	t.Helper()
