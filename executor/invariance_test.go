@@ -1,19 +1,13 @@
 package executor_test
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
-	"io"
 	"math"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/mxgo/mxgo/asm"
 	"github.com/mxgo/mxgo/executor"
-	"github.com/mxgo/mxgo/serialize"
 	"github.com/mxgo/mxgo/tensor"
 )
 
@@ -198,27 +192,6 @@ func stackSamples(t *testing.T, xs []*tensor.Tensor, ax int) *tensor.Tensor {
 // bindCase binds case c's checkpoint for the given input shape.
 func bindCase(t *testing.T, c modelCase, shape []int, opts ...executor.Option) (*executor.Model, error) {
 	t.Helper()
-	dir := filepath.Join("../testdata/mxnet", c.Dir)
-	symData, err := os.ReadFile(filepath.Join(dir, c.Symbol))
-	if err != nil {
-		t.Fatal(err)
-	}
-	paramsData, err := os.ReadFile(filepath.Join(dir, c.Params))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.HasSuffix(c.Params, ".gz") { // generated, compressed parameters
-		zr, err := gzip.NewReader(bytes.NewReader(paramsData))
-		if err != nil {
-			t.Fatalf("%s: %v", c.Params, err)
-		}
-		if paramsData, err = io.ReadAll(zr); err != nil {
-			t.Fatalf("%s: %v", c.Params, err)
-		}
-	}
-	ck, err := serialize.ParseCheckpoint(symData, paramsData)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ck, _ := loadCheckpoint(t, c)
 	return executor.Bind(ck.Symbol, ck.Args, ck.Aux, map[string][]int{c.InputName: shape}, opts...)
 }

@@ -97,25 +97,7 @@ func readParamsFile(path string) ([]byte, error) {
 
 func loadCaseModel(t testing.TB, c modelCase, outputs ...string) (*executor.Model, *tensor.Tensor) {
 	t.Helper()
-	dir := filepath.Join("../testdata/mxnet", c.Dir)
-	symData, err := os.ReadFile(filepath.Join(dir, c.Symbol))
-	if err != nil {
-		t.Fatal(err)
-	}
-	paramsData, err := readParamsFile(filepath.Join(dir, c.Params))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ck, err := serialize.ParseCheckpoint(symData, paramsData)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := readNPY(t, filepath.Join("../testdata/models", c.InputFile))
-	if in.DType() != tensor.Float32 {
-		if in, err = in.AsType(tensor.Float32); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ck, in := loadCheckpoint(t, c)
 	var opts []executor.Option
 	if len(outputs) > 0 {
 		opts = append(opts, executor.WithOutputs(outputs...))
