@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"runtime"
 	"slices"
 	"strings"
@@ -70,6 +71,17 @@ type trainConfig struct {
 	reqs    map[string]ops.GradReq
 	defReq  ops.GradReq
 	memory  int
+	seed    *uint64
+}
+
+// WithSeed seeds the random source of training kernels (Dropout's masks),
+// so a training run is reproducible; without it they draw from
+// math/rand/v2's global source.
+func WithSeed(seed uint64) TrainOption {
+	return func(c *trainConfig) error {
+		c.seed = &seed
+		return nil
+	}
 }
 
 // WithGradReq sets the grad_req of named arguments (MXNet's grad_req dict):
@@ -483,6 +495,9 @@ func BindTrain(sym *graph.Symbol, args, aux map[string]*tensor.Tensor, shapes ma
 		}
 	}
 	t.ctx.Threads = cfg.threads
+	if cfg.seed != nil {
+		t.ctx.Rand = rand.New(rand.NewPCG(*cfg.seed, 0x6d78676f)) // "mxgo"
+	}
 	return t, nil
 }
 

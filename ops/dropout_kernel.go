@@ -15,8 +15,8 @@ const dropoutMaxDims = 32
 // leaves it unwritten). In a training pass, or always with mode always, each
 // mask element is 1/(1−p) with probability 1−p and 0 otherwise (p = 1 gives
 // an all-zero mask), broadcast over the axes of variational dropout, and
-// the output is data·mask. Random numbers come from math/rand/v2's global
-// source (not seedable, safe for concurrent use).
+// the output is data·mask. Random numbers come from Ctx.Rand when set (the
+// training executor's seeded source), else math/rand/v2's global source.
 func dropoutForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*DropoutParam)
 	x, y := in[0], out[0]
@@ -53,8 +53,12 @@ func dropoutForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	if keep > 0 {
 		scale = 1 / keep
 	}
+	draw := rand.Float32
+	if ctx.Rand != nil {
+		draw = ctx.Rand.Float32
+	}
 	for i := range mask {
-		if rand.Float32() < keep {
+		if draw() < keep {
 			mask[i] = scale
 		} else {
 			mask[i] = 0

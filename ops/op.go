@@ -14,6 +14,7 @@ package ops
 
 import (
 	"context"
+	"math/rand/v2"
 	"strconv"
 
 	"github.com/mxgo/mxgo/tensor"
@@ -39,6 +40,10 @@ type Ctx struct {
 	// Context is the call's context (nil: none). Kernels must not keep
 	// it; long ones poll it through Err at block boundaries.
 	Context context.Context
+	// Rand is the random source of training kernels (Dropout's mask); nil
+	// uses math/rand/v2's global source. A seeded Rand makes training
+	// reproducible; it is used by one goroutine at a time.
+	Rand *rand.Rand
 }
 
 // Kernel computes outputs from inputs. Tensors have the shapes and dtypes

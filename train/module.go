@@ -75,6 +75,9 @@ type Module struct {
 
 	// Threads bounds the goroutines of kernels (default all: GOMAXPROCS).
 	Threads int
+	// Seed, when not nil, seeds the random source of training kernels
+	// (Dropout's masks) at Bind, so runs are reproducible.
+	Seed *uint64
 }
 
 // NewModule returns a module for sym with the given data and label input
@@ -174,6 +177,9 @@ func (m *Module) Bind(dataShapes, labelShapes map[string][]int) error {
 	opts := []executor.TrainOption{}
 	if m.Threads > 0 {
 		opts = append(opts, executor.WithTrainThreads(m.Threads))
+	}
+	if m.Seed != nil {
+		opts = append(opts, executor.WithSeed(*m.Seed))
 	}
 	tr, err := executor.BindTrain(m.sym, m.args, m.aux, known, opts...)
 	if err != nil {

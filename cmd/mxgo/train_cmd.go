@@ -48,7 +48,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	wd := fs.Float64("wd", 0, "weight decay")
 	clip := fs.Float64("clip-gradient", -1, "clip gradients to [-c, c] (negative: off)")
 	initName := fs.String("initializer", "xavier", "initializer: xavier, uniform, normal, zero, one or an MXNet dumps() string")
-	seed := fs.Uint64("seed", 0, "seed of the initializer and the shuffle")
+	seed := fs.Uint64("seed", 0, "seed of the initializer, the shuffle and Dropout")
 	shuffle := fs.Bool("shuffle", true, "shuffle the training data every epoch")
 	threads := fs.Int("threads", 0, "goroutines per kernel (0: GOMAXPROCS)")
 	asJSON := fs.Bool("json", false, "print one JSON line per epoch")
@@ -102,7 +102,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	m.Threads = *threads
+	m.Threads, m.Seed = *threads, seed
 	if m.Threads == 0 {
 		m.Threads = runtime.GOMAXPROCS(0)
 	}
