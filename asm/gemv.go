@@ -1,6 +1,10 @@
 package asm
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/mxgo/mxgo/internal/parallel"
+)
 
 // gemvMaxM is the largest m that takes the small-M path: with few rows of
 // A, Sgemm is memory-bound on B (the weights), so it streams B once instead
@@ -40,7 +44,7 @@ type gemvJob struct {
 	wg      sync.WaitGroup
 }
 
-var gemvJobs FreeList[gemvJob]
+var gemvJobs parallel.FreeList[gemvJob]
 
 // sgemvSmallM computes Sgemm for m <= gemvMaxM: it copies op(A)·alpha into
 // a contiguous buffer, then each goroutine scales its columns of C by beta
@@ -71,13 +75,13 @@ func sgemvSmallM(sel sgemmFuncs, threads int, transA bool, m, n, k int, alpha fl
 	threads = min(threads, max(n/32, 1))
 	*g = gemvJob{sel: sel, threads: threads, transB: transB, m: m, n: n, k: k,
 		ap: ap, b: b, c: c, ldb: ldb, ldc: ldc, beta: beta}
-	runParallel(threads, g, &g.wg)
+	parallel.RunWG(threads, g, &g.wg)
 	g.b, g.c = nil, nil
 	gemvJobs.Put(g)
 }
 
 // run computes columns [lo, hi) of C, lo and hi multiples of 32 except at n.
-func (g *gemvJob) run(tid int) {
+func (g *gemvJob) Run(tid int) {
 	blocks := (g.n + 31) / 32
 	lo, hi := share(blocks, tid, g.threads)
 	lo, hi = lo*32, min(hi*32, g.n)

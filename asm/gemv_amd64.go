@@ -2,6 +2,8 @@
 
 package asm
 
+import "github.com/mxgo/mxgo/internal/parallel"
+
 // gemvDotNT4AVX2 adds four dot products to c[0..3]:
 //
 //	for r := range 4 {
@@ -65,7 +67,7 @@ func gemvNTDot4(dot4 func(k int, a, w *float32, ldw int, c *float32), m, n, k in
 
 // gemvStrips holds zero-padded copies of the last (narrower than 32) column
 // strip of b for gemvNNAVX2.
-var gemvStrips FreeList[[]float32]
+var gemvStrips parallel.FreeList[[]float32]
 
 // gemvNNChunk2AVX2 adds, for each of n32 32-column strips and m2 row pairs,
 //

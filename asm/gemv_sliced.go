@@ -1,6 +1,10 @@
 package asm
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/mxgo/mxgo/internal/parallel"
+)
 
 // The invariant small-M path (m <= gemvMaxM, implementations with a
 // two-row chunk kernel): C = alpha·A·op(B) + beta·C with each element of C
@@ -33,7 +37,7 @@ type slicedNN struct {
 }
 
 // slicedBufs holds the per-call buffers of the invariant small-M path.
-var slicedBufs FreeList[[]float32]
+var slicedBufs parallel.FreeList[[]float32]
 
 // gemmNN adds a·b to C for columns [lo, hi) (lo a multiple of width): a
 // is m×k contiguous (alpha applied), b is k×n (row stride ldb), C already
@@ -129,7 +133,7 @@ type slicedJob struct {
 	wg          sync.WaitGroup
 }
 
-var slicedJobs FreeList[slicedJob]
+var slicedJobs parallel.FreeList[slicedJob]
 
 // sgemmSlicedSmallM runs the invariant small-M path (m <= gemvMaxM,
 // arguments checked).
@@ -179,12 +183,12 @@ func sgemmSlicedSmallM(s slicedNN, kc, threads int, transA, transB bool, m, n, k
 	threads = min(threads, max(n/(2*s.width), 1))
 	*g = slicedJob{s: s, threads: threads, m: m, n: n, k: k, kc: blockSize(k, kc, 1),
 		ap: ap, bt: bt, tbuf: g.tbuf, b: b, c: c, ldb: ldb, ldc: ldc, beta: beta}
-	runParallel(threads, g, &g.wg)
+	parallel.RunWG(threads, g, &g.wg)
 	g.b, g.c = nil, nil
 	slicedJobs.Put(g)
 }
 
-func (g *slicedJob) run(tid int) {
+func (g *slicedJob) Run(tid int) {
 	w := g.s.width
 	lo, hi := share((g.n+w-1)/w, tid, g.threads)
 	lo, hi = lo*w, min(hi*w, g.n)

@@ -1,6 +1,10 @@
 package asm
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/mxgo/mxgo/internal/parallel"
+)
 
 // Cache blocking. A packed B micro-panel (kc×nr floats, 16 KiB at nr=16)
 // stays in the 32 KiB L1 while the kernels walk down an mc×kc block of
@@ -71,11 +75,11 @@ type gemmJob struct {
 	packBT func(d, b []float32, ldb, kb int)
 	// tmp holds one edge tile per goroutine.
 	tmp []float32
-	bar spinBarrier
+	bar parallel.Barrier
 	wg  sync.WaitGroup
 }
 
-var gemmJobs FreeList[gemmJob]
+var gemmJobs parallel.FreeList[gemmJob]
 
 // blockSize splits n into ceil(n/max) near-equal blocks, rounded up to a
 // multiple of unit, and returns the block size.
@@ -128,8 +132,8 @@ func sgemmBlocked(kern sgemmKernel, threads int, transA, transB bool, m, n, k in
 	if need := threads * mr * nr; cap(g.tmp) < need {
 		g.tmp = make([]float32, need)
 	}
-	g.bar.reset(threads)
-	runParallel(threads, g, &g.wg)
+	g.bar.Reset(threads)
+	parallel.RunWG(threads, g, &g.wg)
 	g.a, g.b, g.c = nil, nil, nil
 	gemmJobs.Put(g)
 }
@@ -141,7 +145,7 @@ func share(n, tid, t int) (lo, hi int) {
 
 // run is goroutine tid's part of the job: for each kc×nc block, pack a share
 // of A and B, wait for the others, then compute its share of C.
-func (g *gemmJob) run(tid int) {
+func (g *gemmJob) Run(tid int) {
 	mr, nr := g.kern.mr, g.kern.nr
 	mp := (g.m + mr - 1) / mr
 	for jc := 0; jc < g.n; jc += g.nc {
@@ -157,7 +161,7 @@ func (g *gemmJob) run(tid int) {
 			if lo < hi {
 				packA(g.apack[lo*mr*kb:], g.a, g.lda, g.transA, lo*mr, min(hi*mr, g.m)-lo*mr, pc, kb, mr, g.alpha, g.packA)
 			}
-			g.bar.wait()
+			g.bar.Wait()
 			mlo, mhi, nlo, nhi := 0, mp, 0, np
 			if g.splitM {
 				mlo, mhi = share(mp, tid, g.threads)
@@ -165,7 +169,7 @@ func (g *gemmJob) run(tid int) {
 				nlo, nhi = share(np, tid, g.threads)
 			}
 			g.compute(tid, mlo, mhi, nlo, nhi, jc, nb, pc == 0, kb)
-			g.bar.wait()
+			g.bar.Wait()
 		}
 	}
 }

@@ -3,6 +3,8 @@ package asm
 import (
 	"sync"
 	"unsafe"
+
+	"github.com/mxgo/mxgo/internal/parallel"
 )
 
 // The direct path computes small C = alpha·A·op(B) + beta·C without packing
@@ -85,7 +87,7 @@ type directJob struct {
 	wg                  sync.WaitGroup
 }
 
-var directJobs FreeList[directJob]
+var directJobs parallel.FreeList[directJob]
 
 // sgemmDirect runs the direct path (useDirect true, arguments checked);
 // packT16 packs full 16-column panels of transposed B. It rounds exactly
@@ -159,7 +161,7 @@ func sgemmDirect(kern directFunc, packT16 func(d, b []float32, ldb, kb int), kc,
 	*g = directJob{kern: kern, threads: threads, m: mm, n: n, k: k, kc: blockSize(k, kc, 1),
 		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, packed: packed, beta1: beta1 || beta == 1,
 		bpack: bpack, apack: apack, cpack: cpack}
-	runParallel(threads, g, &g.wg)
+	parallel.RunWG(threads, g, &g.wg)
 	if m < directMR {
 		for i := range m {
 			copy(cOut[i*ldcOut:i*ldcOut+n], c[i*n:i*n+n])
@@ -174,7 +176,7 @@ func sgemmDirect(kern directFunc, packT16 func(d, b []float32, ldb, kb int), kc,
 // last 6 rows of C, storing only the rows not already done; a last partial
 // panel likewise over the last 16 columns when B is read in place, or from
 // its zero-padded packed panel, storing only C's columns.
-func (g *directJob) run(tid int) {
+func (g *directJob) Run(tid int) {
 	m, n, k := g.m, g.n, g.k
 	lo, hi := share((n+directNR-1)/directNR, tid, g.threads)
 	for jp := lo; jp < hi; jp++ {

@@ -3,6 +3,8 @@ package asm
 import (
 	"sync"
 	"unsafe"
+
+	"github.com/mxgo/mxgo/internal/parallel"
 )
 
 // The dot path computes C = alpha·A·Wᵀ + beta·C for FullyConnected calls
@@ -62,7 +64,7 @@ type dotJob struct {
 	wg      sync.WaitGroup
 }
 
-var dotJobs FreeList[dotJob]
+var dotJobs parallel.FreeList[dotJob]
 
 // sgemmDotNT runs the dot path (m, n, k > 0, arguments checked).
 func sgemmDotNT(kern dot2x5Func, threads, m, n, k int, alpha float32, a []float32, lda int, w []float32, ldw int, beta float32, c []float32, ldc int) {
@@ -81,12 +83,12 @@ func sgemmDotNT(kern dot2x5Func, threads, m, n, k int, alpha float32, a []float3
 	}
 	g := dotJobs.Get()
 	g.args, g.threads, g.splitN = d, threads, splitN
-	runParallel(threads, g, &g.wg)
+	parallel.RunWG(threads, g, &g.wg)
 	g.args = dotArgs{}
 	dotJobs.Put(g)
 }
 
-func (g *dotJob) run(tid int) {
+func (g *dotJob) Run(tid int) {
 	d := &g.args
 	if g.splitN {
 		lo, hi := share((d.n+4)/5, tid, g.threads)

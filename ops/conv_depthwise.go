@@ -1,6 +1,9 @@
 package ops
 
-import "github.com/mxgo/mxgo/asm"
+import (
+	"github.com/mxgo/mxgo/asm"
+	"github.com/mxgo/mxgo/internal/parallel"
+)
 
 // The 3×3 depthwise path: each input channel is copied once into a padded
 // plane (and, for stride 2, split into even and odd columns) so that every
@@ -60,7 +63,7 @@ type dwJob struct {
 	ws, nthreads int
 }
 
-var dwJobs asm.FreeList[dwJob]
+var dwJobs parallel.FreeList[dwJob]
 
 // Run convolves goroutine tid's share of the channel planes.
 func (j *dwJob) Run(tid int) {
@@ -80,7 +83,7 @@ func convDepthwise3x3Run(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *con
 	}
 	job := dwJobs.Get()
 	*job = dwJob{ctx: ctx, g: *g, x: x, w: w, bias: bias, y: y, ep: *ep, scratch: scratch, ws: ws, nthreads: nt}
-	asm.Parallel(nt, job)
+	parallel.Parallel(nt, job)
 	*job = dwJob{}
 	dwJobs.Put(job)
 	return ctx.Err()

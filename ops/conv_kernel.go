@@ -3,6 +3,8 @@ package ops
 import (
 	"fmt"
 
+	"github.com/mxgo/mxgo/internal/parallel"
+
 	"github.com/mxgo/mxgo/asm"
 	"github.com/mxgo/mxgo/tensor"
 )
@@ -206,7 +208,7 @@ func convolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	}
 	job := convJobs.Get()
 	*job = convJob{ctx: ctx, g: g, x: xd, w: wd, bias: bias, y: yd, ep: ep, scratch: ctx.Scratch, ws: ws, threads: min(threads, g.n)}
-	asm.Parallel(job.threads, job)
+	parallel.Parallel(job.threads, job)
 	*job = convJob{}
 	convJobs.Put(job)
 	return ctx.Err()
@@ -226,7 +228,7 @@ type convJob struct {
 	ws, threads   int
 }
 
-var convJobs asm.FreeList[convJob]
+var convJobs parallel.FreeList[convJob]
 
 // Run convolves goroutine tid's share of the samples.
 func (j *convJob) Run(tid int) {

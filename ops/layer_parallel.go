@@ -1,6 +1,6 @@
 package ops
 
-import "github.com/mxgo/mxgo/asm"
+import "github.com/mxgo/mxgo/internal/parallel"
 
 // layerParallelMin is the output size from which the layer kernels
 // (AdaptiveAvgPooling2D, BilinearResize2D, ROIAlign) split their work
@@ -20,7 +20,7 @@ type layerJob struct {
 	roi     *ROIAlignParam
 }
 
-var layerJobs asm.FreeList[layerJob]
+var layerJobs parallel.FreeList[layerJob]
 
 // Run does goroutine tid's share of the items.
 func (j *layerJob) Run(tid int) {
@@ -39,7 +39,7 @@ func layerSplit(ctx *Ctx, job *layerJob, outLen int) {
 		job.run(job, 0, job.n)
 	} else {
 		job.threads = threads
-		asm.Parallel(threads, job)
+		parallel.Parallel(threads, job)
 	}
 	*job = layerJob{}
 	layerJobs.Put(job)

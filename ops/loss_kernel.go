@@ -2,6 +2,7 @@ package ops
 
 import (
 	"fmt"
+
 	"github.com/mxgo/mxgo/asm"
 
 	"github.com/mxgo/mxgo/tensor"

@@ -2,8 +2,9 @@ package ops
 
 import (
 	"fmt"
-	"github.com/mxgo/mxgo/asm"
 	"math"
+
+	"github.com/mxgo/mxgo/asm"
 
 	"github.com/mxgo/mxgo/tensor"
 )

@@ -2,8 +2,9 @@ package ops
 
 import (
 	"fmt"
-	"github.com/mxgo/mxgo/asm"
 	"math"
+
+	"github.com/mxgo/mxgo/internal/parallel"
 
 	"github.com/mxgo/mxgo/tensor"
 )
@@ -124,7 +125,7 @@ func poolingForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 		if threads := min(max(ctx.Threads, 1), planes); threads > 1 && planes*g.inPlane >= 1<<16 {
 			job := poolJobs.Get()
 			*job = poolJob{ctx: ctx, g: g, x: xd, y: yd, mask: mask, threads: threads}
-			asm.Parallel(threads, job)
+			parallel.Parallel(threads, job)
 			*job = poolJob{}
 			poolJobs.Put(job)
 			return ctx.Err()
@@ -227,7 +228,7 @@ type poolJob struct {
 	threads int
 }
 
-var poolJobs asm.FreeList[poolJob]
+var poolJobs parallel.FreeList[poolJob]
 
 // Run pools goroutine tid's share of the planes.
 func (j *poolJob) Run(tid int) {

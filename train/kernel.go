@@ -3,7 +3,7 @@ package train
 import (
 	"runtime"
 
-	"github.com/mxgo/mxgo/asm"
+	"github.com/mxgo/mxgo/internal/parallel"
 )
 
 // minChunk is the fewest elements worth a goroutine in an update kernel.
@@ -26,7 +26,7 @@ type kparams struct {
 	b1, b2, eps, cw      float32
 }
 
-// Run implements asm.Runner.
+// Run implements parallel.Runner.
 func (j *kernelJob) Run(tid int) {
 	n := len(j.w)
 	j.fn(j, n*tid/j.threads, n*(tid+1)/j.threads)
@@ -39,7 +39,7 @@ func (j *kernelJob) run(maxThreads int) {
 	if j.threads <= 1 {
 		j.fn(j, 0, n)
 	} else {
-		asm.Parallel(j.threads, j)
+		parallel.Parallel(j.threads, j)
 	}
 	j.w, j.g, j.s0, j.s1, j.s2 = nil, nil, nil, nil, nil
 }

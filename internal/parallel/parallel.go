@@ -1,4 +1,8 @@
-package asm
+// Package parallel runs kernel work split over goroutines on a pool of
+// persistent workers that exit when idle, with a reusable barrier and a
+// free list for per-call state, so that steady-state kernels neither start
+// goroutines nor allocate. It is shared by asm (SGEMM's threads) and ops.
+package parallel
 
 import (
 	"runtime"
@@ -8,15 +12,9 @@ import (
 	"time"
 )
 
-// parallelRunner is work split over goroutines: run(tid) is called once for
-// each tid in [0, threads).
-type parallelRunner interface {
-	run(tid int)
-}
-
-// poolTask is one goroutine's share of a parallelRunner.
+// poolTask is one goroutine's share of a Runner.
 type poolTask struct {
-	r   parallelRunner
+	r   Runner
 	tid int
 	wg  *sync.WaitGroup
 }
@@ -48,7 +46,7 @@ func (w *poolWorker) loop() {
 	for {
 		select {
 		case t := <-w.ch:
-			t.r.run(t.tid)
+			t.r.Run(t.tid)
 			workerPool.mu.Lock()
 			workerPool.idle = append(workerPool.idle, w)
 			workerPool.mu.Unlock()
@@ -91,30 +89,30 @@ func getWorker() *poolWorker {
 	return w
 }
 
-// runParallel calls r.run(tid) for tid in [0, threads), tid 0 on the calling
+// RunWG calls r.Run(tid) for tid in [0, threads), tid 0 on the calling
 // goroutine and the others on pool workers, and returns when all are done.
 // wg must be idle; it is passed in so callers can reuse it without
 // allocating.
-func runParallel(threads int, r parallelRunner, wg *sync.WaitGroup) {
+func RunWG(threads int, r Runner, wg *sync.WaitGroup) {
 	if threads <= 1 {
-		r.run(0)
+		r.Run(0)
 		return
 	}
 	wg.Add(threads - 1)
 	for t := 1; t < threads; t++ {
 		getWorker().ch <- poolTask{r: r, tid: t, wg: wg}
 	}
-	r.run(0)
+	r.Run(0)
 	wg.Wait()
 }
 
-// spinBarrier is a reusable barrier for n goroutines. The phases it
+// Barrier is a reusable barrier for n goroutines. The phases it
 // separates are short and the goroutines usually arrive together, so a
 // waiter spins (yielding to other goroutines) for a while; then it sleeps
 // on a condition variable, so that on a busy machine — when another
 // process holds the core the last goroutine needs — waiters do not burn
 // the CPU that goroutine is waiting for.
-type spinBarrier struct {
+type Barrier struct {
 	n     int32
 	count atomic.Int32
 	gen   atomic.Uint32
@@ -125,14 +123,14 @@ type spinBarrier struct {
 // spinLimit is how many polls a waiter makes before sleeping.
 const spinLimit = 2000
 
-func (b *spinBarrier) reset(n int) {
+func (b *Barrier) Reset(n int) {
 	b.n = int32(n)
 	b.count.Store(0)
 	b.cond.L = &b.mu
 }
 
 // wait blocks until all n goroutines have called wait.
-func (b *spinBarrier) wait() {
+func (b *Barrier) Wait() {
 	if b.n <= 1 {
 		return
 	}
@@ -194,29 +192,20 @@ type Runner interface {
 	Run(tid int)
 }
 
-// runnerAdapter lets a Runner use the pool's parallelRunner contract.
-type runnerAdapter struct {
-	r  Runner
-	wg sync.WaitGroup
-}
-
-func (a *runnerAdapter) run(tid int) { a.r.Run(tid) }
-
-var runnerAdapters FreeList[runnerAdapter]
+// waitGroups are Parallel's reusable wait groups.
+var waitGroups FreeList[sync.WaitGroup]
 
 // Parallel calls r.Run(tid) for every tid in [0, threads) — tid 0 on the
-// calling goroutine, the others on asm's persistent worker goroutines — and
+// calling goroutine, the others on the package's persistent worker goroutines — and
 // returns when all have returned. It does not allocate once warmed up
-// (keep r itself allocation-free, e.g. a pooled struct). Kernels above asm
-// use it to split work the same way Sgemm does.
+// (keep r itself allocation-free, e.g. a pooled struct). The kernels in asm
+// and ops split their work with it.
 func Parallel(threads int, r Runner) {
 	if threads <= 1 {
 		r.Run(0)
 		return
 	}
-	a := runnerAdapters.Get()
-	a.r = r
-	runParallel(threads, a, &a.wg)
-	a.r = nil
-	runnerAdapters.Put(a)
+	wg := waitGroups.Get()
+	RunWG(threads, r, wg)
+	waitGroups.Put(wg)
 }
