@@ -35,6 +35,10 @@ type modelCase struct {
 	InternalOutputs []modelGolden `json:"internal_outputs"`
 	Argmax          *int          `json:"argmax"`
 	BatchArgmax     []int         `json:"batch_argmax"`
+	// Heads, when set, are the only graph outputs the case binds (the
+	// others need an operator or a label inference does not have, such as
+	// cnocr's CTC loss head).
+	Heads []string `json:"heads"`
 }
 
 type modelGolden struct {
@@ -99,6 +103,9 @@ func loadCaseModel(t testing.TB, c modelCase, outputs ...string) (*executor.Mode
 	t.Helper()
 	ck, in := loadCheckpoint(t, c)
 	var opts []executor.Option
+	if len(outputs) == 0 {
+		outputs = c.Heads
+	}
 	if len(outputs) > 0 {
 		opts = append(opts, executor.WithOutputs(outputs...))
 	}

@@ -143,13 +143,38 @@ def op_attrs(attrs):
     return {k: v for k, v in attrs.items() if not (k.startswith("__") and k.endswith("__"))}
 
 
-def forward(nodes, params, feeds, f32=False):
-    """Evaluate every node; returns {(node id, output index): array}.
-    feeds maps variable names to arrays; other variables come from params
-    (arg:/aux: prefixes or bare names); unknown *_label variables are
-    zeros. f32 rounds every node output to float32 (error estimate)."""
+def find_output(nodes, name):
+    """The (node id, output index) whose ListOutputs name is name."""
+    for i, n in enumerate(nodes):
+        if n["op"] == "null":
+            continue
+        for k in range(3):
+            if output_name(nodes, i, k) == name:
+                return (i, k)
+    raise KeyError("no output named %s" % name)
+
+
+def ancestors(nodes, outputs):
+    """The ids of the nodes the given (node id, index) outputs depend on."""
+    need, todo = set(), [nid for nid, _ in outputs]
+    while todo:
+        i = todo.pop()
+        if i not in need:
+            need.add(i)
+            todo.extend(j for j, _ in nodes[i]["inputs"])
+    return need
+
+
+def forward(nodes, params, feeds, f32=False, need=None):
+    """Evaluate every node (or only the ids in need); returns {(node id,
+    output index): array}. feeds maps variable names to arrays; other
+    variables come from params (arg:/aux: prefixes or bare names); unknown
+    *_label variables are zeros. f32 rounds every node output to float32
+    (error estimate)."""
     vals = {}
     for i, n in enumerate(nodes):
+        if need is not None and i not in need:
+            continue
         if n["op"] == "null":
             name = n["name"]
             if name in feeds:
@@ -182,6 +207,8 @@ def output_name(nodes, nid, idx):
     op = n["op"]
     if op == "SliceChannel":
         return "%s_output%d" % (n["name"], idx)
+    if op == "RNN":
+        return n["name"] + "_" + ["output", "state_output", "statecell_output"][idx]
     if op in ("BatchNorm", "LayerNorm"):
         return n["name"] + "_" + ["output", "mean", "var" if op == "BatchNorm" else "std"][idx]
     return n["name"] + "_output"
@@ -266,9 +293,15 @@ def build(outdir, f32_check=False):
     for m in MODELS:
         d = os.path.join(MX, m["dir"])
         nodes, heads = load_symbol(os.path.join(d, m["symbol"]))
+        need = None
+        if m.get("heads"):
+            # only these outputs are bound (the others need an operator or
+            # a label the inference path does not have, e.g. a CTC loss)
+            heads = [find_output(nodes, h) for h in m["heads"]]
+            need = ancestors(nodes, heads + [find_output(nodes, h) for h in m["internal"]])
         params = read_params(os.path.join(d, m["params"]))
         x = m["input"]()
-        vals = forward(nodes, params, {m["input_name"]: x})
+        vals = forward(nodes, params, {m["input_name"]: x}, need=need)
         byname = {}
         for (nid, idx), v in vals.items():
             if nodes[nid]["op"] != "null" and v is not None:
@@ -299,9 +332,11 @@ def build(outdir, f32_check=False):
              "prefix": m["prefix"], "epoch": m["epoch"], "input_name": m["input_name"],
              "input_shape": list(x.shape), "input_file": infile, "outputs": outs,
              "internal_outputs": internal, "argmax": argmax, "batch_argmax": batch_argmax}
+        if m.get("heads"):
+            e["heads"] = list(m["heads"])
         meta.append(e)
         if f32_check:
-            v32 = forward(nodes, params, {m["input_name"]: x}, f32=True)
+            v32 = forward(nodes, params, {m["input_name"]: x}, f32=True, need=need)
             for (nid, idx) in heads:
                 y, y32 = vals[(nid, idx)], v32[(nid, idx)]
                 rtol, atol = tolerance(y)

@@ -8,16 +8,24 @@ broadcast arithmetic, and `_contrib_box_nms`. The graph is fully
 convolutional and the anchors are sliced to the feature maps, so a
 128x128 input keeps the test small: 390 anchors, 7800 class-box rows.
 
+The cnocr 1.2 OCR graph (a Gluon DenseNet-lite and a bidirectional Gluon
+rnn.GRU layer, i.e. Reshape(-1) of each RNN weight, _rnn_param_concat, a
+_zeros begin state of unknown batch and the fused RNN; parameters generated
+by gen_cnocr_params.py): only its prediction head is bound, the CTC loss
+head needs CTCLoss and a label. Its output rows are time-major (T*N, 6426)
+with T = width / 4.
+
 Also a D2L MLP exported under npx.set_np() (numpy-shape graph and V3 params
 records; the closest to an MXNet 2.0 numpy-mode export found in public
 repositories: its ops are still the legacy ones)."""
 
 import numpy as np
 
-import mxref_creation  # noqa: F401  (zeros_like, ones_like)
+import mxref_creation  # noqa: F401  (zeros_like, ones_like, _zeros)
 import mxref_det  # noqa: F401  (_contrib_box_nms)
 import mxref_elem  # noqa: F401  (_greater_scalar)
 import mxref_index  # noqa: F401  (where, slice_like)
+import mxref_rnn  # noqa: F401  (RNN, _rnn_param_concat)
 
 SSD_DIR = "djl-gluoncv-ssd512-resnet50"
 SSD_SYMBOL = "ssd_512_resnet50_v1-symbol.json"
@@ -29,6 +37,16 @@ def ssd_input():
     # a normalised image (GluonCV subtracts the ImageNet mean, divides by the std)
     rng = np.random.default_rng(20261207)
     return rng.uniform(-2, 2, size=SSD_INPUT_SHAPE).astype(np.float32)
+
+
+CNOCR_DIR = "cnocr-densenet-lite-gru"
+CNOCR_INPUT_SHAPE = (1, 1, 32, 28)  # 7 time steps
+
+
+def cnocr_input():
+    # cnocr feeds a grey text-line image 32 rows high, scaled to [0, 1]
+    rng = np.random.default_rng(20261211)
+    return rng.uniform(0, 1, size=CNOCR_INPUT_SHAPE).astype(np.float32)
 
 
 D2L_DIR = "d2l-mlp-npshape"
@@ -46,6 +64,10 @@ def models():
              prefix=None, epoch=None, input_name="data", input=ssd_input,
              internal=["ssd0_softmax0_output", "ssd0_concat23_output"],
              classifier=False),
+        dict(case="cnocr-densenet-lite-gru", dir=CNOCR_DIR, symbol="cnocr-v1.2.0-densenet-lite-gru-symbol.json",
+             params="cnocr-v1.2.0-densenet-lite-gru-0000.params.gz", prefix=None, epoch=None,
+             input_name="data", input=cnocr_input, heads=["blockgrad0_output"],
+             internal=["gru0_rnn0_output", "densenet0_stage3_pool0_fwd_output"], classifier=False),
         # A numpy-shape export (is_np_shape 1, unknown dims -1 in __shape__)
         # from MXNet 1.7.0 with V3 params records (gen_d2l_params.py).
         dict(case="d2l-mlp-npshape", dir=D2L_DIR, symbol="my_mlp-symbol.json", params="my_mlp-0000.params",

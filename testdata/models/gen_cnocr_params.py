@@ -1,0 +1,160 @@
+#!/usr/bin/python3
+"""Generate deterministic parameters for the cnocr v1.2.0 densenet-lite-gru
+graph in testdata/mxnet/cnocr-densenet-lite-gru.
+
+    /usr/bin/python3 testdata/models/gen_cnocr_params.py
+
+The symbol JSON is the one cnocr 1.2 (breezedeus/cnocr, Apache-2.0) ships
+for its Chinese OCR model, written by MXNet 1.6.0: a Gluon DenseNet-lite
+feature extractor and a Gluon `rnn.GRU(128, bidirectional=True)` layer (so
+the graph holds what Gluon's `_RNNLayer` emits: a `Reshape(shape=-1)` of each
+of its 8 weights and biases, `_rnn_param_concat(dim=0, num_args=8)`, a
+`_zeros` begin state of shape (2, 0, 128) with `__layout__` LNC, and the
+fused `RNN(mode=gru, bidirectional=True, state_outputs=True)`), then
+FullyConnected(6426) and a softmax; a CTC loss branch is attached for
+training. The trained weights are not in the repository the symbol was
+copied from (see SOURCES.md), so this script writes
+`cnocr-v1.2.0-densenet-lite-gru-0000.params.gz`: a gzip-compressed MXNet V2
+NDArray list with the 52 `arg:` and 26 `aux:` names and shapes the graph
+implies (found by walking it with the float64 reference on a calibration
+input, so every shape is the one its input implies; the CTC branch is not
+needed for inference and is not walked).
+
+Values (one seeded generator, so the file is reproducible byte for byte):
+
+* Convolution weights: He-normal, read from one table of 7919 standard
+  normals at a random offset (as gen_ssd_params.py does), so the 10 MB
+  file gzips to a small fraction.
+* BatchNorm: moving_var is the calibration input's per-channel mean square
+  (times [0.8, 1.2]) and moving_mean a small fraction of its root, gamma in
+  [0.25, 0.5] and beta in [0.2, 0.6] (as gen_retinaface_params.py does), so
+  every layer's output is of order one.
+* GRU: weights from the table scaled by 1/sqrt(fan in), biases uniform in
+  [-0.2, 0.2].
+* pred_fc: weights from the table scaled by 6/sqrt(256) (so the 6426-way
+  softmax is not flat), bias uniform in [-1, 1].
+
+The calibration input is a separate seeded uniform [0, 1) batch of
+2x1x32x64 (cnocr feeds grey images scaled to [0, 1], 32 rows high). The
+inference path takes no discrete decision (relu, max pooling of distinct
+values, GRU, softmax), so no margin search is needed.
+"""
+
+import os
+import sys
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True
+import gen_gluon_ssd_params  # noqa: E402  (write_params_gz)
+import gen_models  # noqa: E402
+import gen_ssd_params  # noqa: E402  (table_normal, write_params)
+import mxref  # noqa: E402
+import mxref_creation  # noqa: E402,F401  (_zeros)
+import mxref_rnn  # noqa: E402,F401  (RNN, _rnn_param_concat)
+
+DIR = "cnocr-densenet-lite-gru"
+SYMBOL = "cnocr-v1.2.0-densenet-lite-gru-symbol.json"
+PARAMS = "cnocr-v1.2.0-densenet-lite-gru-0000.params.gz"
+HEAD = "blockgrad0_output"  # the prediction head; makeloss0 is the CTC loss
+SEED = 20261210
+CALIB_SHAPE = (2, 1, 32, 64)
+
+
+def make_params(nodes, need, x, seed):
+    global gru_input
+    rng = np.random.default_rng(seed)
+    table = rng.standard_normal(gen_ssd_params.TABLE_LEN)
+
+    def tab(shape, scale):
+        return gen_ssd_params.table_normal(table, int(rng.integers(gen_ssd_params.TABLE_LEN)), shape) * scale
+
+    params, aux, vals = {}, set(), {}
+
+    def setp(n, k, v, ins):
+        name = nodes[n["inputs"][k][0]]["name"]
+        params[name] = np.asarray(v, np.float32)
+        ins[k] = params[name].astype(np.float64)
+
+    for i, n in enumerate(nodes):
+        if i not in need:
+            continue
+        if n["op"] == "null":
+            vals[(i, 0)] = x if n["name"] == "data" else None
+            continue
+        a = gen_models.op_attrs(n["attrs"])
+        ins = [vals[(j, k)] for j, k in n["inputs"]]
+        op = n["op"]
+        if op == "Convolution":
+            c = ins[0].shape[1]
+            f = int(a["num_filter"])
+            g = int(a.get("num_group", "1"))
+            kh, kw = mxref.p_tuple(a["kernel"])
+            fan_in = c // g * kh * kw
+            setp(n, 1, tab((f, c // g, kh, kw), np.sqrt(2.0 / fan_in)), ins)
+            if not mxref.p_bool(a.get("no_bias"), False):
+                setp(n, 2, rng.uniform(-0.1, 0.1, f), ins)
+        elif op == "BatchNorm":
+            c = ins[0].shape[1]
+            ms = np.mean(ins[0] ** 2, axis=(0, 2, 3)) + 1e-3
+            stats = [rng.uniform(0.25, 0.5, c), rng.uniform(0.2, 0.6, c),
+                     rng.uniform(-0.1, 0.1, c) * np.sqrt(ms), ms * rng.uniform(0.8, 1.2, c)]
+            for k, s in zip(range(1, 5), stats):
+                setp(n, k, s, ins)
+                if k >= 3:
+                    aux.add(nodes[n["inputs"][k][0]]["name"])
+        elif op == "Reshape" and ins[0] is None:
+            # a Gluon RNN weight or bias (gru0_{l,r}0_{i2h,h2h}_{weight,bias}),
+            # flattened for _rnn_param_concat; its shape follows from the
+            # variable's name, the GRU's hidden size and the input size
+            var = nodes[n["inputs"][0][0]]["name"]
+            gates = 3 * HIDDEN
+            if var.endswith("_bias"):
+                v = rng.uniform(-0.2, 0.2, gates)
+            else:
+                fan_in = gru_input if "_i2h_" in var else HIDDEN
+                v = tab((gates, fan_in), 1.0 / np.sqrt(fan_in))
+            setp(n, 0, v, ins)
+        elif op == "FullyConnected":
+            k = int(np.prod(ins[0].shape[1:]))
+            h = int(a["num_hidden"])
+            setp(n, 1, tab((h, k), 6.0 / np.sqrt(k)), ins)
+            setp(n, 2, rng.uniform(-1.0, 1.0, h), ins)
+        outs = mxref.run(op, a, ins)
+        for k, y in enumerate(outs):
+            vals[(i, k)] = y
+        if n["name"] == "crnn0_transpose0":
+            gru_input = outs[0].shape[2]  # (time, batch, features)
+    return params, aux, vals
+
+
+HIDDEN = 128
+gru_input = None
+
+
+
+def main():
+    d = os.path.join(gen_models.MX, DIR)
+    nodes, heads = gen_models.load_symbol(os.path.join(d, SYMBOL))
+    head = gen_models.find_output(nodes, HEAD)
+    need = gen_models.ancestors(nodes, [head])
+    x = np.random.default_rng(SEED).uniform(0, 1, size=CALIB_SHAPE)
+    params, aux, vals = make_params(nodes, need, x, SEED)
+    free = {n["name"] for i, n in enumerate(nodes) if n["op"] == "null" and n["name"] != "data" and i in need}
+    if free != set(params):
+        raise SystemExit("parameters without a value: %s" % sorted(free - set(params)))
+    y = vals[head]
+    print("%s %s |max| %.3g, row max %.3g..%.3g" % (HEAD, y.shape, np.abs(y).max(), y.max(axis=1).min(),
+                                                    y.max(axis=1).max()))
+    gen_gluon_ssd_params.write_params_gz(os.path.join(d, PARAMS), params, aux)
+    back = gen_models.read_params(os.path.join(d, PARAMS))
+    assert all(np.array_equal(back[("aux:" if k in aux else "arg:") + k], v) for k, v in params.items())
+    print("wrote %d arg + %d aux arrays, %d floats, %d bytes gzipped" % (
+        len(params) - len(aux), len(aux), sum(v.size for v in params.values()),
+        os.path.getsize(os.path.join(d, PARAMS))))
+
+
+if __name__ == "__main__":
+    main()
