@@ -8,12 +8,13 @@ broadcast arithmetic, and `_contrib_box_nms`. The graph is fully
 convolutional and the anchors are sliced to the feature maps, so a
 128x128 input keeps the test small: 390 anchors, 7800 class-box rows.
 
-The cnocr 1.2 OCR graph (a Gluon DenseNet-lite and a bidirectional Gluon
-rnn.GRU layer, i.e. Reshape(-1) of each RNN weight, _rnn_param_concat, a
-_zeros begin state of unknown batch and the fused RNN; parameters generated
-by gen_cnocr_params.py): only its prediction head is bound, the CTC loss
-head needs CTCLoss and a label. Its output rows are time-major (T*N, 6426)
-with T = width / 4.
+The cnocr 1.2 and 1.0 OCR graphs (a Gluon DenseNet-lite and a bidirectional
+Gluon rnn.GRU layer; a symbolic conv net and a 2-layer bidirectional Gluon
+rnn.LSTM layer; i.e. Reshape(-1) of each RNN weight, _rnn_param_concat,
+_zeros begin states of unknown batch and the fused RNN; parameters generated
+by gen_cnocr_params.py): only their prediction head is bound, the CTC loss
+head needs CTCLoss and a label. Their output rows are time-major
+(T*N, 6426), T = width / 4 (GRU) or width / 8 (LSTM).
 
 Also a D2L MLP exported under npx.set_np() (numpy-shape graph and V3 params
 records; the closest to an MXNet 2.0 numpy-mode export found in public
@@ -49,6 +50,15 @@ def cnocr_input():
     return rng.uniform(0, 1, size=CNOCR_INPUT_SHAPE).astype(np.float32)
 
 
+CNOCR_LSTM_DIR = "cnocr-conv-lstm"
+CNOCR_LSTM_INPUT_SHAPE = (1, 1, 32, 56)  # 7 time steps
+
+
+def cnocr_lstm_input():
+    rng = np.random.default_rng(20261213)
+    return rng.uniform(0, 1, size=CNOCR_LSTM_INPUT_SHAPE).astype(np.float32)
+
+
 D2L_DIR = "d2l-mlp-npshape"
 
 
@@ -68,6 +78,10 @@ def models():
              params="cnocr-v1.2.0-densenet-lite-gru-0000.params.gz", prefix=None, epoch=None,
              input_name="data", input=cnocr_input, heads=["blockgrad0_output"],
              internal=["gru0_rnn0_output", "densenet0_stage3_pool0_fwd_output"], classifier=False),
+        dict(case="cnocr-conv-lstm", dir=CNOCR_LSTM_DIR, symbol="model-v1.0.0-symbol.json",
+             params="model-v1.0.0-0000.params.gz", prefix=None, epoch=None,
+             input_name="data", input=cnocr_lstm_input, heads=["blockgrad0_output"],
+             internal=["lstm0_rnn0_output", "_minus0_output"], classifier=False),
         # A numpy-shape export (is_np_shape 1, unknown dims -1 in __shape__)
         # from MXNet 1.7.0 with V3 params records (gen_d2l_params.py).
         dict(case="d2l-mlp-npshape", dir=D2L_DIR, symbol="my_mlp-symbol.json", params="my_mlp-0000.params",
