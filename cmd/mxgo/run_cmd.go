@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/mxgo/mxgo/executor"
+	"github.com/mxgo/mxgo/graph"
 	"github.com/mxgo/mxgo/internal/quote"
 	"github.com/mxgo/mxgo/serialize"
 	"github.com/mxgo/mxgo/tensor"
@@ -80,10 +81,11 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if u := executor.UnsupportedOps(ck.Symbol); len(u) > 0 {
+	sub := computed(ck.Symbol, *outputs)
+	if u := executor.UnsupportedOps(sub); len(u) > 0 {
 		return fmt.Errorf("%s: mxgo has no kernel for operator(s) %s", model, strings.Join(u, ", "))
 	}
-	data, err := readInputs(ck, inputs)
+	data, err := readInputs(ck, sub, inputs)
 	if err != nil {
 		return fmt.Errorf("%s: %w", model, err)
 	}
@@ -130,10 +132,31 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// readInputs loads the -input files, matching unnamed ones to the model's
-// only data input, and converts them to float32.
-func readInputs(ck *serialize.Checkpoint, specs []string) (map[string]*tensor.Tensor, error) {
-	want, err := executor.DataInputs(ck.Symbol, ck.Args, ck.Aux)
+// computed is the part of sym that -outputs computes: the named internal
+// outputs, or the whole graph without -outputs (or when a name is not an
+// output, which Bind then reports). An operator mxgo lacks outside it (a
+// training-only CTCLoss head) does not stop the run.
+func computed(sym *graph.Symbol, outputs string) *graph.Symbol {
+	if outputs == "" {
+		return sym
+	}
+	internals := sym.Internals()
+	var parts []*graph.Symbol
+	for _, name := range strings.Split(outputs, ",") {
+		s, err := internals.OutputByName(name)
+		if err != nil {
+			return sym
+		}
+		parts = append(parts, s)
+	}
+	return graph.Group(parts...)
+}
+
+// readInputs loads the -input files, matching unnamed ones to the only
+// data input of sym (the part of the model that runs), and converts them
+// to float32.
+func readInputs(ck *serialize.Checkpoint, sym *graph.Symbol, specs []string) (map[string]*tensor.Tensor, error) {
+	want, err := executor.DataInputs(sym, ck.Args, ck.Aux)
 	if err != nil {
 		return nil, err
 	}
