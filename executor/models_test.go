@@ -36,8 +36,8 @@ type modelCase struct {
 	Argmax          *int          `json:"argmax"`
 	BatchArgmax     []int         `json:"batch_argmax"`
 	// Heads, when set, are the only graph outputs the case binds (the
-	// others need an operator or a label inference does not have, such as
-	// cnocr's CTC loss head).
+	// others need inputs the case does not give, such as the label and
+	// the fixed input width of cnocr's CTC loss head).
 	Heads []string `json:"heads"`
 }
 

@@ -134,8 +134,8 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 
 // computed is the part of sym that -outputs computes: the named internal
 // outputs, or the whole graph without -outputs (or when a name is not an
-// output, which Bind then reports). An operator mxgo lacks outside it (a
-// training-only CTCLoss head) does not stop the run.
+// output, which Bind then reports). Operators mxgo lacks and inputs outside
+// it (a training head's label) are then not asked for.
 func computed(sym *graph.Symbol, outputs string) *graph.Symbol {
 	if outputs == "" {
 		return sym

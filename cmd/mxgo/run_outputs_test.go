@@ -4,19 +4,20 @@ import (
 	"bytes"
 	"compress/gzip"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mxgo/mxgo/serialize"
+	"github.com/mxgo/mxgo/tensor"
 )
 
-// TestRunOutputsSkipsUnusedOps: a graph with a training-only head mxgo
-// cannot run (cnocr's CTCLoss, which also takes a label) runs with
-// -outputs naming its prediction head; without -outputs, or with -outputs
-// reaching the CTC head, the unknown operator is reported first.
-func TestRunOutputsSkipsUnusedOps(t *testing.T) {
+// TestRunOutputsPartOfGraph: cnocr's OCR graph runs its prediction head
+// on a line of any width with -outputs; the whole graph (with its CTC
+// loss head) needs a 280-pixel line and the label.
+func TestRunOutputsPartOfGraph(t *testing.T) {
 	dir := "../../testdata/mxnet/cnocr-densenet-lite-gru/"
 	sym := dir + "cnocr-v1.2.0-densenet-lite-gru-symbol.json"
 	gz, err := os.ReadFile(dir + "cnocr-v1.2.0-densenet-lite-gru-0000.params.gz")
@@ -57,13 +58,61 @@ func TestRunOutputsSkipsUnusedOps(t *testing.T) {
 			t.Fatalf("element %d: %g, want %g", i, got.Float64At(i), want.Float64At(i))
 		}
 	}
-	for _, args := range [][]string{
-		{"run", "-symbol", sym, "-params", params, "-input", in},
-		{"run", "-symbol", sym, "-params", params, "-input", in, "-outputs", "blockgrad0_output,makeloss0_output"},
-	} {
-		code, _, errs := mxgo(t, args...)
-		if code != 1 || !strings.Contains(errs, "no kernel for operator(s) CTCLoss") {
-			t.Errorf("%v: exit %d, stderr %q; want the unknown CTCLoss", args[len(args)-1], code, errs)
+	// The whole graph: its CTC branch reshapes to 70 steps (a 280-pixel
+	// line) and reads the label.
+	code, _, errs = mxgo(t, "run", "-symbol", sym, "-params", params, "-input", in)
+	if code != 1 || !strings.Contains(errs, "reshape1") {
+		t.Errorf("whole graph on a 28-pixel line: exit %d, stderr %q; want reshape1's error", code, errs)
+	}
+	wide, err := tensor.New(tensor.Float32, 1, 1, 32, 280)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range wide.Float32s() {
+		wide.Float32s()[i] = float32(i%13) / 13
+	}
+	label, err := tensor.New(tensor.Float32, 1, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy(label.Float32s(), []float32{5, 17, 17, 2, 0, 0})
+	tmp := t.TempDir()
+	wideFile, labelFile := filepath.Join(tmp, "line.npy"), filepath.Join(tmp, "label.npy")
+	if err := serialize.SaveNPY(wideFile, wide); err != nil {
+		t.Fatal(err)
+	}
+	if err := serialize.SaveNPY(labelFile, label); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = mxgo(t, "run", "-symbol", sym, "-params", params, "-input", "data="+wideFile)
+	if code != 1 || !strings.Contains(errs, "label") {
+		t.Errorf("whole graph without a label: exit %d, stderr %q; want an error about the label", code, errs)
+	}
+	npz := filepath.Join(tmp, "out.npz")
+	code, _, errs = mxgo(t, "run", "-symbol", sym, "-params", params, "-input", "data="+wideFile, "-input", "label="+labelFile, "-out", npz)
+	if code != 0 {
+		t.Fatalf("whole graph with a label: exit %d: %s", code, errs)
+	}
+	f, err := os.Open(npz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, arrays, err := serialize.ReadNPZ(f, st.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var loss *tensor.Tensor
+	for i, name := range names {
+		if name == "makeloss0_output" {
+			loss = arrays[i]
 		}
+	}
+	if loss == nil || loss.Len() != 1 || !(loss.Float64At(0) > 0) || math.IsInf(loss.Float64At(0), 0) {
+		t.Errorf("CTC loss output %v, want one finite positive value", loss)
 	}
 }

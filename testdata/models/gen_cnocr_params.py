@@ -49,45 +49,6 @@ The calibration input is a separate seeded uniform [0, 1) batch of
 inference path takes no discrete decision (relu/leaky relu, max pooling of
 distinct values, the recurrent layer, softmax), so no margin search is
 needed.
-"""Generate deterministic parameters for the cnocr v1.2.0 densenet-lite-gru
-graph in testdata/mxnet/cnocr-densenet-lite-gru.
-
-    /usr/bin/python3 testdata/models/gen_cnocr_params.py
-
-The symbol JSON is the one cnocr 1.2 (breezedeus/cnocr, Apache-2.0) ships
-for its Chinese OCR model, written by MXNet 1.6.0: a Gluon DenseNet-lite
-feature extractor and a Gluon `rnn.GRU(128, bidirectional=True)` layer (so
-the graph holds what Gluon's `_RNNLayer` emits: a `Reshape(shape=-1)` of each
-of its 8 weights and biases, `_rnn_param_concat(dim=0, num_args=8)`, a
-`_zeros` begin state of shape (2, 0, 128) with `__layout__` LNC, and the
-fused `RNN(mode=gru, bidirectional=True, state_outputs=True)`), then
-FullyConnected(6426) and a softmax; a CTC loss branch is attached for
-training. The trained weights are not in the repository the symbol was
-copied from (see SOURCES.md), so this script writes
-`cnocr-v1.2.0-densenet-lite-gru-0000.params.gz`: a gzip-compressed MXNet V2
-NDArray list with the 52 `arg:` and 26 `aux:` names and shapes the graph
-implies (found by walking it with the float64 reference on a calibration
-input, so every shape is the one its input implies; the CTC branch is not
-needed for inference and is not walked).
-
-Values (one seeded generator, so the file is reproducible byte for byte):
-
-* Convolution weights: He-normal, read from one table of 7919 standard
-  normals at a random offset (as gen_ssd_params.py does), so the 10 MB
-  file gzips to a small fraction.
-* BatchNorm: moving_var is the calibration input's per-channel mean square
-  (times [0.8, 1.2]) and moving_mean a small fraction of its root, gamma in
-  [0.25, 0.5] and beta in [0.2, 0.6] (as gen_retinaface_params.py does), so
-  every layer's output is of order one.
-* GRU: weights from the table scaled by 1/sqrt(fan in), biases uniform in
-  [-0.2, 0.2].
-* pred_fc: weights from the table scaled by 6/sqrt(256) (so the 6426-way
-  softmax is not flat), bias uniform in [-1, 1].
-
-The calibration input is a separate seeded uniform [0, 1) batch of
-2x1x32x64 (cnocr feeds grey images scaled to [0, 1], 32 rows high). The
-inference path takes no discrete decision (relu, max pooling of distinct
-values, GRU, softmax), so no margin search is needed.
 """
 
 import os

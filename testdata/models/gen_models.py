@@ -295,8 +295,8 @@ def build(outdir, f32_check=False):
         nodes, heads = load_symbol(os.path.join(d, m["symbol"]))
         need = None
         if m.get("heads"):
-            # only these outputs are bound (the others need an operator or
-            # a label the inference path does not have, e.g. a CTC loss)
+            # only these outputs are bound (the others need inputs or an
+            # input size the case does not have, e.g. a CTC loss head)
             heads = [find_output(nodes, h) for h in m["heads"]]
             need = ancestors(nodes, heads + [find_output(nodes, h) for h in m["internal"]])
         params = read_params(os.path.join(d, m["params"]))

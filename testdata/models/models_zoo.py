@@ -12,8 +12,8 @@ The cnocr 1.2 and 1.0 OCR graphs (a Gluon DenseNet-lite and a bidirectional
 Gluon rnn.GRU layer; a symbolic conv net and a 2-layer bidirectional Gluon
 rnn.LSTM layer; i.e. Reshape(-1) of each RNN weight, _rnn_param_concat,
 _zeros begin states of unknown batch and the fused RNN; parameters generated
-by gen_cnocr_params.py): only their prediction head is bound, the CTC loss
-head needs CTCLoss and a label. Their output rows are time-major
+by gen_cnocr_params.py): only their prediction head is bound: the CTC loss
+head needs a label and a 280-pixel-wide input (its Reshape fixes 70 steps). Their output rows are time-major
 (T*N, 6426), T = width / 4 (GRU) or width / 8 (LSTM).
 
 Also a D2L MLP exported under npx.set_np() (numpy-shape graph and V3 params
