@@ -61,15 +61,17 @@ func loadModelCases(t testing.TB) []modelCase {
 	}
 	if testing.Short() {
 		// -short (the race and arm64/qemu runs of make test): leave out the
-		// ResNet-50 SSD, which alone takes most of the time; the full
-		// native run covers it under every amd64 implementation.
+		// ResNet-50 SSD, which alone takes most of the time, and cnocr's
+		// conv-LSTM (8.9 M parameters to load and pack per bind; its
+		// GRU sibling stays); the full native run covers them under every
+		// amd64 implementation.
 		cases = slices.DeleteFunc(cases, func(c modelCase) bool { return heavyModels[c.Case] })
 	}
 	return cases
 }
 
 // heavyModels are the model cases -short leaves out.
-var heavyModels = map[string]bool{"gluoncv-ssd512-resnet50": true}
+var heavyModels = map[string]bool{"gluoncv-ssd512-resnet50": true, "cnocr-conv-lstm": true}
 
 func readNPY(t testing.TB, path string) *tensor.Tensor {
 	t.Helper()

@@ -51,7 +51,7 @@ def cnocr_input():
 
 
 CNOCR_LSTM_DIR = "cnocr-conv-lstm"
-CNOCR_LSTM_INPUT_SHAPE = (1, 1, 32, 56)  # 7 time steps
+CNOCR_LSTM_INPUT_SHAPE = (1, 1, 32, 24)  # 3 time steps (the conv net is the costly part)
 
 
 def cnocr_lstm_input():
