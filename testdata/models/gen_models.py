@@ -271,8 +271,14 @@ MODELS = [
 # Further models live in models_<family>.py beside this file: each defines
 # models() returning entries like the ones above (drawing inputs from its own
 # seeded generator) and imports the mxref_<family> modules its ops need.
+# A family module may also define extra(outdir, gen_models): goldens that do
+# not fit a single-input case (written by build after the cases).
+EXTRAS = []
 for _path in sorted(glob.glob(os.path.join(HERE, "models_*.py"))):
-    MODELS.extend(importlib.import_module(os.path.basename(_path)[:-3]).models())
+    _mod = importlib.import_module(os.path.basename(_path)[:-3])
+    MODELS.extend(_mod.models())
+    if hasattr(_mod, "extra"):
+        EXTRAS.append(_mod.extra)
 
 
 def tolerance(y):
@@ -348,6 +354,8 @@ def build(outdir, f32_check=False):
     with open(os.path.join(outdir, "cases.json"), "w") as f:
         json.dump(meta, f, indent=1)
         f.write("\n")
+    for extra in EXTRAS:
+        extra(outdir, sys.modules[__name__])
     return meta
 
 

@@ -20,12 +20,16 @@ Also a D2L MLP exported under npx.set_np() (numpy-shape graph and V3 params
 records; the closest to an MXNet 2.0 numpy-mode export found in public
 repositories: its ops are still the legacy ones)."""
 
+import os
+
 import numpy as np
 
 import mxref_creation  # noqa: F401  (zeros_like, ones_like, _zeros)
 import mxref_det  # noqa: F401  (_contrib_box_nms)
 import mxref_elem  # noqa: F401  (_greater_scalar)
+import mxref_ctc  # noqa: F401  (CTCLoss)
 import mxref_index  # noqa: F401  (where, slice_like)
+import mxref_layer  # noqa: F401  (MakeLoss)
 import mxref_rnn  # noqa: F401  (RNN, _rnn_param_concat)
 
 SSD_DIR = "djl-gluoncv-ssd512-resnet50"
@@ -88,3 +92,24 @@ def models():
              prefix="my_mlp", epoch=0, input_name="data", input=d2l_input,
              internal=["dense3_relu_fwd_output"], classifier=False),
     ]
+
+
+# The whole cnocr GRU graph at the width its CTC branch is built for (a
+# 280-pixel line, 70 steps), both heads, with a label: the CTC loss of each
+# sample checks every step's 6426-way softmax end to end.
+# executor/ctc_model_test.go reads these files.
+CNOCR_CTC_LABEL = [[5, 17, 17, 2, 0, 0], [6425, 1, 300, 301, 302, 0]]  # 0-padded, blank first
+
+
+def extra(outdir, gm):
+    d = os.path.join(gm.MX, CNOCR_DIR)
+    nodes, _ = gm.load_symbol(os.path.join(d, "cnocr-v1.2.0-densenet-lite-gru-symbol.json"))
+    params = gm.read_params(os.path.join(d, "cnocr-v1.2.0-densenet-lite-gru-0000.params.gz"))
+    x = np.random.default_rng(20261216).uniform(0, 1, size=(2, 1, 32, 280)).astype(np.float32)
+    label = np.array(CNOCR_CTC_LABEL, np.float32)
+    head = gm.find_output(nodes, "makeloss0_output")
+    vals = gm.forward(nodes, params, {"data": x, "label": label}, need=gm.ancestors(nodes, [head]))
+    case = "cnocr-densenet-lite-gru-ctc"
+    gm.save_npy(os.path.join(outdir, case + "-input.npy"), x)
+    gm.save_npy(os.path.join(outdir, case + "-label.npy"), label)
+    gm.save_npy(os.path.join(outdir, case + "-makeloss0_output.npy"), vals[head])
