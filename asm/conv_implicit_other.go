@@ -1,0 +1,8 @@
+//go:build purego || !amd64
+
+package asm
+
+// convImplicit has only the Go kernel off amd64.
+func convImplicit(_ string, m, n int, w []float32, ldw int, b []float32, offs []int32, c []float32, ldc int) {
+	convImplicitGeneric(m, n, w, ldw, b, offs, c, ldc)
+}
