@@ -82,6 +82,11 @@ func convWorkspace(params any, in []Shape) int {
 	if g.depthwise() {
 		return 0
 	}
+	if g.implicitGeom() {
+		var ig implGeom
+		g.implGeom(&ig)
+		return max(ig.share(&g), g.colSize())
+	}
 	return g.colSize()
 }
 
@@ -100,10 +105,19 @@ func convShares(params any, in []Shape, threads int) int {
 		return g.dwThreads(threads)
 	}
 	ws := convWorkspace(params, in)
-	if ws == 0 || convBatchParallel(g.n, g.f, g.c/g.groups*g.kSize()*g.outSize()) == 1 {
-		return 1
+	shares := 1
+	if g.implicitGeom() {
+		// The most goroutines the implicit path uses with any kernels
+		// (the smallest filter blocks make the most work units).
+		var ig implGeom
+		g.implGeom(&ig)
+		ig.setRows(4, &g)
+		shares, _ = g.implSplit(&ig, threads)
 	}
-	return min(threads, g.n)
+	if ws == 0 || convBatchParallel(g.n, g.f, g.c/g.groups*g.kSize()*g.outSize()) == 1 {
+		return shares
+	}
+	return max(shares, min(threads, g.n))
 }
 
 // convDimsOf returns the geometry for input shapes in (false when unknown
@@ -188,6 +202,9 @@ func convolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 			return fmt.Errorf("scratch has %d floats, need %d", len(ctx.Scratch), need)
 		}
 		return convDepthwise3x3Run(ctx, &g, xd, wd, bias, yd, &ep, ctx.Scratch, threads)
+	}
+	if g.implicit() {
+		return convImplicitRun(ctx, &g, xd, wd, bias, yd, &ep, ctx.Scratch, threads)
 	}
 	pointwise, depthwise := g.pointwise(), g.depthwise()
 	ws := 0
