@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mxgo/mxgo/tensor"
 	"golang.org/x/sys/unix"
 )
 
@@ -98,6 +99,59 @@ func BenchmarkConvWideOldNew(b *testing.B) {
 					best[i] = max(best[i], 10*flops/float64(threadCPU()-t0))
 				}
 			}
+			b.ReportMetric(best[0], "old-cpu-GFLOP/s")
+			b.ReportMetric(best[1], "new-cpu-GFLOP/s")
+		})
+	}
+}
+
+// BenchmarkConvImplicitOldNew times the implicit-GEMM path against the
+// previous paths (wide or per-row im2col and SGEMM) on CIFAR ResNet-20's
+// convolutions, batch 1, one thread, alternating rounds in one run (best
+// thread CPU time of each).
+func BenchmarkConvImplicitOldNew(b *testing.B) {
+	defer func() { convImplicitOff = false }()
+	for _, l := range []struct {
+		name     string
+		c, hw, f int
+		k, s, p  int
+	}{
+		{"conv0_3x16_32x32", 3, 32, 16, 3, 1, 1},
+		{"16x16_32x32", 16, 32, 16, 3, 1, 1},
+		{"16x32_s2_32x32", 16, 32, 32, 3, 2, 1},
+		{"1x1_16x32_s2", 16, 32, 32, 1, 2, 0},
+		{"32x32_16x16", 32, 16, 32, 3, 1, 1},
+		{"32x64_s2_16x16", 32, 16, 64, 3, 2, 1},
+		{"64x64_8x8", 64, 8, 64, 3, 1, 1},
+	} {
+		b.Run(l.name, func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			r := rand.New(rand.NewPCG(1, 2))
+			c := engineCase{l.c, l.hw, l.hw, l.f, l.k, l.s, l.p, 1}
+			p := engineParams(b, c)
+			x, w, bias := engineRand(r, 1, c.c, c.h, c.w), engineRand(r, c.f, c.c, l.k, l.k), engineRand(r, c.f)
+			in := []*tensor.Tensor{x, w, bias}
+			shapes := []Shape{x.Shape(), w.Shape(), bias.Shape()}
+			oh := (l.hw+2*l.p-l.k)/l.s + 1
+			y, _ := tensor.New(tensor.Float32, 1, l.f, oh, oh)
+			out := []*tensor.Tensor{y}
+			ctx := &Ctx{Threads: 1, Scratch: make([]float32, convWorkspace(p, shapes))}
+			flops := 2 * float64(y.Len()*l.c*l.k*l.k)
+			var best [2]float64
+			for b.Loop() {
+				for i := range 2 {
+					convImplicitOff = i == 0
+					t0 := threadCPU()
+					for range 10 {
+						if err := convolutionForward(ctx, p, in, out); err != nil {
+							b.Fatal(err)
+						}
+					}
+					best[i] = max(best[i], 10*flops/float64(threadCPU()-t0))
+				}
+			}
+			convImplicitOff = false
 			b.ReportMetric(best[0], "old-cpu-GFLOP/s")
 			b.ReportMetric(best[1], "new-cpu-GFLOP/s")
 		})

@@ -275,6 +275,15 @@ func (j *implJob) planes(planes []float32, n, clo, chi int) {
 	ph, pw := g.p[1], g.p[2]
 	sh, sw := g.s[1], g.s[2]
 	is, pq := g.inSize(), ig.hq*ig.wq
+	// Columns cq of column phase b with input column cq·sw + b - pw in
+	// [0, w).
+	var cqlo, cqhi [implMaxStride]int
+	for b := range sw {
+		cqlo[b] = max(0, ceilDiv(pw-b, sw))
+		cqhi[b] = min(ig.wq, ceilDiv(w+pw-b, sw))
+	}
+	// Stride 2 with both column phases: one even/odd split per row.
+	split := sw == 2 && ig.nc == 2
 	for c := clo; c < chi; c++ {
 		if j.ctx.Err() != nil { // a check per channel
 			return
@@ -286,31 +295,54 @@ func (j *implJob) planes(planes []float32, n, clo, chi int) {
 			if ri < 0 {
 				continue
 			}
-			for b := range sw {
-				ci := int(ig.colIdx[b])
-				if ci < 0 {
+			pr := pc[ri*ig.nc*pq : (ri+1)*ig.nc*pq]
+			for rq := range ig.hq {
+				y := rq*sh + a - ph
+				if y < 0 || y >= h {
+					for ci := range ig.nc {
+						clear(pr[ci*pq+rq*ig.wq : ci*pq+(rq+1)*ig.wq])
+					}
 					continue
 				}
-				p := pc[(ri*ig.nc+ci)*pq : (ri*ig.nc+ci+1)*pq]
-				// Columns cq with input column cq·sw + b - pw in [0, w).
-				clo := max(0, ceilDiv(pw-b, sw))
-				chi := min(ig.wq, ceilDiv(w+pw-b, sw))
-				for rq := range ig.hq {
-					row := p[rq*ig.wq : (rq+1)*ig.wq]
-					y := rq*sh + a - ph
-					if y < 0 || y >= h || clo >= chi {
+				src := xc[y*w : (y+1)*w]
+				if split {
+					// Input column 2j goes to phase be = pw%2 at column
+					// j + pw/2, column 2j+1 to the other at j + ⌈pw/2⌉.
+					be := pw % 2
+					re := pr[int(ig.colIdx[be])*pq+rq*ig.wq : int(ig.colIdx[be])*pq+(rq+1)*ig.wq]
+					ro := pr[int(ig.colIdx[1-be])*pq+rq*ig.wq : int(ig.colIdx[1-be])*pq+(rq+1)*ig.wq]
+					qe, qo := pw/2, (pw+1)/2
+					clear(re[:qe])
+					clear(ro[:qo])
+					asm.SplitEvenOdd(re[qe:qe+w/2], ro[qo:qo+w/2], src)
+					e := qe + w/2
+					if w%2 == 1 {
+						re[e] = src[w-1]
+						e++
+					}
+					clear(re[e:])
+					clear(ro[qo+w/2:])
+					continue
+				}
+				for b := range sw {
+					ci := int(ig.colIdx[b])
+					if ci < 0 {
+						continue
+					}
+					row := pr[ci*pq+rq*ig.wq : ci*pq+(rq+1)*ig.wq]
+					lo, hi := cqlo[b], cqhi[b]
+					if lo >= hi {
 						clear(row)
 						continue
 					}
-					src := xc[y*w : (y+1)*w]
-					clear(row[:clo])
-					clear(row[chi:])
-					x0 := clo*sw + b - pw
+					clear(row[:lo])
+					clear(row[hi:])
+					x0 := lo*sw + b - pw
 					if sw == 1 {
-						copy(row[clo:chi], src[x0:x0+chi-clo])
+						copy(row[lo:hi], src[x0:x0+hi-lo])
 						continue
 					}
-					for cq := clo; cq < chi; cq++ {
+					for cq := lo; cq < hi; cq++ {
 						row[cq] = src[x0]
 						x0 += sw
 					}
