@@ -72,9 +72,10 @@ def prologue(out, name):
     out.append("\tMOVQ n+56(FP), R10")
 
 
-def kloop(out, label, mr, reg, vbytes, load):
-    """The reduction over k for one step: accumulators reg0..reg(mr*NV-1),
-    B vectors in reg(24..26) (avx512) / given by load, broadcast reg."""
+def kloop(out, label, mr, reg, load, nv=NV):
+    """The reduction over k for one step: accumulators reg(i*NV+v) for
+    rows i < mr and vectors v < nv, the B vectors (loaded by load) in
+    BREG, the broadcast weight in BCAST."""
     out.append("\tMOVQ w+16(FP), SI")
     out.append("\tLEAQ (SI)(R12*1), R13")
     out.append("\tMOVQ offs+40(FP), R9")
@@ -87,7 +88,7 @@ def kloop(out, label, mr, reg, vbytes, load):
     load(out)
     for i in range(mr):
         out.append(f"\tVBROADCASTSS {w_addr(i)}, {reg}{BCAST[reg]}")
-        for v in range(NV):
+        for v in range(nv):
             out.append(f"\tVFMADD231PS {reg}{BREG[reg][v]}, {reg}{BCAST[reg]}, {reg}{i*NV+v}")
     out.append("\tADDQ $4, SI")
     out.append("\tADDQ $4, R13")
@@ -102,9 +103,11 @@ BREG = {"Z": [24, 25, 26], "Y": [12, 13, 14]}
 BCAST = {"Z": 27, "Y": 15}
 
 
-def zero(out, mr, reg):
-    for a in range(mr * NV):
-        out.append(f"\tVXORPS {reg}{a}, {reg}{a}, {reg}{a}")
+def zero(out, mr, reg, nv=NV):
+    for i in range(mr):
+        for v in range(nv):
+            a = i * NV + v
+            out.append(f"\tVXORPS {reg}{a}, {reg}{a}, {reg}{a}")
 
 
 def gen_avx512(out, mr):
@@ -120,7 +123,7 @@ def gen_avx512(out, mr):
         for v in range(NV):
             o.append(f"\tVMOVUPS {64*v}(R11), Z{BREG['Z'][v]}")
 
-    kloop(out, f"{name}_full", mr, "Z", 64, load_full)
+    kloop(out, f"{name}_full", mr, "Z", load_full)
     for i in range(mr):
         for v in range(NV):
             out.append(f"\tVMOVUPS Z{i*NV+v}, {c_addr(i, 64*v)}")
@@ -143,17 +146,25 @@ def gen_avx512(out, mr):
         out.append("\tSHLXQ AX, R13, R13")
         out.append("\tDECQ R13")
         out.append(f"\tKMOVW R13, K{v+1}")
-    zero(out, mr, "Z")
+    # Only the vectors the tail reaches: 1, 2 or 3.
+    out.append("\tCMPQ R10, $16")
+    out.append(f"\tJLE  {name}_tail1")
+    out.append("\tCMPQ R10, $32")
+    out.append(f"\tJLE  {name}_tail2")
+    for nv in (3, 2, 1):
+        out.append(f"{name}_tail{nv}:")
+        zero(out, mr, "Z", nv)
 
-    def load_tail(o):
-        # Masked-off lanes are neither loaded (no fault) nor stored.
-        for v in range(NV):
-            o.append(f"\tVMOVUPS.Z {64*v}(R11), K{v+1}, Z{BREG['Z'][v]}")
+        def load_tail(o, nv=nv):
+            # Masked-off lanes are neither loaded (no fault) nor stored.
+            for v in range(nv):
+                o.append(f"\tVMOVUPS.Z {64*v}(R11), K{v+1}, Z{BREG['Z'][v]}")
 
-    kloop(out, f"{name}_tail", mr, "Z", 64, load_tail)
-    for i in range(mr):
-        for v in range(NV):
-            out.append(f"\tVMOVUPS Z{i*NV+v}, K{v+1}, {c_addr(i, 64*v)}")
+        kloop(out, f"{name}_tail{nv}", mr, "Z", load_tail, nv)
+        for i in range(mr):
+            for v in range(nv):
+                out.append(f"\tVMOVUPS Z{i*NV+v}, K{v+1}, {c_addr(i, 64*v)}")
+        out.append(f"\tJMP  {name}_done")
     out.append(f"{name}_done:")
     out.append("\tVZEROUPPER")
     out.append("\tRET")
@@ -172,7 +183,7 @@ def gen_avx2(out, mr):
         for v in range(NV):
             o.append(f"\tVMOVUPS {32*v}(R11), Y{BREG['Y'][v]}")
 
-    kloop(out, f"{name}_full", mr, "Y", 32, load_full)
+    kloop(out, f"{name}_full", mr, "Y", load_full)
     for i in range(mr):
         for v in range(NV):
             out.append(f"\tVMOVUPS Y{i*NV+v}, {c_addr(i, 32*v)}")
