@@ -80,11 +80,12 @@ type implGeom struct {
 	nr, nc     int // phase rows and columns used
 	rowIdx     [implMaxStride]int8
 	colIdx     [implMaxStride]int8
-	cs         int // floats per input channel (nr·nc phase planes)
-	nw         int // wide output length (oh-1)·wq + ow
-	rt, ntiles int // output rows per tile, tiles
-	tileN      int // wide length of a full tile
-	mr, fb     int // filter rows per block, blocks per group
+	cs         int  // floats per input channel (nr·nc phase planes)
+	nw         int  // wide output length (oh-1)·wq + ow
+	rt, ntiles int  // output rows per tile, tiles
+	tileN      int  // wide length of a full tile
+	split      bool // stride 2 columns split by asm.SplitEvenOdd
+	mr, fb     int  // filter rows per block, blocks per group
 }
 
 // implGeom fills ig for g.
@@ -119,6 +120,7 @@ func (g *convDims) implGeom(ig *implGeom) {
 		}
 	}
 	ig.cs = workspaceSize(ig.nr, ig.nc, ig.hq, ig.wq)
+	ig.split = sw == 2 && ig.nc == 2 && g.in[2]%2 == 0
 	oh, ow := g.out[1], g.out[2]
 	ig.nw = (oh-1)*ig.wq + ow
 	rt := max(1, implTileN/ig.wq)
@@ -137,7 +139,11 @@ func (ig *implGeom) setRows(mr int, g *convDims) {
 // implShare is the scratch of one goroutine: a sample's planes and a wide
 // tile of the largest filter block.
 func (ig *implGeom) share(g *convDims) int {
-	return workspaceSize(g.c, ig.cs) + workspaceSize(asm.ConvImplicitMaxM, ig.tileN)
+	n := workspaceSize(g.c, ig.cs) + workspaceSize(asm.ConvImplicitMaxM, ig.tileN)
+	if ig.split {
+		n += g.inSize()
+	}
+	return n
 }
 
 // implSplit returns how many goroutines run the convolution and whether
@@ -231,7 +237,9 @@ func (j *implJob) Run(tid int) {
 	g, ig := &j.g, &j.ig
 	share := j.scratch[tid*j.ws : (tid+1)*j.ws]
 	planesLen := g.c * ig.cs
-	tile := share[planesLen:]
+	tileLen := asm.ConvImplicitMaxM * ig.tileN
+	tile := share[planesLen : planesLen+tileLen]
+	tmp := share[planesLen+tileLen:]
 	if j.batch {
 		lo, hi := g.n*tid/j.nt, g.n*(tid+1)/j.nt
 		units := g.groups * ig.fb * ig.ntiles
@@ -239,7 +247,7 @@ func (j *implJob) Run(tid int) {
 			if j.ctx.Err() != nil {
 				return
 			}
-			j.planes(share[:planesLen], n, 0, g.c)
+			j.planes(share[:planesLen], tmp, n, 0, g.c)
 			for u := range units {
 				if j.ctx.Err() != nil {
 					return
@@ -255,7 +263,7 @@ func (j *implJob) Run(tid int) {
 		// Planes by channel share, then units; the barriers keep every
 		// goroutine in step even after a cancellation.
 		if j.ctx.Err() == nil {
-			j.planes(planes, n, g.c*tid/j.nt, g.c*(tid+1)/j.nt)
+			j.planes(planes, tmp, n, g.c*tid/j.nt, g.c*(tid+1)/j.nt)
 		}
 		j.bar.Wait()
 		for u := units * tid / j.nt; u < units*(tid+1)/j.nt; u++ {
@@ -268,8 +276,9 @@ func (j *implJob) Run(tid int) {
 	}
 }
 
-// planes builds the phase planes of input channels [clo, chi) of sample n.
-func (j *implJob) planes(planes []float32, n, clo, chi int) {
+// planes builds the phase planes of input channels [clo, chi) of sample n
+// (tmp: g.inSize() floats when ig.split).
+func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
 	g, ig := &j.g, &j.ig
 	h, w := g.in[1], g.in[2]
 	ph, pw := g.p[1], g.p[2]
@@ -282,70 +291,60 @@ func (j *implJob) planes(planes []float32, n, clo, chi int) {
 		cqlo[b] = max(0, ceilDiv(pw-b, sw))
 		cqhi[b] = min(ig.wq, ceilDiv(w+pw-b, sw))
 	}
-	// Stride 2 with both column phases: one even/odd split per row.
-	split := sw == 2 && ig.nc == 2
+	// Stride 2, both column phases, even width: the channel's even and odd
+	// columns are split in one call, then copied row by row: input column
+	// 2j goes to phase be = pw%2 at column j + pw/2, column 2j+1 to the
+	// other at j + ⌈pw/2⌉.
+	be := pw % 2
+	qe, qo := pw/2, (pw+1)/2
+	hw := w / 2
 	for c := clo; c < chi; c++ {
 		if j.ctx.Err() != nil { // a check per channel
 			return
 		}
 		xc := j.x[(n*g.c+c)*is : (n*g.c+c+1)*is]
 		pc := planes[c*ig.cs : (c+1)*ig.cs]
-		for a := range sh {
-			ri := int(ig.rowIdx[a])
+		clear(pc)
+		if ig.split {
+			even, odd := tmp[:is/2], tmp[is/2:is]
+			asm.SplitEvenOdd(even, odd, xc)
+			pe := pc[int(ig.colIdx[be])*pq:]
+			po := pc[int(ig.colIdx[1-be])*pq:]
+			for y := range h {
+				r := y + ph
+				ri := int(ig.rowIdx[r%sh])
+				if ri < 0 {
+					continue
+				}
+				o := ri*ig.nc*pq + r/sh*ig.wq
+				copy(pe[o+qe:o+qe+hw], even[y*hw:(y+1)*hw])
+				copy(po[o+qo:o+qo+hw], odd[y*hw:(y+1)*hw])
+			}
+			continue
+		}
+		for y := range h {
+			r := y + ph
+			ri := int(ig.rowIdx[r%sh])
 			if ri < 0 {
 				continue
 			}
-			pr := pc[ri*ig.nc*pq : (ri+1)*ig.nc*pq]
-			for rq := range ig.hq {
-				y := rq*sh + a - ph
-				if y < 0 || y >= h {
-					for ci := range ig.nc {
-						clear(pr[ci*pq+rq*ig.wq : ci*pq+(rq+1)*ig.wq])
-					}
+			pr := pc[ri*ig.nc*pq+r/sh*ig.wq:]
+			src := xc[y*w : (y+1)*w]
+			for b := range sw {
+				ci := int(ig.colIdx[b])
+				lo, hi := cqlo[b], cqhi[b]
+				if ci < 0 || lo >= hi {
 					continue
 				}
-				src := xc[y*w : (y+1)*w]
-				if split {
-					// Input column 2j goes to phase be = pw%2 at column
-					// j + pw/2, column 2j+1 to the other at j + ⌈pw/2⌉.
-					be := pw % 2
-					re := pr[int(ig.colIdx[be])*pq+rq*ig.wq : int(ig.colIdx[be])*pq+(rq+1)*ig.wq]
-					ro := pr[int(ig.colIdx[1-be])*pq+rq*ig.wq : int(ig.colIdx[1-be])*pq+(rq+1)*ig.wq]
-					qe, qo := pw/2, (pw+1)/2
-					clear(re[:qe])
-					clear(ro[:qo])
-					asm.SplitEvenOdd(re[qe:qe+w/2], ro[qo:qo+w/2], src)
-					e := qe + w/2
-					if w%2 == 1 {
-						re[e] = src[w-1]
-						e++
-					}
-					clear(re[e:])
-					clear(ro[qo+w/2:])
+				row := pr[ci*pq : ci*pq+ig.wq]
+				x0 := lo*sw + b - pw
+				if sw == 1 {
+					copy(row[lo:hi], src[x0:x0+hi-lo])
 					continue
 				}
-				for b := range sw {
-					ci := int(ig.colIdx[b])
-					if ci < 0 {
-						continue
-					}
-					row := pr[ci*pq+rq*ig.wq : ci*pq+(rq+1)*ig.wq]
-					lo, hi := cqlo[b], cqhi[b]
-					if lo >= hi {
-						clear(row)
-						continue
-					}
-					clear(row[:lo])
-					clear(row[hi:])
-					x0 := lo*sw + b - pw
-					if sw == 1 {
-						copy(row[lo:hi], src[x0:x0+hi-lo])
-						continue
-					}
-					for cq := lo; cq < hi; cq++ {
-						row[cq] = src[x0]
-						x0 += sw
-					}
+				for cq := lo; cq < hi; cq++ {
+					row[cq] = src[x0]
+					x0 += sw
 				}
 			}
 		}
