@@ -120,7 +120,7 @@ func (g *convDims) implGeom(ig *implGeom) {
 		}
 	}
 	ig.cs = workspaceSize(ig.nr, ig.nc, ig.hq, ig.wq)
-	ig.split = sw == 2 && ig.nc == 2 && g.in[2]%2 == 0
+	ig.split = sw == 2 && g.in[2]%2 == 0
 	oh, ow := g.out[1], g.out[2]
 	ig.nw = (oh-1)*ig.wq + ow
 	rt := max(1, implTileN/ig.wq)
@@ -291,7 +291,7 @@ func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
 		cqlo[b] = max(0, ceilDiv(pw-b, sw))
 		cqhi[b] = min(ig.wq, ceilDiv(w+pw-b, sw))
 	}
-	// Stride 2, both column phases, even width: the channel's even and odd
+	// Stride 2, even width: the channel's even and odd
 	// columns are split in one call, then copied row by row: input column
 	// 2j goes to phase be = pw%2 at column j + pw/2, column 2j+1 to the
 	// other at j + ⌈pw/2⌉.
@@ -308,8 +308,7 @@ func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
 		if ig.split {
 			even, odd := tmp[:is/2], tmp[is/2:is]
 			asm.SplitEvenOdd(even, odd, xc)
-			pe := pc[int(ig.colIdx[be])*pq:]
-			po := pc[int(ig.colIdx[1-be])*pq:]
+			ce, co := int(ig.colIdx[be]), int(ig.colIdx[1-be])
 			for y := range h {
 				r := y + ph
 				ri := int(ig.rowIdx[r%sh])
@@ -317,8 +316,12 @@ func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
 					continue
 				}
 				o := ri*ig.nc*pq + r/sh*ig.wq
-				copy(pe[o+qe:o+qe+hw], even[y*hw:(y+1)*hw])
-				copy(po[o+qo:o+qo+hw], odd[y*hw:(y+1)*hw])
+				if ce >= 0 {
+					copy(pc[o+ce*pq+qe:o+ce*pq+qe+hw], even[y*hw:(y+1)*hw])
+				}
+				if co >= 0 {
+					copy(pc[o+co*pq+qo:o+co*pq+qo+hw], odd[y*hw:(y+1)*hw])
+				}
 			}
 			continue
 		}
@@ -371,8 +374,22 @@ func (j *implJob) unit(planes, tile []float32, n, u int) {
 	nt := (r1-r0-1)*ig.wq + ow
 	f := gi*fg + f0
 	b := planes[gi*cg*ig.cs+r0*ig.wq : (gi+1)*cg*ig.cs]
-	asm.ConvImplicit(m, nt, j.w[f*kk:(f+m)*kk], kk, b, j.offs, tile[:m*nt], nt)
 	os := g.outSize()
+	w := j.w[f*kk : (f+m)*kk]
+	if ig.wq == ow {
+		// No junk columns: the kernel writes the output rows in place.
+		off := (n*g.f+f)*os + r0*ow
+		asm.ConvImplicit(m, nt, w, kk, b, j.offs, j.y[off:off+(m-1)*os+nt], os)
+		for i := range m {
+			seg := j.y[off+i*os : off+i*os+nt]
+			if j.bias != nil {
+				asm.AddScalar(seg, seg, j.bias[f+i])
+			}
+			j.ep.apply(seg, f+i, off+i*os)
+		}
+		return
+	}
+	asm.ConvImplicit(m, nt, w, kk, b, j.offs, tile[:m*nt], nt)
 	for i := range m {
 		off := (n*g.f+f+i)*os + r0*ow
 		seg := j.y[off : off+(r1-r0)*ow]
