@@ -136,6 +136,7 @@ func BenchmarkConvImplicitOldNew(b *testing.B) {
 			oh := (l.hw+2*l.p-l.k)/l.s + 1
 			y, _ := tensor.New(tensor.Float32, 1, l.f, oh, oh)
 			out := []*tensor.Tensor{y}
+			convImplicitOff = true // scratch for both paths
 			ctx := &Ctx{Threads: 1, Scratch: make([]float32, convWorkspace(p, shapes))}
 			flops := 2 * float64(y.Len()*l.c*l.k*l.k)
 			var best [2]float64

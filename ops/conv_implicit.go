@@ -2,6 +2,7 @@ package ops
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/mxgo/mxgo/asm"
 	"github.com/mxgo/mxgo/internal/parallel"
@@ -66,12 +67,19 @@ func (g *convDims) implicitGeom() bool {
 	return workspaceSize(g.c, ig.cs) < 1<<31-1
 }
 
-// implKernel reports whether the selected implementation has a SIMD
-// ConvImplicit (the Go twin is slower than the generic SGEMM, so the
-// generic implementation keeps the im2col paths).
+// implKernel reports whether the selected implementation takes the
+// implicit path: avx512 and avx2 (their kernels), generic (the Go kernel,
+// 1.1-1.6× the generic im2col and SGEMM on ResNet-20's layers,
+// BenchmarkConvImplicitOldNew), not neon (no NEON kernel yet: the Go
+// kernel would be slower than the wide im2col and the NEON SGEMM).
 func implKernel() bool {
-	impl := asm.Impl()
-	return impl == asm.AVX512 || impl == asm.AVX2
+	return asm.Impl() != asm.NEON
+}
+
+// implAlways reports that every implementation this machine can select
+// takes the implicit path, so its geometries need no im2col scratch.
+func implAlways() bool {
+	return !convImplicitOff && !slices.Contains(asm.Impls(), asm.NEON)
 }
 
 // implGeom is the implicit path's layout of one sample.

@@ -85,6 +85,9 @@ func convWorkspace(params any, in []Shape) int {
 	if g.implicitGeom() {
 		var ig implGeom
 		g.implGeom(&ig)
+		if implAlways() {
+			return ig.share(&g)
+		}
 		return max(ig.share(&g), g.colSize())
 	}
 	return g.colSize()
@@ -154,14 +157,20 @@ func convBatchParallel(n, f, ws int) int {
 //     threads by channel plane even at batch 1);
 //   - pointwise (1×1, stride 1, no pad): one SGEMM per sample and group on
 //     the input itself;
-//   - other 2-D stride-1 dilation-1: the wide im2col of conv_wide.go (one
-//     copy per tap from a padded plane) and one SGEMM;
-//   - everything else: per-row im2col into ctx.Scratch and one SGEMM, or
-//     the direct loop for other depthwise convolutions.
+//   - other 1-D and 2-D convolutions (any stride, padding, dilation,
+//     groups), not depthwise: the implicit GEMM of conv_implicit.go
+//     (asm.ConvImplicit on padded phase planes, no im2col), except with
+//     the neon kernels, which have no ConvImplicit yet and keep, for 2-D
+//     stride-1 dilation-1, the wide im2col of conv_wide.go (one copy per
+//     tap from a padded plane) and one SGEMM;
+//   - everything else (3-D, neon's strided or dilated 2-D): per-row
+//     im2col into ctx.Scratch and one SGEMM, or the direct loop for other
+//     depthwise convolutions.
 //
-// SGEMMs use the threads at batch 1 and a share of the batch each
-// otherwise; no path splits a reduction, so a sample's result does not
-// depend on the batch or thread count. The bias and the fused epilogue
+// The implicit path splits (filter block × row tile) units over the
+// threads at batch 1; SGEMMs use the threads at batch 1; both take a share
+// of the batch each otherwise. No path splits a reduction, so a sample's
+// result does not depend on the batch or thread count. The bias and the fused epilogue
 // (convEpilogue) are applied per output channel while it is in cache.
 func convolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*ConvolutionParam)
