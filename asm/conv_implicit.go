@@ -99,3 +99,25 @@ func convImplicitGeneric(m, n int, w []float32, ldw int, b []float32, offs []int
 		}
 	}
 }
+
+// ConvCopyRows copies rows rows of w floats from src, row stride lds, to
+// dst, row stride ldd (an input channel into a padded plane: one call
+// instead of a copy per row). It panics when a slice is too short.
+func ConvCopyRows(dst []float32, ldd int, src []float32, lds, w, rows int) {
+	if w <= 0 || rows <= 0 {
+		return
+	}
+	if ldd < w || lds < w {
+		panic("asm: ConvCopyRows: stride shorter than a row")
+	}
+	_ = dst[(rows-1)*ldd+w-1]
+	_ = src[(rows-1)*lds+w-1]
+	convCopyRows(ciImpl, dst, ldd, src, lds, w, rows)
+}
+
+// convCopyRowsGeneric is ConvCopyRows in Go.
+func convCopyRowsGeneric(dst []float32, ldd int, src []float32, lds, w, rows int) {
+	for r := range rows {
+		copy(dst[r*ldd:r*ldd+w], src[r*lds:r*lds+w])
+	}
+}

@@ -90,3 +90,24 @@ func convImplicit(impl string, m, n int, w []float32, ldw int, b []float32, offs
 		convImplicitGeneric(m, n, w, ldw, b, offs, c, ldc)
 	}
 }
+
+// convCopyRowsAVX2 and convCopyRowsAVX512 are ConvCopyRows with the
+// arguments checked.
+//
+//go:noescape
+func convCopyRowsAVX2(dst *float32, ldd int, src *float32, lds int, w int, rows int)
+
+//go:noescape
+func convCopyRowsAVX512(dst *float32, ldd int, src *float32, lds int, w int, rows int)
+
+// convCopyRows runs impl's row copy.
+func convCopyRows(impl string, dst []float32, ldd int, src []float32, lds, w, rows int) {
+	switch impl {
+	case AVX512:
+		convCopyRowsAVX512(&dst[0], ldd, &src[0], lds, w, rows)
+	case AVX2:
+		convCopyRowsAVX2(&dst[0], ldd, &src[0], lds, w, rows)
+	default:
+		convCopyRowsGeneric(dst, ldd, src, lds, w, rows)
+	}
+}

@@ -2655,3 +2655,85 @@ convImplicitAVX512_8_tail1_store:
 convImplicitAVX512_8_done:
 	VZEROUPPER
 	RET
+
+// func convCopyRowsAVX2(dst *float32, ldd int, src *float32, lds int, w int, rows int)
+TEXT ·convCopyRowsAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ ldd+8(FP), R8
+	SHLQ $2, R8
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R9
+	SHLQ $2, R9
+	MOVQ w+32(FP), CX
+	MOVQ rows+40(FP), DX
+	MOVQ CX, R10
+	ANDQ $-8, R10
+convCopyRowsAVX2_row:
+	TESTQ DX, DX
+	JEQ  convCopyRowsAVX2_done
+	XORQ AX, AX
+convCopyRowsAVX2_vec:
+	CMPQ AX, R10
+	JGE  convCopyRowsAVX2_tail
+	VMOVUPS (SI)(AX*4), Y0
+	VMOVUPS Y0, (DI)(AX*4)
+	ADDQ $8, AX
+	JMP  convCopyRowsAVX2_vec
+convCopyRowsAVX2_tail:
+	CMPQ AX, CX
+	JGE  convCopyRowsAVX2_next
+	VMOVSS (SI)(AX*4), X0
+	VMOVSS X0, (DI)(AX*4)
+	INCQ AX
+	JMP  convCopyRowsAVX2_tail
+convCopyRowsAVX2_next:
+	ADDQ R8, DI
+	ADDQ R9, SI
+	DECQ DX
+	JMP  convCopyRowsAVX2_row
+convCopyRowsAVX2_done:
+	VZEROUPPER
+	RET
+
+// func convCopyRowsAVX512(dst *float32, ldd int, src *float32, lds int, w int, rows int)
+TEXT ·convCopyRowsAVX512(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ ldd+8(FP), R8
+	SHLQ $2, R8
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R9
+	SHLQ $2, R9
+	MOVQ w+32(FP), CX
+	MOVQ rows+40(FP), DX
+	MOVQ CX, AX
+	ANDQ $15, AX
+	MOVQ $1, R11
+	SHLXQ AX, R11, R11
+	DECQ R11
+	KMOVW R11, K1
+	MOVQ CX, R10
+	ANDQ $-16, R10
+convCopyRowsAVX512_row:
+	TESTQ DX, DX
+	JEQ  convCopyRowsAVX512_done
+	XORQ AX, AX
+convCopyRowsAVX512_vec:
+	CMPQ AX, R10
+	JGE  convCopyRowsAVX512_tail
+	VMOVUPS (SI)(AX*4), Z0
+	VMOVUPS Z0, (DI)(AX*4)
+	ADDQ $16, AX
+	JMP  convCopyRowsAVX512_vec
+convCopyRowsAVX512_tail:
+	CMPQ AX, CX
+	JGE  convCopyRowsAVX512_next
+	VMOVUPS.Z (SI)(AX*4), K1, Z0
+	VMOVUPS Z0, K1, (DI)(AX*4)
+convCopyRowsAVX512_next:
+	ADDQ R8, DI
+	ADDQ R9, SI
+	DECQ DX
+	JMP  convCopyRowsAVX512_row
+convCopyRowsAVX512_done:
+	VZEROUPPER
+	RET

@@ -186,3 +186,32 @@ func TestConvImplicitPanics(t *testing.T) {
 		})
 	}
 }
+
+// TestConvCopyRows checks every implementation on every row length up to
+// 40 (vector steps and tails), unaligned, with guard bands between rows.
+func TestConvCopyRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	ForEachImpl(func(impl string) {
+		for w := 1; w <= 40; w++ {
+			for _, rows := range []int{1, 3} {
+				lds, ldd := w+2, w+5
+				src := randSlice(rng, 1+rows*lds)[1:]
+				buf := make([]float32, 2+rows*ldd)
+				for i := range buf {
+					buf[i] = 42
+				}
+				ConvCopyRows(buf[1:1+(rows-1)*ldd+w], ldd, src, lds, w, rows)
+				for i, v := range buf {
+					j := i - 1
+					want := float32(42)
+					if j >= 0 && j/ldd < rows && j%ldd < w {
+						want = src[j/ldd*lds+j%ldd]
+					}
+					if v != want {
+						t.Fatalf("%s w=%d rows=%d: buf[%d] = %v, want %v", impl, w, rows, i, v, want)
+					}
+				}
+			}
+		}
+	})
+}

@@ -313,49 +313,52 @@ func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
 		xc := j.x[(n*g.c+c)*is : (n*g.c+c+1)*is]
 		pc := planes[c*ig.cs : (c+1)*ig.cs]
 		clear(pc)
+		var even, odd []float32
 		if ig.split {
-			even, odd := tmp[:is/2], tmp[is/2:is]
+			even, odd = tmp[:is/2], tmp[is/2:is]
 			asm.SplitEvenOdd(even, odd, xc)
-			ce, co := int(ig.colIdx[be]), int(ig.colIdx[1-be])
-			for y := range h {
-				r := y + ph
-				ri := int(ig.rowIdx[r%sh])
-				if ri < 0 {
-					continue
-				}
-				o := ri*ig.nc*pq + r/sh*ig.wq
-				if ce >= 0 {
-					copy(pc[o+ce*pq+qe:o+ce*pq+qe+hw], even[y*hw:(y+1)*hw])
-				}
-				if co >= 0 {
-					copy(pc[o+co*pq+qo:o+co*pq+qo+hw], odd[y*hw:(y+1)*hw])
-				}
-			}
-			continue
 		}
-		for y := range h {
-			r := y + ph
-			ri := int(ig.rowIdx[r%sh])
+		for a := range sh {
+			ri := int(ig.rowIdx[a])
 			if ri < 0 {
 				continue
 			}
-			pr := pc[ri*ig.nc*pq+r/sh*ig.wq:]
-			src := xc[y*w : (y+1)*w]
+			// Input rows y0, y0+sh, … (padded row y+ph in phase a) go to
+			// the phase's consecutive rows from rq0.
+			y0 := ((a-ph)%sh + sh) % sh
+			if y0 >= h {
+				continue
+			}
+			rows := ceilDiv(h-y0, sh)
+			pr := pc[ri*ig.nc*pq+(y0+ph)/sh*ig.wq:]
+			if ig.split {
+				if ce := int(ig.colIdx[be]); ce >= 0 {
+					asm.ConvCopyRows(pr[ce*pq+qe:], ig.wq, even[y0*hw:], sh*hw, hw, rows)
+				}
+				if co := int(ig.colIdx[1-be]); co >= 0 {
+					asm.ConvCopyRows(pr[co*pq+qo:], ig.wq, odd[y0*hw:], sh*hw, hw, rows)
+				}
+				continue
+			}
 			for b := range sw {
 				ci := int(ig.colIdx[b])
 				lo, hi := cqlo[b], cqhi[b]
 				if ci < 0 || lo >= hi {
 					continue
 				}
-				row := pr[ci*pq : ci*pq+ig.wq]
 				x0 := lo*sw + b - pw
 				if sw == 1 {
-					copy(row[lo:hi], src[x0:x0+hi-lo])
+					asm.ConvCopyRows(pr[ci*pq+lo:], ig.wq, xc[y0*w+x0:], sh*w, hi-lo, rows)
 					continue
 				}
-				for cq := lo; cq < hi; cq++ {
-					row[cq] = src[x0]
-					x0 += sw
+				for r := range rows {
+					row := pr[ci*pq+r*ig.wq : ci*pq+(r+1)*ig.wq]
+					src := xc[(y0+r*sh)*w:]
+					x := x0
+					for cq := lo; cq < hi; cq++ {
+						row[cq] = src[x]
+						x += sw
+					}
 				}
 			}
 		}
