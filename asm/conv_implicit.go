@@ -66,6 +66,55 @@ func ConvImplicit(m, n int, w []float32, ldw int, b []float32, offs []int32, c [
 	convImplicit(ciImpl, m, n, w, ldw, b, offs, c, ldc)
 }
 
+// ConvTaps is a tap offset table for ConvImplicitTaps, checked once when
+// it is set rather than on every call. The zero value is an empty table.
+type ConvTaps struct {
+	offs []int32
+	max  int
+}
+
+// Set copies offs into the table (reusing its storage) and records its
+// largest offset. It panics on a negative offset.
+func (t *ConvTaps) Set(offs []int32) {
+	t.offs = append(t.offs[:0], offs...)
+	t.max = 0
+	for _, o := range offs {
+		if o < 0 {
+			panic("asm: ConvTaps: negative tap offset")
+		}
+		t.max = max(t.max, int(o))
+	}
+}
+
+// Len is the number of taps (the reduction length K).
+func (t *ConvTaps) Len() int { return len(t.offs) }
+
+// ConvImplicitTaps is ConvImplicit with the offsets of a checked table.
+func ConvImplicitTaps(m, n int, w []float32, ldw int, b []float32, t *ConvTaps, c []float32, ldc int) {
+	if m <= 0 || n <= 0 {
+		return
+	}
+	if m > ConvImplicitMaxM {
+		panic("asm: ConvImplicit: more than ConvImplicitMaxM rows")
+	}
+	k := len(t.offs)
+	if ldw < k || ldc < n {
+		panic("asm: ConvImplicit: stride shorter than a row")
+	}
+	_ = c[(m-1)*ldc+n-1]
+	if k == 0 {
+		for i := range m {
+			clear(c[i*ldc : i*ldc+n])
+		}
+		return
+	}
+	_ = w[(m-1)*ldw+k-1]
+	if t.max > len(b)-n {
+		panic("asm: ConvImplicit: tap offset out of range")
+	}
+	convImplicit(ciImpl, m, n, w, ldw, b, t.offs, c, ldc)
+}
+
 // convImplicitGeneric is ConvImplicit in Go, one unfused multiply and add
 // per term (the explicit float32 conversions keep arm64 from fusing
 // them), four rows at a time.

@@ -215,3 +215,33 @@ func TestConvCopyRows(t *testing.T) {
 		}
 	})
 }
+
+// TestConvImplicitTaps checks that the checked-table entry gives the bits
+// of ConvImplicit and panics on offsets past the end of b.
+func TestConvImplicitTaps(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	ForEachImpl(func(impl string) {
+		for _, n := range []int{1, 17, 50} {
+			c := newCICase(rng, 5, n, 13)
+			var taps ConvTaps
+			taps.Set(c.offs)
+			want := c.run(ConvImplicit)
+			got := c.run(func(m, n int, w []float32, ldw int, b []float32, _ []int32, out []float32, ldc int) {
+				ConvImplicitTaps(m, n, w, ldw, b, &taps, out, ldc)
+			})
+			for i := range want {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("%s n=%d: element %d is %v, ConvImplicit gives %v", impl, n, i, got[i], want[i])
+				}
+			}
+		}
+	})
+	var taps ConvTaps
+	taps.Set([]int32{0, 13})
+	defer func() {
+		if recover() == nil {
+			t.Fatal("no panic for an offset past the end")
+		}
+	}()
+	ConvImplicitTaps(1, 4, make([]float32, 2), 2, make([]float32, 16), &taps, make([]float32, 4), 4)
+}

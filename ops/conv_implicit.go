@@ -182,6 +182,7 @@ type implJob struct {
 	ws, nt        int
 	batch         bool
 	offs          []int32
+	taps          asm.ConvTaps
 	bar           parallel.Barrier
 }
 
@@ -191,12 +192,13 @@ var implJobs parallel.FreeList[implJob]
 // threads goroutines (scratch holds implSplit's count of shares).
 func convImplicitRun(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEpi, scratch []float32, threads int) error {
 	j := implJobs.Get()
-	offs := j.offs
-	*j = implJob{ctx: ctx, g: *g, x: x, w: w, bias: bias, y: y, ep: *ep, scratch: scratch}
+	offs, taps := j.offs, j.taps
+	*j = implJob{ctx: ctx, g: *g, x: x, w: w, bias: bias, y: y, ep: *ep, scratch: scratch, taps: taps}
 	g.implGeom(&j.ig)
 	j.ws = j.ig.share(g)
 	j.nt, j.batch = g.implSplit(&j.ig, threads)
 	j.offs = j.tapOffsets(offs)
+	j.taps.Set(j.offs)
 	var err error
 	if len(scratch) < workspaceSize(j.ws, j.nt) {
 		err = fmt.Errorf("scratch has %d floats, need %d", len(scratch), workspaceSize(j.ws, j.nt))
@@ -207,8 +209,8 @@ func convImplicitRun(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEpi
 		parallel.Parallel(j.nt, j)
 		err = ctx.Err()
 	}
-	offs = j.offs
-	*j = implJob{offs: offs}
+	offs, taps = j.offs, j.taps
+	*j = implJob{offs: offs, taps: taps}
 	implJobs.Put(j)
 	return err
 }
@@ -224,16 +226,22 @@ func (j *implJob) tapOffsets(offs []int32) []int32 {
 	offs = offs[:kk]
 	sh, sw := g.s[1], g.s[2]
 	pq := ig.hq * ig.wq
+	// Channel 0's taps, then every other channel's shifted by c·cs.
+	ks := g.k[1] * g.k[2]
 	i := 0
-	for c := range g.c / g.groups {
-		for kh := range g.k[1] {
-			dh := kh * g.d[1]
-			rowBase := c*ig.cs + int(ig.rowIdx[dh%sh])*ig.nc*pq + dh/sh*ig.wq
-			for kw := range g.k[2] {
-				dw := kw * g.d[2]
-				offs[i] = int32(rowBase + int(ig.colIdx[dw%sw])*pq + dw/sw)
-				i++
-			}
+	for kh := range g.k[1] {
+		dh := kh * g.d[1]
+		rowBase := int(ig.rowIdx[dh%sh])*ig.nc*pq + dh/sh*ig.wq
+		for kw := range g.k[2] {
+			dw := kw * g.d[2]
+			offs[i] = int32(rowBase + int(ig.colIdx[dw%sw])*pq + dw/sw)
+			i++
+		}
+	}
+	for c := 1; c < g.c/g.groups; c++ {
+		d := int32(c * ig.cs)
+		for t, o := range offs[:ks] {
+			offs[c*ks+t] = o + d
 		}
 	}
 	return offs
@@ -390,7 +398,7 @@ func (j *implJob) unit(planes, tile []float32, n, u int) {
 	if ig.wq == ow {
 		// No junk columns: the kernel writes the output rows in place.
 		off := (n*g.f+f)*os + r0*ow
-		asm.ConvImplicit(m, nt, w, kk, b, j.offs, j.y[off:off+(m-1)*os+nt], os)
+		asm.ConvImplicitTaps(m, nt, w, kk, b, &j.taps, j.y[off:off+(m-1)*os+nt], os)
 		for i := range m {
 			seg := j.y[off+i*os : off+i*os+nt]
 			if j.bias != nil {
@@ -400,7 +408,7 @@ func (j *implJob) unit(planes, tile []float32, n, u int) {
 		}
 		return
 	}
-	asm.ConvImplicit(m, nt, w, kk, b, j.offs, tile[:m*nt], nt)
+	asm.ConvImplicitTaps(m, nt, w, kk, b, &j.taps, tile[:m*nt], nt)
 	for i := range m {
 		off := (n*g.f+f+i)*os + r0*ow
 		seg := j.y[off : off+(r1-r0)*ow]
