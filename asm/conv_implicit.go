@@ -170,3 +170,27 @@ func convCopyRowsGeneric(dst []float32, ldd int, src []float32, lds, w, rows int
 		copy(dst[r*ldd:r*ldd+w], src[r*lds:r*lds+w])
 	}
 }
+
+// ConvAddRows is ConvCopyRows adding s to every float copied (a wide
+// convolution output compacted into the output with the bias).
+func ConvAddRows(dst []float32, ldd int, src []float32, lds, w, rows int, s float32) {
+	if w <= 0 || rows <= 0 {
+		return
+	}
+	if ldd < w || lds < w {
+		panic("asm: ConvAddRows: stride shorter than a row")
+	}
+	_ = dst[(rows-1)*ldd+w-1]
+	_ = src[(rows-1)*lds+w-1]
+	convAddRows(ciImpl, dst, ldd, src, lds, w, rows, s)
+}
+
+// convAddRowsGeneric is ConvAddRows in Go.
+func convAddRowsGeneric(dst []float32, ldd int, src []float32, lds, w, rows int, s float32) {
+	for r := range rows {
+		d, x := dst[r*ldd:r*ldd+w], src[r*lds:r*lds+w]
+		for i := range d {
+			d[i] = x[i] + s
+		}
+	}
+}

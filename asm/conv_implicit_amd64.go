@@ -100,6 +100,15 @@ func convCopyRowsAVX2(dst *float32, ldd int, src *float32, lds int, w int, rows 
 //go:noescape
 func convCopyRowsAVX512(dst *float32, ldd int, src *float32, lds int, w int, rows int)
 
+// convAddRowsAVX2 and convAddRowsAVX512 are ConvAddRows with the
+// arguments checked.
+//
+//go:noescape
+func convAddRowsAVX2(dst *float32, ldd int, src *float32, lds int, w int, rows int, s float32)
+
+//go:noescape
+func convAddRowsAVX512(dst *float32, ldd int, src *float32, lds int, w int, rows int, s float32)
+
 // convCopyRows runs impl's row copy.
 func convCopyRows(impl string, dst []float32, ldd int, src []float32, lds, w, rows int) {
 	switch impl {
@@ -109,5 +118,17 @@ func convCopyRows(impl string, dst []float32, ldd int, src []float32, lds, w, ro
 		convCopyRowsAVX2(&dst[0], ldd, &src[0], lds, w, rows)
 	default:
 		convCopyRowsGeneric(dst, ldd, src, lds, w, rows)
+	}
+}
+
+// convAddRows runs impl's row copy with an added scalar.
+func convAddRows(impl string, dst []float32, ldd int, src []float32, lds, w, rows int, s float32) {
+	switch impl {
+	case AVX512:
+		convAddRowsAVX512(&dst[0], ldd, &src[0], lds, w, rows, s)
+	case AVX2:
+		convAddRowsAVX2(&dst[0], ldd, &src[0], lds, w, rows, s)
+	default:
+		convAddRowsGeneric(dst, ldd, src, lds, w, rows, s)
 	}
 }

@@ -2737,3 +2737,91 @@ convCopyRowsAVX512_next:
 convCopyRowsAVX512_done:
 	VZEROUPPER
 	RET
+
+// func convAddRowsAVX2(dst *float32, ldd int, src *float32, lds int, w int, rows int, s float32)
+TEXT ·convAddRowsAVX2(SB), NOSPLIT, $0-52
+	VBROADCASTSS s+48(FP), Y1
+	MOVQ dst+0(FP), DI
+	MOVQ ldd+8(FP), R8
+	SHLQ $2, R8
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R9
+	SHLQ $2, R9
+	MOVQ w+32(FP), CX
+	MOVQ rows+40(FP), DX
+	MOVQ CX, R10
+	ANDQ $-8, R10
+convAddRowsAVX2_row:
+	TESTQ DX, DX
+	JEQ  convAddRowsAVX2_done
+	XORQ AX, AX
+convAddRowsAVX2_vec:
+	CMPQ AX, R10
+	JGE  convAddRowsAVX2_tail
+	VMOVUPS (SI)(AX*4), Y0
+	VADDPS Y1, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*4)
+	ADDQ $8, AX
+	JMP  convAddRowsAVX2_vec
+convAddRowsAVX2_tail:
+	CMPQ AX, CX
+	JGE  convAddRowsAVX2_next
+	VMOVSS (SI)(AX*4), X0
+	VADDSS X1, X0, X0
+	VMOVSS X0, (DI)(AX*4)
+	INCQ AX
+	JMP  convAddRowsAVX2_tail
+convAddRowsAVX2_next:
+	ADDQ R8, DI
+	ADDQ R9, SI
+	DECQ DX
+	JMP  convAddRowsAVX2_row
+convAddRowsAVX2_done:
+	VZEROUPPER
+	RET
+
+// func convAddRowsAVX512(dst *float32, ldd int, src *float32, lds int, w int, rows int, s float32)
+TEXT ·convAddRowsAVX512(SB), NOSPLIT, $0-52
+	VBROADCASTSS s+48(FP), Z1
+	MOVQ dst+0(FP), DI
+	MOVQ ldd+8(FP), R8
+	SHLQ $2, R8
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R9
+	SHLQ $2, R9
+	MOVQ w+32(FP), CX
+	MOVQ rows+40(FP), DX
+	MOVQ CX, AX
+	ANDQ $15, AX
+	MOVQ $1, R11
+	SHLXQ AX, R11, R11
+	DECQ R11
+	KMOVW R11, K1
+	MOVQ CX, R10
+	ANDQ $-16, R10
+convAddRowsAVX512_row:
+	TESTQ DX, DX
+	JEQ  convAddRowsAVX512_done
+	XORQ AX, AX
+convAddRowsAVX512_vec:
+	CMPQ AX, R10
+	JGE  convAddRowsAVX512_tail
+	VMOVUPS (SI)(AX*4), Z0
+	VADDPS Z1, Z0, Z0
+	VMOVUPS Z0, (DI)(AX*4)
+	ADDQ $16, AX
+	JMP  convAddRowsAVX512_vec
+convAddRowsAVX512_tail:
+	CMPQ AX, CX
+	JGE  convAddRowsAVX512_next
+	VMOVUPS.Z (SI)(AX*4), K1, Z0
+	VADDPS Z1, Z0, Z0
+	VMOVUPS Z0, K1, (DI)(AX*4)
+convAddRowsAVX512_next:
+	ADDQ R8, DI
+	ADDQ R9, SI
+	DECQ DX
+	JMP  convAddRowsAVX512_row
+convAddRowsAVX512_done:
+	VZEROUPPER
+	RET

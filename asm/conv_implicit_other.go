@@ -11,3 +11,8 @@ func convImplicit(_ string, m, n int, w []float32, ldw int, b []float32, offs []
 func convCopyRows(_ string, dst []float32, ldd int, src []float32, lds, w, rows int) {
 	convCopyRowsGeneric(dst, ldd, src, lds, w, rows)
 }
+
+// convAddRows has only the Go loop off amd64.
+func convAddRows(_ string, dst []float32, ldd int, src []float32, lds, w, rows int, s float32) {
+	convAddRowsGeneric(dst, ldd, src, lds, w, rows, s)
+}

@@ -187,12 +187,14 @@ func TestConvImplicitPanics(t *testing.T) {
 	}
 }
 
-// TestConvCopyRows checks every implementation on every row length up to
-// 40 (vector steps and tails), unaligned, with guard bands between rows.
+// TestConvCopyRows checks ConvCopyRows and ConvAddRows under every
+// implementation on every row length up to 40 (vector steps and tails),
+// unaligned, with guard bands between rows.
 func TestConvCopyRows(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	ForEachImpl(func(impl string) {
-		for w := 1; w <= 40; w++ {
+		for i := range 80 {
+			w, add := i%40+1, i >= 40
 			for _, rows := range []int{1, 3} {
 				lds, ldd := w+2, w+5
 				src := randSlice(rng, 1+rows*lds)[1:]
@@ -200,15 +202,23 @@ func TestConvCopyRows(t *testing.T) {
 				for i := range buf {
 					buf[i] = 42
 				}
-				ConvCopyRows(buf[1:1+(rows-1)*ldd+w], ldd, src, lds, w, rows)
+				const s = 0.375
+				if add {
+					ConvAddRows(buf[1:1+(rows-1)*ldd+w], ldd, src, lds, w, rows, s)
+				} else {
+					ConvCopyRows(buf[1:1+(rows-1)*ldd+w], ldd, src, lds, w, rows)
+				}
 				for i, v := range buf {
 					j := i - 1
 					want := float32(42)
 					if j >= 0 && j/ldd < rows && j%ldd < w {
 						want = src[j/ldd*lds+j%ldd]
+						if add {
+							want += s
+						}
 					}
 					if v != want {
-						t.Fatalf("%s w=%d rows=%d: buf[%d] = %v, want %v", impl, w, rows, i, v, want)
+						t.Fatalf("%s add=%v w=%d rows=%d: buf[%d] = %v, want %v", impl, add, w, rows, i, v, want)
 					}
 				}
 			}

@@ -414,14 +414,9 @@ func (j *implJob) unit(planes, tile []float32, n, u int) {
 		seg := j.y[off : off+(r1-r0)*ow]
 		src := tile[i*nt:]
 		if j.bias != nil {
-			bv := j.bias[f+i]
-			for r := range r1 - r0 {
-				asm.AddScalar(seg[r*ow:(r+1)*ow], src[r*ig.wq:r*ig.wq+ow], bv)
-			}
+			asm.ConvAddRows(seg, ow, src, ig.wq, ow, r1-r0, j.bias[f+i])
 		} else {
-			for r := range r1 - r0 {
-				copy(seg[r*ow:(r+1)*ow], src[r*ig.wq:r*ig.wq+ow])
-			}
+			asm.ConvCopyRows(seg, ow, src, ig.wq, ow, r1-r0)
 		}
 		j.ep.apply(seg, f+i, off)
 	}

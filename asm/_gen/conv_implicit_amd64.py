@@ -237,13 +237,19 @@ def gen_avx2(out, mr):
     out.append("\tRET")
 
 
-def gen_copy_rows(out, isa):
+def gen_copy_rows(out, isa, bias=False):
     """convCopyRows<isa>(dst *float32, ldd int, src *float32, lds int, w int, rows int):
-    rows rows of w floats from src (stride lds) to dst (stride ldd)."""
-    name = f"convCopyRows{isa}"
+    rows rows of w floats from src (stride lds) to dst (stride ldd);
+    convAddRows<isa>(..., s float32) adds s to each."""
+    name = f"convAddRows{isa}" if bias else f"convCopyRows{isa}"
     reg, lanes = ("Z", 16) if isa == "AVX512" else ("Y", 8)
-    out.append(f"// func {name}(dst *float32, ldd int, src *float32, lds int, w int, rows int)")
-    out.append(f"TEXT ·{name}(SB), NOSPLIT, $0-48")
+    if bias:
+        out.append(f"// func {name}(dst *float32, ldd int, src *float32, lds int, w int, rows int, s float32)")
+        out.append(f"TEXT ·{name}(SB), NOSPLIT, $0-52")
+        out.append(f"\tVBROADCASTSS s+48(FP), {reg}1")
+    else:
+        out.append(f"// func {name}(dst *float32, ldd int, src *float32, lds int, w int, rows int)")
+        out.append(f"TEXT ·{name}(SB), NOSPLIT, $0-48")
     out.append("\tMOVQ dst+0(FP), DI")
     out.append("\tMOVQ ldd+8(FP), R8")
     out.append("\tSHLQ $2, R8")
@@ -270,6 +276,8 @@ def gen_copy_rows(out, isa):
     out.append("\tCMPQ AX, R10")
     out.append(f"\tJGE  {name}_tail")
     out.append(f"\tVMOVUPS (SI)(AX*4), {reg}0")
+    if bias:
+        out.append(f"\tVADDPS {reg}1, {reg}0, {reg}0")
     out.append(f"\tVMOVUPS {reg}0, (DI)(AX*4)")
     out.append(f"\tADDQ ${lanes}, AX")
     out.append(f"\tJMP  {name}_vec")
@@ -278,11 +286,15 @@ def gen_copy_rows(out, isa):
         out.append("\tCMPQ AX, CX")
         out.append(f"\tJGE  {name}_next")
         out.append("\tVMOVUPS.Z (SI)(AX*4), K1, Z0")
+        if bias:
+            out.append("\tVADDPS Z1, Z0, Z0")
         out.append("\tVMOVUPS Z0, K1, (DI)(AX*4)")
     else:
         out.append("\tCMPQ AX, CX")
         out.append(f"\tJGE  {name}_next")
         out.append("\tVMOVSS (SI)(AX*4), X0")
+        if bias:
+            out.append("\tVADDSS X1, X0, X0")
         out.append("\tVMOVSS X0, (DI)(AX*4)")
         out.append("\tINCQ AX")
         out.append(f"\tJMP  {name}_tail")
@@ -321,9 +333,10 @@ def main():
     for mr in range(1, 9):
         gen_avx512(out, mr)
         out.append("")
-    for isa in ("AVX2", "AVX512"):
-        gen_copy_rows(out, isa)
-        out.append("")
+    for bias in (False, True):
+        for isa in ("AVX2", "AVX512"):
+            gen_copy_rows(out, isa, bias)
+            out.append("")
     with open(sys.argv[1], "w") as f:
         f.write("\n".join(out).rstrip("\n") + "\n")
 
