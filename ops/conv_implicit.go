@@ -2,7 +2,6 @@ package ops
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/mxgo/mxgo/asm"
 	"github.com/mxgo/mxgo/internal/parallel"
@@ -45,15 +44,14 @@ const implParallelFlops = 1 << 20
 // convolution to the previous paths.
 var convImplicitOff bool
 
-// implicit reports a convolution for the implicit-GEMM path with the
-// selected kernels.
+// implicit reports a convolution for the implicit-GEMM path (every
+// implementation has a ConvImplicit kernel; generic's Go kernel is
+// 1.1-1.6× the generic im2col and SGEMM on ResNet-20's layers).
 func (g *convDims) implicit() bool {
-	return !convImplicitOff && implKernel() && g.implicitGeom()
+	return !convImplicitOff && g.implicitGeom()
 }
 
-// implicitGeom reports a geometry the implicit path handles (whatever the
-// kernels: the scratch is sized for both paths, so that it does not
-// depend on the implementation selected when it was sized).
+// implicitGeom reports a geometry the implicit path handles.
 func (g *convDims) implicitGeom() bool {
 	if g.in[0] != 1 || g.k[0] != 1 || g.p[0] != 0 || g.out[0] != 1 || g.pointwise() || g.depthwise() {
 		return false
@@ -65,21 +63,6 @@ func (g *convDims) implicitGeom() bool {
 	g.implGeom(&ig)
 	// Offsets are int32.
 	return workspaceSize(g.c, ig.cs) < 1<<31-1
-}
-
-// implKernel reports whether the selected implementation takes the
-// implicit path: avx512 and avx2 (their kernels), generic (the Go kernel,
-// 1.1-1.6× the generic im2col and SGEMM on ResNet-20's layers,
-// BenchmarkConvImplicitOldNew), not neon (no NEON kernel yet: the Go
-// kernel would be slower than the wide im2col and the NEON SGEMM).
-func implKernel() bool {
-	return asm.Impl() != asm.NEON
-}
-
-// implAlways reports that every implementation this machine can select
-// takes the implicit path, so its geometries need no im2col scratch.
-func implAlways() bool {
-	return !convImplicitOff && !slices.Contains(asm.Impls(), asm.NEON)
 }
 
 // implGeom is the implicit path's layout of one sample.

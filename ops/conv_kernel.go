@@ -63,9 +63,10 @@ func newConvDims(geo *ConvGeometry, ndim int, dim func(int) int, outDim func(int
 	return g, nil
 }
 
-// convWorkspace is Convolution's scratch: one group's im2col matrix
-// (C/num_group·kernel rows, output-spatial columns), none for pointwise and
-// depthwise convolutions.
+// convWorkspace is Convolution's scratch: the implicit path's planes and
+// tile (conv_implicit.go), the depthwise path's planes, else one group's
+// im2col matrix (C/num_group·kernel rows, output-spatial columns); none
+// for pointwise and other depthwise convolutions.
 func convWorkspace(params any, in []Shape) int {
 	p := params.(*ConvolutionParam)
 	if !ShapeKnown(in[0]) || p.Layout.Value.ChannelLast() {
@@ -85,7 +86,7 @@ func convWorkspace(params any, in []Shape) int {
 	if g.implicitGeom() {
 		var ig implGeom
 		g.implGeom(&ig)
-		if implAlways() {
+		if !convImplicitOff {
 			return ig.share(&g)
 		}
 		return max(ig.share(&g), g.colSize())
@@ -159,13 +160,9 @@ func convBatchParallel(n, f, ws int) int {
 //     the input itself;
 //   - other 1-D and 2-D convolutions (any stride, padding, dilation,
 //     groups), not depthwise: the implicit GEMM of conv_implicit.go
-//     (asm.ConvImplicit on padded phase planes, no im2col), except with
-//     the neon kernels, which have no ConvImplicit yet and keep, for 2-D
-//     stride-1 dilation-1, the wide im2col of conv_wide.go (one copy per
-//     tap from a padded plane) and one SGEMM;
-//   - everything else (3-D, neon's strided or dilated 2-D): per-row
-//     im2col into ctx.Scratch and one SGEMM, or the direct loop for other
-//     depthwise convolutions.
+//     (asm.ConvImplicit on padded phase planes, no im2col);
+//   - everything else (3-D): per-row im2col into ctx.Scratch and one
+//     SGEMM, or the direct loop for other depthwise convolutions.
 //
 // The implicit path splits (filter block × row tile) units over the
 // threads at batch 1; SGEMMs use the threads at batch 1; both take a share
@@ -264,6 +261,12 @@ func (j *convJob) Run(tid int) {
 	_ = convSamples(j.ctx, &j.g, j.x, j.w, j.bias, j.y, &j.ep, j.scratch[tid*j.ws:(tid+1)*j.ws], lo, hi, 1)
 }
 
+// colSize is the scratch one goroutine of the im2col path needs: one
+// group's im2col matrix.
+func (g *convDims) colSize() int {
+	return workspaceSize(g.c/g.groups, g.kSize(), g.outSize())
+}
+
 // convSamples convolves samples [lo, hi): depthwise directly, otherwise per
 // group one SGEMM of the weights with the im2col matrix in col (or the input
 // itself for a pointwise kernel), then the bias.
@@ -282,16 +285,6 @@ func convSamples(ctx *Ctx, g *convDims, xd, wd, bias, yd []float32, ep *convEpi,
 	cg, fg := g.c/g.groups, g.f/g.groups
 	kk := cg * g.kSize()
 	is, os := g.inSize(), g.outSize()
-	if g.wide() {
-		for n := lo; n < hi; n++ {
-			for gi := range g.groups {
-				if err := convWideGroup(ctx, g, xd, wd, bias, yd, ep, col, n, gi, threads); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	}
 	for n := lo; n < hi; n++ {
 		for gi := range g.groups {
 			xg := xd[(n*g.c+gi*cg)*is : (n*g.c+(gi+1)*cg)*is]
