@@ -290,10 +290,10 @@ func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
 		cqlo[b] = max(0, ceilDiv(pw-b, sw))
 		cqhi[b] = min(ig.wq, ceilDiv(w+pw-b, sw))
 	}
-	// Stride 2, even width: the channel's even and odd
-	// columns are split in one call, then copied row by row: input column
-	// 2j goes to phase be = pw%2 at column j + pw/2, column 2j+1 to the
-	// other at j + ⌈pw/2⌉.
+	// Stride 2, even width: the channel's even and odd columns are split
+	// in one call, then copied into the column phases (one ConvCopyRows
+	// per row phase): input column 2j goes to phase be = pw%2 at column
+	// j + pw/2, column 2j+1 to the other at j + ⌈pw/2⌉.
 	be := pw % 2
 	qe, qo := pw/2, (pw+1)/2
 	hw := w / 2
