@@ -191,10 +191,48 @@ def gen_avx2(out, mr):
     out.append(f"\tADDQ ${4*step}, DX")
     out.append(f"\tSUBQ ${step}, R10")
     out.append(f"\tJMP  {name}_loop")
-    # Tail: one vector of up to 8 positions at a time, masked with the
-    # row of convMask8 that has min(R10, 8) leading ones; accumulators
-    # Y0..Y(mr-1), B in Y12, mask in Y13, broadcast in Y15.
+    # Tail (< 24 positions): 16 in two unmasked vectors if there are as
+    # many, then 9..15 in two vectors (the second masked with Y14), or
+    # up to 8 in one masked vector.
     out.append(f"{name}_tail:")
+    out.append("\tCMPQ R10, $16")
+    out.append(f"\tJLT  {name}_tail2m")
+    zero(out, mr, "Y", 2)
+
+    def load_two(o):
+        for v in range(2):
+            o.append(f"\tVMOVUPS {32*v}(R11), Y{BREG['Y'][v]}")
+
+    kloop(out, f"{name}_t16", mr, "Y", load_two, 2)
+    for i in range(mr):
+        for v in range(2):
+            out.append(f"\tVMOVUPS Y{i*NV+v}, {c_addr(i, 32*v)}")
+    out.append("\tADDQ $64, DI")
+    out.append("\tADDQ $64, DX")
+    out.append("\tSUBQ $16, R10")
+    out.append(f"{name}_tail2m:")
+    out.append("\tCMPQ R10, $8")
+    out.append(f"\tJLE  {name}_tail1")
+    out.append("\tMOVQ R10, AX")
+    out.append("\tSUBQ $8, AX")
+    out.append("\tLEAQ ·convMask8(SB), R11")
+    out.append("\tNEGQ AX")
+    out.append("\tVMOVUPS 32(R11)(AX*4), Y14")
+    zero(out, mr, "Y", 2)
+
+    def load_two_masked(o):
+        o.append(f"\tVMOVUPS (R11), Y{BREG['Y'][0]}")
+        o.append(f"\tVMASKMOVPS 32(R11), Y14, Y{BREG['Y'][1]}")
+
+    kloop(out, f"{name}_t2m", mr, "Y", load_two_masked, 2)
+    for i in range(mr):
+        out.append(f"\tVMOVUPS Y{i*NV}, {c_addr(i, 0)}")
+        out.append(f"\tVMASKMOVPS Y{i*NV+1}, Y14, {c_addr(i, 32)}")
+    out.append(f"\tJMP  {name}_done")
+    # Up to 8 positions in one vector, masked with the row of convMask8
+    # that has min(R10, 8) leading ones; accumulators Y0..Y(mr-1), B in
+    # Y12, mask in Y13, broadcast in Y15.
+    out.append(f"{name}_tail1:")
     out.append("\tTESTQ R10, R10")
     out.append(f"\tJLE  {name}_done")
     out.append("\tMOVQ R10, AX")
@@ -231,7 +269,7 @@ def gen_avx2(out, mr):
     out.append("\tADDQ $32, DI")
     out.append("\tADDQ $32, DX")
     out.append("\tSUBQ $8, R10")
-    out.append(f"\tJMP  {name}_tail")
+    out.append(f"\tJMP  {name}_tail1")
     out.append(f"{name}_done:")
     out.append("\tVZEROUPPER")
     out.append("\tRET")
