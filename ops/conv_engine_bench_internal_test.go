@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mxgo/mxgo/tensor"
 	"golang.org/x/sys/unix"
 )
 
@@ -60,44 +61,55 @@ func BenchmarkDepthwiseOldNew(b *testing.B) {
 	}
 }
 
-// BenchmarkConvWideOldNew times the wide im2col path against the previous
-// per-row im2col (then the same SGEMM) on CIFAR ResNet-20's stride-1 3×3
-// shapes, batch 1, one thread, alternating rounds in one run (best thread
-// CPU time of each).
-func BenchmarkConvWideOldNew(b *testing.B) {
-	for _, l := range []struct{ c, hw int }{{3, 32}, {16, 32}, {32, 16}, {64, 8}} {
-		f := max(l.c, 16)
-		b.Run(fmt.Sprintf("%dx%d_%dx%d", l.c, f, l.hw, l.hw), func(b *testing.B) {
+// BenchmarkConvImplicitOldNew times the implicit-GEMM path against the
+// per-row im2col and SGEMM (the wide im2col, conv_wide.go, which the
+// implicit path replaced for stride 1, is gone) on CIFAR ResNet-20's
+// convolutions, batch 1, one thread, alternating rounds in one run (best
+// thread CPU time of each).
+func BenchmarkConvImplicitOldNew(b *testing.B) {
+	defer func() { convImplicitOff = false }()
+	for _, l := range []struct {
+		name     string
+		c, hw, f int
+		k, s, p  int
+	}{
+		{"conv0_3x16_32x32", 3, 32, 16, 3, 1, 1},
+		{"16x16_32x32", 16, 32, 16, 3, 1, 1},
+		{"16x32_s2_32x32", 16, 32, 32, 3, 2, 1},
+		{"1x1_16x32_s2", 16, 32, 32, 1, 2, 0},
+		{"32x32_16x16", 32, 16, 32, 3, 1, 1},
+		{"32x64_s2_16x16", 32, 16, 64, 3, 2, 1},
+		{"64x64_8x8", 64, 8, 64, 3, 1, 1},
+	} {
+		b.Run(l.name, func(b *testing.B) {
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
 			r := rand.New(rand.NewPCG(1, 2))
-			c := engineCase{l.c, l.hw, l.hw, f, 3, 1, 1, 1}
+			c := engineCase{l.c, l.hw, l.hw, l.f, l.k, l.s, l.p, 1}
 			p := engineParams(b, c)
-			x, w, bias := engineRand(r, 1, c.c, c.h, c.w), engineRand(r, c.f, c.c, 3, 3), engineRand(r, c.f)
-			g, _ := convDimsOf(p, []Shape{x.Shape(), w.Shape(), bias.Shape()})
-			os := g.outSize()
-			y := make([]float32, c.f*os)
-			ctx := &Ctx{Threads: 1, Scratch: make([]float32, g.colSize())}
-			kk := c.c * 9
-			flops := 2 * float64(len(y)*kk)
+			x, w, bias := engineRand(r, 1, c.c, c.h, c.w), engineRand(r, c.f, c.c, l.k, l.k), engineRand(r, c.f)
+			in := []*tensor.Tensor{x, w, bias}
+			shapes := []Shape{x.Shape(), w.Shape(), bias.Shape()}
+			oh := (l.hw+2*l.p-l.k)/l.s + 1
+			y, _ := tensor.New(tensor.Float32, 1, l.f, oh, oh)
+			out := []*tensor.Tensor{y}
+			convImplicitOff = true // scratch for both paths
+			ctx := &Ctx{Threads: 1, Scratch: make([]float32, convWorkspace(p, shapes))}
+			flops := 2 * float64(y.Len()*l.c*l.k*l.k)
 			var best [2]float64
-			ep := convEpi{}
 			for b.Loop() {
 				for i := range 2 {
+					convImplicitOff = i == 0
 					t0 := threadCPU()
 					for range 10 {
-						if i == 0 {
-							col := ctx.Scratch[:kk*os]
-							_ = convIm2col(ctx, &g, c.c, x.Float32s(), col)
-							_ = sgemmCtx(ctx, 1, false, false, c.f, os, kk, 1, w.Float32s(), kk, col, os, 0, y, os)
-							convAddBias(y, bias.Float32s(), os)
-						} else {
-							_ = convSamples(ctx, &g, x.Float32s(), w.Float32s(), bias.Float32s(), y, &ep, ctx.Scratch, 0, 1, 1)
+						if err := convolutionForward(ctx, p, in, out); err != nil {
+							b.Fatal(err)
 						}
 					}
 					best[i] = max(best[i], 10*flops/float64(threadCPU()-t0))
 				}
 			}
+			convImplicitOff = false
 			b.ReportMetric(best[0], "old-cpu-GFLOP/s")
 			b.ReportMetric(best[1], "new-cpu-GFLOP/s")
 		})

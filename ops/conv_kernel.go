@@ -63,9 +63,10 @@ func newConvDims(geo *ConvGeometry, ndim int, dim func(int) int, outDim func(int
 	return g, nil
 }
 
-// convWorkspace is Convolution's scratch: one group's im2col matrix
-// (C/num_group·kernel rows, output-spatial columns), none for pointwise and
-// depthwise convolutions.
+// convWorkspace is Convolution's scratch: the implicit path's planes and
+// tile (conv_implicit.go), the depthwise path's planes, else one group's
+// im2col matrix (C/num_group·kernel rows, output-spatial columns); none
+// for pointwise and other depthwise convolutions.
 func convWorkspace(params any, in []Shape) int {
 	p := params.(*ConvolutionParam)
 	if !ShapeKnown(in[0]) || p.Layout.Value.ChannelLast() {
@@ -81,6 +82,14 @@ func convWorkspace(params any, in []Shape) int {
 	}
 	if g.depthwise() {
 		return 0
+	}
+	if g.implicitGeom() {
+		var ig implGeom
+		g.implGeom(&ig)
+		if !convImplicitOff {
+			return ig.share(&g)
+		}
+		return max(ig.share(&g), g.colSize())
 	}
 	return g.colSize()
 }
@@ -100,10 +109,19 @@ func convShares(params any, in []Shape, threads int) int {
 		return g.dwThreads(threads)
 	}
 	ws := convWorkspace(params, in)
-	if ws == 0 || convBatchParallel(g.n, g.f, g.c/g.groups*g.kSize()*g.outSize()) == 1 {
-		return 1
+	shares := 1
+	if g.implicitGeom() {
+		// The most goroutines the implicit path uses with any kernels
+		// (the smallest filter blocks make the most work units).
+		var ig implGeom
+		g.implGeom(&ig)
+		ig.setRows(4, &g)
+		shares, _ = g.implSplit(&ig, threads)
 	}
-	return min(threads, g.n)
+	if ws == 0 || convBatchParallel(g.n, g.f, g.c/g.groups*g.kSize()*g.outSize()) == 1 {
+		return shares
+	}
+	return max(shares, min(threads, g.n))
 }
 
 // convDimsOf returns the geometry for input shapes in (false when unknown
@@ -140,14 +158,16 @@ func convBatchParallel(n, f, ws int) int {
 //     threads by channel plane even at batch 1);
 //   - pointwise (1×1, stride 1, no pad): one SGEMM per sample and group on
 //     the input itself;
-//   - other 2-D stride-1 dilation-1: the wide im2col of conv_wide.go (one
-//     copy per tap from a padded plane) and one SGEMM;
-//   - everything else: per-row im2col into ctx.Scratch and one SGEMM, or
-//     the direct loop for other depthwise convolutions.
+//   - other 1-D and 2-D convolutions (any stride, padding, dilation,
+//     groups), not depthwise: the implicit GEMM of conv_implicit.go
+//     (asm.ConvImplicit on padded phase planes, no im2col);
+//   - everything else (3-D): per-row im2col into ctx.Scratch and one
+//     SGEMM, or the direct loop for other depthwise convolutions.
 //
-// SGEMMs use the threads at batch 1 and a share of the batch each
-// otherwise; no path splits a reduction, so a sample's result does not
-// depend on the batch or thread count. The bias and the fused epilogue
+// The implicit path splits (filter block × row tile) units over the
+// threads at batch 1; SGEMMs use the threads at batch 1; both take a share
+// of the batch each otherwise. No path splits a reduction, so a sample's
+// result does not depend on the batch or thread count. The bias and the fused epilogue
 // (convEpilogue) are applied per output channel while it is in cache.
 func convolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*ConvolutionParam)
@@ -188,6 +208,9 @@ func convolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 			return fmt.Errorf("scratch has %d floats, need %d", len(ctx.Scratch), need)
 		}
 		return convDepthwise3x3Run(ctx, &g, xd, wd, bias, yd, &ep, ctx.Scratch, threads)
+	}
+	if g.implicit() {
+		return convImplicitRun(ctx, &g, xd, wd, bias, yd, &ep, ctx.Scratch, threads)
 	}
 	pointwise, depthwise := g.pointwise(), g.depthwise()
 	ws := 0
@@ -238,6 +261,12 @@ func (j *convJob) Run(tid int) {
 	_ = convSamples(j.ctx, &j.g, j.x, j.w, j.bias, j.y, &j.ep, j.scratch[tid*j.ws:(tid+1)*j.ws], lo, hi, 1)
 }
 
+// colSize is the scratch one goroutine of the im2col path needs: one
+// group's im2col matrix.
+func (g *convDims) colSize() int {
+	return workspaceSize(g.c/g.groups, g.kSize(), g.outSize())
+}
+
 // convSamples convolves samples [lo, hi): depthwise directly, otherwise per
 // group one SGEMM of the weights with the im2col matrix in col (or the input
 // itself for a pointwise kernel), then the bias.
@@ -256,16 +285,6 @@ func convSamples(ctx *Ctx, g *convDims, xd, wd, bias, yd []float32, ep *convEpi,
 	cg, fg := g.c/g.groups, g.f/g.groups
 	kk := cg * g.kSize()
 	is, os := g.inSize(), g.outSize()
-	if g.wide() {
-		for n := lo; n < hi; n++ {
-			for gi := range g.groups {
-				if err := convWideGroup(ctx, g, xd, wd, bias, yd, ep, col, n, gi, threads); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	}
 	for n := lo; n < hi; n++ {
 		for gi := range g.groups {
 			xg := xd[(n*g.c+gi*cg)*is : (n*g.c+(gi+1)*cg)*is]

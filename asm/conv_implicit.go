@@ -1,0 +1,196 @@
+package asm
+
+// Implicit-GEMM convolution kernel. A convolution's output channel is a
+// sum over taps k = (input channel, kernel row, kernel column) of a weight
+// times a shifted input plane; when the ops package lays every input
+// channel out as padded (and for strides, phase-split) planes, tap k of
+// all the outputs of a wide output row block is one contiguous run of the
+// planes starting at offs[k]. ConvImplicit multiplies the weights with
+// those runs directly, without materialising the im2col matrix.
+
+// ciImpl is the selected implementation of ConvImplicit.
+var ciImpl = Generic
+
+func init() {
+	onSelect(func(impl string) { ciImpl = impl })
+}
+
+// ConvImplicitMaxM is the most filter rows one ConvImplicit call takes.
+const ConvImplicitMaxM = 8
+
+// ConvImplicitRows returns how many filter rows a ConvImplicit call of the
+// selected implementation computes at once with its full register tile (8
+// for avx512, 4 for avx2 and generic): callers block filters by it.
+func ConvImplicitRows() int {
+	if ciImpl == AVX512 {
+		return 8
+	}
+	return 4
+}
+
+// ConvImplicit sets, for i < m and j < n,
+//
+//	c[i·ldc+j] = Σ_{k<len(offs)} w[i·ldw+k]·b[offs[k]+j]
+//
+// adding the terms in order k = 0, 1, … (one chain per element, from zero,
+// whatever m, n or the element's position: results do not depend on how
+// the callers tile or split the outputs; the SIMD kernels fuse each
+// multiply-add, so avx2 and avx512 give identical bits). m must be at
+// most ConvImplicitMaxM. The weights are read in place (row i, stride
+// ldw). It panics when a slice is too short or an offset out of range.
+func ConvImplicit(m, n int, w []float32, ldw int, b []float32, offs []int32, c []float32, ldc int) {
+	if m <= 0 || n <= 0 {
+		return
+	}
+	if m > ConvImplicitMaxM {
+		panic("asm: ConvImplicit: more than ConvImplicitMaxM rows")
+	}
+	k := len(offs)
+	if ldw < k || ldc < n {
+		panic("asm: ConvImplicit: stride shorter than a row")
+	}
+	_ = c[(m-1)*ldc+n-1]
+	if k == 0 {
+		for i := range m {
+			clear(c[i*ldc : i*ldc+n])
+		}
+		return
+	}
+	_ = w[(m-1)*ldw+k-1]
+	lim := len(b) - n
+	for _, o := range offs {
+		if o < 0 || int(o) > lim {
+			panic("asm: ConvImplicit: tap offset out of range")
+		}
+	}
+	convImplicit(ciImpl, m, n, w, ldw, b, offs, c, ldc)
+}
+
+// ConvTaps is a tap offset table for ConvImplicitTaps, checked once when
+// it is set rather than on every call. The zero value is an empty table.
+type ConvTaps struct {
+	offs []int32
+	max  int
+}
+
+// Set copies offs into the table (reusing its storage) and records its
+// largest offset. It panics on a negative offset.
+func (t *ConvTaps) Set(offs []int32) {
+	t.offs = append(t.offs[:0], offs...)
+	t.max = 0
+	for _, o := range offs {
+		if o < 0 {
+			panic("asm: ConvTaps: negative tap offset")
+		}
+		t.max = max(t.max, int(o))
+	}
+}
+
+// Len is the number of taps (the reduction length K).
+func (t *ConvTaps) Len() int { return len(t.offs) }
+
+// ConvImplicitTaps is ConvImplicit with the offsets of a checked table.
+func ConvImplicitTaps(m, n int, w []float32, ldw int, b []float32, t *ConvTaps, c []float32, ldc int) {
+	if m <= 0 || n <= 0 {
+		return
+	}
+	if m > ConvImplicitMaxM {
+		panic("asm: ConvImplicit: more than ConvImplicitMaxM rows")
+	}
+	k := len(t.offs)
+	if ldw < k || ldc < n {
+		panic("asm: ConvImplicit: stride shorter than a row")
+	}
+	_ = c[(m-1)*ldc+n-1]
+	if k == 0 {
+		for i := range m {
+			clear(c[i*ldc : i*ldc+n])
+		}
+		return
+	}
+	_ = w[(m-1)*ldw+k-1]
+	if t.max > len(b)-n {
+		panic("asm: ConvImplicit: tap offset out of range")
+	}
+	convImplicit(ciImpl, m, n, w, ldw, b, t.offs, c, ldc)
+}
+
+// convImplicitGeneric is ConvImplicit in Go, one unfused multiply and add
+// per term (the explicit float32 conversions keep arm64 from fusing
+// them), four rows at a time.
+func convImplicitGeneric(m, n int, w []float32, ldw int, b []float32, offs []int32, c []float32, ldc int) {
+	k := len(offs)
+	for i := 0; i < m; i += 4 {
+		mr := min(4, m-i)
+		for j := range n {
+			var a0, a1, a2, a3 float32
+			switch mr {
+			case 4:
+				w0, w1, w2, w3 := w[i*ldw:i*ldw+k], w[(i+1)*ldw:(i+1)*ldw+k], w[(i+2)*ldw:(i+2)*ldw+k], w[(i+3)*ldw:(i+3)*ldw+k]
+				for t, o := range offs {
+					x := b[int(o)+j]
+					a0 = float32(a0) + float32(w0[t]*x)
+					a1 = float32(a1) + float32(w1[t]*x)
+					a2 = float32(a2) + float32(w2[t]*x)
+					a3 = float32(a3) + float32(w3[t]*x)
+				}
+				c[i*ldc+j], c[(i+1)*ldc+j], c[(i+2)*ldc+j], c[(i+3)*ldc+j] = a0, a1, a2, a3
+			default:
+				for r := range mr {
+					wr := w[(i+r)*ldw : (i+r)*ldw+k]
+					a0 = 0
+					for t, o := range offs {
+						a0 = float32(a0) + float32(wr[t]*b[int(o)+j])
+					}
+					c[(i+r)*ldc+j] = a0
+				}
+			}
+		}
+	}
+}
+
+// ConvCopyRows copies rows rows of w floats from src, row stride lds, to
+// dst, row stride ldd (an input channel into a padded plane: one call
+// instead of a copy per row). It panics when a slice is too short.
+func ConvCopyRows(dst []float32, ldd int, src []float32, lds, w, rows int) {
+	if w <= 0 || rows <= 0 {
+		return
+	}
+	if ldd < w || lds < w {
+		panic("asm: ConvCopyRows: stride shorter than a row")
+	}
+	_ = dst[(rows-1)*ldd+w-1]
+	_ = src[(rows-1)*lds+w-1]
+	convCopyRows(ciImpl, dst, ldd, src, lds, w, rows)
+}
+
+// convCopyRowsGeneric is ConvCopyRows in Go.
+func convCopyRowsGeneric(dst []float32, ldd int, src []float32, lds, w, rows int) {
+	for r := range rows {
+		copy(dst[r*ldd:r*ldd+w], src[r*lds:r*lds+w])
+	}
+}
+
+// ConvAddRows is ConvCopyRows adding s to every float copied (a wide
+// convolution output compacted into the output with the bias).
+func ConvAddRows(dst []float32, ldd int, src []float32, lds, w, rows int, s float32) {
+	if w <= 0 || rows <= 0 {
+		return
+	}
+	if ldd < w || lds < w {
+		panic("asm: ConvAddRows: stride shorter than a row")
+	}
+	_ = dst[(rows-1)*ldd+w-1]
+	_ = src[(rows-1)*lds+w-1]
+	convAddRows(ciImpl, dst, ldd, src, lds, w, rows, s)
+}
+
+// convAddRowsGeneric is ConvAddRows in Go.
+func convAddRowsGeneric(dst []float32, ldd int, src []float32, lds, w, rows int, s float32) {
+	for r := range rows {
+		d, x := dst[r*ldd:r*ldd+w], src[r*lds:r*lds+w]
+		for i := range d {
+			d[i] = x[i] + s
+		}
+	}
+}

@@ -1,0 +1,134 @@
+//go:build !purego
+
+package asm
+
+// convImplicitAVX2_<mr> (mr = 1..4 filter rows) and convImplicitAVX512_<mr>
+// (mr = 1..8) are ConvImplicit for mr rows with the arguments checked
+// (conv_implicit_amd64.s): 24 (AVX2) or 48 (AVX-512) positions per step in
+// mr×3 vector accumulators, then a masked tail with the same order.
+
+//go:noescape
+func convImplicitAVX2_1(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+
+//go:noescape
+func convImplicitAVX2_2(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+
+//go:noescape
+func convImplicitAVX2_3(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+
+//go:noescape
+func convImplicitAVX2_4(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+
+//go:noescape
+func convImplicitAVX512_1(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+
+//go:noescape
+func convImplicitAVX512_2(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+
+//go:noescape
+func convImplicitAVX512_3(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+
+//go:noescape
+func convImplicitAVX512_4(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+
+//go:noescape
+func convImplicitAVX512_5(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+
+//go:noescape
+func convImplicitAVX512_6(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+
+//go:noescape
+func convImplicitAVX512_7(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+
+//go:noescape
+func convImplicitAVX512_8(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+
+// convImplicit runs impl's kernel on rows of at most 8 (avx512) or 4
+// (avx2) at a time.
+func convImplicit(impl string, m, n int, w []float32, ldw int, b []float32, offs []int32, c []float32, ldc int) {
+	k := len(offs)
+	var op *int32
+	if k > 0 {
+		op = &offs[0]
+	}
+	switch impl {
+	case AVX512:
+		cp, wp, bp := &c[0], &w[0], &b[0]
+		switch m {
+		case 1:
+			convImplicitAVX512_1(cp, ldc, wp, ldw, bp, op, k, n)
+		case 2:
+			convImplicitAVX512_2(cp, ldc, wp, ldw, bp, op, k, n)
+		case 3:
+			convImplicitAVX512_3(cp, ldc, wp, ldw, bp, op, k, n)
+		case 4:
+			convImplicitAVX512_4(cp, ldc, wp, ldw, bp, op, k, n)
+		case 5:
+			convImplicitAVX512_5(cp, ldc, wp, ldw, bp, op, k, n)
+		case 6:
+			convImplicitAVX512_6(cp, ldc, wp, ldw, bp, op, k, n)
+		case 7:
+			convImplicitAVX512_7(cp, ldc, wp, ldw, bp, op, k, n)
+		case 8:
+			convImplicitAVX512_8(cp, ldc, wp, ldw, bp, op, k, n)
+		}
+	case AVX2:
+		for i := 0; i < m; i += 4 {
+			cp, wp, bp := &c[i*ldc], &w[i*ldw], &b[0]
+			switch min(4, m-i) {
+			case 1:
+				convImplicitAVX2_1(cp, ldc, wp, ldw, bp, op, k, n)
+			case 2:
+				convImplicitAVX2_2(cp, ldc, wp, ldw, bp, op, k, n)
+			case 3:
+				convImplicitAVX2_3(cp, ldc, wp, ldw, bp, op, k, n)
+			case 4:
+				convImplicitAVX2_4(cp, ldc, wp, ldw, bp, op, k, n)
+			}
+		}
+	default:
+		convImplicitGeneric(m, n, w, ldw, b, offs, c, ldc)
+	}
+}
+
+// convCopyRowsAVX2 and convCopyRowsAVX512 are ConvCopyRows with the
+// arguments checked.
+//
+//go:noescape
+func convCopyRowsAVX2(dst *float32, ldd int, src *float32, lds int, w int, rows int)
+
+//go:noescape
+func convCopyRowsAVX512(dst *float32, ldd int, src *float32, lds int, w int, rows int)
+
+// convAddRowsAVX2 and convAddRowsAVX512 are ConvAddRows with the
+// arguments checked.
+//
+//go:noescape
+func convAddRowsAVX2(dst *float32, ldd int, src *float32, lds int, w int, rows int, s float32)
+
+//go:noescape
+func convAddRowsAVX512(dst *float32, ldd int, src *float32, lds int, w int, rows int, s float32)
+
+// convCopyRows runs impl's row copy.
+func convCopyRows(impl string, dst []float32, ldd int, src []float32, lds, w, rows int) {
+	switch impl {
+	case AVX512:
+		convCopyRowsAVX512(&dst[0], ldd, &src[0], lds, w, rows)
+	case AVX2:
+		convCopyRowsAVX2(&dst[0], ldd, &src[0], lds, w, rows)
+	default:
+		convCopyRowsGeneric(dst, ldd, src, lds, w, rows)
+	}
+}
+
+// convAddRows runs impl's row copy with an added scalar.
+func convAddRows(impl string, dst []float32, ldd int, src []float32, lds, w, rows int, s float32) {
+	switch impl {
+	case AVX512:
+		convAddRowsAVX512(&dst[0], ldd, &src[0], lds, w, rows, s)
+	case AVX2:
+		convAddRowsAVX2(&dst[0], ldd, &src[0], lds, w, rows, s)
+	default:
+		convAddRowsGeneric(dst, ldd, src, lds, w, rows, s)
+	}
+}

@@ -1,0 +1,31 @@
+//go:build !purego
+
+package asm
+
+// convImplicitNEON is ConvImplicit for m <= 4 rows with the arguments
+// checked (conv_implicit_arm64.s): 16, then 4, then 1 positions per step,
+// each output one fused chain over k in order.
+//
+//go:noescape
+func convImplicitNEON(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int, m int)
+
+// convImplicit runs impl's kernel (NEON: 4 rows at a time).
+func convImplicit(impl string, m, n int, w []float32, ldw int, b []float32, offs []int32, c []float32, ldc int) {
+	if impl != NEON {
+		convImplicitGeneric(m, n, w, ldw, b, offs, c, ldc)
+		return
+	}
+	for i := 0; i < m; i += 4 {
+		convImplicitNEON(&c[i*ldc], ldc, &w[i*ldw], ldw, &b[0], &offs[0], len(offs), n, min(4, m-i))
+	}
+}
+
+// convCopyRows has only the Go loop on arm64.
+func convCopyRows(_ string, dst []float32, ldd int, src []float32, lds, w, rows int) {
+	convCopyRowsGeneric(dst, ldd, src, lds, w, rows)
+}
+
+// convAddRows has only the Go loop on arm64.
+func convAddRows(_ string, dst []float32, ldd int, src []float32, lds, w, rows int, s float32) {
+	convAddRowsGeneric(dst, ldd, src, lds, w, rows, s)
+}

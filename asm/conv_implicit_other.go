@@ -1,0 +1,18 @@
+//go:build purego || !(amd64 || arm64)
+
+package asm
+
+// convImplicit has only the Go kernel off amd64.
+func convImplicit(_ string, m, n int, w []float32, ldw int, b []float32, offs []int32, c []float32, ldc int) {
+	convImplicitGeneric(m, n, w, ldw, b, offs, c, ldc)
+}
+
+// convCopyRows has only the Go loop off amd64.
+func convCopyRows(_ string, dst []float32, ldd int, src []float32, lds, w, rows int) {
+	convCopyRowsGeneric(dst, ldd, src, lds, w, rows)
+}
+
+// convAddRows has only the Go loop off amd64.
+func convAddRows(_ string, dst []float32, ldd int, src []float32, lds, w, rows int, s float32) {
+	convAddRowsGeneric(dst, ldd, src, lds, w, rows, s)
+}

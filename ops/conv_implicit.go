@@ -1,0 +1,406 @@
+package ops
+
+import (
+	"fmt"
+
+	"github.com/mxgo/mxgo/asm"
+	"github.com/mxgo/mxgo/internal/parallel"
+)
+
+// The implicit-GEMM path for 1-D and 2-D convolutions (every one that is
+// neither pointwise stride-1 nor depthwise). Each input channel is copied
+// once into zero-padded planes; for stride s the padded plane is split
+// into s×s phase planes (padded row r goes to phase row r%s, row r/s; the
+// same for columns), each hq×wq with hq = ⌈hp/s⌉, wq = ⌈wp/s⌉, and only the
+// phases some tap reads are built. Kernel tap (kh, kw) of output (oy, ox)
+// reads padded position (oy·s + kh·d, ox·s + kw·d) = phase ((kh·d)%s,
+// (kw·d)%s) at (oy + (kh·d)/s, ox + (kw·d)/s), so with a "wide" output of
+// rows of stride wq, tap k of a run of outputs is one contiguous run of
+// the planes starting at offs[k] — asm.ConvImplicit multiplies the
+// weights with those runs in place, no im2col matrix. The columns past ow
+// of each wide row read across the padding and are discarded when the
+// wide output is compacted into y, with the bias and the epilogue applied
+// while hot.
+//
+// Work units are (group, filter block, output row tile); at batch 1 the
+// units of a sample are split over the threads (after the planes, built
+// by channel share, behind a barrier); larger batches split samples when
+// there is enough work. An output element is always one asm.ConvImplicit
+// chain over k in order, so results do not depend on the batch, the
+// element's position or the thread count.
+
+// implMaxStride bounds the strides of the implicit path (phase tables are
+// fixed arrays); larger strides keep the im2col path.
+const implMaxStride = 16
+
+// implTileN is the target length of a wide output row tile.
+const implTileN = 512
+
+// implParallelFlops is the smallest sample (in FLOPs) whose work units
+// are split over goroutines.
+const implParallelFlops = 1 << 20
+
+// convImplicitOff, set only by tests and benchmarks, sends every
+// convolution to the previous paths.
+var convImplicitOff bool
+
+// implicit reports a convolution for the implicit-GEMM path (every
+// implementation has a ConvImplicit kernel; generic's Go kernel is
+// 1.1-1.6× the generic im2col and SGEMM on ResNet-20's layers).
+func (g *convDims) implicit() bool {
+	return !convImplicitOff && g.implicitGeom()
+}
+
+// implicitGeom reports a geometry the implicit path handles.
+func (g *convDims) implicitGeom() bool {
+	if g.in[0] != 1 || g.k[0] != 1 || g.p[0] != 0 || g.out[0] != 1 || g.pointwise() || g.depthwise() {
+		return false
+	}
+	if g.s[1] > implMaxStride || g.s[2] > implMaxStride || g.out[1] < 1 || g.out[2] < 1 {
+		return false
+	}
+	var ig implGeom
+	g.implGeom(&ig)
+	// Offsets are int32.
+	return workspaceSize(g.c, ig.cs) < 1<<31-1
+}
+
+// implGeom is the implicit path's layout of one sample.
+type implGeom struct {
+	hq, wq     int // phase plane height and width
+	nr, nc     int // phase rows and columns used
+	rowIdx     [implMaxStride]int8
+	colIdx     [implMaxStride]int8
+	cs         int  // floats per input channel (nr·nc phase planes)
+	nw         int  // wide output length (oh-1)·wq + ow
+	rt, ntiles int  // output rows per tile, tiles
+	tileN      int  // wide length of a full tile
+	split      bool // stride 2 columns split by asm.SplitEvenOdd
+	mr, fb     int  // filter rows per block, blocks per group
+}
+
+// implGeom fills ig for g.
+func (g *convDims) implGeom(ig *implGeom) {
+	sh, sw := g.s[1], g.s[2]
+	hp, wp := g.in[1]+2*g.p[1], g.in[2]+2*g.p[2]
+	ig.hq, ig.wq = ceilDiv(hp, sh), ceilDiv(wp, sw)
+	for i := range implMaxStride {
+		ig.rowIdx[i], ig.colIdx[i] = -1, -1
+	}
+	ig.nr, ig.nc = 0, 0
+	for kh := range g.k[1] {
+		if a := kh * g.d[1] % sh; ig.rowIdx[a] < 0 {
+			ig.rowIdx[a] = 0
+		}
+	}
+	for kw := range g.k[2] {
+		if b := kw * g.d[2] % sw; ig.colIdx[b] < 0 {
+			ig.colIdx[b] = 0
+		}
+	}
+	for a := range sh {
+		if ig.rowIdx[a] == 0 {
+			ig.rowIdx[a] = int8(ig.nr)
+			ig.nr++
+		}
+	}
+	for b := range sw {
+		if ig.colIdx[b] == 0 {
+			ig.colIdx[b] = int8(ig.nc)
+			ig.nc++
+		}
+	}
+	ig.cs = workspaceSize(ig.nr, ig.nc, ig.hq, ig.wq)
+	ig.split = sw == 2 && g.in[2]%2 == 0
+	oh, ow := g.out[1], g.out[2]
+	ig.nw = (oh-1)*ig.wq + ow
+	rt := max(1, implTileN/ig.wq)
+	ig.ntiles = ceilDiv(oh, min(rt, oh))
+	ig.rt = ceilDiv(oh, ig.ntiles)
+	ig.tileN = (ig.rt-1)*ig.wq + ow
+	ig.setRows(asm.ConvImplicitRows(), g)
+}
+
+// setRows sets the filter block size.
+func (ig *implGeom) setRows(mr int, g *convDims) {
+	ig.mr = mr
+	ig.fb = ceilDiv(g.f/g.groups, mr)
+}
+
+// implShare is the scratch of one goroutine: a sample's planes and a wide
+// tile of the largest filter block.
+func (ig *implGeom) share(g *convDims) int {
+	n := workspaceSize(g.c, ig.cs) + workspaceSize(asm.ConvImplicitMaxM, ig.tileN)
+	if ig.split {
+		n += g.inSize()
+	}
+	return n
+}
+
+// implSplit returns how many goroutines run the convolution and whether
+// they split the batch (else the units of each sample).
+func (g *convDims) implSplit(ig *implGeom, threads int) (nt int, batch bool) {
+	if threads <= 1 {
+		return 1, false
+	}
+	kk := g.c / g.groups * g.kSize()
+	if convBatchParallel(g.n, g.f, kk*g.outSize()) > 1 {
+		return min(threads, g.n), true
+	}
+	units := g.groups * ig.fb * ig.ntiles
+	if units <= 1 || workspaceSize(2, g.f, kk, g.outSize()) < implParallelFlops {
+		return 1, false
+	}
+	return min(threads, units), false
+}
+
+// implJob is one implicit-GEMM convolution split over goroutines.
+type implJob struct {
+	ctx           *Ctx
+	g             convDims
+	ig            implGeom
+	x, w, bias, y []float32
+	ep            convEpi
+	scratch       []float32
+	ws, nt        int
+	batch         bool
+	offs          []int32
+	taps          asm.ConvTaps
+	bar           parallel.Barrier
+}
+
+var implJobs parallel.FreeList[implJob]
+
+// convImplicitRun runs the implicit path over the whole batch with up to
+// threads goroutines (scratch holds implSplit's count of shares).
+func convImplicitRun(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEpi, scratch []float32, threads int) error {
+	j := implJobs.Get()
+	offs, taps := j.offs, j.taps
+	*j = implJob{ctx: ctx, g: *g, x: x, w: w, bias: bias, y: y, ep: *ep, scratch: scratch, taps: taps}
+	g.implGeom(&j.ig)
+	j.ws = j.ig.share(g)
+	j.nt, j.batch = g.implSplit(&j.ig, threads)
+	j.offs = j.tapOffsets(offs)
+	j.taps.Set(j.offs)
+	var err error
+	if len(scratch) < workspaceSize(j.ws, j.nt) {
+		err = fmt.Errorf("scratch has %d floats, need %d", len(scratch), workspaceSize(j.ws, j.nt))
+	} else {
+		if !j.batch {
+			j.bar.Reset(j.nt)
+		}
+		parallel.Parallel(j.nt, j)
+		err = ctx.Err()
+	}
+	offs, taps = j.offs, j.taps
+	*j = implJob{offs: offs, taps: taps}
+	implJobs.Put(j)
+	return err
+}
+
+// tapOffsets fills offs (grown if needed) with the start of each tap
+// (c, kh, kw) of a group in its planes, in the weights' order.
+func (j *implJob) tapOffsets(offs []int32) []int32 {
+	g, ig := &j.g, &j.ig
+	kk := g.c / g.groups * g.kSize()
+	if cap(offs) < kk {
+		offs = make([]int32, kk)
+	}
+	offs = offs[:kk]
+	sh, sw := g.s[1], g.s[2]
+	pq := ig.hq * ig.wq
+	// Channel 0's taps, then every other channel's shifted by c·cs.
+	ks := g.k[1] * g.k[2]
+	i := 0
+	for kh := range g.k[1] {
+		dh := kh * g.d[1]
+		rowBase := int(ig.rowIdx[dh%sh])*ig.nc*pq + dh/sh*ig.wq
+		for kw := range g.k[2] {
+			dw := kw * g.d[2]
+			offs[i] = int32(rowBase + int(ig.colIdx[dw%sw])*pq + dw/sw)
+			i++
+		}
+	}
+	for c := 1; c < g.c/g.groups; c++ {
+		d := int32(c * ig.cs)
+		for t, o := range offs[:ks] {
+			offs[c*ks+t] = o + d
+		}
+	}
+	return offs
+}
+
+// Run is goroutine tid's part: whole samples when the batch is split,
+// else its share of each sample's planes and work units.
+func (j *implJob) Run(tid int) {
+	g, ig := &j.g, &j.ig
+	share := j.scratch[tid*j.ws : (tid+1)*j.ws]
+	planesLen := g.c * ig.cs
+	tileLen := asm.ConvImplicitMaxM * ig.tileN
+	tile := share[planesLen : planesLen+tileLen]
+	tmp := share[planesLen+tileLen:]
+	if j.batch {
+		lo, hi := g.n*tid/j.nt, g.n*(tid+1)/j.nt
+		units := g.groups * ig.fb * ig.ntiles
+		for n := lo; n < hi; n++ {
+			if j.ctx.Err() != nil {
+				return
+			}
+			j.planes(share[:planesLen], tmp, n, 0, g.c)
+			for u := range units {
+				if j.ctx.Err() != nil {
+					return
+				}
+				j.unit(share[:planesLen], tile, n, u)
+			}
+		}
+		return
+	}
+	planes := j.scratch[:planesLen]
+	units := g.groups * ig.fb * ig.ntiles
+	for n := range g.n {
+		// Planes by channel share, then units; the barriers keep every
+		// goroutine in step even after a cancellation.
+		if j.ctx.Err() == nil {
+			j.planes(planes, tmp, n, g.c*tid/j.nt, g.c*(tid+1)/j.nt)
+		}
+		j.bar.Wait()
+		for u := units * tid / j.nt; u < units*(tid+1)/j.nt; u++ {
+			if j.ctx.Err() != nil {
+				break
+			}
+			j.unit(planes, tile, n, u)
+		}
+		j.bar.Wait()
+	}
+}
+
+// planes builds the phase planes of input channels [clo, chi) of sample n
+// (tmp: g.inSize() floats when ig.split).
+func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
+	g, ig := &j.g, &j.ig
+	h, w := g.in[1], g.in[2]
+	ph, pw := g.p[1], g.p[2]
+	sh, sw := g.s[1], g.s[2]
+	is, pq := g.inSize(), ig.hq*ig.wq
+	// Columns cq of column phase b with input column cq·sw + b - pw in
+	// [0, w).
+	var cqlo, cqhi [implMaxStride]int
+	for b := range sw {
+		cqlo[b] = max(0, ceilDiv(pw-b, sw))
+		cqhi[b] = min(ig.wq, ceilDiv(w+pw-b, sw))
+	}
+	// Stride 2, even width: the channel's even and odd columns are split
+	// in one call, then copied into the column phases (one ConvCopyRows
+	// per row phase): input column 2j goes to phase be = pw%2 at column
+	// j + pw/2, column 2j+1 to the other at j + ⌈pw/2⌉.
+	be := pw % 2
+	qe, qo := pw/2, (pw+1)/2
+	hw := w / 2
+	for c := clo; c < chi; c++ {
+		if j.ctx.Err() != nil { // a check per channel
+			return
+		}
+		xc := j.x[(n*g.c+c)*is : (n*g.c+c+1)*is]
+		pc := planes[c*ig.cs : (c+1)*ig.cs]
+		clear(pc)
+		var even, odd []float32
+		if ig.split {
+			even, odd = tmp[:is/2], tmp[is/2:is]
+			asm.SplitEvenOdd(even, odd, xc)
+		}
+		for a := range sh {
+			ri := int(ig.rowIdx[a])
+			if ri < 0 {
+				continue
+			}
+			// Input rows y0, y0+sh, … (padded row y+ph in phase a) go to
+			// the phase's consecutive rows from rq0.
+			y0 := ((a-ph)%sh + sh) % sh
+			if y0 >= h {
+				continue
+			}
+			rows := ceilDiv(h-y0, sh)
+			pr := pc[ri*ig.nc*pq+(y0+ph)/sh*ig.wq:]
+			if ig.split {
+				if ce := int(ig.colIdx[be]); ce >= 0 {
+					asm.ConvCopyRows(pr[ce*pq+qe:], ig.wq, even[y0*hw:], sh*hw, hw, rows)
+				}
+				if co := int(ig.colIdx[1-be]); co >= 0 {
+					asm.ConvCopyRows(pr[co*pq+qo:], ig.wq, odd[y0*hw:], sh*hw, hw, rows)
+				}
+				continue
+			}
+			for b := range sw {
+				ci := int(ig.colIdx[b])
+				lo, hi := cqlo[b], cqhi[b]
+				if ci < 0 || lo >= hi {
+					continue
+				}
+				x0 := lo*sw + b - pw
+				if sw == 1 {
+					asm.ConvCopyRows(pr[ci*pq+lo:], ig.wq, xc[y0*w+x0:], sh*w, hi-lo, rows)
+					continue
+				}
+				for r := range rows {
+					row := pr[ci*pq+r*ig.wq : ci*pq+(r+1)*ig.wq]
+					src := xc[(y0+r*sh)*w:]
+					x := x0
+					for cq := lo; cq < hi; cq++ {
+						row[cq] = src[x]
+						x += sw
+					}
+				}
+			}
+		}
+	}
+}
+
+// unit computes work unit u of sample n (group, filter block, row tile)
+// into tile and compacts it into y with the bias and epilogue.
+func (j *implJob) unit(planes, tile []float32, n, u int) {
+	g, ig := &j.g, &j.ig
+	ti := u % ig.ntiles
+	fbi := u / ig.ntiles % ig.fb
+	gi := u / (ig.ntiles * ig.fb)
+	cg, fg := g.c/g.groups, g.f/g.groups
+	kk := cg * g.kSize()
+	oh, ow := g.out[1], g.out[2]
+	r0 := ti * ig.rt
+	r1 := min(r0+ig.rt, oh)
+	if r0 >= r1 {
+		return
+	}
+	f0 := fbi * ig.mr
+	m := min(ig.mr, fg-f0)
+	nt := (r1-r0-1)*ig.wq + ow
+	f := gi*fg + f0
+	b := planes[gi*cg*ig.cs+r0*ig.wq : (gi+1)*cg*ig.cs]
+	os := g.outSize()
+	w := j.w[f*kk : (f+m)*kk]
+	if ig.wq == ow {
+		// No junk columns: the kernel writes the output rows in place.
+		off := (n*g.f+f)*os + r0*ow
+		asm.ConvImplicitTaps(m, nt, w, kk, b, &j.taps, j.y[off:off+(m-1)*os+nt], os)
+		for i := range m {
+			seg := j.y[off+i*os : off+i*os+nt]
+			if j.bias != nil {
+				asm.AddScalar(seg, seg, j.bias[f+i])
+			}
+			j.ep.apply(seg, f+i, off+i*os)
+		}
+		return
+	}
+	asm.ConvImplicitTaps(m, nt, w, kk, b, &j.taps, tile[:m*nt], nt)
+	for i := range m {
+		off := (n*g.f+f+i)*os + r0*ow
+		seg := j.y[off : off+(r1-r0)*ow]
+		src := tile[i*nt:]
+		if j.bias != nil {
+			asm.ConvAddRows(seg, ow, src, ig.wq, ow, r1-r0, j.bias[f+i])
+		} else {
+			asm.ConvCopyRows(seg, ow, src, ig.wq, ow, r1-r0)
+		}
+		j.ep.apply(seg, f+i, off)
+	}
+}

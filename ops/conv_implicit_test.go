@@ -1,0 +1,217 @@
+package ops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/mxgo/mxgo/asm"
+	"github.com/mxgo/mxgo/tensor"
+)
+
+// implCase is a 1-D (h = 0) or 2-D convolution for the implicit path.
+type implCase struct {
+	c, h, w, f     int
+	kh, kw, sh, sw int
+	ph, pw, dh, dw int
+	groups, batch  int
+}
+
+var implCases = []implCase{
+	{16, 32, 32, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, // ResNet-20 stride 1
+	{16, 32, 32, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, // ResNet-20 stride 2
+	{16, 32, 32, 32, 1, 1, 2, 2, 0, 0, 1, 1, 1, 1}, // 1×1 stride 2 (one phase)
+	{3, 32, 32, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 2},  // ResNet-20 conv0
+	{64, 8, 8, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 3},   // 8×8, many filter blocks
+	{5, 9, 11, 13, 3, 3, 1, 1, 1, 1, 1, 1, 1, 2},   // odd sizes, filter tail
+	{4, 13, 17, 7, 3, 3, 2, 2, 1, 1, 1, 1, 1, 2},   // odd stride 2
+	{3, 15, 14, 9, 5, 5, 3, 3, 2, 2, 1, 1, 1, 1},   // stride 3
+	{3, 23, 21, 5, 7, 7, 2, 2, 3, 3, 1, 1, 1, 1},   // 7×7 stride 2
+	{4, 10, 12, 6, 3, 3, 1, 1, 2, 2, 2, 2, 1, 2},   // dilation 2
+	{4, 17, 16, 6, 3, 3, 2, 2, 2, 2, 2, 2, 1, 1},   // dilation 2, stride 2
+	{3, 11, 9, 5, 2, 4, 1, 2, 0, 3, 1, 1, 1, 1},    // asymmetric kernel and stride, pad > kernel/2
+	{4, 8, 9, 2, 1, 3, 2, 1, 0, 1, 1, 3, 1, 1},     // 1×3 with column dilation
+	{6, 10, 10, 9, 3, 3, 1, 1, 1, 1, 1, 1, 3, 2},   // groups
+	{8, 12, 12, 12, 3, 3, 2, 2, 1, 1, 1, 1, 2, 1},  // groups, stride 2
+	{3, 0, 50, 17, 5, 5, 1, 1, 2, 2, 1, 1, 1, 2},   // 1-D
+	{4, 0, 41, 6, 3, 3, 2, 2, 1, 1, 2, 2, 1, 1},    // 1-D stride 2, dilation 2
+	{2, 3, 3, 3, 3, 3, 1, 1, 0, 0, 1, 1, 1, 1},     // one output
+	{32, 5, 260, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},  // rows wider than a tile
+	{2, 3, 4, 1, 3, 3, 1, 1, 4, 4, 1, 1, 1, 1},     // padding wider than the input
+	{8, 40, 40, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},  // several row tiles
+	{8, 40, 40, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 4},  // batch split
+}
+
+func (c implCase) attrs() map[string]string {
+	if c.h == 0 {
+		return map[string]string{"kernel": fmt.Sprintf("(%d,)", c.kw), "stride": fmt.Sprintf("(%d,)", c.sw),
+			"pad": fmt.Sprintf("(%d,)", c.pw), "dilate": fmt.Sprintf("(%d,)", c.dw),
+			"num_filter": fmt.Sprint(c.f), "num_group": fmt.Sprint(c.groups)}
+	}
+	return map[string]string{"kernel": fmt.Sprintf("(%d,%d)", c.kh, c.kw), "stride": fmt.Sprintf("(%d,%d)", c.sh, c.sw),
+		"pad": fmt.Sprintf("(%d,%d)", c.ph, c.pw), "dilate": fmt.Sprintf("(%d,%d)", c.dh, c.dw),
+		"num_filter": fmt.Sprint(c.f), "num_group": fmt.Sprint(c.groups)}
+}
+
+// dims returns the 2-D view (h = 1 and a 1-row kernel for 1-D).
+func (c implCase) dims() (h, kh, sh, ph, dh, oh, ow int) {
+	h, kh, sh, ph, dh = c.h, c.kh, c.sh, c.ph, c.dh
+	if c.h == 0 {
+		h, kh, sh, ph, dh = 1, 1, 1, 0, 1
+	}
+	oh = (h+2*ph-dh*(kh-1)-1)/sh + 1
+	ow = (c.w+2*c.pw-c.dw*(c.kw-1)-1)/c.sw + 1
+	return
+}
+
+// tensors returns random data, weight and bias of the case.
+func (c implCase) tensors(r *rand.Rand, batch int) []*tensor.Tensor {
+	if c.h == 0 {
+		return []*tensor.Tensor{engineRand(r, batch, c.c, c.w), engineRand(r, c.f, c.c/c.groups, c.kw), engineRand(r, c.f)}
+	}
+	return []*tensor.Tensor{engineRand(r, batch, c.c, c.h, c.w), engineRand(r, c.f, c.c/c.groups, c.kh, c.kw), engineRand(r, c.f)}
+}
+
+// implRef is a float64 direct convolution of the case.
+func implRef(c implCase, batch int, x, w, b []float32) []float64 {
+	h, kh, sh, ph, dh, oh, ow := c.dims()
+	cg, fg := c.c/c.groups, c.f/c.groups
+	y := make([]float64, batch*c.f*oh*ow)
+	for n := range batch {
+		for f := range c.f {
+			g := f / fg
+			for i := range oh {
+				for j := range ow {
+					s := float64(b[f])
+					for ci := range cg {
+						for ki := range kh {
+							for kj := range c.kw {
+								ih, iw := i*sh-ph+ki*dh, j*c.sw-c.pw+kj*c.dw
+								if ih < 0 || ih >= h || iw < 0 || iw >= c.w {
+									continue
+								}
+								s += float64(w[((f*cg+ci)*kh+ki)*c.kw+kj]) * float64(x[((n*c.c+g*cg+ci)*h+ih)*c.w+iw])
+							}
+						}
+					}
+					y[((n*c.f+f)*oh+i)*ow+j] = s
+				}
+			}
+		}
+	}
+	return y
+}
+
+// TestConvImplicit checks the implicit path on strides, dilations,
+// padding, groups, 1-D, filter and position tails against a float64
+// direct convolution, and that each sample's bits do not depend on the
+// batch, its position or the thread count (1, 2, 3), and (with the first
+// result as the reference) are the same under avx2 and avx512.
+func TestConvImplicit(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, c := range implCases {
+		p, err := parseConvolution(c.attrs())
+		if err != nil {
+			t.Fatal(err)
+		}
+		batch := c.batch
+		in := c.tensors(r, batch)
+		want := implRef(c, batch, in[0].Float32s(), in[1].Float32s(), in[2].Float32s())
+		per := len(want) / batch
+		var simd []float32 // the first avx2 or avx512 result
+		asm.ForEachImpl(func(impl string) {
+			var first []float32
+			g, ok := convDimsOf(p.(*ConvolutionParam), []Shape{in[0].Shape(), in[1].Shape(), in[2].Shape()})
+			if !ok {
+				t.Fatalf("%+v: bad geometry", c)
+			}
+			if !g.implicit() {
+				t.Fatalf("%+v impl=%s: not on the implicit path", c, impl)
+			}
+			for _, threads := range []int{1, 2, 3} {
+				got := engineRun(t, p.(*ConvolutionParam), in, threads).Float32s()
+				for i := range want {
+					if d := math.Abs(float64(got[i]) - want[i]); d > 1e-5*(1+math.Abs(want[i]))*math.Sqrt(float64(len(in[1].Float32s())/c.f)) {
+						t.Fatalf("%+v impl=%s threads=%d: element %d is %v, want %v", c, impl, threads, i, got[i], want[i])
+					}
+				}
+				if first == nil {
+					first = got
+					if impl == asm.AVX2 || impl == asm.AVX512 {
+						if simd == nil {
+							simd = got
+						}
+						first = simd
+					}
+				}
+				if !slices.EqualFunc(got, first, func(a, b float32) bool { return math.Float32bits(a) == math.Float32bits(b) }) {
+					t.Fatalf("%+v impl=%s threads=%d: bits differ from the first run (or the other SIMD kernels')", c, impl, threads)
+				}
+				// Each sample alone.
+				for n := range batch {
+					xs := in[0].Float32s()[n*len(in[0].Float32s())/batch : (n+1)*len(in[0].Float32s())/batch]
+					shape := slices.Clone(in[0].Shape())
+					shape[0] = 1
+					x1, err := tensor.FromSlice(slices.Clone(xs), shape...)
+					if err != nil {
+						t.Fatal(err)
+					}
+					one := engineRun(t, p.(*ConvolutionParam), []*tensor.Tensor{x1, in[1], in[2]}, threads).Float32s()
+					for i, v := range one {
+						if math.Float32bits(v) != math.Float32bits(first[n*per+i]) {
+							t.Fatalf("%+v impl=%s threads=%d sample %d: element %d is %v alone, %v in the batch", c, impl, threads, n, i, v, first[n*per+i])
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestConvImplicitCancel checks that a cancelled large convolution on the
+// implicit path returns the context's error promptly, with 1 and 2
+// threads (the bound is 10 ms; the assertion allows for a loaded machine).
+func TestConvImplicitCancel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("timing test (-short: race, qemu)")
+	}
+	c := implCase{256, 96, 96, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}
+	p, err := parseConvolution(c.attrs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(13, 14))
+	in := c.tensors(r, 1)
+	g, _ := convDimsOf(p.(*ConvolutionParam), []Shape{in[0].Shape(), in[1].Shape(), in[2].Shape()})
+	if !g.implicit() {
+		t.Skip("not on the implicit path with the selected kernels")
+	}
+	shapes := []Shape{in[0].Shape(), in[1].Shape(), in[2].Shape()}
+	y, err := tensor.New(tensor.Float32, 1, c.f, 96, 96)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, threads := range []int{1, 2} {
+		ctx, cancel := context.WithCancel(context.Background())
+		octx := &Ctx{Threads: threads, Context: ctx, Scratch: make([]float32, convWorkspace(p, shapes)*convShares(p, shapes, threads))}
+		var cancelled atomic.Int64
+		time.AfterFunc(20*time.Millisecond, func() { cancelled.Store(time.Now().UnixNano()); cancel() })
+		err := convolutionForward(octx, p, in, []*tensor.Tensor{y})
+		done := time.Now().UnixNano()
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("threads=%d: got %v, want context.Canceled (a 2·%d·%d·%d FLOP convolution finished before 20 ms?)", threads, err, c.f, c.c*9, 96*96)
+		}
+		lag := time.Duration(done - cancelled.Load())
+		t.Logf("threads=%d: cancellation latency %v", threads, lag)
+		if lag > 100*time.Millisecond {
+			t.Errorf("threads=%d: returned %v after the cancellation", threads, lag)
+		}
+		cancel()
+	}
+}
