@@ -8,7 +8,7 @@ import (
 	"github.com/mxgo/mxgo/tensor"
 )
 
-// reduceKind is the reduction a ReduceAxes op performs.
+// reduceKind is the reduction a reduceAxes op performs.
 type reduceKind int
 
 const (
@@ -18,7 +18,7 @@ const (
 	reduceMin
 )
 
-// reducedAxes marks the input axes p reduces, as ReduceAxes lists them
+// reducedAxes marks the input axes p reduces, as reduceAxes lists them
 // (every axis when axis is None or empty), without allocating.
 func reducedAxes(p *ReduceAxesParam, nd int, mask *[tensor.MaxNDim]bool) {
 	if !p.Axis.Set || len(p.Axis.Value) == 0 {
