@@ -238,7 +238,7 @@ func (j *poolJob) Run(tid int) {
 
 // poolCheckElems is how many input elements pooling reads between two
 // cancellation checks.
-const poolCheckElems = 1 << 20
+const poolCheckElems = 1 << 16
 
 // poolMax2DCtx is poolMax2D in blocks of planes with a cancellation check
 // before each block (one block when the call cannot be cancelled); the
