@@ -75,3 +75,29 @@ func sgemmCtx(ctx *Ctx, threads int, transA, transB bool, m, n, k int, alpha flo
 	}
 	return ctx.Err()
 }
+
+// cancelChunk is the work (inner-loop iterations of a few nanoseconds at
+// most) between two context checks of a cancelCheck: 2^16 units, tens of
+// microseconds, so the check costs nothing measurable and a cancelled call
+// stops well within a millisecond of the check that sees it.
+const cancelChunk = 1 << 16
+
+// cancelCheck amortises Ctx.Err over a kernel's loops: tick(work) adds the
+// work done since the last call and checks the context once cancelChunk
+// units have accumulated. Each goroutine keeps its own cancelCheck; ctx
+// may be nil (never cancelled).
+type cancelCheck struct {
+	ctx *Ctx
+	acc int
+}
+
+// tick records work units and returns the context's error when a check
+// is due and sees it cancelled.
+func (c *cancelCheck) tick(work int) error {
+	c.acc += work
+	if c.acc < cancelChunk {
+		return nil
+	}
+	c.acc = 0
+	return c.ctx.Err()
+}
