@@ -354,6 +354,8 @@ func TestKernelsCheckContext(t *testing.T) {
 		{"MultiBoxTarget", "_contrib_MultiBoxTarget", nil, []*tensor.Tensor{boxes(t, rng, 4096, 4, 0, 1, 4096, 4), labels, f(1, 2, 4096)}},
 		{"topk", "topk", map[string]string{"k": "10", "ret_typ": "both"}, []*tensor.Tensor{f(64, 4096)}},
 		{"sort", "sort", nil, []*tensor.Tensor{f(64, 4096)}},
+		{"dot", "dot", map[string]string{"transpose_b": "true"}, []*tensor.Tensor{f(512, 64), f(1024, 64)}},
+		{"batch_dot", "batch_dot", nil, []*tensor.Tensor{f(16, 8, 64), f(16, 64, 8)}},
 		{"argsort", "argsort", nil, []*tensor.Tensor{f(64, 4096)}},
 	}
 	for _, c := range cases {
