@@ -6,10 +6,10 @@ import (
 	"github.com/mxgo/mxgo/tensor"
 )
 
-// TestSupportsNewerOps checks the dtype limits the newer kernels declare
-// for Bind: float32 where the kernel computes float32 only, with the inputs
-// it does not compute on (RNN's sequence_length, BilinearResize2D's like,
-// labels) left free.
+// TestSupportsNewerOps checks the dtype limits the newer kernels (and the
+// float32-only layer kernels) declare for Bind: float32 where the kernel
+// computes float32 only, with the inputs it does not compute on (RNN's
+// sequence_length, BilinearResize2D's like, Crop's crop_like) left free.
 func TestSupportsNewerOps(t *testing.T) {
 	f32, f16, i32 := tensor.Float32, tensor.Float16, tensor.Int32
 	for _, c := range []struct {
@@ -36,6 +36,15 @@ func TestSupportsNewerOps(t *testing.T) {
 		{"topk", nil, [][]tensor.DType{{f32}}, [][]tensor.DType{{i32}}},
 		{"sort", nil, [][]tensor.DType{{f32}}, [][]tensor.DType{{f16}}},
 		{"argsort", nil, [][]tensor.DType{{f32}}, [][]tensor.DType{{tensor.Int64}}},
+		{"Activation", map[string]string{"act_type": "relu"}, [][]tensor.DType{{f32}}, [][]tensor.DType{{f16}}},
+		{"LeakyReLU", map[string]string{"act_type": "prelu"}, [][]tensor.DType{{f32, f32}}, [][]tensor.DType{{f32, f16}}},
+		{"dot", nil, [][]tensor.DType{{f32, f32}}, [][]tensor.DType{{f16, f16}}},
+		{"batch_dot", nil, [][]tensor.DType{{f32, f32}}, [][]tensor.DType{{tensor.Float64, tensor.Float64}}},
+		{"L2Normalization", nil, [][]tensor.DType{{f32}}, [][]tensor.DType{{f16}}},
+		{"BatchNorm", nil, [][]tensor.DType{{f32, f32, f32, f32, f32}}, [][]tensor.DType{{f16, f32, f32, f32, f32}}},
+		{"LayerNorm", nil, [][]tensor.DType{{f32, f32, f32}}, [][]tensor.DType{{f16, f16, f16}}},
+		{"Pad", map[string]string{"mode": "constant", "pad_width": "(0, 0, 0, 0, 1, 1, 1, 1)"}, [][]tensor.DType{{f32}}, [][]tensor.DType{{f16}}},
+		{"Crop", map[string]string{"num_args": "2"}, [][]tensor.DType{{f32, f16}}, [][]tensor.DType{{f16, f32}}},
 	} {
 		op, ok := Lookup(c.op)
 		if !ok || op.Supports == nil {
