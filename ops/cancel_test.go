@@ -363,7 +363,7 @@ func TestKernelsCheckContext(t *testing.T) {
 		{"topk", "topk", map[string]string{"k": "10", "ret_typ": "both"}, []*tensor.Tensor{f(64, 4096)}},
 		{"sort", "sort", nil, []*tensor.Tensor{f(64, 4096)}},
 		{"dot", "dot", map[string]string{"transpose_b": "true"}, []*tensor.Tensor{f(512, 64), f(1024, 64)}},
-		{"broadcast_add, one long row", "broadcast_add", nil, []*tensor.Tensor{f(1, 1 << 20), f(1, 1 << 20)}},
+		{"broadcast_add, one long row", "broadcast_add", nil, []*tensor.Tensor{f(1, 1<<20), f(1, 1<<20)}},
 		{"broadcast_mul, rows", "broadcast_mul", nil, []*tensor.Tensor{f(4096, 256), f(1, 256)}},
 		{"broadcast_sub, lhs repeated", "broadcast_sub", nil, []*tensor.Tensor{f(4096, 1), f(4096, 256)}},
 		{"batch_dot", "batch_dot", nil, []*tensor.Tensor{f(16, 8, 64), f(16, 64, 8)}},
