@@ -15,8 +15,9 @@ import (
 // v3) re-uses the record each array was read from when it is of that
 // generation and still describes the array, so re-saving a loaded file
 // reproduces it byte for byte; other arrays get new records with context
-// cpu(0), as MXNet's checkpoint writers store them. V2 refuses scalars and empty arrays (MXNet
-// misreads them); sparse arrays are densified for formats other than v2.
+// cpu(0), as MXNet's checkpoint writers store them. V2 refuses scalars and
+// empty arrays (MXNet misreads them); sparse arrays are densified for
+// formats other than v2.
 // NPZ writes MXNet 2.0's layout (or numpy's, for a list read from a numpy
 // npz); NPY needs exactly one dense array. Pickle writes a list read from a
 // pickle back in its structure, and other lists as a Python list (unnamed)
