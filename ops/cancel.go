@@ -101,3 +101,39 @@ func (c *cancelCheck) tick(work int) error {
 	c.acc = 0
 	return c.ctx.Err()
 }
+
+// unaryCtx runs the elementwise kernel f(dst, x) in chunks of cancelChunk
+// elements with a context check before each, or in one call when the call
+// cannot be cancelled. Elementwise kernels compute each element on its own,
+// identically in their vector and scalar paths (batch invariance requires
+// it), so chunking does not change any result.
+func unaryCtx(ctx *Ctx, f func(dst, x []float32), dst, x []float32) error {
+	if !ctx.cancellable() {
+		f(dst, x)
+		return nil
+	}
+	for lo := 0; lo < len(dst); lo += cancelChunk {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		hi := min(len(dst), lo+cancelChunk)
+		f(dst[lo:hi], x[lo:hi])
+	}
+	return ctx.Err()
+}
+
+// binaryCtx is unaryCtx for an elementwise kernel of two operands.
+func binaryCtx(ctx *Ctx, f func(dst, x, y []float32), dst, x, y []float32) error {
+	if !ctx.cancellable() {
+		f(dst, x, y)
+		return nil
+	}
+	for lo := 0; lo < len(dst); lo += cancelChunk {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		hi := min(len(dst), lo+cancelChunk)
+		f(dst[lo:hi], x[lo:hi], y[lo:hi])
+	}
+	return ctx.Err()
+}
