@@ -153,9 +153,9 @@ func filled(t testing.TB, rng *rand.Rand, shape ...int) *tensor.Tensor {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, v := range x.Float32s() {
-		_ = v
-		x.Float32s()[i] = 2*rng.Float32() - 1
+	d := x.Float32s()
+	for i := range d {
+		d[i] = 2*rng.Float32() - 1
 	}
 	return x
 }
