@@ -366,6 +366,8 @@ func TestKernelsCheckContext(t *testing.T) {
 		{"broadcast_add, one long row", "broadcast_add", nil, []*tensor.Tensor{f(1, 1<<20), f(1, 1<<20)}},
 		{"Activation tanh", "Activation", map[string]string{"act_type": "tanh"}, []*tensor.Tensor{f(16, 65536+7)}},
 		{"exp", "exp", nil, []*tensor.Tensor{f(1 << 20)}},
+		{"sum over axis 0", "sum", map[string]string{"axis": "0"}, []*tensor.Tensor{f(4096, 256)}},
+		{"mean over axis 1", "mean", map[string]string{"axis": "1"}, []*tensor.Tensor{f(256, 4096)}},
 		{"softmax", "softmax", nil, []*tensor.Tensor{f(4096, 256)}},
 		{"softmax axis 1, float64 output", "softmax", map[string]string{"axis": "1", "dtype": "float64"}, []*tensor.Tensor{f(16, 256, 64)}},
 		{"SoftmaxOutput", "SoftmaxOutput", nil, []*tensor.Tensor{f(4096, 256), f(4096)}},
