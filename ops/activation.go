@@ -55,6 +55,7 @@ func init() {
 		InferShape:  sameShape,
 		InferType:   SameType,
 		InPlace:     inPlace00,
+		Supports:    float32Kernel,
 		Forward:     activationForward,
 		Backward:    activationBackward,
 	})
@@ -82,6 +83,7 @@ func init() {
 		},
 		InferShape: leakyReLUShape,
 		InferType:  SameType,
+		Supports:   float32Kernel,
 		Forward:    leakyReLUForward,
 		Backward:   leakyReLUBackward,
 	})

@@ -9,30 +9,30 @@ import (
 )
 
 // activationForward applies act_type elementwise (in place allowed).
-func activationForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
+func activationForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	if err := float32Only("Activation", in, out); err != nil {
 		return err
 	}
-	x, y := in[0].Float32s(), out[0].Float32s()
+	var f func(dst, x []float32)
 	switch params.(*ActivationParam).ActType {
 	case ActReLU:
-		asm.Relu(y, x)
+		f = asm.Relu
 	case ActSigmoid:
-		asm.Sigmoid(y, x)
+		f = asm.Sigmoid
 	case ActTanh:
-		asm.Tanh(y, x)
+		f = asm.Tanh
 	case ActSoftReLU:
-		asm.SoftRelu(y, x)
+		f = asm.SoftRelu
 	case ActSoftSign:
-		vecSoftSign(y, x)
+		f = vecSoftSign
 	case ActLogSigmoid:
-		vecLogSigmoid(y, x)
+		f = vecLogSigmoid
 	case ActMish:
-		vecMish(y, x)
+		f = vecMish
 	default:
 		return fmt.Errorf("unsupported act_type %d", params.(*ActivationParam).ActType)
 	}
-	return nil
+	return unaryCtx(ctx, f, out[0].Float32s(), in[0].Float32s())
 }
 
 // leakyReLUForward applies LeakyReLU's act_type. PReLU's gamma is a scalar

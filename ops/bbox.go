@@ -43,6 +43,7 @@ func init() {
 		NumVisibleOutputs: func(any) int { return 1 },
 		InferShape:        boxNMSShape,
 		InferType:         SameType,
+		Supports:          float32Kernel,
 		Forward:           boxNMSForward,
 		Workspace:         boxNMSWorkspace,
 	})
@@ -52,6 +53,7 @@ func init() {
 		InputNames: func(any) []string { return []string{"lhs", "rhs"} },
 		InferShape: boxIOUShape,
 		InferType:  SameType,
+		Supports:   float32Kernel,
 		Forward:    boxIOUForward,
 	})
 }

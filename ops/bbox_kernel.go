@@ -111,7 +111,11 @@ func boxNMSForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 		rd[i] = -1
 	}
 	bg := float32(p.BackgroundID)
+	cc := cancelCheck{ctx: ctx}
 	for b := range numBatch {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		base := b * numElem * width
 		xb := xd[base : base+numElem*width]
 		// valid candidates, stably sorted by descending score
@@ -149,7 +153,9 @@ func boxNMSForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 				ws.cls[i] = float32(math.Trunc(float64(row[p.IDIndex])))
 			}
 		}
-		nmsSuppress(p, cand, &ws)
+		if err := nmsSuppress(p, cand, &ws, &cc); err != nil {
+			return err
+		}
 		// write the kept rows in score order
 		cnt := 0
 		for _, e := range cand {
@@ -177,7 +183,7 @@ func boxNMSForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 			}
 		}
 	}
-	return nil
+	return ctx.Err()
 }
 
 // nmsScratch is box_nms's per-batch workspace: the candidate order and,
@@ -193,16 +199,16 @@ type nmsScratch struct {
 // force_suppress) whose IoU with it exceeds overlap_thresh, computed in
 // float32 as MXNet's nms_impl does. Boxes of different classes never
 // interact, so class-aware NMS runs on each class's candidates separately
-// (grouped by a stable sort, which keeps each class in score order).
-func nmsSuppress(p *BoxNMSParam, cand []int32, ws *nmsScratch) {
+// (grouped by a stable sort, which keeps each class in score order). It
+// returns the context's error once cc sees the call cancelled.
+func nmsSuppress(p *BoxNMSParam, cand []int32, ws *nmsScratch, cc *cancelCheck) error {
 	k := len(cand)
 	grp := ws.group[:k]
 	for i := range grp {
 		grp[i] = int32(i)
 	}
 	if p.ForceSuppress || p.IDIndex < 0 {
-		nmsGroup(p.OverlapThresh, cand, grp, ws)
-		return
+		return nmsGroup(p.OverlapThresh, cand, grp, ws, cc)
 	}
 	cls := ws.cls[:k]
 	slices.SortStableFunc(grp, func(a, b int32) int {
@@ -219,19 +225,26 @@ func nmsSuppress(p *BoxNMSParam, cand []int32, ws *nmsScratch) {
 		for hi < k && cls[grp[hi]] == cls[grp[lo]] {
 			hi++
 		}
-		nmsGroup(p.OverlapThresh, cand, grp[lo:hi], ws)
+		if err := nmsGroup(p.OverlapThresh, cand, grp[lo:hi], ws, cc); err != nil {
+			return err
+		}
 		lo = hi
 	}
+	return nil
 }
 
 // nmsGroup runs greedy NMS over the candidates at positions grp (ascending,
 // i.e. in score order), all of which may suppress each other.
-func nmsGroup(th float32, cand, grp []int32, ws *nmsScratch) {
+func nmsGroup(th float32, cand, grp []int32, ws *nmsScratch, cc *cancelCheck) error {
 	for gi, i := range grp {
 		if cand[i] >= 0 {
+			if err := cc.tick(len(grp) - gi); err != nil {
+				return err
+			}
 			nmsRef(th, int(i), cand, grp[gi+1:], ws)
 		}
 	}
+	return nil
 }
 
 // nmsRef lets kept candidate i suppress the later candidates at positions
@@ -259,7 +272,7 @@ func nmsRef(th float32, i int, cand, grp []int32, ws *nmsScratch) {
 
 // boxIOUForward is _contrib_box_iou: the IoU of every lhs box with every
 // rhs box (compute_overlap), 0 when the boxes do not intersect.
-func boxIOUForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
+func boxIOUForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*BoxIOUParam)
 	if err := float32Only("box_iou", in, out); err != nil {
 		return err
@@ -269,7 +282,11 @@ func boxIOUForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
 	if len(od) != nl*nr {
 		return fmt.Errorf("box_iou: output %s does not match lhs %s, rhs %s", out[0], in[0], in[1])
 	}
+	cc := cancelCheck{ctx: ctx}
 	for i := range nl {
+		if err := cc.tick(nr + 1); err != nil {
+			return err
+		}
 		a := ld[4*i : 4*i+4]
 		l1, t1, r1, b1 := boxCorners(a, p.Format)
 		a1 := boxArea(a, p.Format)
@@ -285,5 +302,5 @@ func boxIOUForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
 			row[j] = inter / float32(float32(a1+boxArea(b, p.Format))-inter)
 		}
 	}
-	return nil
+	return ctx.Err()
 }

@@ -70,10 +70,10 @@ func init() {
 	}
 }
 
-// BroadcastShapes returns the NumPy broadcast of a and b (dims may be -1):
+// broadcastShapes returns the NumPy broadcast of a and b (dims may be -1):
 // the shorter shape is left-padded with 1s and each pair of dims must match
 // or contain a 1.
-func BroadcastShapes(a, b Shape) (Shape, error) {
+func broadcastShapes(a, b Shape) (Shape, error) {
 	n := max(len(a), len(b))
 	out := unknownShape(n)
 	for i := range out {
@@ -104,7 +104,7 @@ func broadcastShape(_ any, in, out []Shape) error {
 	if in[0] == nil || in[1] == nil {
 		return nil
 	}
-	o, err := BroadcastShapes(in[0], in[1])
+	o, err := broadcastShapes(in[0], in[1])
 	if err != nil {
 		return err
 	}

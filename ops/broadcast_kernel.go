@@ -162,7 +162,7 @@ func broadcastForward(name, fn string) Kernel {
 	if vec == nil || g == nil {
 		panic(fmt.Sprintf("ops: no broadcast kernel for %s", fn))
 	}
-	return func(_ *Ctx, _ any, in, out []*tensor.Tensor) error {
+	return func(ctx *Ctx, _ any, in, out []*tensor.Tensor) error {
 		if err := float32Only(name, in, out); err != nil {
 			return err
 		}
@@ -185,19 +185,30 @@ func broadcastForward(name, fn string) Kernel {
 		li, ri := ls[nd-1], rs[nd-1]
 		var idx dimArray
 		lo, ro := 0, 0
+		cc := cancelCheck{ctx: ctx}
 		for r := range len(o) / n {
-			dst := o[r*n : (r+1)*n]
-			switch {
-			case li == 1 && ri == 1:
-				vec(dst, x[lo:lo+n], y[ro:ro+n])
-			case li == 1:
-				withR(dst, x[lo:lo+n], y[ro])
-			case ri == 1:
-				withL(dst, y[ro:ro+n], x[lo])
-			default:
-				v := g(x[lo], y[ro])
-				for j := range dst {
-					dst[j] = v
+			// Rows go in chunks of cancelChunk elements with a context
+			// check between them. Every row function computes each
+			// element on its own, rounded once, in its vector and scalar
+			// paths alike, so chunking does not change any result.
+			for c0 := 0; c0 < n; c0 += cancelChunk {
+				c1 := min(n, c0+cancelChunk)
+				if err := cc.tick(c1 - c0); err != nil {
+					return err
+				}
+				dst := o[r*n+c0 : r*n+c1]
+				switch {
+				case li == 1 && ri == 1:
+					vec(dst, x[lo+c0:lo+c1], y[ro+c0:ro+c1])
+				case li == 1:
+					withR(dst, x[lo+c0:lo+c1], y[ro])
+				case ri == 1:
+					withL(dst, y[ro+c0:ro+c1], x[lo])
+				default:
+					v := g(x[lo], y[ro])
+					for j := range dst {
+						dst[j] = v
+					}
 				}
 			}
 			for d := nd - 2; d >= 0; d-- {
@@ -212,6 +223,6 @@ func broadcastForward(name, fn string) Kernel {
 				idx[d] = 0
 			}
 		}
-		return nil
+		return ctx.Err()
 	}
 }

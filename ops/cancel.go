@@ -75,3 +75,65 @@ func sgemmCtx(ctx *Ctx, threads int, transA, transB bool, m, n, k int, alpha flo
 	}
 	return ctx.Err()
 }
+
+// cancelChunk is the work (inner-loop iterations of a few nanoseconds at
+// most) between two context checks of a cancelCheck: 2^16 units, tens of
+// microseconds, so the check costs nothing measurable and a cancelled call
+// stops well within a millisecond of the check that sees it.
+const cancelChunk = 1 << 16
+
+// cancelCheck amortises Ctx.Err over a kernel's loops: tick(work) adds the
+// work done since the last call and checks the context once cancelChunk
+// units have accumulated. Each goroutine keeps its own cancelCheck; ctx
+// may be nil (never cancelled).
+type cancelCheck struct {
+	ctx *Ctx
+	acc int
+}
+
+// tick records work units and returns the context's error when a check
+// is due and sees it cancelled.
+func (c *cancelCheck) tick(work int) error {
+	c.acc += work
+	if c.acc < cancelChunk {
+		return nil
+	}
+	c.acc = 0
+	return c.ctx.Err()
+}
+
+// unaryCtx runs the elementwise kernel f(dst, x) in chunks of cancelChunk
+// elements with a context check before each, or in one call when the call
+// cannot be cancelled. Elementwise kernels compute each element on its own,
+// identically in their vector and scalar paths (batch invariance requires
+// it), so chunking does not change any result.
+func unaryCtx(ctx *Ctx, f func(dst, x []float32), dst, x []float32) error {
+	if !ctx.cancellable() {
+		f(dst, x)
+		return nil
+	}
+	for lo := 0; lo < len(dst); lo += cancelChunk {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		hi := min(len(dst), lo+cancelChunk)
+		f(dst[lo:hi], x[lo:hi])
+	}
+	return ctx.Err()
+}
+
+// binaryCtx is unaryCtx for an elementwise kernel of two operands.
+func binaryCtx(ctx *Ctx, f func(dst, x, y []float32), dst, x, y []float32) error {
+	if !ctx.cancellable() {
+		f(dst, x, y)
+		return nil
+	}
+	for lo := 0; lo < len(dst); lo += cancelChunk {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		hi := min(len(dst), lo+cancelChunk)
+		f(dst[lo:hi], x[lo:hi], y[lo:hi])
+	}
+	return ctx.Err()
+}

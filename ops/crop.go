@@ -18,6 +18,7 @@ func init() {
 		InputNames:    func(params any) []string { return argNames(params.(*CropParam).NumArgs) },
 		InferShape:    cropShape,
 		InferType:     SameType,
+		Supports:      float32Data,
 		Forward:       cropForward,
 	})
 }

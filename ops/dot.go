@@ -18,6 +18,7 @@ func init() {
 		InputNames: lhsRHS,
 		InferShape: dotShape,
 		InferType:  SameType,
+		Supports:   float32Kernel,
 		Forward:    dotForward,
 		Backward:   dotBackward,
 	})
@@ -27,6 +28,7 @@ func init() {
 		InputNames: lhsRHS,
 		InferShape: batchDotShape,
 		InferType:  SameType,
+		Supports:   float32Kernel,
 		Forward:    batchDotForward,
 		Backward:   batchDotBackward,
 	})

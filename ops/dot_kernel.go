@@ -3,7 +3,6 @@ package ops
 import (
 	"fmt"
 
-	"github.com/mxgo/mxgo/asm"
 	"github.com/mxgo/mxgo/tensor"
 )
 
@@ -35,7 +34,8 @@ func dotDims(p *DotParam, lhs, rhs *tensor.Tensor) (m, n, k int, err error) {
 }
 
 // dotForward is dot: one Sgemm on the matrix views (1-D operands are
-// vectors, so vec·vec gives a 1-element output).
+// vectors, so vec·vec gives a 1-element output), in cancellable blocks
+// (sgemmCtx).
 func dotForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*DotParam)
 	if err := float32Only("dot", in, out); err != nil {
@@ -60,8 +60,7 @@ func dotForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	if p.TransposeB {
 		ldb = k
 	}
-	asm.SgemmThreads(ctx.Threads, p.TransposeA, p.TransposeB, m, n, k, 1, in[0].Float32s(), lda, in[1].Float32s(), ldb, 0, y, n)
-	return nil
+	return sgemmCtx(ctx, ctx.Threads, p.TransposeA, p.TransposeB, m, n, k, 1, in[0].Float32s(), lda, in[1].Float32s(), ldb, 0, y, n)
 }
 
 // batchDotForward is batch_dot: one Sgemm per batch of operands
@@ -102,8 +101,10 @@ func batchDotForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 		ldb = k
 	}
 	for i := range batch {
-		asm.SgemmThreads(ctx.Threads, p.TransposeA, p.TransposeB, m, n, k, 1,
-			as[i*m*k:(i+1)*m*k], lda, bs[i*k*n:(i+1)*k*n], ldb, 0, ys[i*m*n:(i+1)*m*n], n)
+		if err := sgemmCtx(ctx, ctx.Threads, p.TransposeA, p.TransposeB, m, n, k, 1,
+			as[i*m*k:(i+1)*m*k], lda, bs[i*k*n:(i+1)*k*n], ldb, 0, ys[i*m*n:(i+1)*m*n], n); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -22,7 +22,7 @@ var binaryFuncs = map[string]binaryFunc{
 
 // elemwiseBinaryForward applies f to two inputs of the same shape.
 func elemwiseBinaryForward(name string, f binaryFunc) Kernel {
-	return func(_ *Ctx, _ any, in, out []*tensor.Tensor) error {
+	return func(ctx *Ctx, _ any, in, out []*tensor.Tensor) error {
 		if err := float32Only(name, in, out); err != nil {
 			return err
 		}
@@ -30,8 +30,7 @@ func elemwiseBinaryForward(name string, f binaryFunc) Kernel {
 		if len(x) != len(z) || len(y) != len(z) {
 			return fmt.Errorf("%s: shapes %s and %s differ", name, in[0], in[1])
 		}
-		f(z, x, y)
-		return nil
+		return binaryCtx(ctx, f, z, x, y)
 	}
 }
 
@@ -88,12 +87,11 @@ var unaryFuncs = map[string]func(dst, x []float32){
 
 // unaryForward applies f elementwise (in place allowed).
 func unaryForward(name string, f func(dst, x []float32)) Kernel {
-	return func(_ *Ctx, _ any, in, out []*tensor.Tensor) error {
+	return func(ctx *Ctx, _ any, in, out []*tensor.Tensor) error {
 		if err := float32Only(name, in, out); err != nil {
 			return err
 		}
-		f(out[0].Float32s(), in[0].Float32s())
-		return nil
+		return unaryCtx(ctx, f, out[0].Float32s(), in[0].Float32s())
 	}
 }
 

@@ -25,6 +25,7 @@ func init() {
 		OutputNames:       outputNames("output", "norm"),
 		InferShape:        l2NormShape,
 		InferType:         SameType,
+		Supports:          float32Kernel,
 		Forward:           l2NormForward,
 	})
 }

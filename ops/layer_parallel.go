@@ -8,9 +8,12 @@ import "github.com/mxgo/mxgo/internal/parallel"
 const layerParallelMin = 1 << 16
 
 // layerJob splits [0, n) items (planes or rois) of one layer kernel over
-// goroutines: run(lo, hi) does items [lo, hi).
+// goroutines: run(lo, hi) does items [lo, hi), checking ctx for
+// cancellation as it goes (a cancelCheck per goroutine) and returning
+// early once it is cancelled.
 type layerJob struct {
 	run     func(j *layerJob, lo, hi int)
+	ctx     *Ctx
 	n       int
 	threads int
 	x, y, r []float32
@@ -29,8 +32,10 @@ func (j *layerJob) Run(tid int) {
 
 // layerSplit runs job over min(threads, n) goroutines when the output has
 // at least layerParallelMin elements, else on the calling goroutine. It
-// returns job to the free list.
-func layerSplit(ctx *Ctx, job *layerJob, outLen int) {
+// returns job to the free list, and ctx's error once ctx is cancelled (the
+// output is then partly written).
+func layerSplit(ctx *Ctx, job *layerJob, outLen int) error {
+	job.ctx = ctx
 	threads := 1
 	if ctx != nil && outLen >= layerParallelMin {
 		threads = min(max(ctx.Threads, 1), job.n)
@@ -43,4 +48,5 @@ func layerSplit(ctx *Ctx, job *layerJob, outLen int) {
 	}
 	*job = layerJob{}
 	layerJobs.Put(job)
+	return ctx.Err()
 }

@@ -35,15 +35,14 @@ func softmaxOutputForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error 
 			return fmt.Errorf("softmax output: multi_output needs at least 2-D data, got %d-D", nd)
 		}
 		outer, n, inner, _ := normSplit(x, 1)
-		softmaxAxis(yd, xd, outer, n, inner, 1, false, nil)
+		return softmaxAxis(ctx, yd, xd, outer, n, inner, 1, false, nil)
 	case p.PreserveShape || (!ctx.Train && (nd == 1 || nd == 2 || nd == 4)):
 		n := x.Dim(nd - 1)
-		softmaxAxis(yd, xd, len(xd)/n, n, 1, 1, false, nil)
+		return softmaxAxis(ctx, yd, xd, len(xd)/n, n, 1, 1, false, nil)
 	default:
 		n := len(xd) / x.Dim(0)
-		softmaxAxis(yd, xd, x.Dim(0), n, 1, 1, false, nil)
+		return softmaxAxis(ctx, yd, xd, x.Dim(0), n, 1, 1, false, nil)
 	}
-	return nil
 }
 
 // regressionForward is the forward pass of LinearRegressionOutput and

@@ -129,10 +129,10 @@ func argNames(n int) []string {
 	return names
 }
 
-// TransposeAxes returns the permutation transpose applies to an ndim-d
+// transposeAxes returns the permutation transpose applies to an ndim-d
 // input: axes (negative entries count from the end), or the reversed axes
 // when axes is empty. It checks axes is a permutation.
-func TransposeAxes(axes []int, ndim int) ([]int, error) {
+func transposeAxes(axes []int, ndim int) ([]int, error) {
 	perm := make([]int, ndim)
 	if len(axes) == 0 {
 		for i := range perm {
@@ -169,7 +169,7 @@ func transposeShape(params any, in, out []Shape) error {
 	default:
 		return nil
 	}
-	perm, err := TransposeAxes(p.Axes, ndim)
+	perm, err := transposeAxes(p.Axes, ndim)
 	if err != nil {
 		return err
 	}
@@ -221,9 +221,9 @@ func expandDimsShape(params any, in, out []Shape) error {
 	return assignShape(&in[0], append(cloneShape(out[0][:a]), out[0][a+1:]...), "data")
 }
 
-// SliceRange resolves slice's begin/end/step for one axis of length n
+// sliceRange resolves slice's begin/end/step for one axis of length n
 // (GetIndexRange): b is -1 when the slice is empty from the start.
-func SliceRange(begin, end, step Optional[int], n int) (b, e, s int, err error) {
+func sliceRange(begin, end, step Optional[int], n int) (b, e, s int, err error) {
 	s = step.Get(1)
 	if s == 0 {
 		return 0, 0, 0, fmt.Errorf("slice step cannot be 0")
@@ -256,8 +256,8 @@ func SliceRange(begin, end, step Optional[int], n int) (b, e, s int, err error) 
 	return b, e, s, nil
 }
 
-// SliceLen is the number of elements a resolved slice selects.
-func SliceLen(b, e, s int) int {
+// sliceLen is the number of elements a resolved slice selects.
+func sliceLen(b, e, s int) int {
 	switch {
 	case e == b || b < 0:
 		return 0
@@ -292,14 +292,14 @@ func sliceShape(params any, in, out []Shape) error {
 		if len(p.Step) > 0 {
 			step = p.Step[i]
 		}
-		b, e, s, err := SliceRange(p.Begin[i], p.End[i], step, d[i])
+		b, e, s, err := sliceRange(p.Begin[i], p.End[i], step, d[i])
 		if err != nil {
 			return err
 		}
 		if d[i] < 0 {
 			o[i] = -1
 		} else {
-			o[i] = SliceLen(b, e, s)
+			o[i] = sliceLen(b, e, s)
 		}
 	}
 	return assignShape(&out[0], o, "output")

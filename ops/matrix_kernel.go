@@ -129,7 +129,7 @@ func sliceForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
 		if len(p.Step) > 0 {
 			step = p.Step[i]
 		}
-		b, _, s, err := SliceRange(p.Begin[i], p.End[i], step, x.Dim(i))
+		b, _, s, err := sliceRange(p.Begin[i], p.End[i], step, x.Dim(i))
 		if err != nil {
 			return err
 		}

@@ -133,6 +133,7 @@ func init() {
 		},
 		InferShape: multiBoxPriorShape,
 		InferType:  SameType,
+		Supports:   float32Kernel,
 		Forward:    multiBoxPriorForward,
 	})
 	Register(&Op{
@@ -151,6 +152,7 @@ func init() {
 		InputNames: func(any) []string { return []string{"cls_prob", "loc_pred", "anchor"} },
 		InferShape: multiBoxDetectionShape,
 		InferType:  SameType,
+		Supports:   float32Kernel,
 		Forward:    multiBoxDetectionForward,
 		Workspace:  multiBoxDetectionWorkspace,
 	})
@@ -175,6 +177,7 @@ func init() {
 		OutputNames: outputNames("loc_target", "loc_mask", "cls_target"),
 		InferShape:  multiBoxTargetShape,
 		InferType:   SameType,
+		Supports:    float32Kernel,
 		Forward:     multiBoxTargetForward,
 		Workspace:   multiBoxTargetWorkspace,
 	})

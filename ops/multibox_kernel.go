@@ -137,7 +137,11 @@ func multiBoxDetectionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) er
 	for i := range yd {
 		yd[i] = -1
 	}
+	cc := cancelCheck{ctx: ctx}
 	for b := range nb {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		pc := cd[b*nc*na : (b+1)*nc*na]
 		pl := ld[b*na*4 : (b+1)*na*4]
 		po := yd[b*na*6 : (b+1)*na*6]
@@ -196,6 +200,9 @@ func multiBoxDetectionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) er
 			if ri[0] < 0 {
 				continue
 			}
+			if err := cc.tick(nkeep - i); err != nil {
+				return err
+			}
 			for j := i + 1; j < nkeep; j++ {
 				rj := po[j*6 : j*6+6]
 				if rj[0] < 0 {
@@ -209,7 +216,7 @@ func multiBoxDetectionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) er
 			}
 		}
 	}
-	return nil
+	return ctx.Err()
 }
 
 // multiBoxTargetForward is MultiBoxTargetForward (CPU). Per batch the
@@ -258,7 +265,11 @@ func multiBoxTargetForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error
 		clsT[i] = p.IgnoreLabel
 	}
 	ad, ld, cd := anc.Float32s(), lab.Float32s(), cp.Float32s()
+	cc := cancelCheck{ctx: ctx}
 	for b := range nb {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		pl := ld[b*nl*lw : (b+1)*nl*lw]
 		nv := 0
 		for ; nv < nl; nv++ {
@@ -274,6 +285,9 @@ func multiBoxTargetForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error
 			continue
 		}
 		for j := range na {
+			if err := cc.tick(nl + 1); err != nil {
+				return err
+			}
 			a := ad[j*4 : j*4+4]
 			for k := range nl {
 				g := pl[k*lw+1 : k*lw+5]
@@ -303,6 +317,10 @@ func multiBoxTargetForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error
 		}
 		numPos := 0
 		for left := nv; left > 0; {
+			// Each pass scans every anchor against every ground truth.
+			if err := cc.tick(na * nv); err != nil {
+				return err
+			}
 			ba, bg, m := -1, -1, float32(1e-6)
 			for j := range na {
 				if flags[j] == 1 {
@@ -408,7 +426,7 @@ func multiBoxTargetForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error
 			}
 		}
 	}
-	return nil
+	return ctx.Err()
 }
 
 // encodeBox is AssignLocTargets: the ground truth g relative to anchor a

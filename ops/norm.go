@@ -58,6 +58,7 @@ func init() {
 		},
 		InferType: batchNormType,
 		InPlace:   inPlace00,
+		Supports:  float32Kernel,
 		Forward:   batchNormForward,
 		Backward:  batchNormBackward,
 	})
@@ -79,6 +80,7 @@ func init() {
 			return channelNormShape(params.(*LayerNormParam).Axis, in, out, true)
 		},
 		InferType: SameType,
+		Supports:  float32Kernel,
 		Forward:   layerNormForward,
 	})
 }

@@ -75,7 +75,7 @@ func npWhereShape(_ any, in, out []Shape) error {
 			o = cloneShape(s)
 			continue
 		}
-		b, err := BroadcastShapes(o, s)
+		b, err := broadcastShapes(o, s)
 		if err != nil {
 			return err
 		}

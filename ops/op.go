@@ -208,12 +208,12 @@ func (op *Op) OutputName(params any, i, n int) string {
 			return name
 		}
 	}
-	return DefaultOutputName(i, n)
+	return defaultOutputName(i, n)
 }
 
-// DefaultOutputName is MXNet's output name for ops without
+// defaultOutputName is MXNet's output name for ops without
 // FListOutputNames: "output" when n == 1, else "output<i>".
-func DefaultOutputName(i, n int) string {
+func defaultOutputName(i, n int) string {
 	if n == 1 {
 		return "output"
 	}

@@ -62,6 +62,7 @@ func init() {
 		InferShape: func(params any, in, out []Shape) error { return topkShape(params.(*TopKParam), in, out) },
 		InferType:  topkType,
 		Workspace:  func(params any, in []Shape) int { return topkWorkspace(params.(*TopKParam), in) },
+		Supports:   float32Data,
 		Forward:    topkForward,
 	})
 	Register(&Op{
@@ -82,6 +83,7 @@ func init() {
 			p := sortAsTopK(params)
 			return topkWorkspace(&p, in)
 		},
+		Supports: float32Data,
 		Forward: func(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 			p := sortAsTopK(params)
 			return topkRun(ctx, &p, in, out)
@@ -103,6 +105,7 @@ func init() {
 			p := sortAsTopK(params)
 			return topkWorkspace(&p, in)
 		},
+		Supports: float32Data,
 		Forward: func(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 			p := sortAsTopK(params)
 			return topkRun(ctx, &p, in, out)

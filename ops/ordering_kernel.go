@@ -56,7 +56,12 @@ func topkRun(ctx *Ctx, p *TopKParam, in, out []*tensor.Tensor) error {
 	}
 	// The row r = o·inner + i holds x[o, :, i]; outputs have k along the
 	// axis in the same layout.
+	cc := cancelCheck{ctx: ctx}
 	for r := range g.rows {
+		// Sorting a row costs about n·log2(n) comparisons.
+		if err := cc.tick(g.n * bits.Len(uint(g.n))); err != nil {
+			return err
+		}
 		o, i := r/g.inner, r%g.inner
 		base := o*g.n*g.inner + i
 		for j := range g.n {
@@ -86,7 +91,7 @@ func topkRun(ctx *Ctx, p *TopKParam, in, out []*tensor.Tensor) error {
 			}
 		}
 	}
-	return nil
+	return ctx.Err()
 }
 
 // setIndex stores index v at element i of t as MXNet's tcast<IType> does:

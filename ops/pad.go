@@ -31,6 +31,7 @@ func init() {
 		OutputNames: outputNames("output"),
 		InferShape:  padShape,
 		InferType:   SameType,
+		Supports:    float32Kernel,
 		Forward:     padForward,
 	})
 }

@@ -408,9 +408,9 @@ func (f *paramField) checkRange(x float64) error {
 	return nil
 }
 
-// IsHiddenKey reports whether an attribute key is skipped by parameter
+// isHiddenKey reports whether an attribute key is skipped by parameter
 // parsing: it starts and ends with "__" and is longer than 4 bytes.
-func IsHiddenKey(k string) bool {
+func isHiddenKey(k string) bool {
 	return len(k) > 4 && strings.HasPrefix(k, "__") && strings.HasSuffix(k, "__")
 }
 
@@ -441,7 +441,7 @@ func (p *Params[T]) Parse(attrs map[string]string) (*T, error) {
 	if seen < len(attrs) {
 		var unknown []string
 		for k := range attrs {
-			if !IsHiddenKey(k) && !p.has(k) {
+			if !isHiddenKey(k) && !p.has(k) {
 				unknown = append(unknown, k)
 			}
 		}

@@ -162,8 +162,8 @@ func poolingWorkspace(p *PoolingParam) bool {
 		(!p.Layout.Set || !p.Layout.Value.ChannelLast())
 }
 
-// PoolingLayout returns the layout pooling uses for data of ndim dims.
-func PoolingLayout(p *PoolingParam, ndim int) Layout {
+// poolingLayout returns the layout pooling uses for data of ndim dims.
+func poolingLayout(p *PoolingParam, ndim int) Layout {
 	if p.Layout.Set {
 		return p.Layout.Value
 	}
@@ -198,7 +198,7 @@ func poolingShape(params any, in, out []Shape) error {
 	if len(d) < 3 || len(d) > 5 {
 		return fmt.Errorf("data %s must be 3-D, 4-D or 5-D", ShapeString(d))
 	}
-	l := PoolingLayout(p, len(d))
+	l := poolingLayout(p, len(d))
 	if l.SpatialDims() != len(d)-2 {
 		return fmt.Errorf("layout %s does not match %d-D data", l, len(d))
 	}

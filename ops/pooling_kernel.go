@@ -29,7 +29,7 @@ func newPoolDims(p *PoolingParam, x, y *tensor.Tensor) (poolDims, error) {
 	if nd < 3 || nd > 5 || y.NDim() != nd {
 		return g, fmt.Errorf("data must be 3-D, 4-D or 5-D, got %d-D", nd)
 	}
-	l := PoolingLayout(p, nd)
+	l := poolingLayout(p, nd)
 	ks := nd - 2
 	if l.SpatialDims() != ks {
 		return g, fmt.Errorf("layout %s does not match %d-D data", l, nd)
@@ -238,7 +238,7 @@ func (j *poolJob) Run(tid int) {
 
 // poolCheckElems is how many input elements pooling reads between two
 // cancellation checks.
-const poolCheckElems = 1 << 20
+const poolCheckElems = 1 << 16
 
 // poolMax2DCtx is poolMax2D in blocks of planes with a cancellation check
 // before each block (one block when the call cannot be cancelled); the

@@ -20,7 +20,7 @@ type ReduceAxisParam struct {
 }
 
 func init() {
-	reduceAxes := NewParams[ReduceAxesParam]()
+	reduceAxesParams := NewParams[ReduceAxesParam]()
 	for _, r := range []struct {
 		name    string
 		aliases []string
@@ -34,12 +34,12 @@ func init() {
 		Register(&Op{
 			Name:    r.name,
 			Aliases: r.aliases,
-			Params:  reduceAxes,
+			Params:  reduceAxesParams,
 			InferShape: func(params any, in, out []Shape) error {
 				if in[0] == nil {
 					return nil
 				}
-				o, err := ReduceAxesShape(params.(*ReduceAxesParam), in[0])
+				o, err := reduceAxesShape(params.(*ReduceAxesParam), in[0])
 				if err != nil {
 					return err
 				}
@@ -71,10 +71,10 @@ func init() {
 	}
 }
 
-// ReduceAxes returns the sorted, non-negative axes a reduction over p.Axis
+// reduceAxes returns the sorted, non-negative axes a reduction over p.Axis
 // covers for an ndim-d input (nil when every axis is reduced), honouring
 // exclude.
-func ReduceAxes(p *ReduceAxesParam, ndim int) ([]int, error) {
+func reduceAxes(p *ReduceAxesParam, ndim int) ([]int, error) {
 	if !p.Axis.Set || len(p.Axis.Value) == 0 {
 		return nil, nil
 	}
@@ -105,17 +105,17 @@ func ReduceAxes(p *ReduceAxesParam, ndim int) ([]int, error) {
 	return rest, nil
 }
 
-// ReduceAxesShape follows ReduceAxesShapeImpl: the reduced axes are
+// reduceAxesShape follows ReduceAxesShapeImpl: the reduced axes are
 // removed (set to 1 with keepdims); reducing everything gives (1,), or all
 // ones with keepdims. The result has at least one dim.
-func ReduceAxesShape(p *ReduceAxesParam, in Shape) (Shape, error) {
+func reduceAxesShape(p *ReduceAxesParam, in Shape) (Shape, error) {
 	if !p.Axis.Set || len(p.Axis.Value) == 0 {
 		if p.Keepdims {
 			return onesShape(len(in)), nil
 		}
 		return Shape{1}, nil
 	}
-	axes, err := ReduceAxes(&ReduceAxesParam{Axis: p.Axis}, len(in))
+	axes, err := reduceAxes(&ReduceAxesParam{Axis: p.Axis}, len(in))
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/mxgo/mxgo/tensor"
 )
 
-// reduceKind is the reduction a ReduceAxes op performs.
+// reduceKind is the reduction a reduceAxes op performs.
 type reduceKind int
 
 const (
@@ -18,7 +18,7 @@ const (
 	reduceMin
 )
 
-// reducedAxes marks the input axes p reduces, as ReduceAxes lists them
+// reducedAxes marks the input axes p reduces, as reduceAxes lists them
 // (every axis when axis is None or empty), without allocating.
 func reducedAxes(p *ReduceAxesParam, nd int, mask *[tensor.MaxNDim]bool) {
 	if !p.Axis.Set || len(p.Axis.Value) == 0 {
@@ -44,7 +44,7 @@ func reducedAxes(p *ReduceAxesParam, nd int, mask *[tensor.MaxNDim]bool) {
 // row with each element's output offset from strides that are 0 on reduced
 // axes.
 func reduceForward(name string, kind reduceKind) Kernel {
-	return func(_ *Ctx, params any, in, out []*tensor.Tensor) error {
+	return func(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 		if err := float32Only(name, in, out); err != nil {
 			return err
 		}
@@ -96,7 +96,12 @@ func reduceForward(name string, kind reduceKind) Kernel {
 			n := dims[m-1]
 			var idx dimArray
 			off := 0
+			cc := cancelCheck{ctx: ctx}
 			for r := range len(xs) / n {
+				// Rows are never split: that would change the summation order.
+				if err := cc.tick(n); err != nil {
+					return err
+				}
 				row := xs[r*n : (r+1)*n]
 				if red[m-1] {
 					ys[off] = reduceRow(kind, ys[off], row)
@@ -121,7 +126,7 @@ func reduceForward(name string, kind reduceKind) Kernel {
 				ys[i] /= c
 			}
 		}
-		return nil
+		return ctx.Err()
 	}
 }
 

@@ -122,7 +122,7 @@ func TestOpMetadata(t *testing.T) {
 			}
 		}
 	}
-	if got := DefaultOutputName(1, 2); got != "output1" {
+	if got := defaultOutputName(1, 2); got != "output1" {
 		t.Errorf("default output name %q", got)
 	}
 }

@@ -33,11 +33,11 @@ func init() {
 	})
 }
 
-// ReshapeTarget computes Reshape's output shape for input shape in (dims
+// reshapeTarget computes Reshape's output shape for input shape in (dims
 // may be -1 = unknown), following InferReshapeShape and the deprecated
 // target_shape path. It refuses a -1 placed after -2 or -4, where MXNet
 // writes the inferred dim at the wrong position.
-func ReshapeTarget(p *ReshapeParam, in Shape) (Shape, error) {
+func reshapeTarget(p *ReshapeParam, in Shape) (Shape, error) {
 	if len(p.Shape) == 0 {
 		return targetShape(p, in)
 	}
@@ -192,7 +192,7 @@ func reshapeShape(params any, in, out []Shape) error {
 	if in[0] == nil {
 		return nil
 	}
-	o, err := ReshapeTarget(p, in[0])
+	o, err := reshapeTarget(p, in[0])
 	if err != nil {
 		return err
 	}

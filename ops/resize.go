@@ -39,6 +39,7 @@ func init() {
 		Params:     NewParams[AdaptiveAvgPoolParam](),
 		InferShape: adaptivePoolShape,
 		InferType:  SameType,
+		Supports:   float32Kernel,
 		Forward:    adaptivePoolForward,
 	})
 	Register(&Op{
@@ -52,6 +53,7 @@ func init() {
 		},
 		InferShape: bilinearResizeShape,
 		InferType:  SameType,
+		Supports:   float32Data,
 		Forward:    bilinearResizeForward,
 	})
 }

@@ -20,18 +20,22 @@ func adaptivePoolForward(ctx *Ctx, _ any, in, out []*tensor.Tensor) error {
 	job := layerJobs.Get()
 	*job = layerJob{run: adaptivePlanes, n: x.Dim(0) * x.Dim(1), x: x.Float32s(), y: y.Float32s(),
 		dims: [8]int{x.Dim(2), x.Dim(3), y.Dim(2), y.Dim(3)}}
-	layerSplit(ctx, job, y.Len())
-	return nil
+	return layerSplit(ctx, job, y.Len())
 }
 
 // adaptivePlanes pools planes [lo, hi) of an adaptive pooling job.
 func adaptivePlanes(j *layerJob, lo, hi int) {
 	H, W, OH, OW := j.dims[0], j.dims[1], j.dims[2], j.dims[3]
+	cc := cancelCheck{ctx: j.ctx}
 	for k := lo; k < hi; k++ {
 		src := j.x[k*H*W : (k+1)*H*W]
 		dst := j.y[k*OH*OW : (k+1)*OH*OW]
 		for oh := range OH {
 			h0, h1 := adaptiveBin(oh, OH, H)
+			// A row of outputs reads about (h1-h0)·(W+OW) inputs.
+			if cc.tick((h1-h0+1)*(W+OW)) != nil {
+				return
+			}
 			for ow := range OW {
 				w0, w1 := adaptiveBin(ow, OW, W)
 				var sum float32
@@ -102,8 +106,7 @@ func bilinearResizeForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error
 	job := layerJobs.Get()
 	*job = layerJob{run: bilinearPlanes, n: x.Dim(0) * x.Dim(1), x: x.Float32s(), y: y.Float32s(),
 		dims: [8]int{H, W, OH, OW}, resize: p}
-	layerSplit(ctx, job, y.Len())
-	return nil
+	return layerSplit(ctx, job, y.Len())
 }
 
 // bilinearPlanes resizes planes [lo, hi) of a bilinear resize job.
@@ -112,10 +115,14 @@ func bilinearPlanes(j *layerJob, lo, hi int) {
 	align := j.resize.AlignCorners
 	rh := resizeScale(H, OH, align)
 	rw := resizeScale(W, OW, align)
+	cc := cancelCheck{ctx: j.ctx}
 	for k := lo; k < hi; k++ {
 		src := j.x[k*H*W : (k+1)*H*W]
 		dst := j.y[k*OH*OW : (k+1)*OH*OW]
 		for oh := range OH {
+			if cc.tick(4*OW) != nil { // a row costs about four times a copy
+				return
+			}
 			h, hp, h1l := resizeSource(rh, oh, H, align)
 			h0l := 1 - h1l
 			row := dst[oh*OW : (oh+1)*OW]

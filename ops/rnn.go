@@ -77,6 +77,7 @@ func init() {
 		InferShape:  rnnShape,
 		InferType:   rnnType,
 		Workspace:   rnnWorkspace,
+		Supports:    rnnSupports,
 		Forward:     rnnForward,
 	})
 	// Gluon's RNN layers concatenate their flattened weights and biases
@@ -337,6 +338,16 @@ func rnnShape(params any, in, out []Shape) error {
 // rnnType is RNNType: every input but sequence_length has data's dtype
 // (which must be known); sequence_length keeps its own (any real or integer
 // type); the outputs have data's dtype.
+// rnnSupports is RNN's Op.Supports: the kernel computes float32 data,
+// parameters and states; sequence_length may be any dtype.
+func rnnSupports(params any, in []tensor.DType) error {
+	n := len(in)
+	if params.(*RNNParam).UseSequenceLength {
+		n--
+	}
+	return float32Kernel(nil, in[:max(n, 0)])
+}
+
 func rnnType(params any, in, out []tensor.DType) error {
 	p := params.(*RNNParam)
 	dt := in[0]

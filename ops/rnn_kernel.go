@@ -169,7 +169,9 @@ func rnnForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 			if cx != nil {
 				copy(r.c, cx[st*m.n*m.h:(st+1)*m.n*m.h])
 			}
-			r.direction(xs, il, wl, b, dst, d)
+			if err := r.direction(xs, il, wl, b, dst, d); err != nil {
+				return err
+			}
 			if hy != nil {
 				copy(hy[st*m.n*m.r:], r.h)
 			}
@@ -179,7 +181,7 @@ func rnnForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 		}
 		xs = dst
 	}
-	return nil
+	return ctx.Err()
 }
 
 // rnnRun is one forward call's state: sizes and workspace slices.
@@ -201,15 +203,18 @@ func (r *rnnRun) active(j, t int) bool {
 // direction runs one direction d of a layer over x (T·N × il) with the
 // weights wl (i2h, h2h[, h2r]) and biases b (bx, bh), from the state in
 // r.h / r.c, writing its half of dst (T, N, D·R) and leaving the final
-// state in r.h / r.c.
-func (r *rnnRun) direction(x []float32, il int, wl, b []float32, dst []float32, d int) {
+// state in r.h / r.c. It checks the context within the input projection
+// (sgemmCtx) and at every time step, returning its error once cancelled.
+func (r *rnnRun) direction(x []float32, il int, wl, b []float32, dst []float32, d int) error {
 	m := &r.m
 	gh := m.g * m.h
 	wx, wh := wl[:gh*il], wl[gh*il:gh*(il+m.r)]
 	wr := wl[gh*(il+m.r):]
 	bx, bh := b[:gh], b[gh:]
 	rows := m.t * m.n
-	asm.SgemmThreads(r.ctx.Threads, false, true, rows, gh, il, 1, x, il, wx, il, 0, r.gx, gh)
+	if err := sgemmCtx(r.ctx, r.ctx.Threads, false, true, rows, gh, il, 1, x, il, wx, il, 0, r.gx, gh); err != nil {
+		return err
+	}
 	asm.AddBias(r.gx, rows, gh, gh, bx)
 	if r.p.Mode != RNNGRU {
 		asm.AddBias(r.gx, rows, gh, gh, bh)
@@ -220,7 +225,9 @@ func (r *rnnRun) direction(x []float32, il int, wl, b []float32, dst []float32, 
 		if d == 1 {
 			t = m.t - 1 - step
 		}
-		asm.SgemmThreads(r.ctx.Threads, false, true, m.n, gh, m.r, 1, r.h, m.r, wh, m.r, 0, r.gh, gh)
+		if err := sgemmCtx(r.ctx, r.ctx.Threads, false, true, m.n, gh, m.r, 1, r.h, m.r, wh, m.r, 0, r.gh, gh); err != nil {
+			return err
+		}
 		if r.p.Mode == RNNGRU {
 			asm.AddBias(r.gh, m.n, gh, gh, bh)
 		}
@@ -251,7 +258,9 @@ func (r *rnnRun) direction(x []float32, il int, wl, b []float32, dst []float32, 
 		}
 		if m.proj {
 			// h = (o·tanh c)·Wrᵀ for the active samples.
-			asm.SgemmThreads(r.ctx.Threads, false, true, m.n, m.r, m.h, 1, r.tmp, m.h, wr, m.h, 0, r.proj, m.r)
+			if err := sgemmCtx(r.ctx, r.ctx.Threads, false, true, m.n, m.r, m.h, 1, r.tmp, m.h, wr, m.h, 0, r.proj, m.r); err != nil {
+				return err
+			}
 			for j := range m.n {
 				if r.active(j, t) {
 					copy(r.h[j*m.r:(j+1)*m.r], r.proj[j*m.r:(j+1)*m.r])
@@ -260,6 +269,7 @@ func (r *rnnRun) direction(x []float32, il int, wl, b []float32, dst []float32, 
 			}
 		}
 	}
+	return nil
 }
 
 // gru updates h from the step's pre-activations g = h·Whᵀ + bh and

@@ -24,6 +24,7 @@ func init() {
 		OutputNames: outputNames("output"),
 		InferShape:  roiAlignShape,
 		InferType:   roiAlignType,
+		Supports:    float32Kernel,
 		Forward:     roiAlignForward,
 	})
 }

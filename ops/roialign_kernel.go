@@ -138,8 +138,7 @@ func roiAlignForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	job := layerJobs.Get()
 	*job = layerJob{run: roiAlignRois, n: R, x: x.Float32s(), y: y.Float32s(), r: rd,
 		dims: [8]int{N, x.Dim(1), H, W, C, PH, PW}, roi: p}
-	layerSplit(ctx, job, y.Len())
-	return nil
+	return layerSplit(ctx, job, y.Len())
 }
 
 // roiAlignRois pools rois [lo, hi) of a validated ROIAlign job.
@@ -147,6 +146,7 @@ func roiAlignRois(j *layerJob, lo, hi int) {
 	p := j.roi
 	N, CX, H, W, C, PH, PW := j.dims[0], j.dims[1], j.dims[2], j.dims[3], j.dims[4], j.dims[5], j.dims[6]
 	plane := H * W
+	cc := cancelCheck{ctx: j.ctx}
 	for n := lo; n < hi; n++ {
 		g, _ := roiGeometry(p, j.r[n*5:n*5+5], n, N, PH, PW) // validated before
 		dst := j.y[n*C*PH*PW : (n+1)*C*PH*PW]
@@ -161,6 +161,9 @@ func roiAlignRois(j *layerJob, lo, hi int) {
 					yy := (g.sh + float32(float32(ph)*g.bh)) + float32(float32(float32(iy)+.5)*g.bh)/float32(g.gh)
 					for ix := range g.gw {
 						xx := (g.sw + float32(float32(pw)*g.bw)) + float32(float32(float32(ix)+.5)*g.bw)/float32(g.gw)
+						if cc.tick(C+8) != nil { // a sample of C channels
+							return
+						}
 						s := roiSamplePoint(yy, xx, H, W)
 						for c := range C {
 							cu := c

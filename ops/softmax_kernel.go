@@ -11,13 +11,18 @@ import (
 // softmaxAxis applies softmax (or log_softmax) along the middle dim of x
 // viewed as (outer, n, inner), writing y (which may alias x). lengths, when
 // not nil, gives per (outer, inner) position the number of leading entries
-// that take part; the others are set to 0.
-func softmaxAxis(y, x []float32, outer, n, inner int, temp float32, log bool, lengths *tensor.Tensor) {
+// that take part; the others are set to 0. It checks ctx between rows and
+// returns its error once cancelled.
+func softmaxAxis(ctx *Ctx, y, x []float32, outer, n, inner int, temp float32, log bool, lengths *tensor.Tensor) error {
 	if n == 0 {
-		return
+		return nil
 	}
+	cc := cancelCheck{ctx: ctx}
 	for o := range outer {
 		for i := range inner {
+			if err := cc.tick(4 * n); err != nil { // a row reads x twice and writes y twice
+				return err
+			}
 			base := o*n*inner + i
 			m := n
 			if lengths != nil {
@@ -36,6 +41,7 @@ func softmaxAxis(y, x []float32, outer, n, inner int, temp float32, log bool, le
 			softmaxStrided(y[base:], x[base:], m, inner, temp, log)
 		}
 	}
+	return ctx.Err()
 }
 
 // softmaxRow is one contiguous row: exp((x − max)/T)/Σ, or for log
@@ -74,9 +80,13 @@ func softmaxStrided(dst, x []float32, n, stride int, temp float32, log bool) {
 
 // softmaxAxis64 is softmaxAxis computing in and writing float64 (softmax
 // with dtype=float64).
-func softmaxAxis64(y []float64, x []float32, outer, n, inner int, temp float64, log bool, lengths *tensor.Tensor) {
+func softmaxAxis64(ctx *Ctx, y []float64, x []float32, outer, n, inner int, temp float64, log bool, lengths *tensor.Tensor) error {
+	cc := cancelCheck{ctx: ctx}
 	for o := range outer {
 		for i := range inner {
+			if err := cc.tick(4 * n); err != nil {
+				return err
+			}
 			base := o*n*inner + i
 			m := n
 			if lengths != nil {
@@ -106,6 +116,7 @@ func softmaxAxis64(y []float64, x []float32, outer, n, inner int, temp float64, 
 			}
 		}
 	}
+	return ctx.Err()
 }
 
 // softmaxExp is float32 exp.
@@ -114,7 +125,7 @@ func softmaxExp(v float32) float32 { return float32(math.Exp(float64(v))) }
 // softmaxForward computes softmax and log_softmax along axis with the
 // temperature (converted to float32 first) and optional lengths.
 func softmaxForward(log bool) Kernel {
-	return func(_ *Ctx, params any, in, out []*tensor.Tensor) error {
+	return func(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 		p := params.(*SoftmaxParam)
 		name := "softmax"
 		if log {
@@ -141,17 +152,15 @@ func softmaxForward(log bool) Kernel {
 		temp := float32(p.Temperature.Get(1))
 		if y.DType() == tensor.Float64 {
 			yd, _ := tensor.Data[float64](y)
-			softmaxAxis64(yd, x.Float32s(), outer, n, inner, float64(temp), log, lengths)
-			return nil
+			return softmaxAxis64(ctx, yd, x.Float32s(), outer, n, inner, float64(temp), log, lengths)
 		}
-		softmaxAxis(y.Float32s(), x.Float32s(), outer, n, inner, temp, log, lengths)
-		return nil
+		return softmaxAxis(ctx, y.Float32s(), x.Float32s(), outer, n, inner, temp, log, lengths)
 	}
 }
 
 // softmaxActivationForward computes SoftmaxActivation: instance mode over
 // the last axis of the data viewed as 2-D, channel mode over axis 1.
-func softmaxActivationForward(_ *Ctx, params any, in, out []*tensor.Tensor) error {
+func softmaxActivationForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*SoftmaxActivationParam)
 	x, y := in[0], out[0]
 	if x.DType() != tensor.Float32 || y.DType() != tensor.Float32 {
@@ -166,13 +175,11 @@ func softmaxActivationForward(_ *Ctx, params any, in, out []*tensor.Tensor) erro
 			return fmt.Errorf("softmax activation: channel mode needs data of at least 3 dims, got %d", x.NDim())
 		}
 		outer, n, inner, _ := normSplit(x, 1)
-		softmaxAxis(yd, xd, outer, n, inner, 1, false, nil)
-		return nil
+		return softmaxAxis(ctx, yd, xd, outer, n, inner, 1, false, nil)
 	}
 	n := x.Dim(x.NDim() - 1)
 	if n == 0 {
 		return nil
 	}
-	softmaxAxis(yd, xd, len(xd)/n, n, 1, 1, false, nil)
-	return nil
+	return softmaxAxis(ctx, yd, xd, len(xd)/n, n, 1, 1, false, nil)
 }

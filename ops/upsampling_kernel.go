@@ -61,14 +61,14 @@ func upSamplingForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 		add := sum && i > 0
 		sh, sw := oh/h, ow/w
 		xd := x.Float32s()
+		cc := cancelCheck{ctx: ctx}
 		for b := range n {
 			for k := range c {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
 				src := xd[((b*c)+k)*h*w : ((b*c)+k+1)*h*w]
 				dst := yd[(b*oc+ch+k)*oh*ow : (b*oc+ch+k+1)*oh*ow]
-				upNearestPlane(dst, src, h, w, sh, sw, add)
+				if err := upNearestPlane(dst, src, h, w, sh, sw, add, &cc); err != nil {
+					return err
+				}
 			}
 		}
 		if !sum {
@@ -78,13 +78,18 @@ func upSamplingForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	if !sum && ch != oc {
 		return fmt.Errorf("inputs have %d channels, output %d", ch, oc)
 	}
-	return nil
+	return ctx.Err()
 }
 
-// upNearestPlane writes (or adds) src (h×w) repeated sh×sw times into dst.
-func upNearestPlane(dst, src []float32, h, w, sh, sw int, add bool) {
+// upNearestPlane writes (or adds) src (h×w) repeated sh×sw times into dst,
+// checking the context with cc for every input row (sh output rows); it
+// returns the context's error once cancelled.
+func upNearestPlane(dst, src []float32, h, w, sh, sw int, add bool, cc *cancelCheck) error {
 	ow := w * sw
 	for r := range h {
+		if err := cc.tick(sh * ow); err != nil {
+			return err
+		}
 		row := dst[r*sh*ow : (r*sh+1)*ow]
 		s := src[r*w : (r+1)*w]
 		if add {
@@ -109,6 +114,7 @@ func upNearestPlane(dst, src []float32, h, w, sh, sw int, add bool) {
 			copy(dst[(r*sh+k)*ow:(r*sh+k+1)*ow], row)
 		}
 	}
+	return nil
 }
 
 // upBilinear runs bilinear UpSampling as a depthwise deconvolution.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mxgo/mxgo/internal/ndarray"
 	"github.com/mxgo/mxgo/internal/quote"
 	"github.com/mxgo/mxgo/tensor"
 )
@@ -48,21 +49,21 @@ func ParseNDArrayFormat(s string) (NDArrayFormat, error) {
 }
 
 // recordGen maps a list-container format to its record generation.
-func (f NDArrayFormat) recordGen() (tensor.RecordGen, bool) {
+func (f NDArrayFormat) recordGen() (ndarray.RecordGen, bool) {
 	switch f {
 	case FormatLegacy:
-		return tensor.RecordLegacy, true
+		return ndarray.RecordLegacy, true
 	case FormatV1:
-		return tensor.RecordV1, true
+		return ndarray.RecordV1, true
 	case FormatV2:
-		return tensor.RecordV2, true
+		return ndarray.RecordV2, true
 	case FormatV3:
-		return tensor.RecordV3, true
+		return ndarray.RecordV3, true
 	}
 	return 0, false
 }
 
-func formatOfGen(g tensor.RecordGen) NDArrayFormat {
+func formatOfGen(g ndarray.RecordGen) NDArrayFormat {
 	return NDArrayFormat(g) // the first four formats are numbered as the generations
 }
 
@@ -73,27 +74,93 @@ type NDArray struct {
 	// Tensor is the dense contents. It is nil for a none array and for a
 	// sparse array (call Dense to densify one).
 	Tensor *tensor.Tensor
-	// Record is the array as it was read from a list file (generation,
-	// storage type, sparse blocks, context). Writing in the same generation
-	// reuses it while Tensor still is its data, so a re-save is byte-exact.
-	// It is nil for arrays built in Go and for npy/npz arrays.
-	Record *tensor.Record
+	// rec is the array as it was read from a list file or pickle
+	// (generation, storage type, sparse blocks, context). Writing in the
+	// same generation reuses it while Tensor still is its data, so a
+	// re-save is byte-exact. It is nil for arrays built in Go and for
+	// npy/npz arrays.
+	rec *ndarray.Record
 }
+
+// StorageType is an NDArray's storage type as MXNet saves it.
+type StorageType int32
+
+// The storage types an NDArray file can hold. Sparse arrays are kept in
+// their sparse form (re-saved as read); Dense densifies them.
+// The values are MXNet's storage type flags.
+const (
+	StorageDefault   StorageType = 0
+	StorageRowSparse StorageType = 1
+	StorageCSR       StorageType = 2
+)
+
+// String returns "default", "row_sparse" or "csr".
+func (s StorageType) String() string { return ndarray.StorageType(s).String() }
 
 // None reports whether a is a none (storage-less) array.
 func (a *NDArray) None() bool {
-	if a.Record != nil && a.Tensor == nil {
-		return a.Record.None
+	if a.rec != nil && a.Tensor == nil {
+		return a.rec.None
 	}
 	return a.Tensor == nil
 }
 
 // Storage returns the array's storage type (default unless read sparse).
-func (a *NDArray) Storage() tensor.StorageType {
-	if a.Tensor == nil && a.Record != nil {
-		return a.Record.Storage
+func (a *NDArray) Storage() StorageType {
+	if a.Tensor == nil && a.rec != nil {
+		return StorageType(a.rec.Storage)
 	}
-	return tensor.StorageDefault
+	return StorageDefault
+}
+
+// StoredBytes is the number of element bytes the array stores: the dense
+// data, or for a sparse array its value and index blocks; 0 for a none
+// array.
+func (a *NDArray) StoredBytes() int {
+	if a.Tensor != nil {
+		return len(a.Tensor.Bytes())
+	}
+	if a.rec == nil || a.rec.None {
+		return 0
+	}
+	n := len(a.rec.Data)
+	for _, x := range a.rec.Aux {
+		n += len(x.Data)
+	}
+	return n
+}
+
+// Cast converts the array's elements to dt in place: the dense tensor, or
+// the value block of a sparse array, which keeps its sparse form and
+// indices. None arrays are left as they are.
+func (a *NDArray) Cast(dt tensor.DType) error {
+	if a.Tensor != nil {
+		if a.Tensor.DType() == dt {
+			return nil
+		}
+		t, err := a.Tensor.AsType(dt)
+		if err != nil {
+			return fmt.Errorf("array %s: %w", quote.String(a.Name), err)
+		}
+		a.Tensor = t
+		return nil
+	}
+	r := a.rec
+	if r == nil || r.None || tensor.DType(r.DType) == dt {
+		return nil
+	}
+	vals, err := tensor.FromBytes(tensor.DType(r.DType), r.StorageShape, r.Data)
+	if err != nil {
+		return fmt.Errorf("array %s: %w", quote.String(a.Name), err)
+	}
+	cast, err := vals.AsType(dt)
+	if err != nil {
+		return fmt.Errorf("array %s: %w", quote.String(a.Name), err)
+	}
+	c := *r
+	c.DType, c.Data = ndarray.DType(dt), cast.Bytes()
+	a.rec = &c
+	return nil
 }
 
 // Dense returns the dense contents, densifying a sparse array; none arrays
@@ -102,10 +169,10 @@ func (a *NDArray) Dense() (*tensor.Tensor, error) {
 	if a.Tensor != nil {
 		return a.Tensor, nil
 	}
-	if a.Record == nil {
+	if a.rec == nil {
 		return nil, fmt.Errorf("array %s is a none array", quote.String(a.Name))
 	}
-	t, err := a.Record.Densify()
+	t, err := denseTensor(a.rec)
 	if err != nil {
 		return nil, fmt.Errorf("array %s: %w", quote.String(a.Name), err)
 	}
@@ -117,8 +184,8 @@ func (a *NDArray) DType() (tensor.DType, bool) {
 	switch {
 	case a.Tensor != nil:
 		return a.Tensor.DType(), true
-	case a.Record != nil && !a.Record.None:
-		return a.Record.DType, true
+	case a.rec != nil && !a.rec.None:
+		return tensor.DType(a.rec.DType), true
 	}
 	return 0, false
 }
@@ -128,8 +195,8 @@ func (a *NDArray) Shape() []int {
 	switch {
 	case a.Tensor != nil:
 		return a.Tensor.Shape()
-	case a.Record != nil && !a.Record.None:
-		return append([]int{}, a.Record.Shape...)
+	case a.rec != nil && !a.rec.None:
+		return append([]int{}, a.rec.Shape...)
 	}
 	return nil
 }
@@ -214,7 +281,7 @@ func (e *FormatError) Error() string {
 // maxErrorLine bounds the text of a FormatError or SymbolError.
 const maxErrorLine = 300
 
-// formatErr converts a tensor.RecordError (or passes a FormatError through)
+// formatErr converts an ndarray.RecordError (or passes a FormatError through)
 // and otherwise wraps err at offset off. The result is always a *FormatError.
 func formatErr(err error, off int64) error {
 	var fe *FormatError
@@ -222,7 +289,7 @@ func formatErr(err error, off int64) error {
 		c := *fe
 		return &c
 	}
-	var re *tensor.RecordError
+	var re *ndarray.RecordError
 	if errors.As(err, &re) {
 		return &FormatError{Offset: re.Offset, Msg: re.Msg}
 	}
@@ -241,4 +308,26 @@ func withFile(err error, path string) error {
 		return &c
 	}
 	return fmt.Errorf("%s: %w", path, err)
+}
+
+// denseTensor returns the dense contents of a record that is not none: a
+// view of a dense record's data, or a densified sparse record.
+func denseTensor(r *ndarray.Record) (*tensor.Tensor, error) {
+	b, err := r.Densify()
+	if err != nil {
+		return nil, err
+	}
+	return tensor.FromBytes(tensor.DType(r.DType), r.Shape, b)
+}
+
+// newRecord returns the dense record of t in generation gen, sharing t's
+// bytes.
+func newRecord(t *tensor.Tensor, gen ndarray.RecordGen) *ndarray.Record {
+	return ndarray.NewDense(gen, ndarray.DType(t.DType()), t.Shape(), t.Bytes())
+}
+
+// sharesData reports whether r still describes t exactly (same dtype, shape
+// and backing bytes).
+func sharesData(r *ndarray.Record, t *tensor.Tensor) bool {
+	return t != nil && r.SharesData(ndarray.DType(t.DType()), t.Shape(), t.Bytes())
 }

@@ -172,7 +172,7 @@ func TestSparseKeptAndDensified(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := &l.Arrays[0]
-	if a.Tensor != nil || a.Storage() != tensor.StorageCSR || tensor.ShapeString(a.Shape()) != "(2,3)" {
+	if a.Tensor != nil || a.Storage() != StorageCSR || tensor.ShapeString(a.Shape()) != "(2,3)" {
 		t.Fatalf("%+v", a)
 	}
 	var b bytes.Buffer
@@ -192,5 +192,20 @@ func TestSparseKeptAndDensified(t *testing.T) {
 	got, err := ParseNDArrays(b.Bytes())
 	if err != nil || !tensor.Equal(got.Arrays[0].Tensor, want) {
 		t.Fatalf("legacy: %v", err)
+	}
+	// 3 float32 values and 6 int64 indices; Cast keeps the sparse form.
+	if n := a.StoredBytes(); n != 3*4+6*8 {
+		t.Fatalf("StoredBytes %d", n)
+	}
+	if err := a.Cast(tensor.Float16); err != nil || a.Storage() != StorageCSR || a.StoredBytes() != 3*2+6*8 {
+		t.Fatalf("cast: %v %s %d", err, a.Storage(), a.StoredBytes())
+	}
+	d, err := a.Dense()
+	want16, _ := want.AsType(tensor.Float16)
+	if err != nil || !tensor.Equal(d, want16) {
+		t.Fatalf("cast dense: %v %v", err, d)
+	}
+	if n := l.Arrays[0].StoredBytes(); n != 3*2+6*8 {
+		t.Fatalf("StoredBytes %d", n)
 	}
 }

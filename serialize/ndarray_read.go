@@ -8,7 +8,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/mxgo/mxgo/tensor"
+	"github.com/mxgo/mxgo/internal/ndarray"
 )
 
 // ListMagic is the u64 that starts an MXNet NDArray list file.
@@ -93,7 +93,7 @@ func readNDArrays(r io.Reader, size int64, ra io.ReaderAt, bud *budget) (*NDArra
 		}
 		return readNPZList(bytes.NewReader(b), int64(len(b)), nil, bud)
 	case containerNPY:
-		t, err := readNPY(tensor.NewStreamSource(br, size), bud)
+		t, err := readNPY(ndarray.NewStreamSource(br, size), bud)
 		if err != nil {
 			return nil, err
 		}
@@ -105,7 +105,7 @@ func readNDArrays(r io.Reader, size int64, ra io.ReaderAt, bud *budget) (*NDArra
 		}
 		return pickleList(b, bud)
 	}
-	return readList(tensor.NewStreamSource(br, size), bud)
+	return readList(ndarray.NewStreamSource(br, size), bud)
 }
 
 // ParseNDArrays decodes an NDArray file held in b. The tensors alias b (no
@@ -120,7 +120,7 @@ func ParseNDArrays(b []byte, opts ...Option) (*NDArrayList, error) {
 	case containerNPZ:
 		return readNPZList(bytes.NewReader(b), int64(len(b)), b, bud)
 	case containerNPY:
-		t, err := readNPY(tensor.NewBytesSource(b), bud)
+		t, err := readNPY(ndarray.NewBytesSource(b), bud)
 		if err != nil {
 			return nil, err
 		}
@@ -128,25 +128,25 @@ func ParseNDArrays(b []byte, opts ...Option) (*NDArrayList, error) {
 	case containerPickle:
 		return pickleList(b, bud)
 	}
-	return readList(tensor.NewBytesSource(b), bud)
+	return readList(ndarray.NewBytesSource(b), bud)
 }
 
 // readList decodes the list container (magic 0x112) from src.
-func readList(src tensor.Source, bud *budget) (*NDArrayList, error) {
+func readList(src ndarray.Source, bud *budget) (*NDArrayList, error) {
 	fail := func(off int64, format string, args ...any) error {
 		return &FormatError{Offset: off, Msg: fmt.Sprintf(format, args...)}
 	}
-	magic, err := tensor.ReadU64(src, "list magic")
+	magic, err := ndarray.ReadU64(src, "list magic")
 	if err != nil {
 		return nil, formatErr(err, 0)
 	}
 	if magic != ListMagic {
 		return nil, fail(0, "not an NDArray file: magic 0x%x, want 0x112", magic)
 	}
-	if _, err := tensor.ReadU64(src, "reserved field"); err != nil {
+	if _, err := ndarray.ReadU64(src, "reserved field"); err != nil {
 		return nil, formatErr(err, 8)
 	}
-	n, err := tensor.ReadU64(src, "array count")
+	n, err := ndarray.ReadU64(src, "array count")
 	if err != nil {
 		return nil, formatErr(err, 16)
 	}
@@ -160,7 +160,7 @@ func readList(src tensor.Source, bud *budget) (*NDArrayList, error) {
 	l := &NDArrayList{Format: FormatV2, Arrays: make([]NDArray, 0, min(n, 4096))}
 	for i := uint64(0); i < n; i++ {
 		off := src.Offset()
-		rec, err := tensor.ReadRecord(src)
+		rec, err := ndarray.ReadRecord(src)
 		if err != nil {
 			fe := formatErr(err, off).(*FormatError)
 			fe.Msg = fmt.Sprintf("array %d: %s", i, fe.Msg)
@@ -172,16 +172,16 @@ func readList(src tensor.Source, bud *budget) (*NDArrayList, error) {
 		if err := checkRecord(rec, bud); err != nil {
 			return nil, fail(off, "array %d: %v", i, err)
 		}
-		a := NDArray{Record: rec}
-		if !rec.None && rec.Storage == tensor.StorageDefault {
-			if a.Tensor, err = rec.Tensor(); err != nil {
+		a := NDArray{rec: rec}
+		if !rec.None && rec.Storage == ndarray.StorageDefault {
+			if a.Tensor, err = denseTensor(rec); err != nil {
 				return nil, fail(off, "array %d: %v", i, err)
 			}
 		}
 		l.Arrays = append(l.Arrays, a)
 	}
 	koff := src.Offset()
-	k, err := tensor.ReadU64(src, "name count")
+	k, err := ndarray.ReadU64(src, "name count")
 	if err != nil {
 		return nil, formatErr(err, koff)
 	}
@@ -191,7 +191,7 @@ func readList(src tensor.Source, bud *budget) (*NDArrayList, error) {
 	l.Named = k > 0
 	for i := uint64(0); i < k; i++ {
 		off := src.Offset()
-		ln, err := tensor.ReadU64(src, "name length")
+		ln, err := ndarray.ReadU64(src, "name length")
 		if err != nil {
 			return nil, formatErr(fmt.Errorf("name %d: %w", i, err), off)
 		}

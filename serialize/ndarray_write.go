@@ -6,16 +6,18 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/mxgo/mxgo/internal/ndarray"
 	"github.com/mxgo/mxgo/internal/quote"
 	"github.com/mxgo/mxgo/tensor"
 )
 
 // WriteNDArrays writes l in the given format. A list file (legacy, v1, v2,
-// v3) re-uses each array's Record when it is of that generation and still
-// describes the array, so re-saving a loaded file reproduces it byte for
-// byte; other arrays get new records with context cpu(0), as MXNet's
-// checkpoint writers store them. V2 refuses scalars and empty arrays (MXNet
-// misreads them); sparse arrays are densified for formats other than v2.
+// v3) re-uses the record each array was read from when it is of that
+// generation and still describes the array, so re-saving a loaded file
+// reproduces it byte for byte; other arrays get new records with context
+// cpu(0), as MXNet's checkpoint writers store them. V2 refuses scalars and
+// empty arrays (MXNet misreads them); sparse arrays are densified for
+// formats other than v2.
 // NPZ writes MXNet 2.0's layout (or numpy's, for a list read from a numpy
 // npz); NPY needs exactly one dense array. Pickle writes a list read from a
 // pickle back in its structure, and other lists as a Python list (unnamed)
@@ -62,7 +64,7 @@ func WriteNDArrays(w io.Writer, l *NDArrayList, format NDArrayFormat) error {
 	if !ok {
 		return fmt.Errorf("unknown NDArray format %d", int(format))
 	}
-	recs := make([]*tensor.Record, len(l.Arrays))
+	recs := make([]*ndarray.Record, len(l.Arrays))
 	for i := range l.Arrays {
 		r, err := recordFor(&l.Arrays[i], gen)
 		if err != nil {
@@ -83,7 +85,7 @@ func WriteNDArrays(w io.Writer, l *NDArrayList, format NDArrayFormat) error {
 		return err
 	}
 	for _, r := range recs {
-		if err := tensor.WriteRecord(bw, r); err != nil {
+		if err := ndarray.WriteRecord(bw, r); err != nil {
 			return err
 		}
 	}
@@ -104,30 +106,30 @@ func WriteNDArrays(w io.Writer, l *NDArrayList, format NDArrayFormat) error {
 }
 
 // recordFor returns the record to write for a in generation gen.
-func recordFor(a *NDArray, gen tensor.RecordGen) (*tensor.Record, error) {
-	r := a.Record
-	if r != nil && r.Gen == gen && (a.Tensor == nil || r.SharesData(a.Tensor)) {
+func recordFor(a *NDArray, gen ndarray.RecordGen) (*ndarray.Record, error) {
+	r := a.rec
+	if r != nil && r.Gen == gen && (a.Tensor == nil || sharesData(r, a.Tensor)) {
 		return r, nil
 	}
 	if a.Tensor != nil {
-		return tensor.NewRecord(a.Tensor, gen), nil
+		return newRecord(a.Tensor, gen), nil
 	}
 	if r == nil || r.None {
-		none := &tensor.Record{Gen: gen, None: true}
-		if gen == tensor.RecordV3 {
+		none := &ndarray.Record{Gen: gen, None: true}
+		if gen == ndarray.RecordV3 {
 			none.Shape = []int{-1}
 		}
 		return none, nil
 	}
 	// Sparse: keep the sparse form in v2, densify otherwise.
-	if gen == tensor.RecordV2 {
+	if gen == ndarray.RecordV2 {
 		c := *r
 		c.Gen = gen
 		return &c, nil
 	}
-	t, err := r.Densify()
+	t, err := denseTensor(r)
 	if err != nil {
 		return nil, err
 	}
-	return tensor.NewRecord(t, gen), nil
+	return newRecord(t, gen), nil
 }

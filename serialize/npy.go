@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/mxgo/mxgo/internal/ndarray"
 	"github.com/mxgo/mxgo/internal/quote"
 	"github.com/mxgo/mxgo/tensor"
 )
@@ -36,10 +37,10 @@ func ReadNPY(r io.Reader, opts ...Option) (*tensor.Tensor, error) {
 	if size < 0 {
 		r = &limitedReader{r: r, n: bud.lim.MaxFileBytes, max: bud.lim.MaxFileBytes}
 	}
-	return readNPY(tensor.NewStreamSource(r, size), bud)
+	return readNPY(ndarray.NewStreamSource(r, size), bud)
 }
 
-func readNPY(src tensor.Source, bud *budget) (*tensor.Tensor, error) {
+func readNPY(src ndarray.Source, bud *budget) (*tensor.Tensor, error) {
 	fail := func(off int64, format string, args ...any) error {
 		return &FormatError{Offset: off, Msg: "npy: " + fmt.Sprintf(format, args...)}
 	}

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/mxgo/mxgo/internal/ndarray"
 	"github.com/mxgo/mxgo/internal/quote"
 	"github.com/mxgo/mxgo/tensor"
 )
@@ -182,14 +183,14 @@ func readNPZMember(m npzMember, whole []byte, ra io.ReaderAt, bud *budget) (stri
 			if crc32.ChecksumIEEE(body) != f.CRC32 {
 				return "", nil, wrap(fmt.Errorf("CRC mismatch"))
 			}
-			src := tensor.NewBytesSource(body)
+			src := ndarray.NewBytesSource(body)
 			if t, err = readNPY(src, bud); err == nil && src.Remaining() != 0 {
 				err = &FormatError{Offset: src.Offset(), Msg: "npy: trailing bytes after the array"}
 			}
 		} else {
 			h := crc32.NewIEEE()
 			sr := io.TeeReader(io.NewSectionReader(ra, off, n), h)
-			src := tensor.NewStreamSource(sr, n)
+			src := ndarray.NewStreamSource(sr, n)
 			if t, err = readNPY(src, bud); err == nil && src.Remaining() != 0 {
 				err = &FormatError{Offset: src.Offset(), Msg: "npy: trailing bytes after the array"}
 			}
@@ -209,7 +210,7 @@ func readNPZMember(m npzMember, whole []byte, ra io.ReaderAt, bud *budget) (stri
 	defer rc.Close()
 	// The declared inflated size was checked against the limits, and the
 	// zip reader fails if the stream inflates to more than it.
-	src := tensor.NewStreamSource(rc, int64(f.UncompressedSize64))
+	src := ndarray.NewStreamSource(rc, int64(f.UncompressedSize64))
 	t, err := readNPY(src, bud)
 	if err == nil && src.Remaining() != 0 {
 		err = &FormatError{Offset: src.Offset(), Msg: "npy: trailing bytes after the array"}

@@ -13,8 +13,8 @@ import (
 	"github.com/nlpodyssey/gopickle/pickle"
 	"github.com/nlpodyssey/gopickle/types"
 
+	"github.com/mxgo/mxgo/internal/ndarray"
 	"github.com/mxgo/mxgo/internal/quote"
-	"github.com/mxgo/mxgo/tensor"
 )
 
 // A Python pickle of MXNet NDArrays decodes to a tree of these Go values:
@@ -28,7 +28,7 @@ import (
 //	list             []any
 //	tuple            PickleTuple
 //	dict             PickleDict (keys in the pickle's order)
-//	NDArray          *NDArray (Record set; Tensor set unless sparse)
+//	NDArray          *NDArray (Tensor set unless sparse or none)
 //
 // MXNet 1.x pickles an NDArray through NDArray.__reduce__, which returns
 // (NDArray, (None,), {'handle': bytearray(raw)}) with raw the array's single
@@ -264,9 +264,9 @@ func (p *pickledArray) setState(state any) error {
 	default:
 		return fmt.Errorf("NDArray handle is %T, want bytearray", e.Value)
 	}
-	src := tensor.NewBytesSource(raw)
+	src := ndarray.NewBytesSource(raw)
 	src.Copy = true
-	rec, err := tensor.ReadRecord(src)
+	rec, err := ndarray.ReadRecord(src)
 	if err != nil {
 		return fmt.Errorf("NDArray record: %w", err)
 	}
@@ -276,9 +276,9 @@ func (p *pickledArray) setState(state any) error {
 	if err := checkRecord(rec, st.bud); err != nil {
 		return fmt.Errorf("NDArray record: %w", err)
 	}
-	p.a.Record = rec
-	if !rec.None && rec.Storage == tensor.StorageDefault {
-		if p.a.Tensor, err = rec.Tensor(); err != nil {
+	p.a.rec = rec
+	if !rec.None && rec.Storage == ndarray.StorageDefault {
+		if p.a.Tensor, err = denseTensor(rec); err != nil {
 			return fmt.Errorf("NDArray record: %w", err)
 		}
 	}

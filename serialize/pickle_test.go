@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mxgo/mxgo/internal/ndarray"
 	"github.com/mxgo/mxgo/tensor"
 )
 
@@ -56,8 +57,8 @@ func wantArray(t *testing.T, what string, got any, want *tensor.Tensor) {
 	if a.Tensor == nil || !tensor.Equal(a.Tensor, want) {
 		t.Fatalf("%s: got %v, want %v", what, a.Tensor, want)
 	}
-	if a.Record == nil || a.Record.Gen != tensor.RecordV2 || a.Record.DevType != tensor.DevCPU {
-		t.Fatalf("%s: record %+v, want V2 cpu", what, a.Record)
+	if a.rec == nil || a.rec.Gen != ndarray.RecordV2 || a.rec.DevType != ndarray.DevCPU {
+		t.Fatalf("%s: record %+v, want V2 cpu", what, a.rec)
 	}
 }
 
@@ -215,14 +216,14 @@ func TestPickleRoundTrip(t *testing.T) {
 	// A gpu-context record from MXNet's own test (FORMATS.md §1.8) keeps
 	// its context through a round trip.
 	gpu := []byte{0xc9, 0xfa, 0x93, 0xf9, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
-	src := tensor.NewBytesSource(gpu)
-	rec, err := tensor.ReadRecord(src)
+	src := ndarray.NewBytesSource(gpu)
+	rec, err := ndarray.ReadRecord(src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tt, _ := rec.Tensor()
+	tt, _ := denseTensor(rec)
 	buf.Reset()
-	if err := WritePickle(&buf, &NDArray{Tensor: tt, Record: rec}); err != nil {
+	if err := WritePickle(&buf, &NDArray{Tensor: tt, rec: rec}); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Contains(buf.Bytes(), gpu) {
@@ -232,7 +233,7 @@ func TestPickleRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := back.(*NDArray).Record; r.DevType != tensor.DevGPU {
+	if r := back.(*NDArray).rec; r.DevType != ndarray.DevGPU {
 		t.Fatalf("context %d, want gpu", r.DevType)
 	}
 }
@@ -380,7 +381,7 @@ func TestWritePickleRefuses(t *testing.T) {
 		"list key":      PickleDict{{[]any{}, nil}},
 		"map":           map[string]any{},
 		"nested chan":   []any{PickleTuple{struct{}{}}},
-		"sparse-less":   &NDArray{Record: &tensor.Record{Gen: tensor.RecordV2, Storage: tensor.StorageCSR}},
+		"sparse-less":   &NDArray{rec: &ndarray.Record{Gen: ndarray.RecordV2, Storage: ndarray.StorageCSR}},
 		"too deep list": deepValue(200),
 	} {
 		if err := WritePickle(&bytes.Buffer{}, v); err == nil {
@@ -505,8 +506,8 @@ func TestReadPickleBigAndNumPy(t *testing.T) {
 	}
 	for i, n := range []string{"np_a", "np_scalar"} {
 		a := l[i].(*NDArray)
-		if a.Record.Gen != tensor.RecordV3 || !tensor.Equal(a.Tensor, exp[n]) {
-			t.Fatalf("%s: %+v %v, want V3 %v", n, a.Record, a.Tensor, exp[n])
+		if a.rec.Gen != ndarray.RecordV3 || !tensor.Equal(a.Tensor, exp[n]) {
+			t.Fatalf("%s: %+v %v, want V3 %v", n, a.rec, a.Tensor, exp[n])
 		}
 	}
 	if s := l[1].(*NDArray).Tensor.Shape(); len(s) != 0 {

@@ -9,6 +9,7 @@ import (
 
 	ogorek "github.com/kisielk/og-rek"
 
+	"github.com/mxgo/mxgo/internal/ndarray"
 	"github.com/mxgo/mxgo/tensor"
 )
 
@@ -214,12 +215,12 @@ func (p *pickleWriter) ndarray(a *NDArray) error {
 // rawRecord returns the bytes MXNDArraySaveRawBytes gives for a, or nil for
 // an NDArray without a handle (read from handle None).
 func rawRecord(a *NDArray) ([]byte, error) {
-	r := a.Record
-	if r != nil && (r.Gen == tensor.RecordV2 || r.Gen == tensor.RecordV3) && (a.Tensor == nil || r.SharesData(a.Tensor)) {
+	r := a.rec
+	if r != nil && (r.Gen == ndarray.RecordV2 || r.Gen == ndarray.RecordV3) && (a.Tensor == nil || sharesData(r, a.Tensor)) {
 		if err := r.Check(); err != nil {
 			return nil, err
 		}
-		return tensor.AppendRecord(make([]byte, 0, r.HeaderLen()+len(r.Data)), r)
+		return ndarray.AppendRecord(make([]byte, 0, r.HeaderLen()+len(r.Data)), r)
 	}
 	if a.Tensor != nil {
 		return a.Tensor.MarshalBinary()
@@ -228,9 +229,9 @@ func rawRecord(a *NDArray) ([]byte, error) {
 		return nil, nil
 	}
 	if r.None {
-		return tensor.AppendRecord(nil, &tensor.Record{Gen: tensor.RecordV2, None: true})
+		return ndarray.AppendRecord(nil, &ndarray.Record{Gen: ndarray.RecordV2, None: true})
 	}
-	t, err := r.Densify()
+	t, err := denseTensor(r)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 
+	"github.com/mxgo/mxgo/internal/ndarray"
 	"github.com/mxgo/mxgo/tensor"
 )
 
@@ -13,7 +14,7 @@ import (
 // at 0, non-decreasing and ending at nnz, column indices strictly increasing
 // within a row and below the column count), so that a file is refused when
 // read rather than when densified. The dense size is charged to the budget.
-func checkRecord(rec *tensor.Record, bud *budget) error {
+func checkRecord(rec *ndarray.Record, bud *budget) error {
 	if rec.None {
 		return nil
 	}
@@ -22,7 +23,7 @@ func checkRecord(rec *tensor.Record, bud *budget) error {
 		return err
 	}
 	dense := int64(n) * int64(rec.DType.Size())
-	if rec.Storage != tensor.StorageDefault {
+	if rec.Storage != ndarray.StorageDefault {
 		if int64(n) > bud.lim.MaxElements {
 			return fmt.Errorf("%s array of logical shape %s has %d elements, over the limit of %d (Limits.MaxElements)",
 				rec.Storage, tensor.ShapeString(rec.Shape), n, bud.lim.MaxElements)
@@ -45,9 +46,9 @@ func checkRecord(rec *tensor.Record, bud *budget) error {
 }
 
 // sparseIndex reads element i of an integer index block as int64.
-func sparseIndex(a *tensor.AuxBlock, i int) int64 {
+func sparseIndex(a *ndarray.AuxBlock, i int) int64 {
 	le := binary.LittleEndian
-	switch a.DType {
+	switch tensor.DType(a.DType) {
 	case tensor.Int64, tensor.Uint64:
 		return int64(le.Uint64(a.Data[8*i:]))
 	case tensor.Int32:
@@ -72,14 +73,14 @@ func isIndexDType(dt tensor.DType) bool {
 	return false
 }
 
-func checkSparseIndices(r *tensor.Record) error {
+func checkSparseIndices(r *ndarray.Record) error {
 	for i := range r.Aux {
-		if !isIndexDType(r.Aux[i].DType) {
+		if !isIndexDType(tensor.DType(r.Aux[i].DType)) {
 			return fmt.Errorf("%s index array %d has non-integer dtype %s", r.Storage, i, r.Aux[i].DType)
 		}
 	}
 	switch r.Storage {
-	case tensor.StorageRowSparse:
+	case ndarray.StorageRowSparse:
 		if len(r.Aux) != 1 || len(r.Shape) == 0 || len(r.StorageShape) != len(r.Shape) {
 			return fmt.Errorf("malformed row_sparse array: shape %s, storage shape %s", tensor.ShapeString(r.Shape), tensor.ShapeString(r.StorageShape))
 		}
@@ -104,7 +105,7 @@ func checkSparseIndices(r *tensor.Record) error {
 			}
 			prev = k
 		}
-	case tensor.StorageCSR:
+	case ndarray.StorageCSR:
 		if len(r.Aux) != 2 || len(r.Shape) != 2 || len(r.StorageShape) != 1 {
 			return fmt.Errorf("malformed csr array: shape %s, storage shape %s", tensor.ShapeString(r.Shape), tensor.ShapeString(r.StorageShape))
 		}

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"text/tabwriter"
 
-	"github.com/mxgo/mxgo/internal/quote"
 	"github.com/mxgo/mxgo/serialize"
 	"github.com/mxgo/mxgo/tensor"
 )
@@ -25,22 +24,6 @@ type ndarrayEntry struct {
 	DType   *string `json:"dtype"`
 	Shape   []int   `json:"shape"`
 	Storage string  `json:"storage"`
-}
-
-// arrayBytes is the number of element bytes an array stores (data and, for
-// sparse arrays, index blocks).
-func arrayBytes(a *serialize.NDArray) int {
-	if a.Tensor != nil {
-		return len(a.Tensor.Bytes())
-	}
-	if a.Record == nil || a.Record.None {
-		return 0
-	}
-	n := len(a.Record.Data)
-	for _, x := range a.Record.Aux {
-		n += len(x.Data)
-	}
-	return n
 }
 
 // inspectNDArrays describes the NDArray file at path: a table of name,
@@ -90,7 +73,7 @@ func inspectNDArrays(stdout io.Writer, path string, asJSON bool) error {
 				elems += n
 			}
 		}
-		nb := arrayBytes(a)
+		nb := a.StoredBytes()
 		total += nb
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\n", i, name, dt, shape, a.Storage(), nb)
 	}
@@ -164,32 +147,12 @@ func convertNDArrays(in, out, format, dtype string) error {
 func castFloats(l *serialize.NDArrayList, dt tensor.DType) error {
 	for i := range l.Arrays {
 		a := &l.Arrays[i]
-		if a.Tensor != nil {
-			if !a.Tensor.DType().IsFloat() || a.Tensor.DType() == dt {
-				continue
-			}
-			t, err := a.Tensor.AsType(dt)
-			if err != nil {
-				return fmt.Errorf("array %s: %w", quote.String(a.Name), err)
-			}
-			a.Tensor = t
+		if d, ok := a.DType(); !ok || !d.IsFloat() || d == dt {
 			continue
 		}
-		r := a.Record
-		if r == nil || r.None || !r.DType.IsFloat() || r.DType == dt {
-			continue
+		if err := a.Cast(dt); err != nil {
+			return err
 		}
-		vals, err := tensor.FromBytes(r.DType, r.StorageShape, r.Data)
-		if err != nil {
-			return fmt.Errorf("array %s: %w", quote.String(a.Name), err)
-		}
-		cast, err := vals.AsType(dt)
-		if err != nil {
-			return fmt.Errorf("array %s: %w", quote.String(a.Name), err)
-		}
-		c := *r
-		c.DType, c.Data = dt, cast.Bytes()
-		a.Record = &c
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package tensor
+package ndarray
 
 import (
 	"encoding/binary"
@@ -14,17 +14,17 @@ import (
 // match the shapes.
 func (r *Record) Check() error {
 	if int(r.Gen) >= len(recordGenNames) {
-		return fmt.Errorf("tensor: unknown record generation %d", r.Gen)
+		return fmt.Errorf("unknown record generation %d", r.Gen)
 	}
 	nad := r.Storage.numAux()
 	if nad < 0 {
-		return fmt.Errorf("tensor: unknown storage type %d", int32(r.Storage))
+		return fmt.Errorf("unknown storage type %d", int32(r.Storage))
 	}
 	if nad > 0 && r.Gen != RecordV2 {
-		return fmt.Errorf("tensor: %s storage needs a v2 record, not %s", r.Storage, r.Gen)
+		return fmt.Errorf("%s storage needs a v2 record, not %s", r.Storage, r.Gen)
 	}
 	if len(r.Shape) > MaxNDim || len(r.StorageShape) > MaxNDim {
-		return fmt.Errorf("tensor: record shape has more than %d dims", MaxNDim)
+		return fmt.Errorf("record shape has more than %d dims", MaxNDim)
 	}
 	if r.None {
 		switch r.Gen {
@@ -34,26 +34,26 @@ func (r *Record) Check() error {
 					return nil
 				}
 			}
-			return fmt.Errorf("tensor: a v3 none record needs a -1 dim, shape %v", r.Shape)
+			return fmt.Errorf("a v3 none record needs a -1 dim, shape %v", r.Shape)
 		default:
 			if len(r.Shape) != 0 {
-				return fmt.Errorf("tensor: a %s none record has ndim 0, shape %v", r.Gen, r.Shape)
+				return fmt.Errorf("a %s none record has ndim 0, shape %v", r.Gen, r.Shape)
 			}
 			return nil
 		}
 	}
 	if !r.DType.Valid() {
-		return fmt.Errorf("tensor: invalid dtype flag %d", int32(r.DType))
+		return fmt.Errorf("invalid dtype flag %d", int32(r.DType))
 	}
 	if len(r.Shape) == 0 && r.Gen != RecordV3 {
-		return fmt.Errorf("tensor: a scalar cannot be written as a %s record (MXNet reads ndim 0 as none); use v3 or shape (1,)", r.Gen)
+		return fmt.Errorf("a scalar cannot be written as a %s record (MXNet reads ndim 0 as none); use v3 or shape (1,)", r.Gen)
 	}
 	for _, v := range r.Shape {
 		if v == 0 && r.Gen != RecordV3 {
-			return fmt.Errorf("tensor: MXNet cannot write the empty array %s as a %s record; use v3", ShapeString(r.Shape), r.Gen)
+			return fmt.Errorf("MXNet cannot write the empty array %s as a %s record; use v3", shapeString(r.Shape), r.Gen)
 		}
 		if v < 0 || (r.Gen == RecordLegacy && uint64(v) > math.MaxUint32) {
-			return fmt.Errorf("tensor: shape %v cannot be written as a %s record", r.Shape, r.Gen)
+			return fmt.Errorf("shape %v cannot be written as a %s record", r.Shape, r.Gen)
 		}
 	}
 	dataShape := r.Shape
@@ -64,7 +64,7 @@ func (r *Record) Check() error {
 		return err
 	}
 	if len(r.Aux) != nad {
-		return fmt.Errorf("tensor: %s record has %d aux blocks, want %d", r.Storage, len(r.Aux), nad)
+		return fmt.Errorf("%s record has %d aux blocks, want %d", r.Storage, len(r.Aux), nad)
 	}
 	for _, a := range r.Aux {
 		if err := checkBlock("aux", a.Shape, a.DType, a.Data); err != nil {
@@ -76,14 +76,14 @@ func (r *Record) Check() error {
 
 func checkBlock(what string, shape []int, dt DType, b []byte) error {
 	if !dt.Valid() {
-		return fmt.Errorf("tensor: %s has invalid dtype flag %d", what, int32(dt))
+		return fmt.Errorf("%s has invalid dtype flag %d", what, int32(dt))
 	}
-	n, err := NumElements(shape, dt.Size())
+	n, err := numElements(shape, dt.Size())
 	if err != nil {
-		return fmt.Errorf("tensor: %s: %w", what, err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	if n*dt.Size() != len(b) {
-		return fmt.Errorf("tensor: %s %s %s needs %d bytes, has %d", what, dt, ShapeString(shape), n*dt.Size(), len(b))
+		return fmt.Errorf("%s %s %s needs %d bytes, has %d", what, dt, shapeString(shape), n*dt.Size(), len(b))
 	}
 	return nil
 }

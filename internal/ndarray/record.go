@@ -1,4 +1,4 @@
-package tensor
+package ndarray
 
 import (
 	"fmt"
@@ -111,37 +111,26 @@ type Record struct {
 	Aux []AuxBlock
 }
 
-// NewRecord returns a dense record of t with context cpu(0). t's bytes are
-// shared, not copied.
-func NewRecord(t *Tensor, gen RecordGen) *Record {
-	return &Record{Gen: gen, Shape: t.Shape(), DevType: DevCPU, DType: t.dtype, Data: t.data}
+// NewDense returns a dense record of generation gen with context cpu(0)
+// holding data (shared, not copied) as an array of dtype dt and shape shape.
+func NewDense(gen RecordGen, dt DType, shape []int, data []byte) *Record {
+	return &Record{Gen: gen, Shape: append([]int{}, shape...), DevType: DevCPU, DType: dt, Data: data}
 }
 
-// Tensor returns the dense contents of a dense record, sharing its bytes.
-// It fails for none and sparse records (use Densify for sparse).
-func (r *Record) Tensor() (*Tensor, error) {
-	if r.None {
-		return nil, fmt.Errorf("tensor: record is a none array")
-	}
-	if r.Storage != StorageDefault {
-		return nil, fmt.Errorf("tensor: record has %s storage; densify it first", r.Storage)
-	}
-	return FromBytes(r.DType, r.Shape, r.Data)
-}
-
-// SharesData reports whether t is exactly this record's dense contents
-// (same dtype, shape and backing bytes), i.e. the record still describes t.
-func (r *Record) SharesData(t *Tensor) bool {
-	if r.None || r.Storage != StorageDefault || t == nil || t.dtype != r.DType || len(t.shape) != len(r.Shape) {
+// SharesData reports whether dtype dt, shape and data are exactly this
+// record's dense contents (same dtype, shape and backing bytes), i.e. the
+// record still describes the array they make up.
+func (r *Record) SharesData(dt DType, shape []int, data []byte) bool {
+	if r.None || r.Storage != StorageDefault || dt != r.DType || len(shape) != len(r.Shape) {
 		return false
 	}
 	for i := range r.Shape {
-		if r.Shape[i] != t.shape[i] {
+		if r.Shape[i] != shape[i] {
 			return false
 		}
 	}
-	if len(t.data) != len(r.Data) {
+	if len(data) != len(r.Data) {
 		return false
 	}
-	return len(t.data) == 0 || &t.data[0] == &r.Data[0]
+	return len(data) == 0 || &data[0] == &r.Data[0]
 }

@@ -1,26 +1,30 @@
-package tensor
+package ndarray
 
 import (
 	"encoding/binary"
 	"fmt"
 )
 
-// Densify returns the dense contents of a record: a view of the data for
-// dense storage, or a freshly built dense tensor for row_sparse and csr. It
-// checks every index against the shape.
-func (r *Record) Densify() (*Tensor, error) {
+// Densify returns the dense contents of a record, the bytes of an array of
+// r.DType and r.Shape: the data block itself for dense storage, or freshly
+// built aligned storage for row_sparse and csr. It checks every index
+// against the shape before allocating.
+func (r *Record) Densify() ([]byte, error) {
 	if r.None {
-		return nil, fmt.Errorf("tensor: record is a none array")
+		return nil, fmt.Errorf("record is a none array")
 	}
 	switch r.Storage {
 	case StorageDefault:
-		return FromBytes(r.DType, r.Shape, r.Data)
+		if err := checkBlock("data", r.Shape, r.DType, r.Data); err != nil {
+			return nil, err
+		}
+		return r.Data, nil
 	case StorageRowSparse:
 		return r.denseRowSparse()
 	case StorageCSR:
 		return r.denseCSR()
 	}
-	return nil, fmt.Errorf("tensor: unknown storage type %d", int32(r.Storage))
+	return nil, fmt.Errorf("unknown storage type %d", int32(r.Storage))
 }
 
 // indexAt reads element i of an integer aux block as int64.
@@ -42,22 +46,37 @@ func indexAt(a *AuxBlock, i int) (int64, error) {
 	case Uint8:
 		return int64(a.Data[i]), nil
 	}
-	return 0, fmt.Errorf("tensor: sparse index of non-integer dtype %s", a.DType)
+	return 0, fmt.Errorf("sparse index of non-integer dtype %s", a.DType)
 }
 
-func (r *Record) denseRowSparse() (*Tensor, error) {
+// newDense allocates the zeroed dense block of r's dtype and shape.
+func (r *Record) newDense() ([]byte, error) {
+	if !r.DType.Valid() {
+		return nil, fmt.Errorf("invalid dtype flag %d", int32(r.DType))
+	}
+	n, err := numElements(r.Shape, r.DType.Size())
+	if err != nil {
+		return nil, err
+	}
+	if int64(n)*int64(r.DType.Size()) > maxAllocBytes {
+		return nil, fmt.Errorf("%s %s needs %d bytes, over %d", r.DType, shapeString(r.Shape), int64(n)*int64(r.DType.Size()), int64(maxAllocBytes))
+	}
+	return alignedBytes(n * r.DType.Size()), nil
+}
+
+func (r *Record) denseRowSparse() ([]byte, error) {
 	if len(r.Aux) != 1 || len(r.Shape) == 0 || len(r.StorageShape) != len(r.Shape) {
-		return nil, fmt.Errorf("tensor: malformed row_sparse record: shape %v, storage shape %v", r.Shape, r.StorageShape)
+		return nil, fmt.Errorf("malformed row_sparse record: shape %v, storage shape %v", r.Shape, r.StorageShape)
 	}
 	for i := 1; i < len(r.Shape); i++ {
 		if r.Shape[i] != r.StorageShape[i] {
-			return nil, fmt.Errorf("tensor: row_sparse storage shape %v does not match shape %v", r.StorageShape, r.Shape)
+			return nil, fmt.Errorf("row_sparse storage shape %v does not match shape %v", r.StorageShape, r.Shape)
 		}
 	}
 	idx := &r.Aux[0]
 	nnz := r.StorageShape[0]
 	if len(idx.Shape) != 1 || idx.Shape[0] != nnz {
-		return nil, fmt.Errorf("tensor: row_sparse index shape %v, want (%d,)", idx.Shape, nnz)
+		return nil, fmt.Errorf("row_sparse index shape %v, want (%d,)", idx.Shape, nnz)
 	}
 	row := 0
 	if nnz > 0 {
@@ -70,36 +89,36 @@ func (r *Record) denseRowSparse() (*Tensor, error) {
 			return nil, err
 		}
 		if k < 0 || k >= int64(r.Shape[0]) {
-			return nil, fmt.Errorf("tensor: row_sparse row index %d out of range [0,%d)", k, r.Shape[0])
+			return nil, fmt.Errorf("row_sparse row index %d out of range [0,%d)", k, r.Shape[0])
 		}
 	}
-	t, err := New(r.DType, r.Shape...)
+	t, err := r.newDense()
 	if err != nil {
 		return nil, err
 	}
 	for i := 0; i < nnz; i++ {
 		k, _ := indexAt(idx, i)
-		copy(t.data[int(k)*row:int(k+1)*row], r.Data[i*row:(i+1)*row])
+		copy(t[int(k)*row:int(k+1)*row], r.Data[i*row:(i+1)*row])
 	}
 	return t, nil
 }
 
-func (r *Record) denseCSR() (*Tensor, error) {
+func (r *Record) denseCSR() ([]byte, error) {
 	if len(r.Aux) != 2 || len(r.Shape) != 2 || len(r.StorageShape) != 1 {
-		return nil, fmt.Errorf("tensor: malformed csr record: shape %v, storage shape %v", r.Shape, r.StorageShape)
+		return nil, fmt.Errorf("malformed csr record: shape %v, storage shape %v", r.Shape, r.StorageShape)
 	}
 	rows, cols, nnz := r.Shape[0], r.Shape[1], r.StorageShape[0]
 	indptr, indices := &r.Aux[0], &r.Aux[1]
 	if len(indptr.Shape) != 1 || indptr.Shape[0] != rows+1 || len(indices.Shape) != 1 || indices.Shape[0] != nnz {
-		return nil, fmt.Errorf("tensor: csr index shapes %v, %v do not fit shape %v with %d values", indptr.Shape, indices.Shape, r.Shape, nnz)
+		return nil, fmt.Errorf("csr index shapes %v, %v do not fit shape %v with %d values", indptr.Shape, indices.Shape, r.Shape, nnz)
 	}
 	// Pass 0 validates every index; pass 1 allocates and fills.
-	var t *Tensor
+	var t []byte
 	es := r.DType.Size()
 	for pass := 0; pass < 2; pass++ {
 		if pass == 1 {
 			var err error
-			if t, err = New(r.DType, r.Shape...); err != nil {
+			if t, err = r.newDense(); err != nil {
 				return nil, err
 			}
 		}
@@ -110,7 +129,7 @@ func (r *Record) denseCSR() (*Tensor, error) {
 				return nil, err
 			}
 			if p < prev || p > int64(nnz) || (i == 0 && p != 0) || (i == rows && p != int64(nnz)) {
-				return nil, fmt.Errorf("tensor: csr indptr[%d] = %d is out of order or range", i, p)
+				return nil, fmt.Errorf("csr indptr[%d] = %d is out of order or range", i, p)
 			}
 			for j := prev; j < p; j++ {
 				c, err := indexAt(indices, int(j))
@@ -118,11 +137,11 @@ func (r *Record) denseCSR() (*Tensor, error) {
 					return nil, err
 				}
 				if c < 0 || c >= int64(cols) {
-					return nil, fmt.Errorf("tensor: csr column index %d out of range [0,%d)", c, cols)
+					return nil, fmt.Errorf("csr column index %d out of range [0,%d)", c, cols)
 				}
 				if pass == 1 {
 					dst := ((i-1)*cols + int(c)) * es
-					copy(t.data[dst:dst+es], r.Data[int(j)*es:int(j+1)*es])
+					copy(t[dst:dst+es], r.Data[int(j)*es:int(j+1)*es])
 				}
 			}
 			prev = p

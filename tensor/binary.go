@@ -1,23 +1,27 @@
 package tensor
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/mxgo/mxgo/internal/ndarray"
+)
 
 // MarshalBinary encodes t as one MXNet NDArray record, the bytes MXNet's
 // pickling (MXNDArraySaveRawBytes) stores: a V2 record with context cpu(0),
 // or a V3 record for a 0-dim scalar or an array with a zero dim, which V2
 // cannot represent.
 func (t *Tensor) MarshalBinary() ([]byte, error) {
-	gen := RecordV2
+	gen := ndarray.RecordV2
 	for _, d := range t.shape {
 		if d == 0 {
-			gen = RecordV3
+			gen = ndarray.RecordV3
 		}
 	}
 	if len(t.shape) == 0 {
-		gen = RecordV3
+		gen = ndarray.RecordV3
 	}
-	r := NewRecord(t, gen)
-	b, err := AppendRecord(make([]byte, 0, r.HeaderLen()+len(t.data)), r)
+	r := ndarray.NewDense(gen, ndarray.DType(t.dtype), t.shape, t.data)
+	b, err := ndarray.AppendRecord(make([]byte, 0, r.HeaderLen()+len(t.data)), r)
 	if err != nil {
 		return nil, fmt.Errorf("tensor.MarshalBinary: %w", err)
 	}
@@ -28,8 +32,9 @@ func (t *Tensor) MarshalBinary() ([]byte, error) {
 // sparse records are densified) into t, copying the data into aligned
 // storage. Trailing bytes and none records are errors.
 func (t *Tensor) UnmarshalBinary(b []byte) error {
-	src := &BytesSource{b: b, Copy: true}
-	r, err := ReadRecord(src)
+	src := ndarray.NewBytesSource(b)
+	src.Copy = true
+	r, err := ndarray.ReadRecord(src)
 	if err != nil {
 		return fmt.Errorf("tensor.UnmarshalBinary: %w", err)
 	}
@@ -39,7 +44,11 @@ func (t *Tensor) UnmarshalBinary(b []byte) error {
 	if r.None {
 		return fmt.Errorf("tensor.UnmarshalBinary: record is a none array")
 	}
-	d, err := r.Densify()
+	data, err := r.Densify()
+	if err != nil {
+		return fmt.Errorf("tensor.UnmarshalBinary: %w", err)
+	}
+	d, err := FromBytes(DType(r.DType), r.Shape, data)
 	if err != nil {
 		return fmt.Errorf("tensor.UnmarshalBinary: %w", err)
 	}
