@@ -4,16 +4,43 @@
 
 #include "textflag.h"
 
-// 3x3 depthwise row kernels; see conv_dw.go for the semantics and
+// 3x3 depthwise kernels; see conv_dw.go for the semantics and
 // conv_dw_amd64.go for the declarations. Z0-Z8 (Y0-Y8) hold the
-// broadcast weights, Z9 (Y9) the bias; SI, DX, R8-R13, BX the nine
-// tap rows; each output accumulates its taps in order 0..8.
+// broadcast weights, Z9 the bias, Z12/Z13/Z14 lo, hi and zero; SI,
+// DX, R8-R13, BX point at the nine taps of the current row, DI at
+// its output, R14 is the tap row stride in bytes; each output
+// accumulates its taps in order 0..8, then is clamped.
 
-// func dwRow9AVX2(dst []float32, src *[9][]float32, w *[9]float32, bias float32)
-TEXT ·dwRow9AVX2(SB), NOSPLIT, $0-44
+DATA ·dwTailMask+0(SB)/4, $0xffffffff
+DATA ·dwTailMask+4(SB)/4, $0xffffffff
+DATA ·dwTailMask+8(SB)/4, $0xffffffff
+DATA ·dwTailMask+12(SB)/4, $0xffffffff
+DATA ·dwTailMask+16(SB)/4, $0xffffffff
+DATA ·dwTailMask+20(SB)/4, $0xffffffff
+DATA ·dwTailMask+24(SB)/4, $0xffffffff
+DATA ·dwTailMask+28(SB)/4, $0xffffffff
+DATA ·dwTailMask+32(SB)/4, $0
+DATA ·dwTailMask+36(SB)/4, $0
+DATA ·dwTailMask+40(SB)/4, $0
+DATA ·dwTailMask+44(SB)/4, $0
+DATA ·dwTailMask+48(SB)/4, $0
+DATA ·dwTailMask+52(SB)/4, $0
+DATA ·dwTailMask+56(SB)/4, $0
+DATA ·dwTailMask+60(SB)/4, $0
+GLOBL ·dwTailMask(SB), RODATA|NOPTR, $64
+
+// func dwRows9AVX2(dst []float32, ldd int, src *[9][]float32, lds, rows, cols int, w *[9]float32, bias, lo, hi, zero float32)
+TEXT ·dwRows9AVX2(SB), NOSPLIT, $0-88
+	MOVQ rows+48(FP), CX
+	TESTQ CX, CX
+	JLE  dwRows9AVX2_done
+	MOVQ cols+56(FP), CX
+	TESTQ CX, CX
+	JLE  dwRows9AVX2_done
 	MOVQ dst_base+0(FP), DI
-	MOVQ dst_len+8(FP), CX
-	MOVQ w+32(FP), AX
+	MOVQ lds+40(FP), R14
+	SHLQ $2, R14
+	MOVQ w+64(FP), AX
 	VBROADCASTSS 0(AX), Y0
 	VBROADCASTSS 4(AX), Y1
 	VBROADCASTSS 8(AX), Y2
@@ -23,8 +50,11 @@ TEXT ·dwRow9AVX2(SB), NOSPLIT, $0-44
 	VBROADCASTSS 24(AX), Y6
 	VBROADCASTSS 28(AX), Y7
 	VBROADCASTSS 32(AX), Y8
-	VBROADCASTSS bias+40(FP), Y9
-	MOVQ src+24(FP), AX
+	VBROADCASTSS bias+72(FP), Y9
+	VBROADCASTSS lo+76(FP), Y12
+	VBROADCASTSS hi+80(FP), Y13
+	VBROADCASTSS zero+84(FP), Y14
+	MOVQ src+32(FP), AX
 	MOVQ AX, BX
 	MOVQ 0(BX), SI
 	MOVQ 24(BX), DX
@@ -35,11 +65,18 @@ TEXT ·dwRow9AVX2(SB), NOSPLIT, $0-44
 	MOVQ 144(BX), R12
 	MOVQ 168(BX), R13
 	MOVQ 192(BX), BX
+	MOVQ CX, R15
+	ANDQ $7, R15
+	NEGQ R15
+	ADDQ $8, R15
+	LEAQ ·dwTailMask(SB), AX
+	VMOVDQU (AX)(R15*4), Y15
+dwRows9AVX2_row:
 	XORQ AX, AX
-dwRow9AVX2_loop16:
+dwRows9AVX2_loop2:
 	LEAQ 16(AX), R15
 	CMPQ R15, CX
-	JGT  dwRow9AVX2_loop8
+	JGT  dwRows9AVX2_one
 	VMOVAPS Y9, Y10
 	VMOVAPS Y9, Y11
 	VFMADD231PS (SI)(AX*4), Y0, Y10
@@ -60,14 +97,20 @@ dwRow9AVX2_loop16:
 	VFMADD231PS 32(R13)(AX*4), Y7, Y11
 	VFMADD231PS (BX)(AX*4), Y8, Y10
 	VFMADD231PS 32(BX)(AX*4), Y8, Y11
+	VMAXPS Y10, Y12, Y10
+	VMINPS Y10, Y13, Y10
+	VADDPS Y10, Y14, Y10
+	VMAXPS Y11, Y12, Y11
+	VMINPS Y11, Y13, Y11
+	VADDPS Y11, Y14, Y11
 	VMOVUPS Y10, (DI)(AX*4)
 	VMOVUPS Y11, 32(DI)(AX*4)
 	MOVQ R15, AX
-	JMP  dwRow9AVX2_loop16
-dwRow9AVX2_loop8:
+	JMP  dwRows9AVX2_loop2
+dwRows9AVX2_one:
 	LEAQ 8(AX), R15
 	CMPQ R15, CX
-	JGT  dwRow9AVX2_tail
+	JGT  dwRows9AVX2_tail
 	VMOVAPS Y9, Y10
 	VFMADD231PS (SI)(AX*4), Y0, Y10
 	VFMADD231PS (DX)(AX*4), Y1, Y10
@@ -78,34 +121,67 @@ dwRow9AVX2_loop8:
 	VFMADD231PS (R12)(AX*4), Y6, Y10
 	VFMADD231PS (R13)(AX*4), Y7, Y10
 	VFMADD231PS (BX)(AX*4), Y8, Y10
+	VMAXPS Y10, Y12, Y10
+	VMINPS Y10, Y13, Y10
+	VADDPS Y10, Y14, Y10
 	VMOVUPS Y10, (DI)(AX*4)
 	MOVQ R15, AX
-	JMP  dwRow9AVX2_loop8
-dwRow9AVX2_tail:
+dwRows9AVX2_tail:
 	CMPQ AX, CX
-	JGE  dwRow9AVX2_done
-	VMOVAPS X9, X10
-	VFMADD231SS (SI)(AX*4), X0, X10
-	VFMADD231SS (DX)(AX*4), X1, X10
-	VFMADD231SS (R8)(AX*4), X2, X10
-	VFMADD231SS (R9)(AX*4), X3, X10
-	VFMADD231SS (R10)(AX*4), X4, X10
-	VFMADD231SS (R11)(AX*4), X5, X10
-	VFMADD231SS (R12)(AX*4), X6, X10
-	VFMADD231SS (R13)(AX*4), X7, X10
-	VFMADD231SS (BX)(AX*4), X8, X10
-	VMOVSS X10, (DI)(AX*4)
-	INCQ AX
-	JMP  dwRow9AVX2_tail
-dwRow9AVX2_done:
+	JGE  dwRows9AVX2_next
+	VMOVAPS Y9, Y10
+	VMASKMOVPS (SI)(AX*4), Y15, Y11
+	VFMADD231PS Y11, Y0, Y10
+	VMASKMOVPS (DX)(AX*4), Y15, Y11
+	VFMADD231PS Y11, Y1, Y10
+	VMASKMOVPS (R8)(AX*4), Y15, Y11
+	VFMADD231PS Y11, Y2, Y10
+	VMASKMOVPS (R9)(AX*4), Y15, Y11
+	VFMADD231PS Y11, Y3, Y10
+	VMASKMOVPS (R10)(AX*4), Y15, Y11
+	VFMADD231PS Y11, Y4, Y10
+	VMASKMOVPS (R11)(AX*4), Y15, Y11
+	VFMADD231PS Y11, Y5, Y10
+	VMASKMOVPS (R12)(AX*4), Y15, Y11
+	VFMADD231PS Y11, Y6, Y10
+	VMASKMOVPS (R13)(AX*4), Y15, Y11
+	VFMADD231PS Y11, Y7, Y10
+	VMASKMOVPS (BX)(AX*4), Y15, Y11
+	VFMADD231PS Y11, Y8, Y10
+	VMAXPS Y10, Y12, Y10
+	VMINPS Y10, Y13, Y10
+	VADDPS Y10, Y14, Y10
+	VMASKMOVPS Y10, Y15, (DI)(AX*4)
+dwRows9AVX2_next:
+	ADDQ R14, SI
+	ADDQ R14, DX
+	ADDQ R14, R8
+	ADDQ R14, R9
+	ADDQ R14, R10
+	ADDQ R14, R11
+	ADDQ R14, R12
+	ADDQ R14, R13
+	ADDQ R14, BX
+	MOVQ ldd+24(FP), R15
+	LEAQ (DI)(R15*4), DI
+	DECQ rows+48(FP)
+	JNZ  dwRows9AVX2_row
+dwRows9AVX2_done:
 	VZEROUPPER
 	RET
 
-// func dwRow9AVX512(dst []float32, src *[9][]float32, w *[9]float32, bias float32)
-TEXT ·dwRow9AVX512(SB), NOSPLIT, $0-44
+// func dwRows9AVX512(dst []float32, ldd int, src *[9][]float32, lds, rows, cols int, w *[9]float32, bias, lo, hi, zero float32)
+TEXT ·dwRows9AVX512(SB), NOSPLIT, $0-88
+	MOVQ rows+48(FP), CX
+	TESTQ CX, CX
+	JLE  dwRows9AVX512_done
+	MOVQ cols+56(FP), CX
+	TESTQ CX, CX
+	JLE  dwRows9AVX512_done
 	MOVQ dst_base+0(FP), DI
-	MOVQ dst_len+8(FP), CX
-	MOVQ w+32(FP), AX
+	MOVQ lds+40(FP), R14
+	SHLQ $2, R14
+	MOVQ w+64(FP), AX
 	VBROADCASTSS 0(AX), Z0
 	VBROADCASTSS 4(AX), Z1
 	VBROADCASTSS 8(AX), Z2
@@ -115,8 +191,11 @@ TEXT ·dwRow9AVX512(SB), NOSPLIT, $0-44
 	VBROADCASTSS 24(AX), Z6
 	VBROADCASTSS 28(AX), Z7
 	VBROADCASTSS 32(AX), Z8
-	VBROADCASTSS bias+40(FP), Z9
-	MOVQ src+24(FP), AX
+	VBROADCASTSS bias+72(FP), Z9
+	VBROADCASTSS lo+76(FP), Z12
+	VBROADCASTSS hi+80(FP), Z13
+	VBROADCASTSS zero+84(FP), Z14
+	MOVQ src+32(FP), AX
 	MOVQ AX, BX
 	MOVQ 0(BX), SI
 	MOVQ 24(BX), DX
@@ -127,11 +206,18 @@ TEXT ·dwRow9AVX512(SB), NOSPLIT, $0-44
 	MOVQ 144(BX), R12
 	MOVQ 168(BX), R13
 	MOVQ 192(BX), BX
+	MOVQ CX, R15
+	ANDQ $15, R15
+	MOVQ $1, AX
+	SHLXQ R15, AX, AX
+	DECQ AX
+	KMOVW AX, K1
+dwRows9AVX512_row:
 	XORQ AX, AX
-dwRow9AVX512_loop32:
+dwRows9AVX512_loop2:
 	LEAQ 32(AX), R15
 	CMPQ R15, CX
-	JGT  dwRow9AVX512_loop16
+	JGT  dwRows9AVX512_one
 	VMOVAPS Z9, Z10
 	VMOVAPS Z9, Z11
 	VFMADD231PS (SI)(AX*4), Z0, Z10
@@ -152,14 +238,20 @@ dwRow9AVX512_loop32:
 	VFMADD231PS 64(R13)(AX*4), Z7, Z11
 	VFMADD231PS (BX)(AX*4), Z8, Z10
 	VFMADD231PS 64(BX)(AX*4), Z8, Z11
+	VMAXPS Z10, Z12, Z10
+	VMINPS Z10, Z13, Z10
+	VADDPS Z10, Z14, Z10
+	VMAXPS Z11, Z12, Z11
+	VMINPS Z11, Z13, Z11
+	VADDPS Z11, Z14, Z11
 	VMOVUPS Z10, (DI)(AX*4)
 	VMOVUPS Z11, 64(DI)(AX*4)
 	MOVQ R15, AX
-	JMP  dwRow9AVX512_loop32
-dwRow9AVX512_loop16:
+	JMP  dwRows9AVX512_loop2
+dwRows9AVX512_one:
 	LEAQ 16(AX), R15
 	CMPQ R15, CX
-	JGT  dwRow9AVX512_tail
+	JGT  dwRows9AVX512_tail
 	VMOVAPS Z9, Z10
 	VFMADD231PS (SI)(AX*4), Z0, Z10
 	VFMADD231PS (DX)(AX*4), Z1, Z10
@@ -170,18 +262,14 @@ dwRow9AVX512_loop16:
 	VFMADD231PS (R12)(AX*4), Z6, Z10
 	VFMADD231PS (R13)(AX*4), Z7, Z10
 	VFMADD231PS (BX)(AX*4), Z8, Z10
+	VMAXPS Z10, Z12, Z10
+	VMINPS Z10, Z13, Z10
+	VADDPS Z10, Z14, Z10
 	VMOVUPS Z10, (DI)(AX*4)
 	MOVQ R15, AX
-	JMP  dwRow9AVX512_loop16
-dwRow9AVX512_tail:
+dwRows9AVX512_tail:
 	CMPQ AX, CX
-	JGE  dwRow9AVX512_done
-	MOVQ CX, R15
-	SUBQ AX, R15
-	MOVQ $1, R14
-	SHLXQ R15, R14, R14
-	DECQ R14
-	KMOVW R14, K1
+	JGE  dwRows9AVX512_next
 	VMOVAPS Z9, Z10
 	VFMADD231PS (SI)(AX*4), Z0, K1, Z10
 	VFMADD231PS (DX)(AX*4), Z1, K1, Z10
@@ -192,8 +280,25 @@ dwRow9AVX512_tail:
 	VFMADD231PS (R12)(AX*4), Z6, K1, Z10
 	VFMADD231PS (R13)(AX*4), Z7, K1, Z10
 	VFMADD231PS (BX)(AX*4), Z8, K1, Z10
+	VMAXPS Z10, Z12, Z10
+	VMINPS Z10, Z13, Z10
+	VADDPS Z10, Z14, Z10
 	VMOVUPS Z10, K1, (DI)(AX*4)
-dwRow9AVX512_done:
+dwRows9AVX512_next:
+	ADDQ R14, SI
+	ADDQ R14, DX
+	ADDQ R14, R8
+	ADDQ R14, R9
+	ADDQ R14, R10
+	ADDQ R14, R11
+	ADDQ R14, R12
+	ADDQ R14, R13
+	ADDQ R14, BX
+	MOVQ ldd+24(FP), R15
+	LEAQ (DI)(R15*4), DI
+	DECQ rows+48(FP)
+	JNZ  dwRows9AVX512_row
+dwRows9AVX512_done:
 	VZEROUPPER
 	RET
 

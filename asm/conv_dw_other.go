@@ -2,10 +2,10 @@
 
 package asm
 
-// dwRow9 has only the Go kernel off amd64 (arm64 runs it too: no NEON
+// dwRows9 has only the Go kernel off amd64 (arm64 runs it too: no NEON
 // twin yet).
-func dwRow9(_ string, dst []float32, src *[9][]float32, w *[9]float32, bias float32) {
-	dwRow9Generic(dst, src, w, bias)
+func dwRows9(_ string, dst []float32, ldd int, src *[9][]float32, lds, rows, cols int, w *[9]float32, bias, lo, hi, zero float32) {
+	dwRows9Generic(dst, ldd, src, lds, rows, cols, w, bias, lo, hi, zero)
 }
 
 // splitEvenOdd leaves every column to SplitEvenOdd's Go loop.

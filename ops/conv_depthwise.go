@@ -1,16 +1,21 @@
 package ops
 
 import (
+	"math"
+
 	"github.com/mxgo/mxgo/asm"
 	"github.com/mxgo/mxgo/internal/parallel"
 )
 
-// The 3×3 depthwise path: each input channel is copied once into a padded
-// plane (and, for stride 2, split into even and odd columns) so that every
-// output row is nine contiguous tap rows, which asm.DepthwiseRow9 sums with
-// the whole row in vector registers. Work is split over threads by channel
-// plane (sample × channel), so batch 1 uses every thread; each output
-// element is computed the same way whatever the split.
+// The 3×3 depthwise path. Each input channel is copied once into a padded
+// plane (stride 1) or split into four phase planes (stride 2: even/odd
+// rows × even/odd columns of the padded input), laid out so that each of
+// the nine taps of a whole output channel is one strided run, which one
+// asm.DepthwiseRows9 call sums straight into the output (no wide scratch,
+// no junk outputs), applying a ReLU or clip epilogue in the same pass.
+// Work is split over threads by channel plane (sample × channel), so
+// batch 1 uses every thread; each output element is computed the same way
+// (taps in a fixed order) whatever the split.
 
 // dw3x3 reports a 2-D 3×3 depthwise convolution, dilation 1, stride 1 or
 // 2 in both spatial dims.
@@ -19,23 +24,19 @@ func (g *convDims) dw3x3() bool {
 		g.d[1] == 1 && g.d[2] == 1 && g.s[1] == g.s[2] && (g.s[1] == 1 || g.s[1] == 2)
 }
 
-// dwPlanes returns the padded plane's height and row stride and the
-// scratch one goroutine needs. Stride 1: the padded plane (hp rows of wp)
-// and a wide output of oh rows of wp. Stride 2: the padded plane with its
-// width rounded up to even (a zero column), its even and odd columns (hp
-// rows of we = wp/2 each), and a wide output of oh rows of 2·we. In both,
-// the taps of all output rows are one contiguous run with the output's
-// row stride, so one DepthwiseRow9 call computes a whole channel (the
-// columns past ow are discarded; stride 2 computes about twice the
-// outputs it keeps, which costs less than a call per row).
-func (g *convDims) dwPlanes() (hp, wp, ws int) {
-	hp, wp = g.in[1]+2*g.p[1], g.in[2]+2*g.p[2]
-	oh := g.out[1]
+// dwPlanes returns the tap planes' height and row stride and the scratch
+// one goroutine needs. Stride 1: the padded plane, hp × wp. Stride 2: four
+// phase planes of ⌈hp/2⌉ × ⌈wp/2⌉ (phase (a, b) holds the padded input's
+// rows ≡ a and columns ≡ b mod 2), so tap (kh, kw) is phase
+// (kh&1, kw&1) at row offset kh>>1 and column offset kw>>1, and a padded
+// row of 2·⌈wp/2⌉ that each input row is split from.
+func (g *convDims) dwPlanes() (hq, wq, ws int) {
+	hp, wp := g.in[1]+2*g.p[1], g.in[2]+2*g.p[2]
 	if g.s[1] == 1 {
-		return hp, wp, workspaceSize(hp+oh, wp)
+		return hp, wp, workspaceSize(hp, wp)
 	}
-	wp += wp % 2
-	return hp, wp, workspaceSize(2*hp+oh, wp)
+	hq, wq = (hp+1)/2, (wp+1)/2
+	return hq, wq, workspaceSize(4*hq+2, wq)
 }
 
 // dwParallelFlops is the smallest depthwise convolution (in FLOPs) split
@@ -89,37 +90,58 @@ func convDepthwise3x3Run(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *con
 	return ctx.Err()
 }
 
+// dwClamp returns the bounds and zero that make asm.DepthwiseRows9 apply
+// ep's activation, and whether that is all of ep (else the kernel leaves
+// its sums as they are and ep.apply runs after).
+func dwClamp(ep *convEpi) (lo, hi, zero float32, done bool) {
+	lo, hi, zero = float32(math.Inf(-1)), float32(math.Inf(1)), float32(math.Copysign(0, -1))
+	e := ep.e
+	if e == nil {
+		return lo, hi, zero, true
+	}
+	if e.ScaleShift || e.Residual {
+		return lo, hi, zero, false
+	}
+	switch e.Act {
+	case epiNone:
+		return lo, hi, zero, true
+	case epiReLU: // asm.Relu: max(x, 0) + 0
+		return 0, hi, 0, true
+	case epiClip: // asm.Clip: min(max(x, Lo), Hi)
+		return e.Lo, e.Hi, zero, true
+	}
+	return lo, hi, zero, false
+}
+
 // convDepthwise3x3 convolves channel planes [lo, hi) (plane u is sample
 // u/C, input channel u%C, and its F/C output channels).
 func convDepthwise3x3(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEpi, scratch []float32, lo, hi int) {
 	h, wd := g.in[1], g.in[2]
 	oh, ow := g.out[1], g.out[2]
 	ph, pw := g.p[1], g.p[2]
-	hp, wp, _ := g.dwPlanes()
+	hq, wq, ws := g.dwPlanes()
 	is, os := g.inSize(), g.outSize()
 	mult := g.f / g.c
-	plane := scratch[:hp*wp]
-	rest := scratch[hp*wp:]
-	// The wide output: oh rows of stride wp (for stride 2, wp = 2·we).
-	wide := rest[:oh*wp]
-	rest = rest[oh*wp:]
+	// The padding is zero and no channel writes it: clear it once.
+	clear(scratch[:ws])
 	var src [9][]float32
-	var even, odd []float32
+	var planes, prow []float32
 	if g.s[1] == 1 {
-		n := (oh-1)*wp + ow
 		for kh := range 3 {
 			for kw := range 3 {
-				src[kh*3+kw] = plane[kh*wp+kw : kh*wp+kw+n]
+				src[kh*3+kw] = scratch[kh*wq+kw : hq*wq]
 			}
 		}
 	} else {
-		we := wp / 2
-		n := (oh-1)*wp + ow
-		even, odd = rest[:hp*we], rest[hp*we:2*hp*we]
+		planes, prow = scratch[:4*hq*wq], scratch[4*hq*wq:ws]
 		for kh := range 3 {
-			src[kh*3], src[kh*3+1], src[kh*3+2] = even[kh*we:kh*we+n], odd[kh*we:kh*we+n], even[kh*we+1:kh*we+1+n]
+			for kw := range 3 {
+				p := planes[((kh&1)*2+kw&1)*hq*wq:]
+				src[kh*3+kw] = p[(kh>>1)*wq+kw>>1 : hq*wq]
+			}
 		}
 	}
+	clo, chi, zero, fused := dwClamp(ep)
 	var wt [9]float32
 	for u := lo; u < hi; u++ {
 		if ctx.Err() != nil { // a check per channel plane
@@ -127,17 +149,19 @@ func convDepthwise3x3(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEp
 		}
 		n, c := u/g.c, u%g.c
 		xc := x[u*is : (u+1)*is]
-		// The padded plane: zero borders, the channel inside.
-		clear(plane[:ph*wp])
-		clear(plane[(ph+h)*wp:])
-		for r := range h {
-			row := plane[(ph+r)*wp : (ph+r+1)*wp]
-			clear(row[:pw])
-			copy(row[pw:pw+wd], xc[r*wd:(r+1)*wd])
-			clear(row[pw+wd:])
-		}
-		if g.s[1] == 2 {
-			asm.SplitEvenOdd(even, odd, plane)
+		if g.s[1] == 1 {
+			for r := range h {
+				copy(scratch[(ph+r)*wq+pw:(ph+r)*wq+pw+wd], xc[r*wd:(r+1)*wd])
+			}
+		} else {
+			// Padded row R = ph+r is row R>>1 of the phase planes (R&1, 0)
+			// and (R&1, 1).
+			for r := range h {
+				copy(prow[pw:pw+wd], xc[r*wd:(r+1)*wd])
+				R := ph + r
+				pe := planes[(R&1)*2*hq*wq+(R>>1)*wq:]
+				asm.SplitEvenOdd(pe[:wq], pe[hq*wq:hq*wq+wq], prow)
+			}
 		}
 		for m := range mult {
 			f := c*mult + m
@@ -146,13 +170,12 @@ func convDepthwise3x3(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEp
 			if bias != nil {
 				b = bias[f]
 			}
-			asm.DepthwiseRow9(wide[:len(src[0])], &src, &wt, b)
 			off := (n*g.f + f) * os
 			yc := y[off : off+os]
-			for r := range oh {
-				copy(yc[r*ow:(r+1)*ow], wide[r*wp:r*wp+ow])
+			asm.DepthwiseRows9(yc, ow, &src, wq, oh, ow, &wt, b, clo, chi, zero)
+			if !fused {
+				ep.apply(yc, f, off)
 			}
-			ep.apply(yc, f, off)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Generates asm/conv_dw_amd64.s: the 3x3 depthwise row kernels
-dwRow9AVX2 and dwRow9AVX512 (see asm/conv_dw.go for the semantics).
+"""Generates asm/conv_dw_amd64.s: the 3x3 depthwise kernels dwRows9AVX2
+and dwRows9AVX512 and the stride-2 column split (see asm/conv_dw.go for
+the semantics).
 
 Usage: python3 conv_dw_amd64.py OUT.s
 """
@@ -8,110 +9,134 @@ import sys
 
 PTRS = ["SI", "DX", "R8", "R9", "R10", "R11", "R12", "R13", "BX"]
 
+# func NAME(dst []float32, ldd int, src *[9][]float32, lds, rows, cols int,
+#     w *[9]float32, bias, lo, hi, zero float32)
+SIG = "(dst []float32, ldd int, src *[9][]float32, lds, rows, cols int, w *[9]float32, bias, lo, hi, zero float32)"
+FRAME = 88
+
 
 def prologue(out, name, reg):
-    out.append(f"// func {name}(dst []float32, src *[9][]float32, w *[9]float32, bias float32)")
-    out.append(f"TEXT ·{name}(SB), NOSPLIT, $0-44")
+    out.append(f"// func {name}{SIG}")
+    out.append(f"TEXT ·{name}(SB), NOSPLIT, ${0}-{FRAME}")
+    out.append("\tMOVQ rows+48(FP), CX")
+    out.append("\tTESTQ CX, CX")
+    out.append(f"\tJLE  {name}_done")
+    out.append("\tMOVQ cols+56(FP), CX")
+    out.append("\tTESTQ CX, CX")
+    out.append(f"\tJLE  {name}_done")
     out.append("\tMOVQ dst_base+0(FP), DI")
-    out.append("\tMOVQ dst_len+8(FP), CX")
-    out.append("\tMOVQ w+32(FP), AX")
+    out.append("\tMOVQ lds+40(FP), R14")
+    out.append("\tSHLQ $2, R14")
+    out.append("\tMOVQ w+64(FP), AX")
     for t in range(9):
         out.append(f"\tVBROADCASTSS {4*t}(AX), {reg}{t}")
-    out.append(f"\tVBROADCASTSS bias+40(FP), {reg}9")
-    out.append("\tMOVQ src+24(FP), AX")
+    out.append(f"\tVBROADCASTSS bias+72(FP), {reg}9")
+    out.append(f"\tVBROADCASTSS lo+76(FP), {reg}12")
+    out.append(f"\tVBROADCASTSS hi+80(FP), {reg}13")
+    out.append(f"\tVBROADCASTSS zero+84(FP), {reg}14")
+    out.append("\tMOVQ src+32(FP), AX")
     # BX is the array pointer until the last load replaces it.
     out.append("\tMOVQ AX, BX")
     for t, r in enumerate(PTRS):
         out.append(f"\tMOVQ {24*t}(BX), {r}")
-    out.append("\tXORQ AX, AX")
 
 
-def fmas(out, reg, acc, off, mask=""):
+def finish(out, reg, acc, mask=""):
+    # min(max(acc, lo), hi) + zero; NaN stays NaN (the second source).
+    out.append(f"\tVMAXPS {reg}{acc}, {reg}12, {mask}{reg}{acc}")
+    out.append(f"\tVMINPS {reg}{acc}, {reg}13, {mask}{reg}{acc}")
+    out.append(f"\tVADDPS {reg}{acc}, {reg}14, {mask}{reg}{acc}")
+
+
+def next_row(out, name):
+    for r in PTRS:
+        out.append(f"\tADDQ R14, {r}")
+    out.append("\tMOVQ ldd+24(FP), R15")
+    out.append("\tLEAQ (DI)(R15*4), DI")
+    out.append("\tDECQ rows+48(FP)")
+    out.append(f"\tJNZ  {name}_row")
+    out.append(f"{name}_done:")
+    out.append("\tVZEROUPPER")
+    out.append("\tRET")
+
+
+def wide_steps(out, name, reg, width):
+    """The two-accumulator loop over 2*width columns, then one width step."""
+    out.append(f"{name}_loop2:")
+    out.append(f"\tLEAQ {2*width}(AX), R15")
+    out.append("\tCMPQ R15, CX")
+    out.append(f"\tJGT  {name}_one")
+    out.append(f"\tVMOVAPS {reg}9, {reg}10")
+    out.append(f"\tVMOVAPS {reg}9, {reg}11")
     for t, r in enumerate(PTRS):
-        out.append(f"\tVFMADD231PS {off}({r})(AX*4), {reg}{t}, {mask}{reg}{acc}")
+        out.append(f"\tVFMADD231PS ({r})(AX*4), {reg}{t}, {reg}10")
+        out.append(f"\tVFMADD231PS {4*width}({r})(AX*4), {reg}{t}, {reg}11")
+    finish(out, reg, 10)
+    finish(out, reg, 11)
+    out.append(f"\tVMOVUPS {reg}10, (DI)(AX*4)")
+    out.append(f"\tVMOVUPS {reg}11, {4*width}(DI)(AX*4)")
+    out.append("\tMOVQ R15, AX")
+    out.append(f"\tJMP  {name}_loop2")
+    out.append(f"{name}_one:")
+    out.append(f"\tLEAQ {width}(AX), R15")
+    out.append("\tCMPQ R15, CX")
+    out.append(f"\tJGT  {name}_tail")
+    out.append(f"\tVMOVAPS {reg}9, {reg}10")
+    for t, r in enumerate(PTRS):
+        out.append(f"\tVFMADD231PS ({r})(AX*4), {reg}{t}, {reg}10")
+    finish(out, reg, 10)
+    out.append(f"\tVMOVUPS {reg}10, (DI)(AX*4)")
+    out.append("\tMOVQ R15, AX")
+    out.append(f"{name}_tail:")
+    out.append("\tCMPQ AX, CX")
+    out.append(f"\tJGE  {name}_next")
 
 
 def gen_avx512(out):
-    name = "dwRow9AVX512"
+    name = "dwRows9AVX512"
     prologue(out, name, "Z")
-    out.append(f"{name}_loop32:")
-    out.append("\tLEAQ 32(AX), R15")
-    out.append("\tCMPQ R15, CX")
-    out.append(f"\tJGT  {name}_loop16")
-    out.append("\tVMOVAPS Z9, Z10")
-    out.append("\tVMOVAPS Z9, Z11")
-    for t, r in enumerate(PTRS):
-        out.append(f"\tVFMADD231PS ({r})(AX*4), Z{t}, Z10")
-        out.append(f"\tVFMADD231PS 64({r})(AX*4), Z{t}, Z11")
-    out.append("\tVMOVUPS Z10, (DI)(AX*4)")
-    out.append("\tVMOVUPS Z11, 64(DI)(AX*4)")
-    out.append("\tMOVQ R15, AX")
-    out.append(f"\tJMP  {name}_loop32")
-    out.append(f"{name}_loop16:")
-    out.append("\tLEAQ 16(AX), R15")
-    out.append("\tCMPQ R15, CX")
-    out.append(f"\tJGT  {name}_tail")
-    out.append("\tVMOVAPS Z9, Z10")
-    fmas(out, "Z", 10, "")
-    out.append("\tVMOVUPS Z10, (DI)(AX*4)")
-    out.append("\tMOVQ R15, AX")
-    out.append(f"\tJMP  {name}_loop16")
-    out.append(f"{name}_tail:")
-    out.append("\tCMPQ AX, CX")
-    out.append(f"\tJGE  {name}_done")
+    # K1 masks the last cols%16 columns of every row.
     out.append("\tMOVQ CX, R15")
-    out.append("\tSUBQ AX, R15")
-    out.append("\tMOVQ $1, R14")
-    out.append("\tSHLXQ R15, R14, R14")
-    out.append("\tDECQ R14")
-    out.append("\tKMOVW R14, K1")
+    out.append("\tANDQ $15, R15")
+    out.append("\tMOVQ $1, AX")
+    out.append("\tSHLXQ R15, AX, AX")
+    out.append("\tDECQ AX")
+    out.append("\tKMOVW AX, K1")
+    out.append(f"{name}_row:")
+    out.append("\tXORQ AX, AX")
+    wide_steps(out, name, "Z", 16)
     out.append("\tVMOVAPS Z9, Z10")
     # Masked-off lanes neither load (fault suppression) nor change Z10.
-    fmas(out, "Z", 10, "", "K1, ")
+    for t, r in enumerate(PTRS):
+        out.append(f"\tVFMADD231PS ({r})(AX*4), Z{t}, K1, Z10")
+    finish(out, "Z", 10)
     out.append("\tVMOVUPS Z10, K1, (DI)(AX*4)")
-    out.append(f"{name}_done:")
-    out.append("\tVZEROUPPER")
-    out.append("\tRET")
+    out.append(f"{name}_next:")
+    next_row(out, name)
 
 
 def gen_avx2(out):
-    name = "dwRow9AVX2"
+    name = "dwRows9AVX2"
     prologue(out, name, "Y")
-    out.append(f"{name}_loop16:")
-    out.append("\tLEAQ 16(AX), R15")
-    out.append("\tCMPQ R15, CX")
-    out.append(f"\tJGT  {name}_loop8")
+    # Y15 masks the last cols%8 columns of every row (VMASKMOVPS loads
+    # nothing, and stores nothing, in masked-off lanes).
+    out.append("\tMOVQ CX, R15")
+    out.append("\tANDQ $7, R15")
+    out.append("\tNEGQ R15")
+    out.append("\tADDQ $8, R15")
+    out.append("\tLEAQ ·dwTailMask(SB), AX")
+    out.append("\tVMOVDQU (AX)(R15*4), Y15")
+    out.append(f"{name}_row:")
+    out.append("\tXORQ AX, AX")
+    wide_steps(out, name, "Y", 8)
     out.append("\tVMOVAPS Y9, Y10")
-    out.append("\tVMOVAPS Y9, Y11")
     for t, r in enumerate(PTRS):
-        out.append(f"\tVFMADD231PS ({r})(AX*4), Y{t}, Y10")
-        out.append(f"\tVFMADD231PS 32({r})(AX*4), Y{t}, Y11")
-    out.append("\tVMOVUPS Y10, (DI)(AX*4)")
-    out.append("\tVMOVUPS Y11, 32(DI)(AX*4)")
-    out.append("\tMOVQ R15, AX")
-    out.append(f"\tJMP  {name}_loop16")
-    out.append(f"{name}_loop8:")
-    out.append("\tLEAQ 8(AX), R15")
-    out.append("\tCMPQ R15, CX")
-    out.append(f"\tJGT  {name}_tail")
-    out.append("\tVMOVAPS Y9, Y10")
-    fmas(out, "Y", 10, "")
-    out.append("\tVMOVUPS Y10, (DI)(AX*4)")
-    out.append("\tMOVQ R15, AX")
-    out.append(f"\tJMP  {name}_loop8")
-    out.append(f"{name}_tail:")
-    out.append("\tCMPQ AX, CX")
-    out.append(f"\tJGE  {name}_done")
-    # One lane at a time: X0-X8 hold the weights in lane 0.
-    out.append("\tVMOVAPS X9, X10")
-    for t, r in enumerate(PTRS):
-        out.append(f"\tVFMADD231SS ({r})(AX*4), X{t}, X10")
-    out.append("\tVMOVSS X10, (DI)(AX*4)")
-    out.append("\tINCQ AX")
-    out.append(f"\tJMP  {name}_tail")
-    out.append(f"{name}_done:")
-    out.append("\tVZEROUPPER")
-    out.append("\tRET")
+        out.append(f"\tVMASKMOVPS ({r})(AX*4), Y15, Y11")
+        out.append(f"\tVFMADD231PS Y11, Y{t}, Y10")
+    finish(out, "Y", 10)
+    out.append("\tVMASKMOVPS Y10, Y15, (DI)(AX*4)")
+    out.append(f"{name}_next:")
+    next_row(out, name)
 
 
 def gen_split(out):
@@ -167,12 +192,18 @@ def main():
         "",
         '#include "textflag.h"',
         "",
-        "// 3x3 depthwise row kernels; see conv_dw.go for the semantics and",
+        "// 3x3 depthwise kernels; see conv_dw.go for the semantics and",
         "// conv_dw_amd64.go for the declarations. Z0-Z8 (Y0-Y8) hold the",
-        "// broadcast weights, Z9 (Y9) the bias; SI, DX, R8-R13, BX the nine",
-        "// tap rows; each output accumulates its taps in order 0..8.",
+        "// broadcast weights, Z9 the bias, Z12/Z13/Z14 lo, hi and zero; SI,",
+        "// DX, R8-R13, BX point at the nine taps of the current row, DI at",
+        "// its output, R14 is the tap row stride in bytes; each output",
+        "// accumulates its taps in order 0..8, then is clamped.",
         "",
     ]
+    for j in range(16):
+        out.append(f"DATA ·dwTailMask+{4*j}(SB)/4, ${'0xffffffff' if j < 8 else '0'}")
+    out.append("GLOBL ·dwTailMask(SB), RODATA|NOPTR, $64")
+    out.append("")
     gen_avx2(out)
     out.append("")
     gen_avx512(out)
