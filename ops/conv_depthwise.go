@@ -8,9 +8,9 @@ import (
 )
 
 // The 3×3 depthwise path. Each input channel is copied once into a padded
-// plane (stride 1) or split into four phase planes (stride 2: even/odd
-// rows × even/odd columns of the padded input), laid out so that each of
-// the nine taps of a whole output channel is one strided run, which one
+// plane (for stride 2 then split into its even and odd columns), laid out
+// so that each of the nine taps of a whole output channel is one strided
+// run (stride 2 steps over the odd or even rows), which one
 // asm.DepthwiseRows9 call sums straight into the output (no wide scratch,
 // no junk outputs), applying a ReLU or clip epilogue in the same pass.
 // Work is split over threads by channel plane (sample × channel), so
@@ -24,19 +24,20 @@ func (g *convDims) dw3x3() bool {
 		g.d[1] == 1 && g.d[2] == 1 && g.s[1] == g.s[2] && (g.s[1] == 1 || g.s[1] == 2)
 }
 
-// dwPlanes returns the tap planes' height and row stride and the scratch
-// one goroutine needs. Stride 1: the padded plane, hp × wp. Stride 2: four
-// phase planes of ⌈hp/2⌉ × ⌈wp/2⌉ (phase (a, b) holds the padded input's
-// rows ≡ a and columns ≡ b mod 2), so tap (kh, kw) is phase
-// (kh&1, kw&1) at row offset kh>>1 and column offset kw>>1, and a padded
-// row of 2·⌈wp/2⌉ that each input row is split from.
-func (g *convDims) dwPlanes() (hq, wq, ws int) {
-	hp, wp := g.in[1]+2*g.p[1], g.in[2]+2*g.p[2]
+// dwPlanes returns the padded plane's height and row stride and the
+// scratch one goroutine needs. Stride 1: the padded plane, hp × wp.
+// Stride 2: the padded plane with its width rounded up to even (hp × 2·wq,
+// a zero column when wp is odd) and its even and odd columns (hp × wq
+// each, split in one pass); tap (kh, kw) of output row r is row 2r+kh of
+// the even columns (kw = 0, 2, at column offset kw>>1) or of the odd ones
+// (kw = 1), so with a tap row stride of 2·wq every output is computed once.
+func (g *convDims) dwPlanes() (hp, wq, ws int) {
+	hp, wq = g.in[1]+2*g.p[1], g.in[2]+2*g.p[2]
 	if g.s[1] == 1 {
-		return hp, wp, workspaceSize(hp, wp)
+		return hp, wq, workspaceSize(hp, wq)
 	}
-	hq, wq = (hp+1)/2, (wp+1)/2
-	return hq, wq, workspaceSize(4*hq+2, wq)
+	wq = (wq + 1) / 2
+	return hp, wq, workspaceSize(4, hp, wq)
 }
 
 // dwParallelFlops is the smallest depthwise convolution (in FLOPs) split
@@ -119,28 +120,28 @@ func convDepthwise3x3(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEp
 	h, wd := g.in[1], g.in[2]
 	oh, ow := g.out[1], g.out[2]
 	ph, pw := g.p[1], g.p[2]
-	hq, wq, ws := g.dwPlanes()
+	hp, wq, ws := g.dwPlanes()
 	is, os := g.inSize(), g.outSize()
 	mult := g.f / g.c
 	// The padding is zero and no channel writes it: clear it once.
 	clear(scratch[:ws])
 	var src [9][]float32
-	var planes, prow []float32
+	var even, odd []float32
+	wp, lds := wq, wq // the padded plane's row stride, the taps' one
 	if g.s[1] == 1 {
 		for kh := range 3 {
 			for kw := range 3 {
-				src[kh*3+kw] = scratch[kh*wq+kw : hq*wq]
+				src[kh*3+kw] = scratch[kh*wq+kw : hp*wq]
 			}
 		}
 	} else {
-		planes, prow = scratch[:4*hq*wq], scratch[4*hq*wq:ws]
+		wp, lds = 2*wq, 2*wq
+		even, odd = scratch[hp*wp:hp*wp+hp*wq], scratch[hp*wp+hp*wq:ws]
 		for kh := range 3 {
-			for kw := range 3 {
-				p := planes[((kh&1)*2+kw&1)*hq*wq:]
-				src[kh*3+kw] = p[(kh>>1)*wq+kw>>1 : hq*wq]
-			}
+			src[kh*3], src[kh*3+1], src[kh*3+2] = even[kh*wq:], odd[kh*wq:], even[kh*wq+1:]
 		}
 	}
+	plane := scratch[:hp*wp]
 	clo, chi, zero, fused := dwClamp(ep)
 	var wt [9]float32
 	for u := lo; u < hi; u++ {
@@ -149,19 +150,11 @@ func convDepthwise3x3(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEp
 		}
 		n, c := u/g.c, u%g.c
 		xc := x[u*is : (u+1)*is]
-		if g.s[1] == 1 {
-			for r := range h {
-				copy(scratch[(ph+r)*wq+pw:(ph+r)*wq+pw+wd], xc[r*wd:(r+1)*wd])
-			}
-		} else {
-			// Padded row R = ph+r is row R>>1 of the phase planes (R&1, 0)
-			// and (R&1, 1).
-			for r := range h {
-				copy(prow[pw:pw+wd], xc[r*wd:(r+1)*wd])
-				R := ph + r
-				pe := planes[(R&1)*2*hq*wq+(R>>1)*wq:]
-				asm.SplitEvenOdd(pe[:wq], pe[hq*wq:hq*wq+wq], prow)
-			}
+		for r := range h {
+			copy(plane[(ph+r)*wp+pw:(ph+r)*wp+pw+wd], xc[r*wd:(r+1)*wd])
+		}
+		if g.s[1] == 2 {
+			asm.SplitEvenOdd(even, odd, plane)
 		}
 		for m := range mult {
 			f := c*mult + m
@@ -172,7 +165,7 @@ func convDepthwise3x3(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEp
 			}
 			off := (n*g.f + f) * os
 			yc := y[off : off+os]
-			asm.DepthwiseRows9(yc, ow, &src, wq, oh, ow, &wt, b, clo, chi, zero)
+			asm.DepthwiseRows9(yc, ow, &src, lds, oh, ow, &wt, b, clo, chi, zero)
 			if !fused {
 				ep.apply(yc, f, off)
 			}
