@@ -143,14 +143,14 @@ var dwActs = []struct {
 }
 
 // TestDepthwiseRows9 checks every implementation against a float64 sum on
-// 1-3 rows of every width up to 40 (all vector steps and masked tails),
+// 1-4 rows (pairs and a last odd row) of every width up to 40 (all vector steps and masked tails),
 // with gaps between rows in the taps and in dst, unaligned slices, each
 // activation, and that nothing outside the rows' columns is written.
 func TestDepthwiseRows9(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	ForEachImpl(func(impl string) {
 		for _, act := range dwActs {
-			for rows := 1; rows <= 3; rows++ {
+			for rows := 1; rows <= 4; rows++ {
 				for cols := 0; cols <= 40; cols++ {
 					lds, ldd := cols+rng.IntN(3), cols+rng.IntN(3)
 					var src [9][]float32

@@ -26,7 +26,6 @@ def prologue(out, name, reg):
     out.append(f"\tJLE  {name}_done")
     out.append("\tMOVQ dst_base+0(FP), DI")
     out.append("\tMOVQ lds+40(FP), R14")
-    out.append("\tSHLQ $2, R14")
     out.append("\tMOVQ w+64(FP), AX")
     for t in range(9):
         out.append(f"\tVBROADCASTSS {4*t}(AX), {reg}{t}")
@@ -50,7 +49,7 @@ def finish(out, reg, acc, mask=""):
 
 def next_row(out, name):
     for r in PTRS:
-        out.append(f"\tADDQ R14, {r}")
+        out.append(f"\tLEAQ ({r})(R14*4), {r}")
     out.append("\tMOVQ ldd+24(FP), R15")
     out.append("\tLEAQ (DI)(R15*4), DI")
     out.append("\tDECQ rows+48(FP)")
@@ -102,6 +101,7 @@ def gen_avx512(out):
     out.append("\tSHLXQ R15, AX, AX")
     out.append("\tDECQ AX")
     out.append("\tKMOVW AX, K1")
+    gen_avx512_pairs(out, name)
     out.append(f"{name}_row:")
     out.append("\tXORQ AX, AX")
     wide_steps(out, name, "Z", 16)
@@ -113,6 +113,66 @@ def gen_avx512(out):
     out.append("\tVMOVUPS Z10, K1, (DI)(AX*4)")
     out.append(f"{name}_next:")
     next_row(out, name)
+
+
+def gen_avx512_pairs(out, name):
+    """Two rows at a time (independent accumulators for the out-of-order
+    core to overlap, which matters for planes one or two vectors wide),
+    then the one-row loop does the last odd row. R15 indexes the second
+    row: AX + lds for the taps, AX + ldd for dst."""
+    acc = {(0, 0): 10, (0, 1): 11, (1, 0): 15, (1, 1): 16}
+
+    def body(nvec, mask=""):
+        for row in range(2):
+            for v in range(nvec):
+                out.append(f"\tVMOVAPS Z9, Z{acc[row, v]}")
+        out.append("\tLEAQ (AX)(R14*1), R15")
+        for t, r in enumerate(PTRS):
+            for row, idx in ((0, "AX"), (1, "R15")):
+                for v in range(nvec):
+                    out.append(f"\tVFMADD231PS {64*v}({r})({idx}*4), Z{t}, {mask}Z{acc[row, v]}")
+        for row in range(2):
+            for v in range(nvec):
+                finish(out, "Z", acc[row, v])
+        out.append("\tMOVQ ldd+24(FP), R15")
+        out.append("\tADDQ AX, R15")
+        for row, idx in ((0, "AX"), (1, "R15")):
+            for v in range(nvec):
+                out.append(f"\tVMOVUPS Z{acc[row, v]}, {mask}{64*v}(DI)({idx}*4)")
+
+    out.append(f"{name}_pair:")
+    out.append("\tCMPQ rows+48(FP), $2")
+    out.append(f"\tJLT  {name}_pairsdone")
+    out.append("\tXORQ AX, AX")
+    out.append(f"{name}_ploop2:")
+    out.append("\tLEAQ 32(AX), R15")
+    out.append("\tCMPQ R15, CX")
+    out.append(f"\tJGT  {name}_pone")
+    body(2)
+    out.append("\tADDQ $32, AX")
+    out.append(f"\tJMP  {name}_ploop2")
+    out.append(f"{name}_pone:")
+    out.append("\tLEAQ 16(AX), R15")
+    out.append("\tCMPQ R15, CX")
+    out.append(f"\tJGT  {name}_ptail")
+    body(1)
+    out.append("\tADDQ $16, AX")
+    out.append(f"{name}_ptail:")
+    out.append("\tCMPQ AX, CX")
+    out.append(f"\tJGE  {name}_pnext")
+    # Masked-off lanes neither load (fault suppression) nor change the
+    # accumulators.
+    body(1, "K1, ")
+    out.append(f"{name}_pnext:")
+    for r in PTRS:
+        out.append(f"\tLEAQ ({r})(R14*8), {r}")
+    out.append("\tMOVQ ldd+24(FP), R15")
+    out.append("\tLEAQ (DI)(R15*8), DI")
+    out.append("\tSUBQ $2, rows+48(FP)")
+    out.append(f"\tJMP  {name}_pair")
+    out.append(f"{name}_pairsdone:")
+    out.append("\tCMPQ rows+48(FP), $0")
+    out.append(f"\tJEQ  {name}_done")
 
 
 def gen_avx2(out):
