@@ -1,9 +1,8 @@
-//go:build purego || !amd64
+//go:build purego || !(amd64 || arm64)
 
 package asm
 
-// dwRows9 has only the Go kernel off amd64 (arm64 runs it too: no NEON
-// twin yet).
+// dwRows9 has only the Go kernel off amd64 and arm64.
 func dwRows9(_ string, dst []float32, ldd int, src *[9][]float32, lds, rows, cols int, w *[9]float32, bias, lo, hi, zero float32) {
 	dwRows9Generic(dst, ldd, src, lds, rows, cols, w, bias, lo, hi, zero)
 }
