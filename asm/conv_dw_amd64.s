@@ -543,3 +543,73 @@ splitEvenOddAVX512_done:
 	VZEROUPPER
 	RET
 
+// func copyRowsAVX2(dst []float32, ldd int, src []float32, lds, rows, cols int)
+TEXT ·copyRowsAVX2(SB), NOSPLIT, $0-80
+	MOVQ dst_base+0(FP), DI
+	MOVQ ldd+24(FP), R8
+	MOVQ src_base+32(FP), SI
+	MOVQ lds+56(FP), R9
+	MOVQ rows+64(FP), DX
+	MOVQ cols+72(FP), CX
+copyRowsAVX2_row:
+	XORQ AX, AX
+copyRowsAVX2_loop:
+	LEAQ 8(AX), R10
+	CMPQ R10, CX
+	JGT  copyRowsAVX2_tail
+	VMOVUPS (SI)(AX*4), Y0
+	VMOVUPS Y0, (DI)(AX*4)
+	MOVQ R10, AX
+	JMP  copyRowsAVX2_loop
+copyRowsAVX2_tail:
+	CMPQ AX, CX
+	JGE  copyRowsAVX2_next
+	MOVL (SI)(AX*4), R10
+	MOVL R10, (DI)(AX*4)
+	INCQ AX
+	JMP  copyRowsAVX2_tail
+copyRowsAVX2_next:
+	LEAQ (SI)(R9*4), SI
+	LEAQ (DI)(R8*4), DI
+	DECQ DX
+	JNZ  copyRowsAVX2_row
+	VZEROUPPER
+	RET
+
+// func copyRowsAVX512(dst []float32, ldd int, src []float32, lds, rows, cols int)
+TEXT ·copyRowsAVX512(SB), NOSPLIT, $0-80
+	MOVQ dst_base+0(FP), DI
+	MOVQ ldd+24(FP), R8
+	MOVQ src_base+32(FP), SI
+	MOVQ lds+56(FP), R9
+	MOVQ rows+64(FP), DX
+	MOVQ cols+72(FP), CX
+	MOVQ CX, R10
+	ANDQ $15, R10
+	MOVQ $1, AX
+	SHLXQ R10, AX, AX
+	DECQ AX
+	KMOVW AX, K1
+copyRowsAVX512_row:
+	XORQ AX, AX
+copyRowsAVX512_loop:
+	LEAQ 16(AX), R10
+	CMPQ R10, CX
+	JGT  copyRowsAVX512_tail
+	VMOVUPS (SI)(AX*4), Z0
+	VMOVUPS Z0, (DI)(AX*4)
+	MOVQ R10, AX
+	JMP  copyRowsAVX512_loop
+copyRowsAVX512_tail:
+	CMPQ AX, CX
+	JGE  copyRowsAVX512_next
+	VMOVUPS.Z (SI)(AX*4), K1, Z0
+	VMOVUPS Z0, K1, (DI)(AX*4)
+copyRowsAVX512_next:
+	LEAQ (SI)(R9*4), SI
+	LEAQ (DI)(R8*4), DI
+	DECQ DX
+	JNZ  copyRowsAVX512_row
+	VZEROUPPER
+	RET
+

@@ -33,3 +33,8 @@ func splitEvenOdd(impl string, even, odd, src []float32) int {
 	}
 	return 0
 }
+
+// copyRows is the Go loop here.
+func copyRows(_ string, dst []float32, ldd int, src []float32, lds, rows, cols int) {
+	copyRowsGeneric(dst, ldd, src, lds, rows, cols)
+}

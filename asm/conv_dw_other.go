@@ -9,3 +9,8 @@ func dwRows9(_ string, dst []float32, ldd int, src *[9][]float32, lds, rows, col
 
 // splitEvenOdd leaves every column to SplitEvenOdd's Go loop.
 func splitEvenOdd(string, []float32, []float32, []float32) int { return 0 }
+
+// copyRows is the Go loop here.
+func copyRows(_ string, dst []float32, ldd int, src []float32, lds, rows, cols int) {
+	copyRowsGeneric(dst, ldd, src, lds, rows, cols)
+}

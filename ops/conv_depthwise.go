@@ -150,9 +150,7 @@ func convDepthwise3x3(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEp
 		}
 		n, c := u/g.c, u%g.c
 		xc := x[u*is : (u+1)*is]
-		for r := range h {
-			copy(plane[(ph+r)*wp+pw:(ph+r)*wp+pw+wd], xc[r*wd:(r+1)*wd])
-		}
+		asm.CopyRows(plane[ph*wp+pw:], wp, xc, wd, h, wd)
 		if g.s[1] == 2 {
 			asm.SplitEvenOdd(even, odd, plane)
 		}
