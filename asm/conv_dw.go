@@ -126,3 +126,33 @@ func copyRowsGeneric(dst []float32, ldd int, src []float32, lds, rows, cols int)
 		copy(dst[r*ldd:r*ldd+cols], src[r*lds:r*lds+cols])
 	}
 }
+
+// SplitRows splits rows of src into even and odd columns: for r < rows and
+// j < n, even[r·ldo+j] = src[r·lds+2j] and odd[r·ldo+j] = src[r·lds+2j+1]
+// (a stride-2 convolution's column split, straight from the input channel
+// into the even/odd planes; the elements between rows are not touched).
+// It panics when rows or n is negative, ldo < n, lds < 2n, or a slice is
+// shorter than the rows it covers.
+func SplitRows(even, odd []float32, ldo int, src []float32, lds, rows, n int) {
+	if rows < 0 || n < 0 || ldo < n || lds < 2*n {
+		panic("asm: SplitRows: bad geometry")
+	}
+	if rows == 0 || n == 0 {
+		return
+	}
+	_ = even[(rows-1)*ldo+n-1]
+	_ = odd[(rows-1)*ldo+n-1]
+	_ = src[(rows-1)*lds+2*n-1]
+	splitRows(dwImpl, even, odd, ldo, src, lds, rows, n)
+}
+
+// splitRowsBySplit is SplitRows as a SplitEvenOdd per row (with impl's
+// kernel).
+func splitRowsBySplit(impl string, even, odd []float32, ldo int, src []float32, lds, rows, n int) {
+	for r := range rows {
+		e, o, s := even[r*ldo:r*ldo+n], odd[r*ldo:r*ldo+n], src[r*lds:r*lds+2*n]
+		for j := splitEvenOdd(impl, e, o, s); j < n; j++ {
+			e[j], o[j] = s[2*j], s[2*j+1]
+		}
+	}
+}

@@ -69,3 +69,24 @@ func copyRows(impl string, dst []float32, ldd int, src []float32, lds, rows, col
 		copyRowsGeneric(dst, ldd, src, lds, rows, cols)
 	}
 }
+
+// splitRowsAVX2 and splitRowsAVX512 are SplitRows with the geometry
+// checked and rows, n > 0.
+//
+//go:noescape
+func splitRowsAVX2(even, odd []float32, ldo int, src []float32, lds, rows, n int)
+
+//go:noescape
+func splitRowsAVX512(even, odd []float32, ldo int, src []float32, lds, rows, n int)
+
+// splitRows runs impl's row-split kernel.
+func splitRows(impl string, even, odd []float32, ldo int, src []float32, lds, rows, n int) {
+	switch impl {
+	case AVX512:
+		splitRowsAVX512(even, odd, ldo, src, lds, rows, n)
+	case AVX2:
+		splitRowsAVX2(even, odd, ldo, src, lds, rows, n)
+	default:
+		splitRowsBySplit(impl, even, odd, ldo, src, lds, rows, n)
+	}
+}

@@ -613,3 +613,116 @@ copyRowsAVX512_next:
 	VZEROUPPER
 	RET
 
+// func splitRowsAVX2(even, odd []float32, ldo int, src []float32, lds, rows, n int)
+TEXT ·splitRowsAVX2(SB), NOSPLIT, $0-104
+	MOVQ even_base+0(FP), DI
+	MOVQ odd_base+24(FP), DX
+	MOVQ ldo+48(FP), R8
+	MOVQ src_base+56(FP), SI
+	MOVQ lds+80(FP), R9
+	MOVQ rows+88(FP), R11
+	MOVQ n+96(FP), CX
+splitRowsAVX2_row:
+	XORQ AX, AX
+splitRowsAVX2_loop:
+	LEAQ 8(AX), R10
+	CMPQ R10, CX
+	JGT  splitRowsAVX2_tail
+	VMOVUPS (SI)(AX*8), Y0
+	VMOVUPS 32(SI)(AX*8), Y1
+	VSHUFPS $0x88, Y1, Y0, Y2
+	VPERMPD $0xD8, Y2, Y2
+	VSHUFPS $0xDD, Y1, Y0, Y3
+	VPERMPD $0xD8, Y3, Y3
+	VMOVUPS Y2, (DI)(AX*4)
+	VMOVUPS Y3, (DX)(AX*4)
+	MOVQ R10, AX
+	JMP  splitRowsAVX2_loop
+splitRowsAVX2_tail:
+	CMPQ AX, CX
+	JGE  splitRowsAVX2_next
+	MOVL (SI)(AX*8), R10
+	MOVL R10, (DI)(AX*4)
+	MOVL 4(SI)(AX*8), R10
+	MOVL R10, (DX)(AX*4)
+	INCQ AX
+	JMP  splitRowsAVX2_tail
+splitRowsAVX2_next:
+	LEAQ (DI)(R8*4), DI
+	LEAQ (DX)(R8*4), DX
+	LEAQ (SI)(R9*4), SI
+	DECQ R11
+	JNZ  splitRowsAVX2_row
+	VZEROUPPER
+	RET
+
+// func splitRowsAVX512(even, odd []float32, ldo int, src []float32, lds, rows, n int)
+TEXT ·splitRowsAVX512(SB), NOSPLIT, $0-104
+	MOVQ even_base+0(FP), DI
+	MOVQ odd_base+24(FP), DX
+	MOVQ ldo+48(FP), R8
+	MOVQ src_base+56(FP), SI
+	MOVQ lds+80(FP), R9
+	MOVQ rows+88(FP), R11
+	MOVQ n+96(FP), CX
+	VMOVUPS ·dwEvenIdx(SB), Z4
+	VMOVUPS ·dwOddIdx(SB), Z5
+	MOVQ CX, R10
+	ANDQ $15, R10
+	MOVQ $1, AX
+	SHLXQ R10, AX, AX
+	DECQ AX
+	KMOVW AX, K1
+	SHLQ $1, R10
+	CMPQ R10, $16
+	JGE  splitRowsAVX512_big
+	MOVQ $1, AX
+	SHLXQ R10, AX, AX
+	DECQ AX
+	KMOVW AX, K2
+	KXORW K3, K3, K3
+	JMP  splitRowsAVX512_row
+splitRowsAVX512_big:
+	MOVQ $0xffff, AX
+	KMOVW AX, K2
+	SUBQ $16, R10
+	MOVQ $1, AX
+	SHLXQ R10, AX, AX
+	DECQ AX
+	KMOVW AX, K3
+splitRowsAVX512_row:
+	XORQ AX, AX
+splitRowsAVX512_loop:
+	LEAQ 16(AX), R10
+	CMPQ R10, CX
+	JGT  splitRowsAVX512_tail
+	VMOVUPS (SI)(AX*8), Z0
+	VMOVUPS 64(SI)(AX*8), Z1
+	VMOVAPS Z4, Z2
+	VPERMI2PS Z1, Z0, Z2
+	VMOVAPS Z5, Z3
+	VPERMI2PS Z1, Z0, Z3
+	VMOVUPS Z2, (DI)(AX*4)
+	VMOVUPS Z3, (DX)(AX*4)
+	MOVQ R10, AX
+	JMP  splitRowsAVX512_loop
+splitRowsAVX512_tail:
+	CMPQ AX, CX
+	JGE  splitRowsAVX512_next
+	VMOVUPS.Z (SI)(AX*8), K2, Z0
+	VMOVUPS.Z 64(SI)(AX*8), K3, Z1
+	VMOVAPS Z4, Z2
+	VPERMI2PS Z1, Z0, Z2
+	VMOVAPS Z5, Z3
+	VPERMI2PS Z1, Z0, Z3
+	VMOVUPS Z2, K1, (DI)(AX*4)
+	VMOVUPS Z3, K1, (DX)(AX*4)
+splitRowsAVX512_next:
+	LEAQ (DI)(R8*4), DI
+	LEAQ (DX)(R8*4), DX
+	LEAQ (SI)(R9*4), SI
+	DECQ R11
+	JNZ  splitRowsAVX512_row
+	VZEROUPPER
+	RET
+

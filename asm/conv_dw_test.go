@@ -380,3 +380,42 @@ func TestCopyRows(t *testing.T) {
 	}()
 	CopyRows(make([]float32, 5), 3, make([]float32, 6), 3, 2, 3)
 }
+
+// TestSplitRows checks every implementation on 1-3 rows of every pair
+// count up to 40 (vector steps and every tail) with gaps between rows,
+// unaligned slices, and that nothing outside the rows' columns is written.
+func TestSplitRows(t *testing.T) {
+	ForEachImpl(func(impl string) {
+		for rows := 1; rows <= 3; rows++ {
+			for n := 0; n <= 40; n++ {
+				lds, ldo := 2*n+rows%2, n+1
+				src := make([]float32, 1+(rows-1)*lds+2*n)
+				for i := range src {
+					src[i] = float32(i) + 0.5
+				}
+				m := (rows-1)*ldo + n
+				ev, od := make([]float32, m+2), make([]float32, m+2)
+				for i := range ev {
+					ev[i], od[i] = -1, -2
+				}
+				SplitRows(ev[1:m+1], od[1:m+1], ldo, src[1:], lds, rows, n)
+				for i := range ev {
+					r, j := (i-1)/ldo, (i-1)%ldo
+					we, wo := float32(-1), float32(-2)
+					if i >= 1 && i <= m && j < n {
+						we, wo = src[1+r*lds+2*j], src[2+r*lds+2*j]
+					}
+					if ev[i] != we || od[i] != wo {
+						t.Fatalf("impl=%s rows=%d n=%d: [%d] = %v, %v; want %v, %v", impl, rows, n, i, ev[i], od[i], we, wo)
+					}
+				}
+			}
+		}
+	})
+	defer func() {
+		if recover() == nil {
+			t.Error("SplitRows with a short src: no panic")
+		}
+	}()
+	SplitRows(make([]float32, 8), make([]float32, 8), 4, make([]float32, 14), 8, 2, 4)
+}

@@ -8,7 +8,7 @@ import (
 )
 
 // The 3×3 depthwise path. Each input channel is copied once into a padded
-// plane (for stride 2 then split into its even and odd columns), laid out
+// plane (for stride 2 split into the plane's even and odd columns), laid out
 // so that each of the nine taps of a whole output channel is one strided
 // run (stride 2 steps over the odd or even rows), which one
 // asm.DepthwiseRows9 call sums straight into the output (no wide scratch,
@@ -24,20 +24,20 @@ func (g *convDims) dw3x3() bool {
 		g.d[1] == 1 && g.d[2] == 1 && g.s[1] == g.s[2] && (g.s[1] == 1 || g.s[1] == 2)
 }
 
-// dwPlanes returns the padded plane's height and row stride and the
-// scratch one goroutine needs. Stride 1: the padded plane, hp × wp.
-// Stride 2: the padded plane with its width rounded up to even (hp × 2·wq,
-// a zero column when wp is odd) and its even and odd columns (hp × wq
-// each, split in one pass); tap (kh, kw) of output row r is row 2r+kh of
-// the even columns (kw = 0, 2, at column offset kw>>1) or of the odd ones
-// (kw = 1), so with a tap row stride of 2·wq every output is computed once.
+// dwPlanes returns the tap planes' height and row stride and the scratch
+// one goroutine needs. Stride 1: the padded plane, hp × wp. Stride 2: the
+// padded plane's even and odd columns (hp × wq each, wq = ⌈wp/2⌉), split
+// straight from the input channel; tap (kh, kw) of output row r is row
+// 2r+kh of the even columns (kw = 0, 2, at column offset kw>>1) or of the
+// odd ones (kw = 1), so with a tap row stride of 2·wq every output is
+// computed once.
 func (g *convDims) dwPlanes() (hp, wq, ws int) {
 	hp, wq = g.in[1]+2*g.p[1], g.in[2]+2*g.p[2]
 	if g.s[1] == 1 {
 		return hp, wq, workspaceSize(hp, wq)
 	}
 	wq = (wq + 1) / 2
-	return hp, wq, workspaceSize(4, hp, wq)
+	return hp, wq, workspaceSize(2, hp, wq)
 }
 
 // dwParallelFlops is the smallest depthwise convolution (in FLOPs) split
@@ -127,7 +127,11 @@ func convDepthwise3x3(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEp
 	clear(scratch[:ws])
 	var src [9][]float32
 	var even, odd []float32
-	wp, lds := wq, wq // the padded plane's row stride, the taps' one
+	lds := wq // the taps' row stride
+	// Stride 2: input column c is padded column c+pw, so the even input
+	// columns go to plane xe at column offset pw>>1 and the odd ones to
+	// plane xo at offset (pw+1)>>1 (xe is the even plane when pw is even).
+	var xe, xo []float32
 	if g.s[1] == 1 {
 		for kh := range 3 {
 			for kw := range 3 {
@@ -135,13 +139,16 @@ func convDepthwise3x3(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEp
 			}
 		}
 	} else {
-		wp, lds = 2*wq, 2*wq
-		even, odd = scratch[hp*wp:hp*wp+hp*wq], scratch[hp*wp+hp*wq:ws]
+		lds = 2 * wq
+		even, odd = scratch[:hp*wq], scratch[hp*wq:ws]
 		for kh := range 3 {
 			src[kh*3], src[kh*3+1], src[kh*3+2] = even[kh*wq:], odd[kh*wq:], even[kh*wq+1:]
 		}
+		xe, xo = even[ph*wq+pw>>1:], odd[ph*wq+(pw+1)>>1:]
+		if pw&1 == 1 {
+			xe, xo = odd[ph*wq+pw>>1:], even[ph*wq+(pw+1)>>1:]
+		}
 	}
-	plane := scratch[:hp*wp]
 	clo, chi, zero, fused := dwClamp(ep)
 	var wt [9]float32
 	for u := lo; u < hi; u++ {
@@ -150,9 +157,15 @@ func convDepthwise3x3(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEp
 		}
 		n, c := u/g.c, u%g.c
 		xc := x[u*is : (u+1)*is]
-		asm.CopyRows(plane[ph*wp+pw:], wp, xc, wd, h, wd)
-		if g.s[1] == 2 {
-			asm.SplitEvenOdd(even, odd, plane)
+		if g.s[1] == 1 {
+			asm.CopyRows(scratch[ph*wq+pw:], wq, xc, wd, h, wd)
+		} else {
+			asm.SplitRows(xe, xo, wq, xc, wd, h, wd/2)
+			if wd%2 == 1 { // the last column is even
+				for r := range h {
+					xe[r*wq+wd/2] = xc[r*wd+wd-1]
+				}
+			}
 		}
 		for m := range mult {
 			f := c*mult + m

@@ -23,6 +23,9 @@ func TestFusedDepthwise3x3(t *testing.T) {
 		{2, 2, 2, 8, 8, 2, 1},
 		{1, 2, 1, 9, 20, 2, 2},
 		{1, 1, 1, 3, 3, 2, 0},
+		{1, 2, 1, 7, 11, 2, 2},
+		{1, 2, 1, 6, 10, 2, 0},
+		{1, 2, 1, 5, 33, 2, 1},
 	} {
 		for ei, epi := range testEpilogues {
 			asmEach(t, func(impl string) {
