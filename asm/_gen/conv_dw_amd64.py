@@ -91,8 +91,7 @@ def wide_steps(out, name, reg, width):
     out.append(f"\tJGE  {name}_next")
 
 
-def gen_avx512(out):
-    name = "dwRows9AVX512"
+def gen_avx512(out, name="dwRows9AVX512", shared=False):
     prologue(out, name, "Z")
     # K1 masks the last cols%16 columns of every row.
     out.append("\tMOVQ CX, R15")
@@ -101,7 +100,7 @@ def gen_avx512(out):
     out.append("\tSHLXQ R15, AX, AX")
     out.append("\tDECQ AX")
     out.append("\tKMOVW AX, K1")
-    gen_avx512_pairs(out, name)
+    gen_avx512_pairs(out, name, shared)
     out.append(f"{name}_row:")
     out.append("\tXORQ AX, AX")
     wide_steps(out, name, "Z", 16)
@@ -115,11 +114,14 @@ def gen_avx512(out):
     next_row(out, name)
 
 
-def gen_avx512_pairs(out, name):
+def gen_avx512_pairs(out, name, shared):
     """Two rows at a time (independent accumulators for the out-of-order
     core to overlap, which matters for planes one or two vectors wide),
     then the one-row loop does the last odd row. R15 indexes the second
-    row: AX + lds for the taps, AX + ldd for dst."""
+    row: AX + lds for the taps, AX + ldd for dst. shared: the taps are
+    rows of one plane (tap t+3 is tap t one row down, lds apart), so the
+    second row's taps 0-5 are the first row's taps 3-8: each of the four
+    input rows' three shifts is loaded once and feeds both rows."""
     acc = {(0, 0): 10, (0, 1): 11, (1, 0): 15, (1, 1): 16}
 
     def body(nvec, mask=""):
@@ -127,10 +129,25 @@ def gen_avx512_pairs(out, name):
             for v in range(nvec):
                 out.append(f"\tVMOVAPS Z9, Z{acc[row, v]}")
         out.append("\tLEAQ (AX)(R14*1), R15")
-        for t, r in enumerate(PTRS):
-            for row, idx in ((0, "AX"), (1, "R15")):
-                for v in range(nvec):
-                    out.append(f"\tVFMADD231PS {64*v}({r})({idx}*4), Z{t}, {mask}Z{acc[row, v]}")
+        if shared:
+            for i in range(4):  # input rows of the pair
+                for kw in range(3):
+                    r, idx = (PTRS[i*3+kw], "AX") if i < 3 else (PTRS[6+kw], "R15")
+                    for v in range(nvec):
+                        tmp = 17 + v
+                        if mask:
+                            out.append(f"\tVMOVUPS.Z {64*v}({r})({idx}*4), {mask}Z{tmp}")
+                        else:
+                            out.append(f"\tVMOVUPS {64*v}({r})({idx}*4), Z{tmp}")
+                        if i < 3:
+                            out.append(f"\tVFMADD231PS Z{tmp}, Z{i*3+kw}, Z{acc[0, v]}")
+                        if i >= 1:
+                            out.append(f"\tVFMADD231PS Z{tmp}, Z{(i-1)*3+kw}, Z{acc[1, v]}")
+        else:
+            for t, r in enumerate(PTRS):
+                for row, idx in ((0, "AX"), (1, "R15")):
+                    for v in range(nvec):
+                        out.append(f"\tVFMADD231PS {64*v}({r})({idx}*4), Z{t}, {mask}Z{acc[row, v]}")
         for row in range(2):
             for v in range(nvec):
                 finish(out, "Z", acc[row, v])
@@ -413,6 +430,8 @@ def main():
     gen_avx2(out)
     out.append("")
     gen_avx512(out)
+    out.append("")
+    gen_avx512(out, "dwRows9ShiftAVX512", shared=True)
     out.append("")
     gen_split(out)
     gen_copy(out)
