@@ -150,7 +150,6 @@ func convDepthwise3x3(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEp
 		}
 	}
 	clo, chi, zero, fused := dwClamp(ep)
-	var wt [9]float32
 	for u := lo; u < hi; u++ {
 		if ctx.Err() != nil { // a check per channel plane
 			return
@@ -169,14 +168,14 @@ func convDepthwise3x3(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEp
 		}
 		for m := range mult {
 			f := c*mult + m
-			copy(wt[:], w[f*9:f*9+9])
+			wt := (*[9]float32)(w[f*9 : f*9+9]) // no copy
 			var b float32
 			if bias != nil {
 				b = bias[f]
 			}
 			off := (n*g.f + f) * os
 			yc := y[off : off+os]
-			asm.DepthwiseRows9(yc, ow, &src, lds, oh, ow, &wt, b, clo, chi, zero)
+			asm.DepthwiseRows9(yc, ow, &src, lds, oh, ow, wt, b, clo, chi, zero)
 			if !fused {
 				ep.apply(yc, f, off)
 			}
