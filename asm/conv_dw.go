@@ -1,54 +1,93 @@
 package asm
 
-// Depthwise convolution row kernel. A 3×3 depthwise convolution computes
-// each output row as a sum of nine shifted input rows scaled by the nine
-// weights; the ops package lays the taps out (padded, and for stride 2
-// split into even and odd columns) so every tap is a contiguous slice.
+import "math"
 
-// dwImpl is the selected implementation of DepthwiseRow9 (a name, not a
-// function variable, so that calls through dwRow9 let the caller's tap and
-// weight arrays stay on its stack).
+// Depthwise convolution kernels. A 3×3 depthwise convolution computes each
+// output row as a sum of nine shifted input rows scaled by the nine
+// weights; the ops package lays the taps out (a padded plane, or for
+// stride 2 four phase planes of even/odd rows and columns) so that every
+// tap of a whole output channel is one strided run of memory.
+
+// dwImpl is the selected implementation of DepthwiseRows9 (a name, not a
+// function variable, so that calls through dwRows9 let the caller's tap
+// and weight arrays stay on its stack).
 var dwImpl = Generic
 
 func init() {
 	onSelect(func(impl string) { dwImpl = impl })
 }
 
-// DepthwiseRow9 sets dst[i] = bias + Σ_{t<9} w[t]·src[t][i] for every
-// i < len(dst), adding the taps in order t = 0, 1, …, 8 (one fixed order
-// per element, whatever the row length or position, so results do not
-// depend on how rows are split over threads). The SIMD kernels fuse each
-// multiply-add. It panics when a tap is shorter than dst.
-func DepthwiseRow9(dst []float32, src *[9][]float32, w *[9]float32, bias float32) {
-	n := len(dst)
-	if n == 0 {
+// DepthwiseRows9 computes rows × cols outputs of a 3×3 depthwise
+// convolution: for r < rows and i < cols,
+//
+//	a = bias + Σ_{t<9} w[t]·src[t][r·lds+i]
+//	dst[r·ldd+i] = min(max(a, lo), hi) + zero
+//
+// adding the taps in order t = 0, 1, …, 8 (one fixed order per element,
+// whatever rows, cols or the element's position, so results do not depend
+// on how work is split). The SIMD kernels fuse each multiply-add; avx2 and
+// avx512 give the same bits. lo = -Inf, hi = +Inf and zero = -0 leave a
+// unchanged (no activation); lo = 0, hi = +Inf and zero = +0 is Relu (NaN
+// stays NaN, -0 becomes +0); zero = -0 with finite bounds is Clip. dst
+// elements between rows (columns cols..ldd-1) are not written.
+//
+// It panics when rows or cols is negative, ldd < cols, lds < 0, dst is
+// shorter than (rows-1)·ldd+cols or a tap shorter than (rows-1)·lds+cols.
+func DepthwiseRows9(dst []float32, ldd int, src *[9][]float32, lds, rows, cols int, w *[9]float32, bias, lo, hi, zero float32) {
+	if rows < 0 || cols < 0 || ldd < cols || lds < 0 {
+		panic("asm: DepthwiseRows9: bad geometry")
+	}
+	if rows == 0 || cols == 0 {
 		return
 	}
+	_ = dst[(rows-1)*ldd+cols-1] // bounds checks: dst and every tap cover the rows
+	n := (rows-1)*lds + cols
 	for t := range src {
-		_ = src[t][n-1] // bounds check: every tap covers dst
+		_ = src[t][n-1]
 	}
-	dwRow9(dwImpl, dst, src, w, bias)
+	dwRows9(dwImpl, dst, ldd, src, lds, rows, cols, w, bias, lo, hi, zero)
 }
 
-// dwRow9Generic is DepthwiseRow9 in Go, one unfused multiply and add per
+// DepthwiseRow9 sets dst[i] = bias + Σ_{t<9} w[t]·src[t][i] for every
+// i < len(dst): DepthwiseRows9 for one row, no activation. It panics when
+// a tap is shorter than dst.
+func DepthwiseRow9(dst []float32, src *[9][]float32, w *[9]float32, bias float32) {
+	n := len(dst)
+	DepthwiseRows9(dst, n, src, 0, 1, n, w, bias, float32(math.Inf(-1)), float32(math.Inf(1)), negZero)
+}
+
+// negZero is -0, the zero DepthwiseRows9 adds without changing a value.
+var negZero = float32(math.Copysign(0, -1))
+
+// dwRows9Generic is DepthwiseRows9 in Go, one unfused multiply and add per
 // tap (the explicit float32 conversions keep arm64 from fusing them).
-func dwRow9Generic(dst []float32, src *[9][]float32, w *[9]float32, bias float32) {
-	s0, s1, s2 := src[0][:len(dst)], src[1][:len(dst)], src[2][:len(dst)]
-	s3, s4, s5 := src[3][:len(dst)], src[4][:len(dst)], src[5][:len(dst)]
-	s6, s7, s8 := src[6][:len(dst)], src[7][:len(dst)], src[8][:len(dst)]
+func dwRows9Generic(dst []float32, ldd int, src *[9][]float32, lds, rows, cols int, w *[9]float32, bias, lo, hi, zero float32) {
 	w0, w1, w2, w3, w4, w5, w6, w7, w8 := w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8]
-	for i := range dst {
-		a := bias
-		a = float32(a) + float32(w0*s0[i])
-		a = float32(a) + float32(w1*s1[i])
-		a = float32(a) + float32(w2*s2[i])
-		a = float32(a) + float32(w3*s3[i])
-		a = float32(a) + float32(w4*s4[i])
-		a = float32(a) + float32(w5*s5[i])
-		a = float32(a) + float32(w6*s6[i])
-		a = float32(a) + float32(w7*s7[i])
-		a = float32(a) + float32(w8*s8[i])
-		dst[i] = a
+	for r := range rows {
+		o := r * lds
+		d := dst[r*ldd : r*ldd+cols]
+		s0, s1, s2 := src[0][o:o+cols], src[1][o:o+cols], src[2][o:o+cols]
+		s3, s4, s5 := src[3][o:o+cols], src[4][o:o+cols], src[5][o:o+cols]
+		s6, s7, s8 := src[6][o:o+cols], src[7][o:o+cols], src[8][o:o+cols]
+		for i := range d {
+			a := bias
+			a = float32(a) + float32(w0*s0[i])
+			a = float32(a) + float32(w1*s1[i])
+			a = float32(a) + float32(w2*s2[i])
+			a = float32(a) + float32(w3*s3[i])
+			a = float32(a) + float32(w4*s4[i])
+			a = float32(a) + float32(w5*s5[i])
+			a = float32(a) + float32(w6*s6[i])
+			a = float32(a) + float32(w7*s7[i])
+			a = float32(a) + float32(w8*s8[i])
+			if a < lo {
+				a = lo
+			}
+			if a > hi {
+				a = hi
+			}
+			d[i] = a + zero
+		}
 	}
 }
 
@@ -61,5 +100,59 @@ func SplitEvenOdd(even, odd, src []float32) {
 	done := splitEvenOdd(dwImpl, even, odd, src)
 	for j := done; j < n; j++ {
 		even[j], odd[j] = src[2*j], src[2*j+1]
+	}
+}
+
+// CopyRows sets dst[r·ldd+i] = src[r·lds+i] for r < rows and i < cols
+// (filling the interior of a padded plane with a whole channel in one
+// call; the elements between rows are not touched). It panics when rows
+// or cols is negative, ldd or lds is below cols, or a slice is shorter
+// than (rows-1)·stride+cols.
+func CopyRows(dst []float32, ldd int, src []float32, lds, rows, cols int) {
+	if rows < 0 || cols < 0 || ldd < cols || lds < cols {
+		panic("asm: CopyRows: bad geometry")
+	}
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_ = dst[(rows-1)*ldd+cols-1]
+	_ = src[(rows-1)*lds+cols-1]
+	copyRows(dwImpl, dst, ldd, src, lds, rows, cols)
+}
+
+// copyRowsGeneric is CopyRows in Go.
+func copyRowsGeneric(dst []float32, ldd int, src []float32, lds, rows, cols int) {
+	for r := range rows {
+		copy(dst[r*ldd:r*ldd+cols], src[r*lds:r*lds+cols])
+	}
+}
+
+// SplitRows splits rows of src into even and odd columns: for r < rows and
+// j < n, even[r·ldo+j] = src[r·lds+2j] and odd[r·ldo+j] = src[r·lds+2j+1]
+// (a stride-2 convolution's column split, straight from the input channel
+// into the even/odd planes; the elements between rows are not touched).
+// It panics when rows or n is negative, ldo < n, lds < 2n, or a slice is
+// shorter than the rows it covers.
+func SplitRows(even, odd []float32, ldo int, src []float32, lds, rows, n int) {
+	if rows < 0 || n < 0 || ldo < n || lds < 2*n {
+		panic("asm: SplitRows: bad geometry")
+	}
+	if rows == 0 || n == 0 {
+		return
+	}
+	_ = even[(rows-1)*ldo+n-1]
+	_ = odd[(rows-1)*ldo+n-1]
+	_ = src[(rows-1)*lds+2*n-1]
+	splitRows(dwImpl, even, odd, ldo, src, lds, rows, n)
+}
+
+// splitRowsBySplit is SplitRows as a SplitEvenOdd per row (with impl's
+// kernel).
+func splitRowsBySplit(impl string, even, odd []float32, ldo int, src []float32, lds, rows, n int) {
+	for r := range rows {
+		e, o, s := even[r*ldo:r*ldo+n], odd[r*ldo:r*ldo+n], src[r*lds:r*lds+2*n]
+		for j := splitEvenOdd(impl, e, o, s); j < n; j++ {
+			e[j], o[j] = s[2*j], s[2*j+1]
+		}
 	}
 }

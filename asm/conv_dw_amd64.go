@@ -2,26 +2,54 @@
 
 package asm
 
-// dwRow9AVX2 and dwRow9AVX512 are DepthwiseRow9 with lengths checked
-// (conv_dw_amd64.s): 16 (AVX2) or 32 (AVX-512) outputs per step in two
-// accumulators, fused multiply-adds in tap order, then 8/16-lane and
-// single-lane (AVX2) or masked (AVX-512) tails with the same order.
+import "unsafe"
+
+// dwRows9AVX2 and dwRows9AVX512 are DepthwiseRows9 with the geometry
+// checked (conv_dw_amd64.s): per row, 16 (AVX2) or 32 (AVX-512) outputs
+// per step in two accumulators, fused multiply-adds in tap order, then
+// one 8 (16) step and the last cols%8 (cols%16) columns under a mask,
+// with the same order.
 //
 //go:noescape
-func dwRow9AVX2(dst []float32, src *[9][]float32, w *[9]float32, bias float32)
+func dwRows9AVX2(dst []float32, ldd int, src *[9][]float32, lds, rows, cols int, w *[9]float32, bias, lo, hi, zero float32)
 
 //go:noescape
-func dwRow9AVX512(dst []float32, src *[9][]float32, w *[9]float32, bias float32)
+func dwRows9AVX512(dst []float32, ldd int, src *[9][]float32, lds, rows, cols int, w *[9]float32, bias, lo, hi, zero float32)
 
-// dwRow9 runs impl's kernel.
-func dwRow9(impl string, dst []float32, src *[9][]float32, w *[9]float32, bias float32) {
+// dwRows9ShiftAVX512 is dwRows9AVX512 for taps that are rows of one plane
+// (tap t+3 starts lds floats after tap t, as a stride-1 padded plane's
+// are): each pair of output rows loads the four input rows' three shifts
+// once instead of eighteen times. Same instructions per element, same
+// bits.
+//
+//go:noescape
+func dwRows9ShiftAVX512(dst []float32, ldd int, src *[9][]float32, lds, rows, cols int, w *[9]float32, bias, lo, hi, zero float32)
+
+// rowShifted reports whether tap t+3 starts lds floats after tap t for
+// t < 6.
+func rowShifted(src *[9][]float32, lds int) bool {
+	for t := range 6 {
+		a, b := unsafe.SliceData(src[t]), unsafe.SliceData(src[t+3])
+		if uintptr(unsafe.Pointer(b))-uintptr(unsafe.Pointer(a)) != uintptr(4*lds) {
+			return false
+		}
+	}
+	return true
+}
+
+// dwRows9 runs impl's kernel.
+func dwRows9(impl string, dst []float32, ldd int, src *[9][]float32, lds, rows, cols int, w *[9]float32, bias, lo, hi, zero float32) {
 	switch impl {
 	case AVX512:
-		dwRow9AVX512(dst, src, w, bias)
+		if rows >= 2 && rowShifted(src, lds) {
+			dwRows9ShiftAVX512(dst, ldd, src, lds, rows, cols, w, bias, lo, hi, zero)
+			return
+		}
+		dwRows9AVX512(dst, ldd, src, lds, rows, cols, w, bias, lo, hi, zero)
 	case AVX2:
-		dwRow9AVX2(dst, src, w, bias)
+		dwRows9AVX2(dst, ldd, src, lds, rows, cols, w, bias, lo, hi, zero)
 	default:
-		dwRow9Generic(dst, src, w, bias)
+		dwRows9Generic(dst, ldd, src, lds, rows, cols, w, bias, lo, hi, zero)
 	}
 }
 
@@ -46,4 +74,46 @@ func splitEvenOdd(impl string, even, odd, src []float32) int {
 		return len(even) &^ 7
 	}
 	return 0
+}
+
+// copyRowsAVX2 and copyRowsAVX512 are CopyRows with the geometry checked
+// and rows, cols > 0.
+//
+//go:noescape
+func copyRowsAVX2(dst []float32, ldd int, src []float32, lds, rows, cols int)
+
+//go:noescape
+func copyRowsAVX512(dst []float32, ldd int, src []float32, lds, rows, cols int)
+
+// copyRows runs impl's copy kernel.
+func copyRows(impl string, dst []float32, ldd int, src []float32, lds, rows, cols int) {
+	switch impl {
+	case AVX512:
+		copyRowsAVX512(dst, ldd, src, lds, rows, cols)
+	case AVX2:
+		copyRowsAVX2(dst, ldd, src, lds, rows, cols)
+	default:
+		copyRowsGeneric(dst, ldd, src, lds, rows, cols)
+	}
+}
+
+// splitRowsAVX2 and splitRowsAVX512 are SplitRows with the geometry
+// checked and rows, n > 0.
+//
+//go:noescape
+func splitRowsAVX2(even, odd []float32, ldo int, src []float32, lds, rows, n int)
+
+//go:noescape
+func splitRowsAVX512(even, odd []float32, ldo int, src []float32, lds, rows, n int)
+
+// splitRows runs impl's row-split kernel.
+func splitRows(impl string, even, odd []float32, ldo int, src []float32, lds, rows, n int) {
+	switch impl {
+	case AVX512:
+		splitRowsAVX512(even, odd, ldo, src, lds, rows, n)
+	case AVX2:
+		splitRowsAVX2(even, odd, ldo, src, lds, rows, n)
+	default:
+		splitRowsBySplit(impl, even, odd, ldo, src, lds, rows, n)
+	}
 }

@@ -72,8 +72,10 @@
 // cost of invariance (BenchmarkSgemmInvariance).
 //
 // Convolution kernels (conv_dw*.go, generated conv_dw_amd64.s):
-// DepthwiseRow9 sums nine tap rows (a 3×3 depthwise convolution laid out
-// by ops) in tap order per element, fused on avx2/avx512 and unfused in the
-// generic twin (also used on arm64); SplitEvenOdd splits a row into even
+// DepthwiseRows9 sums nine strided tap planes (a 3×3 depthwise
+// convolution laid out by ops) in tap order per element and clamps the
+// sums (ReLU, clip), fused on avx2/avx512 and unfused in the generic twin
+// (NEON twin on arm64); DepthwiseRow9 is its one-row form; CopyRows
+// fills a padded plane; SplitEvenOdd and SplitRows split rows into even
 // and odd columns for stride 2.
 package asm

@@ -1,16 +1,21 @@
 package ops
 
 import (
+	"math"
+
 	"github.com/mxgo/mxgo/asm"
 	"github.com/mxgo/mxgo/internal/parallel"
 )
 
-// The 3×3 depthwise path: each input channel is copied once into a padded
-// plane (and, for stride 2, split into even and odd columns) so that every
-// output row is nine contiguous tap rows, which asm.DepthwiseRow9 sums with
-// the whole row in vector registers. Work is split over threads by channel
-// plane (sample × channel), so batch 1 uses every thread; each output
-// element is computed the same way whatever the split.
+// The 3×3 depthwise path. Each input channel is copied once into a padded
+// plane (for stride 2 split into the plane's even and odd columns), laid out
+// so that each of the nine taps of a whole output channel is one strided
+// run (stride 2 steps over the odd or even rows), which one
+// asm.DepthwiseRows9 call sums straight into the output (no wide scratch,
+// no junk outputs), applying a ReLU or clip epilogue in the same pass.
+// Work is split over threads by channel plane (sample × channel), so
+// batch 1 uses every thread; each output element is computed the same way
+// (taps in a fixed order) whatever the split.
 
 // dw3x3 reports a 2-D 3×3 depthwise convolution, dilation 1, stride 1 or
 // 2 in both spatial dims.
@@ -19,23 +24,20 @@ func (g *convDims) dw3x3() bool {
 		g.d[1] == 1 && g.d[2] == 1 && g.s[1] == g.s[2] && (g.s[1] == 1 || g.s[1] == 2)
 }
 
-// dwPlanes returns the padded plane's height and row stride and the
-// scratch one goroutine needs. Stride 1: the padded plane (hp rows of wp)
-// and a wide output of oh rows of wp. Stride 2: the padded plane with its
-// width rounded up to even (a zero column), its even and odd columns (hp
-// rows of we = wp/2 each), and a wide output of oh rows of 2·we. In both,
-// the taps of all output rows are one contiguous run with the output's
-// row stride, so one DepthwiseRow9 call computes a whole channel (the
-// columns past ow are discarded; stride 2 computes about twice the
-// outputs it keeps, which costs less than a call per row).
-func (g *convDims) dwPlanes() (hp, wp, ws int) {
-	hp, wp = g.in[1]+2*g.p[1], g.in[2]+2*g.p[2]
-	oh := g.out[1]
+// dwPlanes returns the tap planes' height and row stride and the scratch
+// one goroutine needs. Stride 1: the padded plane, hp × wp. Stride 2: the
+// padded plane's even and odd columns (hp × wq each, wq = ⌈wp/2⌉), split
+// straight from the input channel; tap (kh, kw) of output row r is row
+// 2r+kh of the even columns (kw = 0, 2, at column offset kw>>1) or of the
+// odd ones (kw = 1), so with a tap row stride of 2·wq every output is
+// computed once.
+func (g *convDims) dwPlanes() (hp, wq, ws int) {
+	hp, wq = g.in[1]+2*g.p[1], g.in[2]+2*g.p[2]
 	if g.s[1] == 1 {
-		return hp, wp, workspaceSize(hp+oh, wp)
+		return hp, wq, workspaceSize(hp, wq)
 	}
-	wp += wp % 2
-	return hp, wp, workspaceSize(2*hp+oh, wp)
+	wq = (wq + 1) / 2
+	return hp, wq, workspaceSize(2, hp, wq)
 }
 
 // dwParallelFlops is the smallest depthwise convolution (in FLOPs) split
@@ -89,70 +91,94 @@ func convDepthwise3x3Run(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *con
 	return ctx.Err()
 }
 
+// dwClamp returns the bounds and zero that make asm.DepthwiseRows9 apply
+// ep's activation, and whether that is all of ep (else the kernel leaves
+// its sums as they are and ep.apply runs after).
+func dwClamp(ep *convEpi) (lo, hi, zero float32, done bool) {
+	lo, hi, zero = float32(math.Inf(-1)), float32(math.Inf(1)), float32(math.Copysign(0, -1))
+	e := ep.e
+	if e == nil {
+		return lo, hi, zero, true
+	}
+	if e.ScaleShift || e.Residual {
+		return lo, hi, zero, false
+	}
+	switch e.Act {
+	case epiNone:
+		return lo, hi, zero, true
+	case epiReLU: // asm.Relu: max(x, 0) + 0
+		return 0, hi, 0, true
+	case epiClip: // asm.Clip: min(max(x, Lo), Hi)
+		return e.Lo, e.Hi, zero, true
+	}
+	return lo, hi, zero, false
+}
+
 // convDepthwise3x3 convolves channel planes [lo, hi) (plane u is sample
 // u/C, input channel u%C, and its F/C output channels).
 func convDepthwise3x3(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEpi, scratch []float32, lo, hi int) {
 	h, wd := g.in[1], g.in[2]
 	oh, ow := g.out[1], g.out[2]
 	ph, pw := g.p[1], g.p[2]
-	hp, wp, _ := g.dwPlanes()
+	hp, wq, ws := g.dwPlanes()
 	is, os := g.inSize(), g.outSize()
 	mult := g.f / g.c
-	plane := scratch[:hp*wp]
-	rest := scratch[hp*wp:]
-	// The wide output: oh rows of stride wp (for stride 2, wp = 2·we).
-	wide := rest[:oh*wp]
-	rest = rest[oh*wp:]
+	// The padding is zero and no channel writes it: clear it once.
+	clear(scratch[:ws])
 	var src [9][]float32
 	var even, odd []float32
+	lds := wq // the taps' row stride
+	// Stride 2: input column c is padded column c+pw, so the even input
+	// columns go to plane xe at column offset pw>>1 and the odd ones to
+	// plane xo at offset (pw+1)>>1 (xe is the even plane when pw is even).
+	var xe, xo []float32
 	if g.s[1] == 1 {
-		n := (oh-1)*wp + ow
 		for kh := range 3 {
 			for kw := range 3 {
-				src[kh*3+kw] = plane[kh*wp+kw : kh*wp+kw+n]
+				src[kh*3+kw] = scratch[kh*wq+kw : hp*wq]
 			}
 		}
 	} else {
-		we := wp / 2
-		n := (oh-1)*wp + ow
-		even, odd = rest[:hp*we], rest[hp*we:2*hp*we]
+		lds = 2 * wq
+		even, odd = scratch[:hp*wq], scratch[hp*wq:ws]
 		for kh := range 3 {
-			src[kh*3], src[kh*3+1], src[kh*3+2] = even[kh*we:kh*we+n], odd[kh*we:kh*we+n], even[kh*we+1:kh*we+1+n]
+			src[kh*3], src[kh*3+1], src[kh*3+2] = even[kh*wq:], odd[kh*wq:], even[kh*wq+1:]
+		}
+		xe, xo = even[ph*wq+pw>>1:], odd[ph*wq+(pw+1)>>1:]
+		if pw&1 == 1 {
+			xe, xo = odd[ph*wq+pw>>1:], even[ph*wq+(pw+1)>>1:]
 		}
 	}
-	var wt [9]float32
+	clo, chi, zero, fused := dwClamp(ep)
 	for u := lo; u < hi; u++ {
 		if ctx.Err() != nil { // a check per channel plane
 			return
 		}
 		n, c := u/g.c, u%g.c
 		xc := x[u*is : (u+1)*is]
-		// The padded plane: zero borders, the channel inside.
-		clear(plane[:ph*wp])
-		clear(plane[(ph+h)*wp:])
-		for r := range h {
-			row := plane[(ph+r)*wp : (ph+r+1)*wp]
-			clear(row[:pw])
-			copy(row[pw:pw+wd], xc[r*wd:(r+1)*wd])
-			clear(row[pw+wd:])
-		}
-		if g.s[1] == 2 {
-			asm.SplitEvenOdd(even, odd, plane)
+		if g.s[1] == 1 {
+			asm.CopyRows(scratch[ph*wq+pw:], wq, xc, wd, h, wd)
+		} else {
+			asm.SplitRows(xe, xo, wq, xc, wd, h, wd/2)
+			if wd%2 == 1 { // the last column is even
+				for r := range h {
+					xe[r*wq+wd/2] = xc[r*wd+wd-1]
+				}
+			}
 		}
 		for m := range mult {
 			f := c*mult + m
-			copy(wt[:], w[f*9:f*9+9])
+			wt := (*[9]float32)(w[f*9 : f*9+9]) // no copy
 			var b float32
 			if bias != nil {
 				b = bias[f]
 			}
-			asm.DepthwiseRow9(wide[:len(src[0])], &src, &wt, b)
 			off := (n*g.f + f) * os
 			yc := y[off : off+os]
-			for r := range oh {
-				copy(yc[r*ow:(r+1)*ow], wide[r*wp:r*wp+ow])
+			asm.DepthwiseRows9(yc, ow, &src, lds, oh, ow, wt, b, clo, chi, zero)
+			if !fused {
+				ep.apply(yc, f, off)
 			}
-			ep.apply(yc, f, off)
 		}
 	}
 }

@@ -133,6 +133,20 @@ func poolingForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 		poolMax2DCtx(ctx, &g, xd, yd, mask, 0, planes)
 		return ctx.Err()
 	}
+	if (p.PoolType == PoolAvg || p.PoolType == PoolSum) && !g.channelLast && g.wholePlane() {
+		// Global average/sum pooling (a classifier head): one sum per plane.
+		for i := range g.n * g.c {
+			if i%1024 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			s := poolSum(xd[i*g.inPlane : (i+1)*g.inPlane])
+			if p.PoolType == PoolAvg {
+				s /= float32(g.inPlane)
+			}
+			yd[i] = s
+		}
+		return nil
+	}
 	includePad := p.CountIncludePad.Get(true)
 	for n := range g.n {
 		for c := range g.c {
@@ -205,6 +219,42 @@ func poolingForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 		}
 	}
 	return nil
+}
+
+// wholePlane reports a window that is the whole unpadded input plane with
+// one output per plane (global pooling, or a kernel the size of the input).
+func (g *poolDims) wholePlane() bool {
+	for i := range 3 {
+		if g.out[i] != 1 || g.k[i] != g.in[i] || g.p[i] != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// poolSum sums x in four interleaved partial sums (element i goes to sum
+// i%4), added as (s0+s1)+(s2+s3): a fixed order whatever the kernel
+// implementation, with four independent addition chains.
+func poolSum(x []float32) float32 {
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		s0 += x[i]
+		s1 += x[i+1]
+		s2 += x[i+2]
+		s3 += x[i+3]
+	}
+	switch len(x) - i {
+	case 3:
+		s2 += x[i+2]
+		fallthrough
+	case 2:
+		s1 += x[i+1]
+		fallthrough
+	case 1:
+		s0 += x[i]
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // poolRoot is lp pooling's p-th root for p = 1, 2, 3 (the cube root keeps

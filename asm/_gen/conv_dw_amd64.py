@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Generates asm/conv_dw_amd64.s: the 3x3 depthwise row kernels
-dwRow9AVX2 and dwRow9AVX512 (see asm/conv_dw.go for the semantics).
+"""Generates asm/conv_dw_amd64.s: the 3x3 depthwise kernels dwRows9AVX2
+and dwRows9AVX512 and the stride-2 column split (see asm/conv_dw.go for
+the semantics).
 
 Usage: python3 conv_dw_amd64.py OUT.s
 """
@@ -8,110 +9,211 @@ import sys
 
 PTRS = ["SI", "DX", "R8", "R9", "R10", "R11", "R12", "R13", "BX"]
 
+# func NAME(dst []float32, ldd int, src *[9][]float32, lds, rows, cols int,
+#     w *[9]float32, bias, lo, hi, zero float32)
+SIG = "(dst []float32, ldd int, src *[9][]float32, lds, rows, cols int, w *[9]float32, bias, lo, hi, zero float32)"
+FRAME = 88
+
 
 def prologue(out, name, reg):
-    out.append(f"// func {name}(dst []float32, src *[9][]float32, w *[9]float32, bias float32)")
-    out.append(f"TEXT ·{name}(SB), NOSPLIT, $0-44")
+    out.append(f"// func {name}{SIG}")
+    out.append(f"TEXT ·{name}(SB), NOSPLIT, ${0}-{FRAME}")
+    out.append("\tMOVQ rows+48(FP), CX")
+    out.append("\tTESTQ CX, CX")
+    out.append(f"\tJLE  {name}_done")
+    out.append("\tMOVQ cols+56(FP), CX")
+    out.append("\tTESTQ CX, CX")
+    out.append(f"\tJLE  {name}_done")
     out.append("\tMOVQ dst_base+0(FP), DI")
-    out.append("\tMOVQ dst_len+8(FP), CX")
-    out.append("\tMOVQ w+32(FP), AX")
+    out.append("\tMOVQ lds+40(FP), R14")
+    out.append("\tMOVQ w+64(FP), AX")
     for t in range(9):
         out.append(f"\tVBROADCASTSS {4*t}(AX), {reg}{t}")
-    out.append(f"\tVBROADCASTSS bias+40(FP), {reg}9")
-    out.append("\tMOVQ src+24(FP), AX")
+    out.append(f"\tVBROADCASTSS bias+72(FP), {reg}9")
+    out.append(f"\tVBROADCASTSS lo+76(FP), {reg}12")
+    out.append(f"\tVBROADCASTSS hi+80(FP), {reg}13")
+    out.append(f"\tVBROADCASTSS zero+84(FP), {reg}14")
+    out.append("\tMOVQ src+32(FP), AX")
     # BX is the array pointer until the last load replaces it.
     out.append("\tMOVQ AX, BX")
     for t, r in enumerate(PTRS):
         out.append(f"\tMOVQ {24*t}(BX), {r}")
-    out.append("\tXORQ AX, AX")
 
 
-def fmas(out, reg, acc, off, mask=""):
-    for t, r in enumerate(PTRS):
-        out.append(f"\tVFMADD231PS {off}({r})(AX*4), {reg}{t}, {mask}{reg}{acc}")
+def finish(out, reg, acc, mask=""):
+    # min(max(acc, lo), hi) + zero; NaN stays NaN (the second source).
+    out.append(f"\tVMAXPS {reg}{acc}, {reg}12, {mask}{reg}{acc}")
+    out.append(f"\tVMINPS {reg}{acc}, {reg}13, {mask}{reg}{acc}")
+    out.append(f"\tVADDPS {reg}{acc}, {reg}14, {mask}{reg}{acc}")
 
 
-def gen_avx512(out):
-    name = "dwRow9AVX512"
-    prologue(out, name, "Z")
-    out.append(f"{name}_loop32:")
-    out.append("\tLEAQ 32(AX), R15")
-    out.append("\tCMPQ R15, CX")
-    out.append(f"\tJGT  {name}_loop16")
-    out.append("\tVMOVAPS Z9, Z10")
-    out.append("\tVMOVAPS Z9, Z11")
-    for t, r in enumerate(PTRS):
-        out.append(f"\tVFMADD231PS ({r})(AX*4), Z{t}, Z10")
-        out.append(f"\tVFMADD231PS 64({r})(AX*4), Z{t}, Z11")
-    out.append("\tVMOVUPS Z10, (DI)(AX*4)")
-    out.append("\tVMOVUPS Z11, 64(DI)(AX*4)")
-    out.append("\tMOVQ R15, AX")
-    out.append(f"\tJMP  {name}_loop32")
-    out.append(f"{name}_loop16:")
-    out.append("\tLEAQ 16(AX), R15")
-    out.append("\tCMPQ R15, CX")
-    out.append(f"\tJGT  {name}_tail")
-    out.append("\tVMOVAPS Z9, Z10")
-    fmas(out, "Z", 10, "")
-    out.append("\tVMOVUPS Z10, (DI)(AX*4)")
-    out.append("\tMOVQ R15, AX")
-    out.append(f"\tJMP  {name}_loop16")
-    out.append(f"{name}_tail:")
-    out.append("\tCMPQ AX, CX")
-    out.append(f"\tJGE  {name}_done")
-    out.append("\tMOVQ CX, R15")
-    out.append("\tSUBQ AX, R15")
-    out.append("\tMOVQ $1, R14")
-    out.append("\tSHLXQ R15, R14, R14")
-    out.append("\tDECQ R14")
-    out.append("\tKMOVW R14, K1")
-    out.append("\tVMOVAPS Z9, Z10")
-    # Masked-off lanes neither load (fault suppression) nor change Z10.
-    fmas(out, "Z", 10, "", "K1, ")
-    out.append("\tVMOVUPS Z10, K1, (DI)(AX*4)")
+def next_row(out, name):
+    for r in PTRS:
+        out.append(f"\tLEAQ ({r})(R14*4), {r}")
+    out.append("\tMOVQ ldd+24(FP), R15")
+    out.append("\tLEAQ (DI)(R15*4), DI")
+    out.append("\tDECQ rows+48(FP)")
+    out.append(f"\tJNZ  {name}_row")
     out.append(f"{name}_done:")
     out.append("\tVZEROUPPER")
     out.append("\tRET")
+
+
+def wide_steps(out, name, reg, width):
+    """The two-accumulator loop over 2*width columns, then one width step."""
+    out.append(f"{name}_loop2:")
+    out.append(f"\tLEAQ {2*width}(AX), R15")
+    out.append("\tCMPQ R15, CX")
+    out.append(f"\tJGT  {name}_one")
+    out.append(f"\tVMOVAPS {reg}9, {reg}10")
+    out.append(f"\tVMOVAPS {reg}9, {reg}11")
+    for t, r in enumerate(PTRS):
+        out.append(f"\tVFMADD231PS ({r})(AX*4), {reg}{t}, {reg}10")
+        out.append(f"\tVFMADD231PS {4*width}({r})(AX*4), {reg}{t}, {reg}11")
+    finish(out, reg, 10)
+    finish(out, reg, 11)
+    out.append(f"\tVMOVUPS {reg}10, (DI)(AX*4)")
+    out.append(f"\tVMOVUPS {reg}11, {4*width}(DI)(AX*4)")
+    out.append("\tMOVQ R15, AX")
+    out.append(f"\tJMP  {name}_loop2")
+    out.append(f"{name}_one:")
+    out.append(f"\tLEAQ {width}(AX), R15")
+    out.append("\tCMPQ R15, CX")
+    out.append(f"\tJGT  {name}_tail")
+    out.append(f"\tVMOVAPS {reg}9, {reg}10")
+    for t, r in enumerate(PTRS):
+        out.append(f"\tVFMADD231PS ({r})(AX*4), {reg}{t}, {reg}10")
+    finish(out, reg, 10)
+    out.append(f"\tVMOVUPS {reg}10, (DI)(AX*4)")
+    out.append("\tMOVQ R15, AX")
+    out.append(f"{name}_tail:")
+    out.append("\tCMPQ AX, CX")
+    out.append(f"\tJGE  {name}_next")
+
+
+def gen_avx512(out, name="dwRows9AVX512", shared=False):
+    prologue(out, name, "Z")
+    # K1 masks the last cols%16 columns of every row.
+    out.append("\tMOVQ CX, R15")
+    out.append("\tANDQ $15, R15")
+    out.append("\tMOVQ $1, AX")
+    out.append("\tSHLXQ R15, AX, AX")
+    out.append("\tDECQ AX")
+    out.append("\tKMOVW AX, K1")
+    gen_avx512_pairs(out, name, shared)
+    out.append(f"{name}_row:")
+    out.append("\tXORQ AX, AX")
+    wide_steps(out, name, "Z", 16)
+    out.append("\tVMOVAPS Z9, Z10")
+    # Masked-off lanes neither load (fault suppression) nor change Z10.
+    for t, r in enumerate(PTRS):
+        out.append(f"\tVFMADD231PS ({r})(AX*4), Z{t}, K1, Z10")
+    finish(out, "Z", 10)
+    out.append("\tVMOVUPS Z10, K1, (DI)(AX*4)")
+    out.append(f"{name}_next:")
+    next_row(out, name)
+
+
+def gen_avx512_pairs(out, name, shared):
+    """Two rows at a time (independent accumulators for the out-of-order
+    core to overlap, which matters for planes one or two vectors wide),
+    then the one-row loop does the last odd row. R15 indexes the second
+    row: AX + lds for the taps, AX + ldd for dst. shared: the taps are
+    rows of one plane (tap t+3 is tap t one row down, lds apart), so the
+    second row's taps 0-5 are the first row's taps 3-8: each of the four
+    input rows' three shifts is loaded once and feeds both rows."""
+    acc = {(0, 0): 10, (0, 1): 11, (1, 0): 15, (1, 1): 16}
+
+    def body(nvec, mask=""):
+        for row in range(2):
+            for v in range(nvec):
+                out.append(f"\tVMOVAPS Z9, Z{acc[row, v]}")
+        out.append("\tLEAQ (AX)(R14*1), R15")
+        if shared:
+            for i in range(4):  # input rows of the pair
+                for kw in range(3):
+                    r, idx = (PTRS[i*3+kw], "AX") if i < 3 else (PTRS[6+kw], "R15")
+                    for v in range(nvec):
+                        tmp = 17 + v
+                        if mask:
+                            out.append(f"\tVMOVUPS.Z {64*v}({r})({idx}*4), {mask}Z{tmp}")
+                        else:
+                            out.append(f"\tVMOVUPS {64*v}({r})({idx}*4), Z{tmp}")
+                        if i < 3:
+                            out.append(f"\tVFMADD231PS Z{tmp}, Z{i*3+kw}, Z{acc[0, v]}")
+                        if i >= 1:
+                            out.append(f"\tVFMADD231PS Z{tmp}, Z{(i-1)*3+kw}, Z{acc[1, v]}")
+        else:
+            for t, r in enumerate(PTRS):
+                for row, idx in ((0, "AX"), (1, "R15")):
+                    for v in range(nvec):
+                        out.append(f"\tVFMADD231PS {64*v}({r})({idx}*4), Z{t}, {mask}Z{acc[row, v]}")
+        for row in range(2):
+            for v in range(nvec):
+                finish(out, "Z", acc[row, v])
+        out.append("\tMOVQ ldd+24(FP), R15")
+        out.append("\tADDQ AX, R15")
+        for row, idx in ((0, "AX"), (1, "R15")):
+            for v in range(nvec):
+                out.append(f"\tVMOVUPS Z{acc[row, v]}, {mask}{64*v}(DI)({idx}*4)")
+
+    out.append(f"{name}_pair:")
+    out.append("\tCMPQ rows+48(FP), $2")
+    out.append(f"\tJLT  {name}_pairsdone")
+    out.append("\tXORQ AX, AX")
+    out.append(f"{name}_ploop2:")
+    out.append("\tLEAQ 32(AX), R15")
+    out.append("\tCMPQ R15, CX")
+    out.append(f"\tJGT  {name}_pone")
+    body(2)
+    out.append("\tADDQ $32, AX")
+    out.append(f"\tJMP  {name}_ploop2")
+    out.append(f"{name}_pone:")
+    out.append("\tLEAQ 16(AX), R15")
+    out.append("\tCMPQ R15, CX")
+    out.append(f"\tJGT  {name}_ptail")
+    body(1)
+    out.append("\tADDQ $16, AX")
+    out.append(f"{name}_ptail:")
+    out.append("\tCMPQ AX, CX")
+    out.append(f"\tJGE  {name}_pnext")
+    # Masked-off lanes neither load (fault suppression) nor change the
+    # accumulators.
+    body(1, "K1, ")
+    out.append(f"{name}_pnext:")
+    for r in PTRS:
+        out.append(f"\tLEAQ ({r})(R14*8), {r}")
+    out.append("\tMOVQ ldd+24(FP), R15")
+    out.append("\tLEAQ (DI)(R15*8), DI")
+    out.append("\tSUBQ $2, rows+48(FP)")
+    out.append(f"\tJMP  {name}_pair")
+    out.append(f"{name}_pairsdone:")
+    out.append("\tCMPQ rows+48(FP), $0")
+    out.append(f"\tJEQ  {name}_done")
 
 
 def gen_avx2(out):
-    name = "dwRow9AVX2"
+    name = "dwRows9AVX2"
     prologue(out, name, "Y")
-    out.append(f"{name}_loop16:")
-    out.append("\tLEAQ 16(AX), R15")
-    out.append("\tCMPQ R15, CX")
-    out.append(f"\tJGT  {name}_loop8")
+    # Y15 masks the last cols%8 columns of every row (VMASKMOVPS loads
+    # nothing, and stores nothing, in masked-off lanes).
+    out.append("\tMOVQ CX, R15")
+    out.append("\tANDQ $7, R15")
+    out.append("\tNEGQ R15")
+    out.append("\tADDQ $8, R15")
+    out.append("\tLEAQ ·dwTailMask(SB), AX")
+    out.append("\tVMOVDQU (AX)(R15*4), Y15")
+    out.append(f"{name}_row:")
+    out.append("\tXORQ AX, AX")
+    wide_steps(out, name, "Y", 8)
     out.append("\tVMOVAPS Y9, Y10")
-    out.append("\tVMOVAPS Y9, Y11")
     for t, r in enumerate(PTRS):
-        out.append(f"\tVFMADD231PS ({r})(AX*4), Y{t}, Y10")
-        out.append(f"\tVFMADD231PS 32({r})(AX*4), Y{t}, Y11")
-    out.append("\tVMOVUPS Y10, (DI)(AX*4)")
-    out.append("\tVMOVUPS Y11, 32(DI)(AX*4)")
-    out.append("\tMOVQ R15, AX")
-    out.append(f"\tJMP  {name}_loop16")
-    out.append(f"{name}_loop8:")
-    out.append("\tLEAQ 8(AX), R15")
-    out.append("\tCMPQ R15, CX")
-    out.append(f"\tJGT  {name}_tail")
-    out.append("\tVMOVAPS Y9, Y10")
-    fmas(out, "Y", 10, "")
-    out.append("\tVMOVUPS Y10, (DI)(AX*4)")
-    out.append("\tMOVQ R15, AX")
-    out.append(f"\tJMP  {name}_loop8")
-    out.append(f"{name}_tail:")
-    out.append("\tCMPQ AX, CX")
-    out.append(f"\tJGE  {name}_done")
-    # One lane at a time: X0-X8 hold the weights in lane 0.
-    out.append("\tVMOVAPS X9, X10")
-    for t, r in enumerate(PTRS):
-        out.append(f"\tVFMADD231SS ({r})(AX*4), X{t}, X10")
-    out.append("\tVMOVSS X10, (DI)(AX*4)")
-    out.append("\tINCQ AX")
-    out.append(f"\tJMP  {name}_tail")
-    out.append(f"{name}_done:")
-    out.append("\tVZEROUPPER")
-    out.append("\tRET")
+        out.append(f"\tVMASKMOVPS ({r})(AX*4), Y15, Y11")
+        out.append(f"\tVFMADD231PS Y11, Y{t}, Y10")
+    finish(out, "Y", 10)
+    out.append("\tVMASKMOVPS Y10, Y15, (DI)(AX*4)")
+    out.append(f"{name}_next:")
+    next_row(out, name)
 
 
 def gen_split(out):
@@ -159,6 +261,152 @@ def gen_split(out):
         out.append("")
 
 
+def gen_copy(out):
+    # dst[r*ldd+i] = src[r*lds+i] for r < rows, i < cols (rows, cols > 0,
+    # checked by the Go wrapper): 16 (8) floats per step, then the last
+    # cols%16 under a mask (AVX-512) or one at a time (AVX2).
+    for name, step, reg in (("copyRowsAVX2", 8, "Y"), ("copyRowsAVX512", 16, "Z")):
+        out.append(f"// func {name}(dst []float32, ldd int, src []float32, lds, rows, cols int)")
+        out.append(f"TEXT ·{name}(SB), NOSPLIT, $0-80")
+        out.append("\tMOVQ dst_base+0(FP), DI")
+        out.append("\tMOVQ ldd+24(FP), R8")
+        out.append("\tMOVQ src_base+32(FP), SI")
+        out.append("\tMOVQ lds+56(FP), R9")
+        out.append("\tMOVQ rows+64(FP), DX")
+        out.append("\tMOVQ cols+72(FP), CX")
+        if reg == "Z":
+            out.append("\tMOVQ CX, R10")
+            out.append("\tANDQ $15, R10")
+            out.append("\tMOVQ $1, AX")
+            out.append("\tSHLXQ R10, AX, AX")
+            out.append("\tDECQ AX")
+            out.append("\tKMOVW AX, K1")
+        out.append(f"{name}_row:")
+        out.append("\tXORQ AX, AX")
+        out.append(f"{name}_loop:")
+        out.append(f"\tLEAQ {step}(AX), R10")
+        out.append("\tCMPQ R10, CX")
+        out.append(f"\tJGT  {name}_tail")
+        out.append(f"\tVMOVUPS (SI)(AX*4), {reg}0")
+        out.append(f"\tVMOVUPS {reg}0, (DI)(AX*4)")
+        out.append("\tMOVQ R10, AX")
+        out.append(f"\tJMP  {name}_loop")
+        out.append(f"{name}_tail:")
+        out.append("\tCMPQ AX, CX")
+        out.append(f"\tJGE  {name}_next")
+        if reg == "Z":
+            out.append("\tVMOVUPS.Z (SI)(AX*4), K1, Z0")
+            out.append("\tVMOVUPS Z0, K1, (DI)(AX*4)")
+        else:
+            out.append("\tMOVL (SI)(AX*4), R10")
+            out.append("\tMOVL R10, (DI)(AX*4)")
+            out.append("\tINCQ AX")
+            out.append(f"\tJMP  {name}_tail")
+        out.append(f"{name}_next:")
+        out.append("\tLEAQ (SI)(R9*4), SI")
+        out.append("\tLEAQ (DI)(R8*4), DI")
+        out.append("\tDECQ DX")
+        out.append(f"\tJNZ  {name}_row")
+        out.append("\tVZEROUPPER")
+        out.append("\tRET")
+        out.append("")
+
+
+def gen_split_rows(out):
+    # even[r*ldo+j] = src[r*lds+2j], odd[r*ldo+j] = src[r*lds+2j+1] for
+    # r < rows, j < n (rows, n > 0, checked by the Go wrapper): 16 (8)
+    # pairs per step, then the last n%16 pairs under masks (AVX-512) or one
+    # pair at a time (AVX2).
+    for name, step, reg in (("splitRowsAVX2", 8, "Y"), ("splitRowsAVX512", 16, "Z")):
+        out.append(f"// func {name}(even, odd []float32, ldo int, src []float32, lds, rows, n int)")
+        out.append(f"TEXT ·{name}(SB), NOSPLIT, $0-104")
+        out.append("\tMOVQ even_base+0(FP), DI")
+        out.append("\tMOVQ odd_base+24(FP), DX")
+        out.append("\tMOVQ ldo+48(FP), R8")
+        out.append("\tMOVQ src_base+56(FP), SI")
+        out.append("\tMOVQ lds+80(FP), R9")
+        out.append("\tMOVQ rows+88(FP), R11")
+        out.append("\tMOVQ n+96(FP), CX")
+        if reg == "Z":
+            out.append("\tVMOVUPS ·dwEvenIdx(SB), Z4")
+            out.append("\tVMOVUPS ·dwOddIdx(SB), Z5")
+            # K1: the tail's m = n%16 outputs; K2, K3: its 2m inputs in
+            # the low and high vector.
+            out.append("\tMOVQ CX, R10")
+            out.append("\tANDQ $15, R10")
+            out.append("\tMOVQ $1, AX")
+            out.append("\tSHLXQ R10, AX, AX")
+            out.append("\tDECQ AX")
+            out.append("\tKMOVW AX, K1")
+            out.append("\tSHLQ $1, R10")
+            out.append("\tCMPQ R10, $16")
+            out.append(f"\tJGE  {name}_big")
+            out.append("\tMOVQ $1, AX")
+            out.append("\tSHLXQ R10, AX, AX")
+            out.append("\tDECQ AX")
+            out.append("\tKMOVW AX, K2")
+            out.append("\tKXORW K3, K3, K3")
+            out.append(f"\tJMP  {name}_row")
+            out.append(f"{name}_big:")
+            out.append("\tMOVQ $0xffff, AX")
+            out.append("\tKMOVW AX, K2")
+            out.append("\tSUBQ $16, R10")
+            out.append("\tMOVQ $1, AX")
+            out.append("\tSHLXQ R10, AX, AX")
+            out.append("\tDECQ AX")
+            out.append("\tKMOVW AX, K3")
+        out.append(f"{name}_row:")
+        out.append("\tXORQ AX, AX")
+        out.append(f"{name}_loop:")
+        out.append(f"\tLEAQ {step}(AX), R10")
+        out.append("\tCMPQ R10, CX")
+        out.append(f"\tJGT  {name}_tail")
+        out.append(f"\tVMOVUPS (SI)(AX*8), {reg}0")
+        out.append(f"\tVMOVUPS {step*4}(SI)(AX*8), {reg}1")
+        if reg == "Z":
+            out.append("\tVMOVAPS Z4, Z2")
+            out.append("\tVPERMI2PS Z1, Z0, Z2")
+            out.append("\tVMOVAPS Z5, Z3")
+            out.append("\tVPERMI2PS Z1, Z0, Z3")
+        else:
+            out.append("\tVSHUFPS $0x88, Y1, Y0, Y2")
+            out.append("\tVPERMPD $0xD8, Y2, Y2")
+            out.append("\tVSHUFPS $0xDD, Y1, Y0, Y3")
+            out.append("\tVPERMPD $0xD8, Y3, Y3")
+        out.append(f"\tVMOVUPS {reg}2, (DI)(AX*4)")
+        out.append(f"\tVMOVUPS {reg}3, (DX)(AX*4)")
+        out.append("\tMOVQ R10, AX")
+        out.append(f"\tJMP  {name}_loop")
+        out.append(f"{name}_tail:")
+        out.append("\tCMPQ AX, CX")
+        out.append(f"\tJGE  {name}_next")
+        if reg == "Z":
+            out.append("\tVMOVUPS.Z (SI)(AX*8), K2, Z0")
+            out.append("\tVMOVUPS.Z 64(SI)(AX*8), K3, Z1")
+            out.append("\tVMOVAPS Z4, Z2")
+            out.append("\tVPERMI2PS Z1, Z0, Z2")
+            out.append("\tVMOVAPS Z5, Z3")
+            out.append("\tVPERMI2PS Z1, Z0, Z3")
+            out.append("\tVMOVUPS Z2, K1, (DI)(AX*4)")
+            out.append("\tVMOVUPS Z3, K1, (DX)(AX*4)")
+        else:
+            out.append("\tMOVL (SI)(AX*8), R10")
+            out.append("\tMOVL R10, (DI)(AX*4)")
+            out.append("\tMOVL 4(SI)(AX*8), R10")
+            out.append("\tMOVL R10, (DX)(AX*4)")
+            out.append("\tINCQ AX")
+            out.append(f"\tJMP  {name}_tail")
+        out.append(f"{name}_next:")
+        out.append("\tLEAQ (DI)(R8*4), DI")
+        out.append("\tLEAQ (DX)(R8*4), DX")
+        out.append("\tLEAQ (SI)(R9*4), SI")
+        out.append("\tDECQ R11")
+        out.append(f"\tJNZ  {name}_row")
+        out.append("\tVZEROUPPER")
+        out.append("\tRET")
+        out.append("")
+
+
 def main():
     out = [
         "// Code generated by asm/_gen/conv_dw_amd64.py; DO NOT EDIT.",
@@ -167,17 +415,27 @@ def main():
         "",
         '#include "textflag.h"',
         "",
-        "// 3x3 depthwise row kernels; see conv_dw.go for the semantics and",
+        "// 3x3 depthwise kernels; see conv_dw.go for the semantics and",
         "// conv_dw_amd64.go for the declarations. Z0-Z8 (Y0-Y8) hold the",
-        "// broadcast weights, Z9 (Y9) the bias; SI, DX, R8-R13, BX the nine",
-        "// tap rows; each output accumulates its taps in order 0..8.",
+        "// broadcast weights, Z9 the bias, Z12/Z13/Z14 lo, hi and zero; SI,",
+        "// DX, R8-R13, BX point at the nine taps of the current row, DI at",
+        "// its output, R14 is the tap row stride in bytes; each output",
+        "// accumulates its taps in order 0..8, then is clamped.",
         "",
     ]
+    for j in range(16):
+        out.append(f"DATA ·dwTailMask+{4*j}(SB)/4, ${'0xffffffff' if j < 8 else '0'}")
+    out.append("GLOBL ·dwTailMask(SB), RODATA|NOPTR, $64")
+    out.append("")
     gen_avx2(out)
     out.append("")
     gen_avx512(out)
     out.append("")
+    gen_avx512(out, "dwRows9ShiftAVX512", shared=True)
+    out.append("")
     gen_split(out)
+    gen_copy(out)
+    gen_split_rows(out)
     with open(sys.argv[1], "w") as f:
         f.write("\n".join(out) + "\n")
 
