@@ -182,6 +182,14 @@ func cancelCases() []cancelCase {
 			func(t testing.TB, n int) []*tensor.Tensor {
 				return []*tensor.Tensor{filled(t, rng, n, 64, 256, 256)}
 			}},
+		{"pooling max 15x15, one big plane", "Pooling", map[string]string{"kernel": "(15, 15)", "pool_type": "max", "pad": "(7, 7)"}, 4, 1,
+			func(t testing.TB, n int) []*tensor.Tensor {
+				return []*tensor.Tensor{filled(t, rng, 1, n, 256, 256)}
+			}},
+		{"pooling avg 15x15, one big plane", "Pooling", map[string]string{"kernel": "(15, 15)", "pool_type": "avg", "pad": "(7, 7)"}, 4, 1,
+			func(t testing.TB, n int) []*tensor.Tensor {
+				return []*tensor.Tensor{filled(t, rng, 1, n, 256, 256)}
+			}},
 		{"upsampling nearest x16, 32 inputs summed", "UpSampling",
 			map[string]string{"scale": "16", "sample_type": "nearest", "num_args": "32", "multi_input_mode": "sum"}, 2, 1,
 			func(t testing.TB, n int) []*tensor.Tensor {
@@ -343,6 +351,8 @@ func TestKernelsCheckContext(t *testing.T) {
 	}{
 		{"pooling max", "Pooling", map[string]string{"kernel": "(3, 3)", "pool_type": "max"}, []*tensor.Tensor{f(1, 64, 128, 128)}},
 		{"pooling avg", "Pooling", map[string]string{"kernel": "(3, 3)", "pool_type": "avg"}, []*tensor.Tensor{f(1, 16, 128, 128)}},
+		{"pooling max 15x15, one plane", "Pooling", map[string]string{"kernel": "(15, 15)", "pool_type": "max"}, []*tensor.Tensor{f(1, 1, 160, 160)}},
+		{"pooling avg 15x15, one plane", "Pooling", map[string]string{"kernel": "(15, 15)", "pool_type": "avg"}, []*tensor.Tensor{f(1, 1, 160, 160)}},
 		{"upsampling nearest", "UpSampling", map[string]string{"scale": "4", "sample_type": "nearest", "num_args": "1"}, []*tensor.Tensor{f(1, 16, 64, 64)}},
 		{"upsampling nearest, one big plane", "UpSampling", map[string]string{"scale": "16", "sample_type": "nearest", "num_args": "1"}, []*tensor.Tensor{f(1, 1, 64, 64)}},
 		{"upsampling nearest sum", "UpSampling", map[string]string{"scale": "8", "sample_type": "nearest", "num_args": "2", "multi_input_mode": "sum"},

@@ -148,6 +148,9 @@ func poolingForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 		return nil
 	}
 	includePad := p.CountIncludePad.Get(true)
+	// A plane whose windows read more than poolCheckElems elements is
+	// checked every output row as well.
+	rowCheck := ctx.cancellable() && g.poolRowCost()*g.out[1]*g.out[0] > poolCheckElems
 	for n := range g.n {
 		for c := range g.c {
 			if err := ctx.Err(); err != nil {
@@ -162,6 +165,9 @@ func poolingForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 			for od := range g.out[0] {
 				d0, d1, dn := poolWindow(od, g.in[0], g.k[0], g.s[0], g.p[0])
 				for oh := range g.out[1] {
+					if rowCheck && ctx.Err() != nil {
+						return ctx.Err()
+					}
 					h0, h1, hn := poolWindow(oh, g.in[1], g.k[1], g.s[1], g.p[1])
 					for ow := range g.out[2] {
 						w0, w1, wn := poolWindow(ow, g.in[2], g.k[2], g.s[2], g.p[2])
@@ -286,32 +292,54 @@ func (j *poolJob) Run(tid int) {
 	poolMax2DCtx(j.ctx, &j.g, j.x, j.y, j.mask, planes*tid/j.threads, planes*(tid+1)/j.threads)
 }
 
-// poolCheckElems is how many input elements pooling reads between two
-// cancellation checks.
+// poolCheckElems is how many input elements pooling reads (window reads,
+// so a big kernel counts its area per output) between two cancellation
+// checks.
 const poolCheckElems = 1 << 16
 
-// poolMax2DCtx is poolMax2D in blocks of planes with a cancellation check
-// before each block (one block when the call cannot be cancelled); the
-// caller reports ctx.Err().
+// poolRowCost is the number of input elements one output row of one plane
+// reads (its windows' area), at least 1.
+func (g *poolDims) poolRowCost() int {
+	return max(1, g.out[2]*g.k[0]*g.k[1]*g.k[2])
+}
+
+// poolMax2DCtx is poolMax2D with a cancellation check every
+// poolCheckElems window reads: blocks of planes when a plane is cheaper
+// than that, blocks of output rows of one plane otherwise (no checks when
+// the call cannot be cancelled); the caller reports ctx.Err().
 func poolMax2DCtx(ctx *Ctx, g *poolDims, x, y []float32, mask []int32, lo, hi int) {
+	oh := g.out[1]
 	if !ctx.cancellable() {
-		poolMax2D(g, x, y, mask, lo, hi)
+		poolMax2D(g, x, y, mask, lo, hi, 0, oh)
 		return
 	}
-	step := max(1, poolCheckElems/max(g.inPlane, 1))
+	rows := max(1, poolCheckElems/g.poolRowCost())
+	if rows < oh {
+		for plane := lo; plane < hi; plane++ {
+			for r := 0; r < oh; r += rows {
+				if ctx.Err() != nil {
+					return
+				}
+				poolMax2D(g, x, y, mask, plane, plane+1, r, min(r+rows, oh))
+			}
+		}
+		return
+	}
+	step := max(1, poolCheckElems/(g.poolRowCost()*oh))
 	for b := lo; b < hi; b += step {
 		if ctx.Err() != nil {
 			return
 		}
-		poolMax2D(g, x, y, mask, b, min(b+step, hi))
+		poolMax2D(g, x, y, mask, b, min(b+step, hi), 0, oh)
 	}
 }
 
-// poolMax2D is poolingForward's max pooling for planes [lo, hi) of 2-D
-// channel-first data (the common CNN case), with the same semantics,
-// walking each plane's rows directly; mask, when not nil, gets the argmax.
-func poolMax2D(g *poolDims, xd, yd []float32, mask []int32, lo, hi int) {
-	H, W, OH, OW := g.in[1], g.in[2], g.out[1], g.out[2]
+// poolMax2D is poolingForward's max pooling for output rows [r0, r1) of
+// planes [lo, hi) of 2-D channel-first data (the common CNN case), with
+// the same semantics, walking each plane's rows directly; mask, when not
+// nil, gets the argmax.
+func poolMax2D(g *poolDims, xd, yd []float32, mask []int32, lo, hi, r0, r1 int) {
+	H, W, OW := g.in[1], g.in[2], g.out[2]
 	for plane := lo; plane < hi; plane++ {
 		xp := xd[plane*g.inPlane : (plane+1)*g.inPlane]
 		yp := yd[plane*g.outPlane : (plane+1)*g.outPlane]
@@ -319,7 +347,7 @@ func poolMax2D(g *poolDims, xd, yd []float32, mask []int32, lo, hi int) {
 		if mask != nil {
 			mp = mask[plane*g.outPlane : (plane+1)*g.outPlane]
 		}
-		for oh := range OH {
+		for oh := r0; oh < r1; oh++ {
 			h0, h1, _ := poolWindow(oh, H, g.k[1], g.s[1], g.p[1])
 			for ow := range OW {
 				w0, w1, _ := poolWindow(ow, W, g.k[2], g.s[2], g.p[2])
