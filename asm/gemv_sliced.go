@@ -130,14 +130,15 @@ type slicedJob struct {
 	b, c        []float32
 	ldb, ldc    int
 	beta        float32
+	epi         epilogue
 	wg          sync.WaitGroup
 }
 
 var slicedJobs parallel.FreeList[slicedJob]
 
 // sgemmSlicedSmallM runs the invariant small-M path (m <= gemvMaxM,
-// arguments checked).
-func sgemmSlicedSmallM(s slicedNN, kc, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+// arguments checked), then the epilogue epi.
+func sgemmSlicedSmallM(s slicedNN, kc, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, epi epilogue) {
 	if s.narrow != nil && n < s.width {
 		s = *s.narrow
 	}
@@ -182,9 +183,9 @@ func sgemmSlicedSmallM(s slicedNN, kc, threads int, transA, transB bool, m, n, k
 	}
 	threads = min(threads, max(n/(2*s.width), 1))
 	*g = slicedJob{s: s, threads: threads, m: m, n: n, k: k, kc: blockSize(k, kc, 1),
-		ap: ap, bt: bt, tbuf: g.tbuf, b: b, c: c, ldb: ldb, ldc: ldc, beta: beta}
+		ap: ap, bt: bt, tbuf: g.tbuf, b: b, c: c, ldb: ldb, ldc: ldc, beta: beta, epi: epi}
 	parallel.RunWG(threads, g, &g.wg)
-	g.b, g.c = nil, nil
+	g.b, g.c, g.epi = nil, nil, epilogue{}
 	slicedJobs.Put(g)
 }
 
@@ -197,6 +198,9 @@ func (g *slicedJob) Run(tid int) {
 	}
 	scaleC(g.c[lo:], g.ldc, g.m, hi-lo, g.beta)
 	g.s.gemmNN(g.m, g.k, g.kc, lo, hi, g.ap, g.b, g.ldb, g.c, g.ldc)
+	if g.epi.on() {
+		g.epi.apply(g.c, g.ldc, 0, g.m, lo, hi)
+	}
 }
 
 // transposeInto sets d[p*ldd+j] = b[j*ldb+p] for j < rows, p < cols:

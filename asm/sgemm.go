@@ -45,7 +45,49 @@ func SgemmThreads(threads int, transA, transB bool, m, n, k int, alpha float32, 
 	if m == 0 || n == 0 {
 		return
 	}
-	sgemmImpl(threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	sgemmImpl(threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epilogue{})
+}
+
+// SgemmBiasReLU is SgemmThreads followed by C[i][j] += bias[j] (bias nil:
+// none; else at least n long) and then, when relu, C[i][j] = max(C[i][j],
+// 0), each done by the goroutine that computed that part of C while it is
+// in cache: the FullyConnected epilogue. The results are bit-identical to
+// SgemmThreads followed by AddBias and Relu.
+func SgemmBiasReLU(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, bias []float32, relu bool) {
+	checkSgemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+	if m == 0 || n == 0 {
+		return
+	}
+	var epi epilogue
+	if bias != nil {
+		epi.bias = bias[:n]
+	}
+	epi.relu = relu
+	sgemmImpl(threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi)
+}
+
+// epilogue is the elementwise work SgemmBiasReLU does after the product.
+type epilogue struct {
+	bias []float32 // nil: none
+	relu bool
+}
+
+func (e *epilogue) on() bool { return e.bias != nil || e.relu }
+
+// apply runs the epilogue on rows [i0, i1) and columns [j0, j1) of C.
+func (e *epilogue) apply(c []float32, ldc, i0, i1, j0, j1 int) {
+	if j0 >= j1 {
+		return
+	}
+	for i := i0; i < i1; i++ {
+		row := c[i*ldc+j0 : i*ldc+j1]
+		if e.bias != nil {
+			Add(row, row, e.bias[j0:j1])
+		}
+		if e.relu {
+			Relu(row, row)
+		}
+	}
 }
 
 // sgemmImpl runs C = alpha·op(A)·op(B) + beta·C with the selected kernels
@@ -53,28 +95,31 @@ func SgemmThreads(threads int, transA, transB bool, m, n, k int, alpha float32, 
 // paths (the table in the package doc): the dot path (sgemm_dot.go), the
 // direct path (sgemm_direct.go), the small-M path (gemv.go) and the packed,
 // blocked path (sgemm_block.go).
-func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+//
+// The epilogue epi runs inside the blocked and small-M paths (per
+// goroutine, on the part of C it computed), after the others.
+func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, epi epilogue) {
 	threads = max(threads, 1)
 	sel := sgemmSel
-	if k == 0 {
+	switch {
+	case k == 0:
 		scaleC(c, ldc, m, n, beta)
-		return
-	}
-	if sgemmVariant {
+	case sgemmVariant:
 		sgemmVariantImpl(sel, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-		return
-	}
-	if m <= gemvMaxM && sel.sliced.chunk2 != nil {
+	case m <= gemvMaxM && sel.sliced.chunk2 != nil:
 		kc, _, _ := sel.kern.blocks()
-		sgemmSlicedSmallM(sel.sliced, kc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		sgemmSlicedSmallM(sel.sliced, kc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi)
 		return
-	}
-	if useDirect(sel.kern.direct, sel.kern.directMaxWork, m, n, k) {
+	case useDirect(sel.kern.direct, sel.kern.directMaxWork, m, n, k):
 		kc, _, _ := sel.kern.blocks()
 		sgemmDirect(sel.kern.direct, sel.kern.packBT16, kc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	default:
+		sgemmBlockedEpi(sel.kern, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi)
 		return
 	}
-	sgemmBlocked(sel.kern, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	if epi.on() {
+		epi.apply(c, ldc, 0, m, 0, n)
+	}
 }
 
 // sgemmVariant, set only by benchmarks, restores the path choice before

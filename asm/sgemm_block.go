@@ -79,6 +79,9 @@ type gemmJob struct {
 	packA  func(d, a []float32, lda, kb int, alpha float32)
 	packB  func(d, b []float32, ldb, kb int)
 	packBT func(d, b []float32, ldb, kb int)
+	// epi is applied to each part of C by the goroutine that computed it,
+	// right after its last kc slice.
+	epi epilogue
 	// tmp holds one edge tile per goroutine.
 	tmp []float32
 	bar parallel.Barrier
@@ -100,6 +103,11 @@ func blockSize(n, maxBlock, unit int) int {
 
 // sgemmBlocked is the packed, cache-blocked, multi-threaded SGEMM.
 func sgemmBlocked(kern sgemmKernel, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	sgemmBlockedEpi(kern, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epilogue{})
+}
+
+// sgemmBlockedEpi is sgemmBlocked followed by the epilogue epi.
+func sgemmBlockedEpi(kern sgemmKernel, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, epi epilogue) {
 	mr, nr := kern.mr, kern.nr
 	mp := (m + mr - 1) / mr
 	// Each goroutine should get at least a few tiles' work.
@@ -112,7 +120,7 @@ func sgemmBlocked(kern sgemmKernel, threads int, transA, transB bool, m, n, k in
 	g := gemmJobs.Get()
 	*g = gemmJob{kern: kern, threads: threads, transA: transA, transB: transB,
 		m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc,
-		apack: g.apack, bpack: g.bpack, tmp: g.tmp}
+		apack: g.apack, bpack: g.bpack, tmp: g.tmp, epi: epi}
 	g.packA, g.packB, g.packBT = kern.packA, kern.packB, kern.packBT
 	if g.packA == nil && mr == 6 {
 		g.packA = packA6
@@ -149,7 +157,7 @@ func sgemmBlocked(kern sgemmKernel, threads int, transA, transB bool, m, n, k in
 	}
 	g.bar.Reset(threads)
 	parallel.RunWG(threads, g, &g.wg)
-	g.a, g.b, g.c = nil, nil, nil
+	g.a, g.b, g.c, g.epi = nil, nil, nil, epilogue{}
 	gemmJobs.Put(g)
 }
 
@@ -192,7 +200,7 @@ func (g *gemmJob) Run(tid int) {
 			} else {
 				nlo, nhi = share(np, tid, g.threads)
 			}
-			g.compute(tid, g.apack, g.bpack, mlo, mhi, nlo, nhi, jc, nb, pc == 0, kb)
+			g.compute(tid, g.apack, g.bpack, mlo, mhi, nlo, nhi, jc, nb, pc == 0, pc+kb == g.k, kb)
 			g.bar.Wait()
 		}
 	}
@@ -222,7 +230,7 @@ func (g *gemmJob) runOwnB(tid int) {
 		for pc := 0; pc < g.k; pc += g.kc {
 			kb := min(g.kc, g.k-pc)
 			packB(bown, g.b, g.ldb, g.transB, pc, kb, jc, nb, nr, g.packB, g.packBT)
-			g.compute(tid, g.apack[mp*mr*pc:], bown, 0, mp, 0, np, jc, nb, pc == 0, kb)
+			g.compute(tid, g.apack[mp*mr*pc:], bown, 0, mp, 0, np, jc, nb, pc == 0, pc+kb == g.k, kb)
 		}
 	}
 }
@@ -230,22 +238,32 @@ func (g *gemmJob) runOwnB(tid int) {
 // compute runs the micro-kernels over A panels [mlo, mhi) of apack and B
 // panels [nlo, nhi) of bpack (columns jc..jc+nb of C, depth kb). On
 // the first kc slice (first) it applies beta to each tile just before the
-// tile's first kernel call, while the tile is in cache.
+// tile's first kernel call, while the tile is in cache; after the last
+// (last) it applies the epilogue to the rows it computed, with bInner
+// while each A panel's rows are in cache.
 //
 // Two loop orders: by default each B panel stays in L1 while the kernels
 // walk down an mc-row block of A panels (from L2); with kern.bInner each A
 // panel stays in L1 while the kernels walk along the B panels of the nc
 // block (from L2).
-func (g *gemmJob) compute(tid int, apack, bpack []float32, mlo, mhi, nlo, nhi, jc, nb int, first bool, kb int) {
+func (g *gemmJob) compute(tid int, apack, bpack []float32, mlo, mhi, nlo, nhi, jc, nb int, first, last bool, kb int) {
 	mr, nr := g.kern.mr, g.kern.nr
 	tmp := g.tmp[tid*mr*nr : (tid+1)*mr*nr]
+	epi := last && g.epi.on()
+	j0, j1 := jc+nlo*nr, min(jc+nhi*nr, jc+nb)
 	if g.kern.bInner {
 		for ir := mlo; ir < mhi; ir++ {
 			for jr := nlo; jr < nhi; jr++ {
 				g.tile(tmp, apack, bpack, ir, jr, jc, nb, first, kb)
 			}
+			if epi {
+				g.epi.apply(g.c, g.ldc, ir*mr, min(ir*mr+mr, g.m), j0, j1)
+			}
 		}
 		return
+	}
+	if epi {
+		defer g.epi.apply(g.c, g.ldc, mlo*mr, min(mhi*mr, g.m), j0, j1)
 	}
 	mcp := max(g.mc/mr, 1)
 	for ic := mlo; ic < mhi; ic += mcp {
