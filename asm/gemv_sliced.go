@@ -25,10 +25,18 @@ import (
 // started from zero, i.e. c[i*ldc+j] += acc[i][j].
 type chunk2Func func(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, nw, m2 int)
 
+// rowsFunc is a row-block kernel (gemvNNRows8AVX512, gemvNNRows4AVX512):
+// chunk2Func's sum for a fixed number of rows and n32 32-column strips,
+// reading B once for all of them.
+type rowsFunc func(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, n32 int)
+
 // slicedNN is one implementation's invariant small-M kernel.
 type slicedNN struct {
 	chunk2 chunk2Func
-	width  int
+	// rows8 and rows4, when set, take blocks of 8 and 4 rows before
+	// chunk2 takes the remaining pairs (width is then a multiple of 32).
+	rows8, rows4 rowsFunc
+	width        int
 	// packT16, when set, transposes 16 rows of B (packBT16AVX2).
 	packT16 func(d, b []float32, ldb, kb int)
 	// narrow, when set, is a kernel with narrower strips (and the same
@@ -65,7 +73,7 @@ func (s slicedNN) gemmNN(m, k, kc, lo, hi int, a, b []float32, ldb int, c []floa
 		for pc := 0; pc < k; pc += kc {
 			kb := min(kc, k-pc)
 			bp := &b[pc*ldb+jb]
-			for i := 0; i+2 <= m; i += 2 {
+			for i := s.rowBlocks(kb, m, a[pc:], k, bp, ldb, c[jb:], ldc, bw); i+2 <= m; i += 2 {
 				s.chunk2(kb, &a[i*k+pc], k, bp, ldb, &c[i*ldc+jb], ldc, bw/width, 1)
 			}
 			if odd {
@@ -100,7 +108,7 @@ func (s slicedNN) gemmNN(m, k, kc, lo, hi int, a, b []float32, ldb int, c []floa
 	}
 	for pc := 0; pc < k; pc += kc {
 		kb := min(kc, k-pc)
-		for i := 0; i+2 <= m; i += 2 {
+		for i := s.rowBlocks(kb, m, a[pc:], k, &bb[pc*ldbb], ldbb, tmp, width, width); i+2 <= m; i += 2 {
 			s.chunk2(kb, &a[i*k+pc], k, &bb[pc*ldbb], ldbb, &tmp[i*width], width, 1, 1)
 		}
 		if odd {
@@ -110,6 +118,24 @@ func (s slicedNN) gemmNN(m, k, kc, lo, hi int, a, b []float32, ldb int, c []floa
 	for i := range m {
 		copy(c[i*ldc+nfull:i*ldc+hi], tmp[i*width:i*width+w])
 	}
+}
+
+// rowBlocks adds a·b to the first rows of c (columns [0, bw), bw a
+// multiple of 32) with the row-block kernels, eight rows and then four at
+// a time, and returns how many rows it did (0 without them).
+func (s slicedNN) rowBlocks(kb, m int, a []float32, lda int, b *float32, ldb int, c []float32, ldc, bw int) int {
+	i := 0
+	if s.rows8 == nil {
+		return 0
+	}
+	for ; i+8 <= m; i += 8 {
+		s.rows8(kb, &a[i*lda], lda, b, ldb, &c[i*ldc], ldc, bw/32)
+	}
+	if i+4 <= m {
+		s.rows4(kb, &a[i*lda], lda, b, ldb, &c[i*ldc], ldc, bw/32)
+		i += 4
+	}
+	return i
 }
 
 // grow returns (*p)[:n], reallocating when too small.

@@ -67,7 +67,8 @@ func archGemvKernels() map[string]gemvPair {
 	sliced2 := slicedNN{chunk2: gemvNNChunk2AVX2, width: 32, packT16: packBT16AVX2}
 	avx2 := gemvPair{nt: gemvNTAVX2, nn: gemvNNAVX2, sliced: sliced2}
 	return map[string]gemvPair{
-		AVX2:   avx2,
-		AVX512: {nt: gemvNTAVX512, nn: gemvNNAVX512, sliced: slicedNN{chunk2: gemvNNChunk2AVX512, width: 64, packT16: packBT16AVX2, narrow: &sliced2}},
+		AVX2: avx2,
+		AVX512: {nt: gemvNTAVX512, nn: gemvNNAVX512, sliced: slicedNN{chunk2: gemvNNChunk2AVX512, rows8: gemvNNRows8AVX512, rows4: gemvNNRows4AVX512,
+			width: 64, packT16: packBT16AVX2, narrow: &sliced2}},
 	}
 }
