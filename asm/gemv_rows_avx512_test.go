@@ -75,3 +75,37 @@ func TestGemvNNRowsAVX512(t *testing.T) {
 		}
 	}
 }
+
+// TestGemvNNRow1AVX512 checks the one-row kernels (128- and 64-column
+// strips) bit for bit against the four-row kernel run on four copies of
+// the row (lda = 0), with unaligned slices and a NaN guard band after C.
+func TestGemvNNRow1AVX512(t *testing.T) {
+	requireAVX512(t)
+	r := rand.New(rand.NewPCG(63, 64))
+	for _, width := range []int{128, 64} {
+		kern := map[int]rowsFunc{128: gemvNNRows1x128AVX512, 64: gemvNNRows1x64AVX512}[width]
+		for kc := 1; kc <= 70; kc += 3 {
+			for ns := 1; ns <= 3; ns++ {
+				off := (kc + ns) % 4
+				n := width * ns
+				ldb := n + 3
+				a := randSlice(r, off+kc)[off:]
+				b := randSlice(r, off+kc*ldb)[off:]
+				c := randSlice(r, off+n+9)[off:]
+				for j := n; j < len(c); j++ {
+					c[j] = float32(math.NaN())
+				}
+				want := make([]float32, 4*n)
+				copy(want, c[:n])
+				gemvNNRows4AVX512(kc, &a[0], 0, &b[0], ldb, &want[0], n, n/32)
+				want = append(want[:n], c[n:]...)
+				kern(kc, &a[0], 0, &b[0], ldb, &c[0], 0, ns)
+				for j := range c {
+					if math.Float32bits(c[j]) != math.Float32bits(want[j]) {
+						t.Fatalf("width=%d kc=%d strips=%d: c[%d] = %g, want %g", width, kc, ns, j, c[j], want[j])
+					}
+				}
+			}
+		}
+	}
+}

@@ -36,7 +36,10 @@ type slicedNN struct {
 	// rows8 and rows4, when set, take blocks of 8 and 4 rows before
 	// chunk2 takes the remaining pairs (width is then a multiple of 32).
 	rows8, rows4 rowsFunc
-	width        int
+	// row128 and row64, when set, take a single row (an odd last one) on
+	// 128- and 64-column strips (width is then 64).
+	row128, row64 rowsFunc
+	width         int
 	// packT16, when set, transposes 16 rows of B (packBT16AVX2).
 	packT16 func(d, b []float32, ldb, kb int)
 	// narrow, when set, is a kernel with narrower strips (and the same
@@ -59,6 +62,14 @@ func (s slicedNN) gemmNN(m, k, kc, lo, hi int, a, b []float32, ldb int, c []floa
 	bufp := slicedBufs.Get()
 	defer slicedBufs.Put(bufp)
 	odd := m%2 == 1
+	if s.row64 != nil && odd {
+		// The last row goes through the one-row kernels; no scratch.
+		odd = false
+		defer s.lastRow(m, k, kc, lo, hi, a, b, ldb, c, ldc)
+		if m--; m == 0 {
+			return
+		}
+	}
 	for jb := lo; jb < nfull; jb += blk {
 		bw := min(blk, nfull-jb)
 		_ = c[(m-1)*ldc+jb+bw-1]
@@ -118,6 +129,50 @@ func (s slicedNN) gemmNN(m, k, kc, lo, hi int, a, b []float32, ldb int, c []floa
 	for i := range m {
 		copy(c[i*ldc+nfull:i*ldc+hi], tmp[i*width:i*width+w])
 	}
+}
+
+// lastRow is gemmNN for row m-1 alone with the one-row kernels.
+func (s slicedNN) lastRow(m, k, kc, lo, hi int, a, b []float32, ldb int, c []float32, ldc int) {
+	a, c = a[(m-1)*k:m*k], c[(m-1)*ldc:]
+	nfull := lo + (hi-lo)/64*64
+	_ = c[hi-1]
+	_ = b[(k-1)*ldb+max(nfull, lo+1)-1]
+	for pc := 0; pc < k; pc += kc {
+		kb := min(kc, k-pc)
+		j := lo
+		if n := (nfull - j) / 128; n > 0 {
+			s.row128(kb, &a[pc], 0, &b[pc*ldb+j], ldb, &c[j], 0, n)
+			j += n * 128
+		}
+		if j < nfull {
+			s.row64(kb, &a[pc], 0, &b[pc*ldb+j], ldb, &c[j], 0, 1)
+		}
+	}
+	if nfull == hi {
+		return
+	}
+	// Tail columns through a zero-padded copy as in gemmNN.
+	w := hi - nfull
+	bufp := slicedBufs.Get()
+	defer slicedBufs.Put(bufp)
+	buf := grow(bufp, k*64+64)
+	bb, ldbb, tmp := buf[:k*64], 64, buf[k*64:]
+	if ldb >= nfull+64 && len(b) >= (k-1)*ldb+nfull+64 {
+		bb, ldbb = b[nfull:], ldb
+	} else {
+		for p := range k {
+			d := bb[p*64 : p*64+64]
+			copy(d, b[p*ldb+nfull:p*ldb+hi])
+			clear(d[w:])
+		}
+	}
+	clear(tmp)
+	copy(tmp[:w], c[nfull:hi])
+	for pc := 0; pc < k; pc += kc {
+		kb := min(kc, k-pc)
+		s.row64(kb, &a[pc], 0, &bb[pc*ldbb], ldbb, &tmp[0], 0, 1)
+	}
+	copy(c[nfull:hi], tmp[:w])
 }
 
 // rowBlocks adds a·b to the first rows of c (columns [0, bw), bw a

@@ -69,6 +69,7 @@ func archGemvKernels() map[string]gemvPair {
 	return map[string]gemvPair{
 		AVX2: avx2,
 		AVX512: {nt: gemvNTAVX512, nn: gemvNNAVX512, sliced: slicedNN{chunk2: gemvNNChunk2AVX512, rows8: gemvNNRows8AVX512, rows4: gemvNNRows4AVX512,
+			row128: gemvNNRows1x128AVX512, row64: gemvNNRows1x64AVX512,
 			width: 64, packT16: packBT16AVX2, narrow: &sliced2}},
 	}
 }

@@ -169,3 +169,14 @@ func gemvNNRows8AVX512(kc int, a *float32, lda int, b *float32, ldb int, c *floa
 //
 //go:noescape
 func gemvNNRows4AVX512(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, n32 int)
+
+// gemvNNRows1x128AVX512 is gemvNNRows8AVX512 for one row (lda unused) and
+// n128 128-column strips.
+//
+//go:noescape
+func gemvNNRows1x128AVX512(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, n128 int)
+
+// gemvNNRows1x64AVX512 is gemvNNRows1x128AVX512 with n64 64-column strips.
+//
+//go:noescape
+func gemvNNRows1x64AVX512(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, n64 int)

@@ -229,60 +229,69 @@ def fma_loop(name, reg, n):
     w(f"\tDECQ CX\n\tJNE {name}_loop\n{name}_done:\n\tVZEROUPPER\n\tRET\n")
 
 
-def rows_kernel(rows):
-    """The small-M path's row-block kernel: rows rows of A against 32-column
-    strips of row-major B, accumulators Z0..Z(2·rows-1) started at zero, B's
-    row in Z30/Z31, A elements broadcast into Z16..Z19 in turn."""
-    name = f"gemvNNRows{rows}AVX512"
-    acc = lambda r, h: f"Z{2 * r + h}"
+def rows_kernel(rows, vecs=2):
+    """The small-M path's row-block kernel: rows rows of A against strips of
+    16·vecs columns of row-major B, accumulators Z0..Z(vecs·rows-1) started
+    at zero, B's row in Z24..Z31, A elements broadcast into Z16..Z19 in
+    turn."""
+    cols = 16 * vecs
+    name = f"gemvNNRows{rows}AVX512" if vecs == 2 else f"gemvNNRows{rows}x{cols}AVX512"
+    acc = lambda r, h: f"Z{vecs * r + h}"
+    bv = lambda h: f"Z{24 + h}"
     w(f"""
-// func {name}(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, n32 int)
-// For each of n32 32-column strips of b (kc rows, row stride ldb) and c:
+// func {name}(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, n{cols} int)
+// For each of n{cols} {cols}-column strips of b (kc rows, row stride ldb) and c:
 // c[i][strip] += a[i][0:kc] · b[0:kc][strip] for i < {rows}, one FMA chain
 // per element over p ascending from zero, added to C once.
 TEXT ·{name}(SB), NOSPLIT, $0-64
-	MOVQ lda+16(FP), R12
-	SHLQ $2, R12
-	LEAQ (R12)(R12*2), R11
-	MOVQ b+24(FP), R13
-	MOVQ ldb+32(FP), R8
-	SHLQ $2, R8
-	MOVQ c+40(FP), R14
-	MOVQ ldc+48(FP), R9
-	SHLQ $2, R9
-	MOVQ n32+56(FP), R10
+\tMOVQ lda+16(FP), R12
+\tSHLQ $2, R12
+\tLEAQ (R12)(R12*2), R11
+\tMOVQ b+24(FP), R13
+\tMOVQ ldb+32(FP), R8
+\tSHLQ $2, R8
+\tMOVQ c+40(FP), R14
+\tMOVQ ldc+48(FP), R9
+\tSHLQ $2, R9
+\tMOVQ n{cols}+56(FP), R10
 {name}_strip:
-	MOVQ a+8(FP), SI
-	LEAQ (SI)(R12*4), BX
-	MOVQ R13, DI
-	MOVQ kc+0(FP), CX
+\tMOVQ a+8(FP), SI
+\tLEAQ (SI)(R12*4), BX
+\tMOVQ R13, DI
+\tMOVQ kc+0(FP), CX
 """)
     for r in range(rows):
-        for h in range(2):
+        for h in range(vecs):
             w(f"\tVPXORD {acc(r, h)}, {acc(r, h)}, {acc(r, h)}\n")
-    w(f"{name}_step:\n\tVMOVUPS (DI), Z30\n\tVMOVUPS 64(DI), Z31\n"
-      "\tPREFETCHT0 (DI)(R8*4)\n\tPREFETCHT0 64(DI)(R8*4)\n")
+    w(f"{name}_step:\n")
+    for h in range(vecs):
+        w(f"\tVMOVUPS {64 * h}(DI), {bv(h)}\n")
+    for h in range(0, vecs, 2):
+        w(f"\tPREFETCHT0 {64 * h}(DI)(R8*4)\n\tPREFETCHT0 {64 * h + 64}(DI)(R8*4)\n")
     for r in range(rows):
         base = "SI" if r < 4 else "BX"
         addr = [f"({base})", f"({base})(R12*1)", f"({base})(R12*2)", f"({base})(R11*1)"][r % 4]
         av = f"Z{16 + r % 4}"
         w(f"\tVBROADCASTSS {addr}, {av}\n")
-        w(f"\tVFMADD231PS Z30, {av}, {acc(r, 0)}\n\tVFMADD231PS Z31, {av}, {acc(r, 1)}\n")
+        for h in range(vecs):
+            w(f"\tVFMADD231PS {bv(h)}, {av}, {acc(r, h)}\n")
     w("\tADDQ $4, SI\n")
     if rows > 4:
         w("\tADDQ $4, BX\n")
     w(f"\tADDQ R8, DI\n\tDECQ CX\n\tJNE {name}_step\n\tMOVQ R14, DX\n")
     for r in range(rows):
-        lo, hi = acc(r, 0), acc(r, 1)
-        w(f"\tVADDPS (DX), {lo}, {lo}\n\tVMOVUPS {lo}, (DX)\n\tVADDPS 64(DX), {hi}, {hi}\n\tVMOVUPS {hi}, 64(DX)\n")
+        for h in range(vecs):
+            a = acc(r, h)
+            w(f"\tVADDPS {64 * h}(DX), {a}, {a}\n\tVMOVUPS {a}, {64 * h}(DX)\n")
         if r < rows - 1:
             w("\tADDQ R9, DX\n")
-    w(f"\tADDQ $128, R13\n\tADDQ $128, R14\n\tDECQ R10\n\tJNE {name}_strip\n\tVZEROUPPER\n\tRET\n")
+    w(f"\tADDQ ${4 * cols}, R13\n\tADDQ ${4 * cols}, R14\n\tDECQ R10\n\tJNE {name}_strip\n\tVZEROUPPER\n\tRET\n")
 
 
-# Row counts of the small-M path's row-block kernels (gemv_sliced.go).
-for rows in (8, 4):
-    rows_kernel(rows)
+# The small-M path's row-block kernels (gemv_sliced.go): 8 and 4 rows on
+# 32-column strips, one row on 128- and 64-column strips.
+for rows, vecs in ((8, 2), (4, 2), (1, 8), (1, 4)):
+    rows_kernel(rows, vecs)
 
 fma_loop("fmaLoopAVX512", "Z", 12)
 fma_loop("fmaLoopAVX2", "Y", 12)
