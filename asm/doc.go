@@ -35,8 +35,11 @@
 //	m ≤ 8, avx2/avx512                   small-M path (gemv_sliced.go): A
 //	                                       copied (alpha applied), op(B) read
 //	                                       by rows (Bᵀ transposed per call,
-//	                                       or once with PackB), two-row chunk
-//	                                       kernels vectorised over n
+//	                                       or once with PackB or by the
+//	                                       executor); row-block kernels
+//	                                       vectorised over n: avx512 8 and 4
+//	                                       rows × 32 columns, pairs × 64, one
+//	                                       row × 128/64; avx2 pairs × 32
 //	m ≤ 8, or n ≥ 16, k ≤ 512 and        direct path (sgemm_direct.go): 6×16
 //	  m·n·k ≤ 256³ (avx512: 48³), when     kernel on A (or a scaled copy) in
 //	  the implementation has the           place, Bᵀ packed into 16-column
@@ -44,7 +47,14 @@
 //	otherwise                            blocked path (sgemm_block.go): packed
 //	                                       A and B, micro-kernel tiles (avx2
 //	                                       6×16, avx512 12×32, neon 8×12,
-//	                                       generic 4×4)
+//	                                       generic 4×4); with several
+//	                                       goroutines splitting the columns,
+//	                                       A is packed once for all of k
+//	                                       (shared, one barrier) and each
+//	                                       goroutine packs its own B panels
+//
+// SgemmBiasReLU adds the FullyConnected epilogue (bias per column, then
+// ReLU), run by each goroutine on the part of C it has just finished.
 //
 // # Batch invariance
 //
@@ -59,17 +69,12 @@
 // The blocked path's edge tiles and the NEON kernel (which sums from C's
 // values) go through a zeroed tile that is then added; the direct path
 // calls its kernel once per slice with alpha 1 and beta 0 or 1; the
-// small-M path's chunk kernels sum a slice from zero and add it to C (an
-// odd last row runs as a pair with itself into scratch rows). avx2 and
+// small-M path's row-block kernels sum a slice from zero and add it to C
+// (avx2's odd last row runs as a pair with itself into scratch rows). avx2 and
 // avx512 use the same slices and chains, so they are bit-identical too;
 // generic (no fused multiply-add on amd64) and neon round differently from
 // them but are each invariant. PackB and SgemmPacked give the same bits as
 // Sgemm on the unpacked operand.
-//
-// The dot (sgemm_dot.go) and strided-dot gemv kernels (lane-strided
-// partial sums folded by a tree, rounding differently per m) are no longer
-// chosen; they remain only behind the benchmark switch that measures the
-// cost of invariance (BenchmarkSgemmInvariance).
 //
 // Convolution kernels (conv_dw*.go, generated conv_dw_amd64.s):
 // DepthwiseRow9 sums nine tap rows (a 3×3 depthwise convolution laid out

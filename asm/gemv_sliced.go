@@ -6,6 +6,11 @@ import (
 	"github.com/mxgo/mxgo/internal/parallel"
 )
 
+// gemvMaxM is the largest m that takes the small-M path: with few rows of
+// A, Sgemm is memory-bound on B (the weights), so it streams B once instead
+// of packing it.
+const gemvMaxM = 8
+
 // The invariant small-M path (m <= gemvMaxM, implementations with a
 // two-row chunk kernel): C = alpha·A·op(B) + beta·C with each element of C
 // rounded exactly as the blocked path rounds it (sgemm_block.go): k is cut

@@ -92,9 +92,9 @@ func (e *epilogue) apply(c []float32, ldc, i0, i1, j0, j1 int) {
 
 // sgemmImpl runs C = alpha·op(A)·op(B) + beta·C with the selected kernels
 // (arguments checked, m and n > 0). It is where Sgemm chooses between its
-// paths (the table in the package doc): the dot path (sgemm_dot.go), the
-// direct path (sgemm_direct.go), the small-M path (gemv.go) and the packed,
-// blocked path (sgemm_block.go).
+// paths (the table in the package doc): the small-M path (gemv_sliced.go),
+// the direct path (sgemm_direct.go) and the packed, blocked path
+// (sgemm_block.go).
 //
 // The epilogue epi runs inside the blocked and small-M paths (per
 // goroutine, on the part of C it computed), after the others.
@@ -104,8 +104,6 @@ func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a [
 	switch {
 	case k == 0:
 		scaleC(c, ldc, m, n, beta)
-	case sgemmVariant:
-		sgemmVariantImpl(sel, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	case m <= gemvMaxM && sel.sliced.chunk2 != nil:
 		kc, _, _ := sel.kern.blocks()
 		sgemmSlicedSmallM(sel.sliced, kc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi)
@@ -119,26 +117,6 @@ func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a [
 	}
 	if epi.on() {
 		epi.apply(c, ldc, 0, m, 0, n)
-	}
-}
-
-// sgemmVariant, set only by benchmarks, restores the path choice before
-// batch invariance (dot and small-M paths, whose rounding depends on m) so
-// the cost of invariance can be measured in one run.
-var sgemmVariant bool
-
-// sgemmVariantImpl is the path choice with sgemmVariant set.
-func sgemmVariantImpl(sel sgemmFuncs, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	switch {
-	case transB && !transA && (n < dotMaxN || (m >= 2 && m <= gemvMaxM)) && sel.kern.dot2x5 != nil:
-		sgemmDotNT(sel.kern.dot2x5, threads, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	case !transA && m >= directMR && n >= directNR && k <= directMaxK && m*n*k <= directMaxWork && sel.kern.direct != nil &&
-		(sel.kern.directMaxWork == 0 || m*n*k <= sel.kern.directMaxWork):
-		sgemmDirect(sel.kern.direct, sel.kern.packBT16, k, threads, false, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	case m <= gemvMaxM:
-		sgemvSmallM(sel, threads, transA, m, n, k, alpha, a, lda, b, ldb, transB, beta, c, ldc)
-	default:
-		sgemmBlocked(sel.kern, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	}
 }
 
