@@ -44,6 +44,9 @@
 //	  m·n·k ≤ 256³ (avx512: 48³), when     kernel on A (or a scaled copy) in
 //	  the implementation has the           place, Bᵀ packed into 16-column
 //	  kernel (amd64)                       panels once per call
+//	n ≤ 16, m ≥ 32, alpha 1, beta 0      blocked path on Cᵀ = op(B)ᵀ·op(A)ᵀ
+//	                                       (sgemmSwapped), transposed into C:
+//	                                       fuller tiles, the same bits
 //	otherwise                            blocked path (sgemm_block.go): packed
 //	                                       A and B, micro-kernel tiles (avx2
 //	                                       6×16, avx512 12×32, neon 8×12,

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"runtime"
 	"sync/atomic"
+
+	"github.com/mxgo/mxgo/internal/parallel"
 )
 
 // threads is the default goroutine count for Sgemm (0: GOMAXPROCS).
@@ -66,6 +68,39 @@ func SgemmBiasReLU(threads int, transA, transB bool, m, n, k int, alpha float32,
 	sgemmImpl(threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi)
 }
 
+// A narrow product (n <= swapMaxN, m >= swapMinM, e.g. a FullyConnected
+// classifier layer) fills few of a micro-tile's columns; its transpose
+// Cᵀ = op(B)ᵀ·op(A)ᵀ fills them with rows of A instead. With alpha = 1
+// and beta = 0 every element is still the same chains of the same
+// products (FMA is symmetric in its factors) stored the same way, so the
+// bits do not change (batch invariance holds).
+const (
+	swapMaxN = 16
+	swapMinM = 32
+)
+
+// swapBufs holds sgemmSwapped's Cᵀ.
+var swapBufs parallel.FreeList[[]float32]
+
+// sgemmSwapped computes C = op(A)·op(B) (alpha 1, beta 0) as the blocked
+// Cᵀ = op(B)ᵀ·op(A)ᵀ into a buffer, then transposes it into C.
+func sgemmSwapped(kern sgemmKernel, threads int, transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	bufp := swapBufs.Get()
+	if cap(*bufp) < n*m {
+		*bufp = make([]float32, n*m)
+	}
+	t := (*bufp)[:n*m]
+	// op(B)ᵀ is B read transposed (or not, when transB); op(A)ᵀ likewise.
+	sgemmBlocked(kern, threads, !transB, !transA, n, m, k, 1, b, ldb, a, lda, 0, t, m)
+	for i := range m {
+		ci := c[i*ldc : i*ldc+n]
+		for j := range ci {
+			ci[j] = t[j*m+i]
+		}
+	}
+	swapBufs.Put(bufp)
+}
+
 // epilogue is the elementwise work SgemmBiasReLU does after the product.
 type epilogue struct {
 	bias []float32 // nil: none
@@ -111,6 +146,8 @@ func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a [
 	case useDirect(sel.kern.direct, sel.kern.directMaxWork, m, n, k):
 		kc, _, _ := sel.kern.blocks()
 		sgemmDirect(sel.kern.direct, sel.kern.packBT16, kc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	case alpha == 1 && beta == 0 && n <= swapMaxN && m >= swapMinM:
+		sgemmSwapped(sel.kern, threads, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
 	default:
 		sgemmBlockedEpi(sel.kern, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi)
 		return
