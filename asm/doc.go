@@ -33,7 +33,8 @@
 //
 //	k = 0                                C = beta·C
 //	m ≤ 8, avx2/avx512                   small-M path (gemv_sliced.go): A
-//	                                       copied (alpha applied), op(B) read
+//	                                       read in place (copied when alpha
+//	                                       ≠ 1 or transposed), op(B) read
 //	                                       by rows (Bᵀ transposed per call,
 //	                                       or once with PackB or by the
 //	                                       executor); row-block kernels

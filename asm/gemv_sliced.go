@@ -56,9 +56,9 @@ type slicedNN struct {
 var slicedBufs parallel.FreeList[[]float32]
 
 // gemmNN adds a·b to C for columns [lo, hi) (lo a multiple of width): a
-// is m×k contiguous (alpha applied), b is k×n (row stride ldb), C already
+// is m×k (row stride lda, alpha applied), b is k×n (row stride ldb), C already
 // scaled by beta; k in slices of kc.
-func (s slicedNN) gemmNN(m, k, kc, lo, hi int, a, b []float32, ldb int, c []float32, ldc int) {
+func (s slicedNN) gemmNN(m, k, kc, lo, hi int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
 	width := s.width
 	nfull := lo + (hi-lo)/width*width
 	// Column blocks whose kc-slice of B stays in L2 while every row pair
@@ -70,7 +70,7 @@ func (s slicedNN) gemmNN(m, k, kc, lo, hi int, a, b []float32, ldb int, c []floa
 	if s.row64 != nil && odd {
 		// The last row goes through the one-row kernels; no scratch.
 		odd = false
-		defer s.lastRow(m, k, kc, lo, hi, a, b, ldb, c, ldc)
+		defer s.lastRow(m, k, kc, lo, hi, a, lda, b, ldb, c, ldc)
 		if m--; m == 0 {
 			return
 		}
@@ -89,11 +89,11 @@ func (s slicedNN) gemmNN(m, k, kc, lo, hi int, a, b []float32, ldb int, c []floa
 		for pc := 0; pc < k; pc += kc {
 			kb := min(kc, k-pc)
 			bp := &b[pc*ldb+jb]
-			for i := s.rowBlocks(kb, m, a[pc:], k, bp, ldb, c[jb:], ldc, bw); i+2 <= m; i += 2 {
-				s.chunk2(kb, &a[i*k+pc], k, bp, ldb, &c[i*ldc+jb], ldc, bw/width, 1)
+			for i := s.rowBlocks(kb, m, a[pc:], lda, bp, ldb, c[jb:], ldc, bw); i+2 <= m; i += 2 {
+				s.chunk2(kb, &a[i*lda+pc], lda, bp, ldb, &c[i*ldc+jb], ldc, bw/width, 1)
 			}
 			if odd {
-				s.chunk2(kb, &a[(m-1)*k+pc], 0, bp, ldb, &scratch[0], bw, bw/width, 1)
+				s.chunk2(kb, &a[(m-1)*lda+pc], 0, bp, ldb, &scratch[0], bw, bw/width, 1)
 			}
 		}
 		if odd {
@@ -124,11 +124,11 @@ func (s slicedNN) gemmNN(m, k, kc, lo, hi int, a, b []float32, ldb int, c []floa
 	}
 	for pc := 0; pc < k; pc += kc {
 		kb := min(kc, k-pc)
-		for i := s.rowBlocks(kb, m, a[pc:], k, &bb[pc*ldbb], ldbb, tmp, width, width); i+2 <= m; i += 2 {
-			s.chunk2(kb, &a[i*k+pc], k, &bb[pc*ldbb], ldbb, &tmp[i*width], width, 1, 1)
+		for i := s.rowBlocks(kb, m, a[pc:], lda, &bb[pc*ldbb], ldbb, tmp, width, width); i+2 <= m; i += 2 {
+			s.chunk2(kb, &a[i*lda+pc], lda, &bb[pc*ldbb], ldbb, &tmp[i*width], width, 1, 1)
 		}
 		if odd {
-			s.chunk2(kb, &a[(m-1)*k+pc], 0, &bb[pc*ldbb], ldbb, &tmp[(m-1)*width], width, 1, 1)
+			s.chunk2(kb, &a[(m-1)*lda+pc], 0, &bb[pc*ldbb], ldbb, &tmp[(m-1)*width], width, 1, 1)
 		}
 	}
 	for i := range m {
@@ -137,8 +137,8 @@ func (s slicedNN) gemmNN(m, k, kc, lo, hi int, a, b []float32, ldb int, c []floa
 }
 
 // lastRow is gemmNN for row m-1 alone with the one-row kernels.
-func (s slicedNN) lastRow(m, k, kc, lo, hi int, a, b []float32, ldb int, c []float32, ldc int) {
-	a, c = a[(m-1)*k:m*k], c[(m-1)*ldc:]
+func (s slicedNN) lastRow(m, k, kc, lo, hi int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	a, c = a[(m-1)*lda:(m-1)*lda+k], c[(m-1)*ldc:]
 	nfull := lo + (hi-lo)/64*64
 	_ = c[hi-1]
 	_ = b[(k-1)*ldb+max(nfull, lo+1)-1]
@@ -212,6 +212,8 @@ type slicedJob struct {
 	threads     int
 	m, n, k, kc int
 	ap, bt      []float32 // alpha·op(A) (m×k); op(B) transposed when needed
+	a           []float32 // A as the kernels read it: ap, or A in place
+	lda         int
 	tbuf        []float32 // one transposed block of B
 	b, c        []float32
 	ldb, ldc    int
@@ -230,21 +232,25 @@ func sgemmSlicedSmallM(s slicedNN, kc, threads int, transA, transB bool, m, n, k
 	}
 	g := slicedJobs.Get()
 	ap := g.ap
-	if cap(ap) < m*k {
-		ap = make([]float32, m*k)
-	}
-	ap = ap[:m*k]
-	for i := range m {
-		row := ap[i*k : i*k+k]
-		if transA {
-			for p := range row {
-				row[p] = alpha * a[p*lda+i]
-			}
-		} else {
-			for p, v := range a[i*lda : i*lda+k] {
-				row[p] = alpha * v
+	if transA || alpha != 1 {
+		// alpha·op(A), m×k contiguous; else A is read in place.
+		if cap(ap) < m*k {
+			ap = make([]float32, m*k)
+		}
+		ap = ap[:m*k]
+		for i := range m {
+			row := ap[i*k : i*k+k]
+			if transA {
+				for p := range row {
+					row[p] = alpha * a[p*lda+i]
+				}
+			} else {
+				for p, v := range a[i*lda : i*lda+k] {
+					row[p] = alpha * v
+				}
 			}
 		}
+		a, lda = ap, k
 	}
 	bt := g.bt
 	if transB {
@@ -269,9 +275,9 @@ func sgemmSlicedSmallM(s slicedNN, kc, threads int, transA, transB bool, m, n, k
 	}
 	threads = min(threads, max(n/(2*s.width), 1))
 	*g = slicedJob{s: s, threads: threads, m: m, n: n, k: k, kc: blockSize(k, kc, 1),
-		ap: ap, bt: bt, tbuf: g.tbuf, b: b, c: c, ldb: ldb, ldc: ldc, beta: beta, epi: epi}
+		ap: ap, bt: bt, a: a, lda: lda, tbuf: g.tbuf, b: b, c: c, ldb: ldb, ldc: ldc, beta: beta, epi: epi}
 	parallel.RunWG(threads, g, &g.wg)
-	g.b, g.c, g.epi = nil, nil, epilogue{}
+	g.a, g.b, g.c, g.epi = nil, nil, nil, epilogue{}
 	slicedJobs.Put(g)
 }
 
@@ -283,7 +289,7 @@ func (g *slicedJob) Run(tid int) {
 		return
 	}
 	scaleC(g.c[lo:], g.ldc, g.m, hi-lo, g.beta)
-	g.s.gemmNN(g.m, g.k, g.kc, lo, hi, g.ap, g.b, g.ldb, g.c, g.ldc)
+	g.s.gemmNN(g.m, g.k, g.kc, lo, hi, g.a, g.lda, g.b, g.ldb, g.c, g.ldc)
 	if g.epi.on() {
 		g.epi.apply(g.c, g.ldc, 0, g.m, lo, hi)
 	}
