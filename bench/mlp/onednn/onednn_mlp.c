@@ -7,7 +7,9 @@
  * softmax primitive, f32, weights reordered once into the layout the
  * primitive prefers (as MXNet caches them). Threads come from OpenMP
  * (OMP_NUM_THREADS). It prints one JSON line per configuration with the
- * fields pytorch_mlp.py prints. compare.sh builds it with gcc; it is never
+ * fields pytorch_mlp.py prints, cpu_us being the process CPU time per
+ * batch (all threads, OpenMP's spinning included), the peer of mxgo's
+ * cpu-us/op on a shared machine. compare.sh builds it with gcc; it is never
  * linked into mxgo.
  *
  * usage: onednn_mlp BATCHxTHREADS... (threads only label the line: set
@@ -42,6 +44,14 @@ static double now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* cpu returns the process's CPU time (all threads) in seconds. */
+static double cpu(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
@@ -160,7 +170,7 @@ static void measure(int batch, int threads, double seconds)
 		CHECK(dnnl_primitive_execute(sm, stream, 2, sargs));
 		CHECK(dnnl_stream_wait(stream));
 	}
-	double end = now() + seconds;
+	double end = now() + seconds, cpu0 = cpu();
 	while (now() < end) {
 		double t0 = now();
 		run_layer(&l1), run_layer(&l2), run_layer(&l3);
@@ -172,12 +182,13 @@ static void measure(int batch, int threads, double seconds)
 		lat[n++] = t;
 		sum += t;
 	}
+	double cpu_us = (cpu() - cpu0) / n * 1e6;
 	qsort(lat, n, sizeof *lat, cmp);
 	const dnnl_version_t *v = dnnl_version();
 	printf("{\"peer\": \"onednn %d.%d.%d\", \"batch\": %d, \"threads\": %d, \"p50_us\": %.2f, "
-	       "\"p90_us\": %.2f, \"samples_per_s\": %.1f}\n",
+	       "\"p90_us\": %.2f, \"samples_per_s\": %.1f, \"cpu_us\": %.2f}\n",
 		v->major, v->minor, v->patch, batch, threads, lat[n / 2] * 1e6,
-		lat[n * 9 / 10] * 1e6, batch / (sum / n));
+		lat[n * 9 / 10] * 1e6, batch / (sum / n), cpu_us);
 	fflush(stdout);
 	free(lat);
 }
