@@ -40,7 +40,9 @@
 //	                                       executor); row-block kernels
 //	                                       vectorised over n: avx512 8 and 4
 //	                                       rows × 32 columns, pairs × 64, one
-//	                                       row × 128/64; avx2 pairs × 32
+//	                                       row × 128/64 (n < 64: row blocks
+//	                                       and avx2 pairs × 32); avx2 pairs
+//	                                       × 32
 //	m ≤ 8, or n ≥ 16, k ≤ 512 and        direct path (sgemm_direct.go): 6×16
 //	  m·n·k ≤ 256³ (avx512: 48³), when     kernel on A (or a scaled copy) in
 //	  the implementation has the           place, Bᵀ packed into 16-column
