@@ -10,13 +10,11 @@ import (
 // fullyConnectedForward computes y = x·Wᵀ + b with x viewed as (M, K): M the
 // batch and K the flattened rest (flatten=true), or M the product of all
 // but the last dim (flatten=false). One asm.SgemmBiasReLU call (nt layout,
-// or nn with the executor's transposed weight), which adds the bias (and
-// applies ReLU for a fused FullyConnected+ReLU) as it finishes each part
-// of the output. Each
-// output rounds the same whatever the batch (asm's batch invariance). The
-// small-M path transposes W per call; with weights packed once
-// (asm.PackB at bind, when the executor gains a constant-weight hook) the
-// call becomes asm.SgemmPacked, bit-identical and without that pass.
+// or nn with the executor's transposed weight) adds the bias, and applies
+// ReLU for a fused FullyConnected+ReLU, as its goroutines finish each part
+// of the output; a cancellable call is cut into blocks (sgemmCtx) and
+// finished in one pass after. Each output rounds the same whatever the
+// batch (asm's batch invariance).
 func fullyConnectedForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*FullyConnectedParam)
 	if err := float32Only("FullyConnected", in, out); err != nil {
