@@ -6,6 +6,11 @@ import (
 	"github.com/mxgo/mxgo/internal/parallel"
 )
 
+// gemvMaxM is the largest m that takes the small-M path: with few rows of
+// A, Sgemm is memory-bound on B (the weights), so it streams B once instead
+// of packing it.
+const gemvMaxM = 8
+
 // The invariant small-M path (m <= gemvMaxM, implementations with a
 // two-row chunk kernel): C = alpha·A·op(B) + beta·C with each element of C
 // rounded exactly as the blocked path rounds it (sgemm_block.go): k is cut
@@ -25,10 +30,21 @@ import (
 // started from zero, i.e. c[i*ldc+j] += acc[i][j].
 type chunk2Func func(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, nw, m2 int)
 
+// rowsFunc is a row-block kernel (gemvNNRows8AVX512, gemvNNRows4AVX512):
+// chunk2Func's sum for a fixed number of rows and n32 32-column strips,
+// reading B once for all of them.
+type rowsFunc func(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, n32 int)
+
 // slicedNN is one implementation's invariant small-M kernel.
 type slicedNN struct {
 	chunk2 chunk2Func
-	width  int
+	// rows8 and rows4, when set, take blocks of 8 and 4 rows before
+	// chunk2 takes the remaining pairs (width is then a multiple of 32).
+	rows8, rows4 rowsFunc
+	// row128 and row64, when set, take a single row (an odd last one) on
+	// 128- and 64-column strips (width is then 64).
+	row128, row64 rowsFunc
+	width         int
 	// packT16, when set, transposes 16 rows of B (packBT16AVX2).
 	packT16 func(d, b []float32, ldb, kb int)
 	// narrow, when set, is a kernel with narrower strips (and the same
@@ -40,9 +56,9 @@ type slicedNN struct {
 var slicedBufs parallel.FreeList[[]float32]
 
 // gemmNN adds a·b to C for columns [lo, hi) (lo a multiple of width): a
-// is m×k contiguous (alpha applied), b is k×n (row stride ldb), C already
+// is m×k (row stride lda, alpha applied), b is k×n (row stride ldb), C already
 // scaled by beta; k in slices of kc.
-func (s slicedNN) gemmNN(m, k, kc, lo, hi int, a, b []float32, ldb int, c []float32, ldc int) {
+func (s slicedNN) gemmNN(m, k, kc, lo, hi int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
 	width := s.width
 	nfull := lo + (hi-lo)/width*width
 	// Column blocks whose kc-slice of B stays in L2 while every row pair
@@ -51,6 +67,14 @@ func (s slicedNN) gemmNN(m, k, kc, lo, hi int, a, b []float32, ldb int, c []floa
 	bufp := slicedBufs.Get()
 	defer slicedBufs.Put(bufp)
 	odd := m%2 == 1
+	if s.row64 != nil && odd {
+		// The last row goes through the one-row kernels; no scratch.
+		odd = false
+		defer s.lastRow(m, k, kc, lo, hi, a, lda, b, ldb, c, ldc)
+		if m--; m == 0 {
+			return
+		}
+	}
 	for jb := lo; jb < nfull; jb += blk {
 		bw := min(blk, nfull-jb)
 		_ = c[(m-1)*ldc+jb+bw-1]
@@ -65,11 +89,11 @@ func (s slicedNN) gemmNN(m, k, kc, lo, hi int, a, b []float32, ldb int, c []floa
 		for pc := 0; pc < k; pc += kc {
 			kb := min(kc, k-pc)
 			bp := &b[pc*ldb+jb]
-			for i := 0; i+2 <= m; i += 2 {
-				s.chunk2(kb, &a[i*k+pc], k, bp, ldb, &c[i*ldc+jb], ldc, bw/width, 1)
+			for i := s.rowBlocks(kb, m, a[pc:], lda, bp, ldb, c[jb:], ldc, bw); i+2 <= m; i += 2 {
+				s.chunk2(kb, &a[i*lda+pc], lda, bp, ldb, &c[i*ldc+jb], ldc, bw/width, 1)
 			}
 			if odd {
-				s.chunk2(kb, &a[(m-1)*k+pc], 0, bp, ldb, &scratch[0], bw, bw/width, 1)
+				s.chunk2(kb, &a[(m-1)*lda+pc], 0, bp, ldb, &scratch[0], bw, bw/width, 1)
 			}
 		}
 		if odd {
@@ -100,16 +124,78 @@ func (s slicedNN) gemmNN(m, k, kc, lo, hi int, a, b []float32, ldb int, c []floa
 	}
 	for pc := 0; pc < k; pc += kc {
 		kb := min(kc, k-pc)
-		for i := 0; i+2 <= m; i += 2 {
-			s.chunk2(kb, &a[i*k+pc], k, &bb[pc*ldbb], ldbb, &tmp[i*width], width, 1, 1)
+		for i := s.rowBlocks(kb, m, a[pc:], lda, &bb[pc*ldbb], ldbb, tmp, width, width); i+2 <= m; i += 2 {
+			s.chunk2(kb, &a[i*lda+pc], lda, &bb[pc*ldbb], ldbb, &tmp[i*width], width, 1, 1)
 		}
 		if odd {
-			s.chunk2(kb, &a[(m-1)*k+pc], 0, &bb[pc*ldbb], ldbb, &tmp[(m-1)*width], width, 1, 1)
+			s.chunk2(kb, &a[(m-1)*lda+pc], 0, &bb[pc*ldbb], ldbb, &tmp[(m-1)*width], width, 1, 1)
 		}
 	}
 	for i := range m {
 		copy(c[i*ldc+nfull:i*ldc+hi], tmp[i*width:i*width+w])
 	}
+}
+
+// lastRow is gemmNN for row m-1 alone with the one-row kernels.
+func (s slicedNN) lastRow(m, k, kc, lo, hi int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	a, c = a[(m-1)*lda:(m-1)*lda+k], c[(m-1)*ldc:]
+	nfull := lo + (hi-lo)/64*64
+	_ = c[hi-1]
+	_ = b[(k-1)*ldb+max(nfull, lo+1)-1]
+	for pc := 0; pc < k; pc += kc {
+		kb := min(kc, k-pc)
+		j := lo
+		if n := (nfull - j) / 128; n > 0 {
+			s.row128(kb, &a[pc], 0, &b[pc*ldb+j], ldb, &c[j], 0, n)
+			j += n * 128
+		}
+		if j < nfull {
+			s.row64(kb, &a[pc], 0, &b[pc*ldb+j], ldb, &c[j], 0, 1)
+		}
+	}
+	if nfull == hi {
+		return
+	}
+	// Tail columns through a zero-padded copy as in gemmNN.
+	w := hi - nfull
+	bufp := slicedBufs.Get()
+	defer slicedBufs.Put(bufp)
+	buf := grow(bufp, k*64+64)
+	bb, ldbb, tmp := buf[:k*64], 64, buf[k*64:]
+	if ldb >= nfull+64 && len(b) >= (k-1)*ldb+nfull+64 {
+		bb, ldbb = b[nfull:], ldb
+	} else {
+		for p := range k {
+			d := bb[p*64 : p*64+64]
+			copy(d, b[p*ldb+nfull:p*ldb+hi])
+			clear(d[w:])
+		}
+	}
+	clear(tmp)
+	copy(tmp[:w], c[nfull:hi])
+	for pc := 0; pc < k; pc += kc {
+		kb := min(kc, k-pc)
+		s.row64(kb, &a[pc], 0, &bb[pc*ldbb], ldbb, &tmp[0], 0, 1)
+	}
+	copy(c[nfull:hi], tmp[:w])
+}
+
+// rowBlocks adds a·b to the first rows of c (columns [0, bw), bw a
+// multiple of 32) with the row-block kernels, eight rows and then four at
+// a time, and returns how many rows it did (0 without them).
+func (s slicedNN) rowBlocks(kb, m int, a []float32, lda int, b *float32, ldb int, c []float32, ldc, bw int) int {
+	i := 0
+	if s.rows8 == nil {
+		return 0
+	}
+	for ; i+8 <= m; i += 8 {
+		s.rows8(kb, &a[i*lda], lda, b, ldb, &c[i*ldc], ldc, bw/32)
+	}
+	if i+4 <= m {
+		s.rows4(kb, &a[i*lda], lda, b, ldb, &c[i*ldc], ldc, bw/32)
+		i += 4
+	}
+	return i
 }
 
 // grow returns (*p)[:n], reallocating when too small.
@@ -126,38 +212,45 @@ type slicedJob struct {
 	threads     int
 	m, n, k, kc int
 	ap, bt      []float32 // alpha·op(A) (m×k); op(B) transposed when needed
+	a           []float32 // A as the kernels read it: ap, or A in place
+	lda         int
 	tbuf        []float32 // one transposed block of B
 	b, c        []float32
 	ldb, ldc    int
 	beta        float32
+	epi         epilogue
 	wg          sync.WaitGroup
 }
 
 var slicedJobs parallel.FreeList[slicedJob]
 
 // sgemmSlicedSmallM runs the invariant small-M path (m <= gemvMaxM,
-// arguments checked).
-func sgemmSlicedSmallM(s slicedNN, kc, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+// arguments checked), then the epilogue epi.
+func sgemmSlicedSmallM(s slicedNN, kc, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, epi epilogue) {
 	if s.narrow != nil && n < s.width {
 		s = *s.narrow
 	}
 	g := slicedJobs.Get()
 	ap := g.ap
-	if cap(ap) < m*k {
-		ap = make([]float32, m*k)
-	}
-	ap = ap[:m*k]
-	for i := range m {
-		row := ap[i*k : i*k+k]
-		if transA {
-			for p := range row {
-				row[p] = alpha * a[p*lda+i]
-			}
-		} else {
-			for p, v := range a[i*lda : i*lda+k] {
-				row[p] = alpha * v
+	if transA || alpha != 1 {
+		// alpha·op(A), m×k contiguous; else A is read in place.
+		if cap(ap) < m*k {
+			ap = make([]float32, m*k)
+		}
+		ap = ap[:m*k]
+		for i := range m {
+			row := ap[i*k : i*k+k]
+			if transA {
+				for p := range row {
+					row[p] = alpha * a[p*lda+i]
+				}
+			} else {
+				for p, v := range a[i*lda : i*lda+k] {
+					row[p] = alpha * v
+				}
 			}
 		}
+		a, lda = ap, k
 	}
 	bt := g.bt
 	if transB {
@@ -182,9 +275,9 @@ func sgemmSlicedSmallM(s slicedNN, kc, threads int, transA, transB bool, m, n, k
 	}
 	threads = min(threads, max(n/(2*s.width), 1))
 	*g = slicedJob{s: s, threads: threads, m: m, n: n, k: k, kc: blockSize(k, kc, 1),
-		ap: ap, bt: bt, tbuf: g.tbuf, b: b, c: c, ldb: ldb, ldc: ldc, beta: beta}
+		ap: ap, bt: bt, a: a, lda: lda, tbuf: g.tbuf, b: b, c: c, ldb: ldb, ldc: ldc, beta: beta, epi: epi}
 	parallel.RunWG(threads, g, &g.wg)
-	g.b, g.c = nil, nil
+	g.a, g.b, g.c, g.epi = nil, nil, nil, epilogue{}
 	slicedJobs.Put(g)
 }
 
@@ -196,7 +289,10 @@ func (g *slicedJob) Run(tid int) {
 		return
 	}
 	scaleC(g.c[lo:], g.ldc, g.m, hi-lo, g.beta)
-	g.s.gemmNN(g.m, g.k, g.kc, lo, hi, g.ap, g.b, g.ldb, g.c, g.ldc)
+	g.s.gemmNN(g.m, g.k, g.kc, lo, hi, g.a, g.lda, g.b, g.ldb, g.c, g.ldc)
+	if g.epi.on() {
+		g.epi.apply(g.c, g.ldc, 0, g.m, lo, hi)
+	}
 }
 
 // transposeInto sets d[p*ldd+j] = b[j*ldb+p] for j < rows, p < cols:

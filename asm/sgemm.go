@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"runtime"
 	"sync/atomic"
+
+	"github.com/mxgo/mxgo/internal/parallel"
 )
 
 // threads is the default goroutine count for Sgemm (0: GOMAXPROCS).
@@ -45,55 +47,113 @@ func SgemmThreads(threads int, transA, transB bool, m, n, k int, alpha float32, 
 	if m == 0 || n == 0 {
 		return
 	}
-	sgemmImpl(threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	sgemmImpl(threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epilogue{})
+}
+
+// SgemmBiasReLU is SgemmThreads followed by C[i][j] += bias[j] (bias nil:
+// none; else at least n long) and then, when relu, C[i][j] = max(C[i][j],
+// 0), each done by the goroutine that computed that part of C while it is
+// in cache: the FullyConnected epilogue. The results are bit-identical to
+// SgemmThreads followed by AddBias and Relu.
+func SgemmBiasReLU(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, bias []float32, relu bool) {
+	checkSgemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+	if m == 0 || n == 0 {
+		return
+	}
+	var epi epilogue
+	if bias != nil {
+		epi.bias = bias[:n]
+	}
+	epi.relu = relu
+	sgemmImpl(threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi)
+}
+
+// A narrow product (n <= swapMaxN, m >= swapMinM, e.g. a FullyConnected
+// classifier layer) fills few of a micro-tile's columns; its transpose
+// Cᵀ = op(B)ᵀ·op(A)ᵀ fills them with rows of A instead. With alpha = 1
+// and beta = 0 every element is still the same chains of the same
+// products (FMA is symmetric in its factors) stored the same way, so the
+// bits do not change (batch invariance holds).
+const (
+	swapMaxN = 16
+	swapMinM = 32
+)
+
+// swapBufs holds sgemmSwapped's Cᵀ.
+var swapBufs parallel.FreeList[[]float32]
+
+// sgemmSwapped computes C = op(A)·op(B) (alpha 1, beta 0) as the blocked
+// Cᵀ = op(B)ᵀ·op(A)ᵀ into a buffer, then transposes it into C.
+func sgemmSwapped(kern sgemmKernel, threads int, transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	bufp := swapBufs.Get()
+	if cap(*bufp) < n*m {
+		*bufp = make([]float32, n*m)
+	}
+	t := (*bufp)[:n*m]
+	// op(B)ᵀ is B read transposed (or not, when transB); op(A)ᵀ likewise.
+	sgemmBlocked(kern, threads, !transB, !transA, n, m, k, 1, b, ldb, a, lda, 0, t, m)
+	for i := range m {
+		ci := c[i*ldc : i*ldc+n]
+		for j := range ci {
+			ci[j] = t[j*m+i]
+		}
+	}
+	swapBufs.Put(bufp)
+}
+
+// epilogue is the elementwise work SgemmBiasReLU does after the product.
+type epilogue struct {
+	bias []float32 // nil: none
+	relu bool
+}
+
+func (e *epilogue) on() bool { return e.bias != nil || e.relu }
+
+// apply runs the epilogue on rows [i0, i1) and columns [j0, j1) of C.
+func (e *epilogue) apply(c []float32, ldc, i0, i1, j0, j1 int) {
+	if j0 >= j1 {
+		return
+	}
+	for i := i0; i < i1; i++ {
+		row := c[i*ldc+j0 : i*ldc+j1]
+		if e.bias != nil {
+			Add(row, row, e.bias[j0:j1])
+		}
+		if e.relu {
+			Relu(row, row)
+		}
+	}
 }
 
 // sgemmImpl runs C = alpha·op(A)·op(B) + beta·C with the selected kernels
 // (arguments checked, m and n > 0). It is where Sgemm chooses between its
-// paths (the table in the package doc): the dot path (sgemm_dot.go), the
-// direct path (sgemm_direct.go), the small-M path (gemv.go) and the packed,
-// blocked path (sgemm_block.go).
-func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+// paths (the table in the package doc): the small-M path (gemv_sliced.go),
+// the direct path (sgemm_direct.go) and the packed, blocked path
+// (sgemm_block.go).
+//
+// The epilogue epi runs inside the blocked and small-M paths (per
+// goroutine, on the part of C it computed), after the others.
+func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, epi epilogue) {
 	threads = max(threads, 1)
 	sel := sgemmSel
-	if k == 0 {
+	switch {
+	case k == 0:
 		scaleC(c, ldc, m, n, beta)
-		return
-	}
-	if sgemmVariant {
-		sgemmVariantImpl(sel, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-		return
-	}
-	if m <= gemvMaxM && sel.sliced.chunk2 != nil {
+	case m <= gemvMaxM && sel.sliced.chunk2 != nil:
 		kc, _, _ := sel.kern.blocks()
-		sgemmSlicedSmallM(sel.sliced, kc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		sgemmSlicedSmallM(sel.sliced, kc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi)
 		return
-	}
-	if useDirect(sel.kern.direct, sel.kern.directMaxWork, m, n, k) {
+	case useDirect(sel.kern.direct, sel.kern.directMaxWork, m, n, k):
 		kc, _, _ := sel.kern.blocks()
 		sgemmDirect(sel.kern.direct, sel.kern.packBT16, kc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	case alpha == 1 && beta == 0 && n <= swapMaxN && m >= swapMinM:
+		sgemmSwapped(sel.kern, threads, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+	default:
+		sgemmBlockedEpi(sel.kern, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi)
 		return
 	}
-	sgemmBlocked(sel.kern, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-}
-
-// sgemmVariant, set only by benchmarks, restores the path choice before
-// batch invariance (dot and small-M paths, whose rounding depends on m) so
-// the cost of invariance can be measured in one run.
-var sgemmVariant bool
-
-// sgemmVariantImpl is the path choice with sgemmVariant set.
-func sgemmVariantImpl(sel sgemmFuncs, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	switch {
-	case transB && !transA && (n < dotMaxN || (m >= 2 && m <= gemvMaxM)) && sel.kern.dot2x5 != nil:
-		sgemmDotNT(sel.kern.dot2x5, threads, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	case !transA && m >= directMR && n >= directNR && k <= directMaxK && m*n*k <= directMaxWork && sel.kern.direct != nil &&
-		(sel.kern.directMaxWork == 0 || m*n*k <= sel.kern.directMaxWork):
-		sgemmDirect(sel.kern.direct, sel.kern.packBT16, k, threads, false, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	case m <= gemvMaxM:
-		sgemvSmallM(sel, threads, transA, m, n, k, alpha, a, lda, b, ldb, transB, beta, c, ldc)
-	default:
-		sgemmBlocked(sel.kern, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	if epi.on() {
+		epi.apply(c, ldc, 0, m, 0, n)
 	}
 }
 

@@ -29,8 +29,7 @@ const (
 // archSgemmKernels lists the amd64 SGEMM micro-kernels.
 func archSgemmKernels() map[string]sgemmKernel {
 	avx2 := sgemmKernel{mr: 6, nr: 16, fn: sgemmKernelAVX2, store: sgemmKernelAVX2Store, packA: packA6AVX2,
-		packB: packB16AVX2, packBT: packBT16AVX2, packBT16: packBT16AVX2, dot2x5: sgemmDot2x5AVX2,
-		direct: sgemmDirectAVX2}
+		packB: packB16AVX2, packBT: packBT16AVX2, packBT16: packBT16AVX2, direct: sgemmDirectAVX2}
 	return map[string]sgemmKernel{
 		AVX2:   avx2,
 		AVX512: avx512Kernel(avx2, avx512MR),
@@ -39,7 +38,7 @@ func archSgemmKernels() map[string]sgemmKernel {
 
 // avx512Kernel is base (the AVX2 kernels; the direct path keeps them) with
 // the blocked path's micro-kernel and packing replaced by the AVX-512 mr×32
-// ones (mr = 12 or 14) and the dot path's kernel by the AVX-512 one.
+// ones (mr = 12 or 14).
 func avx512Kernel(base sgemmKernel, mr int) sgemmKernel {
 	k := base
 	k.mr, k.nr = mr, 32
@@ -55,19 +54,26 @@ func avx512Kernel(base sgemmKernel, mr int) sgemmKernel {
 	k.packA = packAAVX512(mr)
 	k.packB = packB32AVX512
 	k.packBT = packBT32AVX512
-	k.dot2x5 = sgemmDot2x5AVX512
 	k.directMaxWork = avx512DirectMaxWork
 	return k
 }
 
-// archGemvKernels lists the amd64 small-M kernels. The AVX-512 ones, one
-// thread on Zen 5 (BenchmarkFCAVX512, batch m = 1..8): 1.0–1.2× avx2 for
-// A·Wᵀ with m = 1 (memory-bound on W), 1.1–1.6× for A·W.
-func archGemvKernels() map[string]gemvPair {
-	sliced2 := slicedNN{chunk2: gemvNNChunk2AVX2, width: 32, packT16: packBT16AVX2}
-	avx2 := gemvPair{nt: gemvNTAVX2, nn: gemvNNAVX2, sliced: sliced2}
-	return map[string]gemvPair{
-		AVX2:   avx2,
-		AVX512: {nt: gemvNTAVX512, nn: gemvNNAVX512, sliced: slicedNN{chunk2: gemvNNChunk2AVX512, width: 64, packT16: packBT16AVX2, narrow: &sliced2}},
+// archSlicedKernels lists the amd64 small-M kernels: the two-row chunk
+// kernels (AVX2 on 32-column strips, AVX-512 on 64), and for AVX-512 the
+// 8- and 4-row and one-row block kernels, which read each row of B once
+// for the whole block (batch 8, FullyConnected 784→512, one thread on Zen 5,
+// thread CPU time: 1.2–1.4× the pair kernels alone). All sum each element
+// the same way, so avx2 and avx512 stay bit-identical.
+func archSlicedKernels() map[string]slicedNN {
+	avx2 := slicedNN{chunk2: gemvNNChunk2AVX2, width: 32, packT16: packBT16AVX2}
+	// n < 64 on avx512: 32-column strips, the AVX-512 row blocks and the
+	// AVX2 pairs (batch 8, FullyConnected 512→10: 1 pass over B, not 4).
+	narrow := avx2
+	narrow.rows8, narrow.rows4 = gemvNNRows8AVX512, gemvNNRows4AVX512
+	return map[string]slicedNN{
+		AVX2: avx2,
+		AVX512: {chunk2: gemvNNChunk2AVX512, rows8: gemvNNRows8AVX512, rows4: gemvNNRows4AVX512,
+			row128: gemvNNRows1x128AVX512, row64: gemvNNRows1x64AVX512,
+			width: 64, packT16: packBT16AVX2, narrow: &narrow},
 	}
 }

@@ -8,8 +8,6 @@ func archSgemmKernels() map[string]sgemmKernel {
 	return map[string]sgemmKernel{NEON: {mr: neonMR, nr: neonNR, fn: sgemmKernelNEON, accFromC: true}}
 }
 
-// archGemvKernels lists the arm64 small-M kernels: the generic loops with
-// the NEON dot and axpy vector kernels inside.
-func archGemvKernels() map[string]gemvPair {
-	return map[string]gemvPair{NEON: {nt: gemvNTWith(dotNEON), nn: gemvNNWith(axpyNEON)}}
-}
+// archSlicedKernels: arm64 has no small-M kernels (small m takes the
+// blocked path).
+func archSlicedKernels() map[string]slicedNN { return nil }

@@ -5,5 +5,5 @@ package asm
 // archSgemmKernels: no assembly kernels in this build.
 func archSgemmKernels() map[string]sgemmKernel { return nil }
 
-// archGemvKernels: no assembly kernels in this build.
-func archGemvKernels() map[string]gemvPair { return nil }
+// archSlicedKernels: no assembly kernels in this build.
+func archSlicedKernels() map[string]slicedNN { return nil }

@@ -148,3 +148,49 @@ func packB32AVX512(d, b []float32, ldb, kb int) {
 	_ = b[(kb-1)*ldb+31]
 	sgemmPackB32AVX512(&d[0], &b[0], ldb, kb)
 }
+
+// gemvNNRows8AVX512 is the small-M path's eight-row kernel
+// (sgemm_avx512_amd64.s, generated), for n32 32-column strips:
+//
+//	for i := range 8 {
+//		for j := range 32 * n32 {
+//			var s float32 // one FMA chain from zero
+//			for p := range kc {
+//				s = fma(a[i*lda+p], b[p*ldb+j], s)
+//			}
+//			c[i*ldc+j] += s
+//		}
+//	}
+//
+//go:noescape
+func gemvNNRows8AVX512(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, n32 int)
+
+// gemvNNRows4AVX512 is gemvNNRows8AVX512 for four rows.
+//
+//go:noescape
+func gemvNNRows4AVX512(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, n32 int)
+
+// gemvNNRows1x128AVX512 is gemvNNRows8AVX512 for one row (lda unused) and
+// n128 128-column strips.
+//
+//go:noescape
+func gemvNNRows1x128AVX512(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, n128 int)
+
+// gemvNNRows1x64AVX512 is gemvNNRows1x128AVX512 with n64 64-column strips.
+//
+//go:noescape
+func gemvNNRows1x64AVX512(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, n64 int)
+
+// gemvNNChunk2AVX512 is gemvNNChunk2AVX2 with 64-column strips (n64 of
+// them), for m2 row pairs:
+//
+//	for i := range 2 * m2 {
+//		for p := range kc {
+//			for j := range 64 * n64 {
+//				c[i*ldc+j] += a[i*lda+p] * b[p*ldb+j]
+//			}
+//		}
+//	}
+//
+//go:noescape
+func gemvNNChunk2AVX512(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, n64, m2 int)

@@ -250,45 +250,6 @@ func TestAVX512Default(t *testing.T) {
 	}
 }
 
-// TestGemvDotNT4AVX512 compares the four-row dot kernel with dotGeneric at
-// every k from 0 to 33 and two long ones, on unaligned rows ending at the
-// end of their slice, with guard floats around the four outputs.
-func TestGemvDotNT4AVX512(t *testing.T) {
-	requireAVX512(t)
-	r := rand.New(rand.NewPCG(49, 50))
-	ks := []int{100, 515}
-	for k := range 2*16 + 2 {
-		ks = append(ks, k)
-	}
-	for _, k := range ks {
-		ldw := k + k%3
-		a := randSlice(r, k+2)[1 : k+1 : k+1]
-		w := randSlice(r, 3*ldw+k+1)[1 : 3*ldw+k+1 : 3*ldw+k+1]
-		c, all := guardedBuf(4, 1+k%2, 5)
-		want := make([]float64, 4)
-		for i := range c {
-			c[i] = float32(i) - 1.5
-			want[i] = float64(c[i])
-			for p := range k {
-				want[i] += float64(a[p]) * float64(w[i*ldw+p])
-			}
-		}
-		var ap, wp *float32
-		if k > 0 {
-			ap, wp = &a[0], &w[0]
-		} else {
-			ap, wp = &c[0], &c[0] // never read at k = 0
-		}
-		gemvDotNT4AVX512(k, ap, wp, ldw, &c[0])
-		for i := range c {
-			if math.Abs(float64(c[i])-want[i]) > 1e-5*float64(k+1) {
-				t.Fatalf("k=%d: c[%d] = %v, want %v", k, i, c[i], want[i])
-			}
-		}
-		checkGuards(t, fmt.Sprintf("k=%d", k), all, 1+k%2, 4)
-	}
-}
-
 // TestSgemmBlockedAVX512MatchesAVX2Bitwise pins the blocked path's
 // reduction order: each element of C is, per kc slice in order, one FMA
 // chain over the slice's p ascending started from zero and then added to C,

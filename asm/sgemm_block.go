@@ -67,12 +67,21 @@ type gemmJob struct {
 	// splitM: goroutines divide the rows (mr panels) of C, else its
 	// columns (nr panels).
 	splitM bool
+	// ownB (column split only): A is packed once for the whole of k
+	// (apack holds every kc slice, slice pc at mp·mr·pc), shared after a
+	// single barrier; each goroutine then packs its own B panels into its
+	// own part of bpack (bstride floats) and never waits again.
+	ownB    bool
+	bstride int
 	// packA packs full mr-row panels of untransposed A, packB full
 	// nr-column panels of untransposed B, packBT those of transposed B (nil:
 	// the generic loops).
 	packA  func(d, a []float32, lda, kb int, alpha float32)
 	packB  func(d, b []float32, ldb, kb int)
 	packBT func(d, b []float32, ldb, kb int)
+	// epi is applied to each part of C by the goroutine that computed it,
+	// right after its last kc slice.
+	epi epilogue
 	// tmp holds one edge tile per goroutine.
 	tmp []float32
 	bar parallel.Barrier
@@ -94,6 +103,11 @@ func blockSize(n, maxBlock, unit int) int {
 
 // sgemmBlocked is the packed, cache-blocked, multi-threaded SGEMM.
 func sgemmBlocked(kern sgemmKernel, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	sgemmBlockedEpi(kern, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epilogue{})
+}
+
+// sgemmBlockedEpi is sgemmBlocked followed by the epilogue epi.
+func sgemmBlockedEpi(kern sgemmKernel, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, epi epilogue) {
 	mr, nr := kern.mr, kern.nr
 	mp := (m + mr - 1) / mr
 	// Each goroutine should get at least a few tiles' work.
@@ -106,7 +120,7 @@ func sgemmBlocked(kern sgemmKernel, threads int, transA, transB bool, m, n, k in
 	g := gemmJobs.Get()
 	*g = gemmJob{kern: kern, threads: threads, transA: transA, transB: transB,
 		m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc,
-		apack: g.apack, bpack: g.bpack, tmp: g.tmp}
+		apack: g.apack, bpack: g.bpack, tmp: g.tmp, epi: epi}
 	g.packA, g.packB, g.packBT = kern.packA, kern.packB, kern.packBT
 	if g.packA == nil && mr == 6 {
 		g.packA = packA6
@@ -123,18 +137,27 @@ func sgemmBlocked(kern sgemmKernel, threads int, transA, transB bool, m, n, k in
 	g.mc = mc
 	np := (g.nc + nr - 1) / nr
 	g.splitM = mp >= threads && (mp*mr >= n || np < threads)
-	if need := mp * mr * g.kc; cap(g.apack) < need {
-		g.apack = make([]float32, need)
+	needA, needB := mp*mr*g.kc, np*nr*g.kc
+	if threads > 1 && !g.splitM && mp*mr*k <= ownBMaxA {
+		g.ownB = true
+		needA = mp * mr * k
+		// Each goroutine's B panels, at most one nc block at a time.
+		own := ((n+nr-1)/nr + threads - 1) / threads
+		g.bstride = min(own, np) * nr * g.kc
+		needB = threads * g.bstride
 	}
-	if need := np * nr * g.kc; cap(g.bpack) < need {
-		g.bpack = make([]float32, need)
+	if cap(g.apack) < needA {
+		g.apack = make([]float32, needA)
+	}
+	if cap(g.bpack) < needB {
+		g.bpack = make([]float32, needB)
 	}
 	if need := threads * mr * nr; cap(g.tmp) < need {
 		g.tmp = make([]float32, need)
 	}
 	g.bar.Reset(threads)
 	parallel.RunWG(threads, g, &g.wg)
-	g.a, g.b, g.c = nil, nil, nil
+	g.a, g.b, g.c, g.epi = nil, nil, nil, epilogue{}
 	gemmJobs.Put(g)
 }
 
@@ -143,9 +166,18 @@ func share(n, tid, t int) (lo, hi int) {
 	return n * tid / t, n * (tid + 1) / t
 }
 
-// run is goroutine tid's part of the job: for each kc×nc block, pack a share
-// of A and B, wait for the others, then compute its share of C.
+// ownBMaxA bounds the packed A (floats) of the single-barrier column
+// split (gemmJob.ownB): 1 MiB, the L2 of the machines it was tuned on.
+const ownBMaxA = 1 << 18
+
+// Run is goroutine tid's part of the job: for each kc×nc block, pack a share
+// of A and B, wait for the others, then compute its share of C (or, with
+// ownB, runOwnB).
 func (g *gemmJob) Run(tid int) {
+	if g.ownB {
+		g.runOwnB(tid)
+		return
+	}
 	mr, nr := g.kern.mr, g.kern.nr
 	mp := (g.m + mr - 1) / mr
 	for jc := 0; jc < g.n; jc += g.nc {
@@ -168,53 +200,92 @@ func (g *gemmJob) Run(tid int) {
 			} else {
 				nlo, nhi = share(np, tid, g.threads)
 			}
-			g.compute(tid, mlo, mhi, nlo, nhi, jc, nb, pc == 0, kb)
+			g.compute(tid, g.apack, g.bpack, mlo, mhi, nlo, nhi, jc, nb, pc == 0, pc+kb == g.k, kb)
 			g.bar.Wait()
 		}
 	}
 }
 
-// compute runs the micro-kernels over A panels [mlo, mhi) and B panels
-// [nlo, nhi) of the packed blocks (columns jc..jc+nb of C, depth kb). On
+// runOwnB is Run for a column split with ownB: pack a share of A's panels
+// for every kc slice, wait once, then for each of this goroutine's nc
+// blocks of columns and each kc slice pack its B panels and compute.
+func (g *gemmJob) runOwnB(tid int) {
+	mr, nr := g.kern.mr, g.kern.nr
+	mp := (g.m + mr - 1) / mr
+	lo, hi := share(mp, tid, g.threads)
+	for pc := 0; pc < g.k; pc += g.kc {
+		kb := min(g.kc, g.k-pc)
+		if lo < hi {
+			packA(g.apack[mp*mr*pc+lo*mr*kb:], g.a, g.lda, g.transA, lo*mr, min(hi*mr, g.m)-lo*mr, pc, kb, mr, g.alpha, g.packA)
+		}
+	}
+	g.bar.Wait()
+	plo, phi := share((g.n+nr-1)/nr, tid, g.threads)
+	bown := g.bpack[tid*g.bstride : (tid+1)*g.bstride]
+	step := max(g.nc/nr, 1)
+	for p0 := plo; p0 < phi; p0 += step {
+		jc := p0 * nr
+		nb := min(min(p0+step, phi)*nr, g.n) - jc
+		np := (nb + nr - 1) / nr
+		for pc := 0; pc < g.k; pc += g.kc {
+			kb := min(g.kc, g.k-pc)
+			packB(bown, g.b, g.ldb, g.transB, pc, kb, jc, nb, nr, g.packB, g.packBT)
+			g.compute(tid, g.apack[mp*mr*pc:], bown, 0, mp, 0, np, jc, nb, pc == 0, pc+kb == g.k, kb)
+		}
+	}
+}
+
+// compute runs the micro-kernels over A panels [mlo, mhi) of apack and B
+// panels [nlo, nhi) of bpack (columns jc..jc+nb of C, depth kb). On
 // the first kc slice (first) it applies beta to each tile just before the
-// tile's first kernel call, while the tile is in cache.
+// tile's first kernel call, while the tile is in cache; after the last
+// (last) it applies the epilogue to the rows it computed, with bInner
+// while each A panel's rows are in cache.
 //
 // Two loop orders: by default each B panel stays in L1 while the kernels
 // walk down an mc-row block of A panels (from L2); with kern.bInner each A
 // panel stays in L1 while the kernels walk along the B panels of the nc
 // block (from L2).
-func (g *gemmJob) compute(tid, mlo, mhi, nlo, nhi, jc, nb int, first bool, kb int) {
+func (g *gemmJob) compute(tid int, apack, bpack []float32, mlo, mhi, nlo, nhi, jc, nb int, first, last bool, kb int) {
 	mr, nr := g.kern.mr, g.kern.nr
 	tmp := g.tmp[tid*mr*nr : (tid+1)*mr*nr]
+	epi := last && g.epi.on()
+	j0, j1 := jc+nlo*nr, min(jc+nhi*nr, jc+nb)
 	if g.kern.bInner {
 		for ir := mlo; ir < mhi; ir++ {
 			for jr := nlo; jr < nhi; jr++ {
-				g.tile(tmp, ir, jr, jc, nb, first, kb)
+				g.tile(tmp, apack, bpack, ir, jr, jc, nb, first, kb)
+			}
+			if epi {
+				g.epi.apply(g.c, g.ldc, ir*mr, min(ir*mr+mr, g.m), j0, j1)
 			}
 		}
 		return
+	}
+	if epi {
+		defer g.epi.apply(g.c, g.ldc, mlo*mr, min(mhi*mr, g.m), j0, j1)
 	}
 	mcp := max(g.mc/mr, 1)
 	for ic := mlo; ic < mhi; ic += mcp {
 		icEnd := min(ic+mcp, mhi)
 		for jr := nlo; jr < nhi; jr++ {
 			for ir := ic; ir < icEnd; ir++ {
-				g.tile(tmp, ir, jr, jc, nb, first, kb)
+				g.tile(tmp, apack, bpack, ir, jr, jc, nb, first, kb)
 			}
 		}
 	}
 }
 
-// tile runs the micro-kernel for A panel ir and B panel jr (tmp holds one
-// edge tile).
-func (g *gemmJob) tile(tmp []float32, ir, jr, jc, nb int, first bool, kb int) {
+// tile runs the micro-kernel for A panel ir of apack and B panel jr of
+// bpack (tmp holds one edge tile).
+func (g *gemmJob) tile(tmp, apack, bpack []float32, ir, jr, jc, nb int, first bool, kb int) {
 	mr, nr := g.kern.mr, g.kern.nr
 	fn, store := g.kern.fn, g.kern.store
 	c, ldc := g.c, g.ldc
-	bp := g.bpack[jr*nr*kb : (jr+1)*nr*kb]
+	bp := bpack[jr*nr*kb : (jr+1)*nr*kb]
 	j := jc + jr*nr
 	cols := min(nr, jc+nb-j)
-	ap := g.apack[ir*mr*kb : (ir+1)*mr*kb]
+	ap := apack[ir*mr*kb : (ir+1)*mr*kb]
 	i := ir * mr
 	rows := min(mr, g.m-i)
 	if rows == mr && cols == nr && !g.kern.accFromC {

@@ -35,9 +35,6 @@ type sgemmKernel struct {
 	packBT func(d, b []float32, ldb, kb int)
 	// packBT16, when set, replaces the Go packBT16 in the direct path.
 	packBT16 func(d, b []float32, ldb, kb int)
-	// dot2x5, when set, enables the dot path for narrow FullyConnected
-	// calls (see sgemm_dot.go).
-	dot2x5 dot2x5Func
 	// direct, when set, enables the direct path for small untransposed
 	// calls (see sgemm_direct.go).
 	direct directFunc
@@ -60,16 +57,14 @@ var genericSgemmKernel = sgemmKernel{mr: genericMR, nr: genericNR, fn: func(k in
 // entry use the generic kernel.
 var sgemmKernels = archSgemmKernels()
 
-// gemvKernels maps implementation names to their small-M kernels.
-var gemvKernels = archGemvKernels()
+// slicedKernels maps implementation names to their small-M kernels
+// (implementations without one take the other paths for small m too).
+var slicedKernels = archSlicedKernels()
 
 // sgemmFuncs is the selected implementation's Sgemm pieces.
 type sgemmFuncs struct {
 	kern sgemmKernel
-	// gemvNT and gemvNN compute the small-M path's block of C (see gemv.go).
-	gemvNT gemvNTFunc
-	gemvNN gemvNNFunc
-	// sliced is the invariant small-M kernel (chunk2 nil: none).
+	// sliced is the small-M path's kernels (chunk2 nil: none).
 	sliced slicedNN
 }
 
@@ -78,13 +73,11 @@ var sgemmSel sgemmFuncs
 
 func init() {
 	onSelect(func(impl string) {
-		sel := sgemmFuncs{kern: genericSgemmKernel, gemvNT: gemvNTGeneric, gemvNN: gemvNNGeneric}
+		sel := sgemmFuncs{kern: genericSgemmKernel}
 		if k, ok := sgemmKernels[impl]; ok {
 			sel.kern = k
 		}
-		if g, ok := gemvKernels[impl]; ok {
-			sel.gemvNT, sel.gemvNN, sel.sliced = g.nt, g.nn, g.sliced
-		}
+		sel.sliced = slicedKernels[impl]
 		sgemmSel = sel
 	})
 }

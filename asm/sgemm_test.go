@@ -124,9 +124,9 @@ func TestSgemm(t *testing.T) {
 // TestSgemmBlocks covers shapes that cross the kc, mc and nc block sizes
 // and the multi-threaded splits of rows and of columns.
 func TestSgemmBlocks(t *testing.T) {
-	shapes := [][3]int{{150, 70, 300}, {9, 4100, 20}, {300, 33, 513}, {97, 257, 65}, {12, 600, 40}}
+	shapes := [][3]int{{150, 70, 300}, {9, 4100, 20}, {40, 1700, 530}, {300, 33, 513}, {97, 257, 65}, {12, 600, 40}}
 	if testing.Short() {
-		shapes = shapes[3:]
+		shapes = shapes[4:]
 	}
 	r := rand.New(rand.NewPCG(3, 4))
 	ForEachImpl(func(impl string) {

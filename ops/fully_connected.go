@@ -13,6 +13,10 @@ type FullyConnectedParam struct {
 	// weightLD) row-major with the first num_hidden columns used, as the
 	// executor prepares it once at Bind (never parsed from attributes).
 	weightLD int
+	// relu: the kernel applies max(x, 0) after the bias (set only by
+	// NewFused for a FullyConnected+ReLU epilogue, which asm's product
+	// runs itself).
+	relu bool
 }
 
 // WithTransposedWeight returns a copy of p whose kernel reads its weight

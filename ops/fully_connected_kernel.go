@@ -9,12 +9,12 @@ import (
 
 // fullyConnectedForward computes y = x·Wᵀ + b with x viewed as (M, K): M the
 // batch and K the flattened rest (flatten=true), or M the product of all
-// but the last dim (flatten=false). One asm.Sgemm call (nt layout, which
-// takes the small-M path for batches up to 8), then the bias rows. Each
-// output rounds the same whatever the batch (asm's batch invariance). The
-// small-M path transposes W per call; with weights packed once
-// (asm.PackB at bind, when the executor gains a constant-weight hook) the
-// call becomes asm.SgemmPacked, bit-identical and without that pass.
+// but the last dim (flatten=false). One asm.SgemmBiasReLU call (nt layout,
+// or nn with the executor's transposed weight) adds the bias, and applies
+// ReLU for a fused FullyConnected+ReLU, as its goroutines finish each part
+// of the output; a cancellable call is cut into blocks (sgemmCtx) and
+// finished in one pass after. Each output rounds the same whatever the
+// batch (asm's batch invariance).
 func fullyConnectedForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*FullyConnectedParam)
 	if err := float32Only("FullyConnected", in, out); err != nil {
@@ -43,11 +43,27 @@ func fullyConnectedForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error
 	if p.weightLD > 0 {
 		transB, ldb = false, p.weightLD
 	}
+	var bias []float32
+	if !p.NoBias {
+		bias = in[2].Float32s()
+		if len(bias) < n {
+			return fmt.Errorf("bias %s does not match num_hidden %d", in[2], n)
+		}
+	}
+	if !ctx.cancellable() || workspaceSize(2, m, n, k) <= sgemmChunkFlops {
+		// Bias and ReLU applied by the product's goroutines while each
+		// part of the output is in cache.
+		asm.SgemmBiasReLU(ctx.Threads, false, transB, m, n, k, 1, x, k, w, ldb, 0, y, n, bias, p.relu)
+		return ctx.Err()
+	}
 	if err := sgemmCtx(ctx, ctx.Threads, false, transB, m, n, k, 1, x, k, w, ldb, 0, y, n); err != nil {
 		return err
 	}
-	if !p.NoBias {
-		asm.AddBias(y, m, n, n, in[2].Float32s())
+	if bias != nil {
+		asm.AddBias(y, m, n, n, bias)
+	}
+	if p.relu {
+		asm.Relu(y, y)
 	}
 	return nil
 }

@@ -164,7 +164,14 @@ func NewFused(base *Op, baseParams any, epi Epilogue) (*Op, *FusedParam, error) 
 			return nil, nil, fmt.Errorf("fused: fully-connected params for op %s", base.Name)
 		}
 		k := *bp
-		k.NoBias = true
+		if !epi.Residual && (epi.Act == EpilogueNone || epi.Act == EpilogueReLU) {
+			// The product adds the bias and applies ReLU itself
+			// (asm.SgemmBiasReLU).
+			k.relu = epi.Act == EpilogueReLU
+			p.native = true
+		} else {
+			k.NoBias = true
+		}
 		p.kernel, p.hasBias, op = &k, !bp.NoBias, fusedFC
 	default:
 		return nil, nil, fmt.Errorf("fused: cannot fuse into %T", baseParams)

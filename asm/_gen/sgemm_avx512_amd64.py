@@ -5,7 +5,9 @@ once into Z30/Z31 and used by two FMAs: an FMA with an embedded-broadcast
 memory operand costs a load per FMA, which measured slower on Zen 5), the
 packing kernels they need (a 16×16 register transpose for A and Bᵀ
 panels, a masked gather for their last kb%16 columns, a copy for B) and
-the register-only FMA loops that measure the machine's FMA peak. Run from the
+the small-M path's row-block kernels (8 or 4 rows of A against 32-column
+strips of B read in place) and the register-only FMA loops that measure the
+machine's FMA peak. Run from the
 repository root:
 
     /usr/bin/python3 asm/_gen/sgemm_avx512_amd64.py asm/sgemm_avx512_amd64.s
@@ -226,6 +228,160 @@ def fma_loop(name, reg, n):
         w(f"\tVFMADD231PS {reg}12, {reg}13, {reg}{i}\n")
     w(f"\tDECQ CX\n\tJNE {name}_loop\n{name}_done:\n\tVZEROUPPER\n\tRET\n")
 
+
+def rows_kernel(rows, vecs, dist):
+    """The small-M path's row-block kernel: rows rows of A against strips of
+    16·vecs columns of row-major B, accumulators Z0..Z(vecs·rows-1) started
+    at zero, B's row in Z24..Z31, A elements broadcast into Z16..Z19 in
+    turn; B's rows are prefetched dist rows ahead (2^n)."""
+    cols = 16 * vecs
+    name = f"gemvNNRows{rows}AVX512" if vecs == 2 else f"gemvNNRows{rows}x{cols}AVX512"
+    acc = lambda r, h: f"Z{vecs * r + h}"
+    bv = lambda h: f"Z{24 + h}"
+    w(f"""
+// func {name}(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, n{cols} int)
+// For each of n{cols} {cols}-column strips of b (kc rows, row stride ldb) and c:
+// c[i][strip] += a[i][0:kc] · b[0:kc][strip] for i < {rows}, one FMA chain
+// per element over p ascending from zero, added to C once.
+TEXT ·{name}(SB), NOSPLIT, $0-64
+\tMOVQ lda+16(FP), R12
+\tSHLQ $2, R12
+\tLEAQ (R12)(R12*2), R11
+\tMOVQ b+24(FP), R13
+\tMOVQ ldb+32(FP), R8
+\tSHLQ $2, R8
+\tMOVQ c+40(FP), R14
+\tMOVQ ldc+48(FP), R9
+\tSHLQ $2, R9
+\tMOVQ n{cols}+56(FP), R10
+\tMOVQ R8, AX
+\tSHLQ ${dist.bit_length() - 1}, AX
+{name}_strip:
+\tMOVQ a+8(FP), SI
+\tLEAQ (SI)(R12*4), BX
+\tMOVQ R13, DI
+\tMOVQ kc+0(FP), CX
+""")
+    for r in range(rows):
+        for h in range(vecs):
+            w(f"\tVPXORD {acc(r, h)}, {acc(r, h)}, {acc(r, h)}\n")
+    w(f"{name}_step:\n")
+    for h in range(vecs):
+        w(f"\tVMOVUPS {64 * h}(DI), {bv(h)}\n")
+    for h in range(0, vecs, 2):
+        w(f"\tPREFETCHT0 {64 * h}(DI)(AX*1)\n\tPREFETCHT0 {64 * h + 64}(DI)(AX*1)\n")
+    for r in range(rows):
+        base = "SI" if r < 4 else "BX"
+        addr = [f"({base})", f"({base})(R12*1)", f"({base})(R12*2)", f"({base})(R11*1)"][r % 4]
+        av = f"Z{16 + r % 4}"
+        w(f"\tVBROADCASTSS {addr}, {av}\n")
+        for h in range(vecs):
+            w(f"\tVFMADD231PS {bv(h)}, {av}, {acc(r, h)}\n")
+    w("\tADDQ $4, SI\n")
+    if rows > 4:
+        w("\tADDQ $4, BX\n")
+    w(f"\tADDQ R8, DI\n\tDECQ CX\n\tJNE {name}_step\n\tMOVQ R14, DX\n")
+    for r in range(rows):
+        for h in range(vecs):
+            a = acc(r, h)
+            w(f"\tVADDPS {64 * h}(DX), {a}, {a}\n\tVMOVUPS {a}, {64 * h}(DX)\n")
+        if r < rows - 1:
+            w("\tADDQ R9, DX\n")
+    w(f"\tADDQ ${4 * cols}, R13\n\tADDQ ${4 * cols}, R14\n\tDECQ R10\n\tJNE {name}_strip\n\tVZEROUPPER\n\tRET\n")
+
+
+# The small-M path's row-block kernels (gemv_sliced.go): 8 and 4 rows on
+# 32-column strips, one row on 128- and 64-column strips; B prefetched 4
+# rows ahead (measured on Zen 5 against 2, 8, 16 and 32: 2 and 4 best).
+for rows, vecs, dist in ((8, 2, 4), (4, 2, 4), (1, 8, 4), (1, 4, 4)):
+    rows_kernel(rows, vecs, dist)
+
+# The small-M path's two-row kernel on 64-column strips (gemv_sliced.go;
+# moved here verbatim from the hand-written gemv_avx512_amd64.s).
+w(r"""
+// func gemvNNChunk2AVX512(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, n64, m2 int)
+// gemvNNChunk2AVX2 with 64-column strips: for each of n64 strips of b (kc
+// rows, row stride ldb) and each of m2 row pairs of a and c:
+// c[2q..2q+1][strip] += a[2q..2q+1][0:kc] · b[0:kc][strip], one FMA chain
+// per element over p ascending, added to C once.
+TEXT ·gemvNNChunk2AVX512(SB), NOSPLIT, $0-72
+	MOVQ lda+16(FP), R12
+	SHLQ $2, R12
+	MOVQ b+24(FP), R13
+	MOVQ ldb+32(FP), R8
+	SHLQ $2, R8
+	MOVQ c+40(FP), R14
+	MOVQ ldc+48(FP), R9
+	SHLQ $2, R9
+	MOVQ n64+56(FP), R10
+
+strip512:
+	MOVQ a+8(FP), AX
+	MOVQ R14, BX
+	MOVQ m2+64(FP), R11
+
+pair512:
+	MOVQ AX, SI
+	MOVQ R13, DI
+	MOVQ kc+0(FP), CX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+
+step512:
+	VBROADCASTSS (SI), Z8
+	VBROADCASTSS (SI)(R12*1), Z9
+	VMOVUPS (DI), Z10
+	VMOVUPS 64(DI), Z11
+	VMOVUPS 128(DI), Z12
+	VMOVUPS 192(DI), Z13
+	VFMADD231PS Z10, Z8, Z0
+	VFMADD231PS Z11, Z8, Z1
+	VFMADD231PS Z12, Z8, Z2
+	VFMADD231PS Z13, Z8, Z3
+	VFMADD231PS Z10, Z9, Z4
+	VFMADD231PS Z11, Z9, Z5
+	VFMADD231PS Z12, Z9, Z6
+	VFMADD231PS Z13, Z9, Z7
+	ADDQ $4, SI
+	ADDQ R8, DI
+	DECQ CX
+	JNE step512
+
+	VADDPS 0(BX), Z0, Z0
+	VMOVUPS Z0, 0(BX)
+	VADDPS 64(BX), Z1, Z1
+	VMOVUPS Z1, 64(BX)
+	VADDPS 128(BX), Z2, Z2
+	VMOVUPS Z2, 128(BX)
+	VADDPS 192(BX), Z3, Z3
+	VMOVUPS Z3, 192(BX)
+	LEAQ (BX)(R9*1), DX
+	VADDPS 0(DX), Z4, Z4
+	VMOVUPS Z4, 0(DX)
+	VADDPS 64(DX), Z5, Z5
+	VMOVUPS Z5, 64(DX)
+	VADDPS 128(DX), Z6, Z6
+	VMOVUPS Z6, 128(DX)
+	VADDPS 192(DX), Z7, Z7
+	VMOVUPS Z7, 192(DX)
+	LEAQ (AX)(R12*2), AX
+	LEAQ (BX)(R9*2), BX
+	DECQ R11
+	JNE pair512
+
+	ADDQ $256, R13
+	ADDQ $256, R14
+	DECQ R10
+	JNE strip512
+	VZEROUPPER
+	RET
+""")
 
 fma_loop("fmaLoopAVX512", "Z", 12)
 fma_loop("fmaLoopAVX2", "Y", 12)

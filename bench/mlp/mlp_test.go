@@ -51,6 +51,9 @@ func random(rng *rand.Rand, shape ...int) *tensor.Tensor {
 	return t
 }
 
+// BenchmarkMLP reports samples/s (wall clock) and cpu-us/op, the process
+// CPU time per batch (all threads: on a machine shared with other jobs,
+// the work and spinning of a call without its waits for a core).
 func BenchmarkMLP(b *testing.B) {
 	sym, params := Net(b)
 	for _, c := range []struct{ batch, threads int }{{1, 1}, {8, 1}, {256, 1}, {256, 2}} {
@@ -66,10 +69,16 @@ func BenchmarkMLP(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
+			cpu0 := processCPU()
 			for b.Loop() {
 				outs, _ = m.Predict(context.Background(), in, outs)
 			}
 			b.ReportMetric(float64(c.batch)*float64(b.N)/b.Elapsed().Seconds(), "samples/s")
+			// The CPU time of every thread per batch: on a loaded machine,
+			// work plus spinning, without the time spent waiting for a core.
+			if cpu := processCPU() - cpu0; cpu > 0 {
+				b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-us/op")
+			}
 		})
 	}
 }

@@ -2,6 +2,29 @@
 
 package asm
 
+// sgemmKernelAVX2 is the 6×16 AVX2+FMA micro-kernel: twelve 8-float
+// accumulators hold the tile. It computes, for a full tile of C at c with
+// row stride ldc,
+//
+//	for p := range k {
+//		for i := range 6 {
+//			for j := range 16 {
+//				c[i*ldc+j] += a[p*6+i] * b[p*16+j]
+//			}
+//		}
+//	}
+//
+// (the sums are formed in registers and added to C once).
+//
+//go:noescape
+func sgemmKernelAVX2(k int, a, b, c *float32, ldc int)
+
+// sgemmKernelAVX2Store is sgemmKernelAVX2 with "=" for "+=": it overwrites
+// the tile without reading C (for beta = 0 on the first kc slice).
+//
+//go:noescape
+func sgemmKernelAVX2Store(k int, a, b, c *float32, ldc int)
+
 // sgemmPackA6AVX2 packs 4·kb4 columns of a full 6-row panel of row-major A:
 //
 //	for p := range 4 * kb4 {
@@ -69,3 +92,24 @@ func packBT16AVX2(d, b []float32, ldb, kb int) {
 		packBTransPanel(d[16*done:], b[done:], ldb, 0, kb-done, 0, 16, 16)
 	}
 }
+
+// sgemmDirectAVX2 is the AVX2 directFunc: the 6×16 tile in twelve
+// accumulators, A broadcast from its six rows and B read in place.
+//
+//go:noescape
+func sgemmDirectAVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip, colEnd int)
+
+// gemvNNChunk2AVX2 adds, for each of n32 32-column strips and m2 row pairs,
+//
+//	for i := range 2 * m2 {
+//		for p := range kc {
+//			for j := range 32 * n32 {
+//				c[i*ldc+j] += a[i*lda+p] * b[p*ldb+j]
+//			}
+//		}
+//	}
+//
+// strip by strip, so each kc×32 strip of b is in L1 for all row pairs.
+//
+//go:noescape
+func gemvNNChunk2AVX2(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, n32, m2 int)
