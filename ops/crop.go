@@ -19,6 +19,7 @@ func init() {
 		InferShape:    cropShape,
 		InferType:     SameType,
 		Forward:       cropForward,
+		Backward:      cropBackward,
 	})
 }
 

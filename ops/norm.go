@@ -80,6 +80,7 @@ func init() {
 		},
 		InferType: SameType,
 		Forward:   layerNormForward,
+		Backward:  layerNormBackward,
 	})
 }
 

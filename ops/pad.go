@@ -32,6 +32,7 @@ func init() {
 		InferShape:  padShape,
 		InferType:   SameType,
 		Forward:     padForward,
+		Backward:    padBackward,
 	})
 }
 

@@ -26,7 +26,7 @@ import (
 )
 
 func main() {
-	net := flag.String("net", "mlp", "network: mlp or lenet")
+	net := flag.String("net", "mlp", "network: mlp, lenet or lenet-relu")
 	dir := flag.String("data", "/usr/share/datasets/fashion-mnist", "directory of the Fashion-MNIST IDX files")
 	epochs := flag.Int("epochs", 5, "epochs")
 	out := flag.String("out", "", "checkpoint directory (default: a temporary directory)")
@@ -84,19 +84,24 @@ func Network(name string) (*graph.Symbol, error) {
 		apply("FullyConnected", "fc2", map[string]string{"num_hidden": "128"})
 		apply("Activation", "relu2", map[string]string{"act_type": "relu"})
 		apply("FullyConnected", "fc3", map[string]string{"num_hidden": "10"})
-	case "lenet":
+	case "lenet", "lenet-relu":
+		// MXNet's tutorial LeNet; lenet-relu swaps its tanh for relu.
+		act := "tanh"
+		if name == "lenet-relu" {
+			act = "relu"
+		}
 		apply("Convolution", "conv1", map[string]string{"kernel": "(5, 5)", "num_filter": "20"})
-		apply("Activation", "tanh1", map[string]string{"act_type": "tanh"})
+		apply("Activation", act+"1", map[string]string{"act_type": act})
 		apply("Pooling", "pool1", map[string]string{"pool_type": "max", "kernel": "(2, 2)", "stride": "(2, 2)"})
 		apply("Convolution", "conv2", map[string]string{"kernel": "(5, 5)", "num_filter": "50"})
-		apply("Activation", "tanh2", map[string]string{"act_type": "tanh"})
+		apply("Activation", act+"2", map[string]string{"act_type": act})
 		apply("Pooling", "pool2", map[string]string{"pool_type": "max", "kernel": "(2, 2)", "stride": "(2, 2)"})
 		apply("Flatten", "flatten", nil)
 		apply("FullyConnected", "fc1", map[string]string{"num_hidden": "500"})
-		apply("Activation", "tanh3", map[string]string{"act_type": "tanh"})
+		apply("Activation", act+"3", map[string]string{"act_type": act})
 		apply("FullyConnected", "fc2", map[string]string{"num_hidden": "10"})
 	default:
-		return nil, fmt.Errorf("unknown network %q (want mlp or lenet)", name)
+		return nil, fmt.Errorf("unknown network %q (want mlp, lenet or lenet-relu)", name)
 	}
 	apply("SoftmaxOutput", "softmax", nil)
 	return s, err
