@@ -14,17 +14,26 @@ import (
 // (`Updater.states[index]`): nil (no arrays, Tuple false), a single NDArray
 // (one array, Tuple false) or a Python tuple of NDArrays (Tuple true, even for
 // a one-element tuple such as non-centered RMSProp's (n,)). The arrays have
-// the weight's shape and are float32. This is exactly the value MXNet pickles
-// into a `.states` file.
+// the weight's shape and are float32. For a float16 weight of a
+// multi-precision optimizer (Options.MultiPrecision) the state is MXNet's
+// pair (inner state, float32 master copy): Master holds the copy, Arrays
+// and Tuple the inner state. This is exactly the value MXNet pickles into a
+// `.states` file.
 type State struct {
 	// Arrays are the state tensors, in MXNet's order.
 	Arrays []*tensor.Tensor
 	// Tuple reports whether MXNet holds the state as a tuple.
 	Tuple bool
+	// Master is the float32 master copy of a float16 weight (nil: the
+	// state is not multi-precision).
+	Master *tensor.Tensor
 }
 
 // IsNone reports whether the state is Python's None (no arrays).
-func (s State) IsNone() bool { return len(s.Arrays) == 0 && !s.Tuple }
+func (s State) IsNone() bool { return len(s.Arrays) == 0 && !s.Tuple && s.Master == nil }
+
+// inner is the state without its master copy.
+func (s State) inner() State { return State{Arrays: s.Arrays, Tuple: s.Tuple} }
 
 // Optimizer updates weights from gradients with per-parameter state, as an
 // MXNet optimizer object driven by an Updater. Indices identify parameters
