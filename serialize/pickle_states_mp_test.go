@@ -80,3 +80,15 @@ func TestOptimizerStatesMultiPrecisionBad(t *testing.T) {
 		}
 	}
 }
+
+// Every truncation of a multi-precision states file fails cleanly.
+func TestOptimizerStatesMultiPrecisionTruncated(t *testing.T) {
+	for _, name := range []string{"sgd_mp", "adam_mp", "sgd_mp_nomom"} {
+		good := readPickleGolden(t, name+"-0001.states")
+		for n := 0; n < len(good); n++ {
+			if _, err := ParseOptimizerStates(good[:n]); err == nil {
+				t.Fatalf("%s truncated at %d accepted", name, n)
+			}
+		}
+	}
+}
