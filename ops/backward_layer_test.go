@@ -50,6 +50,8 @@ func TestBackwardDeconvolution(t *testing.T) {
 			[]*tensor.Tensor{r(1, 2, 3, 3), r(2, 2, 3, 3)}, nil},
 		{"3-D", map[string]string{"kernel": "(2, 2, 2)", "num_filter": "2", "stride": "(1, 2, 1)"},
 			[]*tensor.Tensor{r(1, 2, 2, 2, 3), r(2, 2, 2, 2, 2)}, nil},
+		{"2 threads", map[string]string{"kernel": "(3, 3)", "num_filter": "4", "num_group": "2", "stride": "(2, 1)", "pad": "(1, 0)", "no_bias": "False"},
+			[]*tensor.Tensor{r(2, 2, 4, 3), r(2, 2, 3, 3), r(4)}, &opstest.GradOptions{Threads: 2}},
 	})
 }
 

@@ -5,7 +5,7 @@
 # one after the other on the same machine. Each prints one JSON line per
 # epoch (accuracy on the 10k test set, seconds of training per epoch).
 # Needs /usr/share/datasets/fashion-mnist (Debian dataset-fashion-mnist).
-# Usage: bench/train/compare.sh [mlp|lenet|all] [EPOCHS] [LR]
+# Usage: bench/train/compare.sh [mlp|lenet|lenet-relu|all] [EPOCHS] [LR]
 # (LR default 0.1; the tanh LeNet needs a smaller one, e.g. 0.02, to reach
 # 88% in 5 epochs with momentum 0.9.)
 set -euo pipefail

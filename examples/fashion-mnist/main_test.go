@@ -12,7 +12,7 @@ import (
 )
 
 func TestNetworksBind(t *testing.T) {
-	for _, name := range []string{"mlp", "lenet"} {
+	for _, name := range []string{"mlp", "lenet", "lenet-relu"} {
 		sym, err := Network(name)
 		if err != nil {
 			t.Fatal(err)
