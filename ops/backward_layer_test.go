@@ -139,3 +139,15 @@ func TestBackwardUpSampling(t *testing.T) {
 		{"bilinear", map[string]string{"scale": "2", "sample_type": "bilinear", "num_args": "2", "num_filter": "2"}, []*tensor.Tensor{r(1, 2, 3, 3), r(2, 1, 4, 4)}, nil},
 	})
 }
+
+func TestBackwardBilinearResize(t *testing.T) {
+	rng := rand.New(rand.NewPCG(35, 36))
+	r := func(shape ...int) *tensor.Tensor { return randT(rng, -1, 1, shape...) }
+	runGradCases(t, "_contrib_BilinearResize2D", []gradCase{
+		{"up align", map[string]string{"height": "5", "width": "7"}, []*tensor.Tensor{r(1, 2, 3, 4)}, nil},
+		{"up no align", map[string]string{"height": "6", "width": "5", "align_corners": "False"}, []*tensor.Tensor{r(2, 1, 3, 2)}, nil},
+		{"down", map[string]string{"height": "2", "width": "3", "align_corners": "False"}, []*tensor.Tensor{r(1, 2, 5, 7)}, nil},
+		{"same size", map[string]string{"height": "3", "width": "4"}, []*tensor.Tensor{r(1, 1, 3, 4)}, nil},
+		{"like", map[string]string{"mode": "like"}, []*tensor.Tensor{r(1, 2, 3, 3), r(1, 1, 4, 5)}, nil},
+	})
+}

@@ -208,3 +208,60 @@ func upSamplingBackward(ctx *Ctx, params any, in, out, outGrad, inGrad []*tensor
 	}
 	return nil
 }
+
+// bilinearResizeBackward is _contrib_BilinearResize2D's gradient
+// [src/operator/contrib/bilinear_resize.cc
+// SpatialUpSamplingBilinearUpdateGradInput]: every output pixel's gradient
+// is added to the four input pixels it blends, with the forward's
+// weights; equal sizes pass dy through. mode like's second input gets a
+// zero gradient.
+func bilinearResizeBackward(_ *Ctx, params any, in, _, outGrad, inGrad []*tensor.Tensor, req []GradReq) error {
+	p := params.(*BilinearResizeParam)
+	if err := float32Grads("_contrib_BilinearResize2D", outGrad, inGrad[:1]); err != nil {
+		return err
+	}
+	if len(inGrad) > 1 && inGrad[1] != nil && req[1] == GradWrite {
+		clear(inGrad[1].Bytes())
+	}
+	if inGrad[0] == nil {
+		return nil
+	}
+	x, dy := in[0], outGrad[0]
+	if x.NDim() != 4 || dy.NDim() != 4 || x.Dim(0) != dy.Dim(0) || x.Dim(1) != dy.Dim(1) {
+		return fmt.Errorf("_contrib_BilinearResize2D backward: data %s and output gradient %s must be NCHW with the same N and C", x, dy)
+	}
+	H, W, OH, OW := x.Dim(2), x.Dim(3), dy.Dim(2), dy.Dim(3)
+	dx, g := inGrad[0].Float32s(), dy.Float32s()
+	if req[0] == GradWrite {
+		clear(dx)
+	}
+	if H == OH && W == OW {
+		for i, v := range g {
+			dx[i] += v
+		}
+		return nil
+	}
+	if H == 0 || W == 0 {
+		return nil
+	}
+	align := p.AlignCorners
+	rh, rw := resizeScale(H, OH, align), resizeScale(W, OW, align)
+	for k := range x.Dim(0) * x.Dim(1) {
+		d := dx[k*H*W : (k+1)*H*W]
+		src := g[k*OH*OW : (k+1)*OH*OW]
+		for oh := range OH {
+			h, hp, h1l := resizeSource(rh, oh, H, align)
+			h0l := 1 - h1l
+			for ow, v := range src[oh*OW : (oh+1)*OW] {
+				w, wp, w1l := resizeSource(rw, ow, W, align)
+				w0l := 1 - w1l
+				s := h*W + w
+				d[s] += h0l * w0l * v
+				d[s+wp] += h0l * w1l * v
+				d[s+hp*W] += h1l * w0l * v
+				d[s+hp*W+wp] += h1l * w1l * v
+			}
+		}
+	}
+	return nil
+}

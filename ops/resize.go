@@ -53,6 +53,7 @@ func init() {
 		InferShape: bilinearResizeShape,
 		InferType:  SameType,
 		Forward:    bilinearResizeForward,
+		Backward:   bilinearResizeBackward,
 	})
 }
 
