@@ -235,7 +235,8 @@ func (m *Module) ensure(dst map[string]*tensor.Tensor, name string, shape []int)
 }
 
 // InitParams initializes the parameters as Module.init_params: a value in
-// argParams/auxParams (plain names or arg:/aux: keys) is copied; otherwise,
+// argParams/auxParams (plain names or arg:/aux: keys; float32, or float16
+// widened as MXNet's set_params converts) is copied; otherwise,
 // with allowMissing or when no params are given, init fills it following
 // the `__init__` attributes and MXNet's name rules (nil init: Uniform(0.07),
 // MXNet's default), drawing from a generator seeded with seed. Without
