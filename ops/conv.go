@@ -65,6 +65,7 @@ func init() {
 		func(params any) bool { return params.(*DeconvolutionParam).NoBias })
 	deconv.Forward, deconv.Workspace, deconv.WorkspaceShares = deconvolutionForward, deconvWorkspace, oneShare
 	deconv.Supports = convSupports
+	deconv.Backward, deconv.BackwardWorkspace = deconvolutionBackward, deconvWorkspace
 }
 
 // registerConv registers a convolution-like op: inputs data, weight and,

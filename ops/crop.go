@@ -20,6 +20,7 @@ func init() {
 		InferType:     SameType,
 		Supports:      float32Data,
 		Forward:       cropForward,
+		Backward:      cropBackward,
 	})
 }
 

@@ -50,6 +50,7 @@ func init() {
 		InferShape: takeShape,
 		InferType:  indexedType,
 		Forward:    takeForward,
+		Backward:   takeBackward,
 	})
 	Register(&Op{
 		Name:       "pick",

@@ -74,6 +74,7 @@ func init() {
 		InferShape: sliceShape,
 		InferType:  SameType,
 		Forward:    sliceForward,
+		Backward:   sliceBackward,
 	})
 	Register(&Op{
 		Name:       "slice_axis",
@@ -81,6 +82,7 @@ func init() {
 		InferShape: sliceAxisShape,
 		InferType:  SameType,
 		Forward:    sliceAxisForward,
+		Backward:   sliceAxisBackward,
 	})
 	Register(&Op{
 		Name:          "Concat",
@@ -117,6 +119,7 @@ func init() {
 		InferType:  SameType,
 		InPlace:    inPlace00,
 		Forward:    clipForward,
+		Backward:   clipBackward,
 	})
 }
 

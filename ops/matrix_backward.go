@@ -133,3 +133,144 @@ func transposeBackward(_ *Ctx, params any, in, out, outGrad, inGrad []*tensor.Te
 	}
 	return nil
 }
+
+// stridedAdd adds src (contiguous over the index space dims[:nd]) into dst
+// at off + Σ idx[d]·st[d]: the adjoint of stridedCopy for float32.
+func stridedAdd(dst, src []float32, nd int, dims, st *dimArray, off int) {
+	if nd == 0 {
+		if len(src) > 0 {
+			dst[off] += src[0]
+		}
+		return
+	}
+	n := dims[nd-1]
+	if n == 0 || len(src) == 0 {
+		return
+	}
+	var idx dimArray
+	inner := st[nd-1]
+	for r := range len(src) / n {
+		row := src[r*n : (r+1)*n]
+		for j, v := range row {
+			dst[off+j*inner] += v
+		}
+		for d := nd - 2; d >= 0; d-- {
+			idx[d]++
+			off += st[d]
+			if idx[d] < dims[d] {
+				break
+			}
+			off -= st[d] * dims[d]
+			idx[d] = 0
+		}
+	}
+}
+
+// sliceGradInto stores dy into the box of dx that the forward read
+// (stridedCopy's dims, strides and offset): with GradWrite the rest of dx
+// is zeroed first, as MXNet's slice backward fills 0 then assigns.
+func sliceGradInto(req GradReq, dx, dy *tensor.Tensor, st *dimArray, off int) {
+	d := dx.Float32s()
+	if req == GradWrite {
+		clear(d)
+	}
+	dims := outDims(dy)
+	stridedAdd(d, dy.Float32s(), dy.NDim(), &dims, st, off)
+}
+
+// sliceBackward is slice's (crop's) gradient [matrix_op-inl.h
+// SliceOpBackward]: dy lands in the begin:end:step box of a zero dx.
+func sliceBackward(_ *Ctx, params any, in, _, outGrad, inGrad []*tensor.Tensor, req []GradReq) error {
+	if err := float32Grads("slice", outGrad, inGrad); err != nil {
+		return err
+	}
+	if inGrad[0] == nil {
+		return nil
+	}
+	p := params.(*SliceParam)
+	x := in[0]
+	var st dimArray
+	contiguousStrides(x, &st)
+	off := 0
+	for i := range p.Begin {
+		var step Optional[int]
+		if len(p.Step) > 0 {
+			step = p.Step[i]
+		}
+		b, _, s, err := SliceRange(p.Begin[i], p.End[i], step, x.Dim(i))
+		if err != nil {
+			return fmt.Errorf("slice backward: %w", err)
+		}
+		off += b * st[i]
+		st[i] *= s
+	}
+	sliceGradInto(req[0], inGrad[0], outGrad[0], &st, off)
+	return nil
+}
+
+// sliceAxisBackward is slice_axis's gradient: dy lands in [begin, end)
+// along axis of a zero dx.
+func sliceAxisBackward(_ *Ctx, params any, in, _, outGrad, inGrad []*tensor.Tensor, req []GradReq) error {
+	if err := float32Grads("slice_axis", outGrad, inGrad); err != nil {
+		return err
+	}
+	if inGrad[0] == nil {
+		return nil
+	}
+	p := params.(*SliceAxisParam)
+	x := in[0]
+	a := p.Axis
+	if a < 0 {
+		a += x.NDim()
+	}
+	if a < 0 || a >= x.NDim() {
+		return fmt.Errorf("slice_axis backward: axis %d out of range for %d-D data", p.Axis, x.NDim())
+	}
+	b, _, err := sliceAxisRange(p, x.Dim(a))
+	if err != nil {
+		return fmt.Errorf("slice_axis backward: %w", err)
+	}
+	var st dimArray
+	contiguousStrides(x, &st)
+	sliceGradInto(req[0], inGrad[0], outGrad[0], &st, b*st[a])
+	return nil
+}
+
+// sliceLikeBackward is slice_like's gradient [matrix_op-inl.h
+// SliceLikeBackward]: dy lands in the leading box of a zero dx; the
+// shape_like input gets a zero gradient.
+func sliceLikeBackward(_ *Ctx, _ any, in, _, outGrad, inGrad []*tensor.Tensor, req []GradReq) error {
+	if err := float32Grads("slice_like", outGrad, inGrad[:1]); err != nil {
+		return err
+	}
+	if len(inGrad) > 1 && inGrad[1] != nil && req[1] == GradWrite {
+		clear(inGrad[1].Bytes())
+	}
+	if inGrad[0] == nil {
+		return nil
+	}
+	var st dimArray
+	contiguousStrides(in[0], &st)
+	sliceGradInto(req[0], inGrad[0], outGrad[0], &st, 0)
+	return nil
+}
+
+// clipBackward is clip's gradient [matrix_op-inl.h clip_grad]: dy where
+// a_min ≤ x ≤ a_max (tested as x > a_max, then x < a_min), else 0.
+func clipBackward(_ *Ctx, params any, in, _, outGrad, inGrad []*tensor.Tensor, req []GradReq) error {
+	if err := float32Grads("clip", in, outGrad, inGrad); err != nil {
+		return err
+	}
+	if inGrad[0] == nil {
+		return nil
+	}
+	p := params.(*ClipParam)
+	x, dy := in[0].Float32s(), outGrad[0].Float32s()
+	gradElems(req[0], inGrad[0].Float32s(), func(i int) float32 {
+		if v := x[i]; v > p.AMax || v < p.AMin {
+			return 0
+		}
+		return dy[i]
+	})
+	return nil
+}

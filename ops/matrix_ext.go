@@ -69,6 +69,7 @@ func init() {
 		InferShape: sliceLikeShape,
 		InferType:  firstInputType,
 		Forward:    sliceLikeForward,
+		Backward:   sliceLikeBackward,
 	})
 	Register(&Op{
 		Name:       "tile",

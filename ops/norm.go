@@ -82,6 +82,7 @@ func init() {
 		InferType: SameType,
 		Supports:  float32Kernel,
 		Forward:   layerNormForward,
+		Backward:  layerNormBackward,
 	})
 }
 

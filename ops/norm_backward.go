@@ -150,3 +150,78 @@ func dropoutBackward(_ *Ctx, _ any, in, out, outGrad, inGrad []*tensor.Tensor, r
 	}
 	return nil
 }
+
+// layerNormBackward is LayerNorm's gradient [src/operator/nn/
+// layer_norm-inl.h LayerNormGradComputeGeneral]. Along axis, with x̂ =
+// (x − mean)/std (the mean and std outputs of the forward) and g =
+// dy·γ/std: dβ = Σ dy and dγ = Σ dy·x̂ over every other position, and
+// dx = g − mean(g) − x̂·mean(x̂·g). As MXNet, the gradients of the mean and
+// std outputs are ignored.
+func layerNormBackward(_ *Ctx, params any, in, out, outGrad, inGrad []*tensor.Tensor, req []GradReq) error {
+	p := params.(*LayerNormParam)
+	if err := float32Grads("LayerNorm", in, out, outGrad[:1], inGrad); err != nil {
+		return err
+	}
+	outer, n, inner, err := normSplit(in[0], p.Axis)
+	if err != nil {
+		return fmt.Errorf("LayerNorm backward: %w", err)
+	}
+	x, dy, gamma := in[0].Float32s(), outGrad[0].Float32s(), in[1].Float32s()
+	mean, std := out[1].Float32s(), out[2].Float32s()
+	if len(dy) != len(x) || len(gamma) != n || len(mean) != outer*inner || len(std) != outer*inner {
+		return fmt.Errorf("LayerNorm backward: sizes do not match data %s", in[0])
+	}
+	var dx, dg, db []float32
+	if inGrad[0] != nil {
+		dx = inGrad[0].Float32s()
+	}
+	if inGrad[1] != nil {
+		if dg = inGrad[1].Float32s(); req[1] == GradWrite {
+			clear(dg)
+		}
+	}
+	if inGrad[2] != nil {
+		if db = inGrad[2].Float32s(); req[2] == GradWrite {
+			clear(db)
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	fn := float32(n)
+	for o := range outer {
+		for i := range inner {
+			base := o*n*inner + i
+			m, s := mean[o*inner+i], std[o*inner+i]
+			var sumG, sumXG float32
+			for a := range n {
+				j := base + a*inner
+				xhat := (x[j] - m) / s
+				if dg != nil {
+					dg[a] += dy[j] * xhat
+				}
+				if db != nil {
+					db[a] += dy[j]
+				}
+				gj := dy[j] * gamma[a] / s
+				sumG += gj
+				sumXG += xhat * gj
+			}
+			if dx == nil {
+				continue
+			}
+			meanG, meanXG := sumG/fn, sumXG/fn
+			for a := range n {
+				j := base + a*inner
+				xhat := (x[j] - m) / s
+				v := dy[j]*gamma[a]/s - meanG - xhat*meanXG
+				if req[0] == GradAdd {
+					dx[j] += v
+				} else {
+					dx[j] = v
+				}
+			}
+		}
+	}
+	return nil
+}

@@ -33,6 +33,7 @@ func init() {
 		InferType:   SameType,
 		Supports:    float32Kernel,
 		Forward:     padForward,
+		Backward:    padBackward,
 	})
 }
 

@@ -55,6 +55,7 @@ func init() {
 		InferType:  SameType,
 		Supports:   float32Data,
 		Forward:    bilinearResizeForward,
+		Backward:   bilinearResizeBackward,
 	})
 }
 

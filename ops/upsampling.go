@@ -41,11 +41,13 @@ func init() {
 			}
 			return nil
 		},
-		InferShape:      upSamplingShape,
-		InferType:       SameType,
-		Forward:         upSamplingForward,
-		Workspace:       upSamplingWorkspace,
-		WorkspaceShares: oneShare,
+		InferShape:        upSamplingShape,
+		InferType:         SameType,
+		Forward:           upSamplingForward,
+		Workspace:         upSamplingWorkspace,
+		WorkspaceShares:   oneShare,
+		Backward:          upSamplingBackward,
+		BackwardWorkspace: upSamplingWorkspace,
 	})
 }
 

@@ -13,13 +13,19 @@ import (
 // OptimizerState is one parameter's optimizer state as MXNet's
 // optimizer.Updater keeps it in Updater.states[index]: Python None (no
 // arrays, Tuple false), one NDArray (one array, Tuple false) or a tuple of
-// NDArrays (Tuple true, also for a one-element tuple). It has the fields of
+// NDArrays (Tuple true, also for a one-element tuple). With multi_precision
+// (float16 weights), MXNet's create_state_multi_precision makes the state
+// the pair (inner state, float32 master copy of the weight): Master holds
+// the copy and Arrays/Tuple the inner state. It has the fields of
 // train.State, so the two convert with a plain type conversion.
 type OptimizerState struct {
 	// Arrays are the state arrays in MXNet's order.
 	Arrays []*tensor.Tensor
 	// Tuple reports whether the state is a Python tuple.
 	Tuple bool
+	// Master, when not nil, is the float32 master copy of a float16
+	// weight: the pickled state is the tuple (inner state, Master).
+	Master *tensor.Tensor
 }
 
 // OptimizerStatesPath returns PREFIX-NNNN.states, the file Module's
@@ -31,10 +37,15 @@ func OptimizerStatesPath(prefix string, epoch int) string {
 // ReadOptimizerStates reads an optimizer-state file: what MXNet 1.x's
 // Module.save_optimizer_states writes without a kvstore,
 // Updater.get_states() = pickle.dumps(states) with states a dict of
-// parameter index → None | NDArray | tuple of NDArrays. Nested tuples (the
-// multi-precision states of float16 weights) and a pickled optimizer
-// (get_states(dump_optimizer=True)) are refused. Sparse state arrays are
-// densified. Options and errors as for ReadPickle.
+// parameter index → None | NDArray | tuple of NDArrays, or, for the
+// float16 weights of a multi_precision optimizer, (None | tuple, NDArray):
+// the inner state and the float32 master copy (OptimizerState.Master). A
+// multi-precision state whose inner state is one NDArray (SGD with
+// momentum) is the pair (NDArray, NDArray), which the file cannot tell from
+// a two-array state: it is read as a tuple of two arrays, and the optimizer
+// that knows its state layout splits it (train.Updater does). A pickled
+// optimizer (get_states(dump_optimizer=True)) is refused. Sparse state
+// arrays are densified. Options and errors as for ReadPickle.
 func ReadOptimizerStates(r io.Reader, opts ...Option) (map[int]OptimizerState, error) {
 	v, err := ReadPickle(r, opts...)
 	if err != nil {
@@ -96,11 +107,38 @@ func optimizerState(v any) (OptimizerState, error) {
 		}
 		return OptimizerState{Arrays: []*tensor.Tensor{t}}, nil
 	case PickleTuple:
+		if len(x) == 2 {
+			if _, inner := x[0].(PickleTuple); inner || x[0] == nil {
+				// (inner state, weight32) of multi_precision.
+				m, ok := x[1].(*NDArray)
+				if !ok {
+					return OptimizerState{}, fmt.Errorf("multi-precision state: master copy is %s, want NDArray", pyType(x[1]))
+				}
+				master, err := m.Dense()
+				if err != nil {
+					return OptimizerState{}, fmt.Errorf("multi-precision master copy: %w", err)
+				}
+				if master.DType() != tensor.Float32 {
+					return OptimizerState{}, fmt.Errorf("multi-precision master copy is %s, want float32", master.DType())
+				}
+				s := OptimizerState{}
+				if x[0] != nil {
+					if s, err = optimizerState(x[0]); err != nil {
+						return OptimizerState{}, fmt.Errorf("multi-precision inner state: %w", err)
+					}
+					if s.Master != nil {
+						return OptimizerState{}, fmt.Errorf("multi-precision inner state holds a master copy too")
+					}
+				}
+				s.Master = master
+				return s, nil
+			}
+		}
 		s := OptimizerState{Tuple: true, Arrays: make([]*tensor.Tensor, len(x))}
 		for i, e := range x {
 			a, ok := e.(*NDArray)
 			if !ok {
-				return OptimizerState{}, fmt.Errorf("tuple element %d is %s, want NDArray (nested multi-precision states are not supported)", i, pyType(e))
+				return OptimizerState{}, fmt.Errorf("tuple element %d is %s, want NDArray", i, pyType(e))
 			}
 			t, err := a.Dense()
 			if err != nil {
@@ -170,6 +208,9 @@ func OptimizerStatesPickle(states map[int]OptimizerState) (PickleDict, error) {
 			v = s.Arrays[0]
 		case len(s.Arrays) > 1:
 			return nil, fmt.Errorf("optimizer state %d: %d arrays need Tuple", k, len(s.Arrays))
+		}
+		if s.Master != nil {
+			v = PickleTuple{v, s.Master}
 		}
 		d = append(d, PickleItem{int64(k), v})
 	}

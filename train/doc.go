@@ -26,8 +26,15 @@
 //   - optimizer states: Updater.States() is MXNet's Updater.states, index →
 //     None | NDArray | tuple, exactly what a .states pickle holds;
 //     Updater.SetStates restores them.
+//   - multi-precision (Options.MultiPrecision, the multi_precision
+//     keyword, Module.MultiPrecision): float16 weights get a float32
+//     master copy, State.Master, pickled as MXNet's (state, weight32)
+//     pair; the optimizer's float32 kernel updates the copy and the weight
+//     receives it rounded to float16. Restored multi-precision states of
+//     float32 weights resume in float32 from the master copy.
 //
-// All tensors handled here are float32 (*tensor.Tensor) unless noted;
+// All tensors handled here are float32 (*tensor.Tensor) unless noted
+// (multi-precision float16 weights);
 // optimizer kernels compute in float32 like MXNet's CPU kernels, with
 // hyper-parameters rounded to float32 where MXNet's operator parameters
 // are float32, and the learning-rate arithmetic of MXNet's Python (Adam's

@@ -73,11 +73,24 @@ type Module struct {
 	pendingArgs, pendingAux map[string]*tensor.Tensor // from LoadCheckpoint
 	pendingStates           map[int]State
 
+	// half holds the float16 parameters of a multi-precision module.
+	half map[string]*tensor.Tensor
+
 	// Threads bounds the goroutines of kernels (default all: GOMAXPROCS).
 	Threads int
 	// Seed, when not nil, seeds the random source of training kernels
 	// (Dropout's masks) at Bind, so runs are reproducible.
 	Seed *uint64
+	// MultiPrecision, set before Bind, makes the parameters float16 with
+	// float32 master copies in the optimizer, as an MXNet float16 module
+	// with multi_precision=True: GetParams and checkpoints hold float16
+	// parameters, the optimizer (created with multi_precision) updates the
+	// master copies and rounds them into the parameters, and the states
+	// are MXNet's (state, weight32) pairs. mxgo's kernels compute in
+	// float32: forward and backward see the float16 parameter values
+	// widened to float32, and the gradients are float32 where MXNet's are
+	// float16.
+	MultiPrecision bool
 }
 
 // NewModule returns a module for sym with the given data and label input
@@ -187,6 +200,16 @@ func (m *Module) Bind(dataShapes, labelShapes map[string][]int) error {
 	}
 	m.tr = tr
 	m.preds = tr.Outputs()
+	m.half = nil
+	if m.MultiPrecision {
+		m.half = make(map[string]*tensor.Tensor, len(m.paramNames))
+		for _, n := range m.paramNames {
+			if m.half[n], err = tensor.New(tensor.Float16, m.args[n].Shape()...); err != nil {
+				return fmt.Errorf("module bind: %s: %w", n, err)
+			}
+		}
+		m.syncHalf()
+	}
 	if m.pendingArgs != nil {
 		if err := m.InitParams(nil, 0, m.pendingArgs, m.pendingAux, false, true); err != nil {
 			return err
@@ -212,7 +235,8 @@ func (m *Module) ensure(dst map[string]*tensor.Tensor, name string, shape []int)
 }
 
 // InitParams initializes the parameters as Module.init_params: a value in
-// argParams/auxParams (plain names or arg:/aux: keys) is copied; otherwise,
+// argParams/auxParams (plain names or arg:/aux: keys; float32, or float16
+// widened as MXNet's set_params converts) is copied; otherwise,
 // with allowMissing or when no params are given, init fills it following
 // the `__init__` attributes and MXNet's name rules (nil init: Uniform(0.07),
 // MXNet's default), drawing from a generator seeded with seed. Without
@@ -240,9 +264,17 @@ func (m *Module) InitParams(init Initializer, seed uint64, argParams, auxParams 
 			v = given[name]
 		}
 		if v != nil {
-			if !slices.Equal(v.Shape(), arr.Shape()) || v.DType() != tensor.Float32 {
-				return fmt.Errorf("module init params: %s is %s %s, the module needs float32 %s", name, v.DType(),
+			if !slices.Equal(v.Shape(), arr.Shape()) || (v.DType() != tensor.Float32 && v.DType() != tensor.Float16) {
+				return fmt.Errorf("module init params: %s is %s %s, the module needs float32 (or float16) %s", name, v.DType(),
 					tensor.ShapeString(v.Shape()), tensor.ShapeString(arr.Shape()))
+			}
+			if v.DType() == tensor.Float16 {
+				h, _ := tensor.Data[tensor.Half](v)
+				d := arr.Float32s()
+				for i, x := range h {
+					d[i] = x.Float32()
+				}
+				return nil
 			}
 			copy(arr.Float32s(), v.Float32s())
 			return nil
@@ -266,16 +298,48 @@ func (m *Module) InitParams(init Initializer, seed uint64, argParams, auxParams 
 			return err
 		}
 	}
+	m.syncHalf()
 	m.inited = true
 	return nil
 }
 
+// syncHalf rounds the float32 parameters into the float16 ones of a
+// multi-precision module and widens them back, so that the executor
+// computes with the float16 values.
+func (m *Module) syncHalf() {
+	for n, h := range m.half {
+		hd, _ := tensor.Data[tensor.Half](h)
+		d := m.args[n].Float32s()
+		for i, v := range d {
+			hd[i] = tensor.ToHalf(v)
+			d[i] = hd[i].Float32()
+		}
+	}
+}
+
+// widenHalf copies the float16 parameters (just updated) into the float32
+// ones the executor reads.
+func (m *Module) widenHalf() {
+	for _, i := range m.idx {
+		n := m.paramNames[i]
+		hd, _ := tensor.Data[tensor.Half](m.half[n])
+		d := m.args[n].Float32s()
+		for k, v := range hd {
+			d[k] = v.Float32()
+		}
+	}
+}
+
 // GetParams returns the current parameters and auxiliary states by plain
 // name (the module's arrays, not copies; they change with every Update).
+// The parameters of a multi-precision module are float16.
 func (m *Module) GetParams() (args, aux map[string]*tensor.Tensor) {
 	args, aux = map[string]*tensor.Tensor{}, map[string]*tensor.Tensor{}
 	for _, n := range m.paramNames {
 		args[n] = m.args[n]
+		if h := m.half[n]; h != nil {
+			args[n] = h
+		}
 	}
 	for _, n := range m.auxNames {
 		aux[n] = m.aux[n]
@@ -313,10 +377,19 @@ func (m *Module) SetParams(args, aux map[string]*tensor.Tensor, allowMissing, al
 
 // InitOptimizer creates the optimizer by name as Module.init_optimizer
 // (CreateForModule: rescale_grad = 1/batch_size, wd_mult and lr_mult
-// rules), with kwargs such as learning_rate, momentum, wd, clip_gradient.
+// rules), with kwargs such as learning_rate, momentum, wd, clip_gradient
+// (and multi_precision = 1 for a MultiPrecision module).
 func (m *Module) InitOptimizer(name string, kwargs map[string]float64) error {
 	if m.tr == nil {
 		return errors.New("module init optimizer: call Bind first")
+	}
+	if m.MultiPrecision {
+		kw := make(map[string]float64, len(kwargs)+1)
+		for k, v := range kwargs {
+			kw[k] = v
+		}
+		kw["multi_precision"] = 1
+		kwargs = kw
 	}
 	opt, err := CreateForModule(name, m.paramNames, m.batchSize, m.sym.AttrDict(), kwargs)
 	if err != nil {
@@ -333,8 +406,12 @@ func (m *Module) InitOptimizer(name string, kwargs map[string]float64) error {
 	m.idx, m.ws, m.gs = m.idx[:0], m.ws[:0], m.gs[:0]
 	for i, n := range m.paramNames {
 		if g := m.tr.Grad(n); g != nil {
+			w := m.args[n]
+			if h := m.half[n]; h != nil {
+				w = h
+			}
 			m.idx = append(m.idx, i)
-			m.ws = append(m.ws, m.args[n])
+			m.ws = append(m.ws, w)
 			m.gs = append(m.gs, g)
 		}
 	}
@@ -405,7 +482,13 @@ func (m *Module) Update() error {
 	if m.upd == nil {
 		return errors.New("module update: call InitOptimizer first")
 	}
-	return m.upd.Update(m.idx, m.ws, m.gs)
+	if err := m.upd.Update(m.idx, m.ws, m.gs); err != nil {
+		return err
+	}
+	if m.half != nil {
+		m.widenHalf()
+	}
+	return nil
 }
 
 // Outputs returns the output arrays of the last forward pass (shared).

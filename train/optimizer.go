@@ -3,6 +3,7 @@ package train
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,17 +15,26 @@ import (
 // (`Updater.states[index]`): nil (no arrays, Tuple false), a single NDArray
 // (one array, Tuple false) or a Python tuple of NDArrays (Tuple true, even for
 // a one-element tuple such as non-centered RMSProp's (n,)). The arrays have
-// the weight's shape and are float32. This is exactly the value MXNet pickles
-// into a `.states` file.
+// the weight's shape and are float32. For a float16 weight of a
+// multi-precision optimizer (Options.MultiPrecision) the state is MXNet's
+// pair (inner state, float32 master copy): Master holds the copy, Arrays
+// and Tuple the inner state. This is exactly the value MXNet pickles into a
+// `.states` file.
 type State struct {
 	// Arrays are the state tensors, in MXNet's order.
 	Arrays []*tensor.Tensor
 	// Tuple reports whether MXNet holds the state as a tuple.
 	Tuple bool
+	// Master is the float32 master copy of a float16 weight (nil: the
+	// state is not multi-precision).
+	Master *tensor.Tensor
 }
 
 // IsNone reports whether the state is Python's None (no arrays).
-func (s State) IsNone() bool { return len(s.Arrays) == 0 && !s.Tuple }
+func (s State) IsNone() bool { return len(s.Arrays) == 0 && !s.Tuple && s.Master == nil }
+
+// inner is the state without its master copy.
+func (s State) inner() State { return State{Arrays: s.Arrays, Tuple: s.Tuple} }
 
 // Optimizer updates weights from gradients with per-parameter state, as an
 // MXNet optimizer object driven by an Updater. Indices identify parameters
@@ -89,6 +99,12 @@ type Options struct {
 	// LRMult and WDMult are explicit multipliers by parameter name
 	// (set_lr_mult / set_wd_mult); they override the attributes.
 	LRMult, WDMult map[string]float64
+	// MultiPrecision is MXNet's multi_precision: the Updater keeps a
+	// float32 master copy of every float16 weight, updates the copy with
+	// the optimizer's float32 kernel and casts it back into the weight
+	// (create_state_multi_precision / update_multi_precision). Without it
+	// float16 weights are refused.
+	MultiPrecision bool
 }
 
 // Base holds the state every optimizer shares: learning rate, scheduler,
@@ -108,6 +124,8 @@ type Base struct {
 	beginNumUpdate int
 	numUpdate      int
 	counts         map[int]int
+
+	multiPrecision bool
 
 	threads int
 	job     kernelJob
@@ -130,6 +148,7 @@ func newBase(o Options, defaultLR float64, passesDefault bool) (Base, error) {
 		lrMult:         map[string]float64{},
 		wdMult:         map[string]float64{},
 		threads:        defaultThreads(),
+		multiPrecision: o.MultiPrecision,
 	}
 	if b.rescaleGrad == 0 {
 		b.rescaleGrad = 1
@@ -195,6 +214,10 @@ func newBase(o Options, defaultLR float64, passesDefault bool) (Base, error) {
 
 // Common returns b (so that optimizers embedding Base satisfy Optimizer).
 func (b *Base) Common() *Base { return b }
+
+// MultiPrecision reports whether float16 weights get a float32 master copy
+// (Options.MultiPrecision).
+func (b *Base) MultiPrecision() bool { return b.multiPrecision }
 
 // LearningRate returns the current learning rate (the scheduler's value at
 // NumUpdate, or the fixed rate), like MXNet's Optimizer.learning_rate.
@@ -342,7 +365,8 @@ func zeroStates(w *tensor.Tensor, n int, tuple bool) (State, error) {
 // adagrad, rmsprop; case-insensitive) from MXNet's keyword arguments:
 // learning_rate, rescale_grad, wd, clip_gradient, begin_num_update and the
 // optimizer's own (momentum; beta1, beta2, epsilon; eps; gamma1, gamma2,
-// epsilon, centered (0/1), clip_weights). Unknown keywords are an error.
+// epsilon, centered (0/1), clip_weights) and multi_precision (0/1). Unknown
+// keywords are an error.
 func Create(name string, o Options, kwargs map[string]float64) (Optimizer, error) {
 	kw := make(map[string]float64, len(kwargs))
 	for k, v := range kwargs {
@@ -365,6 +389,13 @@ func Create(name string, o Options, kwargs map[string]float64) (Optimizer, error
 		return nil, fmt.Errorf("train: begin_num_update = %v is not a non-negative integer", bnu)
 	}
 	o.BeginNumUpdate = int(bnu)
+	switch mp := take("multi_precision", 0); mp {
+	case 0:
+	case 1:
+		o.MultiPrecision = true
+	default:
+		return nil, fmt.Errorf("train: multi_precision = %v, want 0 or 1", mp)
+	}
 	var opt Optimizer
 	var err error
 	switch strings.ToLower(name) {
@@ -420,22 +451,104 @@ func CreateForModule(name string, paramNames []string, batchSize int, paramAttrs
 // Updater applies an optimizer to indexed parameters and keeps their states,
 // as MXNet's optimizer.Updater (what Module uses on one device without a
 // kvstore): states are created on first use, and optimizers with
-// aggregation (SGD) update groups of up to AggregateNum parameters at once.
+// aggregation (SGD) update groups of up to AggregateNum parameters of one
+// weight dtype at once. Weights are float32, or float16 with a
+// multi-precision optimizer (Options.MultiPrecision): the optimizer's
+// float32 kernel then updates the state's master copy with the float32
+// gradient (a float16 gradient is converted first), and the weight receives
+// the copy rounded to float16, as MXNet's update_multi_precision and
+// multi_mp_sgd_mom_update do.
 type Updater struct {
 	opt    Optimizer
 	states map[int]State
+	// fresh is set by SetStates: the next Update checks the restored
+	// states against the weights (see resolve).
+	fresh bool
 
 	// scratch for aggregated groups (no allocation per Update).
-	gs []State
+	gs       []State
+	ws, grs  []*tensor.Tensor
+	sel      []int
+	dtypes   []tensor.DType
+	grad32   map[int]*tensor.Tensor
+	selIndex []int
+	selW     []*tensor.Tensor
+	selG     []*tensor.Tensor
 }
 
 // NewUpdater returns an Updater for opt.
 func NewUpdater(opt Optimizer) *Updater {
-	return &Updater{opt: opt, states: map[int]State{}}
+	return &Updater{opt: opt, states: map[int]State{}, grad32: map[int]*tensor.Tensor{}}
 }
 
 // Optimizer returns the optimizer.
 func (u *Updater) Optimizer() Optimizer { return u.opt }
+
+// createState is create_state_multi_precision: a float16 weight of a
+// multi-precision optimizer gets (create_state(weight32), weight32).
+func (u *Updater) createState(idx int, w *tensor.Tensor) (State, error) {
+	if w == nil || w.DType() != tensor.Float16 {
+		return u.opt.CreateState(idx, w)
+	}
+	if !u.opt.Common().multiPrecision {
+		return State{}, fmt.Errorf("train: weight %d is float16: set multi_precision (Options.MultiPrecision) to train float16 weights", idx)
+	}
+	master, err := w.AsType(tensor.Float32)
+	if err != nil {
+		return State{}, err
+	}
+	s, err := u.opt.CreateState(idx, master)
+	if err != nil {
+		return State{}, err
+	}
+	s.Master = master
+	return s, nil
+}
+
+// singleArrayState reports whether opt's own state is one NDArray (SGD and
+// NAG with momentum, AdaGrad): its multi-precision state (state, weight32)
+// is a pickled pair of NDArrays that a .states file cannot tell from a
+// two-array tuple.
+func singleArrayState(opt Optimizer) bool {
+	switch o := opt.(type) {
+	case *SGD:
+		return o.momentum > 0
+	case *NAG:
+		return o.momentum > 0
+	case *AdaGrad:
+		return true
+	}
+	return false
+}
+
+// resolve adapts a restored state to its weight: a two-array tuple of an
+// optimizer whose state is one array is MXNet's multi-precision (state,
+// weight32) pair; and a multi-precision state of a float32 weight (an
+// MXNet float16 run resumed in float32) hands its master copy, more
+// precise than the float16 weight that was saved, to the weight and keeps
+// the inner state.
+func (u *Updater) resolve(idx int, w *tensor.Tensor, s State) (State, error) {
+	if s.Master == nil && s.Tuple && len(s.Arrays) == 2 && singleArrayState(u.opt) {
+		s = State{Arrays: s.Arrays[:1], Master: s.Arrays[1]}
+	}
+	if s.Master == nil || w == nil {
+		return s, nil
+	}
+	if s.Master.DType() != tensor.Float32 || s.Master.Len() != w.Len() {
+		return State{}, fmt.Errorf("train: state of parameter %d: master copy %s does not match weight %s", idx, s.Master, w)
+	}
+	switch w.DType() {
+	case tensor.Float32:
+		copy(w.Float32s(), s.Master.Float32s())
+		return s.inner(), nil
+	case tensor.Float16:
+		if !u.opt.Common().multiPrecision {
+			return State{}, fmt.Errorf("train: weight %d is float16: set multi_precision to train float16 weights", idx)
+		}
+		return s, nil
+	}
+	return State{}, fmt.Errorf("train: weight %d is %s, want float32 or float16", idx, w.DType())
+}
 
 // Update applies one step to every weights[i] with grads[i], as
 // Updater.__call__(indices, grads, weights). The slices must have equal
@@ -445,34 +558,110 @@ func (u *Updater) Update(indices []int, weights, grads []*tensor.Tensor) error {
 		return fmt.Errorf("train: Updater.Update: %d indices, %d weights, %d gradients", len(indices), len(weights), len(grads))
 	}
 	for i, idx := range indices {
-		if _, ok := u.states[idx]; ok {
+		if s, ok := u.states[idx]; ok {
+			if u.fresh {
+				r, err := u.resolve(idx, weights[i], s)
+				if err != nil {
+					return err
+				}
+				u.states[idx] = r
+			}
 			continue
 		}
-		s, err := u.opt.CreateState(idx, weights[i])
+		s, err := u.createState(idx, weights[i])
 		if err != nil {
 			return fmt.Errorf("train: state of parameter %d: %w", idx, err)
 		}
 		u.states[idx] = s
 	}
+	u.fresh = false
+	// Group by weight dtype in order of first appearance, as MXNet's
+	// Updater does before aggregating.
+	u.dtypes = u.dtypes[:0]
+	for _, w := range weights {
+		if w != nil && !slices.Contains(u.dtypes, w.DType()) {
+			u.dtypes = append(u.dtypes, w.DType())
+		}
+	}
+	if len(u.dtypes) <= 1 {
+		return u.updateGroup(indices, weights, grads)
+	}
+	for _, dt := range u.dtypes {
+		u.sel = u.sel[:0]
+		for i, w := range weights {
+			if w != nil && w.DType() == dt {
+				u.sel = append(u.sel, i)
+			}
+		}
+		u.selIndex, u.selW, u.selG = u.selIndex[:0], u.selW[:0], u.selG[:0]
+		for _, i := range u.sel {
+			u.selIndex = append(u.selIndex, indices[i])
+			u.selW, u.selG = append(u.selW, weights[i]), append(u.selG, grads[i])
+		}
+		if err := u.updateGroup(u.selIndex, u.selW, u.selG); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// updateGroup updates parameters of one weight dtype whose states exist.
+func (u *Updater) updateGroup(indices []int, weights, grads []*tensor.Tensor) error {
+	// The tensors the optimizer sees: master copies and float32 gradients
+	// for multi-precision weights.
+	u.ws, u.grs, u.gs = u.ws[:0], u.grs[:0], u.gs[:0]
+	for i, idx := range indices {
+		s := u.states[idx]
+		w, g := weights[i], grads[i]
+		if s.Master != nil {
+			w = s.Master
+			if g != nil && g.DType() == tensor.Float16 {
+				g32 := u.grad32[idx]
+				if g32 == nil || g32.Len() != g.Len() {
+					var err error
+					if g32, err = tensor.New(tensor.Float32, g.Shape()...); err != nil {
+						return err
+					}
+					u.grad32[idx] = g32
+				}
+				d := g32.Float32s()
+				h, _ := tensor.Data[tensor.Half](g)
+				for k, v := range h {
+					d[k] = v.Float32()
+				}
+				g = g32
+			}
+		} else if w != nil && w.DType() == tensor.Float16 {
+			return fmt.Errorf("train: update of parameter %d: float16 weight without a master copy", idx)
+		}
+		u.ws, u.grs, u.gs = append(u.ws, w), append(u.grs, g), append(u.gs, s.inner())
+	}
 	mu, ok := u.opt.(MultiUpdater)
 	if ok && mu.AggregateNum() > 0 {
-		// All weights are float32, so MXNet's grouping by dtype is one group.
 		n := mu.AggregateNum()
 		for start := 0; start < len(indices); start += n {
 			end := min(start+n, len(indices))
-			u.gs = u.gs[:0]
-			for _, idx := range indices[start:end] {
-				u.gs = append(u.gs, u.states[idx])
-			}
-			if err := mu.UpdateMulti(indices[start:end], weights[start:end], grads[start:end], u.gs); err != nil {
+			if err := mu.UpdateMulti(indices[start:end], u.ws[start:end], u.grs[start:end], u.gs[start:end]); err != nil {
 				return err
 			}
 		}
-		return nil
+	} else {
+		for i, idx := range indices {
+			if err := u.opt.Update(idx, u.ws[i], u.grs[i], u.gs[i]); err != nil {
+				return fmt.Errorf("train: update of parameter %d: %w", idx, err)
+			}
+		}
 	}
+	// Cast the master copies back into the float16 weights.
 	for i, idx := range indices {
-		if err := u.opt.Update(idx, weights[i], grads[i], u.states[idx]); err != nil {
-			return fmt.Errorf("train: update of parameter %d: %w", idx, err)
+		if m := u.states[idx].Master; m != nil {
+			dst, err := tensor.Data[tensor.Half](weights[i])
+			if err != nil || len(dst) != m.Len() {
+				return fmt.Errorf("train: update of parameter %d: weight %s does not match its master copy", idx, weights[i])
+			}
+			for k, v := range m.Float32s() {
+				dst[k] = tensor.ToHalf(v)
+			}
 		}
 	}
 	return nil
@@ -484,10 +673,14 @@ func (u *Updater) States() map[int]State { return u.states }
 
 // SetStates replaces the states (e.g. loaded from a .states file). Each
 // state must match what the optimizer creates for its weight; this is
-// checked on the next Update.
+// checked on the next Update, which also resolves MXNet's multi-precision
+// states: a two-array tuple of an optimizer whose own state is one array
+// is its (state, weight32) pair, and for a float32 weight the master copy
+// replaces the weight (a float16 run resumed in float32).
 func (u *Updater) SetStates(states map[int]State) {
 	u.states = make(map[int]State, len(states))
 	for k, v := range states {
 		u.states[k] = v
 	}
+	u.fresh = true
 }

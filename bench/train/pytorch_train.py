@@ -7,7 +7,7 @@ default: uniform, avg, magnitude 3 equals torch's xavier_uniform_), zero
 biases, SGD lr 0.1 momentum 0.9, batch 100, mean cross-entropy (MXNet's
 SoftmaxOutput gradient with rescale_grad = 1/batch), shuffled every epoch,
 torch.set_num_threads(THREADS). Prints one JSON line per epoch like
-`mxgo train -json`. Usage: pytorch_train.py mlp|lenet DIR [EPOCHS] [THREADS] [LR]
+`mxgo train -json`. Usage: pytorch_train.py mlp|lenet|lenet-relu DIR [EPOCHS] [THREADS] [LR]
 Uses Debian's python3-torch (1.13): run with /usr/bin/python3.
 """
 import gzip
@@ -38,9 +38,10 @@ def network(name):
     if name == 'mlp':
         return nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(),
                              nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
-    return nn.Sequential(nn.Conv2d(1, 20, 5), nn.Tanh(), nn.MaxPool2d(2, 2),
-                         nn.Conv2d(20, 50, 5), nn.Tanh(), nn.MaxPool2d(2, 2),
-                         nn.Flatten(), nn.Linear(800, 500), nn.Tanh(), nn.Linear(500, 10))
+    act = nn.ReLU if name == 'lenet-relu' else nn.Tanh
+    return nn.Sequential(nn.Conv2d(1, 20, 5), act(), nn.MaxPool2d(2, 2),
+                         nn.Conv2d(20, 50, 5), act(), nn.MaxPool2d(2, 2),
+                         nn.Flatten(), nn.Linear(800, 500), act(), nn.Linear(500, 10))
 
 
 def main():

@@ -52,6 +52,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	shuffle := fs.Bool("shuffle", true, "shuffle the training data every epoch")
 	threads := fs.Int("threads", 0, "goroutines per kernel (0: GOMAXPROCS)")
 	asJSON := fs.Bool("json", false, "print one JSON line per epoch")
+	multiPrecision := fs.Bool("multi-precision", false, "float16 parameters with float32 master copies in the optimizer (MXNet's multi_precision): checkpoints hold float16 parameters and (state, weight32) optimizer states")
 	if _, err := parseArgs(fs, args, 0, 0, ""); err != nil {
 		return err
 	}
@@ -102,7 +103,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	m.Threads, m.Seed = *threads, seed
+	m.Threads, m.Seed, m.MultiPrecision = *threads, seed, *multiPrecision
 	if m.Threads == 0 {
 		m.Threads = runtime.GOMAXPROCS(0)
 	}

@@ -131,3 +131,42 @@ func TestTrainCommandBadInput(t *testing.T) {
 		t.Errorf("label out of range: exit %d: %s", code, errs)
 	}
 }
+
+// TestTrainCommandMultiPrecision trains with -multi-precision: the
+// checkpoint's parameters are float16 and, widened, predict.
+func TestTrainCommandMultiPrecision(t *testing.T) {
+	sym, npz := trainFixture(t, true, false)
+	prefix := filepath.Join(t.TempDir(), "mp")
+	code, out, errs := mxgo(t, "train", "-symbol", sym, "-train", npz, "-eval", npz, "-prefix", prefix, "-epochs", "2",
+		"-batch-size", "20", "-lr", "0.1", "-json", "-threads", "1", "-multi-precision")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var last struct {
+		EvalAccuracy float64 `json:"eval_accuracy"`
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil || last.EvalAccuracy < 0.9 {
+		t.Fatalf("last epoch %s (%v)", lines[len(lines)-1], err)
+	}
+	ck, err := serialize.LoadCheckpoint(prefix, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n, a := range ck.Args {
+		if a.DType() != tensor.Float16 {
+			t.Errorf("%s is %s, want float16", n, a.DType())
+		}
+	}
+	// The symbol is float32: inference binds the parameters widened (as
+	// MXNet's Module.set_params converts them).
+	wide := map[string]*tensor.Tensor{}
+	for n, a := range ck.Args {
+		if wide[n], err = a.AsType(tensor.Float32); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := executor.Bind(ck.Symbol, wide, ck.Aux, map[string][]int{"data": {20, 4}}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -12,7 +12,7 @@ import (
 )
 
 func TestNetworksBind(t *testing.T) {
-	for _, name := range []string{"mlp", "lenet"} {
+	for _, name := range []string{"mlp", "lenet", "lenet-relu"} {
 		sym, err := Network(name)
 		if err != nil {
 			t.Fatal(err)
@@ -46,7 +46,7 @@ func TestTrainMLPOneEpoch(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := run(context.Background(), &out, sym, "mlp", dir, t.TempDir(), 1); err != nil {
+	if err := run(context.Background(), &out, sym, "mlp", dir, t.TempDir(), 1, 0.1); err != nil {
 		t.Fatal(err)
 	}
 	m := regexp.MustCompile(`reloaded from .*: test accuracy ([0-9.]+)`).FindStringSubmatch(out.String())

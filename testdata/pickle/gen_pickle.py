@@ -26,6 +26,10 @@ Files (regenerate with `/usr/bin/python3 testdata/pickle/gen_pickle.py [OUTDIR]`
                        {0: m0, 1: m1, 2: None} (pickle.dumps default protocol 4)
   adam-0001.states     {0: (mean, var), 1: (mean, var)}
   rmsprop-0001.states  {0: (n,)} (non-centered RMSProp: a one-element tuple)
+  sgd_mp-0001.states, sgd_mp_nomom-0001.states, adam_mp-0001.states
+                       multi_precision=True states of float16 weights:
+                       {0: (m0, w32_0), 1: (m1, w32_1)}, {0: (None, w32)},
+                       {0: ((mean, var), w32)} (create_state_multi_precision)
   expected.npz         every array above by name (numpy writes it)
   nomemo/*.pkl         the same objects pickled by pickle._Pickler at protocol 4
                        with fast=True (no memo) and FRAME opcodes removed: what
@@ -192,6 +196,13 @@ def main():
         'np_a': rng.standard_normal((2, 3)).astype(np.float32),
         'np_scalar': np.array(3.5, dtype=np.float32),
         'big': rng.standard_normal((130, 130)).astype(np.float32),
+        'mp_m0': rng.standard_normal((3, 4)).astype(np.float32),
+        'mp_w0': rng.standard_normal((3, 4)).astype(np.float32),
+        'mp_m1': rng.standard_normal((3,)).astype(np.float32),
+        'mp_w1': rng.standard_normal((3,)).astype(np.float32),
+        'mp_adam_mean': rng.standard_normal((2, 2)).astype(np.float32),
+        'mp_adam_var': rng.random((2, 2)).astype(np.float32),
+        'mp_adam_w': rng.standard_normal((2, 2)).astype(np.float32),
     }
     A = {k: nd(v) for k, v in arrays.items()}
     objs = {
@@ -199,6 +210,11 @@ def main():
         'sgd': {0: A['sgd_m0'], 1: A['sgd_m1'], 2: None},
         'adam': {0: (A['adam_mean0'], A['adam_var0']), 1: (A['adam_mean1'], A['adam_var1'])},
         'rmsprop': {0: (A['rms_n0'],)},
+        # multi_precision=True with float16 weights: create_state_multi_precision
+        # returns (create_state(weight32), weight32).
+        'sgd_mp': {0: (A['mp_m0'], A['mp_w0']), 1: (A['mp_m1'], A['mp_w1'])},
+        'sgd_mp_nomom': {0: (None, A['mp_w1'])},
+        'adam_mp': {0: ((A['mp_adam_mean'], A['mp_adam_var']), A['mp_adam_w'])},
     }
 
     def write(name, data):
@@ -215,7 +231,7 @@ def main():
         write('big_p%d.pkl' % p, pickle.dumps(A['big'], protocol=p))
     write('handle_bytes_p4.pkl', pickle.dumps(nd(arrays['hb'], as_bytes=True), protocol=4))
     # Updater.get_states(): pickle.dumps(self.states) at the default protocol.
-    for k in ('sgd', 'adam', 'rmsprop'):
+    for k in ('sgd', 'adam', 'rmsprop', 'sgd_mp', 'sgd_mp_nomom', 'adam_mp'):
         write('%s-0001.states' % k, pickle.dumps(objs[k]))
     os.makedirs(os.path.join(OUT, 'nomemo'), exist_ok=True)
     write('nomemo/nd.pkl', nomemo(A['a']))
