@@ -197,7 +197,7 @@ func sliceBackward(_ *Ctx, params any, in, _, outGrad, inGrad []*tensor.Tensor, 
 		if len(p.Step) > 0 {
 			step = p.Step[i]
 		}
-		b, _, s, err := SliceRange(p.Begin[i], p.End[i], step, x.Dim(i))
+		b, _, s, err := sliceRange(p.Begin[i], p.End[i], step, x.Dim(i))
 		if err != nil {
 			return fmt.Errorf("slice backward: %w", err)
 		}
