@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"text/tabwriter"
 	"time"
 
 	"github.com/mxgo/mxgo/executor"
@@ -27,6 +29,19 @@ type benchModelResult struct {
 	SamplesPerS      float64 `json:"samples_per_s"`
 	AllocsPerPredict float64 `json:"allocs_per_predict"`
 	Calls            int     `json:"calls"`
+	// Profile is there with -profile: one row per plan step, slowest
+	// first.
+	Profile []benchStep `json:"profile,omitempty"`
+}
+
+// benchStep is one plan step's row of `mxgo bench model -profile`.
+type benchStep struct {
+	Node    string  `json:"node"`
+	Op      string  `json:"op"`
+	Shape   []int   `json:"shape"`
+	MeanUs  float64 `json:"mean_us"`
+	Percent float64 `json:"percent"`
+	GFLOPS  float64 `json:"gflops,omitempty"`
 }
 
 func init() {
@@ -42,14 +57,16 @@ func runBenchModel(args []string, stdout, stderr io.Writer) error {
 	threads := fs.Int("threads", runtime.GOMAXPROCS(0), "goroutines per kernel")
 	dur := fs.Duration("time", time.Second, "how long to measure after warm-up")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	profile := fs.Bool("profile", false, "also time every plan step and print them slowest first (node, op, output shape, mean time, % of the steps' total, GFLOP/s of convolutions and FullyConnected)")
+	rounds := fs.Int("rounds", 200, "forward passes -profile times")
 	shapes := shapeFlags{}
 	fs.Var(shapes, "shape", "data input shape `NAME=D0,D1,...` (the batch dim is replaced by -batch); default: the input's __shape__ or what the first FullyConnected implies")
 	pos, err := parseArgs(fs, args, 0, 2, "PREFIX EPOCH | -symbol S.json -params P.params")
 	if err != nil {
 		return err
 	}
-	if *batch < 1 || *threads < 1 {
-		return fmt.Errorf("-batch and -threads must be >= 1")
+	if *batch < 1 || *threads < 1 || *rounds < 1 {
+		return fmt.Errorf("-batch, -threads and -rounds must be >= 1")
 	}
 	ck, _, err := mf.load(pos)
 	if err != nil {
@@ -72,12 +89,53 @@ func runBenchModel(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	res.Batch, res.Threads = *batch, *threads
+	if *profile {
+		prof, err := m.Profile(context.Background(), ordered, *rounds)
+		if err != nil {
+			return err
+		}
+		res.Profile = profileRows(prof)
+	}
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(res)
 	}
 	fmt.Fprintf(stdout, "batch %d, threads %d: p50 %.1f µs, p90 %.1f µs, %.0f samples/s, %.2f allocs/predict (%d calls)\n",
 		res.Batch, res.Threads, res.P50us, res.P90us, res.SamplesPerS, res.AllocsPerPredict, res.Calls)
+	if *profile {
+		printProfile(stdout, res.Profile, *rounds)
+	}
 	return nil
+}
+
+// profileRows turns Model.Profile's steps into rows, slowest first (ties
+// in plan order).
+func profileRows(prof []executor.StepProfile) []benchStep {
+	rows := make([]benchStep, len(prof))
+	for i, sp := range prof {
+		rows[i] = benchStep{Node: sp.Node, Op: sp.Op, Shape: sp.Shape, MeanUs: float64(sp.Mean.Nanoseconds()) / 1e3,
+			Percent: sp.Percent, GFLOPS: sp.GFLOPS}
+	}
+	slices.SortStableFunc(rows, func(a, b benchStep) int { return cmp.Compare(b.MeanUs, a.MeanUs) })
+	return rows
+}
+
+// printProfile prints the -profile table.
+func printProfile(w io.Writer, rows []benchStep, rounds int) {
+	var sum float64
+	for _, r := range rows {
+		sum += r.MeanUs
+	}
+	fmt.Fprintf(w, "per step, mean of %d passes (steps sum to %.1f µs):\n", rounds, sum)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "node\top\tshape\tµs\t%\tGFLOP/s\t")
+	for _, r := range rows {
+		gf := ""
+		if r.GFLOPS > 0 {
+			gf = fmt.Sprintf("%.1f", r.GFLOPS)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%.1f\t%s\t\n", r.Node, r.Op, tensor.ShapeString(r.Shape), r.MeanUs, r.Percent, gf)
+	}
+	tw.Flush()
 }
 
 // measurePredict warms up, counts allocations over a few calls (with
