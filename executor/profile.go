@@ -18,8 +18,10 @@ type StepProfile struct {
 	Node, Op string
 	// Shape is the step's first output's shape.
 	Shape []int
-	// Mean is the mean wall time of one call over the profiled rounds.
-	Mean time.Duration
+	// Mean is the mean wall time of one call over the profiled rounds,
+	// Min the fastest call's (robust to other processes on a busy
+	// machine, which inflate the mean).
+	Mean, Min time.Duration
 	// Percent is Mean's share of the sum of every step's Mean.
 	Percent float64
 	// FLOPs is the work of one call of a Convolution or FullyConnected
@@ -85,6 +87,7 @@ func (m *Model) Profile(ctx context.Context, inputs []*tensor.Tensor, rounds int
 	}
 	a.ctx.Context = ctx
 	total := make([]time.Duration, len(p.steps))
+	fastest := make([]time.Duration, len(p.steps))
 	for r := range rounds + 1 {
 		for i, in := range m.inputs {
 			if c := a.cast[i]; c != nil {
@@ -116,6 +119,9 @@ func (m *Model) Profile(ctx context.Context, inputs []*tensor.Tensor, rounds int
 			}
 			if r > 0 { // round 0 warms up
 				total[si] += d
+				if r == 1 || d < fastest[si] {
+					fastest[si] = d
+				}
 			}
 		}
 	}
@@ -128,7 +134,7 @@ func (m *Model) Profile(ctx context.Context, inputs []*tensor.Tensor, rounds int
 		if len(s.out) > 0 {
 			sp.Shape = append([]int(nil), p.shapes[s.out[0]]...)
 		}
-		sp.Mean = total[si] / time.Duration(rounds)
+		sp.Mean, sp.Min = total[si]/time.Duration(rounds), fastest[si]
 		sum += sp.Mean
 		sp.FLOPs = stepFLOPs(p, s)
 		if sp.FLOPs > 0 && sp.Mean > 0 {

@@ -50,8 +50,8 @@ func TestProfileGenderAge(t *testing.T) {
 		if !slices.Equal(p.shapes[s.out[0]], sp.Shape) {
 			t.Errorf("row %d %s: shape %v, want %v", i, sp.Node, sp.Shape, p.shapes[s.out[0]])
 		}
-		if sp.Mean <= 0 {
-			t.Errorf("row %d %s: mean %v", i, sp.Node, sp.Mean)
+		if sp.Mean <= 0 || sp.Min <= 0 || sp.Min > sp.Mean {
+			t.Errorf("row %d %s: mean %v, min %v", i, sp.Node, sp.Mean, sp.Min)
 		}
 		sum += sp.Mean
 		pct += sp.Percent

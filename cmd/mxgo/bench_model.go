@@ -40,6 +40,7 @@ type benchStep struct {
 	Op      string  `json:"op"`
 	Shape   []int   `json:"shape"`
 	MeanUs  float64 `json:"mean_us"`
+	MinUs   float64 `json:"min_us"`
 	Percent float64 `json:"percent"`
 	GFLOPS  float64 `json:"gflops,omitempty"`
 }
@@ -57,7 +58,7 @@ func runBenchModel(args []string, stdout, stderr io.Writer) error {
 	threads := fs.Int("threads", runtime.GOMAXPROCS(0), "goroutines per kernel")
 	dur := fs.Duration("time", time.Second, "how long to measure after warm-up")
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	profile := fs.Bool("profile", false, "also time every plan step and print them slowest first (node, op, output shape, mean time, % of the steps' total, GFLOP/s of convolutions and FullyConnected)")
+	profile := fs.Bool("profile", false, "also time every plan step and print them slowest first (node, op, output shape, mean and fastest time, % of the steps' total, GFLOP/s of convolutions and FullyConnected at the mean)")
 	rounds := fs.Int("rounds", 200, "forward passes -profile times")
 	shapes := shapeFlags{}
 	fs.Var(shapes, "shape", "data input shape `NAME=D0,D1,...` (the batch dim is replaced by -batch); default: the input's __shape__ or what the first FullyConnected implies")
@@ -113,7 +114,7 @@ func profileRows(prof []executor.StepProfile) []benchStep {
 	rows := make([]benchStep, len(prof))
 	for i, sp := range prof {
 		rows[i] = benchStep{Node: sp.Node, Op: sp.Op, Shape: sp.Shape, MeanUs: float64(sp.Mean.Nanoseconds()) / 1e3,
-			Percent: sp.Percent, GFLOPS: sp.GFLOPS}
+			MinUs: float64(sp.Min.Nanoseconds()) / 1e3, Percent: sp.Percent, GFLOPS: sp.GFLOPS}
 	}
 	slices.SortStableFunc(rows, func(a, b benchStep) int { return cmp.Compare(b.MeanUs, a.MeanUs) })
 	return rows
@@ -127,13 +128,13 @@ func printProfile(w io.Writer, rows []benchStep, rounds int) {
 	}
 	fmt.Fprintf(w, "per step, mean of %d passes (steps sum to %.1f µs):\n", rounds, sum)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "node\top\tshape\tµs\t%\tGFLOP/s\t")
+	fmt.Fprintln(tw, "node\top\tshape\tmean µs\tmin µs\t%\tGFLOP/s\t")
 	for _, r := range rows {
 		gf := ""
 		if r.GFLOPS > 0 {
 			gf = fmt.Sprintf("%.1f", r.GFLOPS)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%.1f\t%s\t\n", r.Node, r.Op, tensor.ShapeString(r.Shape), r.MeanUs, r.Percent, gf)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%.1f\t%.1f\t%s\t\n", r.Node, r.Op, tensor.ShapeString(r.Shape), r.MeanUs, r.MinUs, r.Percent, gf)
 	}
 	tw.Flush()
 }

@@ -23,7 +23,7 @@ func TestBenchModelProfile(t *testing.T) {
 	var nodes []string
 	for i, s := range r.Profile {
 		nodes = append(nodes, s.Node)
-		if !(s.MeanUs > 0) || !(s.Percent > 0) || len(s.Shape) == 0 {
+		if !(s.MeanUs > 0) || !(s.MinUs > 0) || s.MinUs > s.MeanUs || !(s.Percent > 0) || len(s.Shape) == 0 {
 			t.Errorf("row %d: %+v", i, s)
 		}
 		if i > 0 && s.MeanUs > r.Profile[i-1].MeanUs {
@@ -52,11 +52,11 @@ func TestBenchModelProfile(t *testing.T) {
 	}
 	for _, l := range lines[3:] {
 		f := strings.Fields(l)
-		if len(f) < 5 {
+		if len(f) < 6 {
 			t.Errorf("row %q", l)
 			continue
 		}
-		if flops := strings.HasPrefix(f[1], "_mxgo_fused") || f[1] == "FullyConnected"; flops != (len(f) == 6) {
+		if flops := strings.HasPrefix(f[1], "_mxgo_fused") || f[1] == "FullyConnected"; flops != (len(f) == 7) {
 			t.Errorf("row %q", l)
 		}
 	}
