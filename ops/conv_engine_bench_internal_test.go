@@ -65,9 +65,10 @@ func BenchmarkDepthwiseOldNew(b *testing.B) {
 // per-row im2col and SGEMM (the wide im2col, conv_wide.go, which the
 // implicit path replaced for stride 1, is gone) on CIFAR ResNet-20's
 // convolutions, batch 1, one thread, alternating rounds in one run (best
-// thread CPU time of each).
+// thread CPU time of each; "noshare" is the implicit path with stride-1
+// planes at the full padded width).
 func BenchmarkConvImplicitOldNew(b *testing.B) {
-	defer func() { convImplicitOff = false }()
+	defer func() { convImplicitOff, implSharedOff = false, false }()
 	for _, l := range []struct {
 		name     string
 		c, hw, f int
@@ -96,10 +97,10 @@ func BenchmarkConvImplicitOldNew(b *testing.B) {
 			convImplicitOff = true // scratch for both paths
 			ctx := &Ctx{Threads: 1, Scratch: make([]float32, convWorkspace(p, shapes))}
 			flops := 2 * float64(y.Len()*l.c*l.k*l.k)
-			var best [2]float64
+			var best [3]float64
 			for b.Loop() {
-				for i := range 2 {
-					convImplicitOff = i == 0
+				for i := range 3 {
+					convImplicitOff, implSharedOff = i == 0, i == 1
 					t0 := threadCPU()
 					for range 10 {
 						if err := convolutionForward(ctx, p, in, out); err != nil {
@@ -109,9 +110,10 @@ func BenchmarkConvImplicitOldNew(b *testing.B) {
 					best[i] = max(best[i], 10*flops/float64(threadCPU()-t0))
 				}
 			}
-			convImplicitOff = false
+			convImplicitOff, implSharedOff = false, false
 			b.ReportMetric(best[0], "old-cpu-GFLOP/s")
-			b.ReportMetric(best[1], "new-cpu-GFLOP/s")
+			b.ReportMetric(best[1], "noshare-cpu-GFLOP/s")
+			b.ReportMetric(best[2], "new-cpu-GFLOP/s")
 		})
 	}
 }

@@ -44,6 +44,10 @@ const implParallelFlops = 1 << 20
 // convolution to the previous paths.
 var convImplicitOff bool
 
+// implSharedOff, set only by tests and benchmarks, keeps stride-1 planes
+// at the full padded width (no shared padding columns).
+var implSharedOff bool
+
 // implicit reports a convolution for the implicit-GEMM path (every
 // implementation has a ConvImplicit kernel; generic's Go kernel is
 // 1.1-1.6× the generic im2col and SGEMM on ResNet-20's layers).
@@ -76,6 +80,7 @@ type implGeom struct {
 	rt, ntiles int  // output rows per tile, tiles
 	tileN      int  // wide length of a full tile
 	split      bool // stride 2 columns split by asm.SplitEvenOdd
+	shared     bool // stride 1: rows share their padding columns
 	mr, fb     int  // filter rows per block, blocks per group
 }
 
@@ -84,6 +89,16 @@ func (g *convDims) implGeom(ig *implGeom) {
 	sh, sw := g.s[1], g.s[2]
 	hp, wp := g.in[1]+2*g.p[1], g.in[2]+2*g.p[2]
 	ig.hq, ig.wq = ceilDiv(hp, sh), ceilDiv(wp, sw)
+	// Stride 1: a row's right padding columns are the next row's left
+	// ones (wq = w + pw). A wide output row reads padded columns up to
+	// wp-1 = wq+pw-1, so what it reads past its own row is the next row's
+	// first pw columns, which are zero; the planes end pw floats past
+	// the last padded row for the last row's reads. The wide rows must
+	// not overlap: ow ≤ wq.
+	ig.shared = sh == 1 && sw == 1 && g.out[2] <= g.in[2]+g.p[2] && !implSharedOff
+	if ig.shared {
+		ig.wq = g.in[2] + g.p[2]
+	}
 	for i := range implMaxStride {
 		ig.rowIdx[i], ig.colIdx[i] = -1, -1
 	}
@@ -111,6 +126,9 @@ func (g *convDims) implGeom(ig *implGeom) {
 		}
 	}
 	ig.cs = workspaceSize(ig.nr, ig.nc, ig.hq, ig.wq)
+	if ig.shared {
+		ig.cs += g.p[2]
+	}
 	ig.split = sw == 2 && g.in[2]%2 == 0
 	oh, ow := g.out[1], g.out[2]
 	ig.nw = (oh-1)*ig.wq + ow
@@ -303,6 +321,21 @@ func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
 		}
 		xc := j.x[(n*g.c+c)*is : (n*g.c+c+1)*is]
 		pc := planes[c*ig.cs : (c+1)*ig.cs]
+		if ig.shared {
+			// Zero only the padding: the rows above with the first row's
+			// left columns, the pw columns after each row (the next
+			// row's left ones), and from the row after the last on.
+			top := ph*ig.wq + pw
+			clear(pc[:top])
+			asm.ConvCopyRows(pc[top:], ig.wq, xc, w, w, h)
+			if pw > 0 {
+				for r := range h - 1 {
+					clear(pc[top+r*ig.wq+w : top+(r+1)*ig.wq])
+				}
+			}
+			clear(pc[top+(h-1)*ig.wq+w:])
+			continue
+		}
 		clear(pc)
 		var even, odd []float32
 		if ig.split {
