@@ -48,6 +48,15 @@ var convImplicitOff bool
 // at the full padded width (no shared padding columns).
 var implSharedOff bool
 
+// implShift selects the shifted-column layout of stride-1 convolutions:
+// 0 by geometry (implShiftMaxW), 1 never, 2 always (tests and benchmarks).
+var implShift int
+
+// implShiftMaxW is the widest output the shifted-column layout is used
+// for: its planes are k[2] times larger, but its rows have no padding
+// columns, which matters most on narrow rows.
+const implShiftMaxW = 8
+
 // implicit reports a convolution for the implicit-GEMM path (every
 // implementation has a ConvImplicit kernel; generic's Go kernel is
 // 1.1-1.6× the generic im2col and SGEMM on ResNet-20's layers).
@@ -81,6 +90,7 @@ type implGeom struct {
 	tileN      int  // wide length of a full tile
 	split      bool // stride 2 columns split by asm.SplitEvenOdd
 	shared     bool // stride 1: rows share their padding columns
+	shift      bool // stride 1: a plane per kernel column, no padding columns
 	mr, fb     int  // filter rows per block, blocks per group
 }
 
@@ -98,6 +108,16 @@ func (g *convDims) implGeom(ig *implGeom) {
 	ig.shared = sh == 1 && sw == 1 && g.out[2] <= g.in[2]+g.p[2] && !implSharedOff
 	if ig.shared {
 		ig.wq = g.in[2] + g.p[2]
+	}
+	// Stride 1, shifted columns: each input channel is copied into k[2]
+	// planes of hp rows of ow columns, plane kw holding at (r, ox) the
+	// padded input at (r, ox + kw·dw) (zero in the padding). Tap (kh, kw)
+	// of output (oy, ox) reads plane kw at (oy + kh·dh, ox): the wide
+	// output is the output itself (wq = ow), with no junk columns.
+	ig.shift = sh == 1 && sw == 1 && (implShift == 2 || implShift == 0 && g.out[2] <= implShiftMaxW)
+	if ig.shift {
+		ig.shared = false
+		ig.wq = g.out[2]
 	}
 	for i := range implMaxStride {
 		ig.rowIdx[i], ig.colIdx[i] = -1, -1
@@ -129,6 +149,9 @@ func (g *convDims) implGeom(ig *implGeom) {
 	if ig.shared {
 		ig.cs += g.p[2]
 	}
+	if ig.shift {
+		ig.cs = workspaceSize(g.k[2], ig.hq, ig.wq)
+	}
 	ig.split = sw == 2 && g.in[2]%2 == 0
 	oh, ow := g.out[1], g.out[2]
 	ig.nw = (oh-1)*ig.wq + ow
@@ -136,7 +159,7 @@ func (g *convDims) implGeom(ig *implGeom) {
 	ig.ntiles = ceilDiv(oh, min(rt, oh))
 	ig.rt = ceilDiv(oh, ig.ntiles)
 	ig.tileN = (ig.rt-1)*ig.wq + ow
-	ig.setRows(asm.ConvImplicitRows(), g)
+	ig.setRows(asm.ConvImplicitRows(ig.tileN), g)
 }
 
 // setRows sets the filter block size.
@@ -231,6 +254,13 @@ func (j *implJob) tapOffsets(offs []int32) []int32 {
 	ks := g.k[1] * g.k[2]
 	i := 0
 	for kh := range g.k[1] {
+		if ig.shift {
+			for kw := range g.k[2] {
+				offs[i] = int32((kw*ig.hq + kh*g.d[1]) * ig.wq)
+				i++
+			}
+			continue
+		}
 		dh := kh * g.d[1]
 		rowBase := int(ig.rowIdx[dh%sh])*ig.nc*pq + dh/sh*ig.wq
 		for kw := range g.k[2] {
@@ -321,6 +351,10 @@ func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
 		}
 		xc := j.x[(n*g.c+c)*is : (n*g.c+c+1)*is]
 		pc := planes[c*ig.cs : (c+1)*ig.cs]
+		if ig.shift {
+			j.shiftPlanes(pc, xc)
+			continue
+		}
 		if ig.shared {
 			// Zero only the padding: the rows above with the first row's
 			// left columns, the pw columns after each row (the next
@@ -386,6 +420,37 @@ func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
 				}
 			}
 		}
+	}
+}
+
+// shiftPlanes builds the shifted-column planes of one input channel xc
+// into pc (ig.shift).
+func (j *implJob) shiftPlanes(pc, xc []float32) {
+	g, ig := &j.g, &j.ig
+	h, w := g.in[1], g.in[2]
+	ph, ow := g.p[1], ig.wq
+	pq := ig.hq * ow
+	for kw := range g.k[2] {
+		p := pc[kw*pq : (kw+1)*pq]
+		// Plane column ox holds input column ox + s, s = kw·dw - pw,
+		// where that is in [0, w): columns [lo, hi).
+		s := kw*g.d[2] - g.p[2]
+		lo, hi := min(max(0, -s), ow), max(0, min(ow, w-s))
+		if lo >= hi {
+			clear(p)
+			continue
+		}
+		top := ph * ow
+		clear(p[:top])
+		asm.ConvCopyRows(p[top+lo:], ow, xc[lo+s:], w, hi-lo, h)
+		if lo > 0 || hi < ow {
+			for r := range h {
+				row := p[top+r*ow : top+(r+1)*ow]
+				clear(row[:lo])
+				clear(row[hi:])
+			}
+		}
+		clear(p[top+h*ow:])
 	}
 }
 
