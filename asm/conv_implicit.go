@@ -21,7 +21,7 @@ const ConvImplicitMaxM = 8
 // ConvImplicitRows returns how many filter rows a ConvImplicit call over n
 // positions of the selected implementation computes at once with its full
 // register tile (for avx512 8 in 3-vector steps, or 6 in 4-vector steps
-// when those leave fewer lanes past n; 4 for avx2 and generic): callers
+// when those compute fewer lanes past n; 4 for avx2 and generic): callers
 // block filters by it.
 func ConvImplicitRows(n int) int {
 	if ciImpl == AVX512 {
@@ -34,9 +34,10 @@ func ConvImplicitRows(n int) int {
 }
 
 // ciWide reports n positions for the avx512 kernels of 4-vector (64
-// position) steps: those computing no more lanes than 3-vector steps.
+// position) steps: those computing fewer lanes than 3-vector steps (at
+// equal lanes the 8-row tile blocks filters better).
 func ciWide(n int) bool {
-	return (n+63)/64*64 <= (n+47)/48*48
+	return (n+63)/64*64 < (n+47)/48*48
 }
 
 // ConvImplicit sets, for i < m and j < n,

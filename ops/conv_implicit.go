@@ -424,12 +424,14 @@ func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
 }
 
 // shiftPlanes builds the shifted-column planes of one input channel xc
-// into pc (ig.shift).
+// into pc (ig.shift). The planes are small (narrow rows): the padding is
+// zeroed with stores rather than calls.
 func (j *implJob) shiftPlanes(pc, xc []float32) {
 	g, ig := &j.g, &j.ig
 	h, w := g.in[1], g.in[2]
 	ph, ow := g.p[1], ig.wq
 	pq := ig.hq * ow
+	top := ph * ow
 	for kw := range g.k[2] {
 		p := pc[kw*pq : (kw+1)*pq]
 		// Plane column ox holds input column ox + s, s = kw·dw - pw,
@@ -437,20 +439,38 @@ func (j *implJob) shiftPlanes(pc, xc []float32) {
 		s := kw*g.d[2] - g.p[2]
 		lo, hi := min(max(0, -s), ow), max(0, min(ow, w-s))
 		if lo >= hi {
-			clear(p)
+			zeroFloats(p)
 			continue
 		}
-		top := ph * ow
-		clear(p[:top])
-		asm.ConvCopyRows(p[top+lo:], ow, xc[lo+s:], w, hi-lo, h)
+		zeroFloats(p[:top])
+		d := p[top : top+h*ow]
+		if ow == w {
+			// One shifted copy of the whole channel, then the columns
+			// it wrapped into zeroed.
+			i0, i1 := max(0, -s), h*w-max(0, s)
+			copy(d[i0:i1], xc[i0+s:i1+s])
+		} else {
+			asm.ConvCopyRows(d[lo:], ow, xc[lo+s:], w, hi-lo, h)
+		}
 		if lo > 0 || hi < ow {
-			for r := range h {
-				row := p[top+r*ow : top+(r+1)*ow]
-				clear(row[:lo])
-				clear(row[hi:])
+			for r := 0; r < len(d); r += ow {
+				row := d[r : r+ow]
+				for c := 0; c < lo; c++ {
+					row[c] = 0
+				}
+				for c := hi; c < ow; c++ {
+					row[c] = 0
+				}
 			}
 		}
-		clear(p[top+h*ow:])
+		zeroFloats(p[top+h*ow:])
+	}
+}
+
+// zeroFloats zeroes a short slice with stores (no call).
+func zeroFloats(s []float32) {
+	for i := 0; i < len(s); i++ {
+		s[i] = 0
 	}
 }
 
