@@ -91,7 +91,7 @@ type implGeom struct {
 	split      bool // stride 2 columns split by asm.SplitEvenOdd
 	shared     bool // stride 1: rows share their padding columns
 	shift      bool // stride 1: a plane per kernel column, no padding columns
-	mr, fb     int  // filter rows per block, blocks per group
+	mr, fb     int  // most filter rows per block, blocks per group
 }
 
 // implGeom fills ig for g.
@@ -489,8 +489,10 @@ func (j *implJob) unit(planes, tile []float32, n, u int) {
 	if r0 >= r1 {
 		return
 	}
-	f0 := fbi * ig.mr
-	m := min(ig.mr, fg-f0)
+	// Blocks of balanced sizes (at most mr rows each): 64 filters in
+	// blocks of at most 6 are 5 or 6 rows rather than ten of 6 and a 4.
+	f0 := fbi * fg / ig.fb
+	m := (fbi+1)*fg/ig.fb - f0
 	nt := (r1-r0-1)*ig.wq + ow
 	f := gi*fg + f0
 	b := planes[gi*cg*ig.cs+r0*ig.wq : (gi+1)*cg*ig.cs]
