@@ -124,20 +124,20 @@ func TestConvImplicit(t *testing.T) {
 		}
 		in := c.tensors(r, c.batch)
 		want := implRef(c, c.batch, in[0].Float32s(), in[1].Float32s(), in[2].Float32s())
-		var simd, gen []float32 // the first SIMD and the first generic result
+		ref := map[string][]float32{} // the first result by implementation (avx2 and avx512 together)
 		for layout := range 4 {
 			// 0: by geometry, 1: shared padding, 2: shifted columns,
 			// 3: full padded rows.
 			implShift, implSharedOff = []int{0, 1, 2, 1}[layout], layout == 3
-			implLayout(t, c, p.(*ConvolutionParam), in, want, &simd, &gen)
+			implLayout(t, c, p.(*ConvolutionParam), in, want, ref)
 		}
 	}
 }
 
 // implLayout runs TestConvImplicit's case c under every implementation
-// and thread count; simd holds the first SIMD result and gen generic's,
-// which every other layout must match bit for bit.
-func implLayout(t *testing.T, c implCase, p *ConvolutionParam, in []*tensor.Tensor, want []float64, simd, gen *[]float32) {
+// and thread count; ref holds each implementation's first result (one for
+// avx2 and avx512), which every other run and layout must match bit for bit.
+func implLayout(t *testing.T, c implCase, p *ConvolutionParam, in []*tensor.Tensor, want []float64, ref map[string][]float32) {
 	batch := c.batch
 	per := len(want) / batch
 	asm.ForEachImpl(func(impl string) {
@@ -157,18 +157,14 @@ func implLayout(t *testing.T, c implCase, p *ConvolutionParam, in []*tensor.Tens
 				}
 			}
 			if first == nil {
-				first = got
+				key := impl
 				if impl == asm.AVX2 || impl == asm.AVX512 {
-					if *simd == nil {
-						*simd = got
-					}
-					first = *simd
-				} else {
-					if *gen == nil {
-						*gen = got
-					}
-					first = *gen
+					key = "simd"
 				}
+				if ref[key] == nil {
+					ref[key] = got
+				}
+				first = ref[key]
 			}
 			if !slices.EqualFunc(got, first, func(a, b float32) bool { return math.Float32bits(a) == math.Float32bits(b) }) {
 				t.Fatalf("%+v shift=%d noshare=%v impl=%s threads=%d: bits differ from the first run (or the other SIMD kernels')", c, implShift, implSharedOff, impl, threads)
