@@ -362,10 +362,8 @@ func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
 			top := ph*ig.wq + pw
 			clear(pc[:top])
 			asm.ConvCopyRows(pc[top:], ig.wq, xc, w, w, h)
-			if pw > 0 {
-				for r := range h - 1 {
-					clear(pc[top+r*ig.wq+w : top+(r+1)*ig.wq])
-				}
+			for r := range h - 1 {
+				zeroFloats(pc[top+r*ig.wq+w : top+(r+1)*ig.wq]) // pw floats: stores, no call
 			}
 			clear(pc[top+(h-1)*ig.wq+w:])
 			continue
