@@ -33,8 +33,9 @@ import (
 // fixed arrays); larger strides keep the im2col path.
 const implMaxStride = 16
 
-// implTileN is the target length of a wide output row tile.
-const implTileN = 512
+// implTileN is the target length of a wide output row tile (a 32×32
+// output, 1055 wide positions with shared padding, is one tile).
+const implTileN = 1152
 
 // implParallelFlops is the smallest sample (in FLOPs) whose work units
 // are split over goroutines.
