@@ -23,11 +23,11 @@ import (
 // while hot.
 //
 // Work units are (group, filter block, output row tile); at batch 1 the
-// units of a sample are split over the threads (after the planes, built
-// by channel share, behind a barrier); larger batches split samples when
-// there is enough work. An output element is always one asm.ConvImplicit
-// chain over k in order, so results do not depend on the batch, the
-// element's position or the thread count.
+// units of a sample are split over the threads (each building all the
+// planes in its own share, so no thread waits on another); larger batches
+// split samples when there is enough work. An output element is always
+// one asm.ConvImplicit chain over k in order, so results do not depend on
+// the batch, the element's position or the thread count.
 
 // implMaxStride bounds the strides of the implicit path (phase tables are
 // fixed arrays); larger strides keep the im2col path.
@@ -208,7 +208,6 @@ type implJob struct {
 	batch         bool
 	offs          []int32
 	taps          asm.ConvTaps
-	bar           parallel.Barrier
 }
 
 var implJobs parallel.FreeList[implJob]
@@ -228,9 +227,6 @@ func convImplicitRun(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEpi
 	if len(scratch) < workspaceSize(j.ws, j.nt) {
 		err = fmt.Errorf("scratch has %d floats, need %d", len(scratch), workspaceSize(j.ws, j.nt))
 	} else {
-		if !j.batch {
-			j.bar.Reset(j.nt)
-		}
 		parallel.Parallel(j.nt, j)
 		err = ctx.Err()
 	}
@@ -305,22 +301,22 @@ func (j *implJob) Run(tid int) {
 		}
 		return
 	}
-	planes := j.scratch[:planesLen]
+	// Each goroutine builds all of a sample's planes in its own share
+	// (a small part of the work) and runs its share of the units: no
+	// goroutine waits on another within the convolution.
+	planes := share[:planesLen]
 	units := g.groups * ig.fb * ig.ntiles
 	for n := range g.n {
-		// Planes by channel share, then units; the barriers keep every
-		// goroutine in step even after a cancellation.
-		if j.ctx.Err() == nil {
-			j.planes(planes, tmp, n, g.c*tid/j.nt, g.c*(tid+1)/j.nt)
+		if j.ctx.Err() != nil {
+			return
 		}
-		j.bar.Wait()
+		j.planes(planes, tmp, n, 0, g.c)
 		for u := units * tid / j.nt; u < units*(tid+1)/j.nt; u++ {
 			if j.ctx.Err() != nil {
-				break
+				return
 			}
 			j.unit(planes, tile, n, u)
 		}
-		j.bar.Wait()
 	}
 }
 
