@@ -115,7 +115,9 @@ func (g *convDims) implGeom(ig *implGeom) {
 	// padded input at (r, ox + kw·dw) (zero in the padding). Tap (kh, kw)
 	// of output (oy, ox) reads plane kw at (oy + kh·dh, ox): the wide
 	// output is the output itself (wq = ow), with no junk columns.
-	ig.shift = sh == 1 && sw == 1 && (implShift == 2 || implShift == 0 && g.out[2] <= implShiftMaxW)
+	// For column stride 2 (even width) the planes are shifted copies of
+	// the even or odd input columns, and row strides take row phases.
+	ig.shift = (sw == 1 || sw == 2 && g.in[2]%2 == 0) && (implShift == 2 || implShift == 0 && g.out[2] <= implShiftMaxW)
 	if ig.shift {
 		ig.shared = false
 		ig.wq = g.out[2]
@@ -151,7 +153,7 @@ func (g *convDims) implGeom(ig *implGeom) {
 		ig.cs += g.p[2]
 	}
 	if ig.shift {
-		ig.cs = workspaceSize(g.k[2], ig.hq, ig.wq)
+		ig.cs = workspaceSize(ig.nr, g.k[2], ig.hq, ig.wq)
 	}
 	ig.split = sw == 2 && g.in[2]%2 == 0
 	oh, ow := g.out[1], g.out[2]
@@ -252,8 +254,10 @@ func (j *implJob) tapOffsets(offs []int32) []int32 {
 	i := 0
 	for kh := range g.k[1] {
 		if ig.shift {
+			// Plane (row phase, kw), at row oy + dh/sh.
+			dh := kh * g.d[1]
 			for kw := range g.k[2] {
-				offs[i] = int32((kw*ig.hq + kh*g.d[1]) * ig.wq)
+				offs[i] = int32(((int(ig.rowIdx[dh%sh])*g.k[2]+kw)*ig.hq + dh/sh) * ig.wq)
 				i++
 			}
 			continue
@@ -349,7 +353,7 @@ func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
 		xc := j.x[(n*g.c+c)*is : (n*g.c+c+1)*is]
 		pc := planes[c*ig.cs : (c+1)*ig.cs]
 		if ig.shift {
-			j.shiftPlanes(pc, xc)
+			j.shiftPlanes(pc, xc, tmp)
 			continue
 		}
 		if ig.shared {
@@ -419,46 +423,75 @@ func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
 }
 
 // shiftPlanes builds the shifted-column planes of one input channel xc
-// into pc (ig.shift). The planes are small (narrow rows): the padding is
+// into pc (ig.shift; tmp: g.inSize() floats for column stride 2). Plane
+// (row phase a, kw) holds at (r, ox) the padded input at (r·sh + a,
+// ox·sw + kw·dw). The planes are small (narrow rows): the padding is
 // zeroed with stores rather than calls.
-func (j *implJob) shiftPlanes(pc, xc []float32) {
+func (j *implJob) shiftPlanes(pc, xc, tmp []float32) {
 	g, ig := &j.g, &j.ig
 	h, w := g.in[1], g.in[2]
-	ph, ow := g.p[1], ig.wq
+	ph, sh, sw, ow := g.p[1], g.s[1], g.s[2], ig.wq
 	pq := ig.hq * ow
-	top := ph * ow
-	for kw := range g.k[2] {
-		p := pc[kw*pq : (kw+1)*pq]
-		// Plane column ox holds input column ox + s, s = kw·dw - pw,
-		// where that is in [0, w): columns [lo, hi).
-		s := kw*g.d[2] - g.p[2]
-		lo, hi := min(max(0, -s), ow), max(0, min(ow, w-s))
-		if lo >= hi {
-			zeroFloats(p)
+	// The source columns: the input itself (sw 1), or its even and odd
+	// columns (sw 2), rows of ws floats.
+	srcs, ws := [2][]float32{xc, xc}, w
+	if sw == 2 {
+		ws = w / 2
+		srcs = [2][]float32{tmp[:ws*h], tmp[ws*h : 2*ws*h]}
+		asm.SplitEvenOdd(srcs[0], srcs[1], xc)
+	}
+	for a := range sh {
+		ri := int(ig.rowIdx[a])
+		if ri < 0 {
 			continue
 		}
-		zeroFloats(p[:top])
-		d := p[top : top+h*ow]
-		if ow == w {
-			// One shifted copy of the whole channel, then the columns
-			// it wrapped into zeroed.
-			i0, i1 := max(0, -s), h*w-max(0, s)
-			copy(d[i0:i1], xc[i0+s:i1+s])
-		} else {
-			asm.ConvCopyRows(d[lo:], ow, xc[lo+s:], w, hi-lo, h)
+		// Input rows y0, y0+sh, … go to the phase's rows from rq0.
+		y0 := ((a-ph)%sh + sh) % sh
+		rq0, rows := min((y0+ph)/sh, ig.hq), 0
+		if y0 < h {
+			rows = min(ceilDiv(h-y0, sh), ig.hq-rq0)
 		}
-		if lo > 0 || hi < ow {
-			for r := 0; r < len(d); r += ow {
-				row := d[r : r+ow]
-				for c := 0; c < lo; c++ {
-					row[c] = 0
-				}
-				for c := hi; c < ow; c++ {
-					row[c] = 0
+		for kw := range g.k[2] {
+			p := pc[(ri*g.k[2]+kw)*pq : (ri*g.k[2]+kw+1)*pq]
+			// Padded column ox·sw + kw·dw is input column ox·sw + t:
+			// source column ox + e of parity par.
+			t := kw*g.d[2] - g.p[2]
+			e := t
+			par := 0
+			if sw == 2 {
+				e = t >> 1 // floor
+				par = t - 2*e
+			}
+			src := srcs[par]
+			lo, hi := min(max(0, -e), ow), max(0, min(ow, ws-e))
+			if lo >= hi || rows == 0 {
+				zeroFloats(p)
+				continue
+			}
+			top := rq0 * ow
+			zeroFloats(p[:top])
+			d := p[top : top+rows*ow]
+			if sh == 1 && ow == ws {
+				// One shifted copy of the whole channel, then the
+				// columns it wrapped into zeroed.
+				i0, i1 := max(0, -e), rows*ws-max(0, e)
+				copy(d[i0:i1], src[i0+e:i1+e])
+			} else {
+				asm.ConvCopyRows(d[lo:], ow, src[y0*ws+lo+e:], sh*ws, hi-lo, rows)
+			}
+			if lo > 0 || hi < ow {
+				for r := 0; r < len(d); r += ow {
+					row := d[r : r+ow]
+					for c := 0; c < lo; c++ {
+						row[c] = 0
+					}
+					for c := hi; c < ow; c++ {
+						row[c] = 0
+					}
 				}
 			}
+			zeroFloats(p[top+rows*ow:])
 		}
-		zeroFloats(p[top+h*ow:])
 	}
 }
 
