@@ -20,7 +20,11 @@ import (
 // weights with those runs in place, no im2col matrix. The columns past ow
 // of each wide row read across the padding and are discarded when the
 // wide output is compacted into y, with the bias and the epilogue applied
-// while hot.
+// while hot. Two layouts cut those junk columns: at stride 1 a row's
+// right padding is the next row's left padding (wq = w + pw); on narrow
+// outputs (ow ≤ implShiftMaxW, stride 1 or column stride 2) each channel
+// is copied into a plane per kernel column, shifted so that the wide
+// output is the output itself (wq = ow).
 //
 // Work units are (group, filter block, output row tile); at batch 1 the
 // units of a sample are split over the threads (each building all the
