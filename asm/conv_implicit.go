@@ -18,14 +18,26 @@ func init() {
 // ConvImplicitMaxM is the most filter rows one ConvImplicit call takes.
 const ConvImplicitMaxM = 8
 
-// ConvImplicitRows returns how many filter rows a ConvImplicit call of the
-// selected implementation computes at once with its full register tile (8
-// for avx512, 4 for avx2 and generic): callers block filters by it.
-func ConvImplicitRows() int {
+// ConvImplicitRows returns how many filter rows a ConvImplicit call over n
+// positions of the selected implementation computes at once with its full
+// register tile (for avx512 8 in 3-vector steps, or 6 in 4-vector steps
+// when those compute fewer lanes past n; 4 for avx2 and generic): callers
+// block filters by it.
+func ConvImplicitRows(n int) int {
 	if ciImpl == AVX512 {
+		if ciWide(n) {
+			return 6
+		}
 		return 8
 	}
 	return 4
+}
+
+// ciWide reports n positions for the avx512 kernels of 4-vector (64
+// position) steps: those computing fewer lanes than 3-vector steps (at
+// equal lanes the 8-row tile blocks filters better).
+func ciWide(n int) bool {
+	return (n+63)/64*64 < (n+47)/48*48
 }
 
 // ConvImplicit sets, for i < m and j < n,

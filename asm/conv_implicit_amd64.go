@@ -5,7 +5,9 @@ package asm
 // convImplicitAVX2_<mr> (mr = 1..4 filter rows) and convImplicitAVX512_<mr>
 // (mr = 1..8) are ConvImplicit for mr rows with the arguments checked
 // (conv_implicit_amd64.s): 24 (AVX2) or 48 (AVX-512) positions per step in
-// mr×3 vector accumulators, then a masked tail with the same order.
+// mr×3 vector accumulators, then a masked tail with the same order;
+// convImplicitAVX512W_<mr> (mr = 1..6) take 64 positions per step in mr×4
+// accumulators (fewer lanes past n when n is a multiple of 64).
 
 //go:noescape
 func convImplicitAVX2_1(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
@@ -43,6 +45,24 @@ func convImplicitAVX512_7(c *float32, ldc int, w *float32, ldw int, b *float32, 
 //go:noescape
 func convImplicitAVX512_8(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
 
+//go:noescape
+func convImplicitAVX512W_1(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+
+//go:noescape
+func convImplicitAVX512W_2(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+
+//go:noescape
+func convImplicitAVX512W_3(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+
+//go:noescape
+func convImplicitAVX512W_4(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+
+//go:noescape
+func convImplicitAVX512W_5(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+
+//go:noescape
+func convImplicitAVX512W_6(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+
 // convImplicit runs impl's kernel on rows of at most 8 (avx512) or 4
 // (avx2) at a time.
 func convImplicit(impl string, m, n int, w []float32, ldw int, b []float32, offs []int32, c []float32, ldc int) {
@@ -54,6 +74,23 @@ func convImplicit(impl string, m, n int, w []float32, ldw int, b []float32, offs
 	switch impl {
 	case AVX512:
 		cp, wp, bp := &c[0], &w[0], &b[0]
+		if m <= 6 && ciWide(n) {
+			switch m {
+			case 1:
+				convImplicitAVX512W_1(cp, ldc, wp, ldw, bp, op, k, n)
+			case 2:
+				convImplicitAVX512W_2(cp, ldc, wp, ldw, bp, op, k, n)
+			case 3:
+				convImplicitAVX512W_3(cp, ldc, wp, ldw, bp, op, k, n)
+			case 4:
+				convImplicitAVX512W_4(cp, ldc, wp, ldw, bp, op, k, n)
+			case 5:
+				convImplicitAVX512W_5(cp, ldc, wp, ldw, bp, op, k, n)
+			case 6:
+				convImplicitAVX512W_6(cp, ldc, wp, ldw, bp, op, k, n)
+			}
+			return
+		}
 		switch m {
 		case 1:
 			convImplicitAVX512_1(cp, ldc, wp, ldw, bp, op, k, n)

@@ -10,20 +10,37 @@ import (
 
 // BenchmarkConvImplicit times ConvImplicit on CIFAR ResNet-20's 3×3
 // stride-1 shapes (padded planes of c channels, hw×hw outputs, 8 or 4
-// filter rows per call), reporting GFLOP/s of the kept outputs by wall
-// time and the best of rounds of 20 calls by thread CPU time.
+// filter rows per call; "shift": the shifted-column layout, a plane per
+// kernel column and no padding columns, n = hw², as ops uses on 8×8),
+// reporting GFLOP/s of the kept outputs by wall time and the best of
+// rounds of 20 calls by thread CPU time.
 func BenchmarkConvImplicit(b *testing.B) {
-	for _, l := range []struct{ c, hw, m int }{{16, 32, 8}, {32, 16, 8}, {64, 8, 8}, {16, 32, 4}} {
-		b.Run(fmt.Sprintf("c%d_%dx%d_m%d", l.c, l.hw, l.hw, l.m), func(b *testing.B) {
+	for _, l := range []struct {
+		c, hw, m int
+		shift    bool
+	}{{16, 32, 8, false}, {32, 16, 8, false}, {64, 8, 8, false}, {16, 32, 4, false}, {64, 8, 6, true}} {
+		name := fmt.Sprintf("c%d_%dx%d_m%d", l.c, l.hw, l.hw, l.m)
+		if l.shift {
+			name += "_shift"
+		}
+		b.Run(name, func(b *testing.B) {
 			wp := l.hw + 2
 			n := (l.hw-1)*wp + l.hw
 			k := l.c * 9
 			planes := make([]float32, l.c*wp*wp)
 			offs := make([]int32, 0, k)
+			if l.shift {
+				n = l.hw * l.hw
+				planes = make([]float32, l.c*3*wp*l.hw)
+			}
 			for c := range l.c {
 				for kh := range 3 {
 					for kw := range 3 {
-						offs = append(offs, int32(c*wp*wp+kh*wp+kw))
+						if l.shift {
+							offs = append(offs, int32(((c*3+kw)*wp+kh)*l.hw))
+						} else {
+							offs = append(offs, int32(c*wp*wp+kh*wp+kw))
+						}
 					}
 				}
 			}

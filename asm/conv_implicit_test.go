@@ -71,8 +71,10 @@ func (c *ciCase) check(t *testing.T, what string, buf []float32) {
 
 // TestConvImplicit checks every implementation against a float64 sum for
 // every row count up to ConvImplicitMaxM, every position tail up to three
-// AVX-512 vectors and one more, and reduction lengths 0, 1, 7 and 27,
-// with unaligned slices, random offsets and guard bands.
+// AVX-512 vectors and one more, every tail of the 4-vector AVX-512 kernels
+// (after 0, 1 and 3 full steps: the lengths they take), and reduction
+// lengths 0, 1, 7 and 27, with unaligned slices, random offsets and guard
+// bands.
 func TestConvImplicit(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var cases []*ciCase
@@ -83,6 +85,11 @@ func TestConvImplicit(t *testing.T) {
 			}
 			for _, n := range []int{95, 96, 97, 150} {
 				cases = append(cases, newCICase(rng, m, n, k))
+			}
+			for n := 50; n <= 256; n++ {
+				if ciWide(n) && (n <= 128 || n > 192) {
+					cases = append(cases, newCICase(rng, m, n, k))
+				}
 			}
 		}
 	}
@@ -105,7 +112,7 @@ func TestConvImplicitTwins(t *testing.T) {
 	}
 	for _, k := range []int{1, 9, 144} {
 		for m := 1; m <= ConvImplicitMaxM; m++ {
-			for _, n := range []int{1, 8, 15, 17, 23, 25, 47, 49, 100} {
+			for _, n := range []int{1, 8, 15, 17, 23, 25, 47, 49, 64, 100, 113, 193, 250, 256} {
 				c := newCICase(rng, m, n, k)
 				gen := c.run(convImplicitGeneric)
 				var simd [][]float32
@@ -146,7 +153,7 @@ func TestConvImplicitSplit(t *testing.T) {
 		whole := c.run(ConvImplicit)
 		for _, cut := range [][3]int{{0, 1, 5}, {3, 2, 17}, {5, 3, 49}, {1, 7, 99}} {
 			i0, m, j0 := cut[0], cut[1], cut[2]
-			for _, n := range []int{1, 13, c.n - j0} {
+			for _, n := range []int{1, 13, min(64, c.n-j0), c.n - j0} {
 				out := make([]float32, m*c.n)
 				offs := make([]int32, len(c.offs))
 				for i, o := range c.offs {

@@ -65,9 +65,11 @@ func BenchmarkDepthwiseOldNew(b *testing.B) {
 // per-row im2col and SGEMM (the wide im2col, conv_wide.go, which the
 // implicit path replaced for stride 1, is gone) on CIFAR ResNet-20's
 // convolutions, batch 1, one thread, alternating rounds in one run (best
-// thread CPU time of each).
+// thread CPU time of each; the stride-1 layouts of the implicit path:
+// "noshare" full padded rows, "shared" shared padding columns, "shift"
+// shifted columns; "new" is the layout by geometry).
 func BenchmarkConvImplicitOldNew(b *testing.B) {
-	defer func() { convImplicitOff = false }()
+	defer func() { convImplicitOff, implSharedOff, implShift = false, false, 0 }()
 	for _, l := range []struct {
 		name     string
 		c, hw, f int
@@ -96,10 +98,11 @@ func BenchmarkConvImplicitOldNew(b *testing.B) {
 			convImplicitOff = true // scratch for both paths
 			ctx := &Ctx{Threads: 1, Scratch: make([]float32, convWorkspace(p, shapes))}
 			flops := 2 * float64(y.Len()*l.c*l.k*l.k)
-			var best [2]float64
+			var best [5]float64
 			for b.Loop() {
-				for i := range 2 {
-					convImplicitOff = i == 0
+				for i := range 5 {
+					convImplicitOff, implSharedOff = i == 0, i == 1
+					implShift = []int{0, 1, 1, 2, 0}[i]
 					t0 := threadCPU()
 					for range 10 {
 						if err := convolutionForward(ctx, p, in, out); err != nil {
@@ -109,9 +112,12 @@ func BenchmarkConvImplicitOldNew(b *testing.B) {
 					best[i] = max(best[i], 10*flops/float64(threadCPU()-t0))
 				}
 			}
-			convImplicitOff = false
+			convImplicitOff, implSharedOff, implShift = false, false, 0
 			b.ReportMetric(best[0], "old-cpu-GFLOP/s")
-			b.ReportMetric(best[1], "new-cpu-GFLOP/s")
+			b.ReportMetric(best[1], "noshare-cpu-GFLOP/s")
+			b.ReportMetric(best[2], "shared-cpu-GFLOP/s")
+			b.ReportMetric(best[3], "shift-cpu-GFLOP/s")
+			b.ReportMetric(best[4], "new-cpu-GFLOP/s")
 		})
 	}
 }

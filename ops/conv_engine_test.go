@@ -52,7 +52,12 @@ func engineRun(t *testing.T, p *ConvolutionParam, in []*tensor.Tensor, threads i
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Scratch is reused between layers: NaNs stand for a previous
+	// layer's data, which no path may read.
 	ctx := &Ctx{Threads: threads, Scratch: make([]float32, convWorkspace(p, shapes)*convShares(p, shapes, threads))}
+	for i := range ctx.Scratch {
+		ctx.Scratch[i] = float32(math.NaN())
+	}
 	if err := convolutionForward(ctx, p, in, []*tensor.Tensor{y}); err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +170,7 @@ func TestConvEpilogue(t *testing.T) {
 				for _, threads := range []int{1, 2} {
 					got := engineRun(t, &p, in, threads).Float32s()
 					for i := range want {
-						if d := math.Abs(float64(got[i]) - want[i]); d > 1e-4*(1+math.Abs(want[i])) {
+						if d := math.Abs(float64(got[i]) - want[i]); !(d <= 1e-4*(1+math.Abs(want[i]))) { // NaN fails
 							t.Fatalf("%+v %+v impl=%s threads=%d: element %d is %v, want %v", c, e, impl, threads, i, got[i], want[i])
 						}
 					}

@@ -20,21 +20,26 @@ import (
 // weights with those runs in place, no im2col matrix. The columns past ow
 // of each wide row read across the padding and are discarded when the
 // wide output is compacted into y, with the bias and the epilogue applied
-// while hot.
+// while hot. Two layouts cut those junk columns: at stride 1 a row's
+// right padding is the next row's left padding (wq = w + pw); on narrow
+// outputs (ow ≤ implShiftMaxW, stride 1 or column stride 2) each channel
+// is copied into a plane per kernel column, shifted so that the wide
+// output is the output itself (wq = ow).
 //
 // Work units are (group, filter block, output row tile); at batch 1 the
-// units of a sample are split over the threads (after the planes, built
-// by channel share, behind a barrier); larger batches split samples when
-// there is enough work. An output element is always one asm.ConvImplicit
-// chain over k in order, so results do not depend on the batch, the
-// element's position or the thread count.
+// units of a sample are split over the threads (each building all the
+// planes in its own share, so no thread waits on another); larger batches
+// split samples when there is enough work. An output element is always
+// one asm.ConvImplicit chain over k in order, so results do not depend on
+// the batch, the element's position or the thread count.
 
 // implMaxStride bounds the strides of the implicit path (phase tables are
 // fixed arrays); larger strides keep the im2col path.
 const implMaxStride = 16
 
-// implTileN is the target length of a wide output row tile.
-const implTileN = 512
+// implTileN is the target length of a wide output row tile (a 32×32
+// output, 1055 wide positions with shared padding, is one tile).
+const implTileN = 1152
 
 // implParallelFlops is the smallest sample (in FLOPs) whose work units
 // are split over goroutines.
@@ -43,6 +48,19 @@ const implParallelFlops = 1 << 20
 // convImplicitOff, set only by tests and benchmarks, sends every
 // convolution to the previous paths.
 var convImplicitOff bool
+
+// implSharedOff, set only by tests and benchmarks, keeps stride-1 planes
+// at the full padded width (no shared padding columns).
+var implSharedOff bool
+
+// implShift selects the shifted-column layout of stride-1 convolutions:
+// 0 by geometry (implShiftMaxW), 1 never, 2 always (tests and benchmarks).
+var implShift int
+
+// implShiftMaxW is the widest output the shifted-column layout is used
+// for: its planes are k[2] times larger, but its rows have no padding
+// columns, which matters most on narrow rows.
+const implShiftMaxW = 8
 
 // implicit reports a convolution for the implicit-GEMM path (every
 // implementation has a ConvImplicit kernel; generic's Go kernel is
@@ -76,7 +94,9 @@ type implGeom struct {
 	rt, ntiles int  // output rows per tile, tiles
 	tileN      int  // wide length of a full tile
 	split      bool // stride 2 columns split by asm.SplitEvenOdd
-	mr, fb     int  // filter rows per block, blocks per group
+	shared     bool // stride 1: rows share their padding columns
+	shift      bool // stride 1: a plane per kernel column, no padding columns
+	mr, fb     int  // most filter rows per block, blocks per group
 }
 
 // implGeom fills ig for g.
@@ -84,6 +104,28 @@ func (g *convDims) implGeom(ig *implGeom) {
 	sh, sw := g.s[1], g.s[2]
 	hp, wp := g.in[1]+2*g.p[1], g.in[2]+2*g.p[2]
 	ig.hq, ig.wq = ceilDiv(hp, sh), ceilDiv(wp, sw)
+	// Stride 1: a row's right padding columns are the next row's left
+	// ones (wq = w + pw). A wide output row reads padded columns up to
+	// wp-1 = wq+pw-1, so what it reads past its own row is the next row's
+	// first pw columns, which are zero; the planes end pw floats past
+	// the last padded row for the last row's reads. The wide rows must
+	// not overlap: ow ≤ wq.
+	ig.shared = sh == 1 && sw == 1 && g.out[2] <= g.in[2]+g.p[2] && !implSharedOff
+	if ig.shared {
+		ig.wq = g.in[2] + g.p[2]
+	}
+	// Stride 1, shifted columns: each input channel is copied into k[2]
+	// planes of hp rows of ow columns, plane kw holding at (r, ox) the
+	// padded input at (r, ox + kw·dw) (zero in the padding). Tap (kh, kw)
+	// of output (oy, ox) reads plane kw at (oy + kh·dh, ox): the wide
+	// output is the output itself (wq = ow), with no junk columns.
+	// For column stride 2 (even width) the planes are shifted copies of
+	// the even or odd input columns, and row strides take row phases.
+	ig.shift = (sw == 1 || sw == 2 && g.in[2]%2 == 0) && (implShift == 2 || implShift == 0 && g.out[2] <= implShiftMaxW)
+	if ig.shift {
+		ig.shared = false
+		ig.wq = g.out[2]
+	}
 	for i := range implMaxStride {
 		ig.rowIdx[i], ig.colIdx[i] = -1, -1
 	}
@@ -111,6 +153,12 @@ func (g *convDims) implGeom(ig *implGeom) {
 		}
 	}
 	ig.cs = workspaceSize(ig.nr, ig.nc, ig.hq, ig.wq)
+	if ig.shared {
+		ig.cs += g.p[2]
+	}
+	if ig.shift {
+		ig.cs = workspaceSize(ig.nr, g.k[2], ig.hq, ig.wq)
+	}
 	ig.split = sw == 2 && g.in[2]%2 == 0
 	oh, ow := g.out[1], g.out[2]
 	ig.nw = (oh-1)*ig.wq + ow
@@ -118,7 +166,7 @@ func (g *convDims) implGeom(ig *implGeom) {
 	ig.ntiles = ceilDiv(oh, min(rt, oh))
 	ig.rt = ceilDiv(oh, ig.ntiles)
 	ig.tileN = (ig.rt-1)*ig.wq + ow
-	ig.setRows(asm.ConvImplicitRows(), g)
+	ig.setRows(asm.ConvImplicitRows(ig.tileN), g)
 }
 
 // setRows sets the filter block size.
@@ -166,7 +214,6 @@ type implJob struct {
 	batch         bool
 	offs          []int32
 	taps          asm.ConvTaps
-	bar           parallel.Barrier
 }
 
 var implJobs parallel.FreeList[implJob]
@@ -186,9 +233,6 @@ func convImplicitRun(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEpi
 	if len(scratch) < workspaceSize(j.ws, j.nt) {
 		err = fmt.Errorf("scratch has %d floats, need %d", len(scratch), workspaceSize(j.ws, j.nt))
 	} else {
-		if !j.batch {
-			j.bar.Reset(j.nt)
-		}
 		parallel.Parallel(j.nt, j)
 		err = ctx.Err()
 	}
@@ -213,6 +257,15 @@ func (j *implJob) tapOffsets(offs []int32) []int32 {
 	ks := g.k[1] * g.k[2]
 	i := 0
 	for kh := range g.k[1] {
+		if ig.shift {
+			// Plane (row phase, kw), at row oy + dh/sh.
+			dh := kh * g.d[1]
+			for kw := range g.k[2] {
+				offs[i] = int32(((int(ig.rowIdx[dh%sh])*g.k[2]+kw)*ig.hq + dh/sh) * ig.wq)
+				i++
+			}
+			continue
+		}
 		dh := kh * g.d[1]
 		rowBase := int(ig.rowIdx[dh%sh])*ig.nc*pq + dh/sh*ig.wq
 		for kw := range g.k[2] {
@@ -256,22 +309,22 @@ func (j *implJob) Run(tid int) {
 		}
 		return
 	}
-	planes := j.scratch[:planesLen]
+	// Each goroutine builds all of a sample's planes in its own share
+	// (a small part of the work) and runs its share of the units: no
+	// goroutine waits on another within the convolution.
+	planes := share[:planesLen]
 	units := g.groups * ig.fb * ig.ntiles
 	for n := range g.n {
-		// Planes by channel share, then units; the barriers keep every
-		// goroutine in step even after a cancellation.
-		if j.ctx.Err() == nil {
-			j.planes(planes, tmp, n, g.c*tid/j.nt, g.c*(tid+1)/j.nt)
+		if j.ctx.Err() != nil {
+			return
 		}
-		j.bar.Wait()
+		j.planes(planes, tmp, n, 0, g.c)
 		for u := units * tid / j.nt; u < units*(tid+1)/j.nt; u++ {
 			if j.ctx.Err() != nil {
-				break
+				return
 			}
 			j.unit(planes, tile, n, u)
 		}
-		j.bar.Wait()
 	}
 }
 
@@ -303,6 +356,23 @@ func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
 		}
 		xc := j.x[(n*g.c+c)*is : (n*g.c+c+1)*is]
 		pc := planes[c*ig.cs : (c+1)*ig.cs]
+		if ig.shift {
+			j.shiftPlanes(pc, xc, tmp)
+			continue
+		}
+		if ig.shared {
+			// Zero only the padding: the rows above with the first row's
+			// left columns, the pw columns after each row (the next
+			// row's left ones), and from the row after the last on.
+			top := ph*ig.wq + pw
+			clear(pc[:top])
+			asm.ConvCopyRows(pc[top:], ig.wq, xc, w, w, h)
+			for r := range h - 1 {
+				zeroFloats(pc[top+r*ig.wq+w : top+(r+1)*ig.wq]) // pw floats: stores, no call
+			}
+			clear(pc[top+(h-1)*ig.wq+w:])
+			continue
+		}
 		clear(pc)
 		var even, odd []float32
 		if ig.split {
@@ -356,6 +426,86 @@ func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
 	}
 }
 
+// shiftPlanes builds the shifted-column planes of one input channel xc
+// into pc (ig.shift; tmp: g.inSize() floats for column stride 2). Plane
+// (row phase a, kw) holds at (r, ox) the padded input at (r·sh + a,
+// ox·sw + kw·dw). The planes are small (narrow rows): the padding is
+// zeroed with stores rather than calls.
+func (j *implJob) shiftPlanes(pc, xc, tmp []float32) {
+	g, ig := &j.g, &j.ig
+	h, w := g.in[1], g.in[2]
+	ph, sh, sw, ow := g.p[1], g.s[1], g.s[2], ig.wq
+	pq := ig.hq * ow
+	// The source columns: the input itself (sw 1), or its even and odd
+	// columns (sw 2), rows of ws floats.
+	srcs, ws := [2][]float32{xc, xc}, w
+	if sw == 2 {
+		ws = w / 2
+		srcs = [2][]float32{tmp[:ws*h], tmp[ws*h : 2*ws*h]}
+		asm.SplitEvenOdd(srcs[0], srcs[1], xc)
+	}
+	for a := range sh {
+		ri := int(ig.rowIdx[a])
+		if ri < 0 {
+			continue
+		}
+		// Input rows y0, y0+sh, … go to the phase's rows from rq0.
+		y0 := ((a-ph)%sh + sh) % sh
+		rq0, rows := min((y0+ph)/sh, ig.hq), 0
+		if y0 < h {
+			rows = min(ceilDiv(h-y0, sh), ig.hq-rq0)
+		}
+		for kw := range g.k[2] {
+			p := pc[(ri*g.k[2]+kw)*pq : (ri*g.k[2]+kw+1)*pq]
+			// Padded column ox·sw + kw·dw is input column ox·sw + t:
+			// source column ox + e of parity par.
+			t := kw*g.d[2] - g.p[2]
+			e := t
+			par := 0
+			if sw == 2 {
+				e = t >> 1 // floor
+				par = t - 2*e
+			}
+			src := srcs[par]
+			lo, hi := min(max(0, -e), ow), max(0, min(ow, ws-e))
+			if lo >= hi || rows == 0 {
+				zeroFloats(p)
+				continue
+			}
+			top := rq0 * ow
+			zeroFloats(p[:top])
+			d := p[top : top+rows*ow]
+			if sh == 1 && ow == ws {
+				// One shifted copy of the whole channel, then the
+				// columns it wrapped into zeroed.
+				i0, i1 := max(0, -e), rows*ws-max(0, e)
+				copy(d[i0:i1], src[i0+e:i1+e])
+			} else {
+				asm.ConvCopyRows(d[lo:], ow, src[y0*ws+lo+e:], sh*ws, hi-lo, rows)
+			}
+			if lo > 0 || hi < ow {
+				for r := 0; r < len(d); r += ow {
+					row := d[r : r+ow]
+					for c := 0; c < lo; c++ {
+						row[c] = 0
+					}
+					for c := hi; c < ow; c++ {
+						row[c] = 0
+					}
+				}
+			}
+			zeroFloats(p[top+rows*ow:])
+		}
+	}
+}
+
+// zeroFloats zeroes a short slice with stores (no call).
+func zeroFloats(s []float32) {
+	for i := 0; i < len(s); i++ {
+		s[i] = 0
+	}
+}
+
 // unit computes work unit u of sample n (group, filter block, row tile)
 // into tile and compacts it into y with the bias and epilogue.
 func (j *implJob) unit(planes, tile []float32, n, u int) {
@@ -371,8 +521,10 @@ func (j *implJob) unit(planes, tile []float32, n, u int) {
 	if r0 >= r1 {
 		return
 	}
-	f0 := fbi * ig.mr
-	m := min(ig.mr, fg-f0)
+	// Blocks of balanced sizes (at most mr rows each): 64 filters in
+	// blocks of at most 6 are 5 or 6 rows rather than ten of 6 and a 4.
+	f0 := fbi * fg / ig.fb
+	m := (fbi+1)*fg/ig.fb - f0
 	nt := (r1-r0-1)*ig.wq + ow
 	f := gi*fg + f0
 	b := planes[gi*cg*ig.cs+r0*ig.wq : (gi+1)*cg*ig.cs]

@@ -42,7 +42,7 @@ var implCases = []implCase{
 	{3, 0, 50, 17, 5, 5, 1, 1, 2, 2, 1, 1, 1, 2},   // 1-D
 	{4, 0, 41, 6, 3, 3, 2, 2, 1, 1, 2, 2, 1, 1},    // 1-D stride 2, dilation 2
 	{2, 3, 3, 3, 3, 3, 1, 1, 0, 0, 1, 1, 1, 1},     // one output
-	{32, 5, 260, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},  // rows wider than a tile
+	{8, 4, 1200, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},  // rows wider than a tile
 	{2, 3, 4, 1, 3, 3, 1, 1, 4, 4, 1, 1, 1, 1},     // padding wider than the input
 	{8, 40, 40, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},  // several row tiles
 	{8, 40, 40, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 4},  // batch split
@@ -112,66 +112,81 @@ func implRef(c implCase, batch int, x, w, b []float32) []float64 {
 // padding, groups, 1-D, filter and position tails against a float64
 // direct convolution, and that each sample's bits do not depend on the
 // batch, its position or the thread count (1, 2, 3), and (with the first
-// result as the reference) are the same under avx2 and avx512.
+// result as the reference) are the same under avx2 and avx512 and with
+// every stride-1 plane layout (padded, shared padding, shifted columns).
 func TestConvImplicit(t *testing.T) {
+	defer func() { implShift, implSharedOff = 0, false }()
 	r := rand.New(rand.NewPCG(11, 12))
 	for _, c := range implCases {
 		p, err := parseConvolution(c.attrs())
 		if err != nil {
 			t.Fatal(err)
 		}
-		batch := c.batch
-		in := c.tensors(r, batch)
-		want := implRef(c, batch, in[0].Float32s(), in[1].Float32s(), in[2].Float32s())
-		per := len(want) / batch
-		var simd []float32 // the first avx2 or avx512 result
-		asm.ForEachImpl(func(impl string) {
-			var first []float32
-			g, ok := convDimsOf(p.(*ConvolutionParam), []Shape{in[0].Shape(), in[1].Shape(), in[2].Shape()})
-			if !ok {
-				t.Fatalf("%+v: bad geometry", c)
-			}
-			if !g.implicit() {
-				t.Fatalf("%+v impl=%s: not on the implicit path", c, impl)
-			}
-			for _, threads := range []int{1, 2, 3} {
-				got := engineRun(t, p.(*ConvolutionParam), in, threads).Float32s()
-				for i := range want {
-					if d := math.Abs(float64(got[i]) - want[i]); d > 1e-5*(1+math.Abs(want[i]))*math.Sqrt(float64(len(in[1].Float32s())/c.f)) {
-						t.Fatalf("%+v impl=%s threads=%d: element %d is %v, want %v", c, impl, threads, i, got[i], want[i])
-					}
-				}
-				if first == nil {
-					first = got
-					if impl == asm.AVX2 || impl == asm.AVX512 {
-						if simd == nil {
-							simd = got
-						}
-						first = simd
-					}
-				}
-				if !slices.EqualFunc(got, first, func(a, b float32) bool { return math.Float32bits(a) == math.Float32bits(b) }) {
-					t.Fatalf("%+v impl=%s threads=%d: bits differ from the first run (or the other SIMD kernels')", c, impl, threads)
-				}
-				// Each sample alone.
-				for n := range batch {
-					xs := in[0].Float32s()[n*len(in[0].Float32s())/batch : (n+1)*len(in[0].Float32s())/batch]
-					shape := slices.Clone(in[0].Shape())
-					shape[0] = 1
-					x1, err := tensor.FromSlice(slices.Clone(xs), shape...)
-					if err != nil {
-						t.Fatal(err)
-					}
-					one := engineRun(t, p.(*ConvolutionParam), []*tensor.Tensor{x1, in[1], in[2]}, threads).Float32s()
-					for i, v := range one {
-						if math.Float32bits(v) != math.Float32bits(first[n*per+i]) {
-							t.Fatalf("%+v impl=%s threads=%d sample %d: element %d is %v alone, %v in the batch", c, impl, threads, n, i, v, first[n*per+i])
-						}
-					}
-				}
-			}
-		})
+		in := c.tensors(r, c.batch)
+		want := implRef(c, c.batch, in[0].Float32s(), in[1].Float32s(), in[2].Float32s())
+		ref := map[string][]float32{} // the first result by implementation (avx2 and avx512 together)
+		for layout := range 4 {
+			// 0: by geometry, 1: shared padding, 2: shifted columns,
+			// 3: full padded rows.
+			implShift, implSharedOff = []int{0, 1, 2, 1}[layout], layout == 3
+			implLayout(t, c, p.(*ConvolutionParam), in, want, ref)
+		}
 	}
+}
+
+// implLayout runs TestConvImplicit's case c under every implementation
+// and thread count; ref holds each implementation's first result (one for
+// avx2 and avx512), which every other run and layout must match bit for bit.
+func implLayout(t *testing.T, c implCase, p *ConvolutionParam, in []*tensor.Tensor, want []float64, ref map[string][]float32) {
+	batch := c.batch
+	per := len(want) / batch
+	asm.ForEachImpl(func(impl string) {
+		var first []float32
+		g, ok := convDimsOf(p, []Shape{in[0].Shape(), in[1].Shape(), in[2].Shape()})
+		if !ok {
+			t.Fatalf("%+v: bad geometry", c)
+		}
+		if !g.implicit() {
+			t.Fatalf("%+v shift=%d noshare=%v impl=%s: not on the implicit path", c, implShift, implSharedOff, impl)
+		}
+		for _, threads := range []int{1, 2, 3} {
+			got := engineRun(t, p, in, threads).Float32s()
+			for i := range want {
+				if d := math.Abs(float64(got[i]) - want[i]); !(d <= 1e-5*(1+math.Abs(want[i]))*math.Sqrt(float64(len(in[1].Float32s())/c.f))) { // NaN fails
+					t.Fatalf("%+v shift=%d noshare=%v impl=%s threads=%d: element %d is %v, want %v", c, implShift, implSharedOff, impl, threads, i, got[i], want[i])
+				}
+			}
+			if first == nil {
+				key := impl
+				if impl == asm.AVX2 || impl == asm.AVX512 {
+					key = "simd"
+				}
+				if ref[key] == nil {
+					ref[key] = got
+				}
+				first = ref[key]
+			}
+			if !slices.EqualFunc(got, first, func(a, b float32) bool { return math.Float32bits(a) == math.Float32bits(b) }) {
+				t.Fatalf("%+v shift=%d noshare=%v impl=%s threads=%d: bits differ from the first run (or the other SIMD kernels')", c, implShift, implSharedOff, impl, threads)
+			}
+			// Each sample alone.
+			for n := range batch {
+				xs := in[0].Float32s()[n*len(in[0].Float32s())/batch : (n+1)*len(in[0].Float32s())/batch]
+				shape := slices.Clone(in[0].Shape())
+				shape[0] = 1
+				x1, err := tensor.FromSlice(slices.Clone(xs), shape...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				one := engineRun(t, p, []*tensor.Tensor{x1, in[1], in[2]}, threads).Float32s()
+				for i, v := range one {
+					if math.Float32bits(v) != math.Float32bits(first[n*per+i]) {
+						t.Fatalf("%+v shift=%d noshare=%v impl=%s threads=%d sample %d: element %d is %v alone, %v in the batch", c, implShift, implSharedOff, impl, threads, n, i, v, first[n*per+i])
+					}
+				}
+			}
+		}
+	})
 }
 
 // TestConvImplicitCancel checks that a cancelled large convolution on the

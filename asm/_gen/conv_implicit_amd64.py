@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Generates asm/conv_implicit_amd64.s: the implicit-GEMM convolution
 kernels convImplicitAVX512_<mr> (mr = 1..8 filter rows, 3 zmm vectors =
-48 positions per step) and convImplicitAVX2_<mr> (mr = 1..4, 3 ymm vectors
+48 positions per step), convImplicitAVX512W_<mr> (mr = 1..6, 4 zmm vectors
+= 64 positions per step) and convImplicitAVX2_<mr> (mr = 1..4, 3 ymm vectors
 = 24 positions per step). See asm/conv_implicit.go for the semantics.
 
 Every output element is one chain of fused multiply-adds starting from
@@ -72,10 +73,12 @@ def prologue(out, name):
     out.append("\tMOVQ n+56(FP), R10")
 
 
-def kloop(out, label, mr, reg, load, nv=NV):
-    """The reduction over k for one step: accumulators reg(i*NV+v) for
-    rows i < mr and vectors v < nv, the B vectors (loaded by load) in
-    BREG, the broadcast weight in BCAST."""
+def kloop(out, label, mr, reg, load, nv=NV, nvf=NV):
+    """The reduction over k for one step: accumulators reg(i*nvf+v) for
+    rows i < mr and vectors v < nv (nvf: vectors of a full step), the B
+    vectors (loaded by load) in BREG, the broadcast weight in BCAST (or
+    BCAST4 when nvf is 4)."""
+    bc = BCAST4 if nvf == 4 else BCAST[reg]
     out.append("\tMOVQ w+16(FP), SI")
     out.append("\tLEAQ (SI)(R12*1), R13")
     out.append("\tMOVQ offs+40(FP), R9")
@@ -87,9 +90,9 @@ def kloop(out, label, mr, reg, load, nv=NV):
     out.append("\tLEAQ (DX)(R11*4), R11")
     load(out)
     for i in range(mr):
-        out.append(f"\tVBROADCASTSS {w_addr(i)}, {reg}{BCAST[reg]}")
+        out.append(f"\tVBROADCASTSS {w_addr(i)}, {reg}{bc}")
         for v in range(nv):
-            out.append(f"\tVFMADD231PS {reg}{BREG[reg][v]}, {reg}{BCAST[reg]}, {reg}{i*NV+v}")
+            out.append(f"\tVFMADD231PS {reg}{BREG[reg][v]}, {reg}{bc}, {reg}{i*nvf+v}")
     out.append("\tADDQ $4, SI")
     out.append("\tADDQ $4, R13")
     out.append("\tADDQ $4, R9")
@@ -99,34 +102,36 @@ def kloop(out, label, mr, reg, load, nv=NV):
     out.append("\tLEAQ (DI)(R15*1), R14")
 
 
-BREG = {"Z": [24, 25, 26], "Y": [12, 13, 14]}
+BREG = {"Z": [24, 25, 26, 27], "Y": [12, 13, 14]}
 BCAST = {"Z": 27, "Y": 15}
+BCAST4 = 28  # the broadcast of the 4-vector AVX-512 kernels
 
 
-def zero(out, mr, reg, nv=NV):
+def zero(out, mr, reg, nv=NV, nvf=NV):
     for i in range(mr):
         for v in range(nv):
-            a = i * NV + v
+            a = i * nvf + v
             out.append(f"\tVXORPS {reg}{a}, {reg}{a}, {reg}{a}")
 
 
-def gen_avx512(out, mr):
-    name = f"convImplicitAVX512_{mr}"
-    step = 16 * NV
+def gen_avx512(out, mr, nvf=NV):
+    """convImplicitAVX512_<mr> (nvf 3) or convImplicitAVX512W_<mr> (nvf 4)."""
+    name = f"convImplicitAVX512{'W' if nvf == 4 else ''}_{mr}"
+    step = 16 * nvf
     prologue(out, name)
     out.append(f"{name}_loop:")
     out.append(f"\tCMPQ R10, ${step}")
     out.append(f"\tJLT  {name}_tail")
-    zero(out, mr, "Z")
+    zero(out, mr, "Z", nvf, nvf)
 
     def load_full(o):
-        for v in range(NV):
+        for v in range(nvf):
             o.append(f"\tVMOVUPS {64*v}(R11), Z{BREG['Z'][v]}")
 
-    kloop(out, f"{name}_full", mr, "Z", load_full)
+    kloop(out, f"{name}_full", mr, "Z", load_full, nvf, nvf)
     for i in range(mr):
-        for v in range(NV):
-            out.append(f"\tVMOVUPS Z{i*NV+v}, {c_addr(i, 64*v)}")
+        for v in range(nvf):
+            out.append(f"\tVMOVUPS Z{i*nvf+v}, {c_addr(i, 64*v)}")
     out.append(f"\tADDQ ${4*step}, DI")
     out.append(f"\tADDQ ${4*step}, DX")
     out.append(f"\tSUBQ ${step}, R10")
@@ -134,10 +139,10 @@ def gen_avx512(out, mr):
     out.append(f"{name}_tail:")
     out.append("\tTESTQ R10, R10")
     out.append(f"\tJEQ  {name}_done")
-    # Masks K1..K3: lanes of the remaining R10 (< 48) positions.
+    # Masks K1..K<nvf>: lanes of the remaining R10 (< step) positions.
     out.append("\tMOVQ R10, R11")
     out.append("\tMOVQ $16, R14")
-    for v in range(NV):
+    for v in range(nvf):
         out.append("\tMOVQ R11, AX")
         out.append("\tCMPQ AX, R14")
         out.append("\tCMOVQGT R14, AX")
@@ -146,24 +151,23 @@ def gen_avx512(out, mr):
         out.append("\tSHLXQ AX, R13, R13")
         out.append("\tDECQ R13")
         out.append(f"\tKMOVW R13, K{v+1}")
-    # Only the vectors the tail reaches: 1, 2 or 3.
-    out.append("\tCMPQ R10, $16")
-    out.append(f"\tJLE  {name}_tail1")
-    out.append("\tCMPQ R10, $32")
-    out.append(f"\tJLE  {name}_tail2")
-    for nv in (3, 2, 1):
+    # Only the vectors the tail reaches: 1 .. nvf.
+    for nv in range(1, nvf):
+        out.append(f"\tCMPQ R10, ${16*nv}")
+        out.append(f"\tJLE  {name}_tail{nv}")
+    for nv in range(nvf, 0, -1):
         out.append(f"{name}_tail{nv}:")
-        zero(out, mr, "Z", nv)
+        zero(out, mr, "Z", nv, nvf)
 
         def load_tail(o, nv=nv):
             # Masked-off lanes are neither loaded (no fault) nor stored.
             for v in range(nv):
                 o.append(f"\tVMOVUPS.Z {64*v}(R11), K{v+1}, Z{BREG['Z'][v]}")
 
-        kloop(out, f"{name}_tail{nv}", mr, "Z", load_tail, nv)
+        kloop(out, f"{name}_tail{nv}", mr, "Z", load_tail, nv, nvf)
         for i in range(mr):
             for v in range(nv):
-                out.append(f"\tVMOVUPS Z{i*NV+v}, K{v+1}, {c_addr(i, 64*v)}")
+                out.append(f"\tVMOVUPS Z{i*nvf+v}, K{v+1}, {c_addr(i, 64*v)}")
         out.append(f"\tJMP  {name}_done")
     out.append(f"{name}_done:")
     out.append("\tVZEROUPPER")
@@ -370,6 +374,9 @@ def main():
         out.append("")
     for mr in range(1, 9):
         gen_avx512(out, mr)
+        out.append("")
+    for mr in range(1, 7):
+        gen_avx512(out, mr, 4)
         out.append("")
     for bias in (False, True):
         for isa in ("AVX2", "AVX512"):
