@@ -448,10 +448,12 @@ func TestMemoryFlat(t *testing.T) {
 	}
 }
 
-// TestWorkspaceFollowsParallelism binds CIFAR ResNet-20 at batch 1 with 1
-// and 64 threads: a batch-1 convolution uses one im2col share whatever the
-// thread count (SGEMM splits the work), so the per-call arena must not
-// grow with the threads (it was 1.3 MiB at 1 thread and 37 MiB at 64).
+// TestWorkspaceFollowsParallelism binds CIFAR ResNet-20 at batch 1 and 8
+// with 1 to 4096 threads: each kernel sizes its scratch by the goroutines
+// it really uses (a convolution's work units or samples), not by the
+// thread count, so the per-call arena stops growing once the threads
+// exceed the kernels' parallelism and stays a small multiple of the
+// 1-thread arena (it was 1.3 MiB at 1 thread and 37 MiB at 64).
 func TestWorkspaceFollowsParallelism(t *testing.T) {
 	ck, err := serialize.LoadCheckpoint("../testdata/mxnet/gluoncv-cifar-resnet20-v1/cifar_resnet20_v1", 0)
 	if err != nil {
@@ -468,11 +470,15 @@ func TestWorkspaceFollowsParallelism(t *testing.T) {
 		}
 		return m.PlanInfo().ArenaBytes
 	}
-	one, many := arena(1, 1), arena(64, 1)
-	t.Logf("ResNet-20 batch 1 arena: %d KiB at 1 thread, %d KiB at 64 threads; batch 8: %d KiB at 1, %d KiB at 64",
-		one>>10, many>>10, arena(1, 8)>>10, arena(64, 8)>>10)
-	if many != one {
-		t.Fatalf("batch-1 arena grows with threads: %d bytes at 1, %d at 64", one, many)
+	for _, batch := range []int{1, 8} {
+		one, many, huge := arena(1, batch), arena(64, batch), arena(4096, batch)
+		t.Logf("ResNet-20 batch %d arena: %d KiB at 1 thread, %d KiB at 64, %d KiB at 4096", batch, one>>10, many>>10, huge>>10)
+		if huge != many {
+			t.Errorf("batch %d: the arena still grows past 64 threads: %d bytes at 64, %d at 4096", batch, many, huge)
+		}
+		if many > 8*one {
+			t.Errorf("batch %d: the arena at 64 threads is %d bytes, over 8x the %d at 1 thread", batch, many, one)
+		}
 	}
 }
 

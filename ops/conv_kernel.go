@@ -154,7 +154,7 @@ func convBatchParallel(n, f, ws int) int {
 // paths, by geometry:
 //
 //   - 2-D 3×3 depthwise, stride 1 or 2, dilation 1: conv_depthwise.go
-//     (padded planes, asm.DepthwiseRow9 over a whole channel, split over
+//     (padded or phase planes, asm.DepthwiseRows9 writing whole channels into y with the epilogue, split over
 //     threads by channel plane even at batch 1);
 //   - pointwise (1×1, stride 1, no pad): one SGEMM per sample and group on
 //     the input itself;
