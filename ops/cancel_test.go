@@ -182,11 +182,11 @@ func cancelCases() []cancelCase {
 			func(t testing.TB, n int) []*tensor.Tensor {
 				return []*tensor.Tensor{filled(t, rng, n, 64, 256, 256)}
 			}},
-		{"pooling max 15x15, one big plane", "Pooling", map[string]string{"kernel": "(15, 15)", "pool_type": "max", "pad": "(7, 7)"}, 4, 1,
+		{"pooling max 15x15, big planes", "Pooling", map[string]string{"kernel": "(15, 15)", "pool_type": "max", "pad": "(7, 7)"}, 64, 8,
 			func(t testing.TB, n int) []*tensor.Tensor {
 				return []*tensor.Tensor{filled(t, rng, 1, n, 256, 256)}
 			}},
-		{"pooling avg 15x15, one big plane", "Pooling", map[string]string{"kernel": "(15, 15)", "pool_type": "avg", "pad": "(7, 7)"}, 4, 1,
+		{"pooling avg 15x15, big planes", "Pooling", map[string]string{"kernel": "(15, 15)", "pool_type": "avg", "pad": "(7, 7)"}, 64, 8,
 			func(t testing.TB, n int) []*tensor.Tensor {
 				return []*tensor.Tensor{filled(t, rng, 1, n, 256, 256)}
 			}},
