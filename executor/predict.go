@@ -25,56 +25,12 @@ func (m *Model) Predict(ctx context.Context, inputs []*tensor.Tensor, outputs []
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if err := ctx.Err(); err != nil {
-		return outputs, err
-	}
-	if m.sem != nil {
-		select {
-		case m.sem <- struct{}{}:
-			defer func() { <-m.sem }()
-		case <-ctx.Done():
-			return outputs, ctx.Err()
-		}
-	}
-	if len(inputs) != len(m.inputs) {
-		return outputs, fmt.Errorf("predict: %d inputs given, the model takes %d (%v)", len(inputs), len(m.inputs), m.InputNames())
-	}
-	for i, in := range inputs {
-		if in == nil {
-			return outputs, fmt.Errorf("predict: input %s is nil", m.inputs[i].name)
-		}
-		if in.DType() != m.inputs[i].dtype {
-			return outputs, fmt.Errorf("predict: input %s has dtype %s, the model needs %s", m.inputs[i].name, in.DType(), m.inputs[i].dtype)
-		}
-	}
-	p, err := planFor(m, inputs, "predict")
+	p, a, err := m.start(ctx, inputs, "predict")
 	if err != nil {
 		return outputs, err
 	}
-	a, err := p.getArena(m)
-	if err != nil {
-		return outputs, fmt.Errorf("predict: %w", err)
-	}
-	defer p.putArena(m, a)
-
-	ps := m.cur.Load()
-	for i, in := range m.inputs {
-		if c := a.cast[i]; c != nil {
-			convertInto(c, inputs[i])
-			a.views[in.entry] = c
-			continue
-		}
-		a.views[in.entry] = inputs[i]
-	}
-	for i, bp := range m.params {
-		a.views[bp.entry] = ps.values[i]
-	}
-	for k := range m.folds {
-		a.views[m.folds[k].entryW], a.views[m.folds[k].entryB] = ps.derived[2*k], ps.derived[2*k+1]
-	}
-	for k := range m.packs {
-		a.views[m.packs[k].entry] = ps.derived[2*len(m.folds)+k]
-	}
+	defer m.finish(p, a)
+	m.bindInputs(a, inputs)
 	a.ctx.Context = ctx
 	done := ctx.Done()
 	for si := range p.steps {
@@ -103,6 +59,83 @@ func (m *Model) Predict(ctx context.Context, inputs []*tensor.Tensor, outputs []
 		return outputs, err
 	}
 	return m.fill(outputs, p, a), nil
+}
+
+// start checks inputs as Predict takes them (count, nil, dtype), waits for
+// a concurrency slot (WithMaxConcurrency) and returns the plan for their
+// shapes and an arena with the current parameters bound; the caller hands
+// both back with finish. what ("predict", "profile") prefixes errors.
+func (m *Model) start(ctx context.Context, inputs []*tensor.Tensor, what string) (*plan, *arena, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	if m.sem != nil {
+		select {
+		case m.sem <- struct{}{}:
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		}
+	}
+	p, a, err := m.startSlot(inputs, what)
+	if err != nil && m.sem != nil {
+		<-m.sem
+	}
+	return p, a, err
+}
+
+// startSlot is start once the concurrency slot is held.
+func (m *Model) startSlot(inputs []*tensor.Tensor, what string) (*plan, *arena, error) {
+	if len(inputs) != len(m.inputs) {
+		return nil, nil, fmt.Errorf("%s: %d inputs given, the model takes %d (%v)", what, len(inputs), len(m.inputs), m.InputNames())
+	}
+	for i, in := range inputs {
+		if in == nil {
+			return nil, nil, fmt.Errorf("%s: input %s is nil", what, m.inputs[i].name)
+		}
+		if in.DType() != m.inputs[i].dtype {
+			return nil, nil, fmt.Errorf("%s: input %s has dtype %s, the model needs %s", what, m.inputs[i].name, in.DType(), m.inputs[i].dtype)
+		}
+	}
+	p, err := planFor(m, inputs, what)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := p.getArena(m)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", what, err)
+	}
+	ps := m.cur.Load()
+	for i, bp := range m.params {
+		a.views[bp.entry] = ps.values[i]
+	}
+	for k := range m.folds {
+		a.views[m.folds[k].entryW], a.views[m.folds[k].entryB] = ps.derived[2*k], ps.derived[2*k+1]
+	}
+	for k := range m.packs {
+		a.views[m.packs[k].entry] = ps.derived[2*len(m.folds)+k]
+	}
+	return p, a, nil
+}
+
+// finish returns the arena start took and releases the concurrency slot.
+func (m *Model) finish(p *plan, a *arena) {
+	p.putArena(m, a)
+	if m.sem != nil {
+		<-m.sem
+	}
+}
+
+// bindInputs points the arena's input entries at inputs, converting those
+// the graph takes in another dtype into the arena's cast buffers.
+func (m *Model) bindInputs(a *arena, inputs []*tensor.Tensor) {
+	for i, in := range m.inputs {
+		if c := a.cast[i]; c != nil {
+			convertInto(c, inputs[i])
+			a.views[in.entry] = c
+			continue
+		}
+		a.views[in.entry] = inputs[i]
+	}
 }
 
 // getArena takes a free arena of p, or builds one.

@@ -43,60 +43,16 @@ func (m *Model) Profile(ctx context.Context, inputs []*tensor.Tensor, rounds int
 	if rounds < 1 {
 		return nil, fmt.Errorf("profile: rounds %d < 1", rounds)
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if m.sem != nil {
-		select {
-		case m.sem <- struct{}{}:
-			defer func() { <-m.sem }()
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	}
-	if len(inputs) != len(m.inputs) {
-		return nil, fmt.Errorf("profile: %d inputs given, the model takes %d (%v)", len(inputs), len(m.inputs), m.InputNames())
-	}
-	for i, in := range inputs {
-		if in == nil {
-			return nil, fmt.Errorf("profile: input %s is nil", m.inputs[i].name)
-		}
-		if in.DType() != m.inputs[i].dtype {
-			return nil, fmt.Errorf("profile: input %s has dtype %s, the model needs %s", m.inputs[i].name, in.DType(), m.inputs[i].dtype)
-		}
-	}
-	p, err := planFor(m, inputs, "profile")
+	p, a, err := m.start(ctx, inputs, "profile")
 	if err != nil {
 		return nil, err
 	}
-	a, err := p.getArena(m)
-	if err != nil {
-		return nil, fmt.Errorf("profile: %w", err)
-	}
-	defer p.putArena(m, a)
-
-	ps := m.cur.Load()
-	for i, bp := range m.params {
-		a.views[bp.entry] = ps.values[i]
-	}
-	for k := range m.folds {
-		a.views[m.folds[k].entryW], a.views[m.folds[k].entryB] = ps.derived[2*k], ps.derived[2*k+1]
-	}
-	for k := range m.packs {
-		a.views[m.packs[k].entry] = ps.derived[2*len(m.folds)+k]
-	}
+	defer m.finish(p, a)
 	a.ctx.Context = ctx
 	total := make([]time.Duration, len(p.steps))
 	fastest := make([]time.Duration, len(p.steps))
 	for r := range rounds + 1 {
-		for i, in := range m.inputs {
-			if c := a.cast[i]; c != nil {
-				convertInto(c, inputs[i])
-				a.views[in.entry] = c
-				continue
-			}
-			a.views[in.entry] = inputs[i]
-		}
+		m.bindInputs(a, inputs)
 		for si := range p.steps {
 			if err := ctx.Err(); err != nil {
 				return nil, err
