@@ -1,8 +1,6 @@
 package asm
 
 import (
-	"sync"
-
 	"github.com/mxgo/mxgo/internal/parallel"
 )
 
@@ -219,7 +217,7 @@ type slicedJob struct {
 	ldb, ldc    int
 	beta        float32
 	epi         epilogue
-	wg          sync.WaitGroup
+	join        parallel.Join
 }
 
 var slicedJobs parallel.FreeList[slicedJob]
@@ -276,7 +274,7 @@ func sgemmSlicedSmallM(s slicedNN, kc, threads int, transA, transB bool, m, n, k
 	threads = min(threads, max(n/(2*s.width), 1))
 	*g = slicedJob{s: s, threads: threads, m: m, n: n, k: k, kc: blockSize(k, kc, 1),
 		ap: ap, bt: bt, a: a, lda: lda, tbuf: g.tbuf, b: b, c: c, ldb: ldb, ldc: ldc, beta: beta, epi: epi}
-	parallel.RunWG(threads, g, &g.wg)
+	parallel.RunWG(threads, g, &g.join)
 	g.a, g.b, g.c, g.epi = nil, nil, nil, epilogue{}
 	slicedJobs.Put(g)
 }

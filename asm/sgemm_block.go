@@ -1,8 +1,6 @@
 package asm
 
 import (
-	"sync"
-
 	"github.com/mxgo/mxgo/internal/parallel"
 )
 
@@ -83,9 +81,9 @@ type gemmJob struct {
 	// right after its last kc slice.
 	epi epilogue
 	// tmp holds one edge tile per goroutine.
-	tmp []float32
-	bar parallel.Barrier
-	wg  sync.WaitGroup
+	tmp  []float32
+	bar  parallel.Barrier
+	join parallel.Join
 }
 
 var gemmJobs parallel.FreeList[gemmJob]
@@ -156,7 +154,7 @@ func sgemmBlockedEpi(kern sgemmKernel, threads int, transA, transB bool, m, n, k
 		g.tmp = make([]float32, need)
 	}
 	g.bar.Reset(threads)
-	parallel.RunWG(threads, g, &g.wg)
+	parallel.RunWG(threads, g, &g.join)
 	g.a, g.b, g.c, g.epi = nil, nil, nil, epilogue{}
 	gemmJobs.Put(g)
 }

@@ -1,7 +1,6 @@
 package asm
 
 import (
-	"sync"
 	"unsafe"
 
 	"github.com/mxgo/mxgo/internal/parallel"
@@ -84,7 +83,7 @@ type directJob struct {
 	// apack holds alpha·op(A) (rows past m zero) and cpack C's rows padded
 	// to 6, when the call needs them; the job keeps both for reuse.
 	bpack, apack, cpack []float32
-	wg                  sync.WaitGroup
+	join                parallel.Join
 }
 
 var directJobs parallel.FreeList[directJob]
@@ -161,7 +160,7 @@ func sgemmDirect(kern directFunc, packT16 func(d, b []float32, ldb, kb int), kc,
 	*g = directJob{kern: kern, threads: threads, m: mm, n: n, k: k, kc: blockSize(k, kc, 1),
 		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, packed: packed, beta1: beta1 || beta == 1,
 		bpack: bpack, apack: apack, cpack: cpack}
-	parallel.RunWG(threads, g, &g.wg)
+	parallel.RunWG(threads, g, &g.join)
 	if m < directMR {
 		for i := range m {
 			copy(cOut[i*ldcOut:i*ldcOut+n], c[i*n:i*n+n])

@@ -16,12 +16,31 @@ import (
 type poolTask struct {
 	r   Runner
 	tid int
-	wg  *sync.WaitGroup
+	j   *Join
 }
 
-// poolWorker is a persistent goroutine that runs tasks sent on ch.
+// Worker states. A worker that finished a task spins for spinTime
+// (workerSpinning), so the next parallel section, usually microseconds
+// away, hands it work through memory instead of waking a parked thread:
+// on virtual machines a futex wake-up of an idle vCPU took 100–350 µs,
+// longer than most kernels' whole share, and a goroutine readied by a
+// channel send is queued on the sender's P, so while the sender computes
+// its own share the other core often never got it (measured: two
+// 360 µs shares took 450 µs on 2 threads, not 360).
+const (
+	workerParked   int32 = iota // blocked on ch
+	workerSpinning              // polling state; a dispatcher may claim it
+	workerClaimed               // a dispatcher is writing task
+	workerHasTask               // task is written
+	workerBusy                  // running a task
+)
+
+// poolWorker is a persistent goroutine that runs tasks handed to it while
+// it spins, or sent on ch while it is parked.
 type poolWorker struct {
-	ch chan poolTask
+	state atomic.Int32
+	task  poolTask
+	ch    chan poolTask
 }
 
 // workerPool hands tasks to idle persistent goroutines, starting a new one
@@ -32,26 +51,66 @@ var workerPool struct {
 	idle []*poolWorker
 }
 
-// loop runs tasks. A worker returns itself to the idle list before it
-// signals completion, so a caller that starts its next job right after
-// wg.Wait finds it idle instead of starting (and allocating) another
-// goroutine.
+// spinners counts the workers spinning now: at most GOMAXPROCS-1 spin, so
+// a wide job (WithThreads(4096)) leaves no crowd of spinners behind.
+var spinners atomic.Int32
+
+// spinTime is how long a worker (and a caller waiting for its workers)
+// polls before it parks.
+const spinTime = 100 * time.Microsecond
+
+// spinFor polls done until it returns true or spinTime has passed,
+// yielding the P now and then so goroutines queued on it still run. It
+// reports whether done returned true.
+func spinFor(done func() bool) bool {
+	var deadline time.Time
+	for i := 0; ; i++ {
+		if done() {
+			return true
+		}
+		if i&63 == 63 {
+			now := time.Now()
+			if deadline.IsZero() {
+				deadline = now.Add(spinTime)
+			} else if now.After(deadline) {
+				return false
+			}
+			runtime.Gosched()
+		}
+	}
+}
+
+// loop runs tasks: the first arrives on ch (a new worker is parked),
+// later ones while it spins or, once parked, on ch again.
 //
-// A worker idle for workerIdleTimeout exits, unless a caller has just
+// A worker parked for workerIdleTimeout exits, unless a caller has just
 // taken it from the idle list (it then has a task coming), so a burst of
 // wide jobs (WithThreads(4096)) leaves no goroutines behind.
 func (w *poolWorker) loop() {
 	idle := time.NewTimer(idleTimeout())
 	defer idle.Stop()
+	t := <-w.ch
 	for {
+		w.state.Store(workerBusy)
+		w.run(t)
+		if w.state.Load() != workerParked { // spinning, or already claimed
+			got := spinFor(func() bool { return w.state.Load() == workerHasTask })
+			if !got && !w.state.CompareAndSwap(workerSpinning, workerParked) {
+				// A dispatcher claimed it as the spin ended: its task is coming.
+				for w.state.Load() != workerHasTask {
+					runtime.Gosched()
+				}
+				got = true
+			}
+			spinners.Add(-1)
+			if got {
+				t, w.task = w.task, poolTask{}
+				continue
+			}
+		}
+		idle.Reset(idleTimeout())
 		select {
-		case t := <-w.ch:
-			t.r.Run(t.tid)
-			workerPool.mu.Lock()
-			workerPool.idle = append(workerPool.idle, w)
-			workerPool.mu.Unlock()
-			t.wg.Done()
-			idle.Reset(idleTimeout())
+		case t = <-w.ch:
 		case <-idle.C:
 			workerPool.mu.Lock()
 			i := slices.Index(workerPool.idle, w)
@@ -62,9 +121,38 @@ func (w *poolWorker) loop() {
 			if i >= 0 {
 				return
 			}
-			idle.Reset(idleTimeout()) // taken: its task is on the way
+			t = <-w.ch // taken: its task is on the way
 		}
 	}
+}
+
+// run runs t, then makes w spinning (if fewer than GOMAXPROCS-1 workers
+// spin) or parked, returns it to the idle list and signals t's join. The
+// state is set before w is listed, so a dispatcher that takes it next
+// knows how to hand it work.
+func (w *poolWorker) run(t poolTask) {
+	t.r.Run(t.tid)
+	if spinners.Add(1) <= int32(runtime.GOMAXPROCS(0)-1) {
+		w.state.Store(workerSpinning)
+	} else {
+		spinners.Add(-1)
+		w.state.Store(workerParked)
+	}
+	workerPool.mu.Lock()
+	workerPool.idle = append(workerPool.idle, w)
+	workerPool.mu.Unlock()
+	t.j.left.Add(-1)
+	t.j.wg.Done()
+}
+
+// give hands t to w: through memory if w is spinning, else on its channel.
+func (w *poolWorker) give(t poolTask) {
+	if w.state.CompareAndSwap(workerSpinning, workerClaimed) {
+		w.task = t
+		w.state.Store(workerHasTask)
+		return
+	}
+	w.ch <- t
 }
 
 // workerIdleTimeout is how long, in nanoseconds, a pool worker waits for a
@@ -89,21 +177,31 @@ func getWorker() *poolWorker {
 	return w
 }
 
+// Join is the completion state of RunWG calls: the zero value is ready,
+// and one Join may be reused by consecutive (not concurrent) calls.
+type Join struct {
+	wg   sync.WaitGroup
+	left atomic.Int32
+}
+
 // RunWG calls r.Run(tid) for tid in [0, threads), tid 0 on the calling
 // goroutine and the others on pool workers, and returns when all are done.
-// wg must be idle; it is passed in so callers can reuse it without
-// allocating.
-func RunWG(threads int, r Runner, wg *sync.WaitGroup) {
+// j is passed in so callers can reuse it without allocating.
+func RunWG(threads int, r Runner, j *Join) {
 	if threads <= 1 {
 		r.Run(0)
 		return
 	}
-	wg.Add(threads - 1)
+	j.wg.Add(threads - 1)
+	j.left.Store(int32(threads - 1))
 	for t := 1; t < threads; t++ {
-		getWorker().ch <- poolTask{r: r, tid: t, wg: wg}
+		getWorker().give(poolTask{r: r, tid: t, j: j})
 	}
 	r.Run(0)
-	wg.Wait()
+	// The workers usually finish within microseconds of tid 0: poll before
+	// parking, for the same reason workers spin.
+	spinFor(func() bool { return j.left.Load() == 0 })
+	j.wg.Wait()
 }
 
 // Barrier is a reusable barrier for n goroutines. The phases it
@@ -192,8 +290,8 @@ type Runner interface {
 	Run(tid int)
 }
 
-// waitGroups are Parallel's reusable wait groups.
-var waitGroups FreeList[sync.WaitGroup]
+// joins are Parallel's reusable joins.
+var joins FreeList[Join]
 
 // Parallel calls r.Run(tid) for every tid in [0, threads) — tid 0 on the
 // calling goroutine, the others on the package's persistent worker goroutines — and
@@ -205,7 +303,7 @@ func Parallel(threads int, r Runner) {
 		r.Run(0)
 		return
 	}
-	wg := waitGroups.Get()
-	RunWG(threads, r, wg)
-	waitGroups.Put(wg)
+	j := joins.Get()
+	RunWG(threads, r, j)
+	joins.Put(j)
 }
