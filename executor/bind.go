@@ -313,7 +313,7 @@ func Bind(sym *graph.Symbol, args, aux map[string]*tensor.Tensor, inputShapes ma
 		}
 		shapes[i] = s
 	}
-	p, err := m.compile(shapes, values, "bind")
+	p, err := m.compile(shapes, values, "bind", m.threads)
 	if err != nil {
 		return nil, err
 	}

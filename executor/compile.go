@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/mxgo/mxgo/graph"
 	"github.com/mxgo/mxgo/ops"
@@ -22,6 +23,14 @@ type plan struct {
 	mem      *memPlan // arena offsets
 	heads    []int    // entry ids of the outputs
 	planned  []bool   // per entry: lives in the arena
+	threads  int      // kernel goroutines (Ctx.Threads) of its arenas
+	// chunk is set on a chunk plan of a batch split (split.go): its arenas
+	// hold their own copy of the data inputs' rows.
+	chunk bool
+
+	splitMu   sync.Mutex
+	splitDone atomic.Bool
+	split     *batchSplit // nil: the batch runs whole
 
 	arenaMu sync.Mutex
 	free    []*arena // idle per-call state, at most Model.maxIdle
@@ -37,8 +46,9 @@ type step struct {
 }
 
 // compile infers shapes for the given data input shapes (nil: from the
-// input's __shape__ attribute), builds the steps and plans memory.
-func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor, what string) (*plan, error) {
+// input's __shape__ attribute), builds the steps for kernels running on
+// threads goroutines and plans memory.
+func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor, what string, threads int) (*plan, error) {
 	g := m.g
 	known := map[string][]int{}
 	for i, in := range m.inputs {
@@ -91,7 +101,7 @@ func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor, what string) 
 			shapes[pk.entry] = []int{pk.k, pk.ld}
 		}
 	}
-	p := &plan{shapes: shapes, inShapes: make([][]int, len(m.inputs))}
+	p := &plan{shapes: shapes, inShapes: make([][]int, len(m.inputs)), threads: threads}
 	for i, in := range m.inputs {
 		p.inShapes[i] = st.Shapes[in.entry]
 	}
@@ -156,9 +166,9 @@ func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor, what string) 
 			inShapes[j] = shapes[id]
 		}
 		if s.op.Workspace != nil {
-			shares := m.threads // one part per kernel goroutine, unless the op says
+			shares := threads // one part per kernel goroutine, unless the op says
 			if s.op.WorkspaceShares != nil {
-				shares = min(max(s.op.WorkspaceShares(s.params, inShapes, m.threads), 1), m.threads)
+				shares = min(max(s.op.WorkspaceShares(s.params, inShapes, threads), 1), threads)
 			}
 			ws, ok := mulInt(s.op.Workspace(s.params, inShapes), shares)
 			if !ok || ws > math.MaxInt/4 {
@@ -226,6 +236,7 @@ type arena struct {
 	out   [][]*tensor.Tensor
 	ws    [][]float32
 	cast  []*tensor.Tensor // per data input: its compute-dtype copy (float16 inputs), else nil
+	rows  []*tensor.Tensor // chunk plans: per data input, the chunk's rows
 	ctx   ops.Ctx
 }
 
@@ -277,7 +288,17 @@ func (m *Model) initArena(p *plan, a *arena) error {
 			a.cast[i] = t
 		}
 	}
-	a.ctx.Threads = m.threads
+	if p.chunk {
+		a.rows = make([]*tensor.Tensor, len(m.inputs))
+		for i, in := range m.inputs {
+			t, err := tensor.New(in.dtype, p.inShapes[i]...)
+			if err != nil {
+				return fmt.Errorf("executor: input %s: %w", in.name, err)
+			}
+			a.rows[i] = t
+		}
+	}
+	a.ctx.Threads = p.threads
 	return nil
 }
 

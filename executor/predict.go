@@ -18,6 +18,12 @@ import (
 // then a call allocates nothing once the model has warmed up. The result
 // has one tensor per OutputNames entry.
 //
+// With several threads (WithThreads) and a batch of at least as many
+// samples, a graph whose every operator computes each sample on its own
+// runs as one chunk of samples per goroutine through the whole network
+// (split.go); otherwise the batch runs whole and kernels split their own
+// work. Either way each sample's outputs are the same bits.
+//
 // Predict is safe for concurrent use: calls share the weights and take
 // per-call memory from a pool. It checks ctx between operators and returns
 // ctx's error when it is cancelled.
@@ -25,12 +31,33 @@ func (m *Model) Predict(ctx context.Context, inputs []*tensor.Tensor, outputs []
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	p, a, err := m.start(ctx, inputs, "predict")
+	if err := m.acquire(ctx); err != nil {
+		return outputs, err
+	}
+	defer m.release()
+	p, err := m.planInputs(inputs, "predict")
 	if err != nil {
 		return outputs, err
 	}
-	defer m.finish(p, a)
+	ps := m.cur.Load()
+	if sp := m.splitOf(p); sp != nil {
+		return m.predictSplit(ctx, p, sp, ps, inputs, outputs)
+	}
+	a, err := m.paramArena(p, ps, "predict")
+	if err != nil {
+		return outputs, err
+	}
+	defer p.putArena(m, a)
 	m.bindInputs(a, inputs)
+	if err := m.runSteps(ctx, p, a); err != nil {
+		return outputs, err
+	}
+	return m.fill(outputs, p, a), nil
+}
+
+// runSteps runs p's kernels on a (inputs and parameters bound), checking
+// ctx between them.
+func (m *Model) runSteps(ctx context.Context, p *plan, a *arena) error {
 	a.ctx.Context = ctx
 	done := ctx.Done()
 	for si := range p.steps {
@@ -38,7 +65,7 @@ func (m *Model) Predict(ctx context.Context, inputs []*tensor.Tensor, outputs []
 		if done != nil {
 			select {
 			case <-done:
-				return outputs, ctx.Err()
+				return ctx.Err()
 			default:
 			}
 		}
@@ -49,62 +76,80 @@ func (m *Model) Predict(ctx context.Context, inputs []*tensor.Tensor, outputs []
 		a.ctx.Scratch = a.ws[si]
 		if err := s.op.Forward(&a.ctx, s.params, in, a.out[si]); err != nil {
 			if cerr := ctx.Err(); cerr != nil {
-				return outputs, cerr
+				return cerr
 			}
 			node := &m.g.Nodes[s.node]
-			return outputs, fmt.Errorf("predict: node %s (%s): %w", node.Name, node.OpName, err)
+			return fmt.Errorf("predict: node %s (%s): %w", node.Name, node.OpName, err)
 		}
 	}
-	if err := ctx.Err(); err != nil { // cancelled during the last kernel
-		return outputs, err
-	}
-	return m.fill(outputs, p, a), nil
+	return ctx.Err() // cancelled during the last kernel
 }
 
-// start checks inputs as Predict takes them (count, nil, dtype), waits for
-// a concurrency slot (WithMaxConcurrency) and returns the plan for their
-// shapes and an arena with the current parameters bound; the caller hands
-// both back with finish. what ("predict", "profile") prefixes errors.
-func (m *Model) start(ctx context.Context, inputs []*tensor.Tensor, what string) (*plan, *arena, error) {
+// acquire waits for a concurrency slot (WithMaxConcurrency); release
+// gives it back.
+func (m *Model) acquire(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
-		return nil, nil, err
+		return err
 	}
 	if m.sem != nil {
 		select {
 		case m.sem <- struct{}{}:
 		case <-ctx.Done():
-			return nil, nil, ctx.Err()
+			return ctx.Err()
 		}
 	}
-	p, a, err := m.startSlot(inputs, what)
-	if err != nil && m.sem != nil {
-		<-m.sem
-	}
-	return p, a, err
+	return nil
 }
 
-// startSlot is start once the concurrency slot is held.
-func (m *Model) startSlot(inputs []*tensor.Tensor, what string) (*plan, *arena, error) {
+func (m *Model) release() {
+	if m.sem != nil {
+		<-m.sem
+	}
+}
+
+// start checks inputs as Predict takes them, waits for a concurrency slot
+// and returns the plan for their shapes and an arena with the current
+// parameters bound; the caller hands both back with finish. what
+// ("predict", "profile") prefixes errors.
+func (m *Model) start(ctx context.Context, inputs []*tensor.Tensor, what string) (*plan, *arena, error) {
+	if err := m.acquire(ctx); err != nil {
+		return nil, nil, err
+	}
+	p, err := m.planInputs(inputs, what)
+	var a *arena
+	if err == nil {
+		a, err = m.paramArena(p, m.cur.Load(), what)
+	}
+	if err != nil {
+		m.release()
+		return nil, nil, err
+	}
+	return p, a, nil
+}
+
+// planInputs checks inputs (count, nil, dtype) and returns the plan for
+// their shapes.
+func (m *Model) planInputs(inputs []*tensor.Tensor, what string) (*plan, error) {
 	if len(inputs) != len(m.inputs) {
-		return nil, nil, fmt.Errorf("%s: %d inputs given, the model takes %d (%v)", what, len(inputs), len(m.inputs), m.InputNames())
+		return nil, fmt.Errorf("%s: %d inputs given, the model takes %d (%v)", what, len(inputs), len(m.inputs), m.InputNames())
 	}
 	for i, in := range inputs {
 		if in == nil {
-			return nil, nil, fmt.Errorf("%s: input %s is nil", what, m.inputs[i].name)
+			return nil, fmt.Errorf("%s: input %s is nil", what, m.inputs[i].name)
 		}
 		if in.DType() != m.inputs[i].dtype {
-			return nil, nil, fmt.Errorf("%s: input %s has dtype %s, the model needs %s", what, m.inputs[i].name, in.DType(), m.inputs[i].dtype)
+			return nil, fmt.Errorf("%s: input %s has dtype %s, the model needs %s", what, m.inputs[i].name, in.DType(), m.inputs[i].dtype)
 		}
 	}
-	p, err := planFor(m, inputs, what)
-	if err != nil {
-		return nil, nil, err
-	}
+	return planFor(m, inputs, what)
+}
+
+// paramArena takes an arena of p with the parameters of ps bound.
+func (m *Model) paramArena(p *plan, ps *paramSet, what string) (*arena, error) {
 	a, err := p.getArena(m)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", what, err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	ps := m.cur.Load()
 	for i, bp := range m.params {
 		a.views[bp.entry] = ps.values[i]
 	}
@@ -114,15 +159,13 @@ func (m *Model) startSlot(inputs []*tensor.Tensor, what string) (*plan, *arena, 
 	for k := range m.packs {
 		a.views[m.packs[k].entry] = ps.derived[2*len(m.folds)+k]
 	}
-	return p, a, nil
+	return a, nil
 }
 
 // finish returns the arena start took and releases the concurrency slot.
 func (m *Model) finish(p *plan, a *arena) {
 	p.putArena(m, a)
-	if m.sem != nil {
-		<-m.sem
-	}
+	m.release()
 }
 
 // bindInputs points the arena's input entries at inputs, converting those
@@ -244,7 +287,7 @@ func planFor[S shaped](m *Model, inputs []S, what string) (*plan, error) {
 			shapes[i][j] = in.Dim(j)
 		}
 	}
-	p, err := m.compile(shapes, m.cur.Load().values, what)
+	p, err := m.compile(shapes, m.cur.Load().values, what, m.threads)
 	if err != nil {
 		return nil, err
 	}
@@ -298,10 +341,27 @@ type PlanInfo struct {
 	NaiveBytes int
 	Buffers    int
 	Steps      int
+	// BatchSplit is the number of goroutines Predict splits the batch
+	// over, each running its samples through the whole network (0: the
+	// batch runs whole and kernels split their own work). ArenaBytes is
+	// then the whole batch's arena, which such calls do not use.
+	BatchSplit int
+	// ChunkRows is the most samples one goroutine of a batch split runs at
+	// once (0 without a split).
+	ChunkRows int
 }
 
 // PlanInfo reports the memory plan of the most recently used shapes.
 func (m *Model) PlanInfo() PlanInfo {
 	p := m.last.Load()
-	return PlanInfo{ArenaBytes: p.mem.ArenaBytes, NaiveBytes: p.mem.NaiveBytes, Buffers: p.mem.Buffers, Steps: len(p.steps)}
+	info := PlanInfo{ArenaBytes: p.mem.ArenaBytes, NaiveBytes: p.mem.NaiveBytes, Buffers: p.mem.Buffers, Steps: len(p.steps)}
+	if sp := m.splitOf(p); sp != nil {
+		info.BatchSplit = len(sp.shares)
+		for _, sh := range sp.shares {
+			for _, c := range sh {
+				info.ChunkRows = max(info.ChunkRows, c.p.inShapes[0][0])
+			}
+		}
+	}
+	return info
 }

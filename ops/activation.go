@@ -49,6 +49,7 @@ type LeakyReLUParam struct {
 func init() {
 	Register(&Op{
 		Name:        "Activation",
+		PerSample:   perSampleAlways,
 		Aliases:     []string{"_npx_activation"},
 		Params:      NewParams[ActivationParam](),
 		OutputNames: outputNames("output"),
@@ -60,8 +61,9 @@ func init() {
 		Backward:    activationBackward,
 	})
 	Register(&Op{
-		Name:   "LeakyReLU",
-		Params: NewParams[LeakyReLUParam](),
+		Name:      "LeakyReLU",
+		PerSample: perSampleAlways,
+		Params:    NewParams[LeakyReLUParam](),
 		InputNames: func(params any) []string {
 			if params.(*LeakyReLUParam).ActType == LeakyPReLU {
 				return []string{"data", "gamma"}

@@ -53,6 +53,7 @@ func init() {
 			Name:       b.name,
 			InputNames: func(any) []string { return inputs },
 			InferShape: broadcastShape,
+			PerSample:  perSampleSameRank,
 			InferType:  SameType,
 			Forward:    broadcastForward(b.name, b.fn),
 		})
@@ -63,11 +64,24 @@ func init() {
 			Aliases:    b.aliases,
 			InputNames: func(any) []string { return []string{"lhs", "rhs"} },
 			InferShape: broadcastShape,
+			PerSample:  perSampleSameRank,
 			InferType:  SameType,
 			Forward:    broadcastForward(b.name, b.fn),
 			Backward:   binaryBackward(b.fn),
 		})
 	}
+}
+
+// perSampleSameRank is PerSample for broadcasting ops: rows of axis 0 are
+// independent when every input has the output's rank (a lower-rank input
+// would be aligned to the trailing axes, not the batch).
+func perSampleSameRank(_ any, in []Shape) bool {
+	for _, s := range in {
+		if len(s) != len(in[0]) {
+			return false
+		}
+	}
+	return true
 }
 
 // broadcastShapes returns the NumPy broadcast of a and b (dims may be -1):

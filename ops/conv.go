@@ -74,6 +74,7 @@ func registerConv(name string, params interface{ Fields() []ParamField }, parse 
 	shape func(any, []Shape, []Shape) error, noBias func(any) bool) *Op {
 	return Register(&Op{
 		Name:        name,
+		PerSample:   perSampleAlways,
 		Aliases:     []string{"_npx_" + strings.ToLower(name)},
 		Params:      params,
 		Parse:       parse,

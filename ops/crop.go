@@ -13,6 +13,7 @@ type CropParam struct {
 func init() {
 	Register(&Op{
 		Name:          "Crop",
+		PerSample:     perSampleAlways,
 		Params:        NewParams[CropParam](),
 		KeyVarNumArgs: "num_args",
 		InputNames:    func(params any) []string { return argNames(params.(*CropParam).NumArgs) },

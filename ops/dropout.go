@@ -23,6 +23,7 @@ type DropoutParam struct {
 func init() {
 	Register(&Op{
 		Name:              "Dropout",
+		PerSample:         perSampleAlways,
 		Supports:          float32Data,
 		Aliases:           []string{"_npx_dropout"},
 		Params:            NewParams[DropoutParam](),

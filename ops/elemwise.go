@@ -162,6 +162,7 @@ func init() {
 			Name:       b.name,
 			Aliases:    b.aliases,
 			InputNames: lhsRHS,
+			PerSample:  perSampleAlways,
 			InferShape: sameShape,
 			InferType:  SameType,
 			InPlace:    func(any) [][2]int { return [][2]int{{0, 0}, {1, 0}} },
@@ -177,6 +178,7 @@ func init() {
 		Register(&Op{
 			Name:       u.name,
 			Aliases:    u.aliases,
+			PerSample:  perSampleAlways,
 			InferShape: sameShape,
 			InferType:  SameType,
 			InPlace:    inPlace00,
@@ -193,6 +195,7 @@ func init() {
 		Register(&Op{
 			Name:       u.name,
 			Aliases:    u.aliases,
+			PerSample:  perSampleAlways,
 			InputNames: func(any) []string { return input },
 			InferShape: sameShape,
 			InferType:  SameType,
@@ -202,6 +205,7 @@ func init() {
 	}
 	Register(&Op{
 		Name:       "hard_sigmoid",
+		PerSample:  perSampleAlways,
 		Params:     NewParams[HardSigmoidParam](),
 		InferShape: sameShape,
 		InferType:  SameType,
@@ -212,6 +216,7 @@ func init() {
 	// scales only the gradient [src/operator/contrib/gradient_multiplier_op.cc].
 	Register(&Op{
 		Name:       "_contrib_gradientmultiplier",
+		PerSample:  perSampleAlways,
 		Params:     NewParams[ScalarParam](),
 		InferShape: sameShape,
 		InferType:  SameType,
@@ -220,6 +225,7 @@ func init() {
 	})
 	Register(&Op{
 		Name:          "add_n",
+		PerSample:     perSampleAlways,
 		Aliases:       []string{"ElementWiseSum"},
 		Params:        NewParams[AddNParam](),
 		KeyVarNumArgs: "num_args",
@@ -233,6 +239,7 @@ func init() {
 	})
 	Register(&Op{
 		Name:       "Cast",
+		PerSample:  perSampleAlways,
 		Aliases:    []string{"cast"},
 		Params:     NewParams[CastParam](),
 		InferShape: sameShape,

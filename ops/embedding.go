@@ -13,6 +13,7 @@ type EmbeddingParam struct {
 func init() {
 	Register(&Op{
 		Name:       "Embedding",
+		PerSample:  perSampleAlways,
 		Aliases:    []string{"_npx_embedding"},
 		Params:     NewParams[EmbeddingParam](),
 		InputNames: func(any) []string { return []string{"data", "weight"} },

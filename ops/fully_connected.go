@@ -34,10 +34,11 @@ var fullyConnectedParams = NewParams[FullyConnectedParam]()
 
 func init() {
 	Register(&Op{
-		Name:     "FullyConnected",
-		Supports: float32Kernel,
-		Aliases:  []string{"_npx_fully_connected"},
-		Params:   fullyConnectedParams,
+		Name:      "FullyConnected",
+		PerSample: perSampleAlways,
+		Supports:  float32Kernel,
+		Aliases:   []string{"_npx_fully_connected"},
+		Params:    fullyConnectedParams,
 		InputNames: func(params any) []string {
 			if params.(*FullyConnectedParam).NoBias {
 				return []string{"data", "weight"}

@@ -96,6 +96,7 @@ func init() {
 		f.OutputNames = outputNames("output")
 		f.InferShape = fusedShape
 		f.InferType = SameType
+		f.PerSample = perSampleAlways
 		f.Workspace = func(params any, in []Shape) int {
 			p := params.(*FusedParam)
 			if p.base.Workspace == nil {

@@ -19,6 +19,7 @@ type L2NormalizationParam struct {
 func init() {
 	Register(&Op{
 		Name:              "L2Normalization",
+		PerSample:         perSampleAlways,
 		Params:            NewParams[L2NormalizationParam](),
 		NumOutputs:        func(any) int { return 2 },
 		NumVisibleOutputs: func(any) int { return 1 },

@@ -36,6 +36,7 @@ func init() {
 	dataLabel := func(any) []string { return []string{"data", "label"} }
 	Register(&Op{
 		Name:        "SoftmaxOutput",
+		PerSample:   perSampleAlways,
 		Supports:    float32Data,
 		Aliases:     []string{"Softmax"},
 		Params:      NewParams[SoftmaxOutputParam](),
@@ -51,6 +52,7 @@ func init() {
 	for _, name := range []string{"LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressionOutput"} {
 		Register(&Op{
 			Name:        name,
+			PerSample:   perSampleAlways,
 			Supports:    float32Data,
 			Params:      regression,
 			InputNames:  dataLabel,

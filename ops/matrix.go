@@ -51,7 +51,11 @@ type ClipParam struct {
 
 func init() {
 	Register(&Op{
-		Name:       "transpose",
+		Name: "transpose",
+		PerSample: func(params any, _ []Shape) bool {
+			axes := params.(*TransposeParam).Axes
+			return len(axes) > 0 && axes[0] == 0
+		},
 		Params:     NewParams[TransposeParam](),
 		InferShape: transposeShape,
 		InferType:  SameType,
@@ -59,7 +63,10 @@ func init() {
 		Backward:   transposeBackward,
 	})
 	Register(&Op{
-		Name:       "expand_dims",
+		Name: "expand_dims",
+		PerSample: func(params any, in []Shape) bool {
+			return notBatchAxis(params.(*ExpandDimsParam).Axis, firstNDim(in)+1)
+		},
 		Params:     NewParams[ExpandDimsParam](),
 		InferShape: expandDimsShape,
 		InferType:  SameType,
@@ -77,7 +84,10 @@ func init() {
 		Backward:   sliceBackward,
 	})
 	Register(&Op{
-		Name:       "slice_axis",
+		Name: "slice_axis",
+		PerSample: func(params any, in []Shape) bool {
+			return notBatchAxis(params.(*SliceAxisParam).Axis, firstNDim(in))
+		},
 		Params:     NewParams[SliceAxisParam](),
 		InferShape: sliceAxisShape,
 		InferType:  SameType,
@@ -85,7 +95,10 @@ func init() {
 		Backward:   sliceAxisBackward,
 	})
 	Register(&Op{
-		Name:          "Concat",
+		Name: "Concat",
+		PerSample: func(params any, in []Shape) bool {
+			return notBatchAxis(params.(*ConcatParam).Dim, firstNDim(in))
+		},
 		Aliases:       []string{"concat"},
 		Params:        NewParams[ConcatParam](),
 		KeyVarNumArgs: "num_args",
@@ -99,7 +112,10 @@ func init() {
 		Backward:    concatBackward,
 	})
 	Register(&Op{
-		Name:    "SliceChannel",
+		Name: "SliceChannel",
+		PerSample: func(params any, in []Shape) bool {
+			return notBatchAxis(params.(*SliceChannelParam).Axis, firstNDim(in))
+		},
 		Aliases: []string{"split"},
 		Params:  NewParams[SliceChannelParam](),
 		NumOutputs: func(params any) int {
@@ -114,6 +130,7 @@ func init() {
 	})
 	Register(&Op{
 		Name:       "clip",
+		PerSample:  perSampleAlways,
 		Params:     NewParams[ClipParam](),
 		InferShape: sameShape,
 		InferType:  SameType,

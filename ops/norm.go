@@ -29,9 +29,10 @@ type LayerNormParam struct {
 
 func init() {
 	Register(&Op{
-		Name:    "BatchNorm",
-		Aliases: []string{"_npx_batch_norm"},
-		Params:  NewParams[BatchNormParam](),
+		Name:      "BatchNorm",
+		PerSample: perSampleAlways,
+		Aliases:   []string{"_npx_batch_norm"},
+		Params:    NewParams[BatchNormParam](),
 		InputNames: func(any) []string {
 			return []string{"data", "gamma", "beta", "moving_mean", "moving_var"}
 		},
@@ -63,7 +64,10 @@ func init() {
 		Backward:  batchNormBackward,
 	})
 	Register(&Op{
-		Name:   "LayerNorm",
+		Name: "LayerNorm",
+		PerSample: func(params any, in []Shape) bool {
+			return notBatchAxis(params.(*LayerNormParam).Axis, firstNDim(in))
+		},
 		Params: NewParams[LayerNormParam](),
 		InputNames: func(any) []string {
 			return []string{"data", "gamma", "beta"}

@@ -156,6 +156,37 @@ type Op struct {
 	// rather than in every Predict. Nil means any params and dtypes
 	// inference accepts.
 	Supports func(params any, in []tensor.DType) error
+	// PerSample reports whether Forward at inference treats axis 0 as a
+	// batch for these params and input shapes: row i of every output is
+	// computed from row i of the inputs that carry the batch and from the
+	// whole of the others (weights, constants), so a batch may run as
+	// separate chunks with the same results. The executor decides which
+	// inputs carry the batch (those computed from data inputs) and checks
+	// that they and every output lead with the batch dim in every chunk's
+	// shapes. Nil means no, which keeps a graph's batch whole.
+	PerSample func(params any, in []Shape) bool
+}
+
+// SampleWise reports whether the op, with params and these input shapes,
+// computes each row of axis 0 independently (see PerSample).
+func (op *Op) SampleWise(params any, in []Shape) bool {
+	return op.PerSample != nil && op.PerSample(params, in)
+}
+
+// perSampleAlways is PerSample for ops that treat every row of axis 0
+// alike whatever their params.
+func perSampleAlways(any, []Shape) bool { return true }
+
+// notBatchAxis reports whether axis (negative: from the end of ndim dims)
+// is some axis other than 0.
+func notBatchAxis(axis, ndim int) bool { return axis != 0 && axis != -ndim }
+
+// firstNDim is the rank of in[0] (0 when unknown).
+func firstNDim(in []Shape) int {
+	if len(in) == 0 {
+		return 0
+	}
+	return len(in[0])
 }
 
 // MaxArity bounds num_args and num_outputs (MXNet has no limit): an

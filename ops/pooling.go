@@ -49,11 +49,12 @@ var poolingParams = NewParams[PoolingParam]()
 
 func init() {
 	Register(&Op{
-		Name:     "Pooling",
-		Supports: float32Kernel,
-		Aliases:  []string{"_npx_pooling"},
-		Params:   poolingParams,
-		Parse:    parsePooling,
+		Name:      "Pooling",
+		PerSample: perSampleAlways,
+		Supports:  float32Kernel,
+		Aliases:   []string{"_npx_pooling"},
+		Params:    poolingParams,
+		Parse:     parsePooling,
 		NumOutputs: func(params any) int {
 			if poolingWorkspace(params.(*PoolingParam)) {
 				return 2

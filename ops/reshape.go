@@ -14,6 +14,7 @@ type ReshapeParam struct {
 func init() {
 	Register(&Op{
 		Name:       "Reshape",
+		PerSample:  perSampleAlways,
 		Aliases:    []string{"reshape"},
 		Params:     NewParams[ReshapeParam](),
 		InferShape: reshapeShape,
@@ -24,6 +25,7 @@ func init() {
 	})
 	Register(&Op{
 		Name:       "Flatten",
+		PerSample:  perSampleAlways,
 		Aliases:    []string{"flatten", "_npx_batch_flatten"},
 		InferShape: flattenShape,
 		InferType:  SameType,

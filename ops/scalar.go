@@ -57,6 +57,7 @@ func init() {
 		Register(&Op{
 			Name:       name,
 			Params:     params,
+			PerSample:  perSampleAlways,
 			InferShape: sameShape,
 			InferType:  scalarType,
 			Forward:    scalarForward(name),
@@ -67,6 +68,7 @@ func init() {
 			Name:       s.name,
 			Aliases:    s.aliases,
 			Params:     params,
+			PerSample:  perSampleAlways,
 			InferShape: sameShape,
 			InferType:  scalarType,
 			InPlace:    inPlace00,

@@ -30,7 +30,10 @@ func init() {
 	softmaxParams := NewParams[SoftmaxParam]()
 	for _, name := range []string{"softmax", "log_softmax"} {
 		Register(&Op{
-			Name:    name,
+			Name: name,
+			PerSample: func(params any, in []Shape) bool {
+				return notBatchAxis(params.(*SoftmaxParam).Axis, firstNDim(in))
+			},
 			Aliases: []string{"_npx_" + name},
 			Params:  softmaxParams,
 			InputNames: func(params any) []string {
@@ -48,6 +51,7 @@ func init() {
 	}
 	Register(&Op{
 		Name:        "SoftmaxActivation",
+		PerSample:   perSampleAlways,
 		Supports:    float32Data,
 		Params:      NewParams[SoftmaxActivationParam](),
 		OutputNames: outputNames("output"),

@@ -24,6 +24,7 @@ type UpSamplingParam struct {
 func init() {
 	Register(&Op{
 		Name:          "UpSampling",
+		PerSample:     perSampleAlways,
 		Supports:      float32Kernel,
 		Params:        NewParams[UpSamplingParam](),
 		KeyVarNumArgs: "num_args",
