@@ -121,3 +121,47 @@ func BenchmarkConvImplicitOldNew(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkConvPointwiseOldNew times pointwise (1×1, stride 1)
+// convolutions on the implicit path reading the input in place ("new")
+// against one SGEMM per sample and group ("old", which packs the input
+// into panels), on the InsightFace gender-age network's pointwise layers,
+// batch 1, one thread, alternating rounds in one run (best thread CPU
+// time of each).
+func BenchmarkConvPointwiseOldNew(b *testing.B) {
+	defer func() { implPointwiseOff = false }()
+	for _, l := range []struct{ c, hw, f int }{
+		{8, 112, 16}, {16, 56, 32}, {32, 56, 32}, {32, 28, 64}, {64, 28, 64},
+		{64, 14, 128}, {128, 14, 128}, {128, 7, 256}, {256, 7, 256},
+	} {
+		b.Run(fmt.Sprintf("%dx%d_%dx%d", l.c, l.f, l.hw, l.hw), func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			r := rand.New(rand.NewPCG(1, 2))
+			c := engineCase{l.c, l.hw, l.hw, l.f, 1, 1, 0, 1}
+			p := engineParams(b, c)
+			x, w, bias := engineRand(r, 1, c.c, c.h, c.w), engineRand(r, c.f, c.c, 1, 1), engineRand(r, c.f)
+			in := []*tensor.Tensor{x, w, bias}
+			y, _ := tensor.New(tensor.Float32, 1, l.f, l.hw, l.hw)
+			out := []*tensor.Tensor{y}
+			ctx := &Ctx{Threads: 1}
+			flops := 2 * float64(y.Len()*l.c)
+			var best [2]float64
+			for b.Loop() {
+				for i := range 2 {
+					implPointwiseOff = i == 0
+					t0 := threadCPU()
+					for range 20 {
+						if err := convolutionForward(ctx, p, in, out); err != nil {
+							b.Fatal(err)
+						}
+					}
+					best[i] = max(best[i], 20*flops/float64(threadCPU()-t0))
+				}
+			}
+			implPointwiseOff = false
+			b.ReportMetric(best[0], "old-cpu-GFLOP/s")
+			b.ReportMetric(best[1], "new-cpu-GFLOP/s")
+		})
+	}
+}

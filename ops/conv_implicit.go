@@ -8,7 +8,9 @@ import (
 )
 
 // The implicit-GEMM path for 1-D and 2-D convolutions (every one that is
-// neither pointwise stride-1 nor depthwise). Each input channel is copied
+// not depthwise). Pointwise stride-1 ones need no planes: the input's
+// channels are read in place (1.1–2x the SGEMM on packed panels they
+// used before, BenchmarkConvPointwiseOldNew). Otherwise each input channel is copied
 // once into zero-padded planes; for stride s the padded plane is split
 // into s×s phase planes (padded row r goes to phase row r%s, row r/s; the
 // same for columns), each hq×wq with hq = ⌈hp/s⌉, wq = ⌈wp/s⌉, and only the
@@ -57,6 +59,10 @@ var implSharedOff bool
 // 0 by geometry (implShiftMaxW), 1 never, 2 always (tests and benchmarks).
 var implShift int
 
+// implPointwiseOff, set only by tests and benchmarks, sends pointwise
+// stride-1 convolutions to one SGEMM per sample and group.
+var implPointwiseOff bool
+
 // implShiftMaxW is the widest output the shifted-column layout is used
 // for: its planes are k[2] times larger, but its rows have no padding
 // columns, which matters most on narrow rows.
@@ -71,7 +77,7 @@ func (g *convDims) implicit() bool {
 
 // implicitGeom reports a geometry the implicit path handles.
 func (g *convDims) implicitGeom() bool {
-	if g.in[0] != 1 || g.k[0] != 1 || g.p[0] != 0 || g.out[0] != 1 || g.pointwise() || g.depthwise() {
+	if g.in[0] != 1 || g.k[0] != 1 || g.p[0] != 0 || g.out[0] != 1 || g.pointwise() && implPointwiseOff || g.depthwise() {
 		return false
 	}
 	if g.s[1] > implMaxStride || g.s[2] > implMaxStride || g.out[1] < 1 || g.out[2] < 1 {
@@ -97,10 +103,22 @@ type implGeom struct {
 	shared     bool // stride 1: rows share their padding columns
 	shift      bool // stride 1: a plane per kernel column, no padding columns
 	mr, fb     int  // most filter rows per block, blocks per group
+	// direct: pointwise stride 1, where the input channels are the planes
+	// (wq = w, no copy, no scratch).
+	direct bool
 }
 
 // implGeom fills ig for g.
 func (g *convDims) implGeom(ig *implGeom) {
+	if g.pointwise() {
+		*ig = implGeom{direct: true, hq: g.in[1], wq: g.in[2], nr: 1, nc: 1}
+		for i := 1; i < implMaxStride; i++ {
+			ig.rowIdx[i], ig.colIdx[i] = -1, -1
+		}
+		ig.cs = workspaceSize(ig.hq, ig.wq)
+		ig.tiles(g)
+		return
+	}
 	sh, sw := g.s[1], g.s[2]
 	hp, wp := g.in[1]+2*g.p[1], g.in[2]+2*g.p[2]
 	ig.hq, ig.wq = ceilDiv(hp, sh), ceilDiv(wp, sw)
@@ -160,6 +178,11 @@ func (g *convDims) implGeom(ig *implGeom) {
 		ig.cs = workspaceSize(ig.nr, g.k[2], ig.hq, ig.wq)
 	}
 	ig.split = sw == 2 && g.in[2]%2 == 0
+	ig.tiles(g)
+}
+
+// tiles sets the output row tiles and the filter block size.
+func (ig *implGeom) tiles(g *convDims) {
 	oh, ow := g.out[1], g.out[2]
 	ig.nw = (oh-1)*ig.wq + ow
 	rt := max(1, implTileN/ig.wq)
@@ -178,6 +201,9 @@ func (ig *implGeom) setRows(mr int, g *convDims) {
 // implShare is the scratch of one goroutine: a sample's planes and a wide
 // tile of the largest filter block.
 func (ig *implGeom) share(g *convDims) int {
+	if ig.direct {
+		return 0
+	}
 	n := workspaceSize(g.c, ig.cs) + workspaceSize(asm.ConvImplicitMaxM, ig.tileN)
 	if ig.split {
 		n += g.inSize()
@@ -287,6 +313,10 @@ func (j *implJob) tapOffsets(offs []int32) []int32 {
 // else its share of each sample's planes and work units.
 func (j *implJob) Run(tid int) {
 	g, ig := &j.g, &j.ig
+	if ig.direct {
+		j.runDirect(tid)
+		return
+	}
 	share := j.scratch[tid*j.ws : (tid+1)*j.ws]
 	planesLen := g.c * ig.cs
 	tileLen := asm.ConvImplicitMaxM * ig.tileN
@@ -324,6 +354,26 @@ func (j *implJob) Run(tid int) {
 				return
 			}
 			j.unit(planes, tile, n, u)
+		}
+	}
+}
+
+// runDirect is Run for the direct (pointwise) layout: the units of a
+// goroutine's samples, or of each sample, read the input in place.
+func (j *implJob) runDirect(tid int) {
+	g, ig := &j.g, &j.ig
+	is := g.c * g.inSize()
+	units := g.groups * ig.fb * ig.ntiles
+	lo, hi, ulo, uhi := 0, g.n, units*tid/j.nt, units*(tid+1)/j.nt
+	if j.batch {
+		lo, hi, ulo, uhi = g.n*tid/j.nt, g.n*(tid+1)/j.nt, 0, units
+	}
+	for n := lo; n < hi; n++ {
+		for u := ulo; u < uhi; u++ {
+			if j.ctx.Err() != nil {
+				return
+			}
+			j.unit(j.x[n*is:(n+1)*is], nil, n, u)
 		}
 	}
 }

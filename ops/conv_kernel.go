@@ -156,11 +156,10 @@ func convBatchParallel(n, f, ws int) int {
 //   - 2-D 3×3 depthwise, stride 1 or 2, dilation 1: conv_depthwise.go
 //     (padded or phase planes, asm.DepthwiseRows9 writing whole channels into y with the epilogue, split over
 //     threads by channel plane even at batch 1);
-//   - pointwise (1×1, stride 1, no pad): one SGEMM per sample and group on
-//     the input itself;
 //   - other 1-D and 2-D convolutions (any stride, padding, dilation,
 //     groups), not depthwise: the implicit GEMM of conv_implicit.go
-//     (asm.ConvImplicit on padded phase planes, no im2col);
+//     (asm.ConvImplicit on padded phase planes, no im2col; pointwise
+//     stride-1 ones read the input itself as their planes);
 //   - everything else (3-D): per-row im2col into ctx.Scratch and one
 //     SGEMM, or the direct loop for other depthwise convolutions.
 //
@@ -269,7 +268,7 @@ func (g *convDims) colSize() int {
 
 // convSamples convolves samples [lo, hi): depthwise directly, otherwise per
 // group one SGEMM of the weights with the im2col matrix in col (or the input
-// itself for a pointwise kernel), then the bias.
+// itself for a pointwise kernel, when implPointwiseOff), then the bias.
 func convSamples(ctx *Ctx, g *convDims, xd, wd, bias, yd []float32, ep *convEpi, col []float32, lo, hi, threads int) error {
 	if g.depthwise() {
 		os := g.outSize()
