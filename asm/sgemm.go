@@ -47,7 +47,7 @@ func SgemmThreads(threads int, transA, transB bool, m, n, k int, alpha float32, 
 	if m == 0 || n == 0 {
 		return
 	}
-	sgemmImpl(threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epilogue{})
+	sgemmImpl(threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epilogue{}, nil)
 }
 
 // SgemmBiasReLU is SgemmThreads followed by C[i][j] += bias[j] (bias nil:
@@ -65,7 +65,7 @@ func SgemmBiasReLU(threads int, transA, transB bool, m, n, k int, alpha float32,
 		epi.bias = bias[:n]
 	}
 	epi.relu = relu
-	sgemmImpl(threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi)
+	sgemmImpl(threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi, nil)
 }
 
 // A narrow product (n <= swapMaxN, m >= swapMinM, e.g. a FullyConnected
@@ -132,8 +132,10 @@ func (e *epilogue) apply(c []float32, ldc, i0, i1, j0, j1 int) {
 // (sgemm_block.go).
 //
 // The epilogue epi runs inside the blocked and small-M paths (per
-// goroutine, on the part of C it computed), after the others.
-func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, epi epilogue) {
+// goroutine, on the part of C it computed), after the others. panels, when
+// not nil, is B packed by PackPanels, which the blocked path reads if it
+// matches.
+func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, epi epilogue, panels []float32) {
 	threads = max(threads, 1)
 	sel := sgemmSel
 	switch {
@@ -149,7 +151,7 @@ func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a [
 	case alpha == 1 && beta == 0 && n <= swapMaxN && m >= swapMinM:
 		sgemmSwapped(sel.kern, threads, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
 	default:
-		sgemmBlockedEpi(sel.kern, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi)
+		sgemmBlockedEpi(sel.kern, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi, panels)
 		return
 	}
 	if epi.on() {

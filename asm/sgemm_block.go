@@ -71,6 +71,8 @@ type gemmJob struct {
 	// own part of bpack (bstride floats) and never waits again.
 	ownB    bool
 	bstride int
+	// bpre: B's panels packed ahead (PackPanels), read in place.
+	bpre []float32
 	// packA packs full mr-row panels of untransposed A, packB full
 	// nr-column panels of untransposed B, packBT those of transposed B (nil:
 	// the generic loops).
@@ -101,11 +103,12 @@ func blockSize(n, maxBlock, unit int) int {
 
 // sgemmBlocked is the packed, cache-blocked, multi-threaded SGEMM.
 func sgemmBlocked(kern sgemmKernel, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	sgemmBlockedEpi(kern, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epilogue{})
+	sgemmBlockedEpi(kern, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epilogue{}, nil)
 }
 
-// sgemmBlockedEpi is sgemmBlocked followed by the epilogue epi.
-func sgemmBlockedEpi(kern sgemmKernel, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, epi epilogue) {
+// sgemmBlockedEpi is sgemmBlocked followed by the epilogue epi, reading B
+// from panels (packed by PackPanels) when they match.
+func sgemmBlockedEpi(kern sgemmKernel, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, epi epilogue, panels []float32) {
 	mr, nr := kern.mr, kern.nr
 	mp := (m + mr - 1) / mr
 	// Each goroutine should get at least a few tiles' work.
@@ -135,6 +138,9 @@ func sgemmBlockedEpi(kern sgemmKernel, threads int, transA, transB bool, m, n, k
 	g.mc = mc
 	np := (g.nc + nr - 1) / nr
 	g.splitM = mp >= threads && (mp*mr >= n || np < threads)
+	if !transB && panels != nil {
+		g.bpre = panelsFor(panels, k, n, nr, g.kc, g.nc)
+	}
 	needA, needB := mp*mr*g.kc, np*nr*g.kc
 	if threads > 1 && !g.splitM && mp*mr*k <= ownBMaxA {
 		g.ownB = true
@@ -143,6 +149,9 @@ func sgemmBlockedEpi(kern sgemmKernel, threads int, transA, transB bool, m, n, k
 		own := ((n+nr-1)/nr + threads - 1) / threads
 		g.bstride = min(own, np) * nr * g.kc
 		needB = threads * g.bstride
+	}
+	if g.bpre != nil {
+		needB = 0
 	}
 	if cap(g.apack) < needA {
 		g.apack = make([]float32, needA)
@@ -155,7 +164,7 @@ func sgemmBlockedEpi(kern sgemmKernel, threads int, transA, transB bool, m, n, k
 	}
 	g.bar.Reset(threads)
 	parallel.RunWG(threads, g, &g.join)
-	g.a, g.b, g.c, g.epi = nil, nil, nil, epilogue{}
+	g.a, g.b, g.c, g.epi, g.bpre = nil, nil, nil, epilogue{}, nil
 	gemmJobs.Put(g)
 }
 
@@ -183,8 +192,11 @@ func (g *gemmJob) Run(tid int) {
 		np := (nb + nr - 1) / nr
 		for pc := 0; pc < g.k; pc += g.kc {
 			kb := min(g.kc, g.k-pc)
+			bpack := g.bpack
 			lo, hi := share(np, tid, g.threads)
-			if lo < hi {
+			if g.bpre != nil {
+				bpack = g.bpre[jc*g.k+pc*np*nr:]
+			} else if lo < hi {
 				packB(g.bpack[lo*nr*kb:], g.b, g.ldb, g.transB, pc, kb, jc+lo*nr, min(hi*nr, nb)-lo*nr, nr, g.packB, g.packBT)
 			}
 			lo, hi = share(mp, tid, g.threads)
@@ -198,7 +210,7 @@ func (g *gemmJob) Run(tid int) {
 			} else {
 				nlo, nhi = share(np, tid, g.threads)
 			}
-			g.compute(tid, g.apack, g.bpack, mlo, mhi, nlo, nhi, jc, nb, pc == 0, pc+kb == g.k, kb)
+			g.compute(tid, g.apack, bpack, mlo, mhi, nlo, nhi, jc, nb, pc == 0, pc+kb == g.k, kb)
 			g.bar.Wait()
 		}
 	}
@@ -219,6 +231,22 @@ func (g *gemmJob) runOwnB(tid int) {
 	}
 	g.bar.Wait()
 	plo, phi := share((g.n+nr-1)/nr, tid, g.threads)
+	if g.bpre != nil {
+		// The panels of each nc block in this goroutine's columns.
+		for jc := 0; jc < g.n; jc += g.nc {
+			nb := min(g.nc, g.n-jc)
+			np := (nb + nr - 1) / nr
+			nlo, nhi := max(plo-jc/nr, 0), min(phi-jc/nr, np)
+			if nlo >= nhi {
+				continue
+			}
+			for pc := 0; pc < g.k; pc += g.kc {
+				kb := min(g.kc, g.k-pc)
+				g.compute(tid, g.apack[mp*mr*pc:], g.bpre[jc*g.k+pc*np*nr:], 0, mp, nlo, nhi, jc, nb, pc == 0, pc+kb == g.k, kb)
+			}
+		}
+		return
+	}
 	bown := g.bpack[tid*g.bstride : (tid+1)*g.bstride]
 	step := max(g.nc/nr, 1)
 	for p0 := plo; p0 < phi; p0 += step {

@@ -97,8 +97,9 @@ func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor, what string, 
 			}
 			if pk.k == 0 {
 				pk.k = ws[1] // first compile, in Bind
+				pk.prows = panelRows(pk.k, pk.n, pk.ld)
 			}
-			shapes[pk.entry] = []int{pk.k, pk.ld}
+			shapes[pk.entry] = []int{pk.k + pk.prows, pk.ld}
 		}
 	}
 	p := &plan{shapes: shapes, inShapes: make([][]int, len(m.inputs)), threads: threads}

@@ -30,6 +30,8 @@ import (
 	"math"
 	"slices"
 
+	"github.com/mxgo/mxgo/asm"
+
 	"github.com/mxgo/mxgo/ops"
 	"github.com/mxgo/mxgo/tensor"
 )
@@ -242,7 +244,7 @@ func (m *Model) derive(ps *paramSet, what string) error {
 		if w == nil || w.NDim() != 2 || w.Dim(0) != pk.n || w.Dim(1) != pk.k {
 			return fmt.Errorf("%s: %s: weight is not (%d, %d)", what, m.g.Nodes[pk.node].Name, pk.n, pk.k)
 		}
-		t, err := tensor.New(tensor.Float32, pk.k, pk.ld)
+		t, err := tensor.New(tensor.Float32, pk.k+pk.prows, pk.ld)
 		if err != nil {
 			return fmt.Errorf("%s: %s: transposed weight: %w", what, m.g.Nodes[pk.node].Name, err)
 		}
@@ -250,6 +252,12 @@ func (m *Model) derive(ps *paramSet, what string) error {
 		for j := range pk.n {
 			for p, v := range src[j*pk.k : (j+1)*pk.k] {
 				dst[p*pk.ld+j] = v
+			}
+		}
+		if pk.prows > 0 {
+			wt, panels := dst[:pk.k*pk.ld], dst[pk.k*pk.ld:]
+			if asm.PanelsLen(pk.k, pk.n) <= len(panels) {
+				asm.PackPanels(panels, pk.k, pk.n, wt, pk.ld)
 			}
 		}
 		ps.derived = append(ps.derived, t)
@@ -270,6 +278,23 @@ type pack struct {
 	wentry int // the weight's entry in the graph
 	n, ld  int
 	k      int // set by Bind's compile, once the weight's shape is known
+	// prows: rows of ld floats after the transposed weight holding it
+	// packed by asm.PackPanels for large batches (0: none, for weights
+	// over panelMaxFloats).
+	prows int
+}
+
+// panelMaxFloats bounds the weights that also keep a panel-packed copy
+// (which doubles their memory): 16 Mi floats, 64 MiB.
+const panelMaxFloats = 1 << 24
+
+// panelRows is the rows of ld floats a k×n weight's panels take, for the
+// widest kernels of any implementation, or 0 when it gets none.
+func panelRows(k, n, ld int) int {
+	if k*n > panelMaxFloats || ld == 0 {
+		return 0
+	}
+	return (asm.PanelsMaxLen(k, n) + ld - 1) / ld
 }
 
 // findPacks gives every FullyConnected with a float32 parameter weight (or

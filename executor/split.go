@@ -125,6 +125,17 @@ func (m *Model) perSampleBatch(p *plan) (int, []bool) {
 	}
 	read := readEntries(p)
 	leads := func(id int) bool { s := p.shapes[id]; return len(s) > 0 && s[0] == batch }
+	// Variables bound to nothing (a loss head's label, unused at
+	// inference) follow the batch like the data.
+	bound := make([]bool, len(p.shapes))
+	for _, bp := range m.params {
+		bound[bp.entry] = true
+	}
+	for _, id := range m.g.InputNodes {
+		if e := m.g.RowPtr[id]; !bound[e] && leads(e) {
+			data[e] = true
+		}
+	}
 	for _, s := range p.steps {
 		fed := false
 		inShapes := make([][]int, len(s.in))

@@ -45,6 +45,9 @@ func TestBatchSplitOnlyWhereSamplesAreIndependent(t *testing.T) {
 		{"relu softmax", true, func(t *testing.T, x *graph.Symbol) *graph.Symbol {
 			return apply(t, "softmax", "sm", nil, apply(t, "Activation", "act", map[string]string{"act_type": "relu"}, x))
 		}},
+		{"SoftmaxOutput and its unbound label", true, func(t *testing.T, x *graph.Symbol) *graph.Symbol {
+			return apply(t, "SoftmaxOutput", "so", nil, x, graph.Variable("so_label"))
+		}},
 		{"reshape keeps the batch", true, func(t *testing.T, x *graph.Symbol) *graph.Symbol {
 			return apply(t, "Reshape", "rs", map[string]string{"shape": "(0, 2, 4)"}, x)
 		}},

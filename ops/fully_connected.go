@@ -21,8 +21,10 @@ type FullyConnectedParam struct {
 
 // WithTransposedWeight returns a copy of p whose kernel reads its weight
 // input as the transposed weight stored K×ld (ld >= num_hidden, extra
-// columns ignored): the executor's bind-time optimisation prepares that
-// layout once so batch-1 products read the weights by rows. Results are
+// columns ignored), optionally followed by more rows holding it packed by
+// asm.PackPanels: the executor's bind-time optimisation prepares that
+// layout once so batch-1 products read the weights by rows and large
+// batches need not pack them. Results are
 // bit-identical to the (num_hidden, K) layout (asm's SGEMM rounds every
 // element the same way on every path).
 func (p FullyConnectedParam) WithTransposedWeight(ld int) *FullyConnectedParam {

@@ -22,11 +22,15 @@ func fullyConnectedForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error
 	}
 	x, w, y := in[0].Float32s(), in[1].Float32s(), out[0].Float32s()
 	n, k := p.NumHidden, in[1].Dim(1)
+	var panels []float32
 	if p.weightLD > 0 {
-		k = in[1].Dim(0) // the transposed weight, (K, weightLD)
-		if in[1].NDim() != 2 || in[1].Dim(1) != p.weightLD || p.weightLD < n {
-			return fmt.Errorf("transposed weight %s does not match num_hidden %d and row stride %d", in[1], n, p.weightLD)
+		// The transposed weight, (K, weightLD), then (optionally) more
+		// rows holding it packed by asm.PackPanels.
+		k = fcInputK(p, in[0])
+		if in[1].NDim() != 2 || in[1].Dim(1) != p.weightLD || p.weightLD < n || in[1].Dim(0) < k {
+			return fmt.Errorf("transposed weight %s does not match num_hidden %d, K %d and row stride %d", in[1], n, k, p.weightLD)
 		}
+		panels, w = w[k*p.weightLD:], w[:k*p.weightLD]
 	}
 	if k == 0 || n == 0 {
 		clear(y)
@@ -53,7 +57,11 @@ func fullyConnectedForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error
 	if !ctx.cancellable() || workspaceSize(2, m, n, k) <= sgemmChunkFlops {
 		// Bias and ReLU applied by the product's goroutines while each
 		// part of the output is in cache.
-		asm.SgemmBiasReLU(ctx.Threads, false, transB, m, n, k, 1, x, k, w, ldb, 0, y, n, bias, p.relu)
+		if len(panels) > 0 {
+			asm.SgemmBiasReLUPanels(ctx.Threads, m, n, k, x, k, w, ldb, panels, y, n, bias, p.relu)
+		} else {
+			asm.SgemmBiasReLU(ctx.Threads, false, transB, m, n, k, 1, x, k, w, ldb, 0, y, n, bias, p.relu)
+		}
 		return ctx.Err()
 	}
 	if err := sgemmCtx(ctx, ctx.Threads, false, transB, m, n, k, 1, x, k, w, ldb, 0, y, n); err != nil {
@@ -66,4 +74,20 @@ func fullyConnectedForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error
 		asm.Relu(y, y)
 	}
 	return nil
+}
+
+// fcInputK is the K of FullyConnected's data x: the product of all dims
+// but the first (flatten), else the last dim.
+func fcInputK(p *FullyConnectedParam, x *tensor.Tensor) int {
+	if x.NDim() == 0 {
+		return 1
+	}
+	if !p.Flatten {
+		return x.Dim(x.NDim() - 1)
+	}
+	k := 1
+	for i := 1; i < x.NDim(); i++ {
+		k *= x.Dim(i)
+	}
+	return k
 }
