@@ -2,6 +2,7 @@ package ops
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/mxgo/mxgo/asm"
 	"github.com/mxgo/mxgo/internal/parallel"
@@ -238,8 +239,7 @@ type implJob struct {
 	scratch       []float32
 	ws, nt        int
 	batch         bool
-	offs          []int32
-	taps          asm.ConvTaps
+	taps          *asm.ConvTaps
 }
 
 var implJobs parallel.FreeList[implJob]
@@ -248,13 +248,11 @@ var implJobs parallel.FreeList[implJob]
 // threads goroutines (scratch holds implSplit's count of shares).
 func convImplicitRun(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEpi, scratch []float32, threads int) error {
 	j := implJobs.Get()
-	offs, taps := j.offs, j.taps
-	*j = implJob{ctx: ctx, g: *g, x: x, w: w, bias: bias, y: y, ep: *ep, scratch: scratch, taps: taps}
+	*j = implJob{ctx: ctx, g: *g, x: x, w: w, bias: bias, y: y, ep: *ep, scratch: scratch}
 	g.implGeom(&j.ig)
 	j.ws = j.ig.share(g)
 	j.nt, j.batch = g.implSplit(&j.ig, threads)
-	j.offs = j.tapOffsets(offs)
-	j.taps.Set(j.offs)
+	j.taps = j.tapTable()
 	var err error
 	if len(scratch) < workspaceSize(j.ws, j.nt) {
 		err = fmt.Errorf("scratch has %d floats, need %d", len(scratch), workspaceSize(j.ws, j.nt))
@@ -262,10 +260,49 @@ func convImplicitRun(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEpi
 		parallel.Parallel(j.nt, j)
 		err = ctx.Err()
 	}
-	offs, taps = j.offs, j.taps
-	*j = implJob{offs: offs, taps: taps}
+	*j = implJob{}
 	implJobs.Put(j)
 	return err
+}
+
+// tapKey identifies a tap table: the geometry (any batch) and the
+// layout switches tests set.
+type tapKey struct {
+	g                       convDims
+	sharedOff, pointwiseOff bool
+	shift                   int
+}
+
+// tapTables caches the tap tables of the geometries seen (a model has a
+// few dozen), so a call does not recompute and copy K offsets. Tables are
+// never changed once stored.
+var tapTables struct {
+	mu sync.RWMutex
+	m  map[tapKey]*asm.ConvTaps
+}
+
+// tapTableMax bounds tapTables: past it the cache starts over.
+const tapTableMax = 512
+
+// tapTable returns j's tap table, cached by geometry.
+func (j *implJob) tapTable() *asm.ConvTaps {
+	key := tapKey{g: j.g, sharedOff: implSharedOff, pointwiseOff: implPointwiseOff, shift: implShift}
+	key.g.n = 0
+	tapTables.mu.RLock()
+	t := tapTables.m[key]
+	tapTables.mu.RUnlock()
+	if t != nil {
+		return t
+	}
+	t = new(asm.ConvTaps)
+	t.Set(j.tapOffsets(nil))
+	tapTables.mu.Lock()
+	if tapTables.m == nil || len(tapTables.m) >= tapTableMax {
+		tapTables.m = map[tapKey]*asm.ConvTaps{}
+	}
+	tapTables.m[key] = t
+	tapTables.mu.Unlock()
+	return t
 }
 
 // tapOffsets fills offs (grown if needed) with the start of each tap
@@ -583,7 +620,7 @@ func (j *implJob) unit(planes, tile []float32, n, u int) {
 	if ig.wq == ow {
 		// No junk columns: the kernel writes the output rows in place.
 		off := (n*g.f+f)*os + r0*ow
-		asm.ConvImplicitTaps(m, nt, w, kk, b, &j.taps, j.y[off:off+(m-1)*os+nt], os)
+		asm.ConvImplicitTaps(m, nt, w, kk, b, j.taps, j.y[off:off+(m-1)*os+nt], os)
 		for i := range m {
 			seg := j.y[off+i*os : off+i*os+nt]
 			if j.bias != nil {
@@ -593,7 +630,7 @@ func (j *implJob) unit(planes, tile []float32, n, u int) {
 		}
 		return
 	}
-	asm.ConvImplicitTaps(m, nt, w, kk, b, &j.taps, tile[:m*nt], nt)
+	asm.ConvImplicitTaps(m, nt, w, kk, b, j.taps, tile[:m*nt], nt)
 	for i := range m {
 		off := (n*g.f+f+i)*os + r0*ow
 		seg := j.y[off : off+(r1-r0)*ow]
