@@ -19,6 +19,15 @@
 // input-shape class (at most GOMAXPROCS idle ones, or WithMaxConcurrency's
 // bound) and hold no reference to parameters or inputs between calls.
 //
+// Threads (WithThreads, default GOMAXPROCS): a batch of at least as many
+// samples as threads, in a graph whose every operator computes each sample
+// on its own (ops.Op.PerSample; PlanInfo reports it), is split into one
+// share per goroutine, each running chunks of its samples (sized to the
+// core's L2) through the whole network on one thread. Smaller batches and
+// other graphs run whole, each kernel splitting its own work. Kernels are
+// batch- and thread-invariant, so a sample's outputs are the same bits
+// either way.
+//
 // Bind optimises the graph for inference unless WithOptimize(false):
 // BatchNorms are folded into the Convolution or FullyConnected before them
 // (the folded weights are derived from the given ones at Bind and

@@ -19,10 +19,11 @@
 # both engines are pinned to one core with taskset when it exists.
 #
 # Env: ROUNDS (3), SECS per run (1), ORT_DIR (reuse a folder where the npm
-# package is installed), MXGO_KERNELS (force mxgo's kernels), ORT_SPIN (0,
-# the default here: ORT's intra-op threads do not spin-wait; with other
-# processes on the cores, spinning made ORT's 2-thread runs 2-6x slower in
-# our runs. ORT_SPIN=1 is ORT's own default, for a quiet machine).
+# package is installed), MXGO_KERNELS (force mxgo's kernels), ORT_SPIN (1,
+# ORT's own default: its intra-op threads spin-wait between tasks, as
+# mxgo's pool workers do for 100 us; 0 parks them, which on a 2-vCPU VM
+# costs ORT's 2-thread runs a 100-350 us wake-up per parallel section, and
+# on cores shared with other processes spinning made them 2-6x slower).
 # Prints: per case p50 latency of each engine, time ratio mxgo/ORT (< 1:
 # mxgo faster) and samples/s ratio mxgo/ORT (> 1: mxgo ahead).
 set -euo pipefail
@@ -44,7 +45,7 @@ if [ -z "${ORT_DIR:-}" ]; then
 	(cd "$ORT_DIR" && npm install --silent --no-audit --no-fund --ignore-scripts onnxruntime-node@1.30.0 >/dev/null)
 fi
 export ORT_DIR
-export ORT_SPIN="${ORT_SPIN:-0}"
+export ORT_SPIN="${ORT_SPIN:-1}"
 
 echo "== export (PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)'))"
 if ! /usr/bin/python3 "$here/export.py" "$work" >"$work/export.log" 2>&1; then
