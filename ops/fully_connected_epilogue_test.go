@@ -12,12 +12,12 @@ import (
 
 // TestFusedFullyConnectedReLUCancellable checks that a fused
 // FullyConnected+ReLU gives the same bits whether the product runs the
-// bias and ReLU itself (not cancellable) or is cut into cancellable
-// blocks and finished after, with and without bias.
+// bias and ReLU itself (not cancellable), in cancellable blocks of rows,
+// or in blocks of rows and columns finished after, with and without bias.
 func TestFusedFullyConnectedReLUCancellable(t *testing.T) {
 	defer func(v int) { sgemmChunkFlops = v }(sgemmChunkFlops)
 	rng := rand.New(rand.NewPCG(7, 8))
-	const m, k, h = 37, 70, 90
+	const m, k, h = 150, 70, 90
 	x, _ := tensor.New(tensor.Float32, m, k)
 	w, _ := tensor.New(tensor.Float32, h, k)
 	b, _ := tensor.New(tensor.Float32, h)
@@ -46,15 +46,21 @@ func TestFusedFullyConnectedReLUCancellable(t *testing.T) {
 			}
 			sgemmChunkFlops = 1 << 24
 			want := run(&Ctx{Threads: 2})
-			sgemmChunkFlops = 1 << 10
 			cctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			got := run(&Ctx{Threads: 2, Context: cctx})
+			// Blocks of 64 rows and more (2·64·h·k is 6 chunks), then
+			// blocks of rows and columns finished after.
+			for _, chunk := range []int{2 * 64 * h * k / 6, 1 << 10} {
+				sgemmChunkFlops = chunk
+				got := run(&Ctx{Threads: 2, Context: cctx})
+				for i := range want {
+					if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+						t.Fatalf("chunk %d: y[%d] = %g cancellable, %g not", chunk, i, got[i], want[i])
+					}
+				}
+			}
 			neg := 0
 			for i := range want {
-				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-					t.Fatalf("y[%d] = %g cancellable, %g not", i, got[i], want[i])
-				}
 				if want[i] == 0 {
 					neg++
 				}

@@ -64,6 +64,25 @@ func fullyConnectedForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error
 		}
 		return ctx.Err()
 	}
+	if workspaceSize(2, fcRowBlock, n, k) <= fcBlockChunks*sgemmChunkFlops {
+		mb := max(fcRowBlock, fcBlockChunks*sgemmChunkFlops/max(2*n*k, 1))
+		mb = (m + (m+mb-1)/mb - 1) / ((m + mb - 1) / mb) // balanced blocks
+		// Blocks of whole rows, the context checked between them: each
+		// block keeps the fused bias and ReLU and reads the weights'
+		// panels (the rows of a sample round the same in any block).
+		for i := 0; i < m; i += mb {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			r := min(mb, m-i)
+			if len(panels) > 0 {
+				asm.SgemmBiasReLUPanels(ctx.Threads, r, n, k, x[i*k:], k, w, ldb, panels, y[i*n:], n, bias, p.relu)
+			} else {
+				asm.SgemmBiasReLU(ctx.Threads, false, transB, r, n, k, 1, x[i*k:], k, w, ldb, 0, y[i*n:], n, bias, p.relu)
+			}
+		}
+		return ctx.Err()
+	}
 	if err := sgemmCtx(ctx, ctx.Threads, false, transB, m, n, k, 1, x, k, w, ldb, 0, y, n); err != nil {
 		return err
 	}
@@ -75,6 +94,17 @@ func fullyConnectedForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error
 	}
 	return nil
 }
+
+// A cancellable FullyConnected computes blocks of whole rows of up to
+// fcBlockChunks times sgemmChunkFlops (well under a millisecond) between
+// context checks, at least fcRowBlock rows (layers where that many rows
+// are more work are cut into column blocks too). Smaller blocks pack the
+// A panels of more partial row tiles: blocks of 64 rows made a batch-128
+// MLP 1.12x slower than one call.
+const (
+	fcRowBlock    = 64
+	fcBlockChunks = 8
+)
 
 // fcInputK is the K of FullyConnected's data x: the product of all dims
 // but the first (flatten), else the last dim.
