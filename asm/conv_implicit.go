@@ -75,7 +75,7 @@ func ConvImplicit(m, n int, w []float32, ldw int, b []float32, offs []int32, c [
 			panic("asm: ConvImplicit: tap offset out of range")
 		}
 	}
-	convImplicit(ciImpl, m, n, w, ldw, b, offs, c, ldc)
+	convImplicit(ciImpl, m, n, w, ldw, b, offs, c, ldc, nil, false)
 }
 
 // ConvTaps is a tap offset table for ConvImplicitTaps, checked once when
@@ -103,8 +103,21 @@ func (t *ConvTaps) Len() int { return len(t.offs) }
 
 // ConvImplicitTaps is ConvImplicit with the offsets of a checked table.
 func ConvImplicitTaps(m, n int, w []float32, ldw int, b []float32, t *ConvTaps, c []float32, ldc int) {
+	ConvImplicitTapsBiasReLU(m, n, w, ldw, b, t, c, ldc, nil, false)
+}
+
+// ConvImplicitTapsBiasReLU is ConvImplicitTaps followed, on each row i,
+// by c[i·ldc+j] += bias[i] (bias nil: none; else at least m values) and
+// then, when relu, c[i·ldc+j] = max(0, c[i·ldc+j]): the same bits as
+// AddScalar and Relu over the rows, which the AVX-512 kernels apply in
+// registers before storing (a convolution's bias and ReLU without two
+// more passes over its output).
+func ConvImplicitTapsBiasReLU(m, n int, w []float32, ldw int, b []float32, t *ConvTaps, c []float32, ldc int, bias []float32, relu bool) {
 	if m <= 0 || n <= 0 {
 		return
+	}
+	if bias != nil && len(bias) < m {
+		panic("asm: ConvImplicit: fewer bias values than rows")
 	}
 	if m > ConvImplicitMaxM {
 		panic("asm: ConvImplicit: more than ConvImplicitMaxM rows")
@@ -118,13 +131,31 @@ func ConvImplicitTaps(m, n int, w []float32, ldw int, b []float32, t *ConvTaps, 
 		for i := range m {
 			clear(c[i*ldc : i*ldc+n])
 		}
+		convEpilogueRows(m, n, c, ldc, bias, relu)
 		return
 	}
 	_ = w[(m-1)*ldw+k-1]
 	if t.max > len(b)-n {
 		panic("asm: ConvImplicit: tap offset out of range")
 	}
-	convImplicit(ciImpl, m, n, w, ldw, b, t.offs, c, ldc)
+	convImplicit(ciImpl, m, n, w, ldw, b, t.offs, c, ldc, bias, relu)
+}
+
+// convEpilogueRows adds bias[i] to row i of the m×n c and then applies
+// ReLU, as ConvImplicitTapsBiasReLU's kernels without it do.
+func convEpilogueRows(m, n int, c []float32, ldc int, bias []float32, relu bool) {
+	if bias == nil && !relu {
+		return
+	}
+	for i := range m {
+		row := c[i*ldc : i*ldc+n]
+		if bias != nil {
+			AddScalar(row, row, bias[i])
+		}
+		if relu {
+			Relu(row, row)
+		}
+	}
 }
 
 // convImplicitGeneric is ConvImplicit in Go, one unfused multiply and add

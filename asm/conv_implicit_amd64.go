@@ -22,50 +22,50 @@ func convImplicitAVX2_3(c *float32, ldc int, w *float32, ldw int, b *float32, of
 func convImplicitAVX2_4(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
 
 //go:noescape
-func convImplicitAVX512_1(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+func convImplicitAVX512_1(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int, bias *float32, relu int)
 
 //go:noescape
-func convImplicitAVX512_2(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+func convImplicitAVX512_2(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int, bias *float32, relu int)
 
 //go:noescape
-func convImplicitAVX512_3(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+func convImplicitAVX512_3(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int, bias *float32, relu int)
 
 //go:noescape
-func convImplicitAVX512_4(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+func convImplicitAVX512_4(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int, bias *float32, relu int)
 
 //go:noescape
-func convImplicitAVX512_5(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+func convImplicitAVX512_5(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int, bias *float32, relu int)
 
 //go:noescape
-func convImplicitAVX512_6(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+func convImplicitAVX512_6(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int, bias *float32, relu int)
 
 //go:noescape
-func convImplicitAVX512_7(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+func convImplicitAVX512_7(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int, bias *float32, relu int)
 
 //go:noescape
-func convImplicitAVX512_8(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+func convImplicitAVX512_8(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int, bias *float32, relu int)
 
 //go:noescape
-func convImplicitAVX512W_1(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+func convImplicitAVX512W_1(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int, bias *float32, relu int)
 
 //go:noescape
-func convImplicitAVX512W_2(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+func convImplicitAVX512W_2(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int, bias *float32, relu int)
 
 //go:noescape
-func convImplicitAVX512W_3(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+func convImplicitAVX512W_3(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int, bias *float32, relu int)
 
 //go:noescape
-func convImplicitAVX512W_4(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+func convImplicitAVX512W_4(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int, bias *float32, relu int)
 
 //go:noescape
-func convImplicitAVX512W_5(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+func convImplicitAVX512W_5(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int, bias *float32, relu int)
 
 //go:noescape
-func convImplicitAVX512W_6(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
+func convImplicitAVX512W_6(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int, bias *float32, relu int)
 
 // convImplicit runs impl's kernel on rows of at most 8 (avx512) or 4
 // (avx2) at a time.
-func convImplicit(impl string, m, n int, w []float32, ldw int, b []float32, offs []int32, c []float32, ldc int) {
+func convImplicit(impl string, m, n int, w []float32, ldw int, b []float32, offs []int32, c []float32, ldc int, bias []float32, relu bool) {
 	k := len(offs)
 	var op *int32
 	if k > 0 {
@@ -73,42 +73,52 @@ func convImplicit(impl string, m, n int, w []float32, ldw int, b []float32, offs
 	}
 	switch impl {
 	case AVX512:
+		// The kernels apply the epilogue in registers.
 		cp, wp, bp := &c[0], &w[0], &b[0]
+		var biasp *float32
+		if bias != nil {
+			biasp = &bias[0]
+		}
+		ri := 0
+		if relu {
+			ri = 1
+		}
 		if m <= 6 && ciWide(n) {
 			switch m {
 			case 1:
-				convImplicitAVX512W_1(cp, ldc, wp, ldw, bp, op, k, n)
+				convImplicitAVX512W_1(cp, ldc, wp, ldw, bp, op, k, n, biasp, ri)
 			case 2:
-				convImplicitAVX512W_2(cp, ldc, wp, ldw, bp, op, k, n)
+				convImplicitAVX512W_2(cp, ldc, wp, ldw, bp, op, k, n, biasp, ri)
 			case 3:
-				convImplicitAVX512W_3(cp, ldc, wp, ldw, bp, op, k, n)
+				convImplicitAVX512W_3(cp, ldc, wp, ldw, bp, op, k, n, biasp, ri)
 			case 4:
-				convImplicitAVX512W_4(cp, ldc, wp, ldw, bp, op, k, n)
+				convImplicitAVX512W_4(cp, ldc, wp, ldw, bp, op, k, n, biasp, ri)
 			case 5:
-				convImplicitAVX512W_5(cp, ldc, wp, ldw, bp, op, k, n)
+				convImplicitAVX512W_5(cp, ldc, wp, ldw, bp, op, k, n, biasp, ri)
 			case 6:
-				convImplicitAVX512W_6(cp, ldc, wp, ldw, bp, op, k, n)
+				convImplicitAVX512W_6(cp, ldc, wp, ldw, bp, op, k, n, biasp, ri)
 			}
 			return
 		}
 		switch m {
 		case 1:
-			convImplicitAVX512_1(cp, ldc, wp, ldw, bp, op, k, n)
+			convImplicitAVX512_1(cp, ldc, wp, ldw, bp, op, k, n, biasp, ri)
 		case 2:
-			convImplicitAVX512_2(cp, ldc, wp, ldw, bp, op, k, n)
+			convImplicitAVX512_2(cp, ldc, wp, ldw, bp, op, k, n, biasp, ri)
 		case 3:
-			convImplicitAVX512_3(cp, ldc, wp, ldw, bp, op, k, n)
+			convImplicitAVX512_3(cp, ldc, wp, ldw, bp, op, k, n, biasp, ri)
 		case 4:
-			convImplicitAVX512_4(cp, ldc, wp, ldw, bp, op, k, n)
+			convImplicitAVX512_4(cp, ldc, wp, ldw, bp, op, k, n, biasp, ri)
 		case 5:
-			convImplicitAVX512_5(cp, ldc, wp, ldw, bp, op, k, n)
+			convImplicitAVX512_5(cp, ldc, wp, ldw, bp, op, k, n, biasp, ri)
 		case 6:
-			convImplicitAVX512_6(cp, ldc, wp, ldw, bp, op, k, n)
+			convImplicitAVX512_6(cp, ldc, wp, ldw, bp, op, k, n, biasp, ri)
 		case 7:
-			convImplicitAVX512_7(cp, ldc, wp, ldw, bp, op, k, n)
+			convImplicitAVX512_7(cp, ldc, wp, ldw, bp, op, k, n, biasp, ri)
 		case 8:
-			convImplicitAVX512_8(cp, ldc, wp, ldw, bp, op, k, n)
+			convImplicitAVX512_8(cp, ldc, wp, ldw, bp, op, k, n, biasp, ri)
 		}
+		return
 	case AVX2:
 		for i := 0; i < m; i += 4 {
 			cp, wp, bp := &c[i*ldc], &w[i*ldw], &b[0]
@@ -126,6 +136,7 @@ func convImplicit(impl string, m, n int, w []float32, ldw int, b []float32, offs
 	default:
 		convImplicitGeneric(m, n, w, ldw, b, offs, c, ldc)
 	}
+	convEpilogueRows(m, n, c, ldc, bias, relu)
 }
 
 // convCopyRowsAVX2 and convCopyRowsAVX512 are ConvCopyRows with the

@@ -10,14 +10,15 @@ package asm
 func convImplicitNEON(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int, m int)
 
 // convImplicit runs impl's kernel (NEON: 4 rows at a time).
-func convImplicit(impl string, m, n int, w []float32, ldw int, b []float32, offs []int32, c []float32, ldc int) {
+func convImplicit(impl string, m, n int, w []float32, ldw int, b []float32, offs []int32, c []float32, ldc int, bias []float32, relu bool) {
 	if impl != NEON {
 		convImplicitGeneric(m, n, w, ldw, b, offs, c, ldc)
-		return
+	} else {
+		for i := 0; i < m; i += 4 {
+			convImplicitNEON(&c[i*ldc], ldc, &w[i*ldw], ldw, &b[0], &offs[0], len(offs), n, min(4, m-i))
+		}
 	}
-	for i := 0; i < m; i += 4 {
-		convImplicitNEON(&c[i*ldc], ldc, &w[i*ldw], ldw, &b[0], &offs[0], len(offs), n, min(4, m-i))
-	}
+	convEpilogueRows(m, n, c, ldc, bias, relu)
 }
 
 // convCopyRows has only the Go loop on arm64.

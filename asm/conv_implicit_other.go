@@ -3,8 +3,9 @@
 package asm
 
 // convImplicit has only the Go kernel off amd64.
-func convImplicit(_ string, m, n int, w []float32, ldw int, b []float32, offs []int32, c []float32, ldc int) {
+func convImplicit(_ string, m, n int, w []float32, ldw int, b []float32, offs []int32, c []float32, ldc int, bias []float32, relu bool) {
 	convImplicitGeneric(m, n, w, ldw, b, offs, c, ldc)
+	convEpilogueRows(m, n, c, ldc, bias, relu)
 }
 
 // convCopyRows has only the Go loop off amd64.

@@ -121,7 +121,7 @@ func TestConvImplicitTwins(t *testing.T) {
 						continue
 					}
 					got := c.run(func(m, n int, w []float32, ldw int, b []float32, offs []int32, out []float32, ldc int) {
-						convImplicit(impl, m, n, w, ldw, b, offs, out, ldc)
+						convImplicit(impl, m, n, w, ldw, b, offs, out, ldc, nil, false)
 					})
 					for i := range got {
 						d := math.Abs(float64(got[i] - gen[i]))
@@ -261,4 +261,55 @@ func TestConvImplicitTaps(t *testing.T) {
 		}
 	}()
 	ConvImplicitTaps(1, 4, make([]float32, 2), 2, make([]float32, 16), &taps, make([]float32, 4), 4)
+}
+
+// TestConvImplicitBiasReLU checks that ConvImplicitTapsBiasReLU (the
+// AVX-512 kernels apply the epilogue in registers, the others after) gives
+// the bits of ConvImplicitTaps followed by AddScalar and Relu on each row,
+// on every implementation, for every row count, the tails of both AVX-512
+// step widths, with and without bias or ReLU, leaving the guard bands and
+// the gaps between rows alone.
+func TestConvImplicitBiasReLU(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	var cases []*ciCase
+	for m := 1; m <= ConvImplicitMaxM; m++ {
+		for _, n := range []int{1, 15, 16, 17, 47, 48, 49, 63, 64, 65, 100, 130, 193} {
+			cases = append(cases, newCICase(rng, m, n, 1+rng.IntN(40)))
+		}
+	}
+	bias := randSlice(rng, ConvImplicitMaxM)
+	bias[1] = float32(math.NaN())
+	ForEachImpl(func(impl string) {
+		for _, c := range cases {
+			var taps ConvTaps
+			taps.Set(c.offs)
+			for mode := range 4 {
+				var bs []float32
+				if mode&1 != 0 {
+					bs = bias
+				}
+				relu := mode&2 != 0
+				want := c.run(func(m, n int, w []float32, ldw int, b []float32, _ []int32, out []float32, ldc int) {
+					ConvImplicitTaps(m, n, w, ldw, b, &taps, out, ldc)
+					for i := range m {
+						row := out[i*ldc : i*ldc+n]
+						if bs != nil {
+							AddScalar(row, row, bs[i])
+						}
+						if relu {
+							Relu(row, row)
+						}
+					}
+				})
+				got := c.run(func(m, n int, w []float32, ldw int, b []float32, _ []int32, out []float32, ldc int) {
+					ConvImplicitTapsBiasReLU(m, n, w, ldw, b, &taps, out, ldc, bs, relu)
+				})
+				for i := range want {
+					if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+						t.Fatalf("%s m=%d n=%d bias=%v relu=%v: element %d is %v, want %v", impl, c.m, c.n, bs != nil, relu, i, got[i], want[i])
+					}
+				}
+			}
+		}
+	})
 }

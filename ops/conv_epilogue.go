@@ -164,6 +164,20 @@ func (ep *convEpi) apply(row []float32, f, off int) {
 	}
 }
 
+// reluOnly reports whether the epilogue is nothing or a ReLU alone (no
+// scale, shift or residual), and which: what asm's kernels apply after
+// the bias in registers.
+func (ep *convEpi) reluOnly() (relu, ok bool) {
+	e := ep.e
+	if e == nil {
+		return false, true
+	}
+	if e.ScaleShift || e.Residual || e.Act != epiNone && e.Act != epiReLU {
+		return false, false
+	}
+	return e.Act == epiReLU, true
+}
+
 // applySample applies the epilogue to sample n's f output channels of os
 // elements each.
 func (ep *convEpi) applySample(y []float32, n, f, os int) {

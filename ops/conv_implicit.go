@@ -618,8 +618,17 @@ func (j *implJob) unit(planes, tile []float32, n, u int) {
 	os := g.outSize()
 	w := j.w[f*kk : (f+m)*kk]
 	if ig.wq == ow {
-		// No junk columns: the kernel writes the output rows in place.
+		// No junk columns: the kernel writes the output rows in place,
+		// with the bias and a plain ReLU epilogue applied in registers.
 		off := (n*g.f+f)*os + r0*ow
+		if relu, ok := j.ep.reluOnly(); ok {
+			var bias []float32
+			if j.bias != nil {
+				bias = j.bias[f : f+m]
+			}
+			asm.ConvImplicitTapsBiasReLU(m, nt, w, kk, b, j.taps, j.y[off:off+(m-1)*os+nt], os, bias, relu)
+			return
+		}
 		asm.ConvImplicitTaps(m, nt, w, kk, b, j.taps, j.y[off:off+(m-1)*os+nt], os)
 		for i := range m {
 			seg := j.y[off+i*os : off+i*os+nt]

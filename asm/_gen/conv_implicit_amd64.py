@@ -58,9 +58,15 @@ def c_addr(i, off):
     }[i]
 
 
-def prologue(out, name):
-    out.append(f"// func {name}({ARGS})")
-    out.append(f"TEXT ·{name}(SB), NOSPLIT, $0-64")
+# The AVX-512 kernels also take the epilogue: bias (nil: none), one value
+# per row added after the chain, then relu (nonzero: max(0, x) + 0, as
+# reluAVX512), so the bits match AddScalar and Relu passes over the rows.
+ARGS512 = ARGS + ", bias *float32, relu int"
+
+
+def prologue(out, name, args=ARGS):
+    out.append(f"// func {name}({args})")
+    out.append(f"TEXT ·{name}(SB), NOSPLIT, $0-{64 if args == ARGS else 80}")
     out.append("\tMOVQ c+0(FP), DI")
     out.append("\tMOVQ ldc+8(FP), R8")
     out.append("\tSHLQ $2, R8")
@@ -107,6 +113,29 @@ BCAST = {"Z": 27, "Y": 15}
 BCAST4 = 28  # the broadcast of the 4-vector AVX-512 kernels
 
 
+def epilogue512(out, label, mr, nv, nvf):
+    """Bias and ReLU on accumulators Z(i*nvf+v), i < mr, v < nv (Z30 the
+    broadcast bias, Z31 zero; R11 is free once the k loop ends)."""
+    out.append("\tMOVQ bias+64(FP), R11")
+    out.append("\tTESTQ R11, R11")
+    out.append(f"\tJEQ  {label}_nobias")
+    for i in range(mr):
+        out.append(f"\tVBROADCASTSS {4*i}(R11), Z30")
+        for v in range(nv):
+            out.append(f"\tVADDPS Z30, Z{i*nvf+v}, Z{i*nvf+v}")
+    out.append(f"{label}_nobias:")
+    out.append("\tMOVQ relu+72(FP), R11")
+    out.append("\tTESTQ R11, R11")
+    out.append(f"\tJEQ  {label}_norelu")
+    out.append("\tVPXORD Z31, Z31, Z31")
+    for i in range(mr):
+        for v in range(nv):
+            a = i * nvf + v
+            out.append(f"\tVMAXPS Z{a}, Z31, Z{a}")
+            out.append(f"\tVADDPS Z31, Z{a}, Z{a}")
+    out.append(f"{label}_norelu:")
+
+
 def zero(out, mr, reg, nv=NV, nvf=NV):
     for i in range(mr):
         for v in range(nv):
@@ -118,7 +147,7 @@ def gen_avx512(out, mr, nvf=NV):
     """convImplicitAVX512_<mr> (nvf 3) or convImplicitAVX512W_<mr> (nvf 4)."""
     name = f"convImplicitAVX512{'W' if nvf == 4 else ''}_{mr}"
     step = 16 * nvf
-    prologue(out, name)
+    prologue(out, name, ARGS512)
     out.append(f"{name}_loop:")
     out.append(f"\tCMPQ R10, ${step}")
     out.append(f"\tJLT  {name}_tail")
@@ -129,6 +158,7 @@ def gen_avx512(out, mr, nvf=NV):
             o.append(f"\tVMOVUPS {64*v}(R11), Z{BREG['Z'][v]}")
 
     kloop(out, f"{name}_full", mr, "Z", load_full, nvf, nvf)
+    epilogue512(out, f"{name}_full", mr, nvf, nvf)
     for i in range(mr):
         for v in range(nvf):
             out.append(f"\tVMOVUPS Z{i*nvf+v}, {c_addr(i, 64*v)}")
@@ -165,6 +195,7 @@ def gen_avx512(out, mr, nvf=NV):
                 o.append(f"\tVMOVUPS.Z {64*v}(R11), K{v+1}, Z{BREG['Z'][v]}")
 
         kloop(out, f"{name}_tail{nv}", mr, "Z", load_tail, nv, nvf)
+        epilogue512(out, f"{name}_tail{nv}", mr, nv, nvf)
         for i in range(mr):
             for v in range(nv):
                 out.append(f"\tVMOVUPS Z{i*nvf+v}, K{v+1}, {c_addr(i, 64*v)}")
