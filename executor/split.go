@@ -273,7 +273,10 @@ func (m *Model) predictSplit(ctx context.Context, p *plan, sp *batchSplit, ps *p
 		}
 	}
 	j := sp.jobs.Get()
-	*j = splitJob{m: m, sp: sp, ps: ps, ctx: ctx, inputs: inputs, outputs: outputs, errs: j.errs}
+	// The job holds copies of the slices, so that the caller's slices do
+	// not escape (a literal []*tensor.Tensor{x} per call stays on its stack).
+	*j = splitJob{m: m, sp: sp, ps: ps, ctx: ctx, errs: j.errs,
+		inputs: append(j.inputs[:0], inputs...), outputs: append(j.outputs[:0], outputs...)}
 	if cap(j.errs) < len(sp.shares) {
 		j.errs = make([]error, len(sp.shares))
 	}
@@ -288,7 +291,9 @@ func (m *Model) predictSplit(ctx context.Context, p *plan, sp *batchSplit, ps *p
 		}
 	}
 	clear(j.errs)
-	*j = splitJob{errs: j.errs}
+	clear(j.inputs)
+	clear(j.outputs)
+	*j = splitJob{errs: j.errs, inputs: j.inputs[:0], outputs: j.outputs[:0]}
 	sp.jobs.Put(j)
 	if err != nil {
 		if cerr := ctx.Err(); cerr != nil {

@@ -29,6 +29,11 @@ type benchModelResult struct {
 	SamplesPerS      float64 `json:"samples_per_s"`
 	AllocsPerPredict float64 `json:"allocs_per_predict"`
 	Calls            int     `json:"calls"`
+	// BatchSplit is the goroutines Predict split the batch over, each
+	// running chunks of up to ChunkRows samples through the whole network
+	// (0: the batch ran whole; executor.PlanInfo).
+	BatchSplit int `json:"batch_split"`
+	ChunkRows  int `json:"chunk_rows"`
 	// Profile is there with -profile: one row per plan step, slowest
 	// first.
 	Profile []benchStep `json:"profile,omitempty"`
@@ -90,6 +95,8 @@ func runBenchModel(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	res.Batch, res.Threads = *batch, *threads
+	info := m.PlanInfo()
+	res.BatchSplit, res.ChunkRows = info.BatchSplit, info.ChunkRows
 	if *profile {
 		prof, err := m.Profile(context.Background(), ordered, *rounds)
 		if err != nil {
@@ -102,6 +109,9 @@ func runBenchModel(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "batch %d, threads %d: p50 %.1f µs, p90 %.1f µs, %.0f samples/s, %.2f allocs/predict (%d calls)\n",
 		res.Batch, res.Threads, res.P50us, res.P90us, res.SamplesPerS, res.AllocsPerPredict, res.Calls)
+	if res.BatchSplit > 0 {
+		fmt.Fprintf(stdout, "batch split over %d goroutines, chunks of up to %d samples through the whole network\n", res.BatchSplit, res.ChunkRows)
+	}
 	if *profile {
 		printProfile(stdout, res.Profile, *rounds)
 	}
