@@ -88,8 +88,9 @@
 // (avx2's odd last row runs as a pair with itself into scratch rows). avx2 and
 // avx512 use the same slices and chains, so they are bit-identical too;
 // generic (no fused multiply-add on amd64) and neon round differently from
-// them but are each invariant. PackB and SgemmPacked give the same bits as
-// Sgemm on the unpacked operand.
+// them but are each invariant. SgemmBiasReLUPanels (B packed once by
+// PackPanels, sgemm_panels.go, for constant weights) gives the same bits as
+// SgemmBiasReLU on the unpacked operand.
 //
 // Convolution kernels (conv_dw*.go, generated conv_dw_amd64.s):
 // DepthwiseRows9 sums nine strided tap planes (a 3×3 depthwise

@@ -101,42 +101,6 @@ func checkRowInvariance(t *testing.T, n, k int, transA, transB bool, alpha, beta
 	}
 }
 
-// TestSgemmPacked checks that SgemmPacked is bit-identical to SgemmThreads
-// on the operand it was packed from, for both layouts and batch sizes that
-// take every path.
-func TestSgemmPacked(t *testing.T) {
-	r := rand.New(rand.NewPCG(3, 4))
-	ForEachImpl(func(impl string) {
-		for _, sh := range [][2]int{{512, 784}, {10, 500}, {70, 300}} {
-			n, k := sh[0], sh[1]
-			for _, transB := range []bool{true, false} {
-				ldb := n + 3
-				if transB {
-					ldb = k + 5
-				}
-				rowsB := k
-				if transB {
-					rowsB = n
-				}
-				b := randSlice(r, rowsB*ldb)
-				pb := PackB(transB, k, n, b, ldb)
-				for _, m := range []int{1, 3, 8, 9, 64, 256} {
-					a := randSlice(r, m*k)
-					want := randSlice(r, m*n)
-					got := append([]float32(nil), want...)
-					SgemmThreads(2, false, transB, m, n, k, 0.5, a, k, b, ldb, 1, want, n)
-					SgemmPacked(2, false, m, 0.5, a, k, pb, 1, got, n)
-					for i := range want {
-						if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-							t.Fatalf("%s n=%d k=%d transB=%v m=%d: c[%d] = %g, unpacked %g", impl, n, k, transB, m, i, got[i], want[i])
-						}
-					}
-				}
-			}
-		}
-	})
-}
-
 // TestSgemmAVX2AVX512Identical checks that avx2 and avx512 give the same
 // bits (same slices and FMA chains on every path), where the CPU has both.
 func TestSgemmAVX2AVX512Identical(t *testing.T) {
