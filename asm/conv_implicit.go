@@ -229,6 +229,33 @@ func ConvAddRows(dst []float32, ldd int, src []float32, lds, w, rows int, s floa
 }
 
 // convAddRowsGeneric is ConvAddRows in Go.
+// ConvAddRowsResReLU is ConvAddRows followed, on each row, by adding row
+// r of res (stride ldr) and a ReLU: dst = relu(src + s + res), rounding
+// each step as AddScalar, Add and Relu would (the same bits), in one pass
+// (a residual block's convolution output). dst may be src.
+func ConvAddRowsResReLU(dst []float32, ldd int, src []float32, lds, w, rows int, s float32, res []float32, ldr int) {
+	if w <= 0 || rows <= 0 {
+		return
+	}
+	if ldd < w || lds < w || ldr < w {
+		panic("asm: ConvAddRowsResReLU: stride shorter than a row")
+	}
+	_ = dst[(rows-1)*ldd+w-1]
+	_ = src[(rows-1)*lds+w-1]
+	_ = res[(rows-1)*ldr+w-1]
+	convAddRowsResReLU(ciImpl, dst, ldd, src, lds, w, rows, s, res, ldr)
+}
+
+// convAddRowsResReLUGeneric is ConvAddRowsResReLU as the three passes.
+func convAddRowsResReLUGeneric(dst []float32, ldd int, src []float32, lds, w, rows int, s float32, res []float32, ldr int) {
+	for r := range rows {
+		d := dst[r*ldd : r*ldd+w]
+		convAddRowsGeneric(d, w, src[r*lds:], lds, w, 1, s)
+		Add(d, d, res[r*ldr:r*ldr+w])
+		Relu(d, d)
+	}
+}
+
 func convAddRowsGeneric(dst []float32, ldd int, src []float32, lds, w, rows int, s float32) {
 	for r := range rows {
 		d, x := dst[r*ldd:r*ldd+w], src[r*lds:r*lds+w]

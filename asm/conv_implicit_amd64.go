@@ -180,3 +180,21 @@ func convAddRows(impl string, dst []float32, ldd int, src []float32, lds, w, row
 		convAddRowsGeneric(dst, ldd, src, lds, w, rows, s)
 	}
 }
+
+//go:noescape
+func convAddRowsResReLUAVX2(dst *float32, ldd int, src *float32, lds int, w int, rows int, s float32, res *float32, ldr int)
+
+//go:noescape
+func convAddRowsResReLUAVX512(dst *float32, ldd int, src *float32, lds int, w int, rows int, s float32, res *float32, ldr int)
+
+// convAddRowsResReLU runs impl's row copy with bias, residual and ReLU.
+func convAddRowsResReLU(impl string, dst []float32, ldd int, src []float32, lds, w, rows int, s float32, res []float32, ldr int) {
+	switch impl {
+	case AVX512:
+		convAddRowsResReLUAVX512(&dst[0], ldd, &src[0], lds, w, rows, s, &res[0], ldr)
+	case AVX2:
+		convAddRowsResReLUAVX2(&dst[0], ldd, &src[0], lds, w, rows, s, &res[0], ldr)
+	default:
+		convAddRowsResReLUGeneric(dst, ldd, src, lds, w, rows, s, res, ldr)
+	}
+}

@@ -7825,3 +7825,117 @@ convAddRowsAVX512_next:
 convAddRowsAVX512_done:
 	VZEROUPPER
 	RET
+
+// func convAddRowsResReLUAVX2(dst *float32, ldd int, src *float32, lds int, w int, rows int, s float32, res *float32, ldr int)
+TEXT ·convAddRowsResReLUAVX2(SB), NOSPLIT, $0-72
+	VBROADCASTSS s+48(FP), Y1
+	MOVQ res+56(FP), BX
+	MOVQ ldr+64(FP), R12
+	SHLQ $2, R12
+	VXORPS Y15, Y15, Y15
+	MOVQ dst+0(FP), DI
+	MOVQ ldd+8(FP), R8
+	SHLQ $2, R8
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R9
+	SHLQ $2, R9
+	MOVQ w+32(FP), CX
+	MOVQ rows+40(FP), DX
+	MOVQ CX, R10
+	ANDQ $-8, R10
+convAddRowsResReLUAVX2_row:
+	TESTQ DX, DX
+	JEQ  convAddRowsResReLUAVX2_done
+	XORQ AX, AX
+convAddRowsResReLUAVX2_vec:
+	CMPQ AX, R10
+	JGE  convAddRowsResReLUAVX2_tail
+	VMOVUPS (SI)(AX*4), Y0
+	VADDPS Y1, Y0, Y0
+	VMOVUPS (BX)(AX*4), Y2
+	VADDPS Y2, Y0, Y0
+	VMAXPS Y0, Y15, Y0
+	VADDPS Y15, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*4)
+	ADDQ $8, AX
+	JMP  convAddRowsResReLUAVX2_vec
+convAddRowsResReLUAVX2_tail:
+	CMPQ AX, CX
+	JGE  convAddRowsResReLUAVX2_next
+	VMOVSS (SI)(AX*4), X0
+	VADDSS X1, X0, X0
+	VMOVSS (BX)(AX*4), X2
+	VADDSS X2, X0, X0
+	VMAXPS X0, X15, X0
+	VADDPS X15, X0, X0
+	VMOVSS X0, (DI)(AX*4)
+	INCQ AX
+	JMP  convAddRowsResReLUAVX2_tail
+convAddRowsResReLUAVX2_next:
+	ADDQ R8, DI
+	ADDQ R9, SI
+	ADDQ R12, BX
+	DECQ DX
+	JMP  convAddRowsResReLUAVX2_row
+convAddRowsResReLUAVX2_done:
+	VZEROUPPER
+	RET
+
+// func convAddRowsResReLUAVX512(dst *float32, ldd int, src *float32, lds int, w int, rows int, s float32, res *float32, ldr int)
+TEXT ·convAddRowsResReLUAVX512(SB), NOSPLIT, $0-72
+	VBROADCASTSS s+48(FP), Z1
+	MOVQ res+56(FP), BX
+	MOVQ ldr+64(FP), R12
+	SHLQ $2, R12
+	VXORPS Z15, Z15, Z15
+	MOVQ dst+0(FP), DI
+	MOVQ ldd+8(FP), R8
+	SHLQ $2, R8
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R9
+	SHLQ $2, R9
+	MOVQ w+32(FP), CX
+	MOVQ rows+40(FP), DX
+	MOVQ CX, AX
+	ANDQ $15, AX
+	MOVQ $1, R11
+	SHLXQ AX, R11, R11
+	DECQ R11
+	KMOVW R11, K1
+	MOVQ CX, R10
+	ANDQ $-16, R10
+convAddRowsResReLUAVX512_row:
+	TESTQ DX, DX
+	JEQ  convAddRowsResReLUAVX512_done
+	XORQ AX, AX
+convAddRowsResReLUAVX512_vec:
+	CMPQ AX, R10
+	JGE  convAddRowsResReLUAVX512_tail
+	VMOVUPS (SI)(AX*4), Z0
+	VADDPS Z1, Z0, Z0
+	VMOVUPS (BX)(AX*4), Z2
+	VADDPS Z2, Z0, Z0
+	VMAXPS Z0, Z15, Z0
+	VADDPS Z15, Z0, Z0
+	VMOVUPS Z0, (DI)(AX*4)
+	ADDQ $16, AX
+	JMP  convAddRowsResReLUAVX512_vec
+convAddRowsResReLUAVX512_tail:
+	CMPQ AX, CX
+	JGE  convAddRowsResReLUAVX512_next
+	VMOVUPS.Z (SI)(AX*4), K1, Z0
+	VADDPS Z1, Z0, Z0
+	VMOVUPS.Z (BX)(AX*4), K1, Z2
+	VADDPS Z2, Z0, Z0
+	VMAXPS Z0, Z15, Z0
+	VADDPS Z15, Z0, Z0
+	VMOVUPS Z0, K1, (DI)(AX*4)
+convAddRowsResReLUAVX512_next:
+	ADDQ R8, DI
+	ADDQ R9, SI
+	ADDQ R12, BX
+	DECQ DX
+	JMP  convAddRowsResReLUAVX512_row
+convAddRowsResReLUAVX512_done:
+	VZEROUPPER
+	RET

@@ -30,3 +30,8 @@ func convCopyRows(_ string, dst []float32, ldd int, src []float32, lds, w, rows 
 func convAddRows(_ string, dst []float32, ldd int, src []float32, lds, w, rows int, s float32) {
 	convAddRowsGeneric(dst, ldd, src, lds, w, rows, s)
 }
+
+// convAddRowsResReLU has only the Go loop on arm64.
+func convAddRowsResReLU(_ string, dst []float32, ldd int, src []float32, lds, w, rows int, s float32, res []float32, ldr int) {
+	convAddRowsResReLUGeneric(dst, ldd, src, lds, w, rows, s, res, ldr)
+}

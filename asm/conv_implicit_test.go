@@ -313,3 +313,45 @@ func TestConvImplicitBiasReLU(t *testing.T) {
 		}
 	})
 }
+
+// TestConvAddRowsResReLU checks that the fused compaction gives the bits
+// of ConvAddRows, Add and Relu on each row, on every implementation, for
+// every tail length, in place and not, with zeros of both signs and NaNs.
+func TestConvAddRowsResReLU(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	special := []float32{0, float32(math.Copysign(0, -1)), float32(math.NaN()), -1, 1}
+	ForEachImpl(func(impl string) {
+		for w := 1; w <= 40; w++ {
+			for _, inPlace := range []bool{false, true} {
+				const rows, lds, ldd, ldr = 3, 45, 47, 43
+				src := randSlice(rng, rows*lds)
+				res := randSlice(rng, rows*ldr)
+				for range 4 {
+					src[rng.IntN(len(src))] = special[rng.IntN(len(special))]
+					res[rng.IntN(len(res))] = special[rng.IntN(len(special))]
+				}
+				s := float32(rng.NormFloat64())
+				want := randSlice(rng, 1+rows*ldd)[1:] // unaligned
+				got := append([]float32(nil), want...)
+				srcW, srcG, ld := src, src, lds
+				if inPlace {
+					copy(want, src[:min(len(src), len(want))])
+					copy(got, want)
+					srcW, srcG, ld = want, got, ldd
+				}
+				ConvAddRows(want, ldd, srcW, ld, w, rows, s)
+				for r := range rows {
+					row := want[r*ldd : r*ldd+w]
+					Add(row, row, res[r*ldr:r*ldr+w])
+					Relu(row, row)
+				}
+				ConvAddRowsResReLU(got, ldd, srcG, ld, w, rows, s, res, ldr)
+				for i := range want {
+					if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+						t.Fatalf("%s w=%d in place %v: element %d is %v, want %v", impl, w, inPlace, i, got[i], want[i])
+					}
+				}
+			}
+		}
+	})
+}

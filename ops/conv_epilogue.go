@@ -178,6 +178,13 @@ func (ep *convEpi) reluOnly() (relu, ok bool) {
 	return e.Act == epiReLU, true
 }
 
+// residualReLU reports an epilogue of a residual add then ReLU alone,
+// which asm.ConvAddRowsResReLU applies with the bias in one pass.
+func (ep *convEpi) residualReLU() bool {
+	e := ep.e
+	return e != nil && e.Residual && !e.ScaleShift && e.Act == epiReLU
+}
+
 // applySample applies the epilogue to sample n's f output channels of os
 // elements each.
 func (ep *convEpi) applySample(y []float32, n, f, os int) {

@@ -630,6 +630,13 @@ func (j *implJob) unit(planes, tile []float32, n, u int) {
 			return
 		}
 		asm.ConvImplicitTaps(m, nt, w, kk, b, j.taps, j.y[off:off+(m-1)*os+nt], os)
+		if j.bias != nil && j.ep.residualReLU() {
+			for i := range m {
+				o := off + i*os
+				asm.ConvAddRowsResReLU(j.y[o:o+nt], nt, j.y[o:o+nt], nt, nt, 1, j.bias[f+i], j.ep.res[o:o+nt], nt)
+			}
+			return
+		}
 		for i := range m {
 			seg := j.y[off+i*os : off+i*os+nt]
 			if j.bias != nil {
@@ -640,6 +647,13 @@ func (j *implJob) unit(planes, tile []float32, n, u int) {
 		return
 	}
 	asm.ConvImplicitTaps(m, nt, w, kk, b, j.taps, tile[:m*nt], nt)
+	if j.bias != nil && j.ep.residualReLU() {
+		for i := range m {
+			off := (n*g.f+f+i)*os + r0*ow
+			asm.ConvAddRowsResReLU(j.y[off:off+(r1-r0)*ow], ow, tile[i*nt:], ig.wq, ow, r1-r0, j.bias[f+i], j.ep.res[off:off+(r1-r0)*ow], ow)
+		}
+		return
+	}
 	for i := range m {
 		off := (n*g.f+f+i)*os + r0*ow
 		seg := j.y[off : off+(r1-r0)*ow]

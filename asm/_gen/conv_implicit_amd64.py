@@ -310,13 +310,26 @@ def gen_avx2(out, mr):
     out.append("\tRET")
 
 
-def gen_copy_rows(out, isa, bias=False):
+def gen_copy_rows(out, isa, bias=False, res=False):
     """convCopyRows<isa>(dst *float32, ldd int, src *float32, lds int, w int, rows int):
     rows rows of w floats from src (stride lds) to dst (stride ldd);
-    convAddRows<isa>(..., s float32) adds s to each."""
+    convAddRows<isa>(..., s float32) adds s to each;
+    convAddRowsResReLU<isa>(..., s float32, res *float32, ldr int) then adds
+    res (stride ldr) and applies ReLU as the vec kernels do (max(0, x) + 0),
+    each step rounding as AddScalar, Add and Relu passes would."""
     name = f"convAddRows{isa}" if bias else f"convCopyRows{isa}"
+    if res:
+        name = f"convAddRowsResReLU{isa}"
     reg, lanes = ("Z", 16) if isa == "AVX512" else ("Y", 8)
-    if bias:
+    if res:
+        out.append(f"// func {name}(dst *float32, ldd int, src *float32, lds int, w int, rows int, s float32, res *float32, ldr int)")
+        out.append(f"TEXT ·{name}(SB), NOSPLIT, $0-72")
+        out.append(f"\tVBROADCASTSS s+48(FP), {reg}1")
+        out.append("\tMOVQ res+56(FP), BX")
+        out.append("\tMOVQ ldr+64(FP), R12")
+        out.append("\tSHLQ $2, R12")
+        out.append(f"\tVXORPS {reg}15, {reg}15, {reg}15")
+    elif bias:
         out.append(f"// func {name}(dst *float32, ldd int, src *float32, lds int, w int, rows int, s float32)")
         out.append(f"TEXT ·{name}(SB), NOSPLIT, $0-52")
         out.append(f"\tVBROADCASTSS s+48(FP), {reg}1")
@@ -349,8 +362,13 @@ def gen_copy_rows(out, isa, bias=False):
     out.append("\tCMPQ AX, R10")
     out.append(f"\tJGE  {name}_tail")
     out.append(f"\tVMOVUPS (SI)(AX*4), {reg}0")
-    if bias:
+    if bias or res:
         out.append(f"\tVADDPS {reg}1, {reg}0, {reg}0")
+    if res:
+        out.append(f"\tVMOVUPS (BX)(AX*4), {reg}2")
+        out.append(f"\tVADDPS {reg}2, {reg}0, {reg}0")
+        out.append(f"\tVMAXPS {reg}0, {reg}15, {reg}0")
+        out.append(f"\tVADDPS {reg}15, {reg}0, {reg}0")
     out.append(f"\tVMOVUPS {reg}0, (DI)(AX*4)")
     out.append(f"\tADDQ ${lanes}, AX")
     out.append(f"\tJMP  {name}_vec")
@@ -359,21 +377,33 @@ def gen_copy_rows(out, isa, bias=False):
         out.append("\tCMPQ AX, CX")
         out.append(f"\tJGE  {name}_next")
         out.append("\tVMOVUPS.Z (SI)(AX*4), K1, Z0")
-        if bias:
+        if bias or res:
             out.append("\tVADDPS Z1, Z0, Z0")
+        if res:
+            out.append("\tVMOVUPS.Z (BX)(AX*4), K1, Z2")
+            out.append("\tVADDPS Z2, Z0, Z0")
+            out.append("\tVMAXPS Z0, Z15, Z0")
+            out.append("\tVADDPS Z15, Z0, Z0")
         out.append("\tVMOVUPS Z0, K1, (DI)(AX*4)")
     else:
         out.append("\tCMPQ AX, CX")
         out.append(f"\tJGE  {name}_next")
         out.append("\tVMOVSS (SI)(AX*4), X0")
-        if bias:
+        if bias or res:
             out.append("\tVADDSS X1, X0, X0")
+        if res:
+            out.append("\tVMOVSS (BX)(AX*4), X2")
+            out.append("\tVADDSS X2, X0, X0")
+            out.append("\tVMAXPS X0, X15, X0")
+            out.append("\tVADDPS X15, X0, X0")
         out.append("\tVMOVSS X0, (DI)(AX*4)")
         out.append("\tINCQ AX")
         out.append(f"\tJMP  {name}_tail")
     out.append(f"{name}_next:")
     out.append("\tADDQ R8, DI")
     out.append("\tADDQ R9, SI")
+    if res:
+        out.append("\tADDQ R12, BX")
     out.append("\tDECQ DX")
     out.append(f"\tJMP  {name}_row")
     out.append(f"{name}_done:")
@@ -413,6 +443,9 @@ def main():
         for isa in ("AVX2", "AVX512"):
             gen_copy_rows(out, isa, bias)
             out.append("")
+    for isa in ("AVX2", "AVX512"):
+        gen_copy_rows(out, isa, True, True)
+        out.append("")
     with open(sys.argv[1], "w") as f:
         f.write("\n".join(out).rstrip("\n") + "\n")
 
