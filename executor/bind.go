@@ -169,8 +169,10 @@ func WithOutputs(names ...string) Option {
 	}
 }
 
-// WithThreads sets the goroutines one Predict call may use inside a kernel
-// (default runtime.GOMAXPROCS(0)).
+// WithThreads sets the goroutines one Predict call may use (default
+// runtime.GOMAXPROCS(0)): a batch of at least n samples in a graph that
+// computes each sample on its own is split into n shares, one goroutine
+// each (PlanInfo.BatchSplit); otherwise kernels split their own work.
 func WithThreads(n int) Option {
 	return func(c *config) error {
 		if n < 1 {

@@ -36,6 +36,9 @@ type StepProfile struct {
 // step, in execution order. One warm-up pass runs first and is not
 // counted. The timers cost a little per step, so the steps' sum is
 // slightly above Predict's time; Predict itself is not instrumented.
+// Profile always runs the batch whole, each kernel splitting its own work
+// over the threads: where Predict splits the batch instead
+// (PlanInfo.BatchSplit), the steps' sum is the unsplit run's time.
 func (m *Model) Profile(ctx context.Context, inputs []*tensor.Tensor, rounds int) ([]StepProfile, error) {
 	if ctx == nil {
 		ctx = context.Background()

@@ -63,7 +63,7 @@ func runBenchModel(args []string, stdout, stderr io.Writer) error {
 	threads := fs.Int("threads", runtime.GOMAXPROCS(0), "goroutines per kernel")
 	dur := fs.Duration("time", time.Second, "how long to measure after warm-up")
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	profile := fs.Bool("profile", false, "also time every plan step and print them slowest first (node, op, output shape, mean and fastest time, % of the steps' total, GFLOP/s of convolutions and FullyConnected at the mean)")
+	profile := fs.Bool("profile", false, "also time every plan step and print them slowest first (node, op, output shape, mean and fastest time, % of the steps' total, GFLOP/s of convolutions and FullyConnected at the mean); the profile runs the batch whole, without a batch split")
 	rounds := fs.Int("rounds", 200, "forward passes -profile times")
 	shapes := shapeFlags{}
 	fs.Var(shapes, "shape", "data input shape `NAME=D0,D1,...` (the batch dim is replaced by -batch); default: the input's __shape__ or what the first FullyConnected implies")
