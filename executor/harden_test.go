@@ -302,7 +302,11 @@ func TestCancelInsideKernel(t *testing.T) {
 		worst = max(worst, lat)
 	}
 	t.Logf("cancellation latency (worst of 3): %v", worst)
-	if worst > 100*time.Millisecond {
+	// Idle, the worst is under 0.5 ms; while `make test` runs other
+	// packages' tests on the same two cores, one run took 127 ms (the
+	// thread waiting for a core), so the bound is loose: it still fails a
+	// kernel that ignores the context (the convolution runs for seconds).
+	if worst > 500*time.Millisecond {
 		t.Fatalf("Predict returned %v after the cancel", worst)
 	}
 	// A context cancelled before the call: no work, the context's error.
