@@ -9,20 +9,17 @@
 package tensor
 
 import (
-	"errors"
 	"fmt"
-	"math"
-	"strconv"
-	"strings"
-	"unsafe"
+
+	"github.com/mxgo/mxgo/internal/ndarray"
 )
 
 // Align is the byte alignment of storage allocated by this package.
-const Align = 64
+const Align = ndarray.Align
 
 // MaxNDim is the largest number of dimensions a shape may have (MXNet's limit
 // for NDArray files is 32 as well).
-const MaxNDim = 32
+const MaxNDim = ndarray.MaxNDim
 
 // Tensor is a dense, contiguous, row-major array. The zero value is not
 // usable; build tensors with New, FromSlice or FromBytes. A Tensor's shape is
@@ -34,69 +31,29 @@ type Tensor struct {
 }
 
 // ErrShape is wrapped by every error about an invalid shape.
-var ErrShape = errors.New("invalid shape")
+var ErrShape = ndarray.ErrShape
 
 // NumElements returns the product of shape, checking each dim is non-negative,
 // the number of dims is at most MaxNDim, and the product (times elemSize, if
-// elemSize > 0) does not overflow an int.
+// elemSize > 0) does not overflow an int. (The NDArray codec,
+// internal/ndarray, shares it.)
 func NumElements(shape []int, elemSize int) (int, error) {
-	if len(shape) > MaxNDim {
-		return 0, fmt.Errorf("%w: %d dims (max %d)", ErrShape, len(shape), MaxNDim)
-	}
-	n := 1
-	for _, d := range shape {
-		if d < 0 {
-			return 0, fmt.Errorf("%w: negative dim in %s", ErrShape, ShapeString(shape))
-		}
-		if d != 0 && n > math.MaxInt/d {
-			return 0, fmt.Errorf("%w: %s overflows", ErrShape, ShapeString(shape))
-		}
-		n *= d
-	}
-	if elemSize > 0 && n > math.MaxInt/elemSize {
-		return 0, fmt.Errorf("%w: %s of %d-byte elements overflows", ErrShape, ShapeString(shape), elemSize)
-	}
-	return n, nil
+	return ndarray.NumElements(shape, elemSize)
 }
 
 // ShapeString formats a shape as MXNet prints it: (2,3), (5,) and () for a
 // scalar; a negative (unknown, during shape inference) dim prints as "?".
-func ShapeString(shape []int) string {
-	var sb strings.Builder
-	sb.WriteByte('(')
-	for i, d := range shape {
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		if d < 0 {
-			sb.WriteByte('?')
-		} else {
-			sb.WriteString(strconv.Itoa(d))
-		}
-	}
-	if len(shape) == 1 {
-		sb.WriteByte(',')
-	}
-	sb.WriteByte(')')
-	return sb.String()
-}
+func ShapeString(shape []int) string { return ndarray.ShapeString(shape) }
 
 // AlignedBytes returns n zeroed bytes whose first byte is Align-aligned.
-func AlignedBytes(n int) []byte {
-	if n == 0 {
-		return []byte{}
-	}
-	buf := make([]byte, n+Align-1)
-	off := int(-uintptr(unsafe.Pointer(&buf[0]))) & (Align - 1)
-	return buf[off : off+n : off+n]
-}
+func AlignedBytes(n int) []byte { return ndarray.AlignedBytes(n) }
 
 // MaxAllocBytes is the largest storage New allocates: 2^47 bytes (128 TiB),
 // under the Go runtime's own limit, so that an absurd shape is an error
 // rather than a panic in make. (A size below it but beyond the machine's
 // memory still exhausts it: bound untrusted shapes before, as serialize's
 // Limits do.)
-const MaxAllocBytes = 1 << 47
+const MaxAllocBytes = ndarray.MaxAllocBytes
 
 // New returns a zero-filled tensor of the given dtype and shape. An empty
 // shape is a scalar (one element); a zero dim gives an empty tensor. A shape

@@ -58,41 +58,46 @@ func (d DType) String() string {
 // MaxNDim is the most dims a record may have (tensor.MaxNDim).
 const MaxNDim = 32
 
-// maxAllocBytes bounds a dense block Densify builds (tensor.MaxAllocBytes).
-const maxAllocBytes = 1 << 47
+// MaxAllocBytes bounds a dense block Densify builds; tensor.MaxAllocBytes
+// is this value.
+const MaxAllocBytes = 1 << 47
 
-// align is the alignment of the blocks the sources and Densify allocate
-// (tensor.Align), so that tensors built on them are aligned like tensor.New's.
-const align = 64
+// Align is the alignment of the blocks the sources and Densify allocate;
+// tensor.Align is this value, so tensors built on them are aligned like
+// tensor.New's.
+const Align = 64
 
-// errShape is wrapped by every shape error of numElements.
-var errShape = errors.New("invalid shape")
+// ErrShape is wrapped by every shape error of NumElements (it is
+// tensor.ErrShape).
+var ErrShape = errors.New("invalid shape")
 
-// numElements returns the element count of shape, failing on a negative
+// NumElements (tensor.NumElements) returns the element count of shape,
+// failing on a negative
 // dim, too many dims, or a product (times elemSize, when positive) that
 // overflows int.
-func numElements(shape []int, elemSize int) (int, error) {
+func NumElements(shape []int, elemSize int) (int, error) {
 	if len(shape) > MaxNDim {
-		return 0, fmt.Errorf("%w: %d dims (max %d)", errShape, len(shape), MaxNDim)
+		return 0, fmt.Errorf("%w: %d dims (max %d)", ErrShape, len(shape), MaxNDim)
 	}
 	n := 1
 	for _, d := range shape {
 		if d < 0 {
-			return 0, fmt.Errorf("%w: negative dim in %s", errShape, shapeString(shape))
+			return 0, fmt.Errorf("%w: negative dim in %s", ErrShape, ShapeString(shape))
 		}
 		if d != 0 && n > math.MaxInt/d {
-			return 0, fmt.Errorf("%w: %s overflows", errShape, shapeString(shape))
+			return 0, fmt.Errorf("%w: %s overflows", ErrShape, ShapeString(shape))
 		}
 		n *= d
 	}
 	if elemSize > 0 && n > math.MaxInt/elemSize {
-		return 0, fmt.Errorf("%w: %s of %d-byte elements overflows", errShape, shapeString(shape), elemSize)
+		return 0, fmt.Errorf("%w: %s of %d-byte elements overflows", ErrShape, ShapeString(shape), elemSize)
 	}
 	return n, nil
 }
 
-// shapeString formats a shape as tensor.ShapeString does: "(2,3)", "(5,)".
-func shapeString(shape []int) string {
+// ShapeString formats a shape as MXNet prints it: "(2,3)", "(5,)", "()";
+// an unknown (negative) dim prints as "?". tensor.ShapeString is this.
+func ShapeString(shape []int) string {
 	var sb strings.Builder
 	sb.WriteByte('(')
 	for i, d := range shape {
@@ -112,12 +117,13 @@ func shapeString(shape []int) string {
 	return sb.String()
 }
 
-// alignedBytes returns n zeroed bytes whose first byte is align-aligned.
-func alignedBytes(n int) []byte {
+// AlignedBytes returns n zeroed bytes whose first byte is Align-aligned
+// (tensor.AlignedBytes is this).
+func AlignedBytes(n int) []byte {
 	if n == 0 {
 		return []byte{}
 	}
-	buf := make([]byte, n+align-1)
-	off := int(-uintptr(unsafe.Pointer(&buf[0]))) & (align - 1)
+	buf := make([]byte, n+Align-1)
+	off := int(-uintptr(unsafe.Pointer(&buf[0]))) & (Align - 1)
 	return buf[off : off+n : off+n]
 }

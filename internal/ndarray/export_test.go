@@ -1,14 +1,4 @@
 package ndarray
 
 // Internals the external tests compare with package tensor's.
-var (
-	NumElements  = numElements
-	ShapeString  = shapeString
-	AlignedBytes = alignedBytes
-)
-
-const (
-	NumDTypes     = numDTypes
-	Align         = align
-	MaxAllocBytes = maxAllocBytes
-)
+const NumDTypes = numDTypes

@@ -83,7 +83,7 @@ func (d decoder) shape(gen RecordGen, what string) ([]int, error) {
 
 // size checks a shape and returns its byte size for dtype dt.
 func (d decoder) size(off int64, what string, shape []int, dt DType) (int, error) {
-	n, err := numElements(shape, dt.Size())
+	n, err := NumElements(shape, dt.Size())
 	if err != nil {
 		return 0, d.fail(off, "%s: %v", what, err)
 	}

@@ -23,7 +23,7 @@ type Source interface {
 	// is only valid until the next call. Short input gives io.ErrUnexpectedEOF
 	// (or io.EOF when nothing at all was left).
 	Next(n int) ([]byte, error)
-	// Block returns the next n bytes as storage an array may keep (align-aligned when freshly allocated). Callers
+	// Block returns the next n bytes as storage an array may keep (Align-aligned when freshly allocated). Callers
 	// check n against Remaining first when it is known.
 	Block(n int) ([]byte, error)
 	// Offset is the number of bytes consumed so far.
@@ -66,7 +66,7 @@ func (s *BytesSource) Block(n int) ([]byte, error) {
 		return nil, err
 	}
 	if s.Copy {
-		c := alignedBytes(n)
+		c := AlignedBytes(n)
 		copy(c, p)
 		return c, nil
 	}
@@ -124,7 +124,7 @@ func (s *StreamSource) Block(n int) ([]byte, error) {
 		if s.size >= 0 && int64(n) > s.Remaining() {
 			return nil, io.ErrUnexpectedEOF
 		}
-		p := alignedBytes(n)
+		p := AlignedBytes(n)
 		m, err := io.ReadFull(s.r, p)
 		s.off += int64(m)
 		if err != nil {
@@ -147,7 +147,7 @@ func (s *StreamSource) Block(n int) ([]byte, error) {
 		}
 		chunks = append(chunks, c)
 	}
-	p := alignedBytes(n)
+	p := AlignedBytes(n)
 	o := 0
 	for i, c := range chunks {
 		o += copy(p[o:], c)

@@ -54,14 +54,14 @@ func (r *Record) newDense() ([]byte, error) {
 	if !r.DType.Valid() {
 		return nil, fmt.Errorf("invalid dtype flag %d", int32(r.DType))
 	}
-	n, err := numElements(r.Shape, r.DType.Size())
+	n, err := NumElements(r.Shape, r.DType.Size())
 	if err != nil {
 		return nil, err
 	}
-	if int64(n)*int64(r.DType.Size()) > maxAllocBytes {
-		return nil, fmt.Errorf("%s %s needs %d bytes, over %d", r.DType, shapeString(r.Shape), int64(n)*int64(r.DType.Size()), int64(maxAllocBytes))
+	if int64(n)*int64(r.DType.Size()) > MaxAllocBytes {
+		return nil, fmt.Errorf("%s %s needs %d bytes, over %d", r.DType, ShapeString(r.Shape), int64(n)*int64(r.DType.Size()), int64(MaxAllocBytes))
 	}
-	return alignedBytes(n * r.DType.Size()), nil
+	return AlignedBytes(n * r.DType.Size()), nil
 }
 
 func (r *Record) denseRowSparse() ([]byte, error) {

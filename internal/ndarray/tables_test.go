@@ -1,6 +1,7 @@
 package ndarray_test
 
 import (
+	"errors"
 	"testing"
 	"unsafe"
 
@@ -8,8 +9,10 @@ import (
 	"github.com/mxgo/mxgo/tensor"
 )
 
-// The codec keeps its own copies of tensor's tables (it imports nothing of
-// mxgo, see the package doc); they must agree.
+// The codec keeps its own copies of tensor's dtype tables (it imports
+// nothing of mxgo, see the package doc); they must agree. (Shape checks,
+// ShapeString, the alignment and the allocation bound are the codec's,
+// which tensor uses: TestShapeHelpers.)
 func TestTablesMatchTensor(t *testing.T) {
 	if ndarray.NumDTypes != tensor.NumDTypes {
 		t.Fatalf("%d dtypes, tensor has %d", ndarray.NumDTypes, tensor.NumDTypes)
@@ -31,26 +34,51 @@ func TestTablesMatchTensor(t *testing.T) {
 			t.Errorf("%s: flag %d, tensor %d", c.name, c.n, c.t)
 		}
 	}
-	if ndarray.MaxNDim != tensor.MaxNDim || ndarray.Align != tensor.Align || ndarray.MaxAllocBytes != tensor.MaxAllocBytes {
-		t.Fatalf("MaxNDim %d/%d, Align %d/%d, MaxAllocBytes %d/%d", ndarray.MaxNDim, tensor.MaxNDim,
-			ndarray.Align, tensor.Align, ndarray.MaxAllocBytes, tensor.MaxAllocBytes)
-	}
-	for _, s := range [][]int{{}, {5}, {2, 3}, {0, 4}, {-1, 2}, {1 << 40, 1 << 40}, {-3}, make([]int, 33)} {
-		if a, b := ndarray.ShapeString(s), tensor.ShapeString(s); a != b {
-			t.Errorf("ShapeString(%v) = %s, tensor %s", s, a, b)
-		}
-		for _, es := range []int{0, 4, 1 << 40} {
-			n, err := ndarray.NumElements(s, es)
-			tn, terr := tensor.NumElements(s, es)
-			if n != tn || (err == nil) != (terr == nil) || (err != nil && err.Error() != terr.Error()) {
-				t.Errorf("NumElements(%v, %d) = %d %v, tensor %d %v", s, es, n, err, tn, terr)
-			}
-		}
-	}
 	for _, n := range []int{0, 1, 63, 64, 1000} {
 		b := ndarray.AlignedBytes(n)
 		if len(b) != n || (n > 0 && uintptr(unsafe.Pointer(&b[0]))%tensor.Align != 0) {
 			t.Errorf("AlignedBytes(%d): len %d", n, len(b))
 		}
+	}
+}
+
+// TestShapeHelpers checks NumElements, ShapeString and AlignedBytes (which
+// package tensor exports as its own) on ordinary, empty, unknown, too
+// large and too many dims.
+func TestShapeHelpers(t *testing.T) {
+	for _, c := range []struct {
+		shape []int
+		str   string
+		n     int // element count; -1: an error wrapping ErrShape
+	}{
+		{[]int{}, "()", 1}, {[]int{5}, "(5,)", 5}, {[]int{2, 3}, "(2,3)", 6}, {[]int{0, 4}, "(0,4)", 0},
+		{[]int{-1, 2}, "(?,2)", -1}, {[]int{-3}, "(?,)", -1}, {[]int{1 << 40, 1 << 40}, "(1099511627776,1099511627776)", -1},
+		{make([]int, ndarray.MaxNDim+1), "", -1},
+	} {
+		if c.str != "" {
+			if got := ndarray.ShapeString(c.shape); got != c.str {
+				t.Errorf("ShapeString(%v) = %s, want %s", c.shape, got, c.str)
+			}
+		}
+		n, err := ndarray.NumElements(c.shape, 0)
+		if c.n < 0 {
+			if !errors.Is(err, ndarray.ErrShape) || !errors.Is(err, tensor.ErrShape) {
+				t.Errorf("NumElements(%v) = %d, %v: want an ErrShape error", c.shape, n, err)
+			}
+			continue
+		}
+		if err != nil || n != c.n {
+			t.Errorf("NumElements(%v) = %d, %v: want %d", c.shape, n, err, c.n)
+		}
+	}
+	// The element size joins the overflow check.
+	if _, err := ndarray.NumElements([]int{1 << 40}, 1<<40); !errors.Is(err, ndarray.ErrShape) {
+		t.Errorf("NumElements of 2^40 elements of 2^40 bytes: %v, want an overflow", err)
+	}
+	if n, err := ndarray.NumElements([]int{1 << 20}, 1<<20); err != nil || n != 1<<20 {
+		t.Errorf("NumElements of 2^20 elements of 2^20 bytes: %d, %v", n, err)
+	}
+	if ndarray.Align != 64 || ndarray.MaxAllocBytes != 1<<47 {
+		t.Errorf("Align %d, MaxAllocBytes %d", ndarray.Align, ndarray.MaxAllocBytes)
 	}
 }

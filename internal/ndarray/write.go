@@ -50,7 +50,7 @@ func (r *Record) Check() error {
 	}
 	for _, v := range r.Shape {
 		if v == 0 && r.Gen != RecordV3 {
-			return fmt.Errorf("MXNet cannot write the empty array %s as a %s record; use v3", shapeString(r.Shape), r.Gen)
+			return fmt.Errorf("MXNet cannot write the empty array %s as a %s record; use v3", ShapeString(r.Shape), r.Gen)
 		}
 		if v < 0 || (r.Gen == RecordLegacy && uint64(v) > math.MaxUint32) {
 			return fmt.Errorf("shape %v cannot be written as a %s record", r.Shape, r.Gen)
@@ -78,12 +78,12 @@ func checkBlock(what string, shape []int, dt DType, b []byte) error {
 	if !dt.Valid() {
 		return fmt.Errorf("%s has invalid dtype flag %d", what, int32(dt))
 	}
-	n, err := numElements(shape, dt.Size())
+	n, err := NumElements(shape, dt.Size())
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	if n*dt.Size() != len(b) {
-		return fmt.Errorf("%s %s %s needs %d bytes, has %d", what, dt, shapeString(shape), n*dt.Size(), len(b))
+		return fmt.Errorf("%s %s %s needs %d bytes, has %d", what, dt, ShapeString(shape), n*dt.Size(), len(b))
 	}
 	return nil
 }
