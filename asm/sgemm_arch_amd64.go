@@ -46,6 +46,7 @@ func avx512Kernel(base sgemmKernel, mr int) sgemmKernel {
 	switch mr {
 	case 12:
 		k.fn, k.store = sgemmKernel12x32AVX512, sgemmKernel12x32AVX512Store
+		k.edge, k.edgeStore = sgemmKernel12x32EdgeAVX512, sgemmKernel12x32EdgeAVX512Store
 	case 14:
 		k.fn, k.store = sgemmKernel14x32AVX512, sgemmKernel14x32AVX512Store
 	default:

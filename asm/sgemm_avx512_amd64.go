@@ -30,6 +30,21 @@ func sgemmKernel14x32AVX512(k int, a, b, c *float32, ldc int)
 //go:noescape
 func sgemmKernel14x32AVX512Store(k int, a, b, c *float32, ldc int)
 
+// sgemmKernel12x32EdgeAVX512 is sgemmKernel12x32AVX512 on the first rows
+// rows (1 ≤ rows < 12; other values do nothing) of the tile: a is still a
+// 12-row panel (12 floats per k step, the rows past rows not read), and
+// only rows rows of C are read and written. Each element's sum is the
+// full kernel's, so the last, partial panel of A needs no edge tile.
+//
+//go:noescape
+func sgemmKernel12x32EdgeAVX512(k, rows int, a, b, c *float32, ldc int)
+
+// sgemmKernel12x32EdgeAVX512Store is sgemmKernel12x32EdgeAVX512
+// overwriting the rows instead of adding to them.
+//
+//go:noescape
+func sgemmKernel12x32EdgeAVX512Store(k, rows int, a, b, c *float32, ldc int)
+
 // sgemmPackGatherAVX512 packs rows (1 ≤ rows ≤ 16) strided rows of a into
 // columns of d, one masked gather per column:
 //

@@ -107,6 +107,64 @@ func TestSgemmKernelAVX512(t *testing.T) {
 	}
 }
 
+// TestSgemmKernelEdgeAVX512 checks the partial-panel kernels against the
+// full 12×32 kernel (adding and storing variants): for every row count
+// 1..11 and k from 0 to 33 and a few long ones, on unaligned C with a
+// row-stride gap, the first rows rows must be the full kernel's bits and
+// nothing else may change (the rows after them, the gaps, the guards).
+func TestSgemmKernelEdgeAVX512(t *testing.T) {
+	requireAVX512(t)
+	r := rand.New(rand.NewPCG(45, 46))
+	ks := []int{64, 259}
+	for k := range 2*16 + 2 {
+		ks = append(ks, k)
+	}
+	const mr = 12
+	for rows := 1; rows < mr; rows++ {
+		for _, k := range ks {
+			for _, store := range []bool{false, true} {
+				off := 1 + (k+rows)%3
+				ldc := 32 + k%5
+				a := randSlice(r, mr*k+1)
+				b := randSlice(r, 32*k+1)
+				c, all := guardedBuf((mr-1)*ldc+32, off, 7)
+				full := make([]float32, len(c))
+				for i := range rows {
+					for j := range 32 {
+						c[i*ldc+j] = r.Float32()*2 - 1
+						full[i*ldc+j] = c[i*ldc+j]
+					}
+				}
+				fn, edge := sgemmKernel12x32AVX512, sgemmKernel12x32EdgeAVX512
+				if store {
+					fn, edge = sgemmKernel12x32AVX512Store, sgemmKernel12x32EdgeAVX512Store
+				}
+				fn(k, &a[0], &b[0], &full[0], ldc)
+				edge(k, rows, &a[0], &b[0], &c[0], ldc)
+				what := fmt.Sprintf("rows=%d k=%d store=%v", rows, k, store)
+				for i := range mr {
+					for j := range ldc {
+						if i == mr-1 && j >= 32 {
+							break
+						}
+						got := c[i*ldc+j]
+						if i >= rows || j >= 32 {
+							if got != sentinel {
+								t.Fatalf("%s: C[%d][%d] outside the rows overwritten", what, i, j)
+							}
+							continue
+						}
+						if w := full[i*ldc+j]; math.Float32bits(got) != math.Float32bits(w) {
+							t.Fatalf("%s: C[%d][%d] = %v, the full kernel gives %v", what, i, j, got, w)
+						}
+					}
+				}
+				checkGuards(t, what, all, off, len(c))
+			}
+		}
+	}
+}
+
 // TestPackGatherAVX512 checks the gather packer against its definition
 // d[p*dstride+r] = alpha*a[r*lda+p] for every row count 1..16, every kb
 // 0..33, unaligned source and destination, and floats between the

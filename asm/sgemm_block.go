@@ -326,6 +326,18 @@ func (g *gemmJob) tile(tmp, apack, bpack []float32, ir, jr, jc, nb int, first bo
 		fn(kb, &ap[0], &bp[0], &c[i*ldc+j], ldc)
 		return
 	}
+	if rows < mr && cols == nr && g.kern.edge != nil && !g.kern.accFromC {
+		switch {
+		case !first || g.beta == 1:
+		case g.beta == 0:
+			g.kern.edgeStore(kb, rows, &ap[0], &bp[0], &c[i*ldc+j], ldc)
+			return
+		default:
+			scaleC(c[i*ldc+j:], ldc, rows, nr, g.beta)
+		}
+		g.kern.edge(kb, rows, &ap[0], &bp[0], &c[i*ldc+j], ldc)
+		return
+	}
 	t := tmp
 	clear(t)
 	fn(kb, &ap[0], &bp[0], &t[0], nr)

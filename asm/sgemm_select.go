@@ -24,6 +24,11 @@ type sgemmKernel struct {
 	// store, when set, is fn overwriting the tile instead of adding to it
 	// (used when beta = 0, saving a pass that zeroes C).
 	store func(k int, a, b, c *float32, ldc int)
+	// edge and edgeStore, when set, are fn and store for the first rows
+	// rows (1 ≤ rows < mr) of a tile with all nr columns, reading a full
+	// mr-row A panel: the last, partial panel of A is computed in place
+	// instead of in an edge tile (same sums, same bits).
+	edge, edgeStore func(k, rows int, a, b, c *float32, ldc int)
 	// packA, when set, packs a full mr-row panel of untransposed A (else
 	// packA6 for mr = 6, or the generic loop).
 	packA func(d, a []float32, lda, kb int, alpha float32)
