@@ -5,8 +5,9 @@ package asm
 // starts at dst[q*mr*kb]; element (row r, column p) of a panel is at
 // p*mr + r. Rows past mb in the last panel are zero, so the kernels can
 // always work on full tiles. full, when not nil, packs full mr-row panels
-// of untransposed A (packA6 or an assembly version).
-func packA(dst, a []float32, lda int, transA bool, i0, mb, p0, kb, mr int, alpha float32, full func(d, a []float32, lda, kb int, alpha float32)) {
+// of untransposed A (packA6 or an assembly version); part, when not nil,
+// the last, partial one (rows < mr rows, the others zeroed).
+func packA(dst, a []float32, lda int, transA bool, i0, mb, p0, kb, mr int, alpha float32, full func(d, a []float32, lda, kb int, alpha float32), part func(d, a []float32, lda, kb, rows int, alpha float32)) {
 	for q := 0; q*mr < mb; q++ {
 		rows := min(mr, mb-q*mr)
 		d := dst[q*mr*kb : (q+1)*mr*kb]
@@ -25,6 +26,10 @@ func packA(dst, a []float32, lda int, transA bool, i0, mb, p0, kb, mr int, alpha
 		}
 		if rows == mr && full != nil {
 			full(d, a[i*lda+p0:], lda, kb, alpha)
+			continue
+		}
+		if rows < mr && part != nil {
+			part(d, a[i*lda+p0:], lda, kb, rows, alpha)
 			continue
 		}
 		for r := range rows {

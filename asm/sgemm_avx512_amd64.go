@@ -144,6 +144,30 @@ func packAAVX512(mr int) func(d, a []float32, lda, kb int, alpha float32) {
 	}
 }
 
+// packAPartAVX512 returns the packer of a partial mr-row panel of A:
+// rows (< mr) strided rows into columns of stride mr, with one masked
+// gather per column where the offsets fit in int32, the panel's other
+// rows zero.
+func packAPartAVX512(mr int) func(d, a []float32, lda, kb, rows int, alpha float32) {
+	return func(d, a []float32, lda, kb, rows int, alpha float32) {
+		if kb == 0 {
+			return
+		}
+		d = d[:kb*mr]
+		_ = a[(rows-1)*lda+kb-1]
+		clear(d)
+		if gatherFits(rows, lda) {
+			sgemmPackGatherAVX512(&d[0], mr, &a[0], lda, kb, rows, alpha)
+			return
+		}
+		for r := range rows {
+			for p, v := range a[r*lda : r*lda+kb] {
+				d[p*mr+r] = alpha * v
+			}
+		}
+	}
+}
+
 // packBT32AVX512 packs one full 32-column panel of op(B) = Bᵀ (b starts at
 // the panel's first element): d[p*32+r] = b[r*ldb+p].
 func packBT32AVX512(d, b []float32, ldb, kb int) {

@@ -165,6 +165,35 @@ func TestSgemmKernelEdgeAVX512(t *testing.T) {
 	}
 }
 
+// TestPackAPartAVX512 checks the partial-panel packer against packA's
+// generic loop (rows 1..11 of a 12-row panel, kb 0..33 and 259, alpha ≠
+// 1, a dirty destination): the same floats, the other rows zero.
+func TestPackAPartAVX512(t *testing.T) {
+	requireAVX512(t)
+	r := rand.New(rand.NewPCG(47, 48))
+	const mr = 12
+	part := packAPartAVX512(mr)
+	kbs := []int{259}
+	for k := range 34 {
+		kbs = append(kbs, k)
+	}
+	for rows := 1; rows < mr; rows++ {
+		for _, kb := range kbs {
+			lda := kb + rows%3
+			a := randSlice(r, rows*lda+1)
+			got := randSlice(r, mr*kb)
+			want := randSlice(r, mr*kb)
+			packA(want, a, lda, false, 0, rows, 0, kb, mr, -1.5, nil, nil)
+			packA(got, a, lda, false, 0, rows, 0, kb, mr, -1.5, nil, part)
+			for i := range want {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("rows=%d kb=%d: d[%d] = %v, want %v", rows, kb, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
 // TestPackGatherAVX512 checks the gather packer against its definition
 // d[p*dstride+r] = alpha*a[r*lda+p] for every row count 1..16, every kb
 // 0..33, unaligned source and destination, and floats between the

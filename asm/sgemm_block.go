@@ -201,7 +201,7 @@ func (g *gemmJob) Run(tid int) {
 			}
 			lo, hi = share(mp, tid, g.threads)
 			if lo < hi {
-				packA(g.apack[lo*mr*kb:], g.a, g.lda, g.transA, lo*mr, min(hi*mr, g.m)-lo*mr, pc, kb, mr, g.alpha, g.packA)
+				packA(g.apack[lo*mr*kb:], g.a, g.lda, g.transA, lo*mr, min(hi*mr, g.m)-lo*mr, pc, kb, mr, g.alpha, g.packA, g.kern.packAPart)
 			}
 			g.bar.Wait()
 			mlo, mhi, nlo, nhi := 0, mp, 0, np
@@ -226,7 +226,7 @@ func (g *gemmJob) runOwnB(tid int) {
 	for pc := 0; pc < g.k; pc += g.kc {
 		kb := min(g.kc, g.k-pc)
 		if lo < hi {
-			packA(g.apack[mp*mr*pc+lo*mr*kb:], g.a, g.lda, g.transA, lo*mr, min(hi*mr, g.m)-lo*mr, pc, kb, mr, g.alpha, g.packA)
+			packA(g.apack[mp*mr*pc+lo*mr*kb:], g.a, g.lda, g.transA, lo*mr, min(hi*mr, g.m)-lo*mr, pc, kb, mr, g.alpha, g.packA, g.kern.packAPart)
 		}
 	}
 	g.bar.Wait()
