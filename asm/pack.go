@@ -4,14 +4,31 @@ package asm
 // ceil(mb/mr) panels of kb groups of mr floats, multiplied by alpha. Panel q
 // starts at dst[q*mr*kb]; element (row r, column p) of a panel is at
 // p*mr + r. Rows past mb in the last panel are zero, so the kernels can
-// always work on full tiles. full, when not nil, packs full mr-row panels
-// of untransposed A (packA6 or an assembly version); part, when not nil,
-// the last, partial one (rows < mr rows, the others zeroed).
-func packA(dst, a []float32, lda int, transA bool, i0, mb, p0, kb, mr int, alpha float32, full func(d, a []float32, lda, kb int, alpha float32), part func(d, a []float32, lda, kb, rows int, alpha float32)) {
+// always work on full tiles. The packers in pk that are set replace the
+// generic loops.
+// aPackers are the A panel packers of a kernel; nil ones fall back to
+// packA's generic loops.
+type aPackers struct {
+	// full packs a full mr-row panel of untransposed A (a at the panel's
+	// first element).
+	full func(d, a []float32, lda, kb int, alpha float32)
+	// part packs the last, partial panel of untransposed A: rows (< mr)
+	// rows, the panel's other rows zeroed.
+	part func(d, a []float32, lda, kb, rows int, alpha float32)
+	// trans packs a panel of transposed A (rows ≤ mr rows, contiguous in
+	// memory; the other rows zeroed).
+	trans func(d, a []float32, lda, kb, rows int, alpha float32)
+}
+
+func packA(dst, a []float32, lda int, transA bool, i0, mb, p0, kb, mr int, alpha float32, pk aPackers) {
 	for q := 0; q*mr < mb; q++ {
 		rows := min(mr, mb-q*mr)
 		d := dst[q*mr*kb : (q+1)*mr*kb]
 		i := i0 + q*mr
+		if transA && pk.trans != nil {
+			pk.trans(d, a[p0*lda+i:], lda, kb, rows, alpha)
+			continue
+		}
 		if transA {
 			// op(A)[i][p] = a[p*lda+i]: rows of the panel are contiguous.
 			for p := range kb {
@@ -24,12 +41,12 @@ func packA(dst, a []float32, lda int, transA bool, i0, mb, p0, kb, mr int, alpha
 			}
 			continue
 		}
-		if rows == mr && full != nil {
-			full(d, a[i*lda+p0:], lda, kb, alpha)
+		if rows == mr && pk.full != nil {
+			pk.full(d, a[i*lda+p0:], lda, kb, alpha)
 			continue
 		}
-		if rows < mr && part != nil {
-			part(d, a[i*lda+p0:], lda, kb, rows, alpha)
+		if rows < mr && pk.part != nil {
+			pk.part(d, a[i*lda+p0:], lda, kb, rows, alpha)
 			continue
 		}
 		for r := range rows {

@@ -53,7 +53,7 @@ func avx512Kernel(base sgemmKernel, mr int) sgemmKernel {
 		panic("asm: no AVX-512 kernel with that many rows")
 	}
 	k.packA = packAAVX512(mr)
-	k.packAPart = packAPartAVX512(mr)
+	k.packAPart, k.packAT = packAPartAVX512(mr), packATAVX512(mr)
 	k.packB = packB32AVX512
 	k.packBT = packBT32AVX512
 	k.directMaxWork = avx512DirectMaxWork

@@ -144,6 +144,33 @@ func packAAVX512(mr int) func(d, a []float32, lda, kb int, alpha float32) {
 	}
 }
 
+// sgemmPackRowsAVX512 packs a panel of a transposed A, whose rows are
+// contiguous: one masked load and store per column,
+//
+//	for p := range kb {
+//		for r := range dstride {
+//			d[p*dstride+r] = alpha * a[p*lda+r] // 0 for r ≥ rows
+//		}
+//	}
+//
+// with 1 ≤ rows ≤ dstride ≤ 16.
+//
+//go:noescape
+func sgemmPackRowsAVX512(d *float32, dstride int, a *float32, lda, kb, rows int, alpha float32)
+
+// packATAVX512 returns the packer of an mr-row panel of a transposed A
+// (rows ≤ mr rows, the others zeroed).
+func packATAVX512(mr int) func(d, a []float32, lda, kb, rows int, alpha float32) {
+	return func(d, a []float32, lda, kb, rows int, alpha float32) {
+		if kb == 0 {
+			return
+		}
+		_ = d[kb*mr-1]
+		_ = a[(kb-1)*lda+rows-1]
+		sgemmPackRowsAVX512(&d[0], mr, &a[0], lda, kb, rows, alpha)
+	}
+}
+
 // packAPartAVX512 returns the packer of a partial mr-row panel of A:
 // rows (< mr) strided rows into columns of stride mr, with one masked
 // gather per column where the offsets fit in int32, the panel's other

@@ -5480,6 +5480,44 @@ gather_done:
 	VZEROUPPER
 	RET
 
+// func sgemmPackRowsAVX512(d *float32, dstride int, a *float32, lda, kb, rows int, alpha float32)
+// d[p*dstride+r] = alpha * a[p*lda+r] for r < rows and 0 for rows ≤ r <
+// dstride, p < kb (1 ≤ rows ≤ dstride ≤ 16): a masked, zeroing load,
+// multiply (+0 past rows whatever alpha's sign) and store per p (the
+// panels of a transposed A).
+TEXT ·sgemmPackRowsAVX512(SB), NOSPLIT, $0-52
+	MOVQ d+0(FP), DI
+	MOVQ dstride+8(FP), R8
+	MOVQ a+16(FP), SI
+	MOVQ lda+24(FP), R9
+	SHLQ $2, R9
+	MOVQ kb+32(FP), CX
+	MOVQ rows+40(FP), BX
+	VBROADCASTSS alpha+48(FP), Z30
+	// K1 = (1<<rows) - 1, K2 = (1<<dstride) - 1
+	MOVQ $1, DX
+	SHLXQ BX, DX, DX
+	DECQ DX
+	KMOVW DX, K1
+	MOVQ $1, DX
+	SHLXQ R8, DX, DX
+	DECQ DX
+	KMOVW DX, K2
+	SHLQ $2, R8
+	TESTQ CX, CX
+	JE packrows_done
+packrows_loop:
+	VMOVUPS.Z (SI), K1, Z0
+	VMULPS.Z Z30, Z0, K1, Z0
+	VMOVUPS Z0, K2, (DI)
+	ADDQ R9, SI
+	ADDQ R8, DI
+	DECQ CX
+	JNE packrows_loop
+packrows_done:
+	VZEROUPPER
+	RET
+
 // func sgemmPackB32AVX512(d, b *float32, ldb, kb int)
 // copy(d[p*32:p*32+32], b[p*ldb:p*ldb+32]) for p < kb.
 TEXT ·sgemmPackB32AVX512(SB), NOSPLIT, $0-32

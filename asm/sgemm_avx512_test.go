@@ -165,14 +165,15 @@ func TestSgemmKernelEdgeAVX512(t *testing.T) {
 	}
 }
 
-// TestPackAPartAVX512 checks the partial-panel packer against packA's
-// generic loop (rows 1..11 of a 12-row panel, kb 0..33 and 259, alpha ≠
-// 1, a dirty destination): the same floats, the other rows zero.
+// TestPackAPartAVX512 checks the packers of a partial panel of A and of a
+// panel of transposed A against packA's generic loops (rows 1..11, or
+// 1..12 transposed, of a 12-row panel, kb 0..33 and 259, alpha ≠ 1, a
+// dirty destination): the same floats, the other rows zero.
 func TestPackAPartAVX512(t *testing.T) {
 	requireAVX512(t)
 	r := rand.New(rand.NewPCG(47, 48))
 	const mr = 12
-	part := packAPartAVX512(mr)
+	part, trans := packAPartAVX512(mr), packATAVX512(mr)
 	kbs := []int{259}
 	for k := range 34 {
 		kbs = append(kbs, k)
@@ -183,13 +184,31 @@ func TestPackAPartAVX512(t *testing.T) {
 			a := randSlice(r, rows*lda+1)
 			got := randSlice(r, mr*kb)
 			want := randSlice(r, mr*kb)
-			packA(want, a, lda, false, 0, rows, 0, kb, mr, -1.5, nil, nil)
-			packA(got, a, lda, false, 0, rows, 0, kb, mr, -1.5, nil, part)
-			for i := range want {
-				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-					t.Fatalf("rows=%d kb=%d: d[%d] = %v, want %v", rows, kb, i, got[i], want[i])
-				}
-			}
+			packA(want, a, lda, false, 0, rows, 0, kb, mr, -1.5, aPackers{})
+			packA(got, a, lda, false, 0, rows, 0, kb, mr, -1.5, aPackers{part: part})
+			checkSameBits(t, fmt.Sprintf("rows=%d kb=%d", rows, kb), got, want)
+		}
+	}
+	for rows := 1; rows <= mr; rows++ {
+		for _, kb := range kbs {
+			// op(A) is rows×kb, stored transposed (kb×lda) from column 1.
+			lda := rows + 1 + kb%3
+			a := randSlice(r, max(kb*lda, 1))
+			got := randSlice(r, mr*kb)
+			want := randSlice(r, mr*kb)
+			packA(want, a, lda, true, 1, rows, 0, kb, mr, -1.5, aPackers{})
+			packA(got, a, lda, true, 1, rows, 0, kb, mr, -1.5, aPackers{trans: trans})
+			checkSameBits(t, fmt.Sprintf("transposed rows=%d kb=%d", rows, kb), got, want)
+		}
+	}
+}
+
+// checkSameBits fails unless got and want hold the same float bits.
+func checkSameBits(t *testing.T, what string, got, want []float32) {
+	t.Helper()
+	for i := range want {
+		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+			t.Fatalf("%s: [%d] = %v, want %v", what, i, got[i], want[i])
 		}
 	}
 }

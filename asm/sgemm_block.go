@@ -73,10 +73,9 @@ type gemmJob struct {
 	bstride int
 	// bpre: B's panels packed ahead (PackPanels), read in place.
 	bpre []float32
-	// packA packs full mr-row panels of untransposed A, packB full
-	// nr-column panels of untransposed B, packBT those of transposed B (nil:
-	// the generic loops).
-	packA  func(d, a []float32, lda, kb int, alpha float32)
+	// apk packs A's panels, packB full nr-column panels of untransposed
+	// B, packBT those of transposed B (nil: the generic loops).
+	apk    aPackers
 	packB  func(d, b []float32, ldb, kb int)
 	packBT func(d, b []float32, ldb, kb int)
 	// epi is applied to each part of C by the goroutine that computed it,
@@ -122,9 +121,10 @@ func sgemmBlockedEpi(kern sgemmKernel, threads int, transA, transB bool, m, n, k
 	*g = gemmJob{kern: kern, threads: threads, transA: transA, transB: transB,
 		m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc,
 		apack: g.apack, bpack: g.bpack, tmp: g.tmp, epi: epi}
-	g.packA, g.packB, g.packBT = kern.packA, kern.packB, kern.packBT
-	if g.packA == nil && mr == 6 {
-		g.packA = packA6
+	g.packB, g.packBT = kern.packB, kern.packBT
+	g.apk = aPackers{full: kern.packA, part: kern.packAPart, trans: kern.packAT}
+	if g.apk.full == nil && mr == 6 {
+		g.apk.full = packA6
 	}
 	if g.packB == nil && nr == 16 {
 		g.packB = packB16
@@ -201,7 +201,7 @@ func (g *gemmJob) Run(tid int) {
 			}
 			lo, hi = share(mp, tid, g.threads)
 			if lo < hi {
-				packA(g.apack[lo*mr*kb:], g.a, g.lda, g.transA, lo*mr, min(hi*mr, g.m)-lo*mr, pc, kb, mr, g.alpha, g.packA, g.kern.packAPart)
+				packA(g.apack[lo*mr*kb:], g.a, g.lda, g.transA, lo*mr, min(hi*mr, g.m)-lo*mr, pc, kb, mr, g.alpha, g.apk)
 			}
 			g.bar.Wait()
 			mlo, mhi, nlo, nhi := 0, mp, 0, np
@@ -226,7 +226,7 @@ func (g *gemmJob) runOwnB(tid int) {
 	for pc := 0; pc < g.k; pc += g.kc {
 		kb := min(g.kc, g.k-pc)
 		if lo < hi {
-			packA(g.apack[mp*mr*pc+lo*mr*kb:], g.a, g.lda, g.transA, lo*mr, min(hi*mr, g.m)-lo*mr, pc, kb, mr, g.alpha, g.packA, g.kern.packAPart)
+			packA(g.apack[mp*mr*pc+lo*mr*kb:], g.a, g.lda, g.transA, lo*mr, min(hi*mr, g.m)-lo*mr, pc, kb, mr, g.alpha, g.apk)
 		}
 	}
 	g.bar.Wait()

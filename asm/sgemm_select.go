@@ -32,10 +32,10 @@ type sgemmKernel struct {
 	// packA, when set, packs a full mr-row panel of untransposed A (else
 	// packA6 for mr = 6, or the generic loop).
 	packA func(d, a []float32, lda, kb int, alpha float32)
-	// packAPart, when set, packs the last, partial panel of untransposed
-	// A: rows (< mr) rows, the panel's other rows zeroed (else the generic
-	// loop).
-	packAPart func(d, a []float32, lda, kb, rows int, alpha float32)
+	// packAPart and packAT, when set, are the packers of a partial panel
+	// of A and of a panel of transposed A (aPackers; else the generic
+	// loops).
+	packAPart, packAT func(d, a []float32, lda, kb, rows int, alpha float32)
 	// packB, when set, packs a full nr-column panel of untransposed B (else
 	// packB16 for nr = 16, or the generic loop).
 	packB func(d, b []float32, ldb, kb int)
