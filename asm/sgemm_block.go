@@ -314,28 +314,26 @@ func (g *gemmJob) tile(tmp, apack, bpack []float32, ir, jr, jc, nb int, first bo
 	ap := apack[ir*mr*kb : (ir+1)*mr*kb]
 	i := ir * mr
 	rows := min(mr, g.m-i)
-	if rows == mr && cols == nr && !g.kern.accFromC {
-		switch {
-		case !first || g.beta == 1:
-		case g.beta == 0 && store != nil:
-			store(kb, &ap[0], &bp[0], &c[i*ldc+j], ldc)
-			return
-		default:
-			scaleC(c[i*ldc+j:], ldc, mr, nr, g.beta)
-		}
-		fn(kb, &ap[0], &bp[0], &c[i*ldc+j], ldc)
-		return
-	}
-	if rows < mr && cols == nr && g.kern.edge != nil && !g.kern.accFromC {
-		switch {
-		case !first || g.beta == 1:
-		case g.beta == 0:
-			g.kern.edgeStore(kb, rows, &ap[0], &bp[0], &c[i*ldc+j], ldc)
-			return
-		default:
+	if cols == nr && !g.kern.accFromC && (rows == mr || g.kern.edge != nil) {
+		// A full tile, or the rows of a partial A panel (edge kernels):
+		// computed on C itself.
+		cij := &c[i*ldc+j]
+		if first && g.beta != 1 {
+			if g.beta == 0 && (rows < mr || store != nil) {
+				if rows == mr {
+					store(kb, &ap[0], &bp[0], cij, ldc)
+				} else {
+					g.kern.edgeStore(kb, rows, &ap[0], &bp[0], cij, ldc)
+				}
+				return
+			}
 			scaleC(c[i*ldc+j:], ldc, rows, nr, g.beta)
 		}
-		g.kern.edge(kb, rows, &ap[0], &bp[0], &c[i*ldc+j], ldc)
+		if rows == mr {
+			fn(kb, &ap[0], &bp[0], cij, ldc)
+		} else {
+			g.kern.edge(kb, rows, &ap[0], &bp[0], cij, ldc)
+		}
 		return
 	}
 	t := tmp
