@@ -214,6 +214,50 @@ func convCopyRowsGeneric(dst []float32, ldd int, src []float32, lds, w, rows int
 	}
 }
 
+// ConvShiftRows fills a plane of rows of w floats with rows of src shifted
+// by e columns (a convolution's shifted-column plane, its padding rows
+// included): for i < len(dst), with row r = i/w and column c = i%w,
+//
+//	dst[i] = src[(r-top)·w + c + e]  if top ≤ r < top+rows and 0 ≤ c+e < w
+//	dst[i] = 0                       otherwise
+//
+// It panics when w < 1, top or rows is negative, or src is shorter than
+// rows·w.
+func ConvShiftRows(dst, src []float32, w, top, rows, e int) {
+	if w < 1 || top < 0 || rows < 0 {
+		panic("asm: ConvShiftRows: bad geometry")
+	}
+	_ = src[:rows*w]
+	if e <= -w || e >= w || rows == 0 || top >= (len(dst)+w-1)/w {
+		clear(dst)
+		return
+	}
+	rows = min(rows, (len(dst)+w-1)/w-top) // rows past dst are not read
+	if len(dst)+16 >= 1<<31 || (top+rows)*w >= 1<<31 {
+		convShiftRowsGeneric(dst, src, w, top, rows, e)
+		return
+	}
+	convShiftRows(ciImpl, dst, src, w, top, rows, e)
+}
+
+// convShiftRowsGeneric is ConvShiftRows in Go (arguments checked, |e| < w,
+// the rows within dst).
+func convShiftRowsGeneric(dst, src []float32, w, top, rows, e int) {
+	lo, hi := max(0, -e), min(w, w-e)
+	clear(dst[:min(top*w, len(dst))])
+	for r := range rows {
+		d := dst[(top+r)*w : min((top+r+1)*w, len(dst))]
+		clear(d[:min(lo, len(d))])
+		if lo < len(d) {
+			copy(d[lo:min(hi, len(d))], src[r*w+lo+e:r*w+hi+e])
+		}
+		if hi < len(d) {
+			clear(d[hi:])
+		}
+	}
+	clear(dst[min((top+rows)*w, len(dst)):])
+}
+
 // ConvAddRows is ConvCopyRows adding s to every float copied (a wide
 // convolution output compacted into the output with the bias).
 func ConvAddRows(dst []float32, ldd int, src []float32, lds, w, rows int, s float32) {

@@ -28,6 +28,25 @@ DATA ·convMask8+56(SB)/4, $0
 DATA ·convMask8+60(SB)/4, $0
 GLOBL ·convMask8(SB), RODATA|NOPTR, $64
 
+// convLanes: the lane numbers 0..15 (int32).
+DATA ·convLanes+0(SB)/4, $0
+DATA ·convLanes+4(SB)/4, $1
+DATA ·convLanes+8(SB)/4, $2
+DATA ·convLanes+12(SB)/4, $3
+DATA ·convLanes+16(SB)/4, $4
+DATA ·convLanes+20(SB)/4, $5
+DATA ·convLanes+24(SB)/4, $6
+DATA ·convLanes+28(SB)/4, $7
+DATA ·convLanes+32(SB)/4, $8
+DATA ·convLanes+36(SB)/4, $9
+DATA ·convLanes+40(SB)/4, $10
+DATA ·convLanes+44(SB)/4, $11
+DATA ·convLanes+48(SB)/4, $12
+DATA ·convLanes+52(SB)/4, $13
+DATA ·convLanes+56(SB)/4, $14
+DATA ·convLanes+60(SB)/4, $15
+GLOBL ·convLanes(SB), RODATA|NOPTR, $64
+
 // func convImplicitAVX2_1(c *float32, ldc int, w *float32, ldw int, b *float32, offs *int32, k int, n int)
 TEXT ·convImplicitAVX2_1(SB), NOSPLIT, $0-64
 	MOVQ c+0(FP), DI
@@ -7937,5 +7956,77 @@ convAddRowsResReLUAVX512_next:
 	DECQ DX
 	JMP  convAddRowsResReLUAVX512_row
 convAddRowsResReLUAVX512_done:
+	VZEROUPPER
+	RET
+
+// func convShiftRowsAVX512(dst *float32, n int, src *float32, w, top, rows, e int)
+TEXT ·convShiftRowsAVX512(SB), NOSPLIT, $0-56
+	MOVQ dst+0(FP), DI
+	MOVQ n+8(FP), CX
+	MOVQ src+16(FP), SI
+	MOVQ w+24(FP), R8
+	MOVQ top+32(FP), R9
+	IMULQ R8, R9
+	MOVQ rows+40(FP), R10
+	IMULQ R8, R10
+	ADDQ R9, R10
+	MOVQ e+48(FP), R11
+	MOVQ R11, AX
+	SUBQ R9, AX
+	LEAQ (SI)(AX*4), BX
+	VPBROADCASTD R8, Z10
+	MOVQ R11, AX
+	NEGQ AX
+	VPBROADCASTD AX, Z11
+	MOVQ R8, AX
+	SUBQ R11, AX
+	VPBROADCASTD AX, Z12
+	VPBROADCASTD R9, Z13
+	VPBROADCASTD R10, Z14
+	MOVQ $16, AX
+	VPBROADCASTD AX, Z15
+	VMOVDQU32 ·convLanes(SB), Z3
+	VMOVDQA32 Z3, Z2
+convShiftRowsAVX512_mod:
+	VPCMPD $5, Z10, Z2, K1
+	KORTESTW K1, K1
+	JEQ  convShiftRowsAVX512_step
+	VPSUBD Z10, Z2, K1, Z2
+	JMP  convShiftRowsAVX512_mod
+convShiftRowsAVX512_step:
+	MOVQ $16, AX
+convShiftRowsAVX512_stepmod:
+	CMPQ AX, R8
+	JLT  convShiftRowsAVX512_go
+	SUBQ R8, AX
+	JMP  convShiftRowsAVX512_stepmod
+convShiftRowsAVX512_go:
+	VPBROADCASTD AX, Z9
+	XORQ AX, AX
+convShiftRowsAVX512_loop:
+	MOVQ CX, DX
+	SUBQ AX, DX
+	JLE  convShiftRowsAVX512_done
+	VPCMPD $5, Z11, Z2, K1
+	VPCMPD $1, Z12, Z2, K1, K1
+	VPCMPD $5, Z13, Z3, K1, K1
+	VPCMPD $1, Z14, Z3, K1, K1
+	VMOVUPS.Z (BX)(AX*4), K1, Z0
+	CMPQ DX, $16
+	JLT  convShiftRowsAVX512_tail
+	VMOVUPS Z0, (DI)(AX*4)
+	VPADDD Z9, Z2, Z2
+	VPCMPD $5, Z10, Z2, K2
+	VPSUBD Z10, Z2, K2, Z2
+	VPADDD Z15, Z3, Z3
+	ADDQ $16, AX
+	JMP  convShiftRowsAVX512_loop
+convShiftRowsAVX512_tail:
+	MOVQ $1, R12
+	SHLXQ DX, R12, R12
+	DECQ R12
+	KMOVW R12, K2
+	VMOVUPS Z0, K2, (DI)(AX*4)
+convShiftRowsAVX512_done:
 	VZEROUPPER
 	RET

@@ -35,3 +35,8 @@ func convAddRows(_ string, dst []float32, ldd int, src []float32, lds, w, rows i
 func convAddRowsResReLU(_ string, dst []float32, ldd int, src []float32, lds, w, rows int, s float32, res []float32, ldr int) {
 	convAddRowsResReLUGeneric(dst, ldd, src, lds, w, rows, s, res, ldr)
 }
+
+// convShiftRows has only the Go loop on arm64.
+func convShiftRows(_ string, dst, src []float32, w, top, rows, e int) {
+	convShiftRowsGeneric(dst, src, w, top, rows, e)
+}

@@ -233,6 +233,57 @@ func TestConvCopyRows(t *testing.T) {
 	})
 }
 
+// TestConvShiftRows checks ConvShiftRows against its definition under
+// every implementation: widths 1..20 (tails of every length), every shift
+// from −w to w, padding rows before and after, planes that end inside a
+// row or cut the source rows off, an unaligned dst inside guard floats and
+// a dirty dst.
+func TestConvShiftRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	ForEachImpl(func(impl string) {
+		for w := 1; w <= 20; w++ {
+			for e := -w; e <= w; e++ {
+				for _, g := range [][3]int{{0, 1, 0}, {1, 3, 1}, {2, 5, 0}, {0, 8, 2}, {1, 4, -1}, {3, 2, -5}} {
+					top, rows := g[0], g[1]
+					n := max((top+rows)*w+g[2]*(w/2+1), 0)
+					src := randSlice(rng, 1+rows*w)[1:]
+					buf := randSlice(rng, n+5)
+					guard := slices.Clone(buf)
+					ConvShiftRows(buf[2:2+n], src, w, top, rows, e)
+					for i, v := range buf {
+						j := i - 2
+						want := guard[i]
+						if j >= 0 && j < n {
+							want = 0
+							r, c := j/w, j%w
+							if r >= top && r < top+rows && c+e >= 0 && c+e < w {
+								want = src[(r-top)*w+c+e]
+							}
+						}
+						if math.Float32bits(v) != math.Float32bits(want) {
+							t.Fatalf("%s w=%d e=%d top=%d rows=%d n=%d: buf[%d] = %v, want %v", impl, w, e, top, rows, n, i, v, want)
+						}
+					}
+				}
+			}
+		}
+	})
+	for _, bad := range []func(){
+		func() { ConvShiftRows(make([]float32, 4), make([]float32, 4), 0, 0, 1, 0) },
+		func() { ConvShiftRows(make([]float32, 4), make([]float32, 4), 2, -1, 1, 0) },
+		func() { ConvShiftRows(make([]float32, 8), make([]float32, 3), 2, 0, 2, 0) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Error("ConvShiftRows accepted a bad geometry")
+				}
+			}()
+			bad()
+		}()
+	}
+}
+
 // TestConvImplicitTaps checks that the checked-table entry gives the bits
 // of ConvImplicit and panics on offsets past the end of b.
 func TestConvImplicitTaps(t *testing.T) {

@@ -554,6 +554,11 @@ func (j *implJob) shiftPlanes(pc, xc, tmp []float32) {
 				par = t - 2*e
 			}
 			src := srcs[par]
+			if sh == 1 && ow == ws {
+				// The whole plane, padding rows included, in one call.
+				asm.ConvShiftRows(p, src[y0*ws:], ow, rq0, rows, e)
+				continue
+			}
 			lo, hi := min(max(0, -e), ow), max(0, min(ow, ws-e))
 			if lo >= hi || rows == 0 {
 				zeroFloats(p)
@@ -562,14 +567,7 @@ func (j *implJob) shiftPlanes(pc, xc, tmp []float32) {
 			top := rq0 * ow
 			zeroFloats(p[:top])
 			d := p[top : top+rows*ow]
-			if sh == 1 && ow == ws {
-				// One shifted copy of the whole channel, then the
-				// columns it wrapped into zeroed.
-				i0, i1 := max(0, -e), rows*ws-max(0, e)
-				copy(d[i0:i1], src[i0+e:i1+e])
-			} else {
-				asm.ConvCopyRows(d[lo:], ow, src[y0*ws+lo+e:], sh*ws, hi-lo, rows)
-			}
+			asm.ConvCopyRows(d[lo:], ow, src[y0*ws+lo+e:], sh*ws, hi-lo, rows)
 			if lo > 0 || hi < ow {
 				for r := 0; r < len(d); r += ow {
 					row := d[r : r+ow]
