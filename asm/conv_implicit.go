@@ -214,34 +214,41 @@ func convCopyRowsGeneric(dst []float32, ldd int, src []float32, lds, w, rows int
 	}
 }
 
-// ConvShiftRows fills a plane of rows of w floats with rows of src shifted
-// by e columns (a convolution's shifted-column plane, its padding rows
-// included): for i < len(dst), with row r = i/w and column c = i%w,
+// ConvShiftRows fills count planes of n floats, rows of w, with rows of
+// src shifted by e columns (a convolution's shifted-column planes, their
+// padding rows included): plane q is dst[q·ldd : q·ldd+n], made from
+// src[q·lds:], and for i < n, with row r = i/w and column c = i%w,
 //
-//	dst[i] = src[(r-top)·w + c + e]  if top ≤ r < top+rows and 0 ≤ c+e < w
-//	dst[i] = 0                       otherwise
+//	plane[i] = src[q·lds + (r-top)·w + c + e]  if top ≤ r < top+rows and 0 ≤ c+e < w
+//	plane[i] = 0                               otherwise
 //
-// It panics when w < 1, top or rows is negative, or src is shorter than
-// rows·w.
-func ConvShiftRows(dst, src []float32, w, top, rows, e int) {
-	if w < 1 || top < 0 || rows < 0 {
+// It panics when w < 1, a count, size or row count is negative, ldd < n,
+// or a slice is too short.
+func ConvShiftRows(dst []float32, ldd, n int, src []float32, lds, count, w, top, rows, e int) {
+	if w < 1 || top < 0 || rows < 0 || n < 0 || count < 0 || ldd < n || lds < 0 {
 		panic("asm: ConvShiftRows: bad geometry")
 	}
-	_ = src[:rows*w]
-	if e <= -w || e >= w || rows == 0 || top >= (len(dst)+w-1)/w {
-		clear(dst)
+	if count == 0 || n == 0 {
 		return
 	}
-	rows = min(rows, (len(dst)+w-1)/w-top) // rows past dst are not read
-	if len(dst)+16 >= 1<<31 || (top+rows)*w >= 1<<31 {
-		convShiftRowsGeneric(dst, src, w, top, rows, e)
+	_ = dst[(count-1)*ldd+n-1]
+	if e <= -w || e >= w || rows == 0 || top >= (n+w-1)/w {
+		for q := range count {
+			clear(dst[q*ldd : q*ldd+n])
+		}
 		return
 	}
-	convShiftRows(ciImpl, dst, src, w, top, rows, e)
+	rows = min(rows, (n+w-1)/w-top) // rows past a plane are not read
+	_ = src[(count-1)*lds+rows*w-1]
+	if n+16 >= 1<<31 || (top+rows)*w >= 1<<31 {
+		convShiftRowsPlanes(dst, ldd, n, src, lds, count, w, top, rows, e)
+		return
+	}
+	convShiftRows(ciImpl, dst, ldd, n, src, lds, count, w, top, rows, e)
 }
 
-// convShiftRowsGeneric is ConvShiftRows in Go (arguments checked, |e| < w,
-// the rows within dst).
+// convShiftRowsGeneric is one plane of ConvShiftRows in Go (arguments
+// checked, |e| < w, the rows within dst).
 func convShiftRowsGeneric(dst, src []float32, w, top, rows, e int) {
 	lo, hi := max(0, -e), min(w, w-e)
 	clear(dst[:min(top*w, len(dst))])
@@ -256,6 +263,13 @@ func convShiftRowsGeneric(dst, src []float32, w, top, rows, e int) {
 		}
 	}
 	clear(dst[min((top+rows)*w, len(dst)):])
+}
+
+// convShiftRowsPlanes is ConvShiftRows plane by plane in Go.
+func convShiftRowsPlanes(dst []float32, ldd, n int, src []float32, lds, count, w, top, rows, e int) {
+	for q := range count {
+		convShiftRowsGeneric(dst[q*ldd:q*ldd+n], src[q*lds:], w, top, rows, e)
+	}
 }
 
 // ConvAddRows is ConvCopyRows adding s to every float copied (a wide

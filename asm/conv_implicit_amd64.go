@@ -169,19 +169,20 @@ func convCopyRows(impl string, dst []float32, ldd int, src []float32, lds, w, ro
 	}
 }
 
-// convShiftRowsAVX512 is ConvShiftRows with the arguments checked (|e| <
-// w, len(dst)+16 and (top+rows)·w below 2³¹, the rows within dst).
+// convShiftRowsAVX512 is ConvShiftRows with the arguments checked (count
+// and n ≥ 1, |e| < w, n+16 and (top+rows)·w below 2³¹, the rows within a
+// plane).
 //
 //go:noescape
-func convShiftRowsAVX512(dst *float32, n int, src *float32, w, top, rows, e int)
+func convShiftRowsAVX512(dst *float32, ldd, n int, src *float32, lds, count, w, top, rows, e int)
 
 // convShiftRows runs impl's shifted-row fill.
-func convShiftRows(impl string, dst, src []float32, w, top, rows, e int) {
-	if impl == AVX512 && len(dst) > 0 {
-		convShiftRowsAVX512(&dst[0], len(dst), &src[0], w, top, rows, e)
+func convShiftRows(impl string, dst []float32, ldd, n int, src []float32, lds, count, w, top, rows, e int) {
+	if impl == AVX512 {
+		convShiftRowsAVX512(&dst[0], ldd, n, &src[0], lds, count, w, top, rows, e)
 		return
 	}
-	convShiftRowsGeneric(dst, src, w, top, rows, e)
+	convShiftRowsPlanes(dst, ldd, n, src, lds, count, w, top, rows, e)
 }
 
 // convAddRows runs impl's row copy with an added scalar.

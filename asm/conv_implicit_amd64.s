@@ -7959,18 +7959,22 @@ convAddRowsResReLUAVX512_done:
 	VZEROUPPER
 	RET
 
-// func convShiftRowsAVX512(dst *float32, n int, src *float32, w, top, rows, e int)
-TEXT ·convShiftRowsAVX512(SB), NOSPLIT, $0-56
+// func convShiftRowsAVX512(dst *float32, ldd, n int, src *float32, lds, count, w, top, rows, e int)
+TEXT ·convShiftRowsAVX512(SB), NOSPLIT, $0-80
 	MOVQ dst+0(FP), DI
-	MOVQ n+8(FP), CX
-	MOVQ src+16(FP), SI
-	MOVQ w+24(FP), R8
-	MOVQ top+32(FP), R9
+	MOVQ ldd+8(FP), R13
+	SHLQ $2, R13
+	MOVQ n+16(FP), CX
+	MOVQ src+24(FP), SI
+	MOVQ lds+32(FP), R14
+	SHLQ $2, R14
+	MOVQ w+48(FP), R8
+	MOVQ top+56(FP), R9
 	IMULQ R8, R9
-	MOVQ rows+40(FP), R10
+	MOVQ rows+64(FP), R10
 	IMULQ R8, R10
 	ADDQ R9, R10
-	MOVQ e+48(FP), R11
+	MOVQ e+72(FP), R11
 	MOVQ R11, AX
 	SUBQ R9, AX
 	LEAQ (SI)(AX*4), BX
@@ -7985,13 +7989,13 @@ TEXT ·convShiftRowsAVX512(SB), NOSPLIT, $0-56
 	VPBROADCASTD R10, Z14
 	MOVQ $16, AX
 	VPBROADCASTD AX, Z15
-	VMOVDQU32 ·convLanes(SB), Z3
-	VMOVDQA32 Z3, Z2
+	VMOVDQU32 ·convLanes(SB), Z5
+	VMOVDQA32 Z5, Z4
 convShiftRowsAVX512_mod:
-	VPCMPD $5, Z10, Z2, K1
+	VPCMPD $5, Z10, Z4, K1
 	KORTESTW K1, K1
 	JEQ  convShiftRowsAVX512_step
-	VPSUBD Z10, Z2, K1, Z2
+	VPSUBD Z10, Z4, K1, Z4
 	JMP  convShiftRowsAVX512_mod
 convShiftRowsAVX512_step:
 	MOVQ $16, AX
@@ -8002,11 +8006,21 @@ convShiftRowsAVX512_stepmod:
 	JMP  convShiftRowsAVX512_stepmod
 convShiftRowsAVX512_go:
 	VPBROADCASTD AX, Z9
+	MOVQ CX, AX
+	ANDQ $15, AX
+	MOVQ $1, R12
+	SHLXQ AX, R12, R12
+	DECQ R12
+	KMOVW R12, K2
+	MOVQ count+40(FP), R12
+convShiftRowsAVX512_plane:
+	VMOVDQA32 Z4, Z2
+	VMOVDQA32 Z5, Z3
 	XORQ AX, AX
 convShiftRowsAVX512_loop:
 	MOVQ CX, DX
 	SUBQ AX, DX
-	JLE  convShiftRowsAVX512_done
+	JLE  convShiftRowsAVX512_next
 	VPCMPD $5, Z11, Z2, K1
 	VPCMPD $1, Z12, Z2, K1, K1
 	VPCMPD $5, Z13, Z3, K1, K1
@@ -8016,17 +8030,17 @@ convShiftRowsAVX512_loop:
 	JLT  convShiftRowsAVX512_tail
 	VMOVUPS Z0, (DI)(AX*4)
 	VPADDD Z9, Z2, Z2
-	VPCMPD $5, Z10, Z2, K2
-	VPSUBD Z10, Z2, K2, Z2
+	VPCMPD $5, Z10, Z2, K3
+	VPSUBD Z10, Z2, K3, Z2
 	VPADDD Z15, Z3, Z3
 	ADDQ $16, AX
 	JMP  convShiftRowsAVX512_loop
 convShiftRowsAVX512_tail:
-	MOVQ $1, R12
-	SHLXQ DX, R12, R12
-	DECQ R12
-	KMOVW R12, K2
 	VMOVUPS Z0, K2, (DI)(AX*4)
-convShiftRowsAVX512_done:
+convShiftRowsAVX512_next:
+	ADDQ R13, DI
+	ADDQ R14, BX
+	DECQ R12
+	JNE  convShiftRowsAVX512_plane
 	VZEROUPPER
 	RET

@@ -37,6 +37,6 @@ func convAddRowsResReLU(_ string, dst []float32, ldd int, src []float32, lds, w,
 }
 
 // convShiftRows has only the Go loop on arm64.
-func convShiftRows(_ string, dst, src []float32, w, top, rows, e int) {
-	convShiftRowsGeneric(dst, src, w, top, rows, e)
+func convShiftRows(_ string, dst []float32, ldd, n int, src []float32, lds, count, w, top, rows, e int) {
+	convShiftRowsPlanes(dst, ldd, n, src, lds, count, w, top, rows, e)
 }

@@ -236,32 +236,35 @@ func TestConvCopyRows(t *testing.T) {
 // TestConvShiftRows checks ConvShiftRows against its definition under
 // every implementation: widths 1..20 (tails of every length), every shift
 // from −w to w, padding rows before and after, planes that end inside a
-// row or cut the source rows off, an unaligned dst inside guard floats and
-// a dirty dst.
+// row or cut the source rows off, one to three planes at strides with
+// gaps (left untouched), an unaligned dst inside guard floats and a dirty
+// dst.
 func TestConvShiftRows(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	ForEachImpl(func(impl string) {
 		for w := 1; w <= 20; w++ {
 			for e := -w; e <= w; e++ {
-				for _, g := range [][3]int{{0, 1, 0}, {1, 3, 1}, {2, 5, 0}, {0, 8, 2}, {1, 4, -1}, {3, 2, -5}} {
+				for gi, g := range [][3]int{{0, 1, 0}, {1, 3, 1}, {2, 5, 0}, {0, 8, 2}, {1, 4, -1}, {3, 2, -5}} {
 					top, rows := g[0], g[1]
 					n := max((top+rows)*w+g[2]*(w/2+1), 0)
-					src := randSlice(rng, 1+rows*w)[1:]
-					buf := randSlice(rng, n+5)
+					count := gi%3 + 1
+					ldd, lds := n+gi%2*3, rows*w+gi%3
+					src := randSlice(rng, 1+(count-1)*lds+rows*w)[1:]
+					buf := randSlice(rng, (count-1)*ldd+n+5)
 					guard := slices.Clone(buf)
-					ConvShiftRows(buf[2:2+n], src, w, top, rows, e)
+					ConvShiftRows(buf[2:], ldd, n, src, lds, count, w, top, rows, e)
 					for i, v := range buf {
 						j := i - 2
 						want := guard[i]
-						if j >= 0 && j < n {
+						if q := j / max(ldd, 1); j >= 0 && q < count && j-q*ldd < n {
 							want = 0
-							r, c := j/w, j%w
+							r, c := (j-q*ldd)/w, (j-q*ldd)%w
 							if r >= top && r < top+rows && c+e >= 0 && c+e < w {
-								want = src[(r-top)*w+c+e]
+								want = src[q*lds+(r-top)*w+c+e]
 							}
 						}
 						if math.Float32bits(v) != math.Float32bits(want) {
-							t.Fatalf("%s w=%d e=%d top=%d rows=%d n=%d: buf[%d] = %v, want %v", impl, w, e, top, rows, n, i, v, want)
+							t.Fatalf("%s w=%d e=%d top=%d rows=%d n=%d count=%d: buf[%d] = %v, want %v", impl, w, e, top, rows, n, count, i, v, want)
 						}
 					}
 				}
@@ -269,9 +272,11 @@ func TestConvShiftRows(t *testing.T) {
 		}
 	})
 	for _, bad := range []func(){
-		func() { ConvShiftRows(make([]float32, 4), make([]float32, 4), 0, 0, 1, 0) },
-		func() { ConvShiftRows(make([]float32, 4), make([]float32, 4), 2, -1, 1, 0) },
-		func() { ConvShiftRows(make([]float32, 8), make([]float32, 3), 2, 0, 2, 0) },
+		func() { ConvShiftRows(make([]float32, 4), 4, 4, make([]float32, 4), 4, 1, 0, 0, 1, 0) },
+		func() { ConvShiftRows(make([]float32, 4), 4, 4, make([]float32, 4), 4, 1, 2, -1, 1, 0) },
+		func() { ConvShiftRows(make([]float32, 8), 8, 8, make([]float32, 3), 4, 1, 2, 0, 2, 0) },
+		func() { ConvShiftRows(make([]float32, 8), 4, 4, make([]float32, 8), 4, 3, 2, 0, 2, 0) },
+		func() { ConvShiftRows(make([]float32, 8), 2, 4, make([]float32, 8), 4, 1, 2, 0, 2, 0) },
 	} {
 		func() {
 			defer func() {

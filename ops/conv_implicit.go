@@ -437,6 +437,16 @@ func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
 	be := pw % 2
 	qe, qo := pw/2, (pw+1)/2
 	hw := w / 2
+	if ig.shift && sh == 1 && sw == 1 && ig.wq == w {
+		// Stride 1 at the input's width: each kernel column's planes of
+		// all the channels are one ConvShiftRows call.
+		rq0 := min(ph, ig.hq)
+		rows := min(h, ig.hq-rq0)
+		for kw := range g.k[2] {
+			asm.ConvShiftRows(planes[clo*ig.cs+kw*pq:], ig.cs, pq, j.x[(n*g.c+clo)*is:], is, chi-clo, w, rq0, rows, kw*g.d[2]-pw)
+		}
+		return
+	}
 	for c := clo; c < chi; c++ {
 		if j.ctx.Err() != nil { // a check per channel
 			return
@@ -556,7 +566,7 @@ func (j *implJob) shiftPlanes(pc, xc, tmp []float32) {
 			src := srcs[par]
 			if sh == 1 && ow == ws {
 				// The whole plane, padding rows included, in one call.
-				asm.ConvShiftRows(p, src[y0*ws:], ow, rq0, rows, e)
+				asm.ConvShiftRows(p, pq, pq, src[y0*ws:], 0, 1, ow, rq0, rows, e)
 				continue
 			}
 			lo, hi := min(max(0, -e), ow), max(0, min(ow, ws-e))

@@ -412,26 +412,32 @@ def gen_copy_rows(out, isa, bias=False, res=False):
 
 
 def gen_shift_rows(out):
-    """convShiftRowsAVX512(dst *float32, n int, src *float32, w, top, rows, e int):
-    for i < n, row r = i/w, column c = i%w: dst[i] = src[(r-top)*w+c+e]
-    when top ≤ r < top+rows and 0 ≤ c+e < w, else 0 (a shifted-column
-    plane, padding rows included). 16 floats per step: a lane's column is
-    kept in Z2 (+16 mod w per step, wrapped), its flat index in Z3; the
-    valid lanes are one masked, zeroing load; the store is full but for
-    the last n%16 floats. The caller checks n + 16 < 2³¹ and |e| < w."""
+    """convShiftRowsAVX512(dst *float32, ldd, n int, src *float32, lds, count, w, top, rows, e int):
+    for each plane q < count (dst at q·ldd, src at q·lds floats) and
+    i < n, row r = i/w, column c = i%w: dst[i] = src[(r-top)*w+c+e] when
+    top ≤ r < top+rows and 0 ≤ c+e < w, else 0 (shifted-column planes,
+    padding rows included). 16 floats per step: a lane's column is kept
+    in Z2 (+16 mod w per step, wrapped), its flat index in Z3; the valid
+    lanes are one masked, zeroing load; the store is full but for the
+    last n%16 floats. The caller checks count ≥ 1, n ≥ 1, n + 16 < 2³¹
+    and |e| < w."""
     name = "convShiftRowsAVX512"
-    out.append(f"// func {name}(dst *float32, n int, src *float32, w, top, rows, e int)")
-    out.append(f"TEXT ·{name}(SB), NOSPLIT, $0-56")
+    out.append(f"// func {name}(dst *float32, ldd, n int, src *float32, lds, count, w, top, rows, e int)")
+    out.append(f"TEXT ·{name}(SB), NOSPLIT, $0-80")
     out.append("\tMOVQ dst+0(FP), DI")
-    out.append("\tMOVQ n+8(FP), CX")
-    out.append("\tMOVQ src+16(FP), SI")
-    out.append("\tMOVQ w+24(FP), R8")
-    out.append("\tMOVQ top+32(FP), R9")
+    out.append("\tMOVQ ldd+8(FP), R13")
+    out.append("\tSHLQ $2, R13")
+    out.append("\tMOVQ n+16(FP), CX")
+    out.append("\tMOVQ src+24(FP), SI")
+    out.append("\tMOVQ lds+32(FP), R14")
+    out.append("\tSHLQ $2, R14")
+    out.append("\tMOVQ w+48(FP), R8")
+    out.append("\tMOVQ top+56(FP), R9")
     out.append("\tIMULQ R8, R9")  # R9 = top*w: first flat index of the rows
-    out.append("\tMOVQ rows+40(FP), R10")
+    out.append("\tMOVQ rows+64(FP), R10")
     out.append("\tIMULQ R8, R10")
     out.append("\tADDQ R9, R10")  # R10 = (top+rows)*w
-    out.append("\tMOVQ e+48(FP), R11")
+    out.append("\tMOVQ e+72(FP), R11")
     # BX = src + 4·(e − top·w): lane i reads (BX)(i*4).
     out.append("\tMOVQ R11, AX")
     out.append("\tSUBQ R9, AX")
@@ -447,14 +453,14 @@ def gen_shift_rows(out):
     out.append("\tVPBROADCASTD R10, Z14")
     out.append("\tMOVQ $16, AX")
     out.append("\tVPBROADCASTD AX, Z15")
-    # Z2 = lane mod w; AX = 16 mod w.
-    out.append("\tVMOVDQU32 ·convLanes(SB), Z3")
-    out.append("\tVMOVDQA32 Z3, Z2")
+    # Z5 = the lanes, Z4 = lane mod w (each plane's start); AX = 16 mod w.
+    out.append("\tVMOVDQU32 ·convLanes(SB), Z5")
+    out.append("\tVMOVDQA32 Z5, Z4")
     out.append(f"{name}_mod:")
-    out.append("\tVPCMPD $5, Z10, Z2, K1")
+    out.append("\tVPCMPD $5, Z10, Z4, K1")
     out.append("\tKORTESTW K1, K1")
     out.append(f"\tJEQ  {name}_step")
-    out.append("\tVPSUBD Z10, Z2, K1, Z2")
+    out.append("\tVPSUBD Z10, Z4, K1, Z4")
     out.append(f"\tJMP  {name}_mod")
     out.append(f"{name}_step:")
     out.append("\tMOVQ $16, AX")
@@ -465,11 +471,22 @@ def gen_shift_rows(out):
     out.append(f"\tJMP  {name}_stepmod")
     out.append(f"{name}_go:")
     out.append("\tVPBROADCASTD AX, Z9")  # column step
+    # K2: the last n%16 lanes of a plane (all 16 when n%16 = 0).
+    out.append("\tMOVQ CX, AX")
+    out.append("\tANDQ $15, AX")
+    out.append("\tMOVQ $1, R12")
+    out.append("\tSHLXQ AX, R12, R12")
+    out.append("\tDECQ R12")
+    out.append("\tKMOVW R12, K2")
+    out.append("\tMOVQ count+40(FP), R12")
+    out.append(f"{name}_plane:")
+    out.append("\tVMOVDQA32 Z4, Z2")
+    out.append("\tVMOVDQA32 Z5, Z3")
     out.append("\tXORQ AX, AX")  # i
     out.append(f"{name}_loop:")
     out.append("\tMOVQ CX, DX")
     out.append("\tSUBQ AX, DX")
-    out.append("\tJLE  " + f"{name}_done")
+    out.append(f"\tJLE  {name}_next")
     out.append("\tVPCMPD $5, Z11, Z2, K1")
     out.append("\tVPCMPD $1, Z12, Z2, K1, K1")
     out.append("\tVPCMPD $5, Z13, Z3, K1, K1")
@@ -479,19 +496,18 @@ def gen_shift_rows(out):
     out.append(f"\tJLT  {name}_tail")
     out.append("\tVMOVUPS Z0, (DI)(AX*4)")
     out.append("\tVPADDD Z9, Z2, Z2")
-    out.append("\tVPCMPD $5, Z10, Z2, K2")
-    out.append("\tVPSUBD Z10, Z2, K2, Z2")
+    out.append("\tVPCMPD $5, Z10, Z2, K3")
+    out.append("\tVPSUBD Z10, Z2, K3, Z2")
     out.append("\tVPADDD Z15, Z3, Z3")
     out.append("\tADDQ $16, AX")
     out.append(f"\tJMP  {name}_loop")
     out.append(f"{name}_tail:")
-    # K2: the first DX (< 16) lanes.
-    out.append("\tMOVQ $1, R12")
-    out.append("\tSHLXQ DX, R12, R12")
-    out.append("\tDECQ R12")
-    out.append("\tKMOVW R12, K2")
     out.append("\tVMOVUPS Z0, K2, (DI)(AX*4)")
-    out.append(f"{name}_done:")
+    out.append(f"{name}_next:")
+    out.append("\tADDQ R13, DI")
+    out.append("\tADDQ R14, BX")
+    out.append("\tDECQ R12")
+    out.append(f"\tJNE  {name}_plane")
     out.append("\tVZEROUPPER")
     out.append("\tRET")
 
