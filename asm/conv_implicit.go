@@ -272,6 +272,33 @@ func convShiftRowsPlanes(dst []float32, ldd, n int, src []float32, lds, count, w
 	}
 }
 
+// ConvCopyRowsGap is ConvCopyRows that also zeroes the gap floats after
+// each row, dst[r·ldd+w : r·ldd+w+gap] (a padded plane's padding columns
+// between rows, written with the rows). It panics when gap is negative,
+// ldd < w+gap, or a slice is too short.
+func ConvCopyRowsGap(dst []float32, ldd int, src []float32, lds, w, rows, gap int) {
+	if w <= 0 || rows <= 0 {
+		return
+	}
+	if gap < 0 || ldd < w+gap || lds < w {
+		panic("asm: ConvCopyRowsGap: bad geometry")
+	}
+	_ = dst[(rows-1)*ldd+w+gap-1]
+	_ = src[(rows-1)*lds+w-1]
+	convCopyRowsGap(ciImpl, dst, ldd, src, lds, w, rows, gap)
+}
+
+// convCopyRowsGapGeneric is ConvCopyRowsGap in Go.
+func convCopyRowsGapGeneric(dst []float32, ldd int, src []float32, lds, w, rows, gap int) {
+	for r := range rows {
+		d := dst[r*ldd : r*ldd+w+gap]
+		copy(d, src[r*lds:r*lds+w])
+		for i := w; i < len(d); i++ { // a few floats: stores, no call
+			d[i] = 0
+		}
+	}
+}
+
 // ConvAddRows is ConvCopyRows adding s to every float copied (a wide
 // convolution output compacted into the output with the bias).
 func ConvAddRows(dst []float32, ldd int, src []float32, lds, w, rows int, s float32) {

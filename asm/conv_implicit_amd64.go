@@ -169,6 +169,21 @@ func convCopyRows(impl string, dst []float32, ldd int, src []float32, lds, w, ro
 	}
 }
 
+// convCopyRowsGapAVX512 is ConvCopyRowsGap with the arguments checked and
+// gap ≤ 16.
+//
+//go:noescape
+func convCopyRowsGapAVX512(dst *float32, ldd int, src *float32, lds int, w int, rows int, gap int)
+
+// convCopyRowsGap runs impl's row copy with gap zeroing.
+func convCopyRowsGap(impl string, dst []float32, ldd int, src []float32, lds, w, rows, gap int) {
+	if impl == AVX512 && gap <= 16 {
+		convCopyRowsGapAVX512(&dst[0], ldd, &src[0], lds, w, rows, gap)
+		return
+	}
+	convCopyRowsGapGeneric(dst, ldd, src, lds, w, rows, gap)
+}
+
 // convShiftRowsAVX512 is ConvShiftRows with the arguments checked (count
 // and n ≥ 1, |e| < w, n+16 and (top+rows)·w below 2³¹, the rows within a
 // plane).

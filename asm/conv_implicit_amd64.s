@@ -7959,6 +7959,56 @@ convAddRowsResReLUAVX512_done:
 	VZEROUPPER
 	RET
 
+// func convCopyRowsGapAVX512(dst *float32, ldd int, src *float32, lds int, w int, rows int, gap int)
+TEXT ·convCopyRowsGapAVX512(SB), NOSPLIT, $0-56
+	MOVQ gap+48(FP), AX
+	MOVQ $1, R11
+	SHLXQ AX, R11, R11
+	DECQ R11
+	KMOVW R11, K3
+	VPXORD Z14, Z14, Z14
+	MOVQ dst+0(FP), DI
+	MOVQ ldd+8(FP), R8
+	SHLQ $2, R8
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R9
+	SHLQ $2, R9
+	MOVQ w+32(FP), CX
+	MOVQ rows+40(FP), DX
+	MOVQ CX, AX
+	ANDQ $15, AX
+	MOVQ $1, R11
+	SHLXQ AX, R11, R11
+	DECQ R11
+	KMOVW R11, K1
+	MOVQ CX, R10
+	ANDQ $-16, R10
+convCopyRowsGapAVX512_row:
+	TESTQ DX, DX
+	JEQ  convCopyRowsGapAVX512_done
+	XORQ AX, AX
+convCopyRowsGapAVX512_vec:
+	CMPQ AX, R10
+	JGE  convCopyRowsGapAVX512_tail
+	VMOVUPS (SI)(AX*4), Z0
+	VMOVUPS Z0, (DI)(AX*4)
+	ADDQ $16, AX
+	JMP  convCopyRowsGapAVX512_vec
+convCopyRowsGapAVX512_tail:
+	CMPQ AX, CX
+	JGE  convCopyRowsGapAVX512_next
+	VMOVUPS.Z (SI)(AX*4), K1, Z0
+	VMOVUPS Z0, K1, (DI)(AX*4)
+convCopyRowsGapAVX512_next:
+	VMOVUPS Z14, K3, (DI)(CX*4)
+	ADDQ R8, DI
+	ADDQ R9, SI
+	DECQ DX
+	JMP  convCopyRowsGapAVX512_row
+convCopyRowsGapAVX512_done:
+	VZEROUPPER
+	RET
+
 // func convShiftRowsAVX512(dst *float32, ldd, n int, src *float32, lds, count, w, top, rows, e int)
 TEXT ·convShiftRowsAVX512(SB), NOSPLIT, $0-80
 	MOVQ dst+0(FP), DI

@@ -40,3 +40,8 @@ func convAddRowsResReLU(_ string, dst []float32, ldd int, src []float32, lds, w,
 func convShiftRows(_ string, dst []float32, ldd, n int, src []float32, lds, count, w, top, rows, e int) {
 	convShiftRowsPlanes(dst, ldd, n, src, lds, count, w, top, rows, e)
 }
+
+// convCopyRowsGap has only the Go loop on arm64.
+func convCopyRowsGap(_ string, dst []float32, ldd int, src []float32, lds, w, rows, gap int) {
+	convCopyRowsGapGeneric(dst, ldd, src, lds, w, rows, gap)
+}

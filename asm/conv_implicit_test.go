@@ -233,6 +233,43 @@ func TestConvCopyRows(t *testing.T) {
 	})
 }
 
+// TestConvCopyRowsGap checks ConvCopyRowsGap under every implementation:
+// widths 1..40, gaps 0..17 (past 16 the Go loop), floats between a gap
+// and the next row left alone.
+func TestConvCopyRowsGap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	ForEachImpl(func(impl string) {
+		for w := 1; w <= 40; w++ {
+			for gap := range 18 {
+				for _, rows := range []int{1, 3} {
+					lds, ldd := w+1, w+gap+w%3
+					src := randSlice(rng, 1+rows*lds)[1:]
+					buf := make([]float32, 2+rows*ldd)
+					for i := range buf {
+						buf[i] = 42
+					}
+					ConvCopyRowsGap(buf[1:1+(rows-1)*ldd+w+gap], ldd, src, lds, w, rows, gap)
+					for i, v := range buf {
+						j := i - 1
+						want := float32(42)
+						if j >= 0 && j/ldd < rows {
+							switch c := j % ldd; {
+							case c < w:
+								want = src[j/ldd*lds+c]
+							case c < w+gap:
+								want = 0
+							}
+						}
+						if v != want {
+							t.Fatalf("%s w=%d gap=%d rows=%d: buf[%d] = %v, want %v", impl, w, gap, rows, i, v, want)
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
 // TestConvShiftRows checks ConvShiftRows against its definition under
 // every implementation: widths 1..20 (tails of every length), every shift
 // from −w to w, padding rows before and after, planes that end inside a

@@ -463,11 +463,8 @@ func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
 			// row's left ones), and from the row after the last on.
 			top := ph*ig.wq + pw
 			clear(pc[:top])
-			asm.ConvCopyRows(pc[top:], ig.wq, xc, w, w, h)
-			for r := range h - 1 {
-				zeroFloats(pc[top+r*ig.wq+w : top+(r+1)*ig.wq]) // pw floats: stores, no call
-			}
-			clear(pc[top+(h-1)*ig.wq+w:])
+			asm.ConvCopyRowsGap(pc[top:], ig.wq, xc, w, w, h, pw)
+			clear(pc[top+h*ig.wq:])
 			continue
 		}
 		clear(pc)

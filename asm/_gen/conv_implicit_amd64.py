@@ -310,9 +310,11 @@ def gen_avx2(out, mr):
     out.append("\tRET")
 
 
-def gen_copy_rows(out, isa, bias=False, res=False):
+def gen_copy_rows(out, isa, bias=False, res=False, gap=False):
     """convCopyRows<isa>(dst *float32, ldd int, src *float32, lds int, w int, rows int):
     rows rows of w floats from src (stride lds) to dst (stride ldd);
+    convCopyRowsGap<isa>(..., gap int) (AVX-512) also zeroes the gap
+    (≤ 16) floats after each row (a padded plane's padding columns);
     convAddRows<isa>(..., s float32) adds s to each;
     convAddRowsResReLU<isa>(..., s float32, res *float32, ldr int) then adds
     res (stride ldr) and applies ReLU as the vec kernels do (max(0, x) + 0),
@@ -320,6 +322,8 @@ def gen_copy_rows(out, isa, bias=False, res=False):
     name = f"convAddRows{isa}" if bias else f"convCopyRows{isa}"
     if res:
         name = f"convAddRowsResReLU{isa}"
+    if gap:
+        name = f"convCopyRowsGap{isa}"
     reg, lanes = ("Z", 16) if isa == "AVX512" else ("Y", 8)
     if res:
         out.append(f"// func {name}(dst *float32, ldd int, src *float32, lds int, w int, rows int, s float32, res *float32, ldr int)")
@@ -333,6 +337,16 @@ def gen_copy_rows(out, isa, bias=False, res=False):
         out.append(f"// func {name}(dst *float32, ldd int, src *float32, lds int, w int, rows int, s float32)")
         out.append(f"TEXT ·{name}(SB), NOSPLIT, $0-52")
         out.append(f"\tVBROADCASTSS s+48(FP), {reg}1")
+    elif gap:
+        out.append(f"// func {name}(dst *float32, ldd int, src *float32, lds int, w int, rows int, gap int)")
+        out.append(f"TEXT ·{name}(SB), NOSPLIT, $0-56")
+        # K3: the gap's lanes; Z14: zeros.
+        out.append("\tMOVQ gap+48(FP), AX")
+        out.append("\tMOVQ $1, R11")
+        out.append("\tSHLXQ AX, R11, R11")
+        out.append("\tDECQ R11")
+        out.append("\tKMOVW R11, K3")
+        out.append("\tVPXORD Z14, Z14, Z14")
     else:
         out.append(f"// func {name}(dst *float32, ldd int, src *float32, lds int, w int, rows int)")
         out.append(f"TEXT ·{name}(SB), NOSPLIT, $0-48")
@@ -400,6 +414,8 @@ def gen_copy_rows(out, isa, bias=False, res=False):
         out.append("\tINCQ AX")
         out.append(f"\tJMP  {name}_tail")
     out.append(f"{name}_next:")
+    if gap:
+        out.append("\tVMOVUPS Z14, K3, (DI)(CX*4)")
     out.append("\tADDQ R8, DI")
     out.append("\tADDQ R9, SI")
     if res:
@@ -552,6 +568,8 @@ def main():
     for isa in ("AVX2", "AVX512"):
         gen_copy_rows(out, isa, True, True)
         out.append("")
+    gen_copy_rows(out, "AVX512", gap=True)
+    out.append("")
     gen_shift_rows(out)
     out.append("")
     with open(sys.argv[1], "w") as f:
