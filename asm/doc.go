@@ -102,4 +102,14 @@
 // (NEON twin on arm64); DepthwiseRow9 is its one-row form; CopyRows
 // fills a padded plane; SplitEvenOdd and SplitRows split rows into even
 // and odd columns for stride 2.
+//
+// Implicit-GEMM convolution kernels (conv_implicit*.go, generated
+// conv_implicit_amd64.s): ConvImplicit and ConvImplicitTaps multiply a
+// block of filters with tap runs of an input's planes, one FMA chain per
+// output in tap order (ConvImplicitTapsBiasReLU adds the epilogue, in
+// registers on avx512); ConvCopyRows and ConvCopyRowsGap build padded
+// planes (the latter zeroing the padding columns between rows in the same
+// pass), ConvShiftRows the shifted-column planes of narrow outputs, and
+// ConvAddRows and ConvAddRowsResReLU compact wide outputs with the bias
+// (and a residual and ReLU).
 package asm
