@@ -143,7 +143,7 @@ func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a [
 		scaleC(c, ldc, m, n, beta)
 	case m <= gemvMaxM && sel.sliced.chunk2 != nil:
 		kc, _, _ := sel.kern.blocks()
-		sgemmSlicedSmallM(sel.sliced, kc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi)
+		sgemmSlicedSmallM(sel.sliced, kc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi, panels)
 		return
 	case useDirect(sel.kern.direct, sel.kern.directMaxWork, m, n, k):
 		kc, _, _ := sel.kern.blocks()

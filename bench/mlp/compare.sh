@@ -7,9 +7,10 @@
 # in the machine's speed during the run (shared cores) hits them alike; the
 # summary takes each engine's best. Single-thread runs are pinned to one
 # core with taskset: PyTorch's set_num_threads(1) alone still lets its BLAS
-# use the other core. Every run's raw line is printed too: mxgo's ns/op
-# (= latency per batch) and samples/s, PyTorch's and oneDNN's p50/p90
-# latency and samples/s as JSON lines. The oneDNN part is skipped (with a
+# use the other core. Every engine's latency is the median of its calls
+# (p50); every run's raw line is printed too: mxgo's ns/op (the mean),
+# p50-us and samples/s, PyTorch's and oneDNN's p50/p90 latency and
+# samples/s as JSON lines. The oneDNN part is skipped (with a
 # message) when gcc or the oneDNN headers are missing (apt-get install -y
 # libdnnl-dev), PyTorch's when it is not installed.
 #
@@ -50,7 +51,7 @@ for r in $(seq "$rounds"); do
 		[ "$t" = 1 ] && pin=(taskset -c 0)
 		line=$("${pin[@]}" "$tmp/mlp.test" -test.run '^$' -test.bench "MLP/batch=$b/threads=$t\$" -test.benchtime "$bt" | grep '^Benchmark')
 		echo "$line"
-		awk -v b="$b" -v t="$t" '{print "mxgo", b, t, $3 / 1000}' <<<"$line" >>"$res"
+		sed -n "s/.* \([0-9.]*\) p50-us.*/mxgo $b $t \1/p" <<<"$line" >>"$res"
 		if [ -n "$torch" ]; then
 			line=$(OMP_NUM_THREADS="$t" "${pin[@]}" /usr/bin/python3 bench/mlp/pytorch_mlp.py "${b}x$t")
 			echo "$line"
@@ -72,7 +73,7 @@ for line in open(sys.argv[1]):
     k = (int(b), int(t))
     best.setdefault(k, {})
     best[k][eng] = min(best[k].get(eng, float("inf")), float(us))
-print("== best of the rounds (mxgo: mean per batch; peers: p50), peer/mxgo samples/s (> 1: the peer ahead)")
+print("== best p50 latency of the rounds, peer/mxgo samples/s (> 1: the peer ahead)")
 print("%5s %7s %10s %10s %10s %9s %9s" % ("batch", "threads", "mxgo us", "pytorch us", "onednn us", "pytorch x", "onednn x"))
 for k in sorted(best):
     e = best[k]

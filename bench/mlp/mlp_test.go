@@ -8,7 +8,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/mxgo/mxgo/executor"
 	"github.com/mxgo/mxgo/graph"
@@ -69,11 +71,21 @@ func BenchmarkMLP(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
+			// The latest calls' latencies, for the median the peers report
+			// (p50_us); a ring, so timing allocates nothing.
+			var lat [4096]time.Duration
 			cpu0 := processCPU()
+			i := 0
 			for b.Loop() {
+				t0 := time.Now()
 				outs, _ = m.Predict(context.Background(), in, outs)
+				lat[i%len(lat)] = time.Since(t0)
+				i++
 			}
 			b.ReportMetric(float64(c.batch)*float64(b.N)/b.Elapsed().Seconds(), "samples/s")
+			l := lat[:min(i, len(lat))]
+			slices.Sort(l)
+			b.ReportMetric(float64(l[len(l)/2].Nanoseconds())/1e3, "p50-us")
 			// The CPU time of every thread per batch: on a loaded machine,
 			// work plus spinning, without the time spent waiting for a core.
 			if cpu := processCPU() - cpu0; cpu > 0 {
