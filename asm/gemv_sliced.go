@@ -282,7 +282,9 @@ func sgemmSlicedSmallM(s slicedNN, kc, threads int, transA, transB bool, m, n, k
 	*g = slicedJob{s: s, threads: threads, m: m, n: n, k: k, kc: blockSize(k, kc, 1),
 		ap: ap, bt: bt, a: a, lda: lda, tbuf: g.tbuf, b: b, c: c, ldb: ldb, ldc: ldc, beta: beta, epi: epi}
 	if panels != nil && !transB && m%4 == 0 && s.rows8 != nil {
-		g.pan = slicedPanelsFor(panels, k, n)
+		if g.pan = slicedPanelsFor(panels, k, n); g.pan.kc != g.kc {
+			g.pan = panels32{} // sliced otherwise than this call's k
+		}
 	}
 	parallel.RunWG(threads, g, &g.join)
 	g.a, g.b, g.c, g.epi, g.pan = nil, nil, nil, epilogue{}, panels32{}
