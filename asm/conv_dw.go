@@ -103,30 +103,6 @@ func SplitEvenOdd(even, odd, src []float32) {
 	}
 }
 
-// CopyRows sets dst[r·ldd+i] = src[r·lds+i] for r < rows and i < cols
-// (filling the interior of a padded plane with a whole channel in one
-// call; the elements between rows are not touched). It panics when rows
-// or cols is negative, ldd or lds is below cols, or a slice is shorter
-// than (rows-1)·stride+cols.
-func CopyRows(dst []float32, ldd int, src []float32, lds, rows, cols int) {
-	if rows < 0 || cols < 0 || ldd < cols || lds < cols {
-		panic("asm: CopyRows: bad geometry")
-	}
-	if rows == 0 || cols == 0 {
-		return
-	}
-	_ = dst[(rows-1)*ldd+cols-1]
-	_ = src[(rows-1)*lds+cols-1]
-	copyRows(dwImpl, dst, ldd, src, lds, rows, cols)
-}
-
-// copyRowsGeneric is CopyRows in Go.
-func copyRowsGeneric(dst []float32, ldd int, src []float32, lds, rows, cols int) {
-	for r := range rows {
-		copy(dst[r*ldd:r*ldd+cols], src[r*lds:r*lds+cols])
-	}
-}
-
 // SplitRows splits rows of src into even and odd columns: for r < rows and
 // j < n, even[r·ldo+j] = src[r·lds+2j] and odd[r·ldo+j] = src[r·lds+2j+1]
 // (a stride-2 convolution's column split, straight from the input channel

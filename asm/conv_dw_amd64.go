@@ -76,27 +76,6 @@ func splitEvenOdd(impl string, even, odd, src []float32) int {
 	return 0
 }
 
-// copyRowsAVX2 and copyRowsAVX512 are CopyRows with the geometry checked
-// and rows, cols > 0.
-//
-//go:noescape
-func copyRowsAVX2(dst []float32, ldd int, src []float32, lds, rows, cols int)
-
-//go:noescape
-func copyRowsAVX512(dst []float32, ldd int, src []float32, lds, rows, cols int)
-
-// copyRows runs impl's copy kernel.
-func copyRows(impl string, dst []float32, ldd int, src []float32, lds, rows, cols int) {
-	switch impl {
-	case AVX512:
-		copyRowsAVX512(dst, ldd, src, lds, rows, cols)
-	case AVX2:
-		copyRowsAVX2(dst, ldd, src, lds, rows, cols)
-	default:
-		copyRowsGeneric(dst, ldd, src, lds, rows, cols)
-	}
-}
-
 // splitRowsAVX2 and splitRowsAVX512 are SplitRows with the geometry
 // checked and rows, n > 0.
 //

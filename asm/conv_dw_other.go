@@ -10,11 +10,6 @@ func dwRows9(_ string, dst []float32, ldd int, src *[9][]float32, lds, rows, col
 // splitEvenOdd leaves every column to SplitEvenOdd's Go loop.
 func splitEvenOdd(string, []float32, []float32, []float32) int { return 0 }
 
-// copyRows is the Go loop here.
-func copyRows(_ string, dst []float32, ldd int, src []float32, lds, rows, cols int) {
-	copyRowsGeneric(dst, ldd, src, lds, rows, cols)
-}
-
 // splitRows splits row by row with impl's SplitEvenOdd kernel.
 func splitRows(impl string, even, odd []float32, ldo int, src []float32, lds, rows, n int) {
 	splitRowsBySplit(impl, even, odd, ldo, src, lds, rows, n)

@@ -342,45 +342,6 @@ func BenchmarkDepthwiseRows9(b *testing.B) {
 	}
 }
 
-// TestCopyRows checks every implementation on 1-3 rows of every width up
-// to 40 with gaps between rows, unaligned slices, and that nothing
-// outside the rows' columns is written.
-func TestCopyRows(t *testing.T) {
-	ForEachImpl(func(impl string) {
-		for rows := 1; rows <= 3; rows++ {
-			for cols := 0; cols <= 40; cols++ {
-				lds, ldd := cols+rows%2, cols+2
-				src := make([]float32, 1+(rows-1)*lds+cols)
-				for i := range src {
-					src[i] = float32(i) + 0.5
-				}
-				m := (rows-1)*ldd + cols
-				buf := make([]float32, m+2)
-				for i := range buf {
-					buf[i] = -1
-				}
-				CopyRows(buf[1:m+1], ldd, src[1:], lds, rows, cols)
-				for i, v := range buf {
-					r, c := (i-1)/ldd, (i-1)%ldd
-					want := float32(-1)
-					if i >= 1 && i <= m && c < cols {
-						want = src[1+r*lds+c]
-					}
-					if v != want {
-						t.Fatalf("impl=%s %dx%d: buf[%d] = %v, want %v", impl, rows, cols, i, v, want)
-					}
-				}
-			}
-		}
-	})
-	defer func() {
-		if recover() == nil {
-			t.Error("CopyRows with a short dst: no panic")
-		}
-	}()
-	CopyRows(make([]float32, 5), 3, make([]float32, 6), 3, 2, 3)
-}
-
 // TestSplitRows checks every implementation on 1-3 rows of every pair
 // count up to 40 (vector steps and every tail) with gaps between rows,
 // unaligned slices, and that nothing outside the rows' columns is written.

@@ -99,9 +99,8 @@
 // DepthwiseRows9 sums nine strided tap planes (a 3×3 depthwise
 // convolution laid out by ops) in tap order per element and clamps the
 // sums (ReLU, clip), fused on avx2/avx512 and unfused in the generic twin
-// (NEON twin on arm64); DepthwiseRow9 is its one-row form; CopyRows
-// fills a padded plane; SplitEvenOdd and SplitRows split rows into even
-// and odd columns for stride 2.
+// (NEON twin on arm64); DepthwiseRow9 is its one-row form; SplitEvenOdd
+// and SplitRows split rows into even and odd columns for stride 2.
 //
 // Implicit-GEMM convolution kernels (conv_implicit*.go, generated
 // conv_implicit_amd64.s): ConvImplicit and ConvImplicitTaps multiply a

@@ -157,7 +157,7 @@ func convDepthwise3x3(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEp
 		n, c := u/g.c, u%g.c
 		xc := x[u*is : (u+1)*is]
 		if g.s[1] == 1 {
-			asm.CopyRows(scratch[ph*wq+pw:], wq, xc, wd, h, wd)
+			asm.ConvCopyRows(scratch[ph*wq+pw:], wq, xc, wd, wd, h)
 		} else {
 			asm.SplitRows(xe, xo, wq, xc, wd, h, wd/2)
 			if wd%2 == 1 { // the last column is even

@@ -261,57 +261,6 @@ def gen_split(out):
         out.append("")
 
 
-def gen_copy(out):
-    # dst[r*ldd+i] = src[r*lds+i] for r < rows, i < cols (rows, cols > 0,
-    # checked by the Go wrapper): 16 (8) floats per step, then the last
-    # cols%16 under a mask (AVX-512) or one at a time (AVX2).
-    for name, step, reg in (("copyRowsAVX2", 8, "Y"), ("copyRowsAVX512", 16, "Z")):
-        out.append(f"// func {name}(dst []float32, ldd int, src []float32, lds, rows, cols int)")
-        out.append(f"TEXT ·{name}(SB), NOSPLIT, $0-80")
-        out.append("\tMOVQ dst_base+0(FP), DI")
-        out.append("\tMOVQ ldd+24(FP), R8")
-        out.append("\tMOVQ src_base+32(FP), SI")
-        out.append("\tMOVQ lds+56(FP), R9")
-        out.append("\tMOVQ rows+64(FP), DX")
-        out.append("\tMOVQ cols+72(FP), CX")
-        if reg == "Z":
-            out.append("\tMOVQ CX, R10")
-            out.append("\tANDQ $15, R10")
-            out.append("\tMOVQ $1, AX")
-            out.append("\tSHLXQ R10, AX, AX")
-            out.append("\tDECQ AX")
-            out.append("\tKMOVW AX, K1")
-        out.append(f"{name}_row:")
-        out.append("\tXORQ AX, AX")
-        out.append(f"{name}_loop:")
-        out.append(f"\tLEAQ {step}(AX), R10")
-        out.append("\tCMPQ R10, CX")
-        out.append(f"\tJGT  {name}_tail")
-        out.append(f"\tVMOVUPS (SI)(AX*4), {reg}0")
-        out.append(f"\tVMOVUPS {reg}0, (DI)(AX*4)")
-        out.append("\tMOVQ R10, AX")
-        out.append(f"\tJMP  {name}_loop")
-        out.append(f"{name}_tail:")
-        out.append("\tCMPQ AX, CX")
-        out.append(f"\tJGE  {name}_next")
-        if reg == "Z":
-            out.append("\tVMOVUPS.Z (SI)(AX*4), K1, Z0")
-            out.append("\tVMOVUPS Z0, K1, (DI)(AX*4)")
-        else:
-            out.append("\tMOVL (SI)(AX*4), R10")
-            out.append("\tMOVL R10, (DI)(AX*4)")
-            out.append("\tINCQ AX")
-            out.append(f"\tJMP  {name}_tail")
-        out.append(f"{name}_next:")
-        out.append("\tLEAQ (SI)(R9*4), SI")
-        out.append("\tLEAQ (DI)(R8*4), DI")
-        out.append("\tDECQ DX")
-        out.append(f"\tJNZ  {name}_row")
-        out.append("\tVZEROUPPER")
-        out.append("\tRET")
-        out.append("")
-
-
 def gen_split_rows(out):
     # even[r*ldo+j] = src[r*lds+2j], odd[r*ldo+j] = src[r*lds+2j+1] for
     # r < rows, j < n (rows, n > 0, checked by the Go wrapper): 16 (8)
@@ -434,7 +383,6 @@ def main():
     gen_avx512(out, "dwRows9ShiftAVX512", shared=True)
     out.append("")
     gen_split(out)
-    gen_copy(out)
     gen_split_rows(out)
     with open(sys.argv[1], "w") as f:
         f.write("\n".join(out) + "\n")
