@@ -47,6 +47,8 @@ func avx512Kernel(base sgemmKernel, mr int) sgemmKernel {
 	case 12:
 		k.fn, k.store = sgemmKernel12x32AVX512, sgemmKernel12x32AVX512Store
 		k.edge, k.edgeStore = sgemmKernel12x32EdgeAVX512, sgemmKernel12x32EdgeAVX512Store
+		k.rows = rowKernels{fn: sgemmKernel12x32RowsAVX512, store: sgemmKernel12x32RowsAVX512Store,
+			edge: sgemmKernel12x32RowsEdgeAVX512, edgeStore: sgemmKernel12x32RowsEdgeAVX512Store}
 	case 14:
 		k.fn, k.store = sgemmKernel14x32AVX512, sgemmKernel14x32AVX512Store
 	default:

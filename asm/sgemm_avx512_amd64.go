@@ -45,6 +45,34 @@ func sgemmKernel12x32EdgeAVX512(k, rows int, a, b, c *float32, ldc int)
 //go:noescape
 func sgemmKernel12x32EdgeAVX512Store(k, rows int, a, b, c *float32, ldc int)
 
+// sgemmKernel12x32RowsAVX512 is sgemmKernel12x32AVX512 reading A in place:
+// row i of the tile's A at a[i*lda:], its k steps consecutive
+// (c[i*ldc+j] += a[i*lda+p] * b[p*32+j]), with the same sums in the same
+// order, so the same bits as packing A (alpha 1) and running the packed
+// kernel, without the packing.
+//
+//go:noescape
+func sgemmKernel12x32RowsAVX512(k int, a *float32, lda int, b, c *float32, ldc int)
+
+// sgemmKernel12x32RowsAVX512Store is sgemmKernel12x32RowsAVX512
+// overwriting the tile instead of adding to it.
+//
+//go:noescape
+func sgemmKernel12x32RowsAVX512Store(k int, a *float32, lda int, b, c *float32, ldc int)
+
+// sgemmKernel12x32RowsEdgeAVX512 is sgemmKernel12x32RowsAVX512 on the first
+// rows rows (1 ≤ rows < 12; other values do nothing): only those rows of A
+// are read and of C read and written.
+//
+//go:noescape
+func sgemmKernel12x32RowsEdgeAVX512(k, rows int, a *float32, lda int, b, c *float32, ldc int)
+
+// sgemmKernel12x32RowsEdgeAVX512Store is sgemmKernel12x32RowsEdgeAVX512
+// overwriting the rows instead of adding to them.
+//
+//go:noescape
+func sgemmKernel12x32RowsEdgeAVX512Store(k, rows int, a *float32, lda int, b, c *float32, ldc int)
+
 // sgemmPackGatherAVX512 packs rows (1 ≤ rows ≤ 16) strided rows of a into
 // columns of d, one masked gather per column:
 //

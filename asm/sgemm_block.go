@@ -73,6 +73,8 @@ type gemmJob struct {
 	bstride int
 	// bpre: B's panels packed ahead (PackPanels), read in place.
 	bpre []float32
+	// aRows: the kernels read A in place (kern.rows), nothing packs it.
+	aRows bool
 	// apk packs A's panels, packB full nr-column panels of untransposed
 	// B, packBT those of transposed B (nil: the generic loops).
 	apk    aPackers
@@ -122,6 +124,7 @@ func sgemmBlockedEpi(kern sgemmKernel, threads int, transA, transB bool, m, n, k
 		m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc,
 		apack: g.apack, bpack: g.bpack, tmp: g.tmp, epi: epi}
 	g.packB, g.packBT = kern.packB, kern.packBT
+	g.aRows = kern.rows.fn != nil && !transA && alpha == 1
 	g.apk = aPackers{full: kern.packA, part: kern.packAPart, trans: kern.packAT}
 	if g.apk.full == nil && mr == 6 {
 		g.apk.full = packA6
@@ -152,6 +155,9 @@ func sgemmBlockedEpi(kern sgemmKernel, threads int, transA, transB bool, m, n, k
 	}
 	if g.bpre != nil {
 		needB = 0
+	}
+	if g.aRows {
+		needA = 0
 	}
 	if cap(g.apack) < needA {
 		g.apack = make([]float32, needA)
@@ -200,7 +206,7 @@ func (g *gemmJob) Run(tid int) {
 				packB(g.bpack[lo*nr*kb:], g.b, g.ldb, g.transB, pc, kb, jc+lo*nr, min(hi*nr, nb)-lo*nr, nr, g.packB, g.packBT)
 			}
 			lo, hi = share(mp, tid, g.threads)
-			if lo < hi {
+			if lo < hi && !g.aRows {
 				packA(g.apack[lo*mr*kb:], g.a, g.lda, g.transA, lo*mr, min(hi*mr, g.m)-lo*mr, pc, kb, mr, g.alpha, g.apk)
 			}
 			g.bar.Wait()
@@ -210,7 +216,7 @@ func (g *gemmJob) Run(tid int) {
 			} else {
 				nlo, nhi = share(np, tid, g.threads)
 			}
-			g.compute(tid, g.apack, bpack, mlo, mhi, nlo, nhi, jc, nb, pc == 0, pc+kb == g.k, kb)
+			g.compute(tid, g.apack, bpack, mlo, mhi, nlo, nhi, jc, nb, pc, kb)
 			g.bar.Wait()
 		}
 	}
@@ -223,7 +229,7 @@ func (g *gemmJob) runOwnB(tid int) {
 	mr, nr := g.kern.mr, g.kern.nr
 	mp := (g.m + mr - 1) / mr
 	lo, hi := share(mp, tid, g.threads)
-	for pc := 0; pc < g.k; pc += g.kc {
+	for pc := 0; pc < g.k && !g.aRows; pc += g.kc {
 		kb := min(g.kc, g.k-pc)
 		if lo < hi {
 			packA(g.apack[mp*mr*pc+lo*mr*kb:], g.a, g.lda, g.transA, lo*mr, min(hi*mr, g.m)-lo*mr, pc, kb, mr, g.alpha, g.apk)
@@ -242,7 +248,7 @@ func (g *gemmJob) runOwnB(tid int) {
 			}
 			for pc := 0; pc < g.k; pc += g.kc {
 				kb := min(g.kc, g.k-pc)
-				g.compute(tid, g.apack[mp*mr*pc:], g.bpre[jc*g.k+pc*np*nr:], 0, mp, nlo, nhi, jc, nb, pc == 0, pc+kb == g.k, kb)
+				g.compute(tid, g.apackAt(mp, pc), g.bpre[jc*g.k+pc*np*nr:], 0, mp, nlo, nhi, jc, nb, pc, kb)
 			}
 		}
 		return
@@ -256,31 +262,40 @@ func (g *gemmJob) runOwnB(tid int) {
 		for pc := 0; pc < g.k; pc += g.kc {
 			kb := min(g.kc, g.k-pc)
 			packB(bown, g.b, g.ldb, g.transB, pc, kb, jc, nb, nr, g.packB, g.packBT)
-			g.compute(tid, g.apack[mp*mr*pc:], bown, 0, mp, 0, np, jc, nb, pc == 0, pc+kb == g.k, kb)
+			g.compute(tid, g.apackAt(mp, pc), bown, 0, mp, 0, np, jc, nb, pc, kb)
 		}
 	}
 }
 
-// compute runs the micro-kernels over A panels [mlo, mhi) of apack and B
-// panels [nlo, nhi) of bpack (columns jc..jc+nb of C, depth kb). On
-// the first kc slice (first) it applies beta to each tile just before the
-// tile's first kernel call, while the tile is in cache; after the last
-// (last) it applies the epilogue to the rows it computed, with bInner
-// while each A panel's rows are in cache.
+// apackAt is the ownB layout's packed A for the kc slice at pc (mp
+// panels), or nil when A is read in place.
+func (g *gemmJob) apackAt(mp, pc int) []float32 {
+	if g.aRows {
+		return nil
+	}
+	return g.apack[mp*g.kern.mr*pc:]
+}
+
+// compute runs the micro-kernels over A panels [mlo, mhi) of apack (or of
+// A in place) and B panels [nlo, nhi) of bpack (columns jc..jc+nb of C,
+// the kc slice of depth kb at pc). On the first kc slice it applies beta
+// to each tile just before the tile's first kernel call, while the tile is
+// in cache; after the last it applies the epilogue to the rows it
+// computed, with bInner while each A panel's rows are in cache.
 //
 // Two loop orders: by default each B panel stays in L1 while the kernels
 // walk down an mc-row block of A panels (from L2); with kern.bInner each A
 // panel stays in L1 while the kernels walk along the B panels of the nc
 // block (from L2).
-func (g *gemmJob) compute(tid int, apack, bpack []float32, mlo, mhi, nlo, nhi, jc, nb int, first, last bool, kb int) {
+func (g *gemmJob) compute(tid int, apack, bpack []float32, mlo, mhi, nlo, nhi, jc, nb, pc, kb int) {
 	mr, nr := g.kern.mr, g.kern.nr
 	tmp := g.tmp[tid*mr*nr : (tid+1)*mr*nr]
-	epi := last && g.epi.on()
+	epi := pc+kb == g.k && g.epi.on()
 	j0, j1 := jc+nlo*nr, min(jc+nhi*nr, jc+nb)
 	if g.kern.bInner {
 		for ir := mlo; ir < mhi; ir++ {
 			for jr := nlo; jr < nhi; jr++ {
-				g.tile(tmp, apack, bpack, ir, jr, jc, nb, first, kb)
+				g.tile(tmp, apack, bpack, ir, jr, jc, nb, pc, kb)
 			}
 			if epi {
 				g.epi.apply(g.c, g.ldc, ir*mr, min(ir*mr+mr, g.m), j0, j1)
@@ -296,49 +311,46 @@ func (g *gemmJob) compute(tid int, apack, bpack []float32, mlo, mhi, nlo, nhi, j
 		icEnd := min(ic+mcp, mhi)
 		for jr := nlo; jr < nhi; jr++ {
 			for ir := ic; ir < icEnd; ir++ {
-				g.tile(tmp, apack, bpack, ir, jr, jc, nb, first, kb)
+				g.tile(tmp, apack, bpack, ir, jr, jc, nb, pc, kb)
 			}
 		}
 	}
 }
 
-// tile runs the micro-kernel for A panel ir of apack and B panel jr of
-// bpack (tmp holds one edge tile).
-func (g *gemmJob) tile(tmp, apack, bpack []float32, ir, jr, jc, nb int, first bool, kb int) {
+// tile runs the micro-kernel for A panel ir of apack (or A's rows in
+// place) and B panel jr of bpack, depth kb at pc (tmp holds one edge
+// tile).
+func (g *gemmJob) tile(tmp, apack, bpack []float32, ir, jr, jc, nb, pc, kb int) {
 	mr, nr := g.kern.mr, g.kern.nr
-	fn, store := g.kern.fn, g.kern.store
 	c, ldc := g.c, g.ldc
-	bp := bpack[jr*nr*kb : (jr+1)*nr*kb]
+	bp := &bpack[jr*nr*kb]
 	j := jc + jr*nr
 	cols := min(nr, jc+nb-j)
-	ap := apack[ir*mr*kb : (ir+1)*mr*kb]
 	i := ir * mr
 	rows := min(mr, g.m-i)
+	first := pc == 0
 	if cols == nr && !g.kern.accFromC && (rows == mr || g.kern.edge != nil) {
 		// A full tile, or the rows of a partial A panel (edge kernels):
 		// computed on C itself.
 		cij := &c[i*ldc+j]
 		if first && g.beta != 1 {
-			if g.beta == 0 && (rows < mr || store != nil) {
-				if rows == mr {
-					store(kb, &ap[0], &bp[0], cij, ldc)
-				} else {
-					g.kern.edgeStore(kb, rows, &ap[0], &bp[0], cij, ldc)
-				}
+			if g.beta == 0 && (rows < mr || g.kern.store != nil) {
+				g.run(true, apack, ir, rows, pc, kb, bp, cij, ldc)
 				return
 			}
 			scaleC(c[i*ldc+j:], ldc, rows, nr, g.beta)
 		}
-		if rows == mr {
-			fn(kb, &ap[0], &bp[0], cij, ldc)
-		} else {
-			g.kern.edge(kb, rows, &ap[0], &bp[0], cij, ldc)
-		}
+		g.run(false, apack, ir, rows, pc, kb, bp, cij, ldc)
 		return
 	}
 	t := tmp
 	clear(t)
-	fn(kb, &ap[0], &bp[0], &t[0], nr)
+	// A packed panel is zero past its rows; A in place has only rows.
+	krows := mr
+	if g.aRows {
+		krows = rows
+	}
+	g.run(false, apack, ir, krows, pc, kb, bp, &t[0], nr)
 	for r := range rows {
 		cr := c[(i+r)*ldc+j : (i+r)*ldc+j+cols]
 		tr := t[r*nr : r*nr+cols]
@@ -357,5 +369,38 @@ func (g *gemmJob) tile(tmp, apack, bpack []float32, ir, jr, jc, nb int, first bo
 		for x, v := range tr {
 			cr[x] += v
 		}
+	}
+}
+
+// run calls the micro-kernel variant for rows rows (the full kernel at
+// mr, else the edge kernel) of A panel ir, depth kb at pc, against the B
+// panel at bp, adding to the tile at c (row stride ldc) or, with store,
+// overwriting it; A is apack's panel ir, or read in place (aRows).
+func (g *gemmJob) run(store bool, apack []float32, ir, rows, pc, kb int, bp, c *float32, ldc int) {
+	k := &g.kern
+	if g.aRows {
+		a, lda := &g.a[ir*k.mr*g.lda+pc], g.lda
+		switch {
+		case rows == k.mr && store:
+			k.rows.store(kb, a, lda, bp, c, ldc)
+		case rows == k.mr:
+			k.rows.fn(kb, a, lda, bp, c, ldc)
+		case store:
+			k.rows.edgeStore(kb, rows, a, lda, bp, c, ldc)
+		default:
+			k.rows.edge(kb, rows, a, lda, bp, c, ldc)
+		}
+		return
+	}
+	ap := &apack[ir*k.mr*kb]
+	switch {
+	case rows == k.mr && store:
+		k.store(kb, ap, bp, c, ldc)
+	case rows == k.mr:
+		k.fn(kb, ap, bp, c, ldc)
+	case store:
+		k.edgeStore(kb, rows, ap, bp, c, ldc)
+	default:
+		k.edge(kb, rows, ap, bp, c, ldc)
 	}
 }

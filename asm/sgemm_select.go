@@ -29,6 +29,11 @@ type sgemmKernel struct {
 	// mr-row A panel: the last, partial panel of A is computed in place
 	// instead of in an edge tile (same sums, same bits).
 	edge, edgeStore func(k, rows int, a, b, c *float32, ldc int)
+	// rows, when its fn is set, is the kernels reading A in place (row
+	// stride lda) instead of packed panels, with the same sums: the
+	// blocked path uses them, and packs no A, for untransposed A and
+	// alpha = 1.
+	rows rowKernels
 	// packA, when set, packs a full mr-row panel of untransposed A (else
 	// packA6 for mr = 6, or the generic loop).
 	packA func(d, a []float32, lda, kb int, alpha float32)
@@ -51,6 +56,14 @@ type sgemmKernel struct {
 	// path (directMaxWork, the package constant) for kernels whose blocked
 	// path overtakes it sooner.
 	directMaxWork int
+}
+
+// rowKernels are a micro-kernel's variants that read A in place (see
+// sgemmKernel.rows): fn and store on full tiles, edge and edgeStore on the
+// first rows rows (1 ≤ rows < mr) of one.
+type rowKernels struct {
+	fn, store       func(k int, a *float32, lda int, b, c *float32, ldc int)
+	edge, edgeStore func(k, rows int, a *float32, lda int, b, c *float32, ldc int)
 }
 
 // genericSgemmKernel is sgemmKernelGeneric behind the assembly kernels'

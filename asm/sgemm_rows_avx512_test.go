@@ -1,0 +1,154 @@
+//go:build linux && amd64 && !purego
+
+package asm
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// pageEndFloats returns n floats that end exactly where a page that cannot
+// be read begins, so a kernel reading one float past them faults; free
+// unmaps them.
+func pageEndFloats(t *testing.T, n int) (s []float32, free func()) {
+	t.Helper()
+	ps := unix.Getpagesize()
+	size := (n*4+ps-1)/ps*ps + ps
+	mem, err := unix.Mmap(-1, 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Mprotect(mem[size-ps:], unix.PROT_NONE); err != nil {
+		t.Fatal(err)
+	}
+	all := unsafe.Slice((*float32)(unsafe.Pointer(&mem[0])), (size-ps)/4)
+	return all[len(all)-n:], func() { _ = unix.Munmap(mem) }
+}
+
+// TestSgemmRowsKernelsAVX512 compares the kernels that read A in place
+// (full tile and every row count 1..11 of the edge kernels, adding and
+// storing) bit for bit with the packed kernels on A packed from the same
+// rows, at every k from 0 to 33 and long ones, with a row-stride gap in A
+// and C. A's last row ends where an unreadable page begins, so reading
+// past the rows or the k steps faults; floats of C outside the rows and
+// the guard bands must stay untouched.
+func TestSgemmRowsKernelsAVX512(t *testing.T) {
+	requireAVX512(t)
+	r := rand.New(rand.NewPCG(61, 62))
+	ks := []int{64, 196, 259}
+	for k := range 2*16 + 2 {
+		ks = append(ks, k)
+	}
+	const mr = 12
+	for rows := 1; rows <= mr; rows++ {
+		for _, k := range ks {
+			lda := k + 1 + (k+rows)%5
+			// rows rows of A, the last one ending at the unreadable page.
+			a, free := pageEndFloats(t, (rows-1)*lda+max(k, 1))
+			for i := range a {
+				a[i] = r.Float32()*2 - 1
+			}
+			packed := make([]float32, mr*k+1) // rows past rows zero
+			for i := range rows {
+				for p := range k {
+					packed[p*mr+i] = a[i*lda+p]
+				}
+			}
+			b := randSlice(r, 32*k+1)
+			for _, store := range []bool{false, true} {
+				off := 1 + k%3
+				ldc := 32 + 1 + k%4
+				c, all := guardedBuf((mr-1)*ldc+32, off, 7)
+				want := make([]float32, len(c))
+				for i := range rows {
+					for j := range 32 {
+						c[i*ldc+j] = r.Float32()*2 - 1
+						want[i*ldc+j] = c[i*ldc+j]
+					}
+				}
+				switch {
+				case rows == mr && store:
+					sgemmKernel12x32AVX512Store(k, &packed[0], &b[0], &want[0], ldc)
+					sgemmKernel12x32RowsAVX512Store(k, &a[0], lda, &b[0], &c[0], ldc)
+				case rows == mr:
+					sgemmKernel12x32AVX512(k, &packed[0], &b[0], &want[0], ldc)
+					sgemmKernel12x32RowsAVX512(k, &a[0], lda, &b[0], &c[0], ldc)
+				case store:
+					sgemmKernel12x32EdgeAVX512Store(k, rows, &packed[0], &b[0], &want[0], ldc)
+					sgemmKernel12x32RowsEdgeAVX512Store(k, rows, &a[0], lda, &b[0], &c[0], ldc)
+				default:
+					sgemmKernel12x32EdgeAVX512(k, rows, &packed[0], &b[0], &want[0], ldc)
+					sgemmKernel12x32RowsEdgeAVX512(k, rows, &a[0], lda, &b[0], &c[0], ldc)
+				}
+				what := fmt.Sprintf("rows=%d k=%d lda=%d store=%v", rows, k, lda, store)
+				for i := range mr {
+					for j := range ldc {
+						if i == mr-1 && j >= 32 {
+							break
+						}
+						if i >= rows || j >= 32 {
+							if c[i*ldc+j] != sentinel {
+								t.Fatalf("%s: C[%d][%d] outside the tile overwritten", what, i, j)
+							}
+							continue
+						}
+						checkSameBits(t, fmt.Sprintf("%s: C[%d][%d]", what, i, j), c[i*ldc+j:i*ldc+j+1], want[i*ldc+j:i*ldc+j+1])
+					}
+				}
+				checkGuards(t, what, all, off, len(c))
+			}
+			free()
+		}
+	}
+}
+
+// TestSgemmBlockedRowsAVX512 runs the blocked path with A read in place
+// and with A packed (the same kernel without its in-place variants) on
+// shapes with partial row panels, partial column panels, several kc
+// slices and nc blocks, a row-stride gap, beta 0, 1 and 0.5, the epilogue
+// and the pre-packed B panels, on 1 and 2 threads: the bits must agree.
+// A ends at an unreadable page.
+func TestSgemmBlockedRowsAVX512(t *testing.T) {
+	requireAVX512(t)
+	r := rand.New(rand.NewPCG(63, 64))
+	kern := sgemmKernels[AVX512]
+	packedKern := kern
+	packedKern.rows = rowKernels{}
+	if kern.rows.fn == nil {
+		t.Fatal("the avx512 kernel has no in-place variants")
+	}
+	for _, s := range [][3]int{{1, 32, 5}, {12, 32, 300}, {13, 64, 257}, {37, 70, 300}, {150, 97, 777}, {256, 512, 784}, {25, 800, 64}, {11, 33, 1}} {
+		m, n, k := s[0], s[1], s[2]
+		lda := k + 3
+		a, free := pageEndFloats(t, (m-1)*lda+k)
+		for i := range a {
+			a[i] = r.Float32()*2 - 1
+		}
+		b := randSlice(r, k*n)
+		bias := randSlice(r, n)
+		for _, beta := range []float32{0, 1, 0.5} {
+			for _, threads := range []int{1, 2} {
+				for _, epi := range []bool{false, true} {
+					c0 := randSlice(r, m*n)
+					c1 := slices.Clone(c0)
+					e := epilogue{}
+					var panels []float32
+					if epi {
+						e = epilogue{bias: bias, relu: true}
+						panels = make([]float32, PanelsMaxLen(k, n))
+						PackPanels(panels, k, n, b, n)
+					}
+					sgemmBlockedEpi(packedKern, threads, false, false, m, n, k, 1, a, lda, b, n, beta, c0, n, e, panels)
+					sgemmBlockedEpi(kern, threads, false, false, m, n, k, 1, a, lda, b, n, beta, c1, n, e, panels)
+					checkSameBits(t, fmt.Sprintf("m=%d n=%d k=%d beta=%v threads=%d epilogue=%v", m, n, k, beta, threads, epi), c1, c0)
+				}
+			}
+		}
+		free()
+	}
+}
