@@ -49,29 +49,32 @@ func sgemmKernel12x32EdgeAVX512Store(k, rows int, a, b, c *float32, ldc int)
 // row i of the tile's A at a[i*lda:], its k steps consecutive
 // (c[i*ldc+j] += a[i*lda+p] * b[p*32+j]), with the same sums in the same
 // order, so the same bits as packing A (alpha 1) and running the packed
-// kernel, without the packing.
+// kernel, without the packing. With flags ≠ 0 (the last kc slice) each
+// element of the tile then gets FullyConnected's epilogue before it is
+// stored: + bias[j] (bias nil: none), then ReLU when flags&2 ≠ 0 — the
+// bits asm.Add and asm.Relu give on the stored tile.
 //
 //go:noescape
-func sgemmKernel12x32RowsAVX512(k int, a *float32, lda int, b, c *float32, ldc int)
+func sgemmKernel12x32RowsAVX512(k int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // sgemmKernel12x32RowsAVX512Store is sgemmKernel12x32RowsAVX512
 // overwriting the tile instead of adding to it.
 //
 //go:noescape
-func sgemmKernel12x32RowsAVX512Store(k int, a *float32, lda int, b, c *float32, ldc int)
+func sgemmKernel12x32RowsAVX512Store(k int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // sgemmKernel12x32RowsEdgeAVX512 is sgemmKernel12x32RowsAVX512 on the first
 // rows rows (1 ≤ rows < 12; other values do nothing): only those rows of A
 // are read and of C read and written.
 //
 //go:noescape
-func sgemmKernel12x32RowsEdgeAVX512(k, rows int, a *float32, lda int, b, c *float32, ldc int)
+func sgemmKernel12x32RowsEdgeAVX512(k, rows int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // sgemmKernel12x32RowsEdgeAVX512Store is sgemmKernel12x32RowsEdgeAVX512
 // overwriting the rows instead of adding to them.
 //
 //go:noescape
-func sgemmKernel12x32RowsEdgeAVX512Store(k, rows int, a *float32, lda int, b, c *float32, ldc int)
+func sgemmKernel12x32RowsEdgeAVX512Store(k, rows int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
 // sgemmPackGatherAVX512 packs rows (1 ≤ rows ≤ 16) strided rows of a into
 // columns of d, one masked gather per column:

@@ -281,7 +281,8 @@ func (g *gemmJob) apackAt(mp, pc int) []float32 {
 // the kc slice of depth kb at pc). On the first kc slice it applies beta
 // to each tile just before the tile's first kernel call, while the tile is
 // in cache; after the last it applies the epilogue to the rows it
-// computed, with bInner while each A panel's rows are in cache.
+// computed, with bInner while each A panel's rows are in cache (with A in
+// place, tile does, per tile).
 //
 // Two loop orders: by default each B panel stays in L1 while the kernels
 // walk down an mc-row block of A panels (from L2); with kern.bInner each A
@@ -290,7 +291,7 @@ func (g *gemmJob) apackAt(mp, pc int) []float32 {
 func (g *gemmJob) compute(tid int, apack, bpack []float32, mlo, mhi, nlo, nhi, jc, nb, pc, kb int) {
 	mr, nr := g.kern.mr, g.kern.nr
 	tmp := g.tmp[tid*mr*nr : (tid+1)*mr*nr]
-	epi := pc+kb == g.k && g.epi.on()
+	epi := pc+kb == g.k && g.epi.on() && !g.aRows
 	j0, j1 := jc+nlo*nr, min(jc+nhi*nr, jc+nb)
 	if g.kern.bInner {
 		for ir := mlo; ir < mhi; ir++ {
@@ -329,18 +330,32 @@ func (g *gemmJob) tile(tmp, apack, bpack []float32, ir, jr, jc, nb, pc, kb int) 
 	i := ir * mr
 	rows := min(mr, g.m-i)
 	first := pc == 0
+	// With A in place, the tile's last kc slice applies the epilogue:
+	// the kernel on a tile of C, else below.
+	epi := g.aRows && pc+kb == g.k && g.epi.on()
 	if cols == nr && !g.kern.accFromC && (rows == mr || g.kern.edge != nil) {
 		// A full tile, or the rows of a partial A panel (edge kernels):
 		// computed on C itself.
 		cij := &c[i*ldc+j]
+		var bias *float32
+		flags := 0
+		if epi {
+			flags = epiOn
+			if g.epi.relu {
+				flags |= epiReLU
+			}
+			if g.epi.bias != nil {
+				bias = &g.epi.bias[j]
+			}
+		}
 		if first && g.beta != 1 {
 			if g.beta == 0 && (rows < mr || g.kern.store != nil) {
-				g.run(true, apack, ir, rows, pc, kb, bp, cij, ldc)
+				g.run(true, apack, ir, rows, pc, kb, bp, cij, ldc, bias, flags)
 				return
 			}
 			scaleC(c[i*ldc+j:], ldc, rows, nr, g.beta)
 		}
-		g.run(false, apack, ir, rows, pc, kb, bp, cij, ldc)
+		g.run(false, apack, ir, rows, pc, kb, bp, cij, ldc, bias, flags)
 		return
 	}
 	t := tmp
@@ -350,7 +365,7 @@ func (g *gemmJob) tile(tmp, apack, bpack []float32, ir, jr, jc, nb, pc, kb int) 
 	if g.aRows {
 		krows = rows
 	}
-	g.run(false, apack, ir, krows, pc, kb, bp, &t[0], nr)
+	g.run(false, apack, ir, krows, pc, kb, bp, &t[0], nr, nil, 0)
 	for r := range rows {
 		cr := c[(i+r)*ldc+j : (i+r)*ldc+j+cols]
 		tr := t[r*nr : r*nr+cols]
@@ -370,25 +385,30 @@ func (g *gemmJob) tile(tmp, apack, bpack []float32, ir, jr, jc, nb, pc, kb int) 
 			cr[x] += v
 		}
 	}
+	if epi {
+		g.epi.apply(c, ldc, i, i+rows, j, j+cols)
+	}
 }
 
 // run calls the micro-kernel variant for rows rows (the full kernel at
 // mr, else the edge kernel) of A panel ir, depth kb at pc, against the B
 // panel at bp, adding to the tile at c (row stride ldc) or, with store,
-// overwriting it; A is apack's panel ir, or read in place (aRows).
-func (g *gemmJob) run(store bool, apack []float32, ir, rows, pc, kb int, bp, c *float32, ldc int) {
+// overwriting it; A is apack's panel ir, or read in place (aRows), when
+// the kernel also applies the epilogue given by bias and flags
+// (rowKernels).
+func (g *gemmJob) run(store bool, apack []float32, ir, rows, pc, kb int, bp, c *float32, ldc int, bias *float32, flags int) {
 	k := &g.kern
 	if g.aRows {
 		a, lda := &g.a[ir*k.mr*g.lda+pc], g.lda
 		switch {
 		case rows == k.mr && store:
-			k.rows.store(kb, a, lda, bp, c, ldc)
+			k.rows.store(kb, a, lda, bp, c, ldc, bias, flags)
 		case rows == k.mr:
-			k.rows.fn(kb, a, lda, bp, c, ldc)
+			k.rows.fn(kb, a, lda, bp, c, ldc, bias, flags)
 		case store:
-			k.rows.edgeStore(kb, rows, a, lda, bp, c, ldc)
+			k.rows.edgeStore(kb, rows, a, lda, bp, c, ldc, bias, flags)
 		default:
-			k.rows.edge(kb, rows, a, lda, bp, c, ldc)
+			k.rows.edge(kb, rows, a, lda, bp, c, ldc, bias, flags)
 		}
 		return
 	}

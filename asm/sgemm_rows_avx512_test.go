@@ -4,6 +4,7 @@ package asm
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -32,11 +33,13 @@ func pageEndFloats(t *testing.T, n int) (s []float32, free func()) {
 
 // TestSgemmRowsKernelsAVX512 compares the kernels that read A in place
 // (full tile and every row count 1..11 of the edge kernels, adding and
-// storing) bit for bit with the packed kernels on A packed from the same
-// rows, at every k from 0 to 33 and long ones, with a row-stride gap in A
-// and C. A's last row ends where an unreadable page begins, so reading
-// past the rows or the k steps faults; floats of C outside the rows and
-// the guard bands must stay untouched.
+// storing, with each epilogue: none, bias, ReLU, both) bit for bit with the
+// packed kernels on A packed from the same rows followed by asm.Add and
+// asm.Relu, at every k from 0 to 33 and long ones, with a row-stride gap in
+// A and C and NaN, ±Inf and −0 among C's and the bias's values. A's last
+// row ends where an unreadable page begins, so reading past the rows or
+// the k steps faults; floats of C outside the rows and the guard bands
+// must stay untouched.
 func TestSgemmRowsKernelsAVX512(t *testing.T) {
 	requireAVX512(t)
 	r := rand.New(rand.NewPCG(61, 62))
@@ -44,6 +47,7 @@ func TestSgemmRowsKernelsAVX512(t *testing.T) {
 	for k := range 2*16 + 2 {
 		ks = append(ks, k)
 	}
+	special := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.Copysign(0, -1)), 0}
 	const mr = 12
 	for rows := 1; rows <= mr; rows++ {
 		for _, k := range ks {
@@ -60,47 +64,73 @@ func TestSgemmRowsKernelsAVX512(t *testing.T) {
 				}
 			}
 			b := randSlice(r, 32*k+1)
+			bias := randSlice(r, 33)[1:] // unaligned
+			for i, v := range special {
+				bias[3*i+1] = v
+			}
 			for _, store := range []bool{false, true} {
-				off := 1 + k%3
-				ldc := 32 + 1 + k%4
-				c, all := guardedBuf((mr-1)*ldc+32, off, 7)
-				want := make([]float32, len(c))
-				for i := range rows {
-					for j := range 32 {
-						c[i*ldc+j] = r.Float32()*2 - 1
-						want[i*ldc+j] = c[i*ldc+j]
-					}
-				}
-				switch {
-				case rows == mr && store:
-					sgemmKernel12x32AVX512Store(k, &packed[0], &b[0], &want[0], ldc)
-					sgemmKernel12x32RowsAVX512Store(k, &a[0], lda, &b[0], &c[0], ldc)
-				case rows == mr:
-					sgemmKernel12x32AVX512(k, &packed[0], &b[0], &want[0], ldc)
-					sgemmKernel12x32RowsAVX512(k, &a[0], lda, &b[0], &c[0], ldc)
-				case store:
-					sgemmKernel12x32EdgeAVX512Store(k, rows, &packed[0], &b[0], &want[0], ldc)
-					sgemmKernel12x32RowsEdgeAVX512Store(k, rows, &a[0], lda, &b[0], &c[0], ldc)
-				default:
-					sgemmKernel12x32EdgeAVX512(k, rows, &packed[0], &b[0], &want[0], ldc)
-					sgemmKernel12x32RowsEdgeAVX512(k, rows, &a[0], lda, &b[0], &c[0], ldc)
-				}
-				what := fmt.Sprintf("rows=%d k=%d lda=%d store=%v", rows, k, lda, store)
-				for i := range mr {
-					for j := range ldc {
-						if i == mr-1 && j >= 32 {
-							break
-						}
-						if i >= rows || j >= 32 {
-							if c[i*ldc+j] != sentinel {
-								t.Fatalf("%s: C[%d][%d] outside the tile overwritten", what, i, j)
+				for _, e := range []struct {
+					flags    int
+					withBias bool
+				}{{0, false}, {epiOn, true}, {epiOn | epiReLU, false}, {epiOn | epiReLU, true}} {
+					flags := e.flags
+					off := 1 + k%3
+					ldc := 32 + 1 + k%4
+					c, all := guardedBuf((mr-1)*ldc+32, off, 7)
+					want := make([]float32, len(c))
+					for i := range rows {
+						for j := range 32 {
+							c[i*ldc+j] = r.Float32()*2 - 1
+							if (i+j)%11 == 0 {
+								c[i*ldc+j] = special[(i+j)%len(special)]
 							}
-							continue
+							want[i*ldc+j] = c[i*ldc+j]
 						}
-						checkSameBits(t, fmt.Sprintf("%s: C[%d][%d]", what, i, j), c[i*ldc+j:i*ldc+j+1], want[i*ldc+j:i*ldc+j+1])
 					}
+					var bp *float32
+					if e.withBias {
+						bp = &bias[0]
+					}
+					switch {
+					case rows == mr && store:
+						sgemmKernel12x32AVX512Store(k, &packed[0], &b[0], &want[0], ldc)
+						sgemmKernel12x32RowsAVX512Store(k, &a[0], lda, &b[0], &c[0], ldc, bp, flags)
+					case rows == mr:
+						sgemmKernel12x32AVX512(k, &packed[0], &b[0], &want[0], ldc)
+						sgemmKernel12x32RowsAVX512(k, &a[0], lda, &b[0], &c[0], ldc, bp, flags)
+					case store:
+						sgemmKernel12x32EdgeAVX512Store(k, rows, &packed[0], &b[0], &want[0], ldc)
+						sgemmKernel12x32RowsEdgeAVX512Store(k, rows, &a[0], lda, &b[0], &c[0], ldc, bp, flags)
+					default:
+						sgemmKernel12x32EdgeAVX512(k, rows, &packed[0], &b[0], &want[0], ldc)
+						sgemmKernel12x32RowsEdgeAVX512(k, rows, &a[0], lda, &b[0], &c[0], ldc, bp, flags)
+					}
+					for i := range rows {
+						row := want[i*ldc : i*ldc+32]
+						if bp != nil {
+							Add(row, row, bias)
+						}
+						if flags&epiReLU != 0 {
+							Relu(row, row)
+						}
+					}
+					what := fmt.Sprintf("rows=%d k=%d lda=%d store=%v flags=%d bias=%v", rows, k, lda, store, flags, bp != nil)
+					for i := range mr {
+						for j := range ldc {
+							if i == mr-1 && j >= 32 {
+								break
+							}
+							if i >= rows || j >= 32 {
+								if c[i*ldc+j] != sentinel {
+									t.Fatalf("%s: C[%d][%d] outside the tile overwritten", what, i, j)
+								}
+								continue
+							}
+							checkSameBits(t, fmt.Sprintf("%s: C[%d][%d]", what, i, j), c[i*ldc+j:i*ldc+j+1], want[i*ldc+j:i*ldc+j+1])
+						}
+					}
+					checkGuards(t, what, all, off, len(c))
 				}
-				checkGuards(t, what, all, off, len(c))
 			}
 			free()
 		}

@@ -32,7 +32,7 @@ type sgemmKernel struct {
 	// rows, when its fn is set, is the kernels reading A in place (row
 	// stride lda) instead of packed panels, with the same sums: the
 	// blocked path uses them, and packs no A, for untransposed A and
-	// alpha = 1.
+	// alpha = 1; they apply the epilogue to the tiles they complete.
 	rows rowKernels
 	// packA, when set, packs a full mr-row panel of untransposed A (else
 	// packA6 for mr = 6, or the generic loop).
@@ -60,11 +60,19 @@ type sgemmKernel struct {
 
 // rowKernels are a micro-kernel's variants that read A in place (see
 // sgemmKernel.rows): fn and store on full tiles, edge and edgeStore on the
-// first rows rows (1 ≤ rows < mr) of one.
+// first rows rows (1 ≤ rows < mr) of one. With flags ≠ 0 they apply the
+// epilogue to the finished tile: bias (nil: none) from bias[0], then ReLU
+// when flags&epiReLU ≠ 0.
 type rowKernels struct {
-	fn, store       func(k int, a *float32, lda int, b, c *float32, ldc int)
-	edge, edgeStore func(k, rows int, a *float32, lda int, b, c *float32, ldc int)
+	fn, store       func(k int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
+	edge, edgeStore func(k, rows int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 }
+
+// The rowKernels' flags.
+const (
+	epiOn   = 1
+	epiReLU = 2
+)
 
 // genericSgemmKernel is sgemmKernelGeneric behind the assembly kernels'
 // pointer contract.
