@@ -25,7 +25,7 @@ type plan struct {
 	planned  []bool   // per entry: lives in the arena
 	threads  int      // kernel goroutines (Ctx.Threads) of its arenas
 	// chunk is set on a chunk plan of a batch split (split.go): its arenas
-	// hold their own copy of the data inputs' rows.
+	// view the chunk's rows of the call's data inputs.
 	chunk bool
 
 	splitMu   sync.Mutex
@@ -237,7 +237,8 @@ type arena struct {
 	out   [][]*tensor.Tensor
 	ws    [][]float32
 	cast  []*tensor.Tensor // per data input: its compute-dtype copy (float16 inputs), else nil
-	rows  []*tensor.Tensor // chunk plans: per data input, the chunk's rows
+	rows  []*tensor.Tensor // chunk plans: per data input, a view of the chunk's rows
+	park  []*tensor.Tensor // chunk plans: per data input, no rows, rows points here between calls
 	ctx   ops.Ctx
 }
 
@@ -291,12 +292,16 @@ func (m *Model) initArena(p *plan, a *arena) error {
 	}
 	if p.chunk {
 		a.rows = make([]*tensor.Tensor, len(m.inputs))
+		a.park = make([]*tensor.Tensor, len(m.inputs))
 		for i, in := range m.inputs {
-			t, err := tensor.New(in.dtype, p.inShapes[i]...)
+			t, err := tensor.New(in.dtype, append([]int{0}, p.inShapes[i][1:]...)...)
 			if err != nil {
 				return fmt.Errorf("executor: input %s: %w", in.name, err)
 			}
-			a.rows[i] = t
+			a.park[i], a.rows[i] = t, new(tensor.Tensor)
+			if err := t.ViewRows(a.rows[i], 0, 0); err != nil {
+				return fmt.Errorf("executor: input %s: %w", in.name, err)
+			}
 		}
 	}
 	a.ctx.Threads = p.threads

@@ -208,6 +208,9 @@ func (p *plan) putArena(m *Model, a *arena) {
 	for i := range m.inputs {
 		a.views[m.inputs[i].entry] = nil
 	}
+	for i, t := range a.park {
+		_ = t.ViewRows(a.rows[i], 0, 0) // same dims: cannot fail
+	}
 	for i := range m.params {
 		a.views[m.params[i].entry] = nil
 	}

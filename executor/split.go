@@ -2,6 +2,7 @@ package executor
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/klauspost/cpuid/v2"
 
@@ -248,8 +249,10 @@ func (m *Model) runChunk(j *splitJob, c chunkRun) error {
 	defer c.p.putArena(m, a)
 	rows := c.p.inShapes[0][0]
 	for i, in := range m.inputs {
-		dst := a.rows[i].Bytes()
-		copy(dst, j.inputs[i].Bytes()[c.lo*(len(dst)/rows):])
+		// A view, not a copy: kernels never write their inputs.
+		if err := j.inputs[i].ViewRows(a.rows[i], c.lo, c.lo+rows); err != nil {
+			return fmt.Errorf("executor: input %s: %w", in.name, err)
+		}
 		a.views[in.entry] = a.rows[i]
 	}
 	if err := m.runSteps(j.ctx, c.p, a); err != nil {

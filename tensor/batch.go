@@ -132,3 +132,27 @@ func (t *Tensor) Sample(i int) (*Tensor, error) {
 	size := len(t.data) / n
 	return &Tensor{dtype: t.dtype, shape: cloneShape(t.shape[1:]), data: t.data[i*size : (i+1)*size : (i+1)*size]}, nil
 }
+
+// ViewRows makes v a view of rows [lo, hi) of t along axis 0: shape
+// (hi−lo, t.Shape()[1:]...), sharing t's storage (writes go through),
+// like t[lo:hi] in NumPy. It reuses v's shape storage, so a caller that
+// keeps v (a worker slicing batches into chunks) allocates nothing once
+// v has held a view of as many dims. It fails when t has no axis 0 or
+// the range is not within it.
+func (t *Tensor) ViewRows(v *Tensor, lo, hi int) error {
+	if t.NDim() == 0 {
+		return fmt.Errorf("tensor.ViewRows: %s has no batch axis", t)
+	}
+	n := t.Dim(0)
+	if lo < 0 || hi < lo || hi > n {
+		return fmt.Errorf("tensor.ViewRows: rows [%d, %d) out of range for %s", lo, hi, t)
+	}
+	size := 0
+	if n > 0 {
+		size = len(t.data) / n
+	}
+	v.dtype = t.dtype
+	v.shape = append(append(v.shape[:0], hi-lo), t.shape[1:]...)
+	v.data = t.data[lo*size : hi*size : hi*size]
+	return nil
+}

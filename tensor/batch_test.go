@@ -80,3 +80,38 @@ func TestStackSample(t *testing.T) {
 		t.Fatal("empty Stack accepted")
 	}
 }
+
+// TestViewRows checks ViewRows' shape, shared storage, bounds and that a
+// kept view is re-pointed without allocating.
+func TestViewRows(t *testing.T) {
+	x, _ := FromSlice([]float32{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, 4, 3)
+	var v Tensor
+	if err := x.ViewRows(&v, 1, 3); err != nil {
+		t.Fatal(err)
+	}
+	if got := v.Shape(); len(got) != 2 || got[0] != 2 || got[1] != 3 {
+		t.Fatalf("shape %v, want (2,3)", got)
+	}
+	if got := v.Float32s(); len(got) != 6 || got[0] != 3 || got[5] != 8 {
+		t.Fatalf("rows %v, want 3..8", got)
+	}
+	v.Float32s()[0] = -1
+	if x.Float32s()[3] != -1 {
+		t.Fatal("a write through the view did not reach t")
+	}
+	if err := x.ViewRows(&v, 4, 4); err != nil || v.Len() != 0 || v.Dim(0) != 0 {
+		t.Fatalf("empty range: %v, %v", err, &v)
+	}
+	for _, r := range [][2]int{{-1, 1}, {2, 1}, {0, 5}} {
+		if err := x.ViewRows(&v, r[0], r[1]); err == nil {
+			t.Errorf("rows %v of 4: no error", r)
+		}
+	}
+	scalar, _ := New(Float32)
+	if err := scalar.ViewRows(&v, 0, 0); err == nil {
+		t.Error("a 0-D tensor: no error")
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = x.ViewRows(&v, 1, 2) }); n != 0 {
+		t.Errorf("ViewRows into a kept view allocates %v times", n)
+	}
+}
