@@ -46,6 +46,25 @@ func Softmax(dst, x []float32, temperature float32) {
 	vk.softmax(dst, x[:len(dst)], temperature)
 }
 
+// SoftmaxRows is Softmax on each row of n floats of dst and x (len(dst)/n
+// rows; a partial last row is left alone), with the bits Softmax gives the
+// row: one call for a classifier's whole batch of short rows. It panics
+// when n < 1.
+func SoftmaxRows(dst, x []float32, n int, temperature float32) {
+	if n < 1 {
+		panic(fmt.Sprintf("asm.SoftmaxRows: row length %d", n))
+	}
+	dst = dst[:len(dst)/n*n]
+	x = x[:len(dst)]
+	if vk.softmaxRows != nil {
+		vk.softmaxRows(dst, x, n, temperature)
+		return
+	}
+	for lo := 0; lo < len(dst); lo += n {
+		vk.softmax(dst[lo:lo+n], x[lo:lo+n], temperature)
+	}
+}
+
 // LogSoftmax sets dst[i] = (x[i]-m)/t - ln Σ e^((x[j]-m)/t) with m = max(x).
 func LogSoftmax(dst, x []float32, temperature float32) {
 	vk.logSoftmax(dst, x[:len(dst)], temperature)

@@ -36,6 +36,6 @@ func archVec(impl string, t *vecKernels) {
 	t.relu, t.leakyRelu, t.clip = reluAVX512, leakyReluAVX512, clipAVX512
 	t.scale, t.addScalar, t.affine, t.axpy = scaleAVX512, addScalarAVX512, affineAVX512, axpyAVX512
 	t.exp, t.sigmoid, t.tanh = expAVX512, sigmoidAVX512, tanhAVX512
-	t.softmax, t.logSoftmax = softmaxAVX512, logSoftmaxAVX512
+	t.softmax, t.logSoftmax, t.softmaxRows = softmaxAVX512, logSoftmaxAVX512, softmaxRowsAVX512
 	t.sum, t.dot, t.max = sumAVX512, dotAVX512, maxAVX512
 }

@@ -7,6 +7,7 @@ type vecKernels struct {
 	leakyRelu, scale, axpy, addScalar                  func(dst, x []float32, a float32)
 	clip, affine                                       func(dst, x []float32, a, b float32)
 	softmax, logSoftmax                                func(dst, x []float32, t float32)
+	softmaxRows                                        func(dst, x []float32, n int, t float32) // nil: softmax per row
 	add, sub, mul, div                                 func(dst, x, y []float32)
 	sum, max                                           func(x []float32) float32
 	dot                                                func(x, y []float32) float32

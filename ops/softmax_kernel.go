@@ -18,6 +18,19 @@ func softmaxAxis(ctx *Ctx, y, x []float32, outer, n, inner int, temp float32, lo
 		return nil
 	}
 	cc := cancelCheck{ctx: ctx}
+	if inner == 1 && lengths == nil && !log {
+		// Whole rows, contiguous: a block of rows per kernel call (the
+		// bits of a call per row).
+		block := max(cancelChunk/(4*n), 1)
+		for lo := 0; lo < outer; lo += block {
+			rows := min(block, outer-lo)
+			if err := cc.tick(4 * n * rows); err != nil {
+				return err
+			}
+			asm.SoftmaxRows(y[lo*n:(lo+rows)*n], x[lo*n:(lo+rows)*n], n, temp)
+		}
+		return ctx.Err()
+	}
 	for o := range outer {
 		for i := range inner {
 			if err := cc.tick(4 * n); err != nil { // a row reads x twice and writes y twice

@@ -281,6 +281,90 @@ softmax_exp("softmaxExpAVX512", True)
 softmax_exp("expSumAVX512", False)
 
 
+def softmax_rows():
+    """softmaxAVX512 on rows of n ≤ 16 floats, one row per iteration in
+    one call: the max as maxAVX512's masked tail, the exponentials and
+    their float64 sum as softmaxExpAVX512's, 1/Σ rounded to float32 and
+    the scale as scaleAVX512, instruction for instruction, so each row
+    gets the bits softmaxAVX512 gives it."""
+    b = body(EXP_BODY[:-2])
+    w(f"""
+// func softmaxRowsAVX512Asm(dst, x []float32, n int, s float32)
+// Rows of n (1 ≤ n ≤ 16) floats: dst = softmax of x at temperature 1/s
+// for len(dst)/n rows.
+TEXT ·softmaxRowsAVX512Asm(SB), NOSPLIT, $0-60
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ x_base+24(FP), SI
+	MOVQ n+48(FP), BX
+{setup(EXP_SETUP)}
+	VBROADCASTSS s+56(FP), Z14
+	MOVQ $1, R9
+	SHLXQ BX, R9, R9
+	DECQ R9
+	KMOVW R9, K1
+	MOVL $0xff800000, R9
+	VPBROADCASTD R9, Z20
+	MOVQ $0x3ff0000000000000, R9
+	VPBROADCASTQ R9, Z21
+	LEAQ (BX*4), DX
+softmaxrows_loop:
+	CMPQ CX, BX
+	JLT  softmaxrows_done
+	VMOVUPS.Z (SI), K1, Z4
+	VCMPPS $3, Z4, Z4, K2
+	VMOVAPS Z20, Z0
+	VMAXPS Z4, Z0, K1, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VMAXPS Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VMAXPS X1, X0, X0
+	VMOVHLPS X0, X1, X1
+	VMAXPS X1, X0, X0
+	VMOVSHDUP X0, X1
+	VMAXSS X1, X0, X0
+	KORTESTW K2, K2
+	JZ   softmaxrows_max
+	MOVL $0x7fc00000, R8
+	MOVQ R8, X0
+softmaxrows_max:
+	VBROADCASTSS X0, Z15
+	VSUBPS Z15, Z4, Z0
+	VMULPS Z14, Z0, Z0
+{b}
+	VMOVAPS.Z Z3, K1, Z0
+	VPXORQ Z16, Z16, Z16
+	VPXORQ Z17, Z17, Z17
+	VCVTPS2PD Y0, Z1
+	VADDPD Z1, Z16, Z16
+	VEXTRACTF64X4 $1, Z0, Y1
+	VCVTPS2PD Y1, Z1
+	VADDPD Z1, Z17, Z17
+	VADDPD Z17, Z16, Z16
+	VEXTRACTF64X4 $1, Z16, Y1
+	VADDPD Y1, Y16, Y16
+	VEXTRACTF64X2 $1, Y16, X1
+	VADDPD X1, X16, X1
+	VUNPCKHPD X1, X1, X2
+	VADDSD X2, X1, X1
+	VDIVSD X1, X21, X2
+	VCVTSD2SS X2, X2, X2
+	VBROADCASTSS X2, Z2
+	VMULPS Z2, Z0, Z0
+	VMOVUPS Z0, K1, (DI)
+	ADDQ DX, SI
+	ADDQ DX, DI
+	SUBQ BX, CX
+	JMP  softmaxrows_loop
+softmaxrows_done:
+	VZEROUPPER
+	RET
+""")
+
+
+softmax_rows()
+
+
 w("""
 // func sumAVX512(x []float32) float32
 // Four 16-lane partial sums (lane j of accumulator a sums x[64q+16a+j]),
