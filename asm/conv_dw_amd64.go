@@ -96,3 +96,67 @@ func splitRows(impl string, even, odd []float32, ldo int, src []float32, lds, ro
 		splitRowsBySplit(impl, even, odd, ldo, src, lds, rows, n)
 	}
 }
+
+// dwLanes9AVX512 convolves 16 channels held in lanes (DepthwiseLanes9): p
+// is the padded plane of 16-float vectors (wp per row), o receives oh·ow
+// vectors, w the taps' lane vectors (w[t*16+l]), bias one vector; output
+// (r, c) sums taps (r·s+kh)·wp + c·s+kw in order, then is clamped.
+//
+//go:noescape
+func dwLanes9AVX512(o, p *float32, wp, oh, ow, s int, w, bias *float32, lo, hi, zero float32)
+
+// dwLanes9 is DepthwiseLanes9 with its arguments checked: on avx512,
+// transpose the planes (16×16 blocks, a gather for the last h·w%16
+// positions) into a zero-padded plane of lane vectors, convolve, and
+// transpose the outputs back (16×16 blocks, moves for the last oh·ow%16).
+func dwLanes9(impl string, y []float32, os int, x []float32, is, h, w, ph, pw, s, oh, ow int, wts, bias []float32, lo, hi, zero float32, scratch []float32) bool {
+	if impl != AVX512 || !gatherFits(16, is) {
+		return false
+	}
+	hp, wp := h+2*ph, w+2*pw
+	p := scratch[:16*hp*wp]
+	t := scratch[len(p) : len(p)+16*max(h*w, oh*ow)]
+	wl := scratch[len(p)+len(t) : len(p)+len(t)+9*16]
+	bl := scratch[len(p)+len(t)+9*16 : len(p)+len(t)+10*16]
+	// The taps lane by lane (gathers cost more than these moves).
+	wa, la := (*[144]float32)(wts), (*[144]float32)(wl)
+	for l := range 16 {
+		for k := range 9 {
+			la[k*16+l] = wa[l*9+k]
+		}
+	}
+	if bias != nil {
+		copy(bl, bias[:16])
+	} else {
+		clear(bl)
+	}
+	// x's planes into t, position-major, then t's rows into p.
+	n := h * w
+	full := n / 16
+	if full > 0 {
+		sgemmPackT16AVX512(&t[0], 16, &x[0], is, full, 1)
+	}
+	if rem := n - 16*full; rem > 0 {
+		sgemmPackGatherAVX512(&t[16*16*full], 16, &x[16*full], is, rem, 16, 1)
+	}
+	for r := range h {
+		copy(p[16*((r+ph)*wp+pw):16*((r+ph)*wp+pw+w)], t[16*r*w:16*(r+1)*w])
+	}
+	dwLanes9AVX512(&t[0], &p[0], wp, oh, ow, s, &wl[0], &bl[0], lo, hi, zero)
+	// t's output vectors back into the 16 planes of y.
+	m := oh * ow
+	full = m / 16
+	for g := range full {
+		sgemmPackT16AVX512(&y[16*g], os, &t[256*g], 16, 1, 1)
+	}
+	if rem := m - 16*full; rem > 0 {
+		ta := t[256*full : 256*full+16*rem]
+		for l := range 16 {
+			yl := y[l*os+16*full : l*os+16*full+rem]
+			for r := range yl {
+				yl[r] = ta[r*16+l]
+			}
+		}
+	}
+	return true
+}

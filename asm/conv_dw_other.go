@@ -14,3 +14,8 @@ func splitEvenOdd(string, []float32, []float32, []float32) int { return 0 }
 func splitRows(impl string, even, odd []float32, ldo int, src []float32, lds, rows, n int) {
 	splitRowsBySplit(impl, even, odd, ldo, src, lds, rows, n)
 }
+
+// dwLanes9 has no Go kernel: DepthwiseLanes9 reports false.
+func dwLanes9(string, []float32, int, []float32, int, int, int, int, int, int, int, int, []float32, []float32, float32, float32, float32, []float32) bool {
+	return false
+}

@@ -203,16 +203,6 @@ func TestPackAPartAVX512(t *testing.T) {
 	}
 }
 
-// checkSameBits fails unless got and want hold the same float bits.
-func checkSameBits(t *testing.T, what string, got, want []float32) {
-	t.Helper()
-	for i := range want {
-		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-			t.Fatalf("%s: [%d] = %v, want %v", what, i, got[i], want[i])
-		}
-	}
-}
-
 // TestPackGatherAVX512 checks the gather packer against its definition
 // d[p*dstride+r] = alpha*a[r*lda+p] for every row count 1..16, every kb
 // 0..33, unaligned source and destination, and floats between the

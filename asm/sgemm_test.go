@@ -241,3 +241,13 @@ func TestSgemmPanics(t *testing.T) {
 		}()
 	}
 }
+
+// checkSameBits fails unless got and want hold the same float bits.
+func checkSameBits(t *testing.T, what string, got, want []float32) {
+	t.Helper()
+	for i := range want {
+		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+			t.Fatalf("%s: [%d] = %v, want %v", what, i, got[i], want[i])
+		}
+	}
+}

@@ -14,7 +14,8 @@ import (
 // epilogue (the ReLU and clip ones run inside the depthwise kernel, the
 // others after it) against a float64 reference: strides 1 and 2, odd and
 // even planes, pads 0-2, channel multipliers 1 and 2, planes narrower than
-// a vector and several vectors wide.
+// a vector and several vectors wide, 16 channels and more in the lanes of
+// one vector.
 func TestFusedDepthwise3x3(t *testing.T) {
 	for _, c := range []struct{ n, c, mult, h, w, s, p int }{
 		{2, 3, 1, 7, 7, 1, 1},
@@ -26,6 +27,9 @@ func TestFusedDepthwise3x3(t *testing.T) {
 		{1, 2, 1, 7, 11, 2, 2},
 		{1, 2, 1, 6, 10, 2, 0},
 		{1, 2, 1, 5, 33, 2, 1},
+		{1, 35, 1, 7, 7, 1, 1},   // 16-channel lanes (two blocks and three planes)
+		{2, 16, 1, 14, 14, 2, 1}, // lanes, stride 2 (7 wide)
+		{1, 16, 1, 4, 9, 1, 2},   // lanes, pad 2
 	} {
 		for ei, epi := range testEpilogues {
 			asmEach(t, func(impl string) {
