@@ -149,19 +149,21 @@ func printProfile(w io.Writer, rows []benchStep, rounds int) {
 	tw.Flush()
 }
 
-// measurePredict warms up, counts allocations over a few calls (with
-// GOMAXPROCS 1, as testing.AllocsPerRun does, so background work is not
-// counted), then calls Predict for about d, timing each call.
+// measurePredict warms up (enough calls for the pools a batch split's
+// goroutines fill the first times they overlap), counts allocations over
+// allocRuns calls (with GOMAXPROCS 1, as testing.AllocsPerRun does, so
+// background work is not counted), then calls Predict for about d, timing
+// each call.
 func measurePredict(m *executor.Model, in []*tensor.Tensor, d time.Duration) (benchModelResult, error) {
 	ctx := context.Background()
 	var out []*tensor.Tensor
 	var err error
-	for range 3 {
+	for range 20 {
 		if out, err = m.Predict(ctx, in, out); err != nil {
 			return benchModelResult{}, err
 		}
 	}
-	const allocRuns = 10
+	const allocRuns = 50
 	var before, after runtime.MemStats
 	procs := runtime.GOMAXPROCS(1)
 	runtime.ReadMemStats(&before)
