@@ -105,16 +105,39 @@ func (j *dwJob) Run(tid int) {
 func convDepthwise3x3Run(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEpi, scratch []float32, threads int) error {
 	_, _, ws := g.dwPlanes()
 	nt := g.dwThreads(threads)
-	if nt == 1 {
+	if nt == 1 && !ctx.Crew.Idle() {
 		convDepthwise3x3(ctx, g, x, w, bias, y, ep, scratch[:ws], 0, g.n*g.c)
 		return ctx.Err()
 	}
 	job := dwJobs.Get()
 	*job = dwJob{ctx: ctx, g: *g, x: x, w: w, bias: bias, y: y, ep: *ep, scratch: scratch, ws: ws, nthreads: nt}
-	parallel.Parallel(nt, job)
+	if nt == 1 {
+		// A batch split's goroutine is free to help: blocks of planes go
+		// to whichever claims them.
+		ctx.Crew.Share((g.n*g.c+dwHelpBlock-1)/dwHelpBlock, job, scratch[:ws])
+	} else {
+		parallel.Parallel(nt, job)
+	}
 	*job = dwJob{}
 	dwJobs.Put(job)
 	return ctx.Err()
+}
+
+// dwHelpBlock is the channel planes per unit a crew shares (a block of
+// the lanes path).
+const dwHelpBlock = 16
+
+// Help convolves the blocks of dwHelpBlock channel planes o hands out,
+// with scratch (one goroutine's workspace).
+func (j *dwJob) Help(o *parallel.Offer, scratch []float32) {
+	units := j.g.n * j.g.c
+	for {
+		b, ok := o.Claim()
+		if !ok || j.ctx.Err() != nil {
+			return
+		}
+		convDepthwise3x3(j.ctx, &j.g, j.x, j.w, j.bias, j.y, &j.ep, scratch[:j.ws], b*dwHelpBlock, min((b+1)*dwHelpBlock, units))
+	}
 }
 
 // dwClamp returns the bounds and zero that make asm.DepthwiseRows9 apply

@@ -256,6 +256,12 @@ func convImplicitRun(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEpi
 	var err error
 	if len(scratch) < workspaceSize(j.ws, j.nt) {
 		err = fmt.Errorf("scratch has %d floats, need %d", len(scratch), workspaceSize(j.ws, j.nt))
+	} else if j.nt == 1 && ctx.Crew.Idle() {
+		// One goroutine, and a batch split's goroutine free to help: its
+		// units go to whichever claims them.
+		g := &j.g
+		ctx.Crew.Share(g.n*g.groups*j.ig.fb*j.ig.ntiles, j, scratch[:j.ws])
+		err = ctx.Err()
 	} else {
 		parallel.Parallel(j.nt, j)
 		err = ctx.Err()
@@ -263,6 +269,41 @@ func convImplicitRun(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEpi
 	*j = implJob{}
 	implJobs.Put(j)
 	return err
+}
+
+// Help runs the units o hands out (unit u is sample u/units, unit u%units
+// of it), building a sample's planes in scratch (one share) before the
+// first of its units this goroutine claims: Run's work, split at run time.
+func (j *implJob) Help(o *parallel.Offer, scratch []float32) {
+	g, ig := &j.g, &j.ig
+	units := g.groups * ig.fb * ig.ntiles
+	is := g.c * g.inSize()
+	if ig.direct { // the input read in place, no planes
+		for {
+			u, ok := o.Claim()
+			if !ok || j.ctx.Err() != nil {
+				return
+			}
+			n := u / units
+			j.unit(j.x[n*is:(n+1)*is], nil, n, u%units)
+		}
+	}
+	planesLen := g.c * ig.cs
+	tileLen := asm.ConvImplicitMaxM * ig.tileN
+	planes, tile, tmp := scratch[:planesLen], scratch[planesLen:planesLen+tileLen], scratch[planesLen+tileLen:]
+	last := -1
+	for {
+		u, ok := o.Claim()
+		if !ok || j.ctx.Err() != nil {
+			return
+		}
+		n := u / units
+		if n != last {
+			j.planes(planes, tmp, n, 0, g.c)
+			last = n
+		}
+		j.unit(planes, tile, n, u%units)
+	}
 }
 
 // tapKey identifies a tap table: the geometry (any batch) and the

@@ -14,6 +14,7 @@ package ops
 
 import (
 	"context"
+	"github.com/mxgo/mxgo/internal/parallel"
 	"math/rand/v2"
 	"strconv"
 
@@ -44,6 +45,10 @@ type Ctx struct {
 	// uses math/rand/v2's global source. A seeded Rand makes training
 	// reproducible; it is used by one goroutine at a time.
 	Rand *rand.Rand
+	// Crew, set by the executor on the goroutines of a batch split, lets a
+	// kernel running on one thread share its work units with the split's
+	// goroutines that have finished their own share (nil: none).
+	Crew *parallel.Member
 }
 
 // Kernel computes outputs from inputs. Tensors have the shapes and dtypes
