@@ -18,9 +18,9 @@ func dwRows9AVX512(dst []float32, ldd int, src *[9][]float32, lds, rows, cols in
 
 // dwRows9ShiftAVX512 is dwRows9AVX512 for taps that are rows of one plane
 // (tap t+3 starts lds floats after tap t, as a stride-1 padded plane's
-// are): each pair of output rows loads the four input rows' three shifts
-// once instead of eighteen times. Same instructions per element, same
-// bits.
+// are): each four output rows load the six input rows' three shifts once
+// instead of thirty-six times (then pairs: four rows' shifts once for two
+// output rows). Same instructions per element, same bits.
 //
 //go:noescape
 func dwRows9ShiftAVX512(dst []float32, ldd int, src *[9][]float32, lds, rows, cols int, w *[9]float32, bias, lo, hi, zero float32)

@@ -100,6 +100,8 @@ def gen_avx512(out, name="dwRows9AVX512", shared=False):
     out.append("\tSHLXQ R15, AX, AX")
     out.append("\tDECQ AX")
     out.append("\tKMOVW AX, K1")
+    if shared:
+        gen_avx512_quads(out, name)
     gen_avx512_pairs(out, name, shared)
     out.append(f"{name}_row:")
     out.append("\tXORQ AX, AX")
@@ -190,6 +192,76 @@ def gen_avx512_pairs(out, name, shared):
     out.append(f"{name}_pairsdone:")
     out.append("\tCMPQ rows+48(FP), $0")
     out.append(f"\tJEQ  {name}_done")
+
+
+def gen_avx512_quads(out, name):
+    """Four rows at a time for taps that are rows of one plane (shared):
+    the six input rows' three shifts are each loaded once and feed the up
+    to three output rows they are a tap of, in tap order per output (the
+    bits of the pair and row loops). R15 walks the input rows below the
+    third (AX + lds, + 2·lds, + 3·lds), then the output rows (AX + ldd…)."""
+    accs = [[10, 11], [15, 16], [20, 21], [22, 23]]
+
+    def body(nvec, mask=""):
+        for r in range(4):
+            for v in range(nvec):
+                out.append(f"\tVMOVAPS Z9, Z{accs[r][v]}")
+        for i in range(6):  # input rows of the quad
+            if i == 3:
+                out.append("\tLEAQ (AX)(R14*1), R15")
+            elif i > 3:
+                out.append("\tLEAQ (R15)(R14*1), R15")
+            for kw in range(3):
+                r_, idx = (PTRS[i*3+kw], "AX") if i < 3 else (PTRS[6+kw], "R15")
+                for v in range(nvec):
+                    tmp = 24 + v
+                    if mask:
+                        out.append(f"\tVMOVUPS.Z {64*v}({r_})({idx}*4), {mask}Z{tmp}")
+                    else:
+                        out.append(f"\tVMOVUPS {64*v}({r_})({idx}*4), Z{tmp}")
+                    for r in range(max(0, i - 2), min(i, 3) + 1):
+                        out.append(f"\tVFMADD231PS Z{tmp}, Z{(i-r)*3+kw}, Z{accs[r][v]}")
+        for r in range(4):
+            for v in range(nvec):
+                finish(out, "Z", accs[r][v])
+        out.append("\tMOVQ AX, R15")
+        for r in range(4):
+            if r > 0:
+                out.append("\tADDQ ldd+24(FP), R15")
+            for v in range(nvec):
+                out.append(f"\tVMOVUPS Z{accs[r][v]}, {mask}{64*v}(DI)(R15*4)")
+
+    out.append(f"{name}_quad:")
+    out.append("\tCMPQ rows+48(FP), $4")
+    out.append(f"\tJLT  {name}_quadsdone")
+    out.append("\tXORQ AX, AX")
+    out.append(f"{name}_qloop2:")
+    out.append("\tLEAQ 32(AX), R15")
+    out.append("\tCMPQ R15, CX")
+    out.append(f"\tJGT  {name}_qone")
+    body(2)
+    out.append("\tADDQ $32, AX")
+    out.append(f"\tJMP  {name}_qloop2")
+    out.append(f"{name}_qone:")
+    out.append("\tLEAQ 16(AX), R15")
+    out.append("\tCMPQ R15, CX")
+    out.append(f"\tJGT  {name}_qtail")
+    body(1)
+    out.append("\tADDQ $16, AX")
+    out.append(f"{name}_qtail:")
+    out.append("\tCMPQ AX, CX")
+    out.append(f"\tJGE  {name}_qnext")
+    body(1, "K1, ")
+    out.append(f"{name}_qnext:")
+    for r_ in PTRS:
+        out.append(f"\tLEAQ ({r_})(R14*8), {r_}")
+        out.append(f"\tLEAQ ({r_})(R14*8), {r_}")
+    out.append("\tMOVQ ldd+24(FP), R15")
+    out.append("\tLEAQ (DI)(R15*8), DI")
+    out.append("\tLEAQ (DI)(R15*8), DI")
+    out.append("\tSUBQ $4, rows+48(FP)")
+    out.append(f"\tJMP  {name}_quad")
+    out.append(f"{name}_quadsdone:")
 
 
 def gen_avx2(out):
