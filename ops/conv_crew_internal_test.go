@@ -3,6 +3,7 @@ package ops
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/mxgo/mxgo/internal/parallel"
@@ -35,8 +36,8 @@ func TestConvCrewSameBits(t *testing.T) {
 				crew.Member(1).Done(make([]float32, ws))
 				close(done)
 			}()
-			for !crew.Member(0).Idle() {
-				// wait for the helper to be idle
+			for !crew.Member(0).Idle() { // the helper is on its way
+				runtime.Gosched()
 			}
 			y, _ := tensor.New(tensor.Float32, want.Shape()...)
 			ctx := &Ctx{Threads: 1, Scratch: make([]float32, ws), Crew: crew.Member(0)}
