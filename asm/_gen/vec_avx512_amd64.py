@@ -210,6 +210,29 @@ unary("tanhAVX512", EXP_SETUP + "\nMOVL $0x7fffffff, R8\nMOVQ R8, X15\nVBROADCAS
 
 
 
+# The horizontal folds shared by maxAVX512 and softmaxRowsAVX512 (Z0's
+# lanes to X0's low float) and by softmax_exp and softmaxRowsAVX512 (the
+# float64 sums in Z16 and Z17 to X1's low double): the same instructions,
+# so the same bits.
+MAX_FOLD = """	VEXTRACTF64X4 $1, Z0, Y1
+	VMAXPS Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VMAXPS X1, X0, X0
+	VMOVHLPS X0, X1, X1
+	VMAXPS X1, X0, X0
+	VMOVSHDUP X0, X1
+	VMAXSS X1, X0, X0
+"""
+SUM_FOLD = """	VADDPD Z17, Z16, Z16
+	VEXTRACTF64X4 $1, Z16, Y1
+	VADDPD Y1, Y16, Y16
+	VEXTRACTF64X2 $1, Y16, X1
+	VADDPD X1, X16, X1
+	VUNPCKHPD X1, X1, X2
+	VADDSD X2, X1, X1
+"""
+
+
 def softmax_exp(name, store):
     """Σ e^((x-m)·s) in float64 (Z13, Z14), storing the exponentials when
     store: the AVX2 softmaxExpAVX2/expSumAVX2 on 16 lanes."""
@@ -264,14 +287,7 @@ TEXT ·{name}(SB), NOSPLIT, {frame}
 	VCVTPS2PD Y1, Z1
 	VADDPD Z1, Z17, Z17
 {name}_done:
-	VADDPD Z17, Z16, Z16
-	VEXTRACTF64X4 $1, Z16, Y1
-	VADDPD Y1, Y16, Y16
-	VEXTRACTF64X2 $1, Y16, X1
-	VADDPD X1, X16, X1
-	VUNPCKHPD X1, X1, X2
-	VADDSD X2, X1, X1
-	VMOVSD X1, ret+{roff}(FP)
+{SUM_FOLD}	VMOVSD X1, ret+{roff}(FP)
 	VZEROUPPER
 	RET
 """)
@@ -315,15 +331,7 @@ softmaxrows_loop:
 	VCMPPS $3, Z4, Z4, K2
 	VMOVAPS Z20, Z0
 	VMAXPS Z4, Z0, K1, Z0
-	VEXTRACTF64X4 $1, Z0, Y1
-	VMAXPS Y1, Y0, Y0
-	VEXTRACTF128 $1, Y0, X1
-	VMAXPS X1, X0, X0
-	VMOVHLPS X0, X1, X1
-	VMAXPS X1, X0, X0
-	VMOVSHDUP X0, X1
-	VMAXSS X1, X0, X0
-	KORTESTW K2, K2
+{MAX_FOLD}	KORTESTW K2, K2
 	JZ   softmaxrows_max
 	MOVL $0x7fc00000, R8
 	MOVQ R8, X0
@@ -340,14 +348,7 @@ softmaxrows_max:
 	VEXTRACTF64X4 $1, Z0, Y1
 	VCVTPS2PD Y1, Z1
 	VADDPD Z1, Z17, Z17
-	VADDPD Z17, Z16, Z16
-	VEXTRACTF64X4 $1, Z16, Y1
-	VADDPD Y1, Y16, Y16
-	VEXTRACTF64X2 $1, Y16, X1
-	VADDPD X1, X16, X1
-	VUNPCKHPD X1, X1, X2
-	VADDSD X2, X1, X1
-	VDIVSD X1, X21, X2
+{SUM_FOLD}	VDIVSD X1, X21, X2
 	VCVTSD2SS X2, X2, X2
 	VBROADCASTSS X2, Z2
 	VMULPS Z2, Z0, Z0
@@ -537,15 +538,7 @@ max512_fold:
 	VMAXPS Z2, Z0, Z0
 	VMAXPS Z3, Z1, Z1
 	VMAXPS Z1, Z0, Z0
-	VEXTRACTF64X4 $1, Z0, Y1
-	VMAXPS Y1, Y0, Y0
-	VEXTRACTF128 $1, Y0, X1
-	VMAXPS X1, X0, X0
-	VMOVHLPS X0, X1, X1
-	VMAXPS X1, X0, X0
-	VMOVSHDUP X0, X1
-	VMAXSS X1, X0, X0
-	KORTESTW K3, K3
+""" + MAX_FOLD + """	KORTESTW K3, K3
 	JZ   max512_ret
 	MOVL $0x7fc00000, R8
 	MOVQ R8, X0
