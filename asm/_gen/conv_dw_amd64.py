@@ -116,6 +116,44 @@ def gen_avx512(out, name="dwRows9AVX512", shared=False):
     next_row(out, name)
 
 
+def row_blocks(out, name, rows, label, p, body):
+    """The loop over blocks of rows output rows (2 or 4) shared by the pair
+    and quad kernels: per block, body(2) on 32 columns at a time, body(1)
+    on 16, body(1, mask) on the last cols%16 (masked-off lanes neither load,
+    with fault suppression, nor change the accumulators); then every tap
+    pointer and dst move down rows rows. Ends at {name}_{label}sdone."""
+    out.append(f"{name}_{label}:")
+    out.append(f"\tCMPQ rows+48(FP), ${rows}")
+    out.append(f"\tJLT  {name}_{label}sdone")
+    out.append("\tXORQ AX, AX")
+    out.append(f"{name}_{p}loop2:")
+    out.append("\tLEAQ 32(AX), R15")
+    out.append("\tCMPQ R15, CX")
+    out.append(f"\tJGT  {name}_{p}one")
+    body(2)
+    out.append("\tADDQ $32, AX")
+    out.append(f"\tJMP  {name}_{p}loop2")
+    out.append(f"{name}_{p}one:")
+    out.append("\tLEAQ 16(AX), R15")
+    out.append("\tCMPQ R15, CX")
+    out.append(f"\tJGT  {name}_{p}tail")
+    body(1)
+    out.append("\tADDQ $16, AX")
+    out.append(f"{name}_{p}tail:")
+    out.append("\tCMPQ AX, CX")
+    out.append(f"\tJGE  {name}_{p}next")
+    body(1, "K1, ")
+    out.append(f"{name}_{p}next:")
+    for r in PTRS:
+        for _ in range(rows // 2):
+            out.append(f"\tLEAQ ({r})(R14*8), {r}")
+    out.append("\tMOVQ ldd+24(FP), R15")
+    for _ in range(rows // 2):
+        out.append("\tLEAQ (DI)(R15*8), DI")
+    out.append(f"\tSUBQ ${rows}, rows+48(FP)")
+    out.append(f"\tJMP  {name}_{label}")
+
+
 def gen_avx512_pairs(out, name, shared):
     """Two rows at a time (independent accumulators for the out-of-order
     core to overlap, which matters for planes one or two vectors wide),
@@ -159,36 +197,7 @@ def gen_avx512_pairs(out, name, shared):
             for v in range(nvec):
                 out.append(f"\tVMOVUPS Z{acc[row, v]}, {mask}{64*v}(DI)({idx}*4)")
 
-    out.append(f"{name}_pair:")
-    out.append("\tCMPQ rows+48(FP), $2")
-    out.append(f"\tJLT  {name}_pairsdone")
-    out.append("\tXORQ AX, AX")
-    out.append(f"{name}_ploop2:")
-    out.append("\tLEAQ 32(AX), R15")
-    out.append("\tCMPQ R15, CX")
-    out.append(f"\tJGT  {name}_pone")
-    body(2)
-    out.append("\tADDQ $32, AX")
-    out.append(f"\tJMP  {name}_ploop2")
-    out.append(f"{name}_pone:")
-    out.append("\tLEAQ 16(AX), R15")
-    out.append("\tCMPQ R15, CX")
-    out.append(f"\tJGT  {name}_ptail")
-    body(1)
-    out.append("\tADDQ $16, AX")
-    out.append(f"{name}_ptail:")
-    out.append("\tCMPQ AX, CX")
-    out.append(f"\tJGE  {name}_pnext")
-    # Masked-off lanes neither load (fault suppression) nor change the
-    # accumulators.
-    body(1, "K1, ")
-    out.append(f"{name}_pnext:")
-    for r in PTRS:
-        out.append(f"\tLEAQ ({r})(R14*8), {r}")
-    out.append("\tMOVQ ldd+24(FP), R15")
-    out.append("\tLEAQ (DI)(R15*8), DI")
-    out.append("\tSUBQ $2, rows+48(FP)")
-    out.append(f"\tJMP  {name}_pair")
+    row_blocks(out, name, 2, "pair", "p", body)
     out.append(f"{name}_pairsdone:")
     out.append("\tCMPQ rows+48(FP), $0")
     out.append(f"\tJEQ  {name}_done")
@@ -231,36 +240,7 @@ def gen_avx512_quads(out, name):
             for v in range(nvec):
                 out.append(f"\tVMOVUPS Z{accs[r][v]}, {mask}{64*v}(DI)(R15*4)")
 
-    out.append(f"{name}_quad:")
-    out.append("\tCMPQ rows+48(FP), $4")
-    out.append(f"\tJLT  {name}_quadsdone")
-    out.append("\tXORQ AX, AX")
-    out.append(f"{name}_qloop2:")
-    out.append("\tLEAQ 32(AX), R15")
-    out.append("\tCMPQ R15, CX")
-    out.append(f"\tJGT  {name}_qone")
-    body(2)
-    out.append("\tADDQ $32, AX")
-    out.append(f"\tJMP  {name}_qloop2")
-    out.append(f"{name}_qone:")
-    out.append("\tLEAQ 16(AX), R15")
-    out.append("\tCMPQ R15, CX")
-    out.append(f"\tJGT  {name}_qtail")
-    body(1)
-    out.append("\tADDQ $16, AX")
-    out.append(f"{name}_qtail:")
-    out.append("\tCMPQ AX, CX")
-    out.append(f"\tJGE  {name}_qnext")
-    body(1, "K1, ")
-    out.append(f"{name}_qnext:")
-    for r_ in PTRS:
-        out.append(f"\tLEAQ ({r_})(R14*8), {r_}")
-        out.append(f"\tLEAQ ({r_})(R14*8), {r_}")
-    out.append("\tMOVQ ldd+24(FP), R15")
-    out.append("\tLEAQ (DI)(R15*8), DI")
-    out.append("\tLEAQ (DI)(R15*8), DI")
-    out.append("\tSUBQ $4, rows+48(FP)")
-    out.append(f"\tJMP  {name}_quad")
+    row_blocks(out, name, 4, "quad", "q", body)
     out.append(f"{name}_quadsdone:")
 
 
