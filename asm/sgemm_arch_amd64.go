@@ -12,7 +12,9 @@ package asm
 // peak; 14×32 with the same blocking 0.77–0.79; either tile with the AVX2
 // path's loop order and blocking (B panel in L1, nc 4080) 0.75–0.77; kc
 // 384 or 512 no better; the AVX2 6×16 kernel 0.41–0.47. The kernels alone
-// on L1-resident panels run at 0.97–0.99 of the peak.
+// on L1-resident panels run at 0.97–0.99 of the peak. Later, with A read
+// in place and the epilogue in the kernels, kc 1024 and nc 128 measured
+// better still (amd64KC below).
 //
 // The direct path (AVX2 kernel, no packing) stays for the smallest calls:
 // against the AVX-512 blocked path, same machine and method (GFLOP/s,
@@ -20,15 +22,33 @@ package asm
 // 8×64×27 59 vs 35, 32×64×27 84 vs 83, 16×256×144 93 vs 84; but 64³ 98 vs
 // 110, 96³ 100 vs 133, 12×1024×64 60 vs 92, 128×64×512 106 vs 165, 256³
 // 108 vs 186. So m·n·k ≤ 48³ goes direct.
+//
+// The kc slices of amd64 (avx2 and avx512 share them: they are the
+// reduction order, see the package doc) are up to 1024 long, not the
+// package's 256: each micro-kernel call then runs a longer FMA chain, so
+// its fixed cost (the call, the C tile's load, add and store, the chains'
+// start and drain) is spread over more k steps. Zen 5, avx512 blocked
+// path, one thread, median of 100–300 alternating calls (kc 256 nc 768 →
+// kc 1024 nc 128): 1024³ 11.0 → 10.65 ms, FullyConnected shapes with
+// packed weights, bias and ReLU (m×n×k) 256×512×784 1049 → 1013 µs,
+// 256×512×512 663 → 648–656 µs, 128×512×784 528 → 509 µs, 256×512×1568
+// 2149 → 2068 µs; kc 392 or 512 (two slices of 784) gained nothing, so it
+// is the chain length, not the slice count. nc 128 keeps the kc×nc block
+// of B (512 KiB) in L2 (nc 256: 1024³ 11.05 ms). The avx2 blocked path is
+// within ±1.5% of kc 256 on the same shapes (1024³ 21.3 → 21.5 ms, 256×
+// 512×784 2094 → 2068 µs), with mc 96 so the mc×kc block of packed A (384
+// KiB) still fits a 512 KiB L2 (Zen 3; unmeasured there).
 const (
+	amd64KC             = 1024
+	avx2MC              = 96
 	avx512MR            = 12
-	avx512NC            = 768
+	avx512NC            = 128
 	avx512DirectMaxWork = 48 * 48 * 48
 )
 
 // archSgemmKernels lists the amd64 SGEMM micro-kernels.
 func archSgemmKernels() map[string]sgemmKernel {
-	avx2 := sgemmKernel{mr: 6, nr: 16, fn: sgemmKernelAVX2, store: sgemmKernelAVX2Store, packA: packA6AVX2,
+	avx2 := sgemmKernel{mr: 6, nr: 16, kc: amd64KC, mc: avx2MC, fn: sgemmKernelAVX2, store: sgemmKernelAVX2Store, packA: packA6AVX2,
 		packB: packB16AVX2, packBT: packBT16AVX2, packBT16: packBT16AVX2, direct: sgemmDirectAVX2}
 	return map[string]sgemmKernel{
 		AVX2:   avx2,
