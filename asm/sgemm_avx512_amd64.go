@@ -76,6 +76,25 @@ func sgemmKernel12x32RowsEdgeAVX512(k, rows int, a *float32, lda int, b, c *floa
 //go:noescape
 func sgemmKernel12x32RowsEdgeAVX512Store(k, rows int, a *float32, lda int, b, c *float32, ldc int, bias *float32, flags int)
 
+// sgemmNarrowRowsAVX512 is the narrow path's kernel (sgemm_narrow.go): for
+// the first rows rows (1 ≤ rows ≤ 12; other values do nothing) and the
+// first n columns (1 ≤ n ≤ 16) of C,
+//
+//	c[i*ldc+j] += Σ_p a[i*lda+p] * b[p*ldb+j]   (p ascending, from zero)
+//
+// reading 16 floats of each of B's k rows (zero past n) and writing only
+// C's n columns (masked), with the epilogue of sgemmKernel12x32RowsAVX512
+// when flags ≠ 0: the bits of the 32-column kernels.
+//
+//go:noescape
+func sgemmNarrowRowsAVX512(k, rows int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, flags, n int)
+
+// sgemmNarrowRowsAVX512Store is sgemmNarrowRowsAVX512 overwriting C's
+// elements instead of adding to them.
+//
+//go:noescape
+func sgemmNarrowRowsAVX512Store(k, rows int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, flags, n int)
+
 // sgemmPackGatherAVX512 packs rows (1 ≤ rows ≤ 16) strided rows of a into
 // columns of d, one masked gather per column:
 //

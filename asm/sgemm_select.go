@@ -34,6 +34,9 @@ type sgemmKernel struct {
 	// blocked path uses them, and packs no A, for untransposed A and
 	// alpha = 1; they apply the epilogue to the tiles they complete.
 	rows rowKernels
+	// narrow, when its fn is set, is the narrow path's kernels (C of at
+	// most narrowMaxN columns, sgemm_narrow.go).
+	narrow narrowKernels
 	// packA, when set, packs a full mr-row panel of untransposed A (else
 	// packA6 for mr = 6, or the generic loop).
 	packA func(d, a []float32, lda, kb int, alpha float32)

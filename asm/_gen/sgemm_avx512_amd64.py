@@ -124,14 +124,21 @@ def epilogue_store(name, mr, store, acc, bias_off):
     −∞ and the zero −0: identities for every float, NaN and −0 included,
     so one sequence serves every case with the same bits as the separate
     passes."""
+    epilogue_regs(name, bias_off, "\tVMOVUPS (R13), Z0\n\tVMOVUPS 64(R13), Z1\n", "\tVMOVAPS Z0, Z1\n")
+    store_rows(mr, store, acc, True)
+
+
+def epilogue_regs(name, bias_off, load_bias, nobias_more):
+    """Sets the epilogue's registers (flags in R9, R13 free): the bias
+    (load_bias from (R13); −0 without one, then nobias_more) from Z0 on,
+    the floor in Z30 and the zero in Z31."""
     w(f"{name}_epi:\n\tMOVQ bias+{bias_off}(FP), R13\n\tTESTQ R13, R13\n\tJE {name}_nobias\n"
-      f"\tVMOVUPS (R13), Z0\n\tVMOVUPS 64(R13), Z1\n\tJMP {name}_floor\n"
-      f"{name}_nobias:\n\tMOVL $0x80000000, R13\n\tVPBROADCASTD R13, Z0\n\tVMOVAPS Z0, Z1\n"
+      f"{load_bias}\tJMP {name}_floor\n"
+      f"{name}_nobias:\n\tMOVL $0x80000000, R13\n\tVPBROADCASTD R13, Z0\n{nobias_more}"
       f"{name}_floor:\n\tTESTQ $2, R9\n\tJE {name}_norelu\n"
       f"\tVPXORD Z30, Z30, Z30\n\tVPXORD Z31, Z31, Z31\n\tJMP {name}_epistore\n"
       f"{name}_norelu:\n\tMOVL $0xff800000, R13\n\tVPBROADCASTD R13, Z30\n"
       f"\tMOVL $0x80000000, R13\n\tVPBROADCASTD R13, Z31\n{name}_epistore:\n")
-    store_rows(mr, store, acc, True)
 
 
 def kernel(mr, store):
@@ -212,6 +219,83 @@ for store in (False, True):
     kernel_inplace(EDGE_MR, store)
 for store in (False, True):
     edge_kernel_inplace(EDGE_MR, store)
+
+
+def narrow_kernel(store):
+    """The narrow-product kernel (n ≤ 16 columns, a FullyConnected
+    classifier layer): rows (1 ≤ rows ≤ EDGE_MR) rows of A read in place
+    against B's rows of 16 floats (row stride ldb, all 16 readable, zero
+    past n), one accumulator per row, each k step one B load and an FMA
+    per row with A's element broadcast from memory (used once, so the
+    embedded broadcast costs no extra load). C's first n columns (mask
+    K1) get the sums added (or, with store, stored), with
+    FullyConnected's epilogue when flags ≠ 0, in the operations and
+    operand order of the 32-column kernels, so the same bits."""
+    name = "sgemmNarrowRowsAVX512" + ("Store" if store else "")
+    w(f"\n// func {name}(k, rows int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, bias *float32, flags, n int)\n"
+      f"TEXT ·{name}(SB), NOSPLIT, $0-88\n"
+      "\tMOVQ k+0(FP), CX\n\tMOVQ rows+8(FP), BX\n\tMOVQ a+16(FP), SI\n"
+      "\tMOVQ lda+24(FP), AX\n\tSHLQ $2, AX\n"
+      "\tMOVQ b+32(FP), DI\n\tMOVQ ldb+40(FP), R9\n\tSHLQ $2, R9\n"
+      "\tMOVQ c+48(FP), DX\n\tMOVQ ldc+56(FP), R8\n\tSHLQ $2, R8\n"
+      "\tMOVQ n+80(FP), R13\n\tMOVQ $1, R14\n\tSHLXQ R13, R14, R14\n\tDECQ R14\n\tKMOVW R14, K1\n")
+    row_bases()
+    for rows in range(1, EDGE_MR + 1):
+        w(f"\tCMPQ BX, ${rows}\n\tJEQ {name}_r{rows}\n")
+    w("\tRET\n")
+    for rows in range(1, EDGE_MR + 1):
+        narrow_body(f"{name}_r{rows}", rows, store)
+
+
+def narrow_body(name, mr, store):
+    acc = lambda r: f"Z{2 + r}"
+
+    def a_at(step, r):
+        base, idx = ROW_BASE[r // 3], r % 3
+        return f"{4 * step}({base})" + ("" if idx == 0 else f"(AX*{idx})")
+    w(f"{name}:\n")
+    for r in range(mr):
+        w(f"\tVPXORD {acc(r)}, {acc(r)}, {acc(r)}\n")
+
+    def step(u):
+        w("\tVMOVUPS (DI), Z0\n\tADDQ R9, DI\n")
+        for r in range(mr):
+            w(f"\tVFMADD231PS.BCST {a_at(u, r)}, Z0, {acc(r)}\n")
+    bases = ROW_BASE[:(mr + 2) // 3]
+    w(f"\tCMPQ CX, $4\n\tJLT {name}_tail\n{name}_loop4:\n")
+    for u in range(4):
+        step(u)
+    for base in bases:
+        w(f"\tADDQ $16, {base}\n")
+    w(f"\tSUBQ $4, CX\n\tCMPQ CX, $4\n\tJGE {name}_loop4\n")
+    w(f"{name}_tail:\n\tTESTQ CX, CX\n\tJE {name}_store\n{name}_loop1:\n")
+    step(0)
+    for base in bases:
+        w(f"\tADDQ $4, {base}\n")
+    w(f"\tDECQ CX\n\tJNE {name}_loop1\n{name}_store:\n")
+    w(f"\tMOVQ flags+72(FP), R9\n\tTESTQ R9, R9\n\tJNE {name}_epi\n")
+    narrow_store(mr, store, acc, False)
+    epilogue_regs(name, 64, "\tVMOVUPS.Z (R13), K1, Z0\n", "")
+    narrow_store(mr, store, acc, True)
+
+
+def narrow_store(mr, store, acc, epi):
+    """Adds the accumulators to C's masked rows (or, with store,
+    overwrites them), with the epilogue when epi, and returns."""
+    for r in range(mr):
+        v = acc(r)
+        if not store:
+            w(f"\tVMOVUPS.Z (DX), K1, Z1\n\tVADDPS Z1, {v}, {v}\n")
+        if epi:
+            w(f"\tVADDPS Z0, {v}, {v}\n\tVMAXPS {v}, Z30, {v}\n\tVADDPS Z31, {v}, {v}\n")
+        w(f"\tVMOVUPS {v}, K1, (DX)\n")
+        if r < mr - 1:
+            w("\tADDQ R8, DX\n")
+    w("\tVZEROUPPER\n\tRET\n")
+
+
+for store in (False, True):
+    narrow_kernel(store)
 
 w("".join(f"DATA gatherLanes<>+{4 * i}(SB)/4, ${i}\n" for i in range(16)))
 w("GLOBL gatherLanes<>(SB), RODATA|NOPTR, $64\n")
