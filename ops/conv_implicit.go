@@ -100,7 +100,7 @@ type implGeom struct {
 	nw         int  // wide output length (oh-1)·wq + ow
 	rt, ntiles int  // output rows per tile, tiles
 	tileN      int  // wide length of a full tile
-	split      bool // stride 2 columns split by asm.SplitEvenOdd
+	split      bool // stride 2, even width: columns split by asm.SplitRows
 	shared     bool // stride 1: rows share their padding columns
 	shift      bool // stride 1: a plane per kernel column, no padding columns
 	mr, fb     int  // most filter rows per block, blocks per group
@@ -207,7 +207,9 @@ func (ig *implGeom) share(g *convDims) int {
 	}
 	n := workspaceSize(g.c, ig.cs) + workspaceSize(asm.ConvImplicitMaxM, ig.tileN)
 	if ig.split {
-		n += g.inSize()
+		// planes' tmp: a row phase's split rows of a column phase no tap
+		// reads, (h-1)·wq + w/2 floats at most.
+		n += max(g.inSize(), workspaceSize(max(g.in[1]-1, 0), ig.wq)+g.in[2]/2)
 	}
 	return n
 }
@@ -457,7 +459,7 @@ func (j *implJob) runDirect(tid int) {
 }
 
 // planes builds the phase planes of input channels [clo, chi) of sample n
-// (tmp: g.inSize() floats when ig.split).
+// (tmp: the scratch implGeom.share adds when ig.split).
 func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
 	g, ig := &j.g, &j.ig
 	h, w := g.in[1], g.in[2]
@@ -471,10 +473,10 @@ func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
 		cqlo[b] = max(0, ceilDiv(pw-b, sw))
 		cqhi[b] = min(ig.wq, ceilDiv(w+pw-b, sw))
 	}
-	// Stride 2, even width: the channel's even and odd columns are split
-	// in one call, then copied into the column phases (one ConvCopyRows
-	// per row phase): input column 2j goes to phase be = pw%2 at column
-	// j + pw/2, column 2j+1 to the other at j + ⌈pw/2⌉.
+	// Stride 2, even width: each row phase's rows are split into even and
+	// odd columns straight into the column phases (asm.SplitRows): input
+	// column 2j goes to phase be = pw%2 at column j + pw/2, column 2j+1 to
+	// the other at j + ⌈pw/2⌉.
 	be := pw % 2
 	qe, qo := pw/2, (pw+1)/2
 	hw := w / 2
@@ -509,10 +511,27 @@ func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
 			continue
 		}
 		clear(pc)
-		var even, odd []float32
 		if ig.split {
-			even, odd = tmp[:is/2], tmp[is/2:is]
-			asm.SplitEvenOdd(even, odd, xc)
+			// Each row phase's rows are split straight into the column
+			// phases (a column phase no tap reads into tmp).
+			ce, co := int(ig.colIdx[be]), int(ig.colIdx[1-be])
+			for a := range sh {
+				ri := int(ig.rowIdx[a])
+				y0 := ((a-ph)%sh + sh) % sh
+				if ri < 0 || y0 >= h {
+					continue
+				}
+				pr := pc[ri*ig.nc*pq+(y0+ph)/sh*ig.wq:]
+				even, odd := tmp, tmp
+				if ce >= 0 {
+					even = pr[ce*pq+qe:]
+				}
+				if co >= 0 {
+					odd = pr[co*pq+qo:]
+				}
+				asm.SplitRows(even, odd, ig.wq, xc[y0*w:], sh*w, ceilDiv(h-y0, sh), hw)
+			}
+			continue
 		}
 		for a := range sh {
 			ri := int(ig.rowIdx[a])
@@ -527,15 +546,6 @@ func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
 			}
 			rows := ceilDiv(h-y0, sh)
 			pr := pc[ri*ig.nc*pq+(y0+ph)/sh*ig.wq:]
-			if ig.split {
-				if ce := int(ig.colIdx[be]); ce >= 0 {
-					asm.ConvCopyRows(pr[ce*pq+qe:], ig.wq, even[y0*hw:], sh*hw, hw, rows)
-				}
-				if co := int(ig.colIdx[1-be]); co >= 0 {
-					asm.ConvCopyRows(pr[co*pq+qo:], ig.wq, odd[y0*hw:], sh*hw, hw, rows)
-				}
-				continue
-			}
 			for b := range sw {
 				ci := int(ig.colIdx[b])
 				lo, hi := cqlo[b], cqhi[b]

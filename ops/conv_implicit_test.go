@@ -46,6 +46,9 @@ var implCases = []implCase{
 	{2, 3, 4, 1, 3, 3, 1, 1, 4, 4, 1, 1, 1, 1},     // padding wider than the input
 	{8, 40, 40, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},  // several row tiles
 	{8, 40, 40, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 4},  // batch split
+	{4, 7, 12, 5, 3, 3, 1, 2, 1, 1, 1, 1, 1, 2},    // column stride 2 only, even width
+	{2, 3, 4, 3, 1, 1, 2, 2, 3, 3, 1, 1, 1, 1},     // 1×1 stride 2, padding wider than the input
+	{3, 6, 8, 4, 1, 3, 2, 2, 0, 2, 1, 1, 1, 2},     // stride 2, both column phases, padding 2
 }
 
 func (c implCase) attrs() map[string]string {
