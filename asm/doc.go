@@ -35,9 +35,11 @@
 //	m ≤ 8, avx2/avx512                   small-M path (gemv_sliced.go): A
 //	                                       read in place (copied when alpha
 //	                                       ≠ 1 or transposed), op(B) read
-//	                                       by rows (Bᵀ transposed per call,
-//	                                       or once with PackB or by the
-//	                                       executor); row-block kernels
+//	                                       by rows (Bᵀ transposed per call
+//	                                       in L2-sized blocks, each used
+//	                                       while in cache, or once with
+//	                                       PackB or by the executor);
+//	                                       row-block kernels
 //	                                       vectorised over n: avx512 8 and 4
 //	                                       rows × 32 columns, pairs × 64, one
 //	                                       row × 128/64 (n < 64: row blocks

@@ -16,8 +16,8 @@ const gemvMaxM = 8
 // p ascending from zero, with alpha applied to A first, and the slices are
 // added to C, scaled by beta first, in order. It vectorises over the
 // columns of C and streams B by rows; a transposed B (FullyConnected
-// weights) is first transposed into a k×n buffer, once per call (see
-// PackB for doing that once per weight matrix).
+// weights) is transposed block by block, each block multiplied while it
+// is in cache (see PackB for doing that once per weight matrix).
 
 // chunk2Func is a two-row chunk kernel (gemvNNChunk2AVX2 with width 32,
 // gemvNNChunk2AVX512 with width 64): for nw strips of width columns and m2
@@ -209,11 +209,11 @@ type slicedJob struct {
 	s           slicedNN
 	threads     int
 	m, n, k, kc int
-	ap, bt      []float32 // alpha·op(A) (m×k); op(B) transposed when needed
+	ap          []float32 // alpha·op(A) (m×k)
 	pan         panels32  // B's 32-column panels (p nil: read B)
 	a           []float32 // A as the kernels read it: ap, or A in place
 	lda         int
-	tbuf        []float32 // one transposed block of B
+	transB      bool // b is Bᵀ (n×k): Run transposes it block by block
 	b, c        []float32
 	ldb, ldc    int
 	beta        float32
@@ -257,30 +257,12 @@ func sgemmSlicedSmallM(s slicedNN, kc, threads int, transA, transB bool, m, n, k
 		}
 		a, lda = ap, k
 	}
-	bt := g.bt
-	if transB {
-		// Rows padded with zeros to whole strips, so the last strip
-		// is read in place.
-		ldt := (n + s.width - 1) / s.width * s.width
-		if cap(bt) < k*ldt {
-			bt = make([]float32, k*ldt)
-		}
-		bt = bt[:k*ldt]
-		tb := grow(&g.tbuf, 128*16)
-		transposeInto(bt, ldt, b, ldb, n, k, s.packT16, tb)
-		if ldt > n {
-			for p := range k {
-				clear(bt[p*ldt+n : p*ldt+ldt])
-			}
-		}
-		b, ldb = bt, ldt
-	}
 	if n*k < 1<<16 {
 		threads = 1
 	}
 	threads = min(threads, max(n/(2*s.width), 1))
-	*g = slicedJob{s: s, threads: threads, m: m, n: n, k: k, kc: blockSize(k, kc, 1),
-		ap: ap, bt: bt, a: a, lda: lda, tbuf: g.tbuf, b: b, c: c, ldb: ldb, ldc: ldc, beta: beta, epi: epi}
+	*g = slicedJob{s: s, threads: threads, m: m, n: n, k: k, kc: blockSize(k, kc, 1), transB: transB,
+		ap: ap, a: a, lda: lda, b: b, c: c, ldb: ldb, ldc: ldc, beta: beta, epi: epi}
 	if panels != nil && !transB && m%4 == 0 && s.rows8 != nil {
 		if g.pan = slicedPanelsFor(panels, k, n); g.pan.kc != g.kc {
 			g.pan = panels32{} // sliced otherwise than this call's k
@@ -299,13 +281,50 @@ func (g *slicedJob) Run(tid int) {
 		return
 	}
 	scaleC(g.c[lo:], g.ldc, g.m, hi-lo, g.beta)
-	if g.pan.p != nil {
+	switch {
+	case g.pan.p != nil:
 		g.s.gemmPanels(g.m, g.k, g.kc, lo, hi, g.a, g.lda, &g.pan, g.c, g.ldc)
-	} else {
+	case g.transB:
+		g.transposedNN(lo, hi)
+	default:
 		g.s.gemmNN(g.m, g.k, g.kc, lo, hi, g.a, g.lda, g.b, g.ldb, g.c, g.ldc)
 	}
 	if g.epi.on() {
 		g.epi.apply(g.c, g.ldc, 0, g.m, lo, hi)
+	}
+}
+
+// slicedTBufs holds transposedNN's blocks (apart from slicedBufs, whose
+// buffers have other sizes).
+var slicedTBufs parallel.FreeList[[]float32]
+
+// slicedTBlock bounds a transposed block of B (floats): 256 KiB, so
+// that it stays in L2 between its transposition and the kernels.
+const slicedTBlock = 1 << 16
+
+// transposedNN is gemmNN for columns [lo, hi) of C when b holds Bᵀ (n×k):
+// blocks of columns (a multiple of width, within slicedTBlock floats when
+// k allows) are transposed into a zero-padded k×bw buffer of this
+// goroutine and multiplied from there while it is in cache, instead of
+// transposing all of B into memory first.
+func (g *slicedJob) transposedNN(lo, hi int) {
+	w := g.s.width
+	bw := max(w, min(hi-lo, slicedTBlock/g.k)/w*w)
+	bufp := slicedTBufs.Get()
+	defer slicedTBufs.Put(bufp)
+	buf := grow(bufp, g.k*bw+128*16)
+	tb, stage := buf[:g.k*bw], buf[g.k*bw:]
+	for j0 := lo; j0 < hi; j0 += bw {
+		cols := min(bw, hi-j0)
+		ld := (cols + w - 1) / w * w
+		t := tb[:g.k*ld]
+		transposeInto(t, ld, g.b[j0*g.ldb:], g.ldb, cols, g.k, g.s.packT16, stage)
+		if ld > cols {
+			for p := range g.k {
+				clear(t[p*ld+cols : p*ld+ld])
+			}
+		}
+		g.s.gemmNN(g.m, g.k, g.kc, 0, cols, g.a, g.lda, t, ld, g.c[j0:], g.ldc)
 	}
 }
 
