@@ -32,6 +32,11 @@
 // Sgemm picks one path per call (sgemmImpl in sgemm.go), first match:
 //
 //	k = 0                                C = beta·C
+//	n ≤ 16, alpha 1, A untransposed,     narrow path (sgemm_narrow.go):
+//	  avx512                               12 rows of A in place against
+//	                                       B's rows of 16 floats (its
+//	                                       panels, or copied), masked
+//	                                       stores into C
 //	m ≤ 8, avx2/avx512                   small-M path (gemv_sliced.go): A
 //	                                       read in place (copied when alpha
 //	                                       ≠ 1 or transposed), op(B) read
@@ -49,11 +54,6 @@
 //	  m·n·k ≤ 256³ (avx512: 48³), when     kernel on A (or a scaled copy) in
 //	  the implementation has the           place, Bᵀ packed into 16-column
 //	  kernel (amd64)                       panels once per call
-//	n ≤ 16, alpha 1, A untransposed,     narrow path (sgemm_narrow.go):
-//	  avx512                               12 rows of A in place against
-//	                                       B's rows of 16 floats (its
-//	                                       panels, or copied), masked
-//	                                       stores into C
 //	n ≤ 16, m ≥ 32, alpha 1, beta 0      blocked path on Cᵀ = op(B)ᵀ·op(A)ᵀ
 //	                                       (sgemmSwapped), transposed into C:
 //	                                       fuller tiles, the same bits

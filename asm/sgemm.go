@@ -141,6 +141,10 @@ func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a [
 	switch {
 	case k == 0:
 		scaleC(c, ldc, m, n, beta)
+	case sel.kern.narrow.fn != nil && alpha == 1 && !transA && n <= narrowMaxN:
+		kc, _, _ := sel.kern.blocks()
+		sgemmNarrow(sel.kern.narrow, kc, threads, transB, m, n, k, a, lda, b, ldb, beta, c, ldc, epi, panels)
+		return
 	case m <= gemvMaxM && sel.sliced.chunk2 != nil:
 		kc, _, _ := sel.kern.blocks()
 		sgemmSlicedSmallM(sel.sliced, kc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi, panels)
@@ -148,10 +152,6 @@ func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a [
 	case useDirect(sel.kern.direct, sel.kern.directMaxWork, m, n, k):
 		kc, _, _ := sel.kern.blocks()
 		sgemmDirect(sel.kern.direct, sel.kern.packBT16, kc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	case sel.kern.narrow.fn != nil && alpha == 1 && !transA && n <= narrowMaxN:
-		kc, _, _ := sel.kern.blocks()
-		sgemmNarrow(sel.kern.narrow, kc, threads, transB, m, n, k, a, lda, b, ldb, beta, c, ldc, epi, panels)
-		return
 	case alpha == 1 && beta == 0 && n <= swapMaxN && m >= swapMinM:
 		sgemmSwapped(sel.kern, threads, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
 	default:

@@ -10,8 +10,11 @@ import "github.com/mxgo/mxgo/internal/parallel"
 // into k×16 with zero columns past n), one FMA chain per element over
 // each kc slice, stored (the first slice at beta 0) or added to C, the
 // epilogue on the last: the sums and order of every other path, so the
-// same bits. It replaces the swapped blocked path (Cᵀ = Bᵀ·Aᵀ, which packs
-// Aᵀ, reads no panels and transposes the result) where it applies. Zen 5,
+// same bits. It comes first for such products, before the small-M, direct
+// and swapped blocked (Cᵀ = Bᵀ·Aᵀ, which packs Aᵀ, reads no panels and
+// transposes the result) paths. The MLP's 512→10 layer at batch 1 and 8
+// (`mxgo bench model -profile`, fastest call, two alternating runs): 1.2 →
+// 1.0–1.1 µs and 1.6 → 1.0–1.1 µs against the small-M path. Zen 5,
 // one thread, three alternating runs: the MLP's 512→10 layer (bias,
 // panels) at batch 256 in `mxgo bench model -profile`, fastest call
 // 27.2–33.5 → 25.8–27.7 µs and mean 62–84 → 83–93 GFLOP/s; the same

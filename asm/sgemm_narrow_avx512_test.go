@@ -114,7 +114,7 @@ func TestSgemmNarrowPathAVX512(t *testing.T) {
 	prev := Impl()
 	defer func() { _ = SetImpl(prev) }()
 	r := rand.New(rand.NewPCG(73, 74))
-	for _, s := range [][3]int{{9, 10, 512}, {13, 1, 100}, {37, 16, 1030}, {100, 7, 64}, {256, 10, 512}, {300, 15, 2100}, {25, 2, 3}} {
+	for _, s := range [][3]int{{1, 10, 512}, {4, 16, 300}, {8, 3, 1030}, {9, 10, 512}, {13, 1, 100}, {37, 16, 1030}, {100, 7, 64}, {256, 10, 512}, {300, 15, 2100}, {25, 2, 3}} {
 		m, n, k := s[0], s[1], s[2]
 		lda, ldc := k+2, n+3
 		a, free := pageEndFloats(t, (m-1)*lda+k)
