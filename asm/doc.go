@@ -87,8 +87,9 @@
 // Every path rounds each element of C the same way, so a row of C is
 // bit-identical whatever m is, where the row sits, how many goroutines run
 // and which path is taken (a sample's outputs do not depend on the batch
-// it is in): k is cut into near-equal kc slices of at most 1024 on avx2 and
-// avx512, 256 on neon and generic (blockSize: they depend on k and the
+// it is in): k is cut into near-equal kc slices of at most 1024 where
+// avx512 is the default (for avx2 and avx512 alike), 256 elsewhere and on
+// neon and generic (blockSize: they depend on k, the machine and the
 // implementation only); each slice of an element is one FMA chain over p
 // ascending, started from zero, with alpha applied to A first; the slices
 // are added to C in order, C having been scaled by beta first (beta = 0

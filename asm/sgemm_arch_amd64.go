@@ -37,14 +37,29 @@ package asm
 // of B (512 KiB) in L2 (nc 256: 1024³ 11.05 ms). The avx2 blocked path is
 // within ±1.5% of kc 256 on the same shapes (1024³ 21.3 → 21.5 ms, 256×
 // 512×784 2094 → 2068 µs), with mc 96 so the mc×kc block of packed A (384
-// KiB) still fits a 512 KiB L2 (Zen 3; unmeasured there).
+// KiB) fits a 512 KiB L2. But the avx2 small-M path lost at batch 1: MLP
+// 784-512-512-10 in avx2 mode, one thread, the same binary but for kc,
+// five of six alternating pairs 45.2–48.2 → 49.5–53.0 µs (batch 8 141–146
+// → 144–150 µs), while avx512 gained at every batch (batch 1 30.1–39.9 →
+// 29.3–38.6 µs, 8 54.3–62.0 → 53.3–56.4 µs, 256 1721–1955 → 1657–1837 µs).
+// So kc 1024 is used only where avx512 is the default (amd64KC); where
+// avx2 is (every other amd64 CPU, AVX-512 or not), both implementations
+// keep kc 256 with the blocking they had (avx2 mc 144, avx512 nc 768): the
+// two stay bit-identical on every machine.
 const (
-	amd64KC             = 1024
-	avx2MC              = 96
 	avx512MR            = 12
-	avx512NC            = 128
 	avx512DirectMaxWork = 48 * 48 * 48
 )
+
+// amd64KC, avx2MC and avx512NC are this machine's blocking of the amd64
+// kernels: kc 1024 (avx2 mc 96, avx512 nc 128) where avx512 is the
+// default implementation, else kc 256 (mc 144, nc 768).
+var amd64KC, avx2MC, avx512NC = func() (int, int, int) {
+	if impls, _ := platformImpls(); len(impls) > 0 && impls[0] == AVX512 {
+		return 1024, 96, 128
+	}
+	return sgemmKC, sgemmMC, 768
+}()
 
 // archSgemmKernels lists the amd64 SGEMM micro-kernels.
 func archSgemmKernels() map[string]sgemmKernel {
