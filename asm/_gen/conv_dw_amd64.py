@@ -154,6 +154,17 @@ def row_blocks(out, name, rows, label, p, body):
     out.append(f"\tJMP  {name}_{label}")
 
 
+def load_tap(out, i, kw, v, tmp, mask):
+    """Loads vector v of input row i's kernel column kw into Z{tmp} (masked
+    and zeroing with mask): rows 0-2 from their tap pointers at AX, later
+    rows from the third row's pointers at R15."""
+    r, idx = (PTRS[i*3+kw], "AX") if i < 3 else (PTRS[6+kw], "R15")
+    if mask:
+        out.append(f"\tVMOVUPS.Z {64*v}({r})({idx}*4), {mask}Z{tmp}")
+    else:
+        out.append(f"\tVMOVUPS {64*v}({r})({idx}*4), Z{tmp}")
+
+
 def gen_avx512_pairs(out, name, shared):
     """Two rows at a time (independent accumulators for the out-of-order
     core to overlap, which matters for planes one or two vectors wide),
@@ -172,13 +183,9 @@ def gen_avx512_pairs(out, name, shared):
         if shared:
             for i in range(4):  # input rows of the pair
                 for kw in range(3):
-                    r, idx = (PTRS[i*3+kw], "AX") if i < 3 else (PTRS[6+kw], "R15")
                     for v in range(nvec):
                         tmp = 17 + v
-                        if mask:
-                            out.append(f"\tVMOVUPS.Z {64*v}({r})({idx}*4), {mask}Z{tmp}")
-                        else:
-                            out.append(f"\tVMOVUPS {64*v}({r})({idx}*4), Z{tmp}")
+                        load_tap(out, i, kw, v, tmp, mask)
                         if i < 3:
                             out.append(f"\tVFMADD231PS Z{tmp}, Z{i*3+kw}, Z{acc[0, v]}")
                         if i >= 1:
@@ -221,13 +228,9 @@ def gen_avx512_quads(out, name):
             elif i > 3:
                 out.append("\tLEAQ (R15)(R14*1), R15")
             for kw in range(3):
-                r_, idx = (PTRS[i*3+kw], "AX") if i < 3 else (PTRS[6+kw], "R15")
                 for v in range(nvec):
                     tmp = 24 + v
-                    if mask:
-                        out.append(f"\tVMOVUPS.Z {64*v}({r_})({idx}*4), {mask}Z{tmp}")
-                    else:
-                        out.append(f"\tVMOVUPS {64*v}({r_})({idx}*4), Z{tmp}")
+                    load_tap(out, i, kw, v, tmp, mask)
                     for r in range(max(0, i - 2), min(i, 3) + 1):
                         out.append(f"\tVFMADD231PS Z{tmp}, Z{(i-r)*3+kw}, Z{accs[r][v]}")
         for r in range(4):
