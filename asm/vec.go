@@ -156,6 +156,14 @@ func Mul(dst, x, y []float32) { vk.mul(dst, x[:len(dst)], y[:len(dst)]) }
 // Div sets dst[i] = x[i] / y[i].
 func Div(dst, x, y []float32) { vk.div(dst, x[:len(dst)], y[:len(dst)]) }
 
+// MaxFirst sets dst[i] = x[i] when x[i] > y[i], else y[i]: one step of a
+// running maximum y over values x that keeps the earlier value on a tie
+// (−0 against +0) and skips a NaN x, as MXNet's max pooling and softmax
+// compare (if v > m { m = v }). Folding a window's values in order through
+// MaxFirst gives the first of its largest values, so folding rows and then
+// the rows' results, each in order, gives the row-major first maximum.
+func MaxFirst(dst, x, y []float32) { vk.maxFirst(dst, x[:len(dst)], y[:len(dst)]) }
+
 // F16ToF32 converts IEEE binary16 bits to float32, exactly (HalfToFloat).
 func F16ToF32(dst []float32, src []uint16) { vk.f16ToF32(dst, src[:len(dst)]) }
 

@@ -19,6 +19,9 @@ func mulAVX2(dst, x, y []float32)
 func divAVX2(dst, x, y []float32)
 
 //go:noescape
+func maxFirstAVX2(dst, x, y []float32)
+
+//go:noescape
 func reluAVX2(dst, x []float32)
 
 //go:noescape

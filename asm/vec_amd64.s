@@ -123,6 +123,35 @@ divAVX2_done:
 	VZEROUPPER
 	RET
 
+// func maxFirstAVX2(dst, x, y []float32)
+TEXT ·maxFirstAVX2(SB), NOSPLIT, $0-72
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ x_base+24(FP), SI
+	MOVQ y_base+48(FP), DX
+	MOVQ CX, BX
+	ANDQ $-8, BX
+	XORQ AX, AX
+maxFirstAVX2_loop:
+	CMPQ AX, BX
+	JGE  maxFirstAVX2_tail
+	VMOVUPS (SI)(AX*4), Y0
+	VMAXPS (DX)(AX*4), Y0, Y0
+	VMOVUPS Y0, (DI)(AX*4)
+	ADDQ $8, AX
+	JMP  maxFirstAVX2_loop
+maxFirstAVX2_tail:
+	CMPQ AX, CX
+	JGE  maxFirstAVX2_done
+	VMOVSS (SI)(AX*4), X0
+	VMAXSS (DX)(AX*4), X0, X0
+	VMOVSS X0, (DI)(AX*4)
+	INCQ AX
+	JMP  maxFirstAVX2_tail
+maxFirstAVX2_done:
+	VZEROUPPER
+	RET
+
 // func reluAVX2
 TEXT ·reluAVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI

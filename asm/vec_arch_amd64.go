@@ -12,7 +12,7 @@ func archVec(impl string, t *vecKernels) {
 	if impl != AVX2 && impl != AVX512 {
 		return
 	}
-	t.add, t.sub, t.mul, t.div = addAVX2, subAVX2, mulAVX2, divAVX2
+	t.add, t.sub, t.mul, t.div, t.maxFirst = addAVX2, subAVX2, mulAVX2, divAVX2, maxFirstAVX2
 	t.relu, t.leakyRelu, t.clip = reluAVX2, leakyReluAVX2, clipAVX2
 	t.scale, t.addScalar, t.affine, t.axpy = scaleAVX2, addScalarAVX2, affineAVX2, axpyAVX2
 	t.exp, t.sigmoid, t.tanh = expAVX2, sigmoidAVX2, tanhAVX2
@@ -32,7 +32,7 @@ func archVec(impl string, t *vecKernels) {
 	// 1.6–1.8×, sum and dot 3.1× / 1.0–1.3×, max 4.5× / 2.5×. log,
 	// softrelu, erf, gelu and the float16 conversions keep their AVX2
 	// kernels.
-	t.add, t.sub, t.mul, t.div = addAVX512, subAVX512, mulAVX512, divAVX512
+	t.add, t.sub, t.mul, t.div, t.maxFirst = addAVX512, subAVX512, mulAVX512, divAVX512, maxFirstAVX512
 	t.relu, t.leakyRelu, t.clip = reluAVX512, leakyReluAVX512, clipAVX512
 	t.scale, t.addScalar, t.affine, t.axpy = scaleAVX512, addScalarAVX512, affineAVX512, axpyAVX512
 	t.exp, t.sigmoid, t.tanh = expAVX512, sigmoidAVX512, tanhAVX512

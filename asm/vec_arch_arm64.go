@@ -8,7 +8,7 @@ func archVec(impl string, t *vecKernels) {
 	if impl != NEON {
 		return
 	}
-	t.add, t.sub, t.mul, t.div = addNEON, subNEON, mulNEON, divNEON
+	t.add, t.sub, t.mul, t.div, t.maxFirst = addNEON, subNEON, mulNEON, divNEON, maxFirstNEON
 	t.relu, t.leakyRelu, t.clip = reluNEON, leakyReluNEON, clipNEON
 	t.scale, t.addScalar, t.affine, t.axpy = scaleNEON, addScalarNEON, affineNEON, axpyNEON
 	t.exp, t.log, t.sigmoid, t.tanh, t.softRelu = expNEON, logNEON, sigmoidNEON, tanhNEON, softReluNEON

@@ -56,6 +56,11 @@ func axpyNEONasm(dst, x []float32, a float32)
 //go:noescape
 func addNEONasm(dst, x, y []float32)
 
+// maxFirstNEONasm sets dst[i] = x[i] > y[i] ? x[i] : y[i].
+//
+//go:noescape
+func maxFirstNEONasm(dst, x, y []float32)
+
 // subNEONasm sets dst[i] = x[i] - y[i].
 //
 //go:noescape
@@ -255,8 +260,8 @@ func axpyNEON(dst, x []float32, a float32) {
 	}
 }
 
-// binaryNEON runs one of the elementwise two-input bodies (op 0..3: add,
-// sub, mul, div), tail included.
+// binaryNEON runs one of the elementwise two-input bodies (op 0..4: add,
+// sub, mul, div, maxFirst), tail included.
 func binaryNEON(op int, dst, x, y []float32) {
 	x = x[:len(dst)]
 	y = y[:len(dst)]
@@ -277,6 +282,7 @@ const (
 	neonSub
 	neonMul
 	neonDiv
+	neonMaxFirst
 )
 
 // binaryNEONop calls the assembly body for op on slices whose length is a
@@ -289,10 +295,15 @@ func binaryNEONop(op int, dst, x, y []float32) {
 		subNEONasm(dst, x, y)
 	case neonMul:
 		mulNEONasm(dst, x, y)
+	case neonMaxFirst:
+		maxFirstNEONasm(dst, x, y)
 	default:
 		divNEONasm(dst, x, y)
 	}
 }
+
+// maxFirstNEON is MaxFirst on NEON.
+func maxFirstNEON(dst, x, y []float32) { binaryNEON(neonMaxFirst, dst, x, y) }
 
 // addNEON is Add on NEON.
 func addNEON(dst, x, y []float32) { binaryNEON(neonAdd, dst, x, y) }

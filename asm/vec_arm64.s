@@ -170,6 +170,17 @@ TEXT ·mulNEONasm(SB), NOSPLIT, $0-72
 	BINARY
 #undef OP
 
+// func maxFirstNEONasm(dst, x, y []float32)
+TEXT ·maxFirstNEONasm(SB), NOSPLIT, $0-72
+	MOVD dst_base+0(FP), R0
+	MOVD dst_len+8(FP), R2
+	MOVD x_base+24(FP), R1
+	MOVD y_base+48(FP), R3
+	// x > y (false for a NaN), then y where it is not.
+#define OP(r) FCMGT4S(r+8, r, r+4); VBIF16B(r, r+4, r+8)
+	BINARY
+#undef OP
+
 // func divNEONasm(dst, x, y []float32)
 TEXT ·divNEONasm(SB), NOSPLIT, $0-72
 	MOVD dst_base+0(FP), R0

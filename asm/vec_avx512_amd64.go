@@ -22,6 +22,9 @@ func mulAVX512(dst, x, y []float32)
 func divAVX512(dst, x, y []float32)
 
 //go:noescape
+func maxFirstAVX512(dst, x, y []float32)
+
+//go:noescape
 func reluAVX512(dst, x []float32)
 
 //go:noescape

@@ -143,6 +143,40 @@ divAVX512_done:
 	VZEROUPPER
 	RET
 
+// func maxFirstAVX512(dst, x, y []float32)
+TEXT ·maxFirstAVX512(SB), NOSPLIT, $0-72
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ x_base+24(FP), SI
+	MOVQ y_base+48(FP), DX
+	MOVQ CX, BX
+	ANDQ $-16, BX
+	XORQ AX, AX
+maxFirstAVX512_loop:
+	CMPQ AX, BX
+	JGE  maxFirstAVX512_tail
+	VMOVUPS (SI)(AX*4), Z0
+	VMAXPS (DX)(AX*4), Z0, Z0
+	VMOVUPS Z0, (DI)(AX*4)
+	ADDQ $16, AX
+	JMP  maxFirstAVX512_loop
+maxFirstAVX512_tail:
+	CMPQ AX, CX
+	JGE  maxFirstAVX512_done
+	MOVQ CX, BX
+	SUBQ AX, BX
+	MOVQ $1, R9
+	SHLXQ BX, R9, R9
+	DECQ R9
+	KMOVW R9, K1
+	VMOVUPS.Z (SI)(AX*4), K1, Z0
+	VMOVUPS.Z (DX)(AX*4), K1, Z1
+	VMAXPS Z1, Z0, Z0
+	VMOVUPS Z0, K1, (DI)(AX*4)
+maxFirstAVX512_done:
+	VZEROUPPER
+	RET
+
 // func reluAVX512
 TEXT ·reluAVX512(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI

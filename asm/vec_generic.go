@@ -132,6 +132,15 @@ var genericVec = vecKernels{
 			dst[i] = v / y[i]
 		}
 	},
+	maxFirst: func(dst, x, y []float32) {
+		for i, v := range x {
+			if v > y[i] {
+				dst[i] = v
+			} else {
+				dst[i] = y[i]
+			}
+		}
+	},
 	f16ToF32: func(dst []float32, src []uint16) {
 		for i, h := range src {
 			dst[i] = HalfToFloat(h)

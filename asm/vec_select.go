@@ -9,6 +9,7 @@ type vecKernels struct {
 	softmax, logSoftmax                                func(dst, x []float32, t float32)
 	softmaxRows                                        func(dst, x []float32, n int, t float32) // nil: softmax per row
 	add, sub, mul, div                                 func(dst, x, y []float32)
+	maxFirst                                           func(dst, x, y []float32)
 	sum, max                                           func(x []float32) float32
 	dot                                                func(x, y []float32) float32
 	f16ToF32                                           func(dst []float32, src []uint16)

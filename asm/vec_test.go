@@ -348,3 +348,53 @@ func TestHalfConversionMatchesScalar(t *testing.T) {
 		}
 	})
 }
+
+// TestMaxFirstMatchesGeneric checks MaxFirst of every implementation
+// against the generic loop bit for bit (the sign of a zero, which NaN) at
+// all lengths and offsets, out of place and in place (dst = y, the running
+// maximum), and its semantics on the cases that tell implementations
+// apart: a NaN x is skipped, a NaN y kept, a tie between zeros keeps y.
+func TestMaxFirstMatchesGeneric(t *testing.T) {
+	nan := float32(math.NaN())
+	negz := float32(math.Copysign(0, -1))
+	rng := rand.New(rand.NewPCG(9, 10))
+	ForEachImpl(func(impl string) {
+		for _, n := range vecLengths() {
+			x, y := unaligned(vecInput(rng, n, 10), 1+n%7), unaligned(vecInput(rng, n, 10), 1+(n+3)%7)
+			for i := range x {
+				if rng.IntN(4) == 0 { // equal values and zeros of both signs
+					x[i] = y[i]
+					if rng.IntN(2) == 0 {
+						x[i], y[i] = 0, negz
+					}
+				}
+			}
+			want := make([]float32, n)
+			genericVec.maxFirst(want, x, y)
+			dst, check := guarded(n, (n+3)%8)
+			MaxFirst(dst, x, y)
+			what := fmt.Sprintf("%s/n=%d", impl, n)
+			check(t, what)
+			yy := append([]float32(nil), y...)
+			MaxFirst(yy, x, yy)
+			for i := range want {
+				if math.Float32bits(dst[i]) != math.Float32bits(want[i]) || math.Float32bits(yy[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("%s: [%d] MaxFirst(%v, %v) = %v (%#x), in place %v, want %v (%#x)", what, i, x[i], y[i],
+						dst[i], math.Float32bits(dst[i]), yy[i], want[i], math.Float32bits(want[i]))
+				}
+			}
+		}
+		x := []float32{nan, 1, 0, negz, 2, nan, float32(math.Inf(-1)), 3}
+		y := []float32{1, nan, negz, 0, 1, nan, -math.MaxFloat32, 3}
+		want := []float32{1, nan, negz, 0, 2, nan, -math.MaxFloat32, 3}
+		for n := 1; n <= len(x); n++ {
+			got := make([]float32, n)
+			MaxFirst(got, x[:n], y[:n])
+			for i := range got {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("%s: MaxFirst(%v, %v) = %v, want %v", impl, x[i], y[i], got[i], want[i])
+				}
+			}
+		}
+	})
+}

@@ -39,7 +39,9 @@ TEXT ·{name}(SB), NOSPLIT, $0-72
 	RET
 """)
 
-for n,op,sop in [("addAVX2","VADDPS","VADDSS"),("subAVX2","VSUBPS","VSUBSS"),("mulAVX2","VMULPS","VMULSS"),("divAVX2","VDIVPS","VDIVSS")]:
+# maxFirstAVX2: VMAXPS returns its first source (x) when it is greater,
+# else the second (y), also when either is NaN or both are zeros.
+for n,op,sop in [("addAVX2","VADDPS","VADDSS"),("subAVX2","VSUBPS","VSUBSS"),("mulAVX2","VMULPS","VMULSS"),("divAVX2","VDIVPS","VDIVSS"),("maxFirstAVX2","VMAXPS","VMAXSS")]:
     binary(n,op,sop)
 
 def unary(name, nargs_f, setup, body8, body1, argsize):

@@ -85,7 +85,7 @@ TEXT ·{name}(SB), NOSPLIT, $0-72
 """)
 
 
-for n, op in [("addAVX512", "VADDPS"), ("subAVX512", "VSUBPS"), ("mulAVX512", "VMULPS"), ("divAVX512", "VDIVPS")]:
+for n, op in [("addAVX512", "VADDPS"), ("subAVX512", "VSUBPS"), ("mulAVX512", "VMULPS"), ("divAVX512", "VDIVPS"), ("maxFirstAVX512", "VMAXPS")]:
     binary(n, op)
 
 

@@ -1,0 +1,130 @@
+package ops
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// TestPoolMaxRowsMatchesLoop checks the vector max pooling (poolMaxRows)
+// against poolMax2D's loop bit for bit — the sign of zeros, skipped NaNs,
+// −Inf and empty windows giving −MaxFloat32 — over kernel sizes 1–4,
+// column strides 1 and 2, row strides 1–3, padding 0–2, the valid and
+// full conventions, odd and even widths, whole planes and row ranges.
+func TestPoolMaxRowsMatchesLoop(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	special := []float32{float32(math.NaN()), float32(math.Inf(-1)), float32(math.Inf(1)), 0,
+		float32(math.Copysign(0, -1)), -math.MaxFloat32, 1, 1}
+	tested := 0
+	for kh := 1; kh <= 4; kh++ {
+		for kw := 1; kw <= 4; kw++ {
+			for _, sw := range []int{1, 2} {
+				for sh := 1; sh <= 3; sh++ {
+					for p := range 3 {
+						for _, full := range []bool{false, true} {
+							if p >= kh || p >= kw {
+								continue // MXNet requires pad < kernel
+							}
+							H, W := 5+r.IntN(6), 17+r.IntN(30)
+							outDim := func(in, k, s int) int {
+								if full {
+									return (in+2*p-k+s-1)/s + 1
+								}
+								return (in+2*p-k)/s + 1
+							}
+							g := poolDims{n: 1, c: 3}
+							g.in = [3]int{1, H, W}
+							g.out = [3]int{1, outDim(H, kh, sh), outDim(W, kw, sw)}
+							g.k, g.s, g.p = [3]int{1, kh, kw}, [3]int{1, sh, sw}, [3]int{0, p, p}
+							g.inPlane, g.outPlane = H*W, g.out[1]*g.out[2]
+							g.inBatch, g.outBatch = g.c*g.inPlane, g.c*g.outPlane
+							g.spStride = 1
+							x := make([]float32, g.c*g.inPlane)
+							for i := range x {
+								x[i] = float32(r.IntN(7) - 3) // many ties
+								if r.IntN(5) == 0 {
+									x[i] = special[r.IntN(len(special))]
+								}
+							}
+							want := make([]float32, g.c*g.outPlane)
+							got := make([]float32, len(want))
+							mask := make([]int32, len(want))
+							poolMax2D(&g, x, want, mask, 0, g.c, 0, g.out[1])
+							r0 := r.IntN(g.out[1])
+							poolMax2D(&g, x, got, nil, 0, g.c, 0, r0)
+							poolMax2D(&g, x, got, nil, 0, g.c, r0, g.out[1])
+							if v, ok := newPoolMaxRows(&g); ok {
+								v.release()
+								tested++
+							}
+							what := fmt.Sprintf("k %dx%d s %dx%d p %d full %v in %dx%d", kh, kw, sh, sw, p, full, H, W)
+							for i := range want {
+								if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+									t.Fatalf("%s: [%d] = %v, the loop gives %v", what, i, got[i], want[i])
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	if tested < 100 {
+		t.Fatalf("only %d geometries took the vector path", tested)
+	}
+}
+
+// BenchmarkPoolMax2D times 2-D max pooling at inference on real models'
+// geometries, the vector path (poolMaxRows) and poolMax2D's loop in
+// alternating rounds, one goroutine: input elements per second.
+func BenchmarkPoolMax2D(b *testing.B) {
+	for _, c := range []struct {
+		name              string
+		ch, h, w, k, s, p int
+		full              bool
+	}{
+		{"mtcnn-det1-10x238x318-k2s2", 10, 238, 318, 2, 2, 0, true},
+		{"mtcnn-det4-28x23x23-k3s2", 28, 23, 23, 3, 2, 0, true},
+		{"resnet-64x112x112-k3s2p1", 64, 112, 112, 3, 2, 1, false},
+		{"same-32x56x56-k3s1p1", 32, 56, 56, 3, 1, 1, false},
+	} {
+		g := poolDims{n: 1, c: c.ch, spStride: 1}
+		od := func(in int) int {
+			if c.full {
+				return (in+2*c.p-c.k+c.s-1)/c.s + 1
+			}
+			return (in+2*c.p-c.k)/c.s + 1
+		}
+		g.in, g.out = [3]int{1, c.h, c.w}, [3]int{1, od(c.h), od(c.w)}
+		g.k, g.s, g.p = [3]int{1, c.k, c.k}, [3]int{1, c.s, c.s}, [3]int{0, c.p, c.p}
+		g.inPlane, g.outPlane = c.h*c.w, g.out[1]*g.out[2]
+		g.inBatch, g.outBatch = c.ch*g.inPlane, c.ch*g.outPlane
+		r := rand.New(rand.NewPCG(1, 2))
+		x := make([]float32, g.inBatch)
+		for i := range x {
+			x[i] = r.Float32()*2 - 1
+		}
+		y := make([]float32, g.outBatch)
+		b.Run(c.name, func(b *testing.B) {
+			defer func() { poolMaxVector = true }()
+			var tv, tl time.Duration
+			for b.Loop() {
+				for _, vec := range []bool{true, false} {
+					poolMaxVector = vec
+					s := time.Now()
+					poolMax2D(&g, x, y, nil, 0, c.ch, 0, g.out[1])
+					if vec {
+						tv += time.Since(s)
+					} else {
+						tl += time.Since(s)
+					}
+				}
+			}
+			b.ReportMetric(float64(g.inBatch)*float64(b.N)/tv.Seconds()/1e9, "vector-Gelem/s")
+			b.ReportMetric(float64(g.inBatch)*float64(b.N)/tl.Seconds()/1e9, "loop-Gelem/s")
+			b.ReportMetric(tl.Seconds()/tv.Seconds(), "speedup")
+		})
+	}
+}
