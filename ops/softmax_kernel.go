@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/mxgo/mxgo/asm"
+	"github.com/mxgo/mxgo/internal/parallel"
 	"github.com/mxgo/mxgo/tensor"
 )
 
@@ -18,6 +19,9 @@ func softmaxAxis(ctx *Ctx, y, x []float32, outer, n, inner int, temp float32, lo
 		return nil
 	}
 	cc := cancelCheck{ctx: ctx}
+	if inner > 1 && lengths == nil {
+		return softmaxColumns(ctx, &cc, y, x, outer, n, inner, temp, log)
+	}
 	if inner == 1 && lengths == nil && !log {
 		// Whole rows, contiguous: a block of rows per kernel call (the
 		// bits of a call per row).
@@ -65,6 +69,74 @@ func softmaxRow(dst, x []float32, temp float32, log bool) {
 		return
 	}
 	asm.Softmax(dst, x, temp)
+}
+
+// softmaxColumnsBlock is how many positions softmaxColumns does at a time
+// (its three scratch rows stay in L1).
+const softmaxColumnsBlock = 1024
+
+var softmaxColumnsBufs parallel.FreeList[[3 * softmaxColumnsBlock]float32]
+
+// softmaxColumns is softmaxAxis for inner > 1 without lengths (softmax
+// over the channels of NCHW data: SoftmaxActivation's channel mode, a
+// detector's class scores): each position's n values lie inner apart, so
+// a block of positions is done at once, every step a vector pass over the
+// block — the max (MaxFirst, channels in order, as softmaxStrided's
+// comparisons), the exponentials and their float32 sum (channels in
+// order), then the division — rather than a strided scalar loop per
+// position. A position's result depends on its values only, not on the
+// block or the batch.
+func softmaxColumns(ctx *Ctx, cc *cancelCheck, y, x []float32, outer, n, inner int, temp float32, log bool) error {
+	buf := softmaxColumnsBufs.Get()
+	defer softmaxColumnsBufs.Put(buf)
+	const blk = softmaxColumnsBlock
+	for o := range outer {
+		base := o * n * inner
+		for i0 := 0; i0 < inner; i0 += blk {
+			w := min(blk, inner-i0)
+			if err := cc.tick(4 * n * w); err != nil {
+				return err
+			}
+			mx, sum, e := buf[:w], buf[blk:blk+w], buf[2*blk:2*blk+w]
+			at := func(s []float32, j int) []float32 { return s[base+j*inner+i0 : base+j*inner+i0+w] }
+			copy(mx, at(x, 0))
+			for j := 1; j < n; j++ {
+				asm.MaxFirst(mx, at(x, j), mx)
+			}
+			clear(sum)
+			for j := range n {
+				softmaxShifted(e, at(x, j), mx, temp)
+				asm.Exp(e, e)
+				asm.Add(sum, sum, e)
+				if !log {
+					copy(at(y, j), e) // x's channel j is not read again
+				}
+			}
+			if log {
+				asm.Log(sum, sum)
+				for j := range n {
+					yj := at(y, j)
+					softmaxShifted(yj, at(x, j), mx, temp)
+					asm.Sub(yj, yj, sum)
+				}
+				continue
+			}
+			for j := range n {
+				asm.Div(at(y, j), at(y, j), sum)
+			}
+		}
+	}
+	return ctx.Err()
+}
+
+// softmaxShifted sets dst = (x − mx)/temp.
+func softmaxShifted(dst, x, mx []float32, temp float32) {
+	asm.Sub(dst, x, mx)
+	if temp != 1 {
+		for i, v := range dst {
+			dst[i] = v / temp
+		}
+	}
 }
 
 // softmaxStrided is softmaxRow over n elements spaced by stride.

@@ -60,6 +60,11 @@ func TestSoftmaxForward(t *testing.T) {
 		{[]int{3, 4}, -1, 0, []int{2, 0, 4}},
 		{[]int{3, 2}, 0, 3, []int{1, 3}},
 		{[]int{5}, -1, 0, []int{3}},
+		// Channel axes of NCHW data (softmaxColumns): positions in blocks
+		// of 1024, a partial last block, a temperature.
+		{[]int{2, 3, 1500}, 1, 0, nil},
+		{[]int{2, 5, 7, 9}, 1, 1.7, nil},
+		{[]int{1, 2, 35, 40}, 1, 0, nil},
 	}
 	for i, c := range cases {
 		for _, op := range []string{"softmax", "log_softmax"} {
