@@ -342,6 +342,13 @@ func poolMax2DCtx(ctx *Ctx, g *poolDims, x, y []float32, mask []int32, lo, hi in
 func poolMax2D(g *poolDims, xd, yd []float32, mask []int32, lo, hi, r0, r1 int) {
 	H, W, OW := g.in[1], g.in[2], g.out[2]
 	if mask == nil && poolMaxVector {
+		if r0 == 0 && r1 == g.out[1] {
+			if v, ok := newPoolMaxPlanes(g); ok {
+				v.planes(xd, yd, lo, hi)
+				v.release()
+				return
+			}
+		}
 		if v, ok := newPoolMaxRows(g); ok {
 			v.run(xd, yd, lo, hi, r0, r1)
 			v.release()
@@ -407,6 +414,9 @@ type poolMaxRows struct {
 	// neg holds −MaxFloat32 (the fold's start), tmp a window row's
 	// partial maxima, even and odd a row's column phases (stride 2).
 	neg, tmp, even, odd []float32
+	// planes: group planes at a time, their rows hw floats apart in the
+	// scratch.
+	group, hw int
 }
 
 // poolMaxVector enables poolMaxRows (benchmarks turn it off to time the
@@ -422,28 +432,14 @@ var poolMaxBufs parallel.FreeList[[]float32]
 // newPoolMaxRows returns the vector path for g's planes, or false when g's
 // column stride or width does not suit it.
 func newPoolMaxRows(g *poolDims) (poolMaxRows, bool) {
-	W, OW, kw, sw, pw := g.in[2], g.out[2], g.k[2], g.s[2], g.p[2]
-	if sw != 1 && sw != 2 || kw < 1 {
+	lo, hi, ok := poolMaxCols(g)
+	if !ok || hi-lo < poolMaxMinCols {
 		return poolMaxRows{}, false
 	}
-	lo := (pw + sw - 1) / sw
-	hi := OW
-	if W+pw-kw < 0 {
-		hi = 0
-	} else {
-		hi = min(hi, (W+pw-kw)/sw+1)
-	}
-	if hi-lo < poolMaxMinCols {
-		return poolMaxRows{}, false
-	}
+	W, sw := g.in[2], g.s[2]
 	n := hi - lo
-	need := 2*n + 2*((W+1)/2)
-	buf := poolMaxBufs.Get()
-	if cap(*buf) < need {
-		*buf = make([]float32, need)
-	}
-	b := (*buf)[:need]
-	v := poolMaxRows{g: *g, lo: lo, hi: hi, base: lo*sw - pw, buf: buf,
+	b, buf := poolMaxScratch(2*n + 2*((W+1)/2))
+	v := poolMaxRows{g: *g, lo: lo, hi: hi, base: lo*sw - g.p[2], buf: buf,
 		neg: b[:n], tmp: b[n : 2*n]}
 	if sw == 2 {
 		h := (W + 1) / 2
@@ -453,6 +449,141 @@ func newPoolMaxRows(g *poolDims) (poolMaxRows, bool) {
 		v.neg[i] = -math.MaxFloat32
 	}
 	return v, true
+}
+
+// poolMaxCols returns the output columns [lo, hi) whose windows lie
+// inside the input, or false when the column stride does not suit the
+// vector paths.
+func poolMaxCols(g *poolDims) (lo, hi int, ok bool) {
+	W, OW, kw, sw, pw := g.in[2], g.out[2], g.k[2], g.s[2], g.p[2]
+	if sw != 1 && sw != 2 || kw < 1 || W+pw-kw < 0 {
+		return 0, 0, false
+	}
+	lo = (pw + sw - 1) / sw
+	hi = min(OW, (W+pw-kw)/sw+1)
+	return lo, hi, hi > lo
+}
+
+// poolMaxScratch returns n floats of scratch and the buffer to release.
+func poolMaxScratch(n int) ([]float32, *[]float32) {
+	buf := poolMaxBufs.Get()
+	if cap(*buf) < n {
+		*buf = make([]float32, n)
+	}
+	return (*buf)[:n], buf
+}
+
+// poolMaxPlaneFloats bounds the scratch of poolMaxRows.planes (four
+// floats per input element of a group of planes: 256 KiB).
+const poolMaxPlaneFloats = 1 << 16
+
+// newPoolMaxPlanes returns the vector path for whole planes a group at a
+// time (planes small enough that a group's scratch stays in L2), or false.
+func newPoolMaxPlanes(g *poolDims) (poolMaxRows, bool) {
+	lo, hi, ok := poolMaxCols(g)
+	H, W, sw := g.in[1], g.in[2], g.s[2]
+	hw := W
+	if sw == 2 {
+		hw = (W + 1) / 2
+	}
+	per := 4 * H * hw
+	if !ok || per > poolMaxPlaneFloats {
+		return poolMaxRows{}, false
+	}
+	group := max(poolMaxPlaneFloats/per, 1)
+	rows := group * H * hw
+	b, buf := poolMaxScratch(4 * rows)
+	v := poolMaxRows{g: *g, lo: lo, hi: hi, base: lo*sw - g.p[2], buf: buf, group: group, hw: hw,
+		neg: b[:rows], tmp: b[rows : 2*rows], even: b[2*rows : 3*rows], odd: b[3*rows:]}
+	for i := range v.neg {
+		v.neg[i] = -math.MaxFloat32
+	}
+	return v, true
+}
+
+// planes pools whole planes [lo, hi), group planes at a time: their rows
+// one after another as one long row, so each fold step is one MaxFirst
+// call over the group instead of one per row. The window rows' partial
+// maxima (tmp, row stride hw) hold, at each row, the fold of every
+// interior output column's window in that row; the rows' fold (into
+// even, no longer needed) holds at row r the fold of the kh rows from r,
+// which the interior output rows copy. Rows whose windows the input clips
+// fold their rows one by one; clipped columns go through the loop.
+func (v *poolMaxRows) planes(xd, yd []float32, lo, hi int) {
+	g := &v.g
+	H, W, OH, OW := g.in[1], g.in[2], g.out[1], g.out[2]
+	kh, kw, sh, ph := g.k[1], g.k[2], g.s[1], g.p[1]
+	n, hw := v.hi-v.lo, v.hw
+	ohLo, ohHi := (ph+sh-1)/sh, OH
+	if H+ph-kh < 0 {
+		ohHi = 0
+	} else {
+		ohHi = min(OH, (H+ph-kh)/sh+1)
+	}
+	for p0 := lo; p0 < hi; p0 += v.group {
+		np := min(v.group, hi-p0)
+		rows := np * H
+		xs := xd[p0*g.inPlane : (p0+np)*g.inPlane]
+		L := (rows-1)*hw + n
+		hf := v.tmp[:L]
+		if g.s[2] == 2 {
+			asm.SplitRows(v.even, v.odd, hw, xs, W, rows, W/2)
+			if W%2 == 1 {
+				for r := range rows {
+					v.even[r*hw+W/2] = xs[r*W+W-1]
+				}
+			}
+		}
+		for j := range kw {
+			q := v.base + j
+			var src []float32
+			switch {
+			case g.s[2] == 1:
+				src = xs[q : q+L]
+			case q%2 == 0:
+				src = v.even[q/2 : q/2+L]
+			default:
+				src = v.odd[q/2 : q/2+L]
+			}
+			prev := hf
+			if j == 0 {
+				prev = v.neg[:L]
+			}
+			asm.MaxFirst(hf, src, prev)
+		}
+		var vf []float32
+		if ohLo < ohHi && rows >= kh {
+			lv := (rows-kh)*hw + n
+			vf = v.even[:lv]
+			copy(vf, v.tmp[:lv])
+			for i := 1; i < kh; i++ {
+				asm.MaxFirst(vf, v.tmp[i*hw:i*hw+lv], vf)
+			}
+		}
+		for p := range np {
+			xp := xs[p*g.inPlane : (p+1)*g.inPlane]
+			yp := yd[(p0+p)*g.outPlane : (p0+p+1)*g.outPlane]
+			for oh := range OH {
+				h0, h1, _ := poolWindow(oh, H, kh, sh, ph)
+				out := yp[oh*OW+v.lo : oh*OW+v.hi]
+				switch {
+				case oh >= ohLo && oh < ohHi:
+					r := p*H + oh*sh - ph
+					copy(out, vf[r*hw:r*hw+n])
+				case h0 >= h1:
+					copy(out, v.neg[:n])
+				default:
+					r := p*H + h0
+					copy(out, v.tmp[r*hw:r*hw+n])
+					for ih := h0 + 1; ih < h1; ih++ {
+						r := p*H + ih
+						asm.MaxFirst(out, v.tmp[r*hw:r*hw+n], out)
+					}
+				}
+				v.edges(xp, yp, oh, h0, h1)
+			}
+		}
+	}
 }
 
 // release returns v's scratch.

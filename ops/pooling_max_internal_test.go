@@ -12,12 +12,13 @@ import (
 // against poolMax2D's loop bit for bit — the sign of zeros, skipped NaNs,
 // −Inf and empty windows giving −MaxFloat32 — over kernel sizes 1–4,
 // column strides 1 and 2, row strides 1–3, padding 0–2, the valid and
-// full conventions, odd and even widths, whole planes and row ranges.
+// full conventions, odd and even widths from 3, by row ranges (the row
+// path) and by whole planes (the planes path).
 func TestPoolMaxRowsMatchesLoop(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	special := []float32{float32(math.NaN()), float32(math.Inf(-1)), float32(math.Inf(1)), 0,
 		float32(math.Copysign(0, -1)), -math.MaxFloat32, 1, 1}
-	tested := 0
+	tested, testedPlanes := 0, 0
 	for kh := 1; kh <= 4; kh++ {
 		for kw := 1; kw <= 4; kw++ {
 			for _, sw := range []int{1, 2} {
@@ -27,7 +28,7 @@ func TestPoolMaxRowsMatchesLoop(t *testing.T) {
 							if p >= kh || p >= kw {
 								continue // MXNet requires pad < kernel
 							}
-							H, W := 5+r.IntN(6), 17+r.IntN(30)
+							H, W := 2+r.IntN(9), 3+r.IntN(44)
 							outDim := func(in, k, s int) int {
 								if full {
 									return (in+2*p-k+s-1)/s + 1
@@ -48,21 +49,33 @@ func TestPoolMaxRowsMatchesLoop(t *testing.T) {
 									x[i] = special[r.IntN(len(special))]
 								}
 							}
+							if g.out[1] < 1 || g.out[2] < 1 {
+								continue
+							}
 							want := make([]float32, g.c*g.outPlane)
-							got := make([]float32, len(want))
+							rows := make([]float32, len(want))
+							planes := make([]float32, len(want))
 							mask := make([]int32, len(want))
 							poolMax2D(&g, x, want, mask, 0, g.c, 0, g.out[1])
-							r0 := r.IntN(g.out[1])
-							poolMax2D(&g, x, got, nil, 0, g.c, 0, r0)
-							poolMax2D(&g, x, got, nil, 0, g.c, r0, g.out[1])
+							// Row ranges (poolMaxRows.run), whole planes
+							// (poolMaxRows.planes) in two calls.
+							r0 := 1 + r.IntN(g.out[1])
+							poolMax2D(&g, x, rows, nil, 0, g.c, 0, r0)
+							poolMax2D(&g, x, rows, nil, 0, g.c, r0, g.out[1])
+							poolMax2D(&g, x, planes, nil, 0, 1, 0, g.out[1])
+							poolMax2D(&g, x, planes, nil, 1, g.c, 0, g.out[1])
 							if v, ok := newPoolMaxRows(&g); ok {
 								v.release()
 								tested++
 							}
+							if v, ok := newPoolMaxPlanes(&g); ok {
+								v.release()
+								testedPlanes++
+							}
 							what := fmt.Sprintf("k %dx%d s %dx%d p %d full %v in %dx%d", kh, kw, sh, sw, p, full, H, W)
 							for i := range want {
-								if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-									t.Fatalf("%s: [%d] = %v, the loop gives %v", what, i, got[i], want[i])
+								if math.Float32bits(rows[i]) != math.Float32bits(want[i]) || math.Float32bits(planes[i]) != math.Float32bits(want[i]) {
+									t.Fatalf("%s: [%d] = %v by rows, %v by planes, the loop gives %v", what, i, rows[i], planes[i], want[i])
 								}
 							}
 						}
@@ -71,8 +84,8 @@ func TestPoolMaxRowsMatchesLoop(t *testing.T) {
 			}
 		}
 	}
-	if tested < 100 {
-		t.Fatalf("only %d geometries took the vector path", tested)
+	if tested < 50 || testedPlanes < 200 {
+		t.Fatalf("only %d geometries took the row path, %d the planes path", tested, testedPlanes)
 	}
 }
 
