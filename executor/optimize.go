@@ -16,10 +16,12 @@ package executor
 //     output stays.
 //   - Epilogue fusion: a residual elemwise_add/broadcast_add of two values
 //     of the same shape and then an activation (Activation relu, sigmoid or
-//     tanh; clip with a_min <= a_max, e.g. ReLU6; LeakyReLU leaky) that
-//     follow a Convolution or FullyConnected whose output only they read
-//     are done by the fused op (ops.NewFused) in one pass over each output
-//     row, together with the bias.
+//     tanh; clip with a_min <= a_max, e.g. ReLU6; LeakyReLU leaky; after
+//     a Convolution also LeakyReLU prelu with one slope per channel or one
+//     for all, the slopes becoming the fused op's last input) that follow
+//     a Convolution or FullyConnected whose output only they read are done
+//     by the fused op (ops.NewFused) in one pass over each output row,
+//     together with the bias.
 //
 // An entry bound as an output (WithOutputs) is never fused away: the
 // optimisation only removes values that a single step reads and that are
@@ -387,6 +389,11 @@ func epilogueOf(s *step) (ops.Epilogue, bool) {
 		if p.ActType == ops.LeakyLeaky && len(s.in) == 1 {
 			return ops.Epilogue{Act: ops.EpilogueLeaky, Slope: p.Slope}, true
 		}
+		if p.ActType == ops.LeakyPReLU && len(s.in) == 2 {
+			// The slopes (gamma, s.in[1]) become the fused op's last
+			// input; optimizeSteps checks their shape.
+			return ops.Epilogue{Act: ops.EpiloguePReLU}, true
+		}
 	}
 	return ops.Epilogue{}, false
 }
@@ -483,6 +490,9 @@ func (m *Model) optimizeSteps(steps []step, shapes [][]int, heads []bool) []step
 			if _, _, cur, _ := fusable(&steps[si]); cur.Act != ops.EpilogueNone {
 				continue
 			}
+			if epi.Act == ops.EpiloguePReLU && (!channelSlopes(shapes, t.in[1], t.out[0]) || m.types[t.in[1]] != tensor.Float32) {
+				continue
+			}
 		case (t.op.Name == "elemwise_add" || t.op.Name == "broadcast_add") && len(t.in) == 2 && t.in[0] != t.in[1]:
 			found := false
 			for k := range 2 {
@@ -521,6 +531,9 @@ func (m *Model) optimizeSteps(steps []step, shapes [][]int, heads []bool) []step
 		if residual >= 0 {
 			s.in = append(s.in, residual)
 		}
+		if isAct && epi.Act == ops.EpiloguePReLU {
+			s.in = append(s.in, t.in[1])
+		}
 		s.out = []int{t.out[0]}
 		readers[steps[si].out[0]] = 0
 		steps[ti] = s
@@ -533,6 +546,14 @@ func (m *Model) optimizeSteps(steps []step, shapes [][]int, heads []bool) []step
 		}
 	}
 	return kept
+}
+
+// channelSlopes reports whether entry gamma holds PReLU slopes a fused
+// convolution applies per output channel: shape (C,) or (1,) for an
+// output out of shape (N, C, ...).
+func channelSlopes(shapes [][]int, gamma, out int) bool {
+	g, o := shapes[gamma], shapes[out]
+	return len(g) == 1 && len(o) >= 3 && (g[0] == 1 || g[0] == o[1])
 }
 
 // hiddenUnused reports whether none of entries is read or an output.

@@ -133,6 +133,48 @@ func TestOptimizeFusesResNet(t *testing.T) {
 	compareGolden(t, "optimised vs plain", a[0], b[0], 1e-4, 1e-6)
 }
 
+// TestOptimizeFusesPReLU checks that MTCNN's PReLUs (LeakyReLU prelu, a
+// slope per channel) after convolutions become the convolutions'
+// epilogues, and that the outputs keep their bits: the epilogue applies
+// the slopes as the separate op does.
+func TestOptimizeFusesPReLU(t *testing.T) {
+	for _, name := range []string{"mtcnn-det1", "mtcnn-det4"} {
+		c := findCase(t, name)
+		ck, in := loadCheckpoint(t, c)
+		shapes := map[string][]int{c.InputName: in.Shape()}
+		on, err := executor.Bind(ck.Symbol, ck.Args, ck.Aux, shapes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		off, err := executor.Bind(ck.Symbol, ck.Args, ck.Aux, shapes, executor.WithOptimize(false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := graph.Index(ck.Symbol)
+		if err != nil {
+			t.Fatal(err)
+		}
+		afterConv := 0
+		for _, n := range g.Nodes {
+			if n.OpName == "LeakyReLU" && n.Attrs["act_type"] == "prelu" && n.Inputs[0].Node.OpName == "Convolution" {
+				afterConv++
+			}
+		}
+		if removed := off.PlanInfo().Steps - on.PlanInfo().Steps; removed < afterConv || afterConv == 0 {
+			t.Errorf("%s: optimisation removed %d steps, want at least the %d PReLUs after convolutions", name, removed, afterConv)
+		}
+		a, b := predict1(t, on, in), predict1(t, off, in)
+		for i := range a {
+			x, y := a[i].Float32s(), b[i].Float32s()
+			for j := range x {
+				if math.Float32bits(x[j]) != math.Float32bits(y[j]) {
+					t.Fatalf("%s output %d [%d]: optimised %v, plain %v", name, i, j, x[j], y[j])
+				}
+			}
+		}
+	}
+}
+
 // TestOptimizeKeepsBoundOutputs binds internal outputs that the
 // optimisation would otherwise fuse away (a convolution's output read by a
 // BatchNorm, the BatchNorm's output read by a ReLU, a residual sum): they

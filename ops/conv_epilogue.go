@@ -17,7 +17,8 @@ import (
 // weight and (unless no_bias) bias, in this order:
 //
 //   - "scale", "shift" (num_filter each) when ScaleShift;
-//   - "residual" (the output's shape) when Residual.
+//   - "residual" (the output's shape) when Residual;
+//   - "gamma" (num_filter or 1) when PReLU.
 //
 // Each output element y of channel f becomes
 //
@@ -35,6 +36,8 @@ type convEpilogue struct {
 	// Slope is epiLeaky's negative slope; Lo and Hi are epiClip's bounds
 	// (0 and 6 for ReLU6).
 	Slope, Lo, Hi float32
+	// PReLU adds the gamma input: epiPReLU's slopes.
+	PReLU bool
 }
 
 // convAct is a convEpilogue activation.
@@ -47,6 +50,7 @@ const (
 	epiClip                   // min(max(x, Lo), Hi) (clip, ReLU6)
 	epiLeaky                  // x, or Slope·x for x < 0 (LeakyReLU leaky)
 	epiSigmoid                // 1/(1+e^-x)
+	epiPReLU                  // x, or γ[f]·x for x < 0 (LeakyReLU prelu; γ an input)
 )
 
 // inputNames returns the names of the epilogue's extra inputs.
@@ -57,6 +61,9 @@ func (e *convEpilogue) inputNames() []string {
 	}
 	if e.Residual {
 		s = append(s, "residual")
+	}
+	if e.PReLU {
+		s = append(s, "gamma")
 	}
 	return s
 }
@@ -70,13 +77,19 @@ func (e *convEpilogue) numInputs() int {
 	if e.Residual {
 		n++
 	}
+	if e.PReLU {
+		n++
+	}
 	return n
 }
 
 // validate checks the activation.
 func (e *convEpilogue) validate() error {
-	if e.Act > epiSigmoid {
+	if e.Act > epiPReLU {
 		return fmt.Errorf("epilogue activation %d unknown", e.Act)
+	}
+	if (e.Act == epiPReLU) != e.PReLU {
+		return fmt.Errorf("epilogue PReLU without its gamma input")
 	}
 	if e.Act == epiClip && !(e.Lo <= e.Hi) {
 		return fmt.Errorf("epilogue clip bounds %g > %g", e.Lo, e.Hi)
@@ -100,8 +113,18 @@ func (e *convEpilogue) shape(in []Shape, first, numFilter int, o Shape) error {
 		}
 		i += 2
 	}
-	if e.Residual && o != nil {
-		return assignShape(&in[i], cloneShape(o), "residual")
+	if e.Residual {
+		if o != nil {
+			if err := assignShape(&in[i], cloneShape(o), "residual"); err != nil {
+				return err
+			}
+		}
+		i++
+	}
+	if e.PReLU {
+		if g := in[i]; g != nil && (len(g) != 1 || g[0] != 1 && g[0] != numFilter) {
+			return fmt.Errorf("prelu gamma %s for %d filters", ShapeString(g), numFilter)
+		}
 	}
 	return nil
 }
@@ -111,6 +134,7 @@ type convEpi struct {
 	e            *convEpilogue
 	scale, shift []float32 // nil unless ScaleShift
 	res          []float32 // the whole residual, nil unless Residual
+	gamma        []float32 // PReLU's slopes (f or 1), nil unless PReLU
 }
 
 // bindEpilogue returns the epilogue of p bound to the inputs after the
@@ -134,6 +158,12 @@ func bindEpilogue(p *ConvolutionParam, in []*tensor.Tensor, first, f, outLen int
 	if p.epilogue.Residual {
 		if ep.res = in[i].Float32s(); len(ep.res) != outLen {
 			return ep, fmt.Errorf("epilogue residual has %d elements, want %d", len(ep.res), outLen)
+		}
+		i++
+	}
+	if p.epilogue.PReLU {
+		if ep.gamma = in[i].Float32s(); len(ep.gamma) != f && len(ep.gamma) != 1 {
+			return ep, fmt.Errorf("epilogue prelu gamma has %d elements, want %d or 1", len(ep.gamma), f)
 		}
 	}
 	return ep, nil
@@ -161,6 +191,8 @@ func (ep *convEpi) apply(row []float32, f, off int) {
 		asm.LeakyRelu(row, row, e.Slope)
 	case epiSigmoid:
 		asm.Sigmoid(row, row)
+	case epiPReLU:
+		asm.LeakyRelu(row, row, ep.gamma[f%len(ep.gamma)])
 	}
 }
 

@@ -31,11 +31,16 @@ const (
 	EpilogueTanh                // tanh(x)
 	EpilogueClip                // min(max(x, Lo), Hi), Lo <= Hi (ReLU6 is clip(0, 6))
 	EpilogueLeaky               // x > 0 ? x : Slope·x
+	// EpiloguePReLU is x > 0 ? x : γ[c]·x with γ, one slope per output
+	// channel (or one for all), the fused op's last input (LeakyReLU
+	// prelu); convolutions only.
+	EpiloguePReLU
 )
 
 // Epilogue is the elementwise work a fused op does after its base kernel,
-// in this order: bias (when the base params have one), residual (the
-// fused op's last input, of the output's shape), activation.
+// in this order: bias (when the base params have one), residual (an
+// input after the base op's, of the output's shape), activation (PReLU's
+// slopes the last input).
 type Epilogue struct {
 	Residual bool
 	Act      EpilogueAct
@@ -62,7 +67,7 @@ type FusedParam struct {
 // all of them when it runs the epilogue itself, else the base op's.
 func (p *FusedParam) kernelInputs() int {
 	if p.native {
-		return p.nbase + btoi(p.Residual)
+		return p.nbase + btoi(p.Residual) + btoi(p.Act == EpiloguePReLU)
 	}
 	return p.nbase
 }
@@ -81,6 +86,8 @@ func (e Epilogue) convAct() (convAct, bool) {
 		return epiClip, true
 	case EpilogueLeaky:
 		return epiLeaky, true
+	case EpiloguePReLU:
+		return epiPReLU, true
 	}
 	return 0, false
 }
@@ -134,7 +141,7 @@ func init() {
 // residual when epi.Residual; its output is the base op's with the
 // epilogue applied.
 func NewFused(base *Op, baseParams any, epi Epilogue) (*Op, *FusedParam, error) {
-	if epi.Act < EpilogueNone || epi.Act > EpilogueLeaky {
+	if epi.Act < EpilogueNone || epi.Act > EpiloguePReLU {
 		return nil, nil, fmt.Errorf("fused: unknown activation %d", epi.Act)
 	}
 	if epi.Act == EpilogueClip && !(epi.Lo <= epi.Hi) {
@@ -154,7 +161,7 @@ func NewFused(base *Op, baseParams any, epi Epilogue) (*Op, *FusedParam, error) 
 		if act, ok := epi.convAct(); ok {
 			// The convolution applies the epilogue itself while each
 			// output channel is in cache (convEpilogue).
-			k.epilogue = &convEpilogue{Residual: epi.Residual, Act: act, Lo: epi.Lo, Hi: epi.Hi, Slope: epi.Slope}
+			k.epilogue = &convEpilogue{Residual: epi.Residual, Act: act, Lo: epi.Lo, Hi: epi.Hi, Slope: epi.Slope, PReLU: epi.Act == EpiloguePReLU}
 			p.native = true
 		} else {
 			k.NoBias = true
@@ -163,6 +170,9 @@ func NewFused(base *Op, baseParams any, epi Epilogue) (*Op, *FusedParam, error) 
 	case *FullyConnectedParam:
 		if base.Name != "FullyConnected" {
 			return nil, nil, fmt.Errorf("fused: fully-connected params for op %s", base.Name)
+		}
+		if epi.Act == EpiloguePReLU {
+			return nil, nil, errors.New("fused: PReLU after a fully-connected layer")
 		}
 		k := *bp
 		if !epi.Residual && (epi.Act == EpilogueNone || epi.Act == EpilogueReLU) {
@@ -190,6 +200,9 @@ func fusedInputs(params any) []string {
 	if p.Residual {
 		names = append(names, "residual")
 	}
+	if p.Act == EpiloguePReLU {
+		names = append(names, "gamma")
+	}
 	return names
 }
 
@@ -199,6 +212,12 @@ func fusedShape(params any, in, out []Shape) error {
 	p := params.(*FusedParam)
 	if err := p.base.InferShape(p.Base, in[:p.nbase], out); err != nil {
 		return err
+	}
+	if p.Act == EpiloguePReLU {
+		g := in[p.nbase+btoi(p.Residual)]
+		if g != nil && (len(g) != 1 || len(out[0]) < 2 || g[0] != 1 && g[0] != out[0][1]) {
+			return fmt.Errorf("prelu gamma %s for output %s", ShapeString(g), ShapeString(out[0]))
+		}
 	}
 	if !p.Residual {
 		return nil
@@ -217,13 +236,13 @@ func fusedShape(params any, in, out []Shape) error {
 // fusedForward runs the base kernel without bias, then the epilogue.
 func fusedForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 	p := params.(*FusedParam)
-	if len(in) != p.nbase+btoi(p.Residual) || len(out) != 1 {
+	if len(in) != p.nbase+btoi(p.Residual)+btoi(p.Act == EpiloguePReLU) || len(out) != 1 {
 		return fmt.Errorf("fused: %d inputs and %d outputs", len(in), len(out))
 	}
 	if err := float32Only("fused", in, out); err != nil {
 		return err
 	}
-	if p.native {
+	if p.native { // always for PReLU (a convolution's epilogue)
 		return p.base.Forward(ctx, p.kernel, in, out)
 	}
 	if err := p.base.Forward(ctx, p.kernel, in[:p.nbase], out); err != nil {
@@ -257,6 +276,7 @@ func fusedForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 		if bias != nil && len(bias) != c {
 			return fmt.Errorf("fused: bias has %d elements for %d channels", len(bias), c)
 		}
+
 		// Rows are taken in tiles of about epilogueTile elements: the bias
 		// per row, then the residual and activation over the tile.
 		per := max(1, epilogueTile/max(size, 1))

@@ -157,6 +157,50 @@ func TestFusedConvolution(t *testing.T) {
 	}
 }
 
+// TestFusedConvolutionPReLU checks a convolution with a PReLU epilogue
+// (a slope per output channel, or one for all, as the last input, after a
+// residual) against a float64 convolution and PReLU, across the
+// convolution's paths (small and large planes, with and without bias).
+func TestFusedConvolutionPReLU(t *testing.T) {
+	for _, hw := range [][2]int{{6, 5}, {40, 40}} {
+		for _, residual := range []bool{false, true} {
+			for _, slopes := range []int{4, 1} {
+				asmEach(t, func(impl string) {
+					x, w, b := kaRand(1, 1, 2, 3, hw[0], hw[1]), kaRand(2, 1, 4, 3, 3, 3), kaRand(3, 1, 4)
+					gamma := kaRand(5, 1, slopes)
+					in := []*tensor.Tensor{x, w, b}
+					shape, want := convRef(x, w, b, []int{1, 1}, []int{1, 1}, []int{1, 1}, 1)
+					if residual {
+						res := kaRand(4, 1, shape...)
+						in = append(in, res)
+						for i := range want {
+							want[i] += res.Float64At(i)
+						}
+					}
+					in = append(in, gamma)
+					plane := shape[2] * shape[3]
+					for i, v := range want {
+						if v <= 0 {
+							want[i] = v * gamma.Float64At(i/plane%4%slopes)
+						}
+					}
+					cop, _ := ops.Lookup("Convolution")
+					p, err := cop.Parse(map[string]string{"kernel": "(3, 3)", "pad": "(1, 1)", "num_filter": "4"})
+					if err != nil {
+						t.Fatal(err)
+					}
+					y := runFused(t, "Convolution", p, ops.Epilogue{Residual: residual, Act: ops.EpiloguePReLU}, in, shape)
+					kaCheck(t, fmt.Sprintf("%s %v residual=%v slopes=%d", impl, hw, residual, slopes), y, shape, want, 1e-5, 1e-5)
+				})
+			}
+		}
+	}
+	fc, _ := ops.Lookup("FullyConnected")
+	if _, _, err := ops.NewFused(fc, &ops.FullyConnectedParam{NumHidden: 2}, ops.Epilogue{Act: ops.EpiloguePReLU}); err == nil {
+		t.Error("NewFused accepted PReLU after a fully-connected layer")
+	}
+}
+
 // TestFusedErrors checks NewFused refuses what it cannot fuse and the
 // kernel reports (does not panic on) a residual of the wrong size.
 func TestFusedErrors(t *testing.T) {
