@@ -487,7 +487,7 @@ func newPoolMaxPlanes(g *poolDims) (poolMaxRows, bool) {
 		hw = (W + 1) / 2
 	}
 	per := 4 * H * hw
-	if !ok || per > poolMaxPlaneFloats {
+	if !ok || per == 0 || per > poolMaxPlaneFloats {
 		return poolMaxRows{}, false
 	}
 	group := max(poolMaxPlaneFloats/per, 1)
