@@ -20,8 +20,10 @@ import (
 // (kw·d)%s) at (oy + (kh·d)/s, ox + (kw·d)/s), so with a "wide" output of
 // rows of stride wq, tap k of a run of outputs is one contiguous run of
 // the planes starting at offs[k] — asm.ConvImplicit multiplies the
-// weights with those runs in place, no im2col matrix. The columns past ow
-// of each wide row read across the padding and are discarded when the
+// weights with those runs in place, no im2col matrix. Column stride 2
+// (any width) splits each input row into the two column phases with
+// asm.SplitRows, an odd width's last column stored apart. The columns
+// past ow of each wide row read across the padding and are discarded when the
 // wide output is compacted into y, with the bias and the epilogue applied
 // while hot. Two layouts cut those junk columns: at stride 1 a row's
 // right padding is the next row's left padding (wq = w + pw); on narrow
@@ -29,12 +31,19 @@ import (
 // is copied into a plane per kernel column, shifted so that the wide
 // output is the output itself (wq = ow).
 //
-// Work units are (group, filter block, output row tile); at batch 1 the
-// units of a sample are split over the threads (each building all the
-// planes in its own share, so no thread waits on another); larger batches
-// split samples when there is enough work. An output element is always
-// one asm.ConvImplicit chain over k in order, so results do not depend on
-// the batch, the element's position or the thread count.
+// Work units are (output row tile, group, filter block), filter blocks
+// innermost: the planes a tile reads are reused by every filter block
+// while they are in cache (the whole planes of a large input, 10 MB for
+// LFFD's 32×239×319, are not). The phase layout (the planes of strides
+// above 1 and of full padded rows) is built lazily, a tile's rows just
+// before its first unit, so they are read back from cache rather than
+// from memory; the other layouts build a sample's planes at once. At
+// batch 1 the units of a sample are split over the threads (each building
+// the planes it reads in its own share, so no thread waits on another);
+// larger batches split samples when there is enough work. An output
+// element is always one asm.ConvImplicit chain over k in order, so
+// results do not depend on the batch, the element's position, the thread
+// count or the tiling.
 
 // implMaxStride bounds the strides of the implicit path (phase tables are
 // fixed arrays); larger strides keep the im2col path.
@@ -100,7 +109,9 @@ type implGeom struct {
 	nw         int  // wide output length (oh-1)·wq + ow
 	rt, ntiles int  // output rows per tile, tiles
 	tileN      int  // wide length of a full tile
-	split      bool // stride 2, even width: columns split by asm.SplitRows
+	rext       int  // phase rows a tile reads past its last output row
+	split      bool // column stride 2: columns split by asm.SplitRows
+	lazy       bool // the phase layout: planes built a tile's rows at a time
 	shared     bool // stride 1: rows share their padding columns
 	shift      bool // stride 1: a plane per kernel column, no padding columns
 	mr, fb     int  // most filter rows per block, blocks per group
@@ -138,9 +149,9 @@ func (g *convDims) implGeom(ig *implGeom) {
 	// padded input at (r, ox + kw·dw) (zero in the padding). Tap (kh, kw)
 	// of output (oy, ox) reads plane kw at (oy + kh·dh, ox): the wide
 	// output is the output itself (wq = ow), with no junk columns.
-	// For column stride 2 (even width) the planes are shifted copies of
-	// the even or odd input columns, and row strides take row phases.
-	ig.shift = (sw == 1 || sw == 2 && g.in[2]%2 == 0) && (implShift == 2 || implShift == 0 && g.out[2] <= implShiftMaxW)
+	// For column stride 2 the planes are shifted copies of the even or
+	// odd input columns, and row strides take row phases.
+	ig.shift = (sw == 1 || sw == 2) && (implShift == 2 || implShift == 0 && g.out[2] <= implShiftMaxW)
 	if ig.shift {
 		ig.shared = false
 		ig.wq = g.out[2]
@@ -178,7 +189,9 @@ func (g *convDims) implGeom(ig *implGeom) {
 	if ig.shift {
 		ig.cs = workspaceSize(ig.nr, g.k[2], ig.hq, ig.wq)
 	}
-	ig.split = sw == 2 && g.in[2]%2 == 0
+	ig.split = sw == 2
+	ig.lazy = !ig.shared && !ig.shift
+	ig.rext = (g.k[1] - 1) * g.d[1] / sh
 	ig.tiles(g)
 }
 
@@ -207,9 +220,10 @@ func (ig *implGeom) share(g *convDims) int {
 	}
 	n := workspaceSize(g.c, ig.cs) + workspaceSize(asm.ConvImplicitMaxM, ig.tileN)
 	if ig.split {
-		// planes' tmp: a row phase's split rows of a column phase no tap
-		// reads, (h-1)·wq + w/2 floats at most.
-		n += max(g.inSize(), workspaceSize(max(g.in[1]-1, 0), ig.wq)+g.in[2]/2)
+		// planes' tmp: the split rows of a column phase no tap reads
+		// (fewer than h rows of wq), or shiftPlanes' even and odd columns
+		// (h rows of ⌈w/2⌉ each).
+		n += workspaceSize(g.in[1], max(2*ceilDiv(g.in[2], 2), ig.wq))
 	}
 	return n
 }
@@ -293,18 +307,48 @@ func (j *implJob) Help(o *parallel.Offer, scratch []float32) {
 	planesLen := g.c * ig.cs
 	tileLen := asm.ConvImplicitMaxM * ig.tileN
 	planes, tile, tmp := scratch[:planesLen], scratch[planesLen:planesLen+tileLen], scratch[planesLen+tileLen:]
-	last := -1
+	// Claims only grow, so the rows this goroutine has built stay valid
+	// until the sample changes.
+	built := implBuilt{n: -1}
 	for {
 		u, ok := o.Claim()
 		if !ok || j.ctx.Err() != nil {
 			return
 		}
 		n := u / units
-		if n != last {
-			j.planes(planes, tmp, n, 0, g.c)
-			last = n
-		}
+		j.prepare(planes, tmp, &built, n, u%units)
 		j.unit(planes, tile, n, u%units)
+	}
+}
+
+// implBuilt is what one goroutine has built in its planes: sample n's
+// planes (the whole planes, or with ig.lazy the phase rows below hi).
+type implBuilt struct{ n, hi int }
+
+// prepare builds in planes what unit u of sample n reads and b says is
+// not built yet: with ig.lazy the phase rows of u's tile up to the last
+// one it reads, else the whole planes of the sample. A goroutine's units
+// must come in increasing order within a sample.
+func (j *implJob) prepare(planes, tmp []float32, b *implBuilt, n, u int) {
+	g, ig := &j.g, &j.ig
+	if !ig.lazy {
+		if b.n != n {
+			j.planes(planes, tmp, n)
+			b.n = n
+		}
+		return
+	}
+	if b.n != n {
+		b.n, b.hi = n, 0
+	}
+	r0 := u / (g.groups * ig.fb) * ig.rt
+	r1 := min(r0+ig.rt, g.out[1])
+	// Tap rows reach rext phase rows past the tile's last row; the junk
+	// columns of a wide row wrap into the next row, which is one of them.
+	q0, q1 := max(r0, b.hi), min(r1+ig.rext, ig.hq)
+	if q0 < q1 {
+		j.phaseRows(planes, tmp, n, q0, q1)
+		b.hi = q1
 	}
 }
 
@@ -402,37 +446,31 @@ func (j *implJob) Run(tid int) {
 	tileLen := asm.ConvImplicitMaxM * ig.tileN
 	tile := share[planesLen : planesLen+tileLen]
 	tmp := share[planesLen+tileLen:]
+	planes := share[:planesLen]
+	units := g.groups * ig.fb * ig.ntiles
+	built := implBuilt{n: -1}
 	if j.batch {
 		lo, hi := g.n*tid/j.nt, g.n*(tid+1)/j.nt
-		units := g.groups * ig.fb * ig.ntiles
 		for n := lo; n < hi; n++ {
-			if j.ctx.Err() != nil {
-				return
-			}
-			j.planes(share[:planesLen], tmp, n, 0, g.c)
 			for u := range units {
 				if j.ctx.Err() != nil {
 					return
 				}
-				j.unit(share[:planesLen], tile, n, u)
+				j.prepare(planes, tmp, &built, n, u)
+				j.unit(planes, tile, n, u)
 			}
 		}
 		return
 	}
-	// Each goroutine builds all of a sample's planes in its own share
-	// (a small part of the work) and runs its share of the units: no
-	// goroutine waits on another within the convolution.
-	planes := share[:planesLen]
-	units := g.groups * ig.fb * ig.ntiles
+	// Each goroutine builds the planes its share of a sample's units
+	// reads in its own share (a small part of the work): no goroutine
+	// waits on another within the convolution.
 	for n := range g.n {
-		if j.ctx.Err() != nil {
-			return
-		}
-		j.planes(planes, tmp, n, 0, g.c)
 		for u := units * tid / j.nt; u < units*(tid+1)/j.nt; u++ {
 			if j.ctx.Err() != nil {
 				return
 			}
+			j.prepare(planes, tmp, &built, n, u)
 			j.unit(planes, tile, n, u)
 		}
 	}
@@ -458,39 +496,28 @@ func (j *implJob) runDirect(tid int) {
 	}
 }
 
-// planes builds the phase planes of input channels [clo, chi) of sample n
-// (tmp: the scratch implGeom.share adds when ig.split).
-func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
+// planes builds all the planes of sample n (tmp: the scratch
+// implGeom.share adds when ig.split).
+func (j *implJob) planes(planes, tmp []float32, n int) {
 	g, ig := &j.g, &j.ig
+	if ig.lazy {
+		j.phaseRows(planes, tmp, n, 0, ig.hq)
+		return
+	}
 	h, w := g.in[1], g.in[2]
 	ph, pw := g.p[1], g.p[2]
-	sh, sw := g.s[1], g.s[2]
 	is, pq := g.inSize(), ig.hq*ig.wq
-	// Columns cq of column phase b with input column cq·sw + b - pw in
-	// [0, w).
-	var cqlo, cqhi [implMaxStride]int
-	for b := range sw {
-		cqlo[b] = max(0, ceilDiv(pw-b, sw))
-		cqhi[b] = min(ig.wq, ceilDiv(w+pw-b, sw))
-	}
-	// Stride 2, even width: each row phase's rows are split into even and
-	// odd columns straight into the column phases (asm.SplitRows): input
-	// column 2j goes to phase be = pw%2 at column j + pw/2, column 2j+1 to
-	// the other at j + ⌈pw/2⌉.
-	be := pw % 2
-	qe, qo := pw/2, (pw+1)/2
-	hw := w / 2
-	if ig.shift && sh == 1 && sw == 1 && ig.wq == w {
+	if ig.shift && g.s[1] == 1 && g.s[2] == 1 && ig.wq == w {
 		// Stride 1 at the input's width: each kernel column's planes of
 		// all the channels are one ConvShiftRows call.
 		rq0 := min(ph, ig.hq)
 		rows := min(h, ig.hq-rq0)
 		for kw := range g.k[2] {
-			asm.ConvShiftRows(planes[clo*ig.cs+kw*pq:], ig.cs, pq, j.x[(n*g.c+clo)*is:], is, chi-clo, w, rq0, rows, kw*g.d[2]-pw)
+			asm.ConvShiftRows(planes[kw*pq:], ig.cs, pq, j.x[n*g.c*is:], is, g.c, w, rq0, rows, kw*g.d[2]-pw)
 		}
 		return
 	}
-	for c := clo; c < chi; c++ {
+	for c := range g.c {
 		if j.ctx.Err() != nil { // a check per channel
 			return
 		}
@@ -500,69 +527,115 @@ func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
 			j.shiftPlanes(pc, xc, tmp)
 			continue
 		}
-		if ig.shared {
-			// Zero only the padding: the rows above with the first row's
-			// left columns, the pw columns after each row (the next
-			// row's left ones), and from the row after the last on.
-			top := ph*ig.wq + pw
-			clear(pc[:top])
-			asm.ConvCopyRowsGap(pc[top:], ig.wq, xc, w, w, h, pw)
-			clear(pc[top+h*ig.wq:])
-			continue
+		// Shared padding: zero only the padding, the rows above with the
+		// first row's left columns, the pw columns after each row (the
+		// next row's left ones), and from the row after the last on.
+		top := ph*ig.wq + pw
+		clear(pc[:top])
+		asm.ConvCopyRowsGap(pc[top:], ig.wq, xc, w, w, h, pw)
+		clear(pc[top+h*ig.wq:])
+	}
+}
+
+// phaseRows builds rows [q0, q1) of every phase plane (the phase layout,
+// ig.lazy) of every input channel of sample n: phase row q of row phase a
+// is padded row q·sh + a, and column cq of column phase b padded column
+// cq·sw + b; what lies in the padding is zeroed (tmp: the scratch
+// implGeom.share adds when ig.split).
+func (j *implJob) phaseRows(planes, tmp []float32, n, q0, q1 int) {
+	g, ig := &j.g, &j.ig
+	h, w := g.in[1], g.in[2]
+	ph, pw := g.p[1], g.p[2]
+	sh, sw := g.s[1], g.s[2]
+	is, wq, pq := g.inSize(), ig.wq, ig.hq*ig.wq
+	// Columns cq of column phase b with input column cq·sw + b - pw in
+	// [0, w) (cqhi ≥ cqlo).
+	var cqlo, cqhi [implMaxStride]int
+	for b := range sw {
+		cqlo[b] = min(max(0, ceilDiv(pw-b, sw)), wq)
+		cqhi[b] = max(min(wq, ceilDiv(w+pw-b, sw)), cqlo[b])
+	}
+	// Column stride 2: each row phase's rows are split into even and odd
+	// columns straight into the column phases (asm.SplitRows): input
+	// column 2i goes to phase be = pw%2 at column i + pw/2, column 2i+1
+	// to the other at i + ⌈pw/2⌉; an odd width's last column (even) is
+	// stored apart.
+	be := pw % 2
+	qe, qo := pw/2, (pw+1)/2
+	hw := w / 2
+	for c := range g.c {
+		if j.ctx.Err() != nil { // a check per channel
+			return
 		}
-		clear(pc)
-		if ig.split {
-			// Each row phase's rows are split straight into the column
-			// phases (a column phase no tap reads into tmp).
-			ce, co := int(ig.colIdx[be]), int(ig.colIdx[1-be])
-			for a := range sh {
-				ri := int(ig.rowIdx[a])
-				y0 := ((a-ph)%sh + sh) % sh
-				if ri < 0 || y0 >= h {
-					continue
-				}
-				pr := pc[ri*ig.nc*pq+(y0+ph)/sh*ig.wq:]
-				even, odd := tmp, tmp
-				if ce >= 0 {
-					even = pr[ce*pq+qe:]
-				}
-				if co >= 0 {
-					odd = pr[co*pq+qo:]
-				}
-				asm.SplitRows(even, odd, ig.wq, xc[y0*w:], sh*w, ceilDiv(h-y0, sh), hw)
-			}
-			continue
-		}
+		xc := j.x[(n*g.c+c)*is : (n*g.c+c+1)*is]
+		pc := planes[c*ig.cs : (c+1)*ig.cs]
 		for a := range sh {
 			ri := int(ig.rowIdx[a])
 			if ri < 0 {
 				continue
 			}
-			// Input rows y0, y0+sh, … (padded row y+ph in phase a) go to
-			// the phase's consecutive rows from rq0.
-			y0 := ((a-ph)%sh + sh) % sh
-			if y0 >= h {
-				continue
-			}
-			rows := ceilDiv(h-y0, sh)
-			pr := pc[ri*ig.nc*pq+(y0+ph)/sh*ig.wq:]
+			pr := pc[ri*ig.nc*pq : (ri+1)*ig.nc*pq]
+			// Phase rows [lo, hi) hold input rows y0, y0+sh, …; the
+			// others of [q0, q1) are padding.
+			lo := min(max(q0, ceilDiv(ph-a, sh)), q1)
+			hi := max(min(q1, ceilDiv(h+ph-a, sh)), lo)
 			for b := range sw {
 				ci := int(ig.colIdx[b])
-				lo, hi := cqlo[b], cqhi[b]
-				if ci < 0 || lo >= hi {
+				if ci < 0 {
 					continue
 				}
-				x0 := lo*sw + b - pw
+				p := pr[ci*pq : (ci+1)*pq]
+				clear(p[q0*wq : lo*wq])
+				clear(p[hi*wq : q1*wq])
+				if cqlo[b] > 0 || cqhi[b] < wq {
+					for q := lo; q < hi; q++ {
+						row := p[q*wq : (q+1)*wq]
+						zeroFloats(row[:cqlo[b]])
+						zeroFloats(row[cqhi[b]:])
+					}
+				}
+			}
+			if lo >= hi {
+				continue
+			}
+			rows, y0 := hi-lo, lo*sh+a-ph
+			src := xc[y0*w:]
+			if ig.split {
+				// A column phase no tap reads goes to tmp.
+				ce, co := int(ig.colIdx[be]), int(ig.colIdx[1-be])
+				even, odd := tmp, tmp
+				if ce >= 0 {
+					even = pr[ce*pq+lo*wq+qe:]
+				}
+				if co >= 0 {
+					odd = pr[co*pq+lo*wq+qo:]
+				}
+				asm.SplitRows(even, odd, wq, src, sh*w, rows, hw)
+				if w%2 == 1 && ce >= 0 {
+					for r := range rows {
+						even[r*wq+hw] = src[r*sh*w+w-1]
+					}
+				}
+				continue
+			}
+			for b := range sw {
+				ci := int(ig.colIdx[b])
+				clo, chi := cqlo[b], cqhi[b]
+				if ci < 0 || clo >= chi {
+					continue
+				}
+				d := pr[ci*pq+lo*wq:]
+				x0 := clo*sw + b - pw
 				if sw == 1 {
-					asm.ConvCopyRows(pr[ci*pq+lo:], ig.wq, xc[y0*w+x0:], sh*w, hi-lo, rows)
+					asm.ConvCopyRows(d[clo:], wq, src[x0:], sh*w, chi-clo, rows)
 					continue
 				}
 				for r := range rows {
-					row := pr[ci*pq+r*ig.wq : ci*pq+(r+1)*ig.wq]
-					src := xc[(y0+r*sh)*w:]
+					row := d[r*wq : (r+1)*wq]
+					s := src[r*sh*w:]
 					x := x0
-					for cq := lo; cq < hi; cq++ {
-						row[cq] = src[x]
+					for cq := clo; cq < chi; cq++ {
+						row[cq] = s[x]
 						x += sw
 					}
 				}
@@ -582,12 +655,21 @@ func (j *implJob) shiftPlanes(pc, xc, tmp []float32) {
 	ph, sh, sw, ow := g.p[1], g.s[1], g.s[2], ig.wq
 	pq := ig.hq * ow
 	// The source columns: the input itself (sw 1), or its even and odd
-	// columns (sw 2), rows of ws floats.
+	// columns (sw 2), rows of ws floats. An odd width has one more even
+	// column than odd ones: the odd rows end with a zero, input column w,
+	// which is padding wherever a tap reads it.
 	srcs, ws := [2][]float32{xc, xc}, w
 	if sw == 2 {
-		ws = w / 2
+		ws = ceilDiv(w, 2)
 		srcs = [2][]float32{tmp[:ws*h], tmp[ws*h : 2*ws*h]}
-		asm.SplitEvenOdd(srcs[0], srcs[1], xc)
+		if w%2 == 0 {
+			asm.SplitEvenOdd(srcs[0], srcs[1], xc)
+		} else {
+			asm.SplitRows(srcs[0], srcs[1], ws, xc, w, h, w/2)
+			for r := range h {
+				srcs[0][r*ws+ws-1], srcs[1][r*ws+ws-1] = xc[r*w+w-1], 0
+			}
+		}
 	}
 	for a := range sh {
 		ri := int(ig.rowIdx[a])
@@ -649,13 +731,14 @@ func zeroFloats(s []float32) {
 	}
 }
 
-// unit computes work unit u of sample n (group, filter block, row tile)
-// into tile and compacts it into y with the bias and epilogue.
+// unit computes work unit u of sample n (row tile, group, filter block;
+// the filter block varies fastest) into tile and compacts it into y with
+// the bias and epilogue.
 func (j *implJob) unit(planes, tile []float32, n, u int) {
 	g, ig := &j.g, &j.ig
-	ti := u % ig.ntiles
-	fbi := u / ig.ntiles % ig.fb
-	gi := u / (ig.ntiles * ig.fb)
+	fbi := u % ig.fb
+	gi := u / ig.fb % g.groups
+	ti := u / (ig.fb * g.groups)
 	cg, fg := g.c/g.groups, g.f/g.groups
 	kk := cg * g.kSize()
 	oh, ow := g.out[1], g.out[2]
