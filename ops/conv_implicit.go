@@ -35,9 +35,12 @@ import (
 // innermost: the planes a tile reads are reused by every filter block
 // while they are in cache (the whole planes of a large input, 10 MB for
 // LFFD's 32×239×319, are not). The phase layout (the planes of strides
-// above 1 and of full padded rows) is built lazily, a tile's rows just
-// before its first unit, so they are read back from cache rather than
-// from memory; the other layouts build a sample's planes at once. At
+// above 1 and of full padded rows) is built a row tile at a time, just
+// before the tile's first unit, into a window of the rows the tile reads
+// (rt + rext per plane) that every tile reuses: the window stays in
+// cache, so the planes are neither read back nor written to memory (a
+// whole sample's planes were written out and read back per filter
+// block); the other layouts build a sample's planes at once. At
 // batch 1 the units of a sample are split over the threads (each building
 // the planes it reads in its own share, so no thread waits on another);
 // larger batches split samples when there is enough work. An output
@@ -111,7 +114,8 @@ type implGeom struct {
 	tileN      int  // wide length of a full tile
 	rext       int  // phase rows a tile reads past its last output row
 	split      bool // column stride 2: columns split by asm.SplitRows
-	lazy       bool // the phase layout: planes built a tile's rows at a time
+	hb         int  // rows of a plane in the buffer: hq, or with window rt+rext at most
+	window     bool // the phase layout: planes built a tile's rows at a time into hb-row windows
 	shared     bool // stride 1: rows share their padding columns
 	shift      bool // stride 1: a plane per kernel column, no padding columns
 	mr, fb     int  // most filter rows per block, blocks per group
@@ -182,17 +186,23 @@ func (g *convDims) implGeom(ig *implGeom) {
 			ig.nc++
 		}
 	}
-	ig.cs = workspaceSize(ig.nr, ig.nc, ig.hq, ig.wq)
+	ig.split = sw == 2
+	ig.window = !ig.shared && !ig.shift
+	ig.rext = (g.k[1] - 1) * g.d[1] / sh
+	ig.tiles(g)
+	// A tile's rows, and the rext rows past them its taps (and the junk
+	// columns of its wide rows, wrapping into the next row) read.
+	ig.hb = ig.hq
+	if ig.window {
+		ig.hb = min(ig.rt+ig.rext, ig.hq)
+	}
+	ig.cs = workspaceSize(ig.nr, ig.nc, ig.hb, ig.wq)
 	if ig.shared {
 		ig.cs += g.p[2]
 	}
 	if ig.shift {
 		ig.cs = workspaceSize(ig.nr, g.k[2], ig.hq, ig.wq)
 	}
-	ig.split = sw == 2
-	ig.lazy = !ig.shared && !ig.shift
-	ig.rext = (g.k[1] - 1) * g.d[1] / sh
-	ig.tiles(g)
 }
 
 // tiles sets the output row tiles and the filter block size.
@@ -307,8 +317,6 @@ func (j *implJob) Help(o *parallel.Offer, scratch []float32) {
 	planesLen := g.c * ig.cs
 	tileLen := asm.ConvImplicitMaxM * ig.tileN
 	planes, tile, tmp := scratch[:planesLen], scratch[planesLen:planesLen+tileLen], scratch[planesLen+tileLen:]
-	// Claims only grow, so the rows this goroutine has built stay valid
-	// until the sample changes.
 	built := implBuilt{n: -1}
 	for {
 		u, ok := o.Claim()
@@ -321,35 +329,30 @@ func (j *implJob) Help(o *parallel.Offer, scratch []float32) {
 	}
 }
 
-// implBuilt is what one goroutine has built in its planes: sample n's
-// planes (the whole planes, or with ig.lazy the phase rows below hi).
-type implBuilt struct{ n, hi int }
+// implBuilt is what one goroutine's planes hold: sample n's planes, or
+// with ig.window tile t's window of them.
+type implBuilt struct{ n, t int }
 
-// prepare builds in planes what unit u of sample n reads and b says is
-// not built yet: with ig.lazy the phase rows of u's tile up to the last
-// one it reads, else the whole planes of the sample. A goroutine's units
-// must come in increasing order within a sample.
+// prepare builds in planes what unit u of sample n reads unless b says
+// they hold it: with ig.window u's tile's window, else the sample's
+// planes.
 func (j *implJob) prepare(planes, tmp []float32, b *implBuilt, n, u int) {
 	g, ig := &j.g, &j.ig
-	if !ig.lazy {
+	if !ig.window {
 		if b.n != n {
 			j.planes(planes, tmp, n)
 			b.n = n
 		}
 		return
 	}
-	if b.n != n {
-		b.n, b.hi = n, 0
+	t := u / (g.groups * ig.fb)
+	if b.n == n && b.t == t {
+		return
 	}
-	r0 := u / (g.groups * ig.fb) * ig.rt
+	r0 := t * ig.rt
 	r1 := min(r0+ig.rt, g.out[1])
-	// Tap rows reach rext phase rows past the tile's last row; the junk
-	// columns of a wide row wrap into the next row, which is one of them.
-	q0, q1 := max(r0, b.hi), min(r1+ig.rext, ig.hq)
-	if q0 < q1 {
-		j.phaseRows(planes, tmp, n, q0, q1)
-		b.hi = q1
-	}
+	j.phaseRows(planes, tmp, n, r0, min(r1+ig.rext, ig.hq))
+	b.n, b.t = n, t
 }
 
 // tapKey identifies a tap table: the geometry (any batch) and the
@@ -402,7 +405,7 @@ func (j *implJob) tapOffsets(offs []int32) []int32 {
 	}
 	offs = offs[:kk]
 	sh, sw := g.s[1], g.s[2]
-	pq := ig.hq * ig.wq
+	pq := ig.hb * ig.wq
 	// Channel 0's taps, then every other channel's shifted by c·cs.
 	ks := g.k[1] * g.k[2]
 	i := 0
@@ -411,7 +414,7 @@ func (j *implJob) tapOffsets(offs []int32) []int32 {
 			// Plane (row phase, kw), at row oy + dh/sh.
 			dh := kh * g.d[1]
 			for kw := range g.k[2] {
-				offs[i] = int32(((int(ig.rowIdx[dh%sh])*g.k[2]+kw)*ig.hq + dh/sh) * ig.wq)
+				offs[i] = int32(((int(ig.rowIdx[dh%sh])*g.k[2]+kw)*ig.hb + dh/sh) * ig.wq)
 				i++
 			}
 			continue
@@ -496,14 +499,11 @@ func (j *implJob) runDirect(tid int) {
 	}
 }
 
-// planes builds all the planes of sample n (tmp: the scratch
-// implGeom.share adds when ig.split).
+// planes builds the planes of sample n in the shared-padding or
+// shifted-column layout (tmp: the scratch implGeom.share adds when
+// ig.split).
 func (j *implJob) planes(planes, tmp []float32, n int) {
 	g, ig := &j.g, &j.ig
-	if ig.lazy {
-		j.phaseRows(planes, tmp, n, 0, ig.hq)
-		return
-	}
 	h, w := g.in[1], g.in[2]
 	ph, pw := g.p[1], g.p[2]
 	is, pq := g.inSize(), ig.hq*ig.wq
@@ -538,22 +538,22 @@ func (j *implJob) planes(planes, tmp []float32, n int) {
 }
 
 // phaseRows builds rows [q0, q1) of every phase plane (the phase layout,
-// ig.lazy) of every input channel of sample n: phase row q of row phase a
-// is padded row q·sh + a, and column cq of column phase b padded column
-// cq·sw + b; what lies in the padding is zeroed (tmp: the scratch
-// implGeom.share adds when ig.split).
+// ig.window) of every input channel of sample n into the windows' rows
+// [0, q1-q0): phase row q of row phase a is padded row q·sh + a, and
+// column cq of column phase b padded column cq·sw + b; what lies in the
+// padding is zero (tmp: the scratch implGeom.share adds when ig.split).
 func (j *implJob) phaseRows(planes, tmp []float32, n, q0, q1 int) {
 	g, ig := &j.g, &j.ig
 	h, w := g.in[1], g.in[2]
 	ph, pw := g.p[1], g.p[2]
 	sh, sw := g.s[1], g.s[2]
-	is, wq, pq := g.inSize(), ig.wq, ig.hq*ig.wq
+	is, wq, pq := g.inSize(), ig.wq, ig.hb*ig.wq
 	// Columns cq of column phase b with input column cq·sw + b - pw in
-	// [0, w) (cqhi ≥ cqlo).
+	// [0, w).
 	var cqlo, cqhi [implMaxStride]int
 	for b := range sw {
-		cqlo[b] = min(max(0, ceilDiv(pw-b, sw)), wq)
-		cqhi[b] = max(min(wq, ceilDiv(w+pw-b, sw)), cqlo[b])
+		cqlo[b] = max(0, ceilDiv(pw-b, sw))
+		cqhi[b] = min(wq, ceilDiv(w+pw-b, sw))
 	}
 	// Column stride 2: each row phase's rows are split into even and odd
 	// columns straight into the column phases (asm.SplitRows): input
@@ -563,52 +563,45 @@ func (j *implJob) phaseRows(planes, tmp []float32, n, q0, q1 int) {
 	be := pw % 2
 	qe, qo := pw/2, (pw+1)/2
 	hw := w / 2
+	nq := q1 - q0
 	for c := range g.c {
 		if j.ctx.Err() != nil { // a check per channel
 			return
 		}
 		xc := j.x[(n*g.c+c)*is : (n*g.c+c+1)*is]
 		pc := planes[c*ig.cs : (c+1)*ig.cs]
+		// Zero the rows, then write the input over them: the padding
+		// is a few columns and rows, written with the rest in cache.
+		if nq == ig.hb {
+			clear(pc)
+		} else {
+			for p := range ig.nr * ig.nc {
+				clear(pc[p*pq : p*pq+nq*wq])
+			}
+		}
 		for a := range sh {
 			ri := int(ig.rowIdx[a])
 			if ri < 0 {
 				continue
 			}
-			pr := pc[ri*ig.nc*pq : (ri+1)*ig.nc*pq]
-			// Phase rows [lo, hi) hold input rows y0, y0+sh, …; the
-			// others of [q0, q1) are padding.
-			lo := min(max(q0, ceilDiv(ph-a, sh)), q1)
-			hi := max(min(q1, ceilDiv(h+ph-a, sh)), lo)
-			for b := range sw {
-				ci := int(ig.colIdx[b])
-				if ci < 0 {
-					continue
-				}
-				p := pr[ci*pq : (ci+1)*pq]
-				clear(p[q0*wq : lo*wq])
-				clear(p[hi*wq : q1*wq])
-				if cqlo[b] > 0 || cqhi[b] < wq {
-					for q := lo; q < hi; q++ {
-						row := p[q*wq : (q+1)*wq]
-						zeroFloats(row[:cqlo[b]])
-						zeroFloats(row[cqhi[b]:])
-					}
-				}
-			}
+			// Phase rows [lo, hi) hold input rows y0, y0+sh, …
+			lo := max(q0, ceilDiv(ph-a, sh))
+			hi := min(q1, ceilDiv(h+ph-a, sh))
 			if lo >= hi {
 				continue
 			}
 			rows, y0 := hi-lo, lo*sh+a-ph
 			src := xc[y0*w:]
+			pr := pc[ri*ig.nc*pq+(lo-q0)*wq : (ri+1)*ig.nc*pq]
 			if ig.split {
 				// A column phase no tap reads goes to tmp.
 				ce, co := int(ig.colIdx[be]), int(ig.colIdx[1-be])
 				even, odd := tmp, tmp
 				if ce >= 0 {
-					even = pr[ce*pq+lo*wq+qe:]
+					even = pr[ce*pq+qe:]
 				}
 				if co >= 0 {
-					odd = pr[co*pq+lo*wq+qo:]
+					odd = pr[co*pq+qo:]
 				}
 				asm.SplitRows(even, odd, wq, src, sh*w, rows, hw)
 				if w%2 == 1 && ce >= 0 {
@@ -624,7 +617,7 @@ func (j *implJob) phaseRows(planes, tmp []float32, n, q0, q1 int) {
 				if ci < 0 || clo >= chi {
 					continue
 				}
-				d := pr[ci*pq+lo*wq:]
+				d := pr[ci*pq:]
 				x0 := clo*sw + b - pw
 				if sw == 1 {
 					asm.ConvCopyRows(d[clo:], wq, src[x0:], sh*w, chi-clo, rows)
@@ -753,7 +746,10 @@ func (j *implJob) unit(planes, tile []float32, n, u int) {
 	m := (fbi+1)*fg/ig.fb - f0
 	nt := (r1-r0-1)*ig.wq + ow
 	f := gi*fg + f0
-	b := planes[gi*cg*ig.cs+r0*ig.wq : (gi+1)*cg*ig.cs]
+	b := planes[gi*cg*ig.cs : (gi+1)*cg*ig.cs] // a window from row r0
+	if !ig.window {
+		b = b[r0*ig.wq:]
+	}
 	os := g.outSize()
 	w := j.w[f*kk : (f+m)*kk]
 	if ig.wq == ow {
