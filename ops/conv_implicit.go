@@ -108,7 +108,7 @@ type implGeom struct {
 	nr, nc     int // phase rows and columns used
 	rowIdx     [implMaxStride]int8
 	colIdx     [implMaxStride]int8
-	cs         int  // floats per input channel (nr·nc phase planes)
+	cs         int  // floats per input channel (nr·nc phase planes of hb rows)
 	nw         int  // wide output length (oh-1)·wq + ow
 	rt, ntiles int  // output rows per tile, tiles
 	tileN      int  // wide length of a full tile
@@ -222,8 +222,9 @@ func (ig *implGeom) setRows(mr int, g *convDims) {
 	ig.fb = ceilDiv(g.f/g.groups, mr)
 }
 
-// implShare is the scratch of one goroutine: a sample's planes and a wide
-// tile of the largest filter block.
+// share is the scratch of one goroutine: a sample's planes (with
+// ig.window, a row tile's window of them), a wide tile of the largest
+// filter block and, with ig.split, the planes' tmp.
 func (ig *implGeom) share(g *convDims) int {
 	if ig.direct {
 		return 0
