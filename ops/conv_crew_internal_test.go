@@ -14,12 +14,14 @@ import (
 // split's crew while another member is idle and helps (claiming work
 // units, building the planes of its samples in its own workspace): the
 // outputs must be the bits of the same convolution run alone, for the
-// implicit-GEMM layouts (3×3 stride 1 and 2, pointwise read in place) and
-// 3×3 depthwise (blocks of 16 planes, lanes and rows), a batch of 3.
+// implicit-GEMM layouts (3×3 stride 1 and 2, pointwise read in place,
+// phase rows built per row tile by the goroutine claiming it) and 3×3
+// depthwise (blocks of 16 planes, lanes and rows), a batch of 3.
 func TestConvCrewSameBits(t *testing.T) {
 	r := rand.New(rand.NewPCG(101, 102))
 	for _, c := range []engineCase{
 		{16, 12, 12, 16, 3, 1, 1, 1}, {8, 15, 17, 12, 3, 2, 1, 1}, {24, 9, 9, 32, 1, 1, 0, 1}, {16, 32, 32, 16, 3, 1, 1, 1},
+		{3, 101, 121, 20, 3, 2, 1, 1}, {4, 61, 201, 6, 3, 2, 0, 1}, // stride 2, odd: row tiles built lazily by whoever claims them
 		{40, 7, 7, 40, 3, 1, 1, 40}, {32, 14, 14, 32, 3, 2, 1, 32}, {24, 20, 20, 24, 3, 1, 1, 24}, // depthwise: lanes and rows
 	} {
 		p := engineParams(t, c)

@@ -165,3 +165,49 @@ func BenchmarkConvPointwiseOldNew(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkConvLFFD measures the implicit path on the stride-2 3×3 layers
+// of LFFD (testdata/mxnet/lffd-lp-small at 480×640: pad 0 on odd widths
+// and heights from conv2 on; conv2's phase planes are 10 MB), and the same
+// layers one row and column smaller (even), batch 1, one thread:
+// "GFLOP/s" over wall time, "cpu-GFLOP/s" the best single call's
+// thread CPU time (the cores may be shared).
+func BenchmarkConvLFFD(b *testing.B) {
+	for _, l := range []struct {
+		name       string
+		c, h, w, f int
+	}{
+		{"conv1_3x32_480x640", 3, 480, 640, 32},
+		{"conv2_32x32_239x319", 32, 239, 319, 32},
+		{"conv2even_32x32_238x318", 32, 238, 318, 32},
+		{"conv3_32x32_119x159", 32, 119, 159, 32},
+		{"conv3even_32x32_118x158", 32, 118, 158, 32},
+		{"conv4_32x64_59x79", 32, 59, 79, 64},
+	} {
+		b.Run(l.name, func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			r := rand.New(rand.NewPCG(1, 2))
+			c := engineCase{l.c, l.h, l.w, l.f, 3, 2, 0, 1}
+			p := engineParams(b, c)
+			x, w, bias := engineRand(r, 1, c.c, c.h, c.w), engineRand(r, c.f, c.c, 3, 3), engineRand(r, c.f)
+			in := []*tensor.Tensor{x, w, bias}
+			shapes := []Shape{x.Shape(), w.Shape(), bias.Shape()}
+			y, _ := tensor.New(tensor.Float32, 1, l.f, (l.h-3)/2+1, (l.w-3)/2+1)
+			out := []*tensor.Tensor{y}
+			ctx := &Ctx{Threads: 1, Scratch: make([]float32, convWorkspace(p, shapes))}
+			flops := 2 * float64(y.Len()*l.c*9)
+			best := 0.0
+			b.ReportAllocs()
+			for b.Loop() {
+				t0 := threadCPU()
+				if err := convolutionForward(ctx, p, in, out); err != nil {
+					b.Fatal(err)
+				}
+				best = max(best, flops/float64(threadCPU()-t0))
+			}
+			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			b.ReportMetric(best, "cpu-GFLOP/s")
+		})
+	}
+}

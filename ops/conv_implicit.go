@@ -20,8 +20,10 @@ import (
 // (kw·d)%s) at (oy + (kh·d)/s, ox + (kw·d)/s), so with a "wide" output of
 // rows of stride wq, tap k of a run of outputs is one contiguous run of
 // the planes starting at offs[k] — asm.ConvImplicit multiplies the
-// weights with those runs in place, no im2col matrix. The columns past ow
-// of each wide row read across the padding and are discarded when the
+// weights with those runs in place, no im2col matrix. Column stride 2
+// (any width) splits each input row into the two column phases with
+// asm.SplitRows, an odd width's last column stored apart. The columns
+// past ow of each wide row read across the padding and are discarded when the
 // wide output is compacted into y, with the bias and the epilogue applied
 // while hot. Two layouts cut those junk columns: at stride 1 a row's
 // right padding is the next row's left padding (wq = w + pw); on narrow
@@ -29,12 +31,22 @@ import (
 // is copied into a plane per kernel column, shifted so that the wide
 // output is the output itself (wq = ow).
 //
-// Work units are (group, filter block, output row tile); at batch 1 the
-// units of a sample are split over the threads (each building all the
-// planes in its own share, so no thread waits on another); larger batches
-// split samples when there is enough work. An output element is always
-// one asm.ConvImplicit chain over k in order, so results do not depend on
-// the batch, the element's position or the thread count.
+// Work units are (output row tile, group, filter block), filter blocks
+// innermost: the planes a tile reads are reused by every filter block
+// while they are in cache (the whole planes of a large input, 10 MB for
+// LFFD's 32×239×319, are not). The phase layout (the planes of strides
+// above 1 and of full padded rows) is built a row tile at a time, just
+// before the tile's first unit, into a window of the rows the tile reads
+// (rt + rext per plane) that every tile reuses: the window stays in
+// cache, so the planes are neither read back nor written to memory (a
+// whole sample's planes were written out and read back per filter
+// block); the other layouts build a sample's planes at once. At
+// batch 1 the units of a sample are split over the threads (each building
+// the planes it reads in its own share, so no thread waits on another);
+// larger batches split samples when there is enough work. An output
+// element is always one asm.ConvImplicit chain over k in order, so
+// results do not depend on the batch, the element's position, the thread
+// count or the tiling.
 
 // implMaxStride bounds the strides of the implicit path (phase tables are
 // fixed arrays); larger strides keep the im2col path.
@@ -96,11 +108,14 @@ type implGeom struct {
 	nr, nc     int // phase rows and columns used
 	rowIdx     [implMaxStride]int8
 	colIdx     [implMaxStride]int8
-	cs         int  // floats per input channel (nr·nc phase planes)
+	cs         int  // floats per input channel (nr·nc phase planes of hb rows)
 	nw         int  // wide output length (oh-1)·wq + ow
 	rt, ntiles int  // output rows per tile, tiles
 	tileN      int  // wide length of a full tile
-	split      bool // stride 2, even width: columns split by asm.SplitRows
+	rext       int  // phase rows a tile reads past its last output row
+	split      bool // column stride 2: columns split by asm.SplitRows
+	hb         int  // rows of a plane in the buffer: hq, or with window rt+rext at most
+	window     bool // the phase layout: planes built a tile's rows at a time into hb-row windows
 	shared     bool // stride 1: rows share their padding columns
 	shift      bool // stride 1: a plane per kernel column, no padding columns
 	mr, fb     int  // most filter rows per block, blocks per group
@@ -138,9 +153,9 @@ func (g *convDims) implGeom(ig *implGeom) {
 	// padded input at (r, ox + kw·dw) (zero in the padding). Tap (kh, kw)
 	// of output (oy, ox) reads plane kw at (oy + kh·dh, ox): the wide
 	// output is the output itself (wq = ow), with no junk columns.
-	// For column stride 2 (even width) the planes are shifted copies of
-	// the even or odd input columns, and row strides take row phases.
-	ig.shift = (sw == 1 || sw == 2 && g.in[2]%2 == 0) && (implShift == 2 || implShift == 0 && g.out[2] <= implShiftMaxW)
+	// For column stride 2 the planes are shifted copies of the even or
+	// odd input columns, and row strides take row phases.
+	ig.shift = (sw == 1 || sw == 2) && (implShift == 2 || implShift == 0 && g.out[2] <= implShiftMaxW)
 	if ig.shift {
 		ig.shared = false
 		ig.wq = g.out[2]
@@ -171,15 +186,23 @@ func (g *convDims) implGeom(ig *implGeom) {
 			ig.nc++
 		}
 	}
-	ig.cs = workspaceSize(ig.nr, ig.nc, ig.hq, ig.wq)
+	ig.split = sw == 2
+	ig.window = !ig.shared && !ig.shift
+	ig.rext = (g.k[1] - 1) * g.d[1] / sh
+	ig.tiles(g)
+	// A tile's rows, and the rext rows past them its taps (and the junk
+	// columns of its wide rows, wrapping into the next row) read.
+	ig.hb = ig.hq
+	if ig.window {
+		ig.hb = min(ig.rt+ig.rext, ig.hq)
+	}
+	ig.cs = workspaceSize(ig.nr, ig.nc, ig.hb, ig.wq)
 	if ig.shared {
 		ig.cs += g.p[2]
 	}
 	if ig.shift {
 		ig.cs = workspaceSize(ig.nr, g.k[2], ig.hq, ig.wq)
 	}
-	ig.split = sw == 2 && g.in[2]%2 == 0
-	ig.tiles(g)
 }
 
 // tiles sets the output row tiles and the filter block size.
@@ -199,17 +222,19 @@ func (ig *implGeom) setRows(mr int, g *convDims) {
 	ig.fb = ceilDiv(g.f/g.groups, mr)
 }
 
-// implShare is the scratch of one goroutine: a sample's planes and a wide
-// tile of the largest filter block.
+// share is the scratch of one goroutine: a sample's planes (with
+// ig.window, a row tile's window of them), a wide tile of the largest
+// filter block and, with ig.split, the planes' tmp.
 func (ig *implGeom) share(g *convDims) int {
 	if ig.direct {
 		return 0
 	}
 	n := workspaceSize(g.c, ig.cs) + workspaceSize(asm.ConvImplicitMaxM, ig.tileN)
 	if ig.split {
-		// planes' tmp: a row phase's split rows of a column phase no tap
-		// reads, (h-1)·wq + w/2 floats at most.
-		n += max(g.inSize(), workspaceSize(max(g.in[1]-1, 0), ig.wq)+g.in[2]/2)
+		// planes' tmp: the split rows of a column phase no tap reads
+		// (fewer than h rows of wq), or shiftPlanes' even and odd columns
+		// (h rows of ⌈w/2⌉ each).
+		n += workspaceSize(g.in[1], max(2*ceilDiv(g.in[2], 2), ig.wq))
 	}
 	return n
 }
@@ -293,19 +318,42 @@ func (j *implJob) Help(o *parallel.Offer, scratch []float32) {
 	planesLen := g.c * ig.cs
 	tileLen := asm.ConvImplicitMaxM * ig.tileN
 	planes, tile, tmp := scratch[:planesLen], scratch[planesLen:planesLen+tileLen], scratch[planesLen+tileLen:]
-	last := -1
+	built := implBuilt{n: -1}
 	for {
 		u, ok := o.Claim()
 		if !ok || j.ctx.Err() != nil {
 			return
 		}
 		n := u / units
-		if n != last {
-			j.planes(planes, tmp, n, 0, g.c)
-			last = n
-		}
+		j.prepare(planes, tmp, &built, n, u%units)
 		j.unit(planes, tile, n, u%units)
 	}
+}
+
+// implBuilt is what one goroutine's planes hold: sample n's planes, or
+// with ig.window tile t's window of them.
+type implBuilt struct{ n, t int }
+
+// prepare builds in planes what unit u of sample n reads unless b says
+// they hold it: with ig.window u's tile's window, else the sample's
+// planes.
+func (j *implJob) prepare(planes, tmp []float32, b *implBuilt, n, u int) {
+	g, ig := &j.g, &j.ig
+	if !ig.window {
+		if b.n != n {
+			j.planes(planes, tmp, n)
+			b.n = n
+		}
+		return
+	}
+	t := u / (g.groups * ig.fb)
+	if b.n == n && b.t == t {
+		return
+	}
+	r0 := t * ig.rt
+	r1 := min(r0+ig.rt, g.out[1])
+	j.phaseRows(planes, tmp, n, r0, min(r1+ig.rext, ig.hq))
+	b.n, b.t = n, t
 }
 
 // tapKey identifies a tap table: the geometry (any batch) and the
@@ -358,7 +406,7 @@ func (j *implJob) tapOffsets(offs []int32) []int32 {
 	}
 	offs = offs[:kk]
 	sh, sw := g.s[1], g.s[2]
-	pq := ig.hq * ig.wq
+	pq := ig.hb * ig.wq
 	// Channel 0's taps, then every other channel's shifted by c·cs.
 	ks := g.k[1] * g.k[2]
 	i := 0
@@ -367,7 +415,7 @@ func (j *implJob) tapOffsets(offs []int32) []int32 {
 			// Plane (row phase, kw), at row oy + dh/sh.
 			dh := kh * g.d[1]
 			for kw := range g.k[2] {
-				offs[i] = int32(((int(ig.rowIdx[dh%sh])*g.k[2]+kw)*ig.hq + dh/sh) * ig.wq)
+				offs[i] = int32(((int(ig.rowIdx[dh%sh])*g.k[2]+kw)*ig.hb + dh/sh) * ig.wq)
 				i++
 			}
 			continue
@@ -402,37 +450,31 @@ func (j *implJob) Run(tid int) {
 	tileLen := asm.ConvImplicitMaxM * ig.tileN
 	tile := share[planesLen : planesLen+tileLen]
 	tmp := share[planesLen+tileLen:]
+	planes := share[:planesLen]
+	units := g.groups * ig.fb * ig.ntiles
+	built := implBuilt{n: -1}
 	if j.batch {
 		lo, hi := g.n*tid/j.nt, g.n*(tid+1)/j.nt
-		units := g.groups * ig.fb * ig.ntiles
 		for n := lo; n < hi; n++ {
-			if j.ctx.Err() != nil {
-				return
-			}
-			j.planes(share[:planesLen], tmp, n, 0, g.c)
 			for u := range units {
 				if j.ctx.Err() != nil {
 					return
 				}
-				j.unit(share[:planesLen], tile, n, u)
+				j.prepare(planes, tmp, &built, n, u)
+				j.unit(planes, tile, n, u)
 			}
 		}
 		return
 	}
-	// Each goroutine builds all of a sample's planes in its own share
-	// (a small part of the work) and runs its share of the units: no
-	// goroutine waits on another within the convolution.
-	planes := share[:planesLen]
-	units := g.groups * ig.fb * ig.ntiles
+	// Each goroutine builds the planes its share of a sample's units
+	// reads in its own share (a small part of the work): no goroutine
+	// waits on another within the convolution.
 	for n := range g.n {
-		if j.ctx.Err() != nil {
-			return
-		}
-		j.planes(planes, tmp, n, 0, g.c)
 		for u := units * tid / j.nt; u < units*(tid+1)/j.nt; u++ {
 			if j.ctx.Err() != nil {
 				return
 			}
+			j.prepare(planes, tmp, &built, n, u)
 			j.unit(planes, tile, n, u)
 		}
 	}
@@ -458,39 +500,25 @@ func (j *implJob) runDirect(tid int) {
 	}
 }
 
-// planes builds the phase planes of input channels [clo, chi) of sample n
-// (tmp: the scratch implGeom.share adds when ig.split).
-func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
+// planes builds the planes of sample n in the shared-padding or
+// shifted-column layout (tmp: the scratch implGeom.share adds when
+// ig.split).
+func (j *implJob) planes(planes, tmp []float32, n int) {
 	g, ig := &j.g, &j.ig
 	h, w := g.in[1], g.in[2]
 	ph, pw := g.p[1], g.p[2]
-	sh, sw := g.s[1], g.s[2]
 	is, pq := g.inSize(), ig.hq*ig.wq
-	// Columns cq of column phase b with input column cq·sw + b - pw in
-	// [0, w).
-	var cqlo, cqhi [implMaxStride]int
-	for b := range sw {
-		cqlo[b] = max(0, ceilDiv(pw-b, sw))
-		cqhi[b] = min(ig.wq, ceilDiv(w+pw-b, sw))
-	}
-	// Stride 2, even width: each row phase's rows are split into even and
-	// odd columns straight into the column phases (asm.SplitRows): input
-	// column 2j goes to phase be = pw%2 at column j + pw/2, column 2j+1 to
-	// the other at j + ⌈pw/2⌉.
-	be := pw % 2
-	qe, qo := pw/2, (pw+1)/2
-	hw := w / 2
-	if ig.shift && sh == 1 && sw == 1 && ig.wq == w {
+	if ig.shift && g.s[1] == 1 && g.s[2] == 1 && ig.wq == w {
 		// Stride 1 at the input's width: each kernel column's planes of
 		// all the channels are one ConvShiftRows call.
 		rq0 := min(ph, ig.hq)
 		rows := min(h, ig.hq-rq0)
 		for kw := range g.k[2] {
-			asm.ConvShiftRows(planes[clo*ig.cs+kw*pq:], ig.cs, pq, j.x[(n*g.c+clo)*is:], is, chi-clo, w, rq0, rows, kw*g.d[2]-pw)
+			asm.ConvShiftRows(planes[kw*pq:], ig.cs, pq, j.x[n*g.c*is:], is, g.c, w, rq0, rows, kw*g.d[2]-pw)
 		}
 		return
 	}
-	for c := clo; c < chi; c++ {
+	for c := range g.c {
 		if j.ctx.Err() != nil { // a check per channel
 			return
 		}
@@ -500,28 +528,75 @@ func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
 			j.shiftPlanes(pc, xc, tmp)
 			continue
 		}
-		if ig.shared {
-			// Zero only the padding: the rows above with the first row's
-			// left columns, the pw columns after each row (the next
-			// row's left ones), and from the row after the last on.
-			top := ph*ig.wq + pw
-			clear(pc[:top])
-			asm.ConvCopyRowsGap(pc[top:], ig.wq, xc, w, w, h, pw)
-			clear(pc[top+h*ig.wq:])
-			continue
+		// Shared padding: zero only the padding, the rows above with the
+		// first row's left columns, the pw columns after each row (the
+		// next row's left ones), and from the row after the last on.
+		top := ph*ig.wq + pw
+		clear(pc[:top])
+		asm.ConvCopyRowsGap(pc[top:], ig.wq, xc, w, w, h, pw)
+		clear(pc[top+h*ig.wq:])
+	}
+}
+
+// phaseRows builds rows [q0, q1) of every phase plane (the phase layout,
+// ig.window) of every input channel of sample n into the windows' rows
+// [0, q1-q0): phase row q of row phase a is padded row q·sh + a, and
+// column cq of column phase b padded column cq·sw + b; what lies in the
+// padding is zero (tmp: the scratch implGeom.share adds when ig.split).
+func (j *implJob) phaseRows(planes, tmp []float32, n, q0, q1 int) {
+	g, ig := &j.g, &j.ig
+	h, w := g.in[1], g.in[2]
+	ph, pw := g.p[1], g.p[2]
+	sh, sw := g.s[1], g.s[2]
+	is, wq, pq := g.inSize(), ig.wq, ig.hb*ig.wq
+	// Columns cq of column phase b with input column cq·sw + b - pw in
+	// [0, w).
+	var cqlo, cqhi [implMaxStride]int
+	for b := range sw {
+		cqlo[b] = max(0, ceilDiv(pw-b, sw))
+		cqhi[b] = min(wq, ceilDiv(w+pw-b, sw))
+	}
+	// Column stride 2: each row phase's rows are split into even and odd
+	// columns straight into the column phases (asm.SplitRows): input
+	// column 2i goes to phase be = pw%2 at column i + pw/2, column 2i+1
+	// to the other at i + ⌈pw/2⌉; an odd width's last column (even) is
+	// stored apart.
+	be := pw % 2
+	qe, qo := pw/2, (pw+1)/2
+	hw := w / 2
+	nq := q1 - q0
+	for c := range g.c {
+		if j.ctx.Err() != nil { // a check per channel
+			return
 		}
-		clear(pc)
-		if ig.split {
-			// Each row phase's rows are split straight into the column
-			// phases (a column phase no tap reads into tmp).
-			ce, co := int(ig.colIdx[be]), int(ig.colIdx[1-be])
-			for a := range sh {
-				ri := int(ig.rowIdx[a])
-				y0 := ((a-ph)%sh + sh) % sh
-				if ri < 0 || y0 >= h {
-					continue
-				}
-				pr := pc[ri*ig.nc*pq+(y0+ph)/sh*ig.wq:]
+		xc := j.x[(n*g.c+c)*is : (n*g.c+c+1)*is]
+		pc := planes[c*ig.cs : (c+1)*ig.cs]
+		// Zero the rows, then write the input over them: the padding
+		// is a few columns and rows, written with the rest in cache.
+		if nq == ig.hb {
+			clear(pc)
+		} else {
+			for p := range ig.nr * ig.nc {
+				clear(pc[p*pq : p*pq+nq*wq])
+			}
+		}
+		for a := range sh {
+			ri := int(ig.rowIdx[a])
+			if ri < 0 {
+				continue
+			}
+			// Phase rows [lo, hi) hold input rows y0, y0+sh, …
+			lo := max(q0, ceilDiv(ph-a, sh))
+			hi := min(q1, ceilDiv(h+ph-a, sh))
+			if lo >= hi {
+				continue
+			}
+			rows, y0 := hi-lo, lo*sh+a-ph
+			src := xc[y0*w:]
+			pr := pc[ri*ig.nc*pq+(lo-q0)*wq : (ri+1)*ig.nc*pq]
+			if ig.split {
+				// A column phase no tap reads goes to tmp.
+				ce, co := int(ig.colIdx[be]), int(ig.colIdx[1-be])
 				even, odd := tmp, tmp
 				if ce >= 0 {
 					even = pr[ce*pq+qe:]
@@ -529,40 +604,32 @@ func (j *implJob) planes(planes, tmp []float32, n, clo, chi int) {
 				if co >= 0 {
 					odd = pr[co*pq+qo:]
 				}
-				asm.SplitRows(even, odd, ig.wq, xc[y0*w:], sh*w, ceilDiv(h-y0, sh), hw)
-			}
-			continue
-		}
-		for a := range sh {
-			ri := int(ig.rowIdx[a])
-			if ri < 0 {
+				asm.SplitRows(even, odd, wq, src, sh*w, rows, hw)
+				if w%2 == 1 && ce >= 0 {
+					for r := range rows {
+						even[r*wq+hw] = src[r*sh*w+w-1]
+					}
+				}
 				continue
 			}
-			// Input rows y0, y0+sh, … (padded row y+ph in phase a) go to
-			// the phase's consecutive rows from rq0.
-			y0 := ((a-ph)%sh + sh) % sh
-			if y0 >= h {
-				continue
-			}
-			rows := ceilDiv(h-y0, sh)
-			pr := pc[ri*ig.nc*pq+(y0+ph)/sh*ig.wq:]
 			for b := range sw {
 				ci := int(ig.colIdx[b])
-				lo, hi := cqlo[b], cqhi[b]
-				if ci < 0 || lo >= hi {
+				clo, chi := cqlo[b], cqhi[b]
+				if ci < 0 || clo >= chi {
 					continue
 				}
-				x0 := lo*sw + b - pw
+				d := pr[ci*pq:]
+				x0 := clo*sw + b - pw
 				if sw == 1 {
-					asm.ConvCopyRows(pr[ci*pq+lo:], ig.wq, xc[y0*w+x0:], sh*w, hi-lo, rows)
+					asm.ConvCopyRows(d[clo:], wq, src[x0:], sh*w, chi-clo, rows)
 					continue
 				}
 				for r := range rows {
-					row := pr[ci*pq+r*ig.wq : ci*pq+(r+1)*ig.wq]
-					src := xc[(y0+r*sh)*w:]
+					row := d[r*wq : (r+1)*wq]
+					s := src[r*sh*w:]
 					x := x0
-					for cq := lo; cq < hi; cq++ {
-						row[cq] = src[x]
+					for cq := clo; cq < chi; cq++ {
+						row[cq] = s[x]
 						x += sw
 					}
 				}
@@ -582,12 +649,21 @@ func (j *implJob) shiftPlanes(pc, xc, tmp []float32) {
 	ph, sh, sw, ow := g.p[1], g.s[1], g.s[2], ig.wq
 	pq := ig.hq * ow
 	// The source columns: the input itself (sw 1), or its even and odd
-	// columns (sw 2), rows of ws floats.
+	// columns (sw 2), rows of ws floats. An odd width has one more even
+	// column than odd ones: the odd rows end with a zero, input column w,
+	// which is padding wherever a tap reads it.
 	srcs, ws := [2][]float32{xc, xc}, w
 	if sw == 2 {
-		ws = w / 2
+		ws = ceilDiv(w, 2)
 		srcs = [2][]float32{tmp[:ws*h], tmp[ws*h : 2*ws*h]}
-		asm.SplitEvenOdd(srcs[0], srcs[1], xc)
+		if w%2 == 0 {
+			asm.SplitEvenOdd(srcs[0], srcs[1], xc)
+		} else {
+			asm.SplitRows(srcs[0], srcs[1], ws, xc, w, h, w/2)
+			for r := range h {
+				srcs[0][r*ws+ws-1], srcs[1][r*ws+ws-1] = xc[r*w+w-1], 0
+			}
+		}
 	}
 	for a := range sh {
 		ri := int(ig.rowIdx[a])
@@ -649,13 +725,14 @@ func zeroFloats(s []float32) {
 	}
 }
 
-// unit computes work unit u of sample n (group, filter block, row tile)
-// into tile and compacts it into y with the bias and epilogue.
+// unit computes work unit u of sample n (row tile, group, filter block;
+// the filter block varies fastest) into tile and compacts it into y with
+// the bias and epilogue.
 func (j *implJob) unit(planes, tile []float32, n, u int) {
 	g, ig := &j.g, &j.ig
-	ti := u % ig.ntiles
-	fbi := u / ig.ntiles % ig.fb
-	gi := u / (ig.ntiles * ig.fb)
+	fbi := u % ig.fb
+	gi := u / ig.fb % g.groups
+	ti := u / (ig.fb * g.groups)
 	cg, fg := g.c/g.groups, g.f/g.groups
 	kk := cg * g.kSize()
 	oh, ow := g.out[1], g.out[2]
@@ -670,7 +747,10 @@ func (j *implJob) unit(planes, tile []float32, n, u int) {
 	m := (fbi+1)*fg/ig.fb - f0
 	nt := (r1-r0-1)*ig.wq + ow
 	f := gi*fg + f0
-	b := planes[gi*cg*ig.cs+r0*ig.wq : (gi+1)*cg*ig.cs]
+	b := planes[gi*cg*ig.cs : (gi+1)*cg*ig.cs] // a window from row r0
+	if !ig.window {
+		b = b[r0*ig.wq:]
+	}
 	os := g.outSize()
 	w := j.w[f*kk : (f+m)*kk]
 	if ig.wq == ow {

@@ -49,6 +49,25 @@ var implCases = []implCase{
 	{4, 7, 12, 5, 3, 3, 1, 2, 1, 1, 1, 1, 1, 2},    // column stride 2 only, even width
 	{2, 3, 4, 3, 1, 1, 2, 2, 3, 3, 1, 1, 1, 1},     // 1×1 stride 2, padding wider than the input
 	{3, 6, 8, 4, 1, 3, 2, 2, 0, 2, 1, 1, 1, 2},     // stride 2, both column phases, padding 2
+	// Stride 2 on odd widths and heights (LFFD's 3×3 stride-2 pad-0
+	// layers on 239×319, 119×159, 59×79): the last column is even, so
+	// it goes to the even column phase (column phase 0 with even
+	// padding, phase 1 with odd padding).
+	{3, 15, 19, 5, 3, 3, 2, 2, 0, 0, 1, 1, 1, 2},  // odd height and width, padding 0
+	{3, 15, 19, 5, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},  // odd height and width, padding 1
+	{3, 14, 21, 5, 3, 3, 2, 2, 0, 0, 1, 1, 1, 1},  // odd width only, padding 0
+	{3, 15, 20, 5, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},  // odd height only, padding 1
+	{3, 11, 27, 4, 3, 3, 2, 2, 0, 1, 1, 1, 1, 1},  // odd width, padding 0 rows, 1 columns
+	{2, 9, 23, 3, 3, 3, 2, 2, 3, 3, 1, 1, 1, 1},   // odd width, padding 3 (odd: the last column to phase 1)
+	{4, 9, 11, 6, 1, 1, 2, 2, 0, 0, 1, 1, 1, 1},   // 1×1 stride 2, odd width (the odd phase unread)
+	{4, 9, 11, 6, 1, 1, 2, 2, 1, 1, 1, 1, 1, 1},   // 1×1 stride 2, odd width, padding 1 (the even phase unread)
+	{3, 10, 13, 5, 2, 2, 2, 2, 0, 0, 1, 1, 1, 1},  // 2×2 stride 2, odd width: the last column unread
+	{4, 7, 13, 5, 3, 3, 1, 2, 1, 1, 1, 1, 1, 2},   // column stride 2 only, odd width
+	{3, 13, 17, 4, 3, 3, 2, 2, 2, 2, 2, 2, 1, 1},  // odd width, dilation 2
+	{4, 0, 45, 6, 3, 3, 2, 2, 0, 0, 1, 1, 1, 1},   // 1-D stride 2, odd width
+	{8, 13, 15, 8, 3, 3, 2, 2, 1, 1, 1, 1, 2, 1},  // odd width, groups
+	{3, 61, 201, 6, 3, 3, 2, 2, 0, 0, 1, 1, 1, 2}, // odd, several row tiles built lazily
+	{2, 45, 159, 3, 5, 5, 2, 2, 1, 1, 2, 2, 1, 1}, // odd, tiles reading 4 phase rows past their last row
 }
 
 func (c implCase) attrs() map[string]string {
