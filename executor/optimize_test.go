@@ -102,24 +102,30 @@ func TestOptimizeRealModels(t *testing.T) {
 	}
 }
 
-// TestOptimizeFusesResNet checks the optimisation really rewrites ResNet-20
-// v1: its 21 convolutions absorb every BatchNorm, ReLU and residual add.
-func TestOptimizeFusesResNet(t *testing.T) {
-	c := findCase(t, "gluoncv-cifar-resnet20-v1")
+// bindOptimized binds the real model of case name with the optimisation
+// on and off, and returns both, its indexed graph and the case's input.
+func bindOptimized(t *testing.T, name string) (on, off *executor.Model, g *graph.Indexed, in *tensor.Tensor) {
+	t.Helper()
+	c := findCase(t, name)
 	ck, in := loadCheckpoint(t, c)
 	shapes := map[string][]int{c.InputName: in.Shape()}
 	on, err := executor.Bind(ck.Symbol, ck.Args, ck.Aux, shapes)
 	if err != nil {
 		t.Fatal(err)
 	}
-	off, err := executor.Bind(ck.Symbol, ck.Args, ck.Aux, shapes, executor.WithOptimize(false))
-	if err != nil {
+	if off, err = executor.Bind(ck.Symbol, ck.Args, ck.Aux, shapes, executor.WithOptimize(false)); err != nil {
 		t.Fatal(err)
 	}
-	g, err := graph.Index(ck.Symbol)
-	if err != nil {
+	if g, err = graph.Index(ck.Symbol); err != nil {
 		t.Fatal(err)
 	}
+	return on, off, g, in
+}
+
+// TestOptimizeFusesResNet checks the optimisation really rewrites ResNet-20
+// v1: its 21 convolutions absorb every BatchNorm, ReLU and residual add.
+func TestOptimizeFusesResNet(t *testing.T) {
+	on, off, g, in := bindOptimized(t, "gluoncv-cifar-resnet20-v1")
 	ops := map[string]int{}
 	for _, n := range g.Nodes {
 		ops[n.OpName]++
@@ -139,21 +145,7 @@ func TestOptimizeFusesResNet(t *testing.T) {
 // the slopes as the separate op does.
 func TestOptimizeFusesPReLU(t *testing.T) {
 	for _, name := range []string{"mtcnn-det1", "mtcnn-det4"} {
-		c := findCase(t, name)
-		ck, in := loadCheckpoint(t, c)
-		shapes := map[string][]int{c.InputName: in.Shape()}
-		on, err := executor.Bind(ck.Symbol, ck.Args, ck.Aux, shapes)
-		if err != nil {
-			t.Fatal(err)
-		}
-		off, err := executor.Bind(ck.Symbol, ck.Args, ck.Aux, shapes, executor.WithOptimize(false))
-		if err != nil {
-			t.Fatal(err)
-		}
-		g, err := graph.Index(ck.Symbol)
-		if err != nil {
-			t.Fatal(err)
-		}
+		on, off, g, in := bindOptimized(t, name)
 		afterConv := 0
 		for _, n := range g.Nodes {
 			if n.OpName == "LeakyReLU" && n.Attrs["act_type"] == "prelu" && n.Inputs[0].Node.OpName == "Convolution" {
