@@ -160,8 +160,8 @@ func ctcLossForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 		return fmt.Errorf("CTCLoss needs its label input: bind it as a data input")
 	}
 	T, N, C := data.Dim(0), data.Dim(1), data.Dim(2)
-	if C > 1<<24 {
-		return fmt.Errorf("alphabet size %d exceeds %d", C, 1<<24)
+	if C < 1 || C > 1<<24 {
+		return fmt.Errorf("alphabet size %d outside [1, %d]", C, 1<<24)
 	}
 	width := label.Dim(1)
 	x := data.Float32s()
