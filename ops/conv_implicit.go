@@ -72,6 +72,11 @@ var implSharedOff bool
 // 0 by geometry (implShiftMaxW), 1 never, 2 always (tests and benchmarks).
 var implShift int
 
+// implRows selects in-place output rows for wide rows with junk
+// columns (implGeom.rows): 0 by geometry, 1 never, 2 always (tests and
+// benchmarks).
+var implRows int
+
 // implPointwiseOff, set only by tests and benchmarks, sends pointwise
 // stride-1 convolutions to one SGEMM per sample and group.
 var implPointwiseOff bool
@@ -118,6 +123,7 @@ type implGeom struct {
 	window     bool // the phase layout: planes built a tile's rows at a time into hb-row windows
 	shared     bool // stride 1: rows share their padding columns
 	shift      bool // stride 1: a plane per kernel column, no padding columns
+	rows       bool // junk columns, but the kernel writes each output row in place
 	mr, fb     int  // most filter rows per block, blocks per group
 	// direct: pointwise stride 1, where the input channels are the planes
 	// (wq = w, no copy, no scratch).
@@ -213,6 +219,17 @@ func (ig *implGeom) tiles(g *convDims) {
 	ig.ntiles = ceilDiv(oh, min(rt, oh))
 	ig.rt = ceilDiv(oh, ig.ntiles)
 	ig.tileN = (ig.rt-1)*ig.wq + ow
+	// Wide rows with junk columns whose output rows are no shorter in
+	// 16-lane vectors than the wide rows (ow a multiple of 16, or
+	// ⌈ow/16⌉·16 - ow at most the wq - ow junk columns): the kernel
+	// writes each output row in place, with the bias and epilogue, rather
+	// than a wide tile copied into y (that copy was a third of LFFD
+	// conv1's time, its 9.7 MB output written twice).
+	ig.rows = ig.wq != ow && (implRows == 2 || implRows == 0 && (ow+15)/16*16-ow <= ig.wq-ow)
+	if ig.rows {
+		ig.setRows(asm.ConvImplicitRows(ow), g)
+		return
+	}
 	ig.setRows(asm.ConvImplicitRows(ig.tileN), g)
 }
 
@@ -229,7 +246,10 @@ func (ig *implGeom) share(g *convDims) int {
 	if ig.direct {
 		return 0
 	}
-	n := workspaceSize(g.c, ig.cs) + workspaceSize(asm.ConvImplicitMaxM, ig.tileN)
+	n := workspaceSize(g.c, ig.cs)
+	if !ig.rows {
+		n += workspaceSize(asm.ConvImplicitMaxM, ig.tileN)
+	}
 	if ig.split {
 		// planes' tmp: the split rows of a column phase no tap reads
 		// (fewer than h rows of wq), or shiftPlanes' even and odd columns
@@ -237,6 +257,14 @@ func (ig *implGeom) share(g *convDims) int {
 		n += workspaceSize(g.in[1], max(2*ceilDiv(g.in[2], 2), ig.wq))
 	}
 	return n
+}
+
+// tileLen is the length of a share's wide tile (none with ig.rows).
+func (ig *implGeom) tileLen() int {
+	if ig.rows {
+		return 0
+	}
+	return asm.ConvImplicitMaxM * ig.tileN
 }
 
 // implSplit returns how many goroutines run the convolution and whether
@@ -316,7 +344,7 @@ func (j *implJob) Help(o *parallel.Offer, scratch []float32) {
 		}
 	}
 	planesLen := g.c * ig.cs
-	tileLen := asm.ConvImplicitMaxM * ig.tileN
+	tileLen := ig.tileLen()
 	planes, tile, tmp := scratch[:planesLen], scratch[planesLen:planesLen+tileLen], scratch[planesLen+tileLen:]
 	built := implBuilt{n: -1}
 	for {
@@ -447,7 +475,7 @@ func (j *implJob) Run(tid int) {
 	}
 	share := j.scratch[tid*j.ws : (tid+1)*j.ws]
 	planesLen := g.c * ig.cs
-	tileLen := asm.ConvImplicitMaxM * ig.tileN
+	tileLen := ig.tileLen()
 	tile := share[planesLen : planesLen+tileLen]
 	tmp := share[planesLen+tileLen:]
 	planes := share[:planesLen]
@@ -756,29 +784,13 @@ func (j *implJob) unit(planes, tile []float32, n, u int) {
 	if ig.wq == ow {
 		// No junk columns: the kernel writes the output rows in place,
 		// with the bias and a plain ReLU epilogue applied in registers.
-		off := (n*g.f+f)*os + r0*ow
-		if relu, ok := j.ep.reluOnly(); ok {
-			var bias []float32
-			if j.bias != nil {
-				bias = j.bias[f : f+m]
-			}
-			asm.ConvImplicitTapsBiasReLU(m, nt, w, kk, b, j.taps, j.y[off:off+(m-1)*os+nt], os, bias, relu)
-			return
-		}
-		asm.ConvImplicitTaps(m, nt, w, kk, b, j.taps, j.y[off:off+(m-1)*os+nt], os)
-		if j.bias != nil && j.ep.residualReLU() {
-			for i := range m {
-				o := off + i*os
-				asm.ConvAddRowsResReLU(j.y[o:o+nt], nt, j.y[o:o+nt], nt, nt, 1, j.bias[f+i], j.ep.res[o:o+nt], nt)
-			}
-			return
-		}
-		for i := range m {
-			seg := j.y[off+i*os : off+i*os+nt]
-			if j.bias != nil {
-				asm.AddScalar(seg, seg, j.bias[f+i])
-			}
-			j.ep.apply(seg, f+i, off+i*os)
+		j.inPlace(m, nt, w, kk, b, (n*g.f+f)*os+r0*ow, f)
+		return
+	}
+	if ig.rows {
+		// An output row at a time, each in place.
+		for r := range r1 - r0 {
+			j.inPlace(m, ow, w, kk, b[r*ig.wq:], (n*g.f+f)*os+(r0+r)*ow, f)
 		}
 		return
 	}
@@ -800,5 +812,37 @@ func (j *implJob) unit(planes, tile []float32, n, u int) {
 			asm.ConvCopyRows(seg, ow, src, ig.wq, ow, r1-r0)
 		}
 		j.ep.apply(seg, f+i, off)
+	}
+}
+
+// inPlace computes filters [f, f+m) (weights w, row stride kk) over nt
+// contiguous positions of planes b straight into y at off (filter rows
+// g.outSize() apart), with the bias and a plain ReLU epilogue applied in
+// registers, else the bias and epilogue applied to each row while hot.
+func (j *implJob) inPlace(m, nt int, w []float32, kk int, b []float32, off, f int) {
+	os := j.g.outSize()
+	y := j.y[off : off+(m-1)*os+nt]
+	if relu, ok := j.ep.reluOnly(); ok {
+		var bias []float32
+		if j.bias != nil {
+			bias = j.bias[f : f+m]
+		}
+		asm.ConvImplicitTapsBiasReLU(m, nt, w, kk, b, j.taps, y, os, bias, relu)
+		return
+	}
+	asm.ConvImplicitTaps(m, nt, w, kk, b, j.taps, y, os)
+	if j.bias != nil && j.ep.residualReLU() {
+		for i := range m {
+			o := off + i*os
+			asm.ConvAddRowsResReLU(j.y[o:o+nt], nt, j.y[o:o+nt], nt, nt, 1, j.bias[f+i], j.ep.res[o:o+nt], nt)
+		}
+		return
+	}
+	for i := range m {
+		seg := j.y[off+i*os : off+i*os+nt]
+		if j.bias != nil {
+			asm.AddScalar(seg, seg, j.bias[f+i])
+		}
+		j.ep.apply(seg, f+i, off+i*os)
 	}
 }
