@@ -599,15 +599,6 @@ func (j *implJob) phaseRows(planes, tmp []float32, n, q0, q1 int) {
 		}
 		xc := j.x[(n*g.c+c)*is : (n*g.c+c+1)*is]
 		pc := planes[c*ig.cs : (c+1)*ig.cs]
-		// Zero the rows, then write the input over them: the padding
-		// is a few columns and rows, written with the rest in cache.
-		if nq == ig.hb {
-			clear(pc)
-		} else {
-			for p := range ig.nr * ig.nc {
-				clear(pc[p*pq : p*pq+nq*wq])
-			}
-		}
 		for a := range sh {
 			ri := int(ig.rowIdx[a])
 			if ri < 0 {
@@ -616,6 +607,30 @@ func (j *implJob) phaseRows(planes, tmp []float32, n, q0, q1 int) {
 			// Phase rows [lo, hi) hold input rows y0, y0+sh, …
 			lo := max(q0, ceilDiv(ph-a, sh))
 			hi := min(q1, ceilDiv(h+ph-a, sh))
+			if lo >= hi {
+				lo, hi = q1, q1
+			}
+			// Zero only the padding: the rows with no input row, and in
+			// the others each column phase's columns outside [cqlo,
+			// cqhi), the ones the input is not written to below
+			// (zeroing whole windows first was 9% of RetinaFace conv0).
+			for b := range sw {
+				ci := int(ig.colIdx[b])
+				if ci < 0 {
+					continue
+				}
+				d := pc[(ri*ig.nc+ci)*pq : (ri*ig.nc+ci)*pq+nq*wq]
+				clear(d[:(lo-q0)*wq])
+				clear(d[(hi-q0)*wq:])
+				clo, chi := cqlo[b], max(cqlo[b], cqhi[b])
+				if clo == 0 && chi == wq {
+					continue
+				}
+				for r := (lo - q0) * wq; r < (hi-q0)*wq; r += wq {
+					clear(d[r : r+clo])
+					clear(d[r+chi : r+wq])
+				}
+			}
 			if lo >= hi {
 				continue
 			}
