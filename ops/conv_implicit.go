@@ -77,6 +77,10 @@ var implShift int
 // benchmarks).
 var implRows int
 
+// implRowsWindow bounds the phase-plane window (floats) of the row tiles
+// of in-place output rows: 256 KB, a quarter of the L2 cache.
+const implRowsWindow = 1 << 16
+
 // implPointwiseOff, set only by tests and benchmarks, sends pointwise
 // stride-1 convolutions to one SGEMM per sample and group.
 var implPointwiseOff bool
@@ -215,7 +219,17 @@ func (g *convDims) implGeom(ig *implGeom) {
 func (ig *implGeom) tiles(g *convDims) {
 	oh, ow := g.out[1], g.out[2]
 	ig.nw = (oh-1)*ig.wq + ow
+	ig.rows = ig.wq != ow && (implRows == 2 || implRows == 0 && (ow+15)/16*16-ow <= ig.wq-ow)
 	rt := max(1, implTileN/ig.wq)
+	if ig.rows && ig.window {
+		// No wide tile to keep in cache: taller row tiles, as long as
+		// the phase-plane window stays within implRowsWindow floats,
+		// rebuild fewer of the rext rows each tile shares with the next
+		// (few input channels: a third of the planes' rows were built
+		// twice at 3-row tiles, and building them is a large part of
+		// a K = 27 convolution).
+		rt = max(rt, implRowsWindow/(g.c*ig.nr*ig.nc*ig.wq)-ig.rext)
+	}
 	ig.ntiles = ceilDiv(oh, min(rt, oh))
 	ig.rt = ceilDiv(oh, ig.ntiles)
 	ig.tileN = (ig.rt-1)*ig.wq + ow
@@ -225,9 +239,15 @@ func (ig *implGeom) tiles(g *convDims) {
 	// writes each output row in place, with the bias and epilogue, rather
 	// than a wide tile copied into y (that copy was a third of LFFD
 	// conv1's time, its 9.7 MB output written twice).
-	ig.rows = ig.wq != ow && (implRows == 2 || implRows == 0 && (ow+15)/16*16-ow <= ig.wq-ow)
 	if ig.rows {
-		ig.setRows(asm.ConvImplicitRows(ow), g)
+		// A group's filters that fit one block of the 3-vector kernel
+		// but not of the 4-vector one (RetinaFace conv0's 8) go in one
+		// block: each row's planes are read once, not twice.
+		mr, mr3 := asm.ConvImplicitRows(ow), asm.ConvImplicitRows(48)
+		if fg := g.f / g.groups; fg > mr && fg <= mr3 {
+			mr = mr3
+		}
+		ig.setRows(mr, g)
 		return
 	}
 	ig.setRows(asm.ConvImplicitRows(ig.tileN), g)
@@ -389,7 +409,7 @@ func (j *implJob) prepare(planes, tmp []float32, b *implBuilt, n, u int) {
 type tapKey struct {
 	g                       convDims
 	sharedOff, pointwiseOff bool
-	shift                   int
+	shift, rows             int
 }
 
 // tapTables caches the tap tables of the geometries seen (a model has a
@@ -405,7 +425,7 @@ const tapTableMax = 512
 
 // tapTable returns j's tap table, cached by geometry.
 func (j *implJob) tapTable() *asm.ConvTaps {
-	key := tapKey{g: j.g, sharedOff: implSharedOff, pointwiseOff: implPointwiseOff, shift: implShift}
+	key := tapKey{g: j.g, sharedOff: implSharedOff, pointwiseOff: implPointwiseOff, shift: implShift, rows: implRows}
 	key.g.n = 0
 	tapTables.mu.RLock()
 	t := tapTables.m[key]

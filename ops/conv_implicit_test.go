@@ -70,10 +70,11 @@ var implCases = []implCase{
 	{2, 45, 159, 3, 5, 5, 2, 2, 1, 1, 2, 2, 1, 1}, // odd, tiles reading 4 phase rows past their last row
 	// First layers (3 input channels) whose output rows are written in
 	// place (implGeom.rows): RetinaFace's conv0 (stride 2, pad 1), LFFD's
-	// conv1 (stride 2, pad 0, odd output width) and gender-age's conv_1
-	// (stride 1, shared padding), narrower.
-	{3, 20, 64, 8, 3, 3, 2, 2, 1, 1, 1, 1, 1, 2},
-	{3, 21, 66, 32, 3, 3, 2, 2, 0, 0, 1, 1, 1, 1},
+	// conv1 (stride 2, pad 0, two tall row tiles) and gender-age's
+	// conv_1 (stride 1, shared padding), narrower; 8 filters in one
+	// 8-row block on 64-wide rows.
+	{3, 20, 128, 8, 3, 3, 2, 2, 1, 1, 1, 1, 1, 2},
+	{3, 199, 129, 32, 3, 3, 2, 2, 0, 0, 1, 1, 1, 1},
 	{3, 16, 32, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 2},
 }
 
