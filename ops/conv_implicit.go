@@ -77,6 +77,12 @@ var implShift int
 // benchmarks).
 var implRows int
 
+// implRowsMinW is the narrowest output row written in place: narrower
+// rows are one or two vectors per kernel call, whose steps broadcast a
+// weight per one or two FMAs (ResNet-20's 16-wide rows ran at 2/3 the
+// speed of a wide tile and its copy).
+const implRowsMinW = 64
+
 // implRowsWindow bounds the phase-plane window (floats) of the row tiles
 // of in-place output rows: 256 KB, a quarter of the L2 cache.
 const implRowsWindow = 1 << 16
@@ -219,7 +225,14 @@ func (g *convDims) implGeom(ig *implGeom) {
 func (ig *implGeom) tiles(g *convDims) {
 	oh, ow := g.out[1], g.out[2]
 	ig.nw = (oh-1)*ig.wq + ow
-	ig.rows = ig.wq != ow && (implRows == 2 || implRows == 0 && (ow+15)/16*16-ow <= ig.wq-ow)
+	// Wide rows with junk columns whose output rows are no shorter in
+	// 16-lane vectors than the wide rows (ow a multiple of 16, or
+	// ⌈ow/16⌉·16 - ow at most the wq - ow junk columns) and at least
+	// implRowsMinW long: the kernel writes each output row in place,
+	// with the bias and epilogue, rather than a wide tile copied into y
+	// (that copy was a third of LFFD conv1's time, its 9.7 MB output
+	// written twice).
+	ig.rows = ig.wq != ow && (implRows == 2 || implRows == 0 && ow >= implRowsMinW && (ow+15)/16*16-ow <= ig.wq-ow)
 	rt := max(1, implTileN/ig.wq)
 	if ig.rows && ig.window {
 		// No wide tile to keep in cache: taller row tiles, as long as
@@ -233,12 +246,6 @@ func (ig *implGeom) tiles(g *convDims) {
 	ig.ntiles = ceilDiv(oh, min(rt, oh))
 	ig.rt = ceilDiv(oh, ig.ntiles)
 	ig.tileN = (ig.rt-1)*ig.wq + ow
-	// Wide rows with junk columns whose output rows are no shorter in
-	// 16-lane vectors than the wide rows (ow a multiple of 16, or
-	// ⌈ow/16⌉·16 - ow at most the wq - ow junk columns): the kernel
-	// writes each output row in place, with the bias and epilogue, rather
-	// than a wide tile copied into y (that copy was a third of LFFD
-	// conv1's time, its 9.7 MB output written twice).
 	if ig.rows {
 		// A group's filters that fit one block of the 3-vector kernel
 		// but not of the 4-vector one (RetinaFace conv0's 8) go in one
@@ -619,6 +626,11 @@ func (j *implJob) phaseRows(planes, tmp []float32, n, q0, q1 int) {
 		}
 		xc := j.x[(n*g.c+c)*is : (n*g.c+c+1)*is]
 		pc := planes[c*ig.cs : (c+1)*ig.cs]
+		if wq < implRowsMinW {
+			for p := range ig.nr * ig.nc {
+				clear(pc[p*pq : p*pq+nq*wq])
+			}
+		}
 		for a := range sh {
 			ri := int(ig.rowIdx[a])
 			if ri < 0 {
@@ -634,9 +646,12 @@ func (j *implJob) phaseRows(planes, tmp []float32, n, q0, q1 int) {
 			// the others each column phase's columns outside [cqlo,
 			// cqhi), the ones the input is not written to below
 			// (zeroing whole windows first was 9% of RetinaFace conv0).
+			// Narrow rows are zeroed whole, above: per-row stores cost
+			// more than the rows (ResNet-20's 16-wide stride-2 layer
+			// ran 10% slower).
 			for b := range sw {
 				ci := int(ig.colIdx[b])
-				if ci < 0 {
+				if ci < 0 || wq < implRowsMinW {
 					continue
 				}
 				d := pc[(ri*ig.nc+ci)*pq : (ri*ig.nc+ci)*pq+nq*wq]
@@ -646,9 +661,10 @@ func (j *implJob) phaseRows(planes, tmp []float32, n, q0, q1 int) {
 				if clo == 0 && chi == wq {
 					continue
 				}
+				// A few columns a row: stores, not calls.
 				for r := (lo - q0) * wq; r < (hi-q0)*wq; r += wq {
-					clear(d[r : r+clo])
-					clear(d[r+chi : r+wq])
+					zeroFloats(d[r : r+clo])
+					zeroFloats(d[r+chi : r+wq])
 				}
 			}
 			if lo >= hi {
