@@ -211,3 +211,47 @@ func BenchmarkConvLFFD(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkConvFirst measures first-layer convolutions (3 input
+// channels, K = 27) at batch 1, one thread: RetinaFace MobileNet-0.25's
+// conv0 (3→8, stride 2, pad 1, 480×640), LFFD's conv1 (3→32, stride 2,
+// pad 0) and InsightFace gender-age's conv_1 (3→8, stride 1, pad 1,
+// 112×112). "GFLOP/s" is over wall time, "cpu-GFLOP/s" the best single
+// call's thread CPU time.
+func BenchmarkConvFirst(b *testing.B) {
+	for _, l := range []struct {
+		name string
+		c    engineCase
+	}{
+		{"retina_conv0_3x8_s2p1_480x640", engineCase{3, 480, 640, 8, 3, 2, 1, 1}},
+		{"lffd_conv1_3x32_s2p0_480x640", engineCase{3, 480, 640, 32, 3, 2, 0, 1}},
+		{"ga_conv1_3x8_s1p1_112x112", engineCase{3, 112, 112, 8, 3, 1, 1, 1}},
+	} {
+		b.Run(l.name, func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			r := rand.New(rand.NewPCG(1, 2))
+			c := l.c
+			p := engineParams(b, c)
+			x, w, bias := engineRand(r, 1, c.c, c.h, c.w), engineRand(r, c.f, c.c, 3, 3), engineRand(r, c.f)
+			in := []*tensor.Tensor{x, w, bias}
+			shapes := []Shape{x.Shape(), w.Shape(), bias.Shape()}
+			oh, ow := (c.h+2*c.pad-c.k)/c.s+1, (c.w+2*c.pad-c.k)/c.s+1
+			y, _ := tensor.New(tensor.Float32, 1, c.f, oh, ow)
+			out := []*tensor.Tensor{y}
+			ctx := &Ctx{Threads: 1, Scratch: make([]float32, convWorkspace(p, shapes))}
+			flops := 2 * float64(y.Len()*c.c*c.k*c.k)
+			best := 0.0
+			b.ReportAllocs()
+			for b.Loop() {
+				t0 := threadCPU()
+				if err := convolutionForward(ctx, p, in, out); err != nil {
+					b.Fatal(err)
+				}
+				best = max(best, flops/float64(threadCPU()-t0))
+			}
+			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			b.ReportMetric(best, "cpu-GFLOP/s")
+		})
+	}
+}

@@ -117,6 +117,7 @@ func TestConvBatchThreadInvariant(t *testing.T) {
 // activation) against a float64 direct convolution followed by the same
 // transforms, under every implementation and thread count.
 func TestConvEpilogue(t *testing.T) {
+	defer func() { implRows = 0 }()
 	r := rand.New(rand.NewPCG(9, 10))
 	acts := []convEpilogue{
 		{ScaleShift: true, Residual: true, Act: epiReLU},
@@ -166,16 +167,22 @@ func TestConvEpilogue(t *testing.T) {
 					want[i] = 1 / (1 + math.Exp(-want[i]))
 				}
 			}
-			asm.ForEachImpl(func(impl string) {
-				for _, threads := range []int{1, 2} {
-					got := engineRun(t, &p, in, threads).Float32s()
-					for i := range want {
-						if d := math.Abs(float64(got[i]) - want[i]); !(d <= 1e-4*(1+math.Abs(want[i]))) { // NaN fails
-							t.Fatalf("%+v %+v impl=%s threads=%d: element %d is %v, want %v", c, e, impl, threads, i, got[i], want[i])
+			// Junk-column layouts compacted from a wide tile (rows 1) and
+			// written in place a row at a time (rows 2).
+			for _, rows := range []int{1, 2} {
+				implRows = rows
+				asm.ForEachImpl(func(impl string) {
+					for _, threads := range []int{1, 2} {
+						got := engineRun(t, &p, in, threads).Float32s()
+						for i := range want {
+							if d := math.Abs(float64(got[i]) - want[i]); !(d <= 1e-4*(1+math.Abs(want[i]))) { // NaN fails
+								t.Fatalf("%+v %+v rows=%d impl=%s threads=%d: element %d is %v, want %v", c, e, rows, impl, threads, i, got[i], want[i])
+							}
 						}
 					}
-				}
-			})
+				})
+			}
+			implRows = 0
 		}
 	}
 }

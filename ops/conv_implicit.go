@@ -72,6 +72,21 @@ var implSharedOff bool
 // 0 by geometry (implShiftMaxW), 1 never, 2 always (tests and benchmarks).
 var implShift int
 
+// implRows selects in-place output rows for wide rows with junk
+// columns (implGeom.rows): 0 by geometry, 1 never, 2 always (tests and
+// benchmarks).
+var implRows int
+
+// implRowsMinW is the narrowest output row written in place: narrower
+// rows are one or two vectors per kernel call, whose steps broadcast a
+// weight per one or two FMAs (ResNet-20's 16-wide rows ran at 2/3 the
+// speed of a wide tile and its copy).
+const implRowsMinW = 64
+
+// implRowsWindow bounds the phase-plane window (floats) of the row tiles
+// of in-place output rows: 256 KB, a quarter of the L2 cache.
+const implRowsWindow = 1 << 16
+
 // implPointwiseOff, set only by tests and benchmarks, sends pointwise
 // stride-1 convolutions to one SGEMM per sample and group.
 var implPointwiseOff bool
@@ -118,6 +133,7 @@ type implGeom struct {
 	window     bool // the phase layout: planes built a tile's rows at a time into hb-row windows
 	shared     bool // stride 1: rows share their padding columns
 	shift      bool // stride 1: a plane per kernel column, no padding columns
+	rows       bool // junk columns, but the kernel writes each output row in place
 	mr, fb     int  // most filter rows per block, blocks per group
 	// direct: pointwise stride 1, where the input channels are the planes
 	// (wq = w, no copy, no scratch).
@@ -209,10 +225,38 @@ func (g *convDims) implGeom(ig *implGeom) {
 func (ig *implGeom) tiles(g *convDims) {
 	oh, ow := g.out[1], g.out[2]
 	ig.nw = (oh-1)*ig.wq + ow
+	// Wide rows with junk columns whose output rows are no shorter in
+	// 16-lane vectors than the wide rows (ow a multiple of 16, or
+	// ⌈ow/16⌉·16 - ow at most the wq - ow junk columns) and at least
+	// implRowsMinW long: the kernel writes each output row in place,
+	// with the bias and epilogue, rather than a wide tile copied into y
+	// (that copy was a third of LFFD conv1's time, its 9.7 MB output
+	// written twice).
+	ig.rows = ig.wq != ow && (implRows == 2 || implRows == 0 && ow >= implRowsMinW && (ow+15)/16*16-ow <= ig.wq-ow)
 	rt := max(1, implTileN/ig.wq)
+	if ig.rows && ig.window {
+		// No wide tile to keep in cache: taller row tiles, as long as
+		// the phase-plane window stays within implRowsWindow floats,
+		// rebuild fewer of the rext rows each tile shares with the next
+		// (few input channels: a third of the planes' rows were built
+		// twice at 3-row tiles, and building them is a large part of
+		// a K = 27 convolution).
+		rt = max(rt, implRowsWindow/(g.c*ig.nr*ig.nc*ig.wq)-ig.rext)
+	}
 	ig.ntiles = ceilDiv(oh, min(rt, oh))
 	ig.rt = ceilDiv(oh, ig.ntiles)
 	ig.tileN = (ig.rt-1)*ig.wq + ow
+	if ig.rows {
+		// A group's filters that fit one block of the 3-vector kernel
+		// but not of the 4-vector one (RetinaFace conv0's 8) go in one
+		// block: each row's planes are read once, not twice.
+		mr, mr3 := asm.ConvImplicitRows(ow), asm.ConvImplicitRows(48)
+		if fg := g.f / g.groups; fg > mr && fg <= mr3 {
+			mr = mr3
+		}
+		ig.setRows(mr, g)
+		return
+	}
 	ig.setRows(asm.ConvImplicitRows(ig.tileN), g)
 }
 
@@ -229,7 +273,10 @@ func (ig *implGeom) share(g *convDims) int {
 	if ig.direct {
 		return 0
 	}
-	n := workspaceSize(g.c, ig.cs) + workspaceSize(asm.ConvImplicitMaxM, ig.tileN)
+	n := workspaceSize(g.c, ig.cs)
+	if !ig.rows {
+		n += workspaceSize(asm.ConvImplicitMaxM, ig.tileN)
+	}
 	if ig.split {
 		// planes' tmp: the split rows of a column phase no tap reads
 		// (fewer than h rows of wq), or shiftPlanes' even and odd columns
@@ -237,6 +284,14 @@ func (ig *implGeom) share(g *convDims) int {
 		n += workspaceSize(g.in[1], max(2*ceilDiv(g.in[2], 2), ig.wq))
 	}
 	return n
+}
+
+// tileLen is the length of a share's wide tile (none with ig.rows).
+func (ig *implGeom) tileLen() int {
+	if ig.rows {
+		return 0
+	}
+	return asm.ConvImplicitMaxM * ig.tileN
 }
 
 // implSplit returns how many goroutines run the convolution and whether
@@ -316,7 +371,7 @@ func (j *implJob) Help(o *parallel.Offer, scratch []float32) {
 		}
 	}
 	planesLen := g.c * ig.cs
-	tileLen := asm.ConvImplicitMaxM * ig.tileN
+	tileLen := ig.tileLen()
 	planes, tile, tmp := scratch[:planesLen], scratch[planesLen:planesLen+tileLen], scratch[planesLen+tileLen:]
 	built := implBuilt{n: -1}
 	for {
@@ -361,7 +416,7 @@ func (j *implJob) prepare(planes, tmp []float32, b *implBuilt, n, u int) {
 type tapKey struct {
 	g                       convDims
 	sharedOff, pointwiseOff bool
-	shift                   int
+	shift, rows             int
 }
 
 // tapTables caches the tap tables of the geometries seen (a model has a
@@ -377,7 +432,7 @@ const tapTableMax = 512
 
 // tapTable returns j's tap table, cached by geometry.
 func (j *implJob) tapTable() *asm.ConvTaps {
-	key := tapKey{g: j.g, sharedOff: implSharedOff, pointwiseOff: implPointwiseOff, shift: implShift}
+	key := tapKey{g: j.g, sharedOff: implSharedOff, pointwiseOff: implPointwiseOff, shift: implShift, rows: implRows}
 	key.g.n = 0
 	tapTables.mu.RLock()
 	t := tapTables.m[key]
@@ -447,7 +502,7 @@ func (j *implJob) Run(tid int) {
 	}
 	share := j.scratch[tid*j.ws : (tid+1)*j.ws]
 	planesLen := g.c * ig.cs
-	tileLen := asm.ConvImplicitMaxM * ig.tileN
+	tileLen := ig.tileLen()
 	tile := share[planesLen : planesLen+tileLen]
 	tmp := share[planesLen+tileLen:]
 	planes := share[:planesLen]
@@ -571,11 +626,7 @@ func (j *implJob) phaseRows(planes, tmp []float32, n, q0, q1 int) {
 		}
 		xc := j.x[(n*g.c+c)*is : (n*g.c+c+1)*is]
 		pc := planes[c*ig.cs : (c+1)*ig.cs]
-		// Zero the rows, then write the input over them: the padding
-		// is a few columns and rows, written with the rest in cache.
-		if nq == ig.hb {
-			clear(pc)
-		} else {
+		if wq < implRowsMinW {
 			for p := range ig.nr * ig.nc {
 				clear(pc[p*pq : p*pq+nq*wq])
 			}
@@ -588,6 +639,34 @@ func (j *implJob) phaseRows(planes, tmp []float32, n, q0, q1 int) {
 			// Phase rows [lo, hi) hold input rows y0, y0+sh, …
 			lo := max(q0, ceilDiv(ph-a, sh))
 			hi := min(q1, ceilDiv(h+ph-a, sh))
+			if lo >= hi {
+				lo, hi = q1, q1
+			}
+			// Zero only the padding: the rows with no input row, and in
+			// the others each column phase's columns outside [cqlo,
+			// cqhi), the ones the input is not written to below
+			// (zeroing whole windows first was 9% of RetinaFace conv0).
+			// Narrow rows are zeroed whole, above: per-row stores cost
+			// more than the rows (ResNet-20's 16-wide stride-2 layer
+			// ran 10% slower).
+			for b := range sw {
+				ci := int(ig.colIdx[b])
+				if ci < 0 || wq < implRowsMinW {
+					continue
+				}
+				d := pc[(ri*ig.nc+ci)*pq : (ri*ig.nc+ci)*pq+nq*wq]
+				clear(d[:(lo-q0)*wq])
+				clear(d[(hi-q0)*wq:])
+				clo, chi := cqlo[b], max(cqlo[b], cqhi[b])
+				if clo == 0 && chi == wq {
+					continue
+				}
+				// A few columns a row: stores, not calls.
+				for r := (lo - q0) * wq; r < (hi-q0)*wq; r += wq {
+					zeroFloats(d[r : r+clo])
+					zeroFloats(d[r+chi : r+wq])
+				}
+			}
 			if lo >= hi {
 				continue
 			}
@@ -756,29 +835,13 @@ func (j *implJob) unit(planes, tile []float32, n, u int) {
 	if ig.wq == ow {
 		// No junk columns: the kernel writes the output rows in place,
 		// with the bias and a plain ReLU epilogue applied in registers.
-		off := (n*g.f+f)*os + r0*ow
-		if relu, ok := j.ep.reluOnly(); ok {
-			var bias []float32
-			if j.bias != nil {
-				bias = j.bias[f : f+m]
-			}
-			asm.ConvImplicitTapsBiasReLU(m, nt, w, kk, b, j.taps, j.y[off:off+(m-1)*os+nt], os, bias, relu)
-			return
-		}
-		asm.ConvImplicitTaps(m, nt, w, kk, b, j.taps, j.y[off:off+(m-1)*os+nt], os)
-		if j.bias != nil && j.ep.residualReLU() {
-			for i := range m {
-				o := off + i*os
-				asm.ConvAddRowsResReLU(j.y[o:o+nt], nt, j.y[o:o+nt], nt, nt, 1, j.bias[f+i], j.ep.res[o:o+nt], nt)
-			}
-			return
-		}
-		for i := range m {
-			seg := j.y[off+i*os : off+i*os+nt]
-			if j.bias != nil {
-				asm.AddScalar(seg, seg, j.bias[f+i])
-			}
-			j.ep.apply(seg, f+i, off+i*os)
+		j.inPlace(m, nt, w, kk, b, (n*g.f+f)*os+r0*ow, f)
+		return
+	}
+	if ig.rows {
+		// An output row at a time, each in place.
+		for r := range r1 - r0 {
+			j.inPlace(m, ow, w, kk, b[r*ig.wq:], (n*g.f+f)*os+(r0+r)*ow, f)
 		}
 		return
 	}
@@ -800,5 +863,37 @@ func (j *implJob) unit(planes, tile []float32, n, u int) {
 			asm.ConvCopyRows(seg, ow, src, ig.wq, ow, r1-r0)
 		}
 		j.ep.apply(seg, f+i, off)
+	}
+}
+
+// inPlace computes filters [f, f+m) (weights w, row stride kk) over nt
+// contiguous positions of planes b straight into y at off (filter rows
+// g.outSize() apart), with the bias and a plain ReLU epilogue applied in
+// registers, else the bias and epilogue applied to each row while hot.
+func (j *implJob) inPlace(m, nt int, w []float32, kk int, b []float32, off, f int) {
+	os := j.g.outSize()
+	y := j.y[off : off+(m-1)*os+nt]
+	if relu, ok := j.ep.reluOnly(); ok {
+		var bias []float32
+		if j.bias != nil {
+			bias = j.bias[f : f+m]
+		}
+		asm.ConvImplicitTapsBiasReLU(m, nt, w, kk, b, j.taps, y, os, bias, relu)
+		return
+	}
+	asm.ConvImplicitTaps(m, nt, w, kk, b, j.taps, y, os)
+	if j.bias != nil && j.ep.residualReLU() {
+		for i := range m {
+			o := off + i*os
+			asm.ConvAddRowsResReLU(j.y[o:o+nt], nt, j.y[o:o+nt], nt, nt, 1, j.bias[f+i], j.ep.res[o:o+nt], nt)
+		}
+		return
+	}
+	for i := range m {
+		seg := j.y[off+i*os : off+i*os+nt]
+		if j.bias != nil {
+			asm.AddScalar(seg, seg, j.bias[f+i])
+		}
+		j.ep.apply(seg, f+i, off+i*os)
 	}
 }

@@ -68,6 +68,14 @@ var implCases = []implCase{
 	{8, 13, 15, 8, 3, 3, 2, 2, 1, 1, 1, 1, 2, 1},  // odd width, groups
 	{3, 61, 201, 6, 3, 3, 2, 2, 0, 0, 1, 1, 1, 2}, // odd, several row tiles built lazily
 	{2, 45, 159, 3, 5, 5, 2, 2, 1, 1, 2, 2, 1, 1}, // odd, tiles reading 4 phase rows past their last row
+	// First layers (3 input channels) whose output rows are written in
+	// place (implGeom.rows): RetinaFace's conv0 (stride 2, pad 1), LFFD's
+	// conv1 (stride 2, pad 0, two tall row tiles) and gender-age's
+	// conv_1 (stride 1, shared padding), narrower; 8 filters in one
+	// 8-row block on 64-wide rows.
+	{3, 20, 128, 8, 3, 3, 2, 2, 1, 1, 1, 1, 1, 2},
+	{3, 199, 129, 32, 3, 3, 2, 2, 0, 0, 1, 1, 1, 1},
+	{3, 16, 32, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 2},
 }
 
 func (c implCase) attrs() map[string]string {
@@ -137,7 +145,7 @@ func implRef(c implCase, batch int, x, w, b []float32) []float64 {
 // result as the reference) are the same under avx2 and avx512 and with
 // every stride-1 plane layout (padded, shared padding, shifted columns).
 func TestConvImplicit(t *testing.T) {
-	defer func() { implShift, implSharedOff = 0, false }()
+	defer func() { implShift, implSharedOff, implRows = 0, false, 0 }()
 	r := rand.New(rand.NewPCG(11, 12))
 	for _, c := range implCases {
 		p, err := parseConvolution(c.attrs())
@@ -147,10 +155,15 @@ func TestConvImplicit(t *testing.T) {
 		in := c.tensors(r, c.batch)
 		want := implRef(c, c.batch, in[0].Float32s(), in[1].Float32s(), in[2].Float32s())
 		ref := map[string][]float32{} // the first result by implementation (avx2 and avx512 together)
-		for layout := range 4 {
+		for layout := range 7 {
 			// 0: by geometry, 1: shared padding, 2: shifted columns,
-			// 3: full padded rows.
-			implShift, implSharedOff = []int{0, 1, 2, 1}[layout], layout == 3
+			// 3: full padded rows; 4-6: 0, 1 and 3 with output rows
+			// written in place wherever there are junk columns.
+			implShift, implSharedOff = []int{0, 1, 2, 1, 0, 1, 1}[layout], layout == 3 || layout == 6
+			implRows = 1
+			if layout >= 4 {
+				implRows = 2
+			}
 			implLayout(t, c, p.(*ConvolutionParam), in, want, ref)
 		}
 	}
@@ -169,13 +182,13 @@ func implLayout(t *testing.T, c implCase, p *ConvolutionParam, in []*tensor.Tens
 			t.Fatalf("%+v: bad geometry", c)
 		}
 		if !g.implicit() {
-			t.Fatalf("%+v shift=%d noshare=%v impl=%s: not on the implicit path", c, implShift, implSharedOff, impl)
+			t.Fatalf("%+v shift=%d noshare=%v rows=%d impl=%s: not on the implicit path", c, implShift, implSharedOff, implRows, impl)
 		}
 		for _, threads := range []int{1, 2, 3} {
 			got := engineRun(t, p, in, threads).Float32s()
 			for i := range want {
 				if d := math.Abs(float64(got[i]) - want[i]); !(d <= 1e-5*(1+math.Abs(want[i]))*math.Sqrt(float64(len(in[1].Float32s())/c.f))) { // NaN fails
-					t.Fatalf("%+v shift=%d noshare=%v impl=%s threads=%d: element %d is %v, want %v", c, implShift, implSharedOff, impl, threads, i, got[i], want[i])
+					t.Fatalf("%+v shift=%d noshare=%v rows=%d impl=%s threads=%d: element %d is %v, want %v", c, implShift, implSharedOff, implRows, impl, threads, i, got[i], want[i])
 				}
 			}
 			if first == nil {
@@ -189,7 +202,7 @@ func implLayout(t *testing.T, c implCase, p *ConvolutionParam, in []*tensor.Tens
 				first = ref[key]
 			}
 			if !slices.EqualFunc(got, first, func(a, b float32) bool { return math.Float32bits(a) == math.Float32bits(b) }) {
-				t.Fatalf("%+v shift=%d noshare=%v impl=%s threads=%d: bits differ from the first run (or the other SIMD kernels')", c, implShift, implSharedOff, impl, threads)
+				t.Fatalf("%+v shift=%d noshare=%v rows=%d impl=%s threads=%d: bits differ from the first run (or the other SIMD kernels')", c, implShift, implSharedOff, implRows, impl, threads)
 			}
 			// Each sample alone.
 			for n := range batch {
@@ -203,7 +216,7 @@ func implLayout(t *testing.T, c implCase, p *ConvolutionParam, in []*tensor.Tens
 				one := engineRun(t, p, []*tensor.Tensor{x1, in[1], in[2]}, threads).Float32s()
 				for i, v := range one {
 					if math.Float32bits(v) != math.Float32bits(first[n*per+i]) {
-						t.Fatalf("%+v shift=%d noshare=%v impl=%s threads=%d sample %d: element %d is %v alone, %v in the batch", c, implShift, implSharedOff, impl, threads, n, i, v, first[n*per+i])
+						t.Fatalf("%+v shift=%d noshare=%v rows=%d impl=%s threads=%d sample %d: element %d is %v alone, %v in the batch", c, implShift, implSharedOff, implRows, impl, threads, n, i, v, first[n*per+i])
 					}
 				}
 			}
