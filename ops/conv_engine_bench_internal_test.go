@@ -184,31 +184,7 @@ func BenchmarkConvLFFD(b *testing.B) {
 		{"conv3even_32x32_118x158", 32, 118, 158, 32},
 		{"conv4_32x64_59x79", 32, 59, 79, 64},
 	} {
-		b.Run(l.name, func(b *testing.B) {
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			r := rand.New(rand.NewPCG(1, 2))
-			c := engineCase{l.c, l.h, l.w, l.f, 3, 2, 0, 1}
-			p := engineParams(b, c)
-			x, w, bias := engineRand(r, 1, c.c, c.h, c.w), engineRand(r, c.f, c.c, 3, 3), engineRand(r, c.f)
-			in := []*tensor.Tensor{x, w, bias}
-			shapes := []Shape{x.Shape(), w.Shape(), bias.Shape()}
-			y, _ := tensor.New(tensor.Float32, 1, l.f, (l.h-3)/2+1, (l.w-3)/2+1)
-			out := []*tensor.Tensor{y}
-			ctx := &Ctx{Threads: 1, Scratch: make([]float32, convWorkspace(p, shapes))}
-			flops := 2 * float64(y.Len()*l.c*9)
-			best := 0.0
-			b.ReportAllocs()
-			for b.Loop() {
-				t0 := threadCPU()
-				if err := convolutionForward(ctx, p, in, out); err != nil {
-					b.Fatal(err)
-				}
-				best = max(best, flops/float64(threadCPU()-t0))
-			}
-			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-			b.ReportMetric(best, "cpu-GFLOP/s")
-		})
+		b.Run(l.name, func(b *testing.B) { benchConvCase(b, engineCase{l.c, l.h, l.w, l.f, 3, 2, 0, 1}) })
 	}
 }
 
@@ -227,31 +203,35 @@ func BenchmarkConvFirst(b *testing.B) {
 		{"lffd_conv1_3x32_s2p0_480x640", engineCase{3, 480, 640, 32, 3, 2, 0, 1}},
 		{"ga_conv1_3x8_s1p1_112x112", engineCase{3, 112, 112, 8, 3, 1, 1, 1}},
 	} {
-		b.Run(l.name, func(b *testing.B) {
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			r := rand.New(rand.NewPCG(1, 2))
-			c := l.c
-			p := engineParams(b, c)
-			x, w, bias := engineRand(r, 1, c.c, c.h, c.w), engineRand(r, c.f, c.c, 3, 3), engineRand(r, c.f)
-			in := []*tensor.Tensor{x, w, bias}
-			shapes := []Shape{x.Shape(), w.Shape(), bias.Shape()}
-			oh, ow := (c.h+2*c.pad-c.k)/c.s+1, (c.w+2*c.pad-c.k)/c.s+1
-			y, _ := tensor.New(tensor.Float32, 1, c.f, oh, ow)
-			out := []*tensor.Tensor{y}
-			ctx := &Ctx{Threads: 1, Scratch: make([]float32, convWorkspace(p, shapes))}
-			flops := 2 * float64(y.Len()*c.c*c.k*c.k)
-			best := 0.0
-			b.ReportAllocs()
-			for b.Loop() {
-				t0 := threadCPU()
-				if err := convolutionForward(ctx, p, in, out); err != nil {
-					b.Fatal(err)
-				}
-				best = max(best, flops/float64(threadCPU()-t0))
-			}
-			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-			b.ReportMetric(best, "cpu-GFLOP/s")
-		})
+		b.Run(l.name, func(b *testing.B) { benchConvCase(b, l.c) })
 	}
+}
+
+// benchConvCase times convolution case c at batch 1 on one locked thread:
+// "GFLOP/s" over wall time, "cpu-GFLOP/s" the best single call's thread
+// CPU time.
+func benchConvCase(b *testing.B, c engineCase) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	r := rand.New(rand.NewPCG(1, 2))
+	p := engineParams(b, c)
+	x, w, bias := engineRand(r, 1, c.c, c.h, c.w), engineRand(r, c.f, c.c, c.k, c.k), engineRand(r, c.f)
+	in := []*tensor.Tensor{x, w, bias}
+	shapes := []Shape{x.Shape(), w.Shape(), bias.Shape()}
+	oh, ow := (c.h+2*c.pad-c.k)/c.s+1, (c.w+2*c.pad-c.k)/c.s+1
+	y, _ := tensor.New(tensor.Float32, 1, c.f, oh, ow)
+	out := []*tensor.Tensor{y}
+	ctx := &Ctx{Threads: 1, Scratch: make([]float32, convWorkspace(p, shapes))}
+	flops := 2 * float64(y.Len()*c.c*c.k*c.k)
+	best := 0.0
+	b.ReportAllocs()
+	for b.Loop() {
+		t0 := threadCPU()
+		if err := convolutionForward(ctx, p, in, out); err != nil {
+			b.Fatal(err)
+		}
+		best = max(best, flops/float64(threadCPU()-t0))
+	}
+	b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	b.ReportMetric(best, "cpu-GFLOP/s")
 }
