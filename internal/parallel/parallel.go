@@ -256,31 +256,74 @@ func (b *Barrier) Wait() {
 	b.mu.Unlock()
 }
 
-// FreeList is a stack of reusable values for kernels' per-call state
+// freeSlots is how many values a FreeList keeps without its mutex.
+const freeSlots = 16
+
+// FreeList is a set of reusable values for kernels' per-call state
 // (Sgemm's jobs and packing buffers, the ops' parallel jobs). Unlike
 // sync.Pool it keeps them across garbage collections, so steady-state
 // kernels never reallocate. The zero value is ready to use.
+//
+// Concurrent kernels never block on the list and it makes a value only
+// when more are out than it ever made: the first freeSlots free values
+// live in slots taken and filled with compare-and-swap, lowest first (so
+// the values used last are found first), and a Get that finds every slot
+// empty while enough values exist (one is on its way back) looks again.
+// Only more than freeSlots free values go to a mutex-guarded overflow. A
+// goroutine that sleeps on a contended mutex needs a runtime record the
+// runtime now and then allocates (after a garbage collection empties its
+// cache): a mutex-guarded list made a batch split over two goroutines
+// allocate about once per 1000 calls.
 type FreeList[T any] struct {
+	slots [freeSlots]atomic.Pointer[T]
+	out   atomic.Int64 // Gets begun minus Puts done
+	made  atomic.Int64 // values Get made
+	n     atomic.Int64 // len(items)
 	mu    sync.Mutex
 	items []*T
 }
 
 // Get returns a free value or a new zero one.
 func (f *FreeList[T]) Get() *T {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if n := len(f.items); n > 0 {
-		x := f.items[n-1]
-		f.items = f.items[:n-1]
-		return x
+	f.out.Add(1)
+	for {
+		for i := range f.slots {
+			if x := f.slots[i].Load(); x != nil && f.slots[i].CompareAndSwap(x, nil) {
+				return x
+			}
+		}
+		if f.n.Load() > 0 {
+			f.mu.Lock()
+			if n := len(f.items); n > 0 {
+				x := f.items[n-1]
+				f.items[n-1] = nil
+				f.items = f.items[:n-1]
+				f.n.Store(int64(n - 1))
+				f.mu.Unlock()
+				return x
+			}
+			f.mu.Unlock()
+		}
+		// Fewer values than holders and getters: none is free.
+		if f.made.Load() < f.out.Load() {
+			f.made.Add(1)
+			return new(T)
+		}
+		runtime.Gosched() // a Put is between its store and its count
 	}
-	return new(T)
 }
 
 // Put returns x to the list.
 func (f *FreeList[T]) Put(x *T) {
+	defer f.out.Add(-1)
+	for i := range f.slots {
+		if f.slots[i].Load() == nil && f.slots[i].CompareAndSwap(nil, x) {
+			return
+		}
+	}
 	f.mu.Lock()
 	f.items = append(f.items, x)
+	f.n.Store(int64(len(f.items)))
 	f.mu.Unlock()
 }
 
