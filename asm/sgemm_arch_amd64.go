@@ -84,7 +84,7 @@ func avx512Kernel(base sgemmKernel, mr int) sgemmKernel {
 		k.edge, k.edgeStore = sgemmKernel12x32EdgeAVX512, sgemmKernel12x32EdgeAVX512Store
 		k.rows = rowKernels{fn: sgemmKernel12x32RowsAVX512, store: sgemmKernel12x32RowsAVX512Store,
 			edge: sgemmKernel12x32RowsEdgeAVX512, edgeStore: sgemmKernel12x32RowsEdgeAVX512Store}
-		k.narrow = narrowKernels{fn: sgemmNarrowRowsAVX512, store: sgemmNarrowRowsAVX512Store, mr: 12}
+		k.narrow = narrowKernels{fn: sgemmNarrowRowsAVX512, store: sgemmNarrowRowsAVX512Store, mr: 12, packT16: packBT16AVX2}
 	case 14:
 		k.fn, k.store = sgemmKernel14x32AVX512, sgemmKernel14x32AVX512Store
 	default:
