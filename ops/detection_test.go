@@ -85,6 +85,8 @@ func TestDetectionBadAttributes(t *testing.T) {
 			[]ops.Shape{{1, 5, 4}, {1, 2, 5}, {1, 3, 5}}, "variances"},
 		{"_contrib_MultiBoxTarget", nil, []ops.Shape{{1, 5, 4}, {1, 2, 4}, {1, 3, 5}}, "label width"},
 		{"_contrib_MultiBoxTarget", nil, []ops.Shape{{2, 5, 4}, {1, 2, 5}, {1, 3, 5}}, "first dimension"},
+		{"_contrib_MultiBoxTarget", nil, []ops.Shape{{1, 5, 4}, {1, 2, 5}, {1, 0, 5}}, "at least one class"},
+		{"_contrib_MultiBoxTarget", nil, []ops.Shape{{1, 5, 4}, {3, 2, 5}, {2, 3, 5}}, "batch size mismatch"},
 	} {
 		op, ok := ops.Lookup(tc.op)
 		if !ok {

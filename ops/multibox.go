@@ -304,6 +304,10 @@ func multiBoxTargetShape(_ any, in, out []Shape) error {
 		return fmt.Errorf("label %s: label width should be >= 5", ShapeString(l))
 	case c[2] != a[1]:
 		return fmt.Errorf("number of anchors mismatch: cls_pred %s, anchor %s", ShapeString(c), ShapeString(a))
+	case c[1] < 1:
+		return fmt.Errorf("cls_pred %s: needs at least one class (the background)", ShapeString(c))
+	case c[0] != l[0]:
+		return fmt.Errorf("batch size mismatch: cls_pred %s, label %s", ShapeString(c), ShapeString(l))
 	}
 	if err := checkedSize(Shape{l[0], a[1], max(l[1], 4)}); err != nil {
 		return err
