@@ -2,6 +2,8 @@ package ops
 
 import (
 	"fmt"
+	"math"
+	"unsafe"
 
 	"github.com/mxgo/mxgo/tensor"
 )
@@ -104,10 +106,27 @@ func upNearestPlane(dst, src []float32, h, w, sh, sw int, add bool, cc *cancelCh
 			}
 			continue
 		}
-		for j, v := range s {
-			seg := row[j*sw : (j+1)*sw]
-			for k := range seg {
-				seg[k] = v
+		switch {
+		case sw == 2 && uintptr(unsafe.Pointer(unsafe.SliceData(row)))%8 == 0:
+			// The common case (feature pyramids): each pair of equal
+			// floats is one aligned 8-byte store (the same bits in
+			// either byte order).
+			pairs := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(row))), len(s))
+			_ = row[2*len(s)-1]
+			for j, v := range s {
+				pairs[j] = uint64(math.Float32bits(v)) * (1<<32 + 1)
+			}
+		case sw == 2:
+			pairs := row[:2*len(s)]
+			for j, v := range s {
+				pairs[2*j], pairs[2*j+1] = v, v
+			}
+		default:
+			for j, v := range s {
+				seg := row[j*sw : (j+1)*sw]
+				for k := range seg {
+					seg[k] = v
+				}
 			}
 		}
 		for k := 1; k < sh; k++ {
