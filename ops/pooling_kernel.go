@@ -342,14 +342,7 @@ func poolMax2DCtx(ctx *Ctx, g *poolDims, x, y []float32, mask []int32, lo, hi in
 func poolMax2D(g *poolDims, xd, yd []float32, mask []int32, lo, hi, r0, r1 int) {
 	H, W, OW := g.in[1], g.in[2], g.out[2]
 	if mask == nil && poolMaxVector {
-		if r0 == 0 && r1 == g.out[1] {
-			if v, ok := newPoolMaxPlanes(g); ok {
-				v.planes(xd, yd, lo, hi)
-				v.release()
-				return
-			}
-		}
-		if v, ok := newPoolMaxRows(g); ok {
+		if v, ok := newPoolMaxVec(g); ok {
 			v.run(xd, yd, lo, hi, r0, r1)
 			v.release()
 			return
@@ -394,74 +387,157 @@ func poolMax2D(g *poolDims, xd, yd []float32, mask []int32, lo, hi, r0, r1 int) 
 	}
 }
 
-// poolMaxRows is 2-D max pooling (inference: no argmax) with vector
-// kernels, for column strides 1 and 2: each window row is folded across
-// its columns with asm.MaxFirst into a row of partial maxima (stride 2:
-// from the row's even and odd columns, split once per row), and the
-// window's rows are folded into the output row the same way, in order. A
-// window's result is therefore the first of its largest values in
-// row-major order with NaNs skipped and −MaxFloat32 when it has none —
-// poolMax2D's loop, bit for bit — at about one vector operation per
-// window column instead of a data-dependent branch per element (MTCNN's
-// 2×2 pooling of 238×318 planes: 3.7 ms → see BenchmarkPoolMax2D). Output
-// columns whose windows the input clips (padding, the "full" convention's
-// last window) go through poolMax2D's loop.
-type poolMaxRows struct {
-	g      poolDims // a copy: a pointer would make the caller's escape
-	lo, hi int      // output columns whose windows lie inside the input
-	base   int      // input column of column lo's window
-	buf    *[]float32
-	// neg holds −MaxFloat32 (the fold's start), tmp a window row's
-	// partial maxima, even and odd a row's column phases (stride 2).
-	neg, tmp, even, odd []float32
-	// planes: group planes at a time, their rows hw floats apart in the
-	// scratch.
-	group, hw int
+// poolMaxVec is 2-D max pooling (inference: no argmax) with vector
+// kernels, for column strides 1 and 2. The input is read as if padded with
+// −MaxFloat32 on every side (padding, and the "full" convention's last
+// windows): the loop starts each window at −MaxFloat32 and takes an element
+// only when it is larger, so padding elements never win and the padded
+// windows give the clipped windows' bits. Output rows go a block at a
+// time: each padded input row the block reads is copied (column stride 2:
+// split into its even and odd columns, asm.SplitRows straight from the
+// input) into one of s_h row classes (row r into class r mod s_h, so that
+// window row i of consecutive output rows is one run of class i mod s_h's
+// rows); each class's rows are folded across the window's columns with
+// asm.MaxFirst into partial maxima (from −MaxFloat32, columns in order),
+// all the block's rows in one call per window column, and the window's
+// rows are folded into the output the same way, in order. A window's
+// result is therefore the first of its largest values in row-major order
+// with NaNs skipped and −MaxFloat32 when it has none — poolMax2D's loop,
+// bit for bit — at a few vector passes per output row instead of a
+// data-dependent branch per element (BenchmarkPoolMax2D). Against the
+// previous vector path (per-row calls, clipped columns through the loop;
+// Zen 5, one thread, alternating runs): MTCNN det1's 2×2/2 183–191 → 143
+// µs, det4's 3×3/2 12.5–14.7 → 8.4–9.0 µs, a ResNet stem's 64×112×112
+// 3×3/2 pad 1 282–284 → 191–201 µs, 32×56×56 3×3/1 pad 1 100 → 65–67 µs.
+type poolMaxVec struct {
+	g       poolDims // a copy: a pointer would make the caller's escape
+	classes int      // row classes used: min(s_h, k_h)
+	wp, rw  int      // padded row width; a class row's width (wp, or its column phases' (wp+1)/2)
+	nb      int      // output rows per block
+	buf     *[]float32
+	// Per class: rows (column stride 1: padded rows; 2: their even
+	// columns, odd their odd columns) and the rows' partial maxima hf,
+	// rows rw floats apart; neg holds −MaxFloat32 (the folds' start),
+	// vf the fold of a block's window rows but the last (k_h ≥ 3).
+	rows, odd, hf [poolMaxClasses][]float32
+	neg, vf       []float32
 }
 
-// poolMaxVector enables poolMaxRows (benchmarks turn it off to time the
+// poolMaxClasses bounds the row stride of the vector path.
+const poolMaxClasses = 4
+
+// poolMaxVector enables poolMaxVec (benchmarks turn it off to time the
 // loop).
 var poolMaxVector = true
 
-// poolMaxMinCols is the fewest interior output columns worth the vector
-// path; narrower planes keep the loop.
+// poolMaxMinCols is the fewest output columns worth the vector path;
+// narrower planes keep the loop.
 const poolMaxMinCols = 8
+
+// poolMaxBlockFloats bounds a block's scratch (32 KiB, in L1; tests
+// shrink it). On Zen 5, one thread, MTCNN det1's 10×238×318 2×2/2 pooling
+// took 143 µs with it, 167 µs with 256 KiB blocks, 210 µs with 8 KiB.
+var poolMaxBlockFloats = 1 << 13
 
 var poolMaxBufs parallel.FreeList[[]float32]
 
-// newPoolMaxRows returns the vector path for g's planes, or false when g's
-// column stride or width does not suit it.
-func newPoolMaxRows(g *poolDims) (poolMaxRows, bool) {
-	lo, hi, ok := poolMaxCols(g)
-	if !ok || hi-lo < poolMaxMinCols {
-		return poolMaxRows{}, false
+// newPoolMaxVec returns the vector path for g's planes, or false when g's
+// strides or width do not suit it.
+func newPoolMaxVec(g *poolDims) (poolMaxVec, bool) {
+	OH, OW := g.out[1], g.out[2]
+	kh, kw, sh, sw := g.k[1], g.k[2], g.s[1], g.s[2]
+	if sw != 1 && sw != 2 || sh < 1 || sh > poolMaxClasses || kh < 1 || kw < 1 || OW < poolMaxMinCols || OH < 1 {
+		return poolMaxVec{}, false
 	}
-	W, sw := g.in[2], g.s[2]
-	n := hi - lo
-	b, buf := poolMaxScratch(2*n + 2*((W+1)/2))
-	v := poolMaxRows{g: *g, lo: lo, hi: hi, base: lo*sw - g.p[2], buf: buf,
-		neg: b[:n], tmp: b[n : 2*n]}
+	v := poolMaxVec{g: *g, classes: min(sh, kh), wp: (OW-1)*sw + kw}
+	v.rw = v.wp
+	bufs := 2 // rows and partial maxima
 	if sw == 2 {
-		h := (W + 1) / 2
-		v.even, v.odd = b[2*n:2*n+h], b[2*n+h:2*n+2*h]
+		v.rw = (v.wp + 1) / 2
+		bufs = 3 // even, odd, partial maxima
 	}
-	for i := range v.neg {
-		v.neg[i] = -math.MaxFloat32
+	perRow := (v.classes*bufs + 2) * v.rw
+	v.nb = min(OH, max(1, poolMaxBlockFloats/perRow))
+	cnt0 := v.nb + (kh-1)/sh
+	total := cnt0*v.rw + v.nb*v.rw
+	for q := range v.classes {
+		total += bufs * (v.nb + (kh-1-q)/sh) * v.rw
+	}
+	b, buf := poolMaxScratch(total)
+	v.buf = buf
+	for i := range b {
+		b[i] = -math.MaxFloat32
+	}
+	v.neg, b = b[:cnt0*v.rw], b[cnt0*v.rw:]
+	v.vf, b = b[:v.nb*v.rw], b[v.nb*v.rw:]
+	for q := range v.classes {
+		n := (v.nb + (kh-1-q)/sh) * v.rw
+		v.rows[q], b = b[:n], b[n:]
+		if sw == 2 {
+			v.odd[q], b = b[:n], b[n:]
+		}
+		v.hf[q], b = b[:n], b[n:]
 	}
 	return v, true
 }
 
-// poolMaxCols returns the output columns [lo, hi) whose windows lie
-// inside the input, or false when the column stride does not suit the
-// vector paths.
-func poolMaxCols(g *poolDims) (lo, hi int, ok bool) {
-	W, OW, kw, sw, pw := g.in[2], g.out[2], g.k[2], g.s[2], g.p[2]
-	if sw != 1 && sw != 2 || kw < 1 || W+pw-kw < 0 {
-		return 0, 0, false
+// fill copies the padded rows rp0, rp0+s_h, … (cnt of them) into row
+// class q: input rows copied (column stride 2: split into their column
+// phases, straight from the input) at their padded columns, rows outside
+// the input all −MaxFloat32. Columns outside the input are never written:
+// newPoolMaxVec set them to −MaxFloat32.
+func (v *poolMaxVec) fill(q int, xp []float32, rp0, cnt int) {
+	g := &v.g
+	H, W, sh, pt, pl := g.in[1], g.in[2], g.s[1], g.p[1], g.p[2]
+	rw, rows, odd := v.rw, v.rows[q], v.odd[q]
+	wuse := min(W, v.wp-pl) // the input columns some window reads
+	tlo, thi := 0, cnt      // the rows inside the input: [tlo, thi)
+	for tlo < cnt && rp0+tlo*sh < pt {
+		tlo++
 	}
-	lo = (pw + sw - 1) / sw
-	hi = min(OW, (W+pw-kw)/sw+1)
-	return lo, hi, hi > lo
+	for thi > tlo && rp0+(thi-1)*sh-pt >= H {
+		thi--
+	}
+	for t := range cnt {
+		if t >= tlo && t < thi {
+			continue
+		}
+		copy(rows[t*rw:(t+1)*rw], v.neg)
+		if g.s[2] == 2 {
+			copy(odd[t*rw:(t+1)*rw], v.neg)
+		}
+	}
+	if thi <= tlo || wuse <= 0 {
+		return
+	}
+	ih0 := rp0 + tlo*sh - pt
+	if g.s[2] == 1 {
+		for t := tlo; t < thi; t++ {
+			ih := ih0 + (t-tlo)*sh
+			copy(rows[t*rw+pl:t*rw+pl+wuse], xp[ih*W:ih*W+wuse])
+		}
+		return
+	}
+	// Input column c is padded column c+pl: phase (c+pl)%2, index (c+pl)/2.
+	n, pairs := thi-tlo, wuse/2
+	if pairs > 0 {
+		src := xp[ih0*W:]
+		if pl%2 == 0 {
+			asm.SplitRows(rows[tlo*rw+pl/2:], odd[tlo*rw+pl/2:], rw, src, sh*W, n, pairs)
+		} else {
+			asm.SplitRows(odd[tlo*rw+(pl-1)/2:], rows[tlo*rw+(pl+1)/2:], rw, src, sh*W, n, pairs)
+		}
+	}
+	if wuse%2 == 1 {
+		c := wuse - 1 + pl
+		dst := rows
+		if c%2 == 1 {
+			dst = odd
+		}
+		for t := tlo; t < thi; t++ {
+			dst[t*rw+c/2] = xp[(ih0+(t-tlo)*sh)*W+wuse-1]
+		}
+	}
 }
 
 // poolMaxScratch returns n floats of scratch and the buffer to release.
@@ -473,206 +549,70 @@ func poolMaxScratch(n int) ([]float32, *[]float32) {
 	return (*buf)[:n], buf
 }
 
-// poolMaxPlaneFloats bounds the scratch of poolMaxRows.planes (four
-// floats per input element of a group of planes: 256 KiB).
-const poolMaxPlaneFloats = 1 << 16
-
-// newPoolMaxPlanes returns the vector path for whole planes a group at a
-// time (planes small enough that a group's scratch stays in L2), or false.
-func newPoolMaxPlanes(g *poolDims) (poolMaxRows, bool) {
-	lo, hi, ok := poolMaxCols(g)
-	H, W, sw := g.in[1], g.in[2], g.s[2]
-	hw := W
-	if sw == 2 {
-		hw = (W + 1) / 2
-	}
-	per := 4 * H * hw
-	if !ok || per == 0 || per > poolMaxPlaneFloats {
-		return poolMaxRows{}, false
-	}
-	group := max(poolMaxPlaneFloats/per, 1)
-	rows := group * H * hw
-	b, buf := poolMaxScratch(4 * rows)
-	v := poolMaxRows{g: *g, lo: lo, hi: hi, base: lo*sw - g.p[2], buf: buf, group: group, hw: hw,
-		neg: b[:rows], tmp: b[rows : 2*rows], even: b[2*rows : 3*rows], odd: b[3*rows:]}
-	for i := range v.neg {
-		v.neg[i] = -math.MaxFloat32
-	}
-	return v, true
-}
-
-// planes pools whole planes [lo, hi), group planes at a time: their rows
-// one after another as one long row, so each fold step is one MaxFirst
-// call over the group instead of one per row. The window rows' partial
-// maxima (tmp, row stride hw) hold, at each row, the fold of every
-// interior output column's window in that row; the rows' fold (into
-// even, no longer needed) holds at row r the fold of the kh rows from r,
-// which the interior output rows copy. Rows whose windows the input clips
-// fold their rows one by one; clipped columns go through the loop.
-func (v *poolMaxRows) planes(xd, yd []float32, lo, hi int) {
-	g := &v.g
-	H, W, OH, OW := g.in[1], g.in[2], g.out[1], g.out[2]
-	kh, kw, sh, ph := g.k[1], g.k[2], g.s[1], g.p[1]
-	n, hw := v.hi-v.lo, v.hw
-	ohLo, ohHi := (ph+sh-1)/sh, OH
-	if H+ph-kh < 0 {
-		ohHi = 0
-	} else {
-		ohHi = min(OH, (H+ph-kh)/sh+1)
-	}
-	for p0 := lo; p0 < hi; p0 += v.group {
-		np := min(v.group, hi-p0)
-		rows := np * H
-		xs := xd[p0*g.inPlane : (p0+np)*g.inPlane]
-		L := (rows-1)*hw + n
-		hf := v.tmp[:L]
-		if g.s[2] == 2 {
-			asm.SplitRows(v.even, v.odd, hw, xs, W, rows, W/2)
-			if W%2 == 1 {
-				for r := range rows {
-					v.even[r*hw+W/2] = xs[r*W+W-1]
-				}
-			}
-		}
-		for j := range kw {
-			q := v.base + j
-			var src []float32
-			switch {
-			case g.s[2] == 1:
-				src = xs[q : q+L]
-			case q%2 == 0:
-				src = v.even[q/2 : q/2+L]
-			default:
-				src = v.odd[q/2 : q/2+L]
-			}
-			prev := hf
-			if j == 0 {
-				prev = v.neg[:L]
-			}
-			asm.MaxFirst(hf, src, prev)
-		}
-		var vf []float32
-		if ohLo < ohHi && rows >= kh {
-			lv := (rows-kh)*hw + n
-			vf = v.even[:lv]
-			copy(vf, v.tmp[:lv])
-			for i := 1; i < kh; i++ {
-				asm.MaxFirst(vf, v.tmp[i*hw:i*hw+lv], vf)
-			}
-		}
-		for p := range np {
-			xp := xs[p*g.inPlane : (p+1)*g.inPlane]
-			yp := yd[(p0+p)*g.outPlane : (p0+p+1)*g.outPlane]
-			for oh := range OH {
-				h0, h1, _ := poolWindow(oh, H, kh, sh, ph)
-				out := yp[oh*OW+v.lo : oh*OW+v.hi]
-				switch {
-				case oh >= ohLo && oh < ohHi:
-					r := p*H + oh*sh - ph
-					copy(out, vf[r*hw:r*hw+n])
-				case h0 >= h1:
-					copy(out, v.neg[:n])
-				default:
-					r := p*H + h0
-					copy(out, v.tmp[r*hw:r*hw+n])
-					for ih := h0 + 1; ih < h1; ih++ {
-						r := p*H + ih
-						asm.MaxFirst(out, v.tmp[r*hw:r*hw+n], out)
-					}
-				}
-				v.edges(xp, yp, oh, h0, h1)
-			}
-		}
-	}
-}
-
 // release returns v's scratch.
-func (v *poolMaxRows) release() {
+func (v *poolMaxVec) release() {
 	poolMaxBufs.Put(v.buf)
-	*v = poolMaxRows{}
+	*v = poolMaxVec{}
 }
 
 // run pools output rows [r0, r1) of planes [lo, hi).
-func (v *poolMaxRows) run(xd, yd []float32, lo, hi, r0, r1 int) {
+func (v *poolMaxVec) run(xd, yd []float32, lo, hi, r0, r1 int) {
 	g := &v.g
-	H, W, OW := g.in[1], g.in[2], g.out[2]
-	n := v.hi - v.lo
+	OW, rw := g.out[2], v.rw
+	kh, kw, sh, sw := g.k[1], g.k[2], g.s[1], g.s[2]
 	for plane := lo; plane < hi; plane++ {
 		xp := xd[plane*g.inPlane : (plane+1)*g.inPlane]
 		yp := yd[plane*g.outPlane : (plane+1)*g.outPlane]
-		for oh := r0; oh < r1; oh++ {
-			h0, h1, _ := poolWindow(oh, H, g.k[1], g.s[1], g.p[1])
-			out := yp[oh*OW+v.lo : oh*OW+v.hi]
-			if h0 >= h1 {
-				copy(out, v.neg)
-			}
-			for ih := h0; ih < h1; ih++ {
-				dst := v.tmp
-				if ih == h0 {
-					dst = out
-				}
-				v.foldRow(dst, xp[ih*W:ih*W+W], n)
-				if ih > h0 {
-					asm.MaxFirst(out, dst, out)
-				}
-			}
-			v.edges(xp, yp, oh, h0, h1)
-		}
-	}
-}
-
-// foldRow sets dst[t] to the fold of the window row of output column
-// lo+t: −MaxFloat32, then the window's columns in order.
-func (v *poolMaxRows) foldRow(dst, row []float32, n int) {
-	kw := v.g.k[2]
-	if v.g.s[2] == 1 {
-		asm.MaxFirst(dst, row[v.base:v.base+n], v.neg)
-		for j := 1; j < kw; j++ {
-			asm.MaxFirst(dst, row[v.base+j:v.base+j+n], dst)
-		}
-		return
-	}
-	half := len(row) / 2
-	asm.SplitEvenOdd(v.even[:half], v.odd[:half], row)
-	if len(row)%2 == 1 {
-		v.even[half] = row[len(row)-1]
-	}
-	for j := range kw {
-		q := v.base + j
-		src := v.even
-		if q%2 == 1 {
-			src = v.odd
-		}
-		src = src[q/2 : q/2+n]
-		if j == 0 {
-			asm.MaxFirst(dst, src, v.neg)
-			continue
-		}
-		asm.MaxFirst(dst, src, dst)
-	}
-}
-
-// edges computes output row oh's columns outside [lo, hi) (clipped
-// windows) as poolMax2D's loop does.
-func (v *poolMaxRows) edges(xp, yp []float32, oh, h0, h1 int) {
-	g := &v.g
-	W, OW := g.in[2], g.out[2]
-	col := func(ow int) {
-		w0, w1, _ := poolWindow(ow, W, g.k[2], g.s[2], g.p[2])
-		m := float32(-math.MaxFloat32)
-		for ih := h0; ih < h1 && w0 < w1; ih++ {
-			for _, x := range xp[ih*W+w0 : ih*W+w1] {
-				if x > m {
-					m = x
+		for ob := r0; ob < r1; ob += v.nb {
+			nb := min(v.nb, r1-ob)
+			// Each class's rows, folded across the window's columns.
+			for q := range v.classes {
+				cnt := nb + (kh-1-q)/sh
+				v.fill(q, xp, ob*sh+q, cnt)
+				L := (cnt-1)*rw + OW
+				hf := v.hf[q][:L]
+				for j := range kw {
+					src, off := v.rows[q], j
+					if sw == 2 {
+						off = j / 2
+						if j%2 == 1 {
+							src = v.odd[q]
+						}
+					}
+					prev := hf
+					if j == 0 {
+						prev = v.neg[:L]
+					}
+					asm.MaxFirst(hf, src[off:off+L], prev)
 				}
 			}
+			// The window's rows, in order: all but the last over the
+			// block, the last into each output row.
+			row := func(i, t int) []float32 {
+				r := t + i/sh
+				return v.hf[i%sh][r*rw : r*rw+OW]
+			}
+			vf := v.hf[0]
+			if kh >= 3 {
+				L := (nb-1)*rw + OW
+				span := func(i int) []float32 {
+					o := (i / sh) * rw
+					return v.hf[i%sh][o : o+L]
+				}
+				vf = v.vf[:L]
+				asm.MaxFirst(vf, span(1), span(0))
+				for i := 2; i < kh-1; i++ {
+					asm.MaxFirst(vf, span(i), vf)
+				}
+			}
+			for t := range nb {
+				out := yp[(ob+t)*OW : (ob+t+1)*OW]
+				if kh == 1 {
+					copy(out, row(0, t))
+					continue
+				}
+				asm.MaxFirst(out, row(kh-1, t), vf[t*rw:t*rw+OW])
+			}
 		}
-		yp[oh*OW+ow] = m
-	}
-	for ow := range v.lo {
-		col(ow)
-	}
-	for ow := v.hi; ow < OW; ow++ {
-		col(ow)
 	}
 }

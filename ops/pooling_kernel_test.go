@@ -176,7 +176,7 @@ func TestPoolingForward(t *testing.T) {
 		{name: "3d-max", data: []int{1, 2, 4, 5, 3}, kind: "max", kernel: []int{2, 3, 2}, stride: []int{2, 1, 1}, pad: []int{0, 1, 1}},
 		{name: "3d-avg", data: []int{1, 1, 4, 4, 4}, kind: "avg", kernel: []int{2, 2, 2}, stride: []int{2, 2, 2}},
 		{name: "nhwc-max", data: []int{2, 3, 5, 4}, kind: "max", kernel: []int{2, 2}, stride: []int{1, 2}, nhwc: true},
-		// Planes wide enough for the vector path (poolMaxRows).
+		// Planes wide enough for the vector path (poolMaxVec).
 		{name: "max-wide-2x2s2-full", data: []int{2, 3, 11, 39}, kind: "max", kernel: []int{2, 2}, stride: []int{2, 2}, convention: "full"},
 		{name: "max-wide-3x3s2-full", data: []int{1, 2, 12, 40}, kind: "max", kernel: []int{3, 3}, stride: []int{2, 2}, convention: "full"},
 		{name: "max-wide-3x3s2-pad", data: []int{1, 2, 9, 41}, kind: "max", kernel: []int{3, 3}, stride: []int{2, 2}, pad: []int{1, 1}},
