@@ -56,8 +56,12 @@ var workerPool struct {
 var spinners atomic.Int32
 
 // spinTime is how long a worker (and a caller waiting for its workers)
-// polls before it parks.
-const spinTime = 100 * time.Microsecond
+// polls before it parks (or sleeps). It outlasts the serial steps between
+// a model's parallel kernels (a RetinaFace at batch 1 on 2 threads parked
+// its worker, at 100 µs, in most Predict calls: a wake-up of 100–350 µs
+// each on a VM, and a runtime record allocated now and then: 0.2–0.3
+// allocations per Predict).
+const spinTime = time.Millisecond
 
 // spinFor polls done until it returns true or spinTime has passed,
 // yielding the P now and then so goroutines queued on it still run. It
@@ -141,8 +145,8 @@ func (w *poolWorker) run(t poolTask) {
 	workerPool.mu.Lock()
 	workerPool.idle = append(workerPool.idle, w)
 	workerPool.mu.Unlock()
-	t.j.left.Add(-1)
 	t.j.wg.Done()
+	t.j.left.Add(-1) // last: the caller may reuse j once left is 0
 }
 
 // give hands t to w: through memory if w is spinning, else on its channel.
@@ -198,9 +202,18 @@ func RunWG(threads int, r Runner, j *Join) {
 		getWorker().give(poolTask{r: r, tid: t, j: j})
 	}
 	r.Run(0)
-	// The workers usually finish within microseconds of tid 0: poll before
-	// parking, for the same reason workers spin.
-	spinFor(func() bool { return j.left.Load() == 0 })
+	// The workers usually finish within microseconds of tid 0: poll, for
+	// the same reason workers spin, then sleep between polls rather than
+	// block on the WaitGroup — a goroutine that blocks needs a runtime
+	// record the runtime now and then allocates, which made a model
+	// allocate in some Predict calls. Workers call Done before they
+	// count down left, so the Wait below returns at once; it guards
+	// against a worker still touching j.
+	if !spinFor(func() bool { return j.left.Load() == 0 }) {
+		for d := 20 * time.Microsecond; j.left.Load() != 0; d = min(2*d, time.Millisecond) {
+			time.Sleep(d)
+		}
+	}
 	j.wg.Wait()
 }
 
