@@ -91,6 +91,22 @@ const implRowsWindow = 1 << 16
 // stride-1 convolutions to one SGEMM per sample and group.
 var implPointwiseOff bool
 
+// pointwisePacked reports a pointwise convolution better done as one
+// SGEMM on packed panels than read in place: at least 256 input channels
+// per group over at least 1 MiB of input. In place, the k loop of a
+// filter block steps from one input channel plane to the next (a page or
+// more apart, often the same L1 sets), so the block's columns do not stay
+// in L1 across filter blocks. BenchmarkConvPointwiseOldNew (Zen 5, one
+// thread, GFLOP/s of thread CPU time, in place → packed): 512→512 on
+// 32×32 133 → 197 (SSD MobileNet's conv_8–conv_12), 31×31 152 → 191,
+// 256→256 on 64×64 157 → 187, on 32×32 189 → 198; below the bounds in
+// place wins or ties: 256 on 28×28 201 → 194, 16×16 220 → 207, 128 on
+// 128×128 190 → 171, 1024 on 16×16 185 → 183, 512 on 16×16 207 → 207.
+func (g *convDims) pointwisePacked() bool {
+	cg := g.c / g.groups
+	return cg >= 256 && cg*g.inSize() >= 1<<18
+}
+
 // implShiftMaxW is the widest output the shifted-column layout is used
 // for: its planes are k[2] times larger, but its rows have no padding
 // columns, which matters most on narrow rows.
@@ -105,7 +121,7 @@ func (g *convDims) implicit() bool {
 
 // implicitGeom reports a geometry the implicit path handles.
 func (g *convDims) implicitGeom() bool {
-	if g.in[0] != 1 || g.k[0] != 1 || g.p[0] != 0 || g.out[0] != 1 || g.pointwise() && implPointwiseOff || g.depthwise() {
+	if g.in[0] != 1 || g.k[0] != 1 || g.p[0] != 0 || g.out[0] != 1 || g.pointwise() && (implPointwiseOff || g.pointwisePacked()) || g.depthwise() {
 		return false
 	}
 	if g.s[1] > implMaxStride || g.s[2] > implMaxStride || g.out[1] < 1 || g.out[2] < 1 {
