@@ -84,6 +84,32 @@ func spinFor(done func() bool) bool {
 	}
 }
 
+// After spinning, a worker (and a caller waiting for its workers) sleeps
+// between polls, the sleeps doubling from 20 µs to sleepPollMax, for
+// sleepPollTime before it parks: a goroutine that blocks on a channel or
+// a WaitGroup needs a runtime record that the runtime now and then
+// allocates, and a serial step longer than spinTime (SSD's
+// MultiBoxDetection, 1.5 ms) parked the worker in every Predict. A
+// sleeping worker is still claimable through memory; it sees its task
+// within sleepPollMax, about the time a futex wake-up takes on a VM.
+const (
+	sleepPollTime = 20 * time.Millisecond
+	sleepPollMax  = 200 * time.Microsecond
+)
+
+// sleepPoll polls done with sleeps in between (see sleepPollTime) for
+// about d, reporting whether done returned true.
+func sleepPoll(done func() bool, d, maxSleep time.Duration) bool {
+	for s, slept := 20*time.Microsecond, time.Duration(0); slept < d; s = min(2*s, maxSleep) {
+		time.Sleep(s)
+		slept += s
+		if done() {
+			return true
+		}
+	}
+	return false
+}
+
 // loop runs tasks: the first arrives on ch (a new worker is parked),
 // later ones while it spins or, once parked, on ch again.
 //
@@ -98,7 +124,8 @@ func (w *poolWorker) loop() {
 		w.state.Store(workerBusy)
 		w.run(t)
 		if w.state.Load() != workerParked { // spinning, or already claimed
-			got := spinFor(func() bool { return w.state.Load() == workerHasTask })
+			hasTask := func() bool { return w.state.Load() == workerHasTask }
+			got := spinFor(hasTask) || sleepPoll(hasTask, sleepPollTime, sleepPollMax)
 			if !got && !w.state.CompareAndSwap(workerSpinning, workerParked) {
 				// A dispatcher claimed it as the spin ended: its task is coming.
 				for w.state.Load() != workerHasTask {
@@ -209,9 +236,8 @@ func RunWG(threads int, r Runner, j *Join) {
 	// allocate in some Predict calls. Workers call Done before they
 	// count down left, so the Wait below returns at once; it guards
 	// against a worker still touching j.
-	if !spinFor(func() bool { return j.left.Load() == 0 }) {
-		for d := 20 * time.Microsecond; j.left.Load() != 0; d = min(2*d, time.Millisecond) {
-			time.Sleep(d)
+	if done := func() bool { return j.left.Load() == 0 }; !spinFor(done) {
+		for !sleepPoll(done, time.Hour, sleepPollMax) {
 		}
 	}
 	j.wg.Wait()
@@ -220,27 +246,28 @@ func RunWG(threads int, r Runner, j *Join) {
 // Barrier is a reusable barrier for n goroutines. The phases it
 // separates are short and the goroutines usually arrive together, so a
 // waiter spins (yielding to other goroutines) for a while; then it sleeps
-// on a condition variable, so that on a busy machine — when another
+// between polls (sleepPoll), so that on a busy machine — when another
 // process holds the core the last goroutine needs — waiters do not burn
-// the CPU that goroutine is waiting for.
+// the CPU that goroutine is waiting for, and never block on a condition
+// variable (whose waiters need runtime records the runtime now and then
+// allocates: SSD MobileNet's packed pointwise SGEMMs on 2 threads made
+// about one allocation per Predict).
 type Barrier struct {
 	n     int32
 	count atomic.Int32
 	gen   atomic.Uint32
-	mu    sync.Mutex
-	cond  sync.Cond
 }
 
 // spinLimit is how many polls a waiter makes before sleeping.
 const spinLimit = 2000
 
+// Reset prepares b for n goroutines.
 func (b *Barrier) Reset(n int) {
 	b.n = int32(n)
 	b.count.Store(0)
-	b.cond.L = &b.mu
 }
 
-// wait blocks until all n goroutines have called wait.
+// Wait blocks until all n goroutines have called Wait.
 func (b *Barrier) Wait() {
 	if b.n <= 1 {
 		return
@@ -248,10 +275,7 @@ func (b *Barrier) Wait() {
 	g := b.gen.Load()
 	if b.count.Add(1) == b.n {
 		b.count.Store(0)
-		b.mu.Lock()
 		b.gen.Add(1)
-		b.mu.Unlock()
-		b.cond.Broadcast()
 		return
 	}
 	for i := range spinLimit {
@@ -262,11 +286,8 @@ func (b *Barrier) Wait() {
 			runtime.Gosched()
 		}
 	}
-	b.mu.Lock()
-	for b.gen.Load() == g {
-		b.cond.Wait()
+	for !sleepPoll(func() bool { return b.gen.Load() != g }, time.Hour, sleepPollMax) {
 	}
-	b.mu.Unlock()
 }
 
 // freeSlots is how many values a FreeList keeps without its mutex.
