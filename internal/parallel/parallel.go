@@ -256,7 +256,8 @@ func RunWG(threads int, r Runner, j *Join) {
 
 // Barrier is a reusable barrier for n goroutines. The phases it
 // separates are short and the goroutines usually arrive together, so a
-// waiter spins (yielding to other goroutines) for a while; then it sleeps
+// waiter spins (spinFor: up to spinTime, yielding now and then); then it
+// sleeps
 // between polls (sleepPoll), so that on a busy machine — when another
 // process holds the core the last goroutine needs — waiters do not burn
 // the CPU that goroutine is waiting for, and never block on a condition
@@ -268,9 +269,6 @@ type Barrier struct {
 	count atomic.Int32
 	gen   atomic.Uint32
 }
-
-// spinLimit is how many polls a waiter makes before sleeping.
-const spinLimit = 2000
 
 // Reset prepares b for n goroutines.
 func (b *Barrier) Reset(n int) {
@@ -289,15 +287,9 @@ func (b *Barrier) Wait() {
 		b.gen.Add(1)
 		return
 	}
-	for i := range spinLimit {
-		if b.gen.Load() != g {
-			return
+	if passed := func() bool { return b.gen.Load() != g }; !spinFor(passed) {
+		for !sleepPoll(passed, time.Hour, sleepPollMax) {
 		}
-		if i&spinYieldMask == spinYieldMask {
-			runtime.Gosched()
-		}
-	}
-	for !sleepPoll(func() bool { return b.gen.Load() != g }, time.Hour, sleepPollMax) {
 	}
 }
 
