@@ -257,13 +257,12 @@ func RunWG(threads int, r Runner, j *Join) {
 // Barrier is a reusable barrier for n goroutines. The phases it
 // separates are short and the goroutines usually arrive together, so a
 // waiter spins (spinFor: up to spinTime, yielding now and then); then it
-// sleeps
-// between polls (sleepPoll), so that on a busy machine — when another
-// process holds the core the last goroutine needs — waiters do not burn
-// the CPU that goroutine is waiting for, and never block on a condition
-// variable (whose waiters need runtime records the runtime now and then
-// allocates: SSD MobileNet's packed pointwise SGEMMs on 2 threads made
-// about one allocation per Predict).
+// sleeps between polls (sleepPoll), so that on a busy machine — when
+// another process holds the core the last goroutine needs — waiters do
+// not burn the CPU that goroutine is waiting for. It never blocks on a
+// condition variable, whose waiters need runtime records the runtime now
+// and then allocates (SSD MobileNet's packed pointwise SGEMMs on 2
+// threads made about one allocation per Predict).
 type Barrier struct {
 	n     int32
 	count atomic.Int32
