@@ -110,8 +110,8 @@ const (
 
 // sleepPoll polls done with sleeps in between (see sleepPollTime) for
 // about d, reporting whether done returned true.
-func sleepPoll(done func() bool, d, maxSleep time.Duration) bool {
-	for s, slept := 20*time.Microsecond, time.Duration(0); slept < d; s = min(2*s, maxSleep) {
+func sleepPoll(done func() bool, d time.Duration) bool {
+	for s, slept := 20*time.Microsecond, time.Duration(0); slept < d; s = min(2*s, sleepPollMax) {
 		time.Sleep(s)
 		slept += s
 		if done() {
@@ -136,7 +136,7 @@ func (w *poolWorker) loop() {
 		w.run(t)
 		if w.state.Load() != workerParked { // spinning, or already claimed
 			hasTask := func() bool { return w.state.Load() == workerHasTask }
-			got := spinFor(hasTask) || sleepPoll(hasTask, sleepPollTime, sleepPollMax)
+			got := spinFor(hasTask) || sleepPoll(hasTask, sleepPollTime)
 			if !got && !w.state.CompareAndSwap(workerSpinning, workerParked) {
 				// A dispatcher claimed it as the spin ended: its task is coming.
 				for w.state.Load() != workerHasTask {
@@ -248,7 +248,7 @@ func RunWG(threads int, r Runner, j *Join) {
 	// count down left, so the Wait below returns at once; it guards
 	// against a worker still touching j.
 	if done := func() bool { return j.left.Load() == 0 }; !spinFor(done) {
-		for !sleepPoll(done, time.Hour, sleepPollMax) {
+		for !sleepPoll(done, time.Hour) {
 		}
 	}
 	j.wg.Wait()
@@ -287,7 +287,7 @@ func (b *Barrier) Wait() {
 		return
 	}
 	if passed := func() bool { return b.gen.Load() != g }; !spinFor(passed) {
-		for !sleepPoll(passed, time.Hour, sleepPollMax) {
+		for !sleepPoll(passed, time.Hour) {
 		}
 	}
 }
