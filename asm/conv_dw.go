@@ -178,3 +178,44 @@ func DepthwiseLanes9(y []float32, os int, x []float32, is, h, w, ph, pw, s int, 
 	_ = scratch[DepthwiseLanesScratch(h, w, ph, pw, s)-1]
 	return dwLanes9(dwImpl, y, os, x, is, h, w, ph, pw, s, oh, ow, wts, bias, lo, hi, zero, scratch)
 }
+
+// DepthwiseSmallMaxWidth is the widest plane DepthwiseSmall takes.
+const DepthwiseSmallMaxWidth = 32
+
+// dwSmallZeros is the row DepthwiseSmall's kernels read for rows in the
+// padding (never written).
+var dwSmallZeros [DepthwiseSmallMaxWidth]float32
+
+// DepthwiseSmall is a 3×3 depthwise convolution with padding 1 and
+// stride s (1 or 2) of planes consecutive channels whose h×w planes are
+// at most DepthwiseSmallMaxWidth floats wide, read in place: channel l
+// reads x[l·is:] (h rows of w), writes y[l·os:] (oh×ow, oh = (h−1)/s+1,
+// ow likewise), with taps wts[9l:9l+9] (t = kh·3+kw) and bias bias[l]
+// (nil: 0). Each output is
+//
+//	a = bias + Σ_{t<9} w[t]·x(s·r−1+t/3, s·i−1+t%3)   (0 outside the plane)
+//	y = min(max(a, lo), hi) + zero
+//
+// adding the taps in order with the multiply-adds fused: the bits
+// DepthwiseRows9 gives with the same implementation on a zero-padded
+// copy of the plane. A row is one or two vectors and its column taps
+// are lane shifts of them, so a small plane costs no copy and no call
+// per channel. It reports false, doing nothing, when the selected
+// implementation has no such kernel (only avx512 has) or the geometry is
+// outside it; it panics when a slice is shorter than the geometry says.
+func DepthwiseSmall(y []float32, os int, x []float32, is, planes, h, w, s int, wts, bias []float32, lo, hi, zero float32) bool {
+	if planes < 1 || h < 1 || w < 1 || w > DepthwiseSmallMaxWidth || (s != 1 && s != 2) {
+		return false
+	}
+	oh, ow := (h-1)/s+1, (w-1)/s+1
+	if is < h*w || os < oh*ow {
+		return false
+	}
+	_ = x[(planes-1)*is+h*w-1]
+	_ = y[(planes-1)*os+oh*ow-1]
+	_ = wts[9*planes-1]
+	if bias != nil {
+		_ = bias[planes-1]
+	}
+	return dwSmall(dwImpl, y, os, x, is, planes, h, w, s, oh, ow, wts, bias, lo, hi, zero)
+}

@@ -19,3 +19,8 @@ func splitRows(impl string, even, odd []float32, ldo int, src []float32, lds, ro
 func dwLanes9(string, []float32, int, []float32, int, int, int, int, int, int, int, int, []float32, []float32, float32, float32, float32, []float32) bool {
 	return false
 }
+
+// dwSmall has no Go kernel: DepthwiseSmall reports false.
+func dwSmall(string, []float32, int, []float32, int, int, int, int, int, int, int, []float32, []float32, float32, float32, float32) bool {
+	return false
+}

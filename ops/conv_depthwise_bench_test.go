@@ -12,20 +12,23 @@ import (
 )
 
 // BenchmarkDepthwiseLayers times the 3×3 depthwise layers of InsightFace's
-// gender-age MobileNet-0.25 (input 112×112; BatchNorm folded into the
+// gender-age MobileNet-0.25 (input 112×112) and the first four of
+// RetinaFace MobileNet-0.25 (input 480×640; BatchNorm folded into the
 // bias, ReLU fused as the optimiser does) at batch 1 / 1 thread and batch
 // 8 / 2 threads, reporting GFLOP/s from the best of 5 rounds of thread CPU
 // time (so other processes on a busy machine do not count; with 2 threads
 // the other goroutine's time is not counted either, so that figure is
 // per calling thread) and wall time.
 func BenchmarkDepthwiseLayers(b *testing.B) {
-	for _, l := range []struct{ c, hw, s int }{
-		{8, 112, 1}, {16, 112, 2}, {32, 56, 1}, {32, 56, 2}, {64, 28, 1}, {64, 28, 2},
-		{128, 14, 1}, {128, 14, 2}, {256, 7, 1},
+	for _, l := range []struct{ c, h, w, s int }{
+		{8, 112, 112, 1}, {16, 112, 112, 2}, {32, 56, 56, 1}, {32, 56, 56, 2}, {64, 28, 28, 1}, {64, 28, 28, 2},
+		{128, 14, 14, 1}, {128, 14, 14, 2}, {256, 7, 7, 1},
+		{8, 240, 320, 1}, {16, 240, 320, 2}, {32, 120, 160, 1}, {32, 120, 160, 2},
+		{32, 256, 256, 1}, {64, 256, 256, 2}, {128, 128, 128, 2},
 	} {
 		for _, bt := range [][2]int{{1, 1}, {8, 2}} {
 			batch, threads := bt[0], bt[1]
-			b.Run(fmt.Sprintf("dw%d_%dx%d_s%d/b%d/t%d", l.c, l.hw, l.hw, l.s, batch, threads), func(b *testing.B) {
+			b.Run(fmt.Sprintf("dw%d_%dx%d_s%d/b%d/t%d", l.c, l.h, l.w, l.s, batch, threads), func(b *testing.B) {
 				runtime.LockOSThread()
 				defer runtime.UnlockOSThread()
 				cop, _ := ops.Lookup("Convolution")
@@ -38,7 +41,7 @@ func BenchmarkDepthwiseLayers(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				x, w, bias := kaRand(1, 1, batch, l.c, l.hw, l.hw), kaRand(2, 1, l.c, 1, 3, 3), kaRand(3, 1, l.c)
+				x, w, bias := kaRand(1, 1, batch, l.c, l.h, l.w), kaRand(2, 1, l.c, 1, 3, 3), kaRand(3, 1, l.c)
 				in := []*tensor.Tensor{x, w, bias}
 				shapes := []ops.Shape{x.Shape(), w.Shape(), bias.Shape()}
 				out := []ops.Shape{nil}

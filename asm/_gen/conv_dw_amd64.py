@@ -491,6 +491,162 @@ def gen_lanes(out):
     out.append("")
 
 
+def gen_small(out):
+    """dwSmallS1N1AVX512, dwSmallS1N2AVX512, dwSmallS2AVX512: 3x3
+    depthwise convolutions with padding 1 of whole planes at most 16 (N1)
+    or 32 (N2, S2) floats wide, read in place, planes channels per call
+    (DepthwiseSmall). Each input row is one or two vectors (masked loads:
+    lanes past w read as zeros; rows outside the plane are a zero row),
+    and its three column taps are lane shifts of them (VALIGND with a
+    zero vector, stride 1) or its odd columns shifted by a lane, its even
+    and its odd columns (VPERMI2PS, stride 2). A row's taps are made once
+    and kept in registers for every output row that reads them (slots:
+    stride 1 keeps three rows, unrolled by three; stride 2 keeps the odd
+    row the next output row shares, unrolled by two). Each output adds
+    its taps in order 0..8 to the bias with fused multiply-adds and is
+    clamped: the bits of the row kernels on a padded plane. R14 is the
+    next input row to bring in, DX the row stride in bytes; N2 reads its
+    weights as broadcast memory operands (R8), N1 and S2 from Z0-Z8."""
+    sig = "(y *float32, os int, x *float32, is, planes, h, w, oh, ow int, wts, bias *float32, bstride int, zeros *float32, masks int, lo, hi, zero float32)"
+    for name, s, nv in (("dwSmallS1N1AVX512", 1, 1), ("dwSmallS1N2AVX512", 1, 2), ("dwSmallS2AVX512", 2, 2)):
+        bcst = s == 1 and nv == 2
+        out.append(f"// func {name}{sig}")
+        out.append(f"TEXT ·{name}(SB), NOSPLIT, $0-124")
+        out.append("\tMOVQ planes+32(FP), BX")
+        out.append("\tTESTQ BX, BX")
+        out.append(f"\tJLE  {name}_done")
+        out.append("\tMOVQ y+0(FP), DI")
+        out.append("\tMOVQ x+16(FP), SI")
+        out.append("\tMOVQ wts+72(FP), R8")
+        out.append("\tMOVQ bias+80(FP), R9")
+        out.append("\tMOVQ zeros+96(FP), R15")
+        out.append("\tMOVQ w+48(FP), DX")
+        out.append("\tSHLQ $2, DX")
+        # K1, K2: the input vectors' lanes inside the row; K3, K4 the
+        # output vectors' lanes inside the output row.
+        out.append("\tMOVQ masks+104(FP), AX")
+        for k in ("K1", "K2", "K3", "K4"):
+            out.append(f"\tKMOVW AX, {k}")
+            out.append("\tSHRQ $16, AX")
+        out.append("\tVBROADCASTSS lo+112(FP), Z12")
+        out.append("\tVBROADCASTSS hi+116(FP), Z13")
+        out.append("\tVBROADCASTSS zero+120(FP), Z14")
+        out.append("\tVPXORD Z15, Z15, Z15")
+        if s == 2:
+            out.append("\tVMOVUPS ·dwEvenIdx(SB), Z16")
+            out.append("\tVMOVUPS ·dwOddIdx(SB), Z17")
+
+        def fma(v, t, acc):
+            if bcst:
+                out.append(f"\tVFMADD231PS.BCST {4*t}(R8), {v}, {acc}")
+            else:
+                out.append(f"\tVFMADD231PS {v}, Z{t}, {acc}")
+
+        def bring(regs):
+            # The taps of input row R14 (or the zero row outside [0, h))
+            # into regs; R14 advances.
+            out.append("\tMOVQ R14, AX")
+            out.append("\tIMULQ DX, AX")
+            out.append("\tADDQ SI, AX")
+            out.append("\tCMPQ R14, h+40(FP)")
+            out.append("\tCMOVQCC R15, AX")
+            out.append("\tINCQ R14")
+            if s == 1 and nv == 1:
+                l, v, r = regs
+                out.append(f"\tVMOVUPS.Z (AX), K1, {v}")
+                out.append(f"\tVALIGND $15, Z15, {v}, {l}")
+                out.append(f"\tVALIGND $1, {v}, Z15, {r}")
+            elif s == 1:
+                l0, v0, r0, l1, v1, r1 = regs
+                out.append(f"\tVMOVUPS.Z (AX), K1, {v0}")
+                out.append(f"\tVMOVUPS.Z 64(AX), K2, {v1}")
+                out.append(f"\tVALIGND $15, Z15, {v0}, {l0}")
+                out.append(f"\tVALIGND $15, {v0}, {v1}, {l1}")
+                out.append(f"\tVALIGND $1, {v0}, {v1}, {r0}")
+                out.append(f"\tVALIGND $1, {v1}, Z15, {r1}")
+            else:
+                l, e, o = regs
+                out.append(f"\tVMOVUPS.Z (AX), K1, {l}")
+                out.append(f"\tVMOVUPS.Z 64(AX), K2, {o}")
+                out.append(f"\tVMOVAPS Z16, {e}")
+                out.append(f"\tVPERMI2PS {o}, {l}, {e}")
+                out.append("\tVMOVAPS Z17, Z31")
+                out.append(f"\tVPERMI2PS {o}, {l}, Z31")
+                out.append(f"\tVMOVAPS Z31, {o}")
+                out.append(f"\tVALIGND $15, Z15, {o}, {l}")
+
+        nslot = 3 if s == 1 else 2
+        width = 3 * (nv if s == 1 else 1)
+        # Slot registers: Z18 on (N2: also Z0-Z8, its weights being
+        # memory operands).
+        pool = [f"Z{i}" for i in range(18, 27)]
+        if bcst:
+            pool = [f"Z{i}" for i in list(range(9)) + list(range(16, 25))]
+        slots = [pool[width*k:width*(k+1)] for k in range(nslot)]
+        # s2: row 2r's taps, used once, in Z27-Z29 (Z31 a temporary).
+        once = ["Z27", "Z28", "Z29"]
+        accs = ["Z10", "Z11"][: (nv if s == 1 else 1)]
+
+        def compute(rows):
+            # rows: the three tap slots, kh = 0, 1, 2; then clamp, store,
+            # next output row.
+            for a in accs:
+                out.append(f"\tVMOVAPS Z9, {a}")
+            for kh, regs in enumerate(rows):
+                for i, a in enumerate(accs):
+                    for kw in range(3):
+                        fma(regs[3*i + kw], 3*kh + kw, a)
+            for i, a in enumerate(accs):
+                finish(out, "Z", a[1:])
+                k = "K3" if i == 0 else "K4"
+                out.append(f"\tVMOVUPS {a}, {k}, {64*i}(R10)")
+            out.append("\tMOVQ ow+64(FP), AX")
+            out.append("\tLEAQ (R10)(AX*4), R10")
+            out.append("\tDECQ CX")
+            out.append(f"\tJZ   {name}_planedone")
+
+        out.append(f"{name}_plane:")
+        if not bcst:
+            for t in range(9):
+                out.append(f"\tVBROADCASTSS {4*t}(R8), Z{t}")
+        out.append("\tVBROADCASTSS (R9), Z9")
+        out.append("\tMOVQ DI, R10")
+        out.append("\tMOVQ oh+56(FP), CX")
+        out.append("\tMOVQ $-1, R14")
+        if s == 1:
+            # Slot (k+1)%3 holds row k: rows -1 and 0 first.
+            bring(slots[0])
+            bring(slots[1])
+            out.append(f"{name}_rows:")
+            for j in range(3):
+                bring(slots[(j + 2) % 3])
+                compute([slots[j % 3], slots[(j + 1) % 3], slots[(j + 2) % 3]])
+            out.append(f"\tJMP  {name}_rows")
+        else:
+            # Output row r: row 2r-1 (kept from the last output row), 2r,
+            # 2r+1 (kept for the next).
+            bring(slots[0])
+            out.append(f"{name}_rows:")
+            for j in range(2):
+                bring(once)
+                bring(slots[(j + 1) % 2])
+                compute([slots[j % 2], once, slots[(j + 1) % 2]])
+            out.append(f"\tJMP  {name}_rows")
+        out.append(f"{name}_planedone:")
+        out.append("\tADDQ $36, R8")
+        out.append("\tADDQ bstride+88(FP), R9")
+        out.append("\tMOVQ is+24(FP), AX")
+        out.append("\tLEAQ (SI)(AX*4), SI")
+        out.append("\tMOVQ os+8(FP), AX")
+        out.append("\tLEAQ (DI)(AX*4), DI")
+        out.append("\tDECQ BX")
+        out.append(f"\tJNZ  {name}_plane")
+        out.append(f"{name}_done:")
+        out.append("\tVZEROUPPER")
+        out.append("\tRET")
+        out.append("")
+
+
 def main():
     out = [
         "// Code generated by asm/_gen/conv_dw_amd64.py; DO NOT EDIT.",
@@ -520,6 +676,7 @@ def main():
     gen_split(out)
     gen_split_rows(out)
     gen_lanes(out)
+    gen_small(out)
     with open(sys.argv[1], "w") as f:
         f.write("\n".join(out) + "\n")
 
