@@ -133,52 +133,6 @@ func splitRowsBySplit(impl string, even, odd []float32, ldo int, src []float32, 
 	}
 }
 
-// DepthwiseLanesScratch is the scratch, in floats, DepthwiseLanes9 needs
-// for h×w input planes with zero padding ph, pw and stride s.
-func DepthwiseLanesScratch(h, w, ph, pw, s int) int {
-	hp, wp := h+2*ph, w+2*pw
-	oh, ow := (hp-3)/s+1, (wp-3)/s+1
-	return 16*hp*wp + 16*max(h*w, oh*ow) + 9*16 + 16
-}
-
-// DepthwiseLanes9 is a 3×3 depthwise convolution of 16 channels at once,
-// one channel per lane of a 16-float vector: the layout for small planes
-// (7×7, 14×14), whose rows fill a fraction of a vector. x holds the 16
-// input planes (h×w floats, plane l at x[l*is:]), y receives the 16 output
-// planes (oh×ow with oh = (h+2ph−3)/s+1, ow likewise; plane l at
-// y[l*os:]); wts holds the channels' taps (wts[l*9+t], t = kh·3+kw) and
-// bias their biases (nil: 0). Each output is
-//
-//	a = bias + Σ_{t<9} w[t]·x[tap t]   (zero padding; taps in order)
-//	y = min(max(a, lo), hi) + zero
-//
-// with the multiply-adds fused: the bits DepthwiseRows9 gives with the
-// same implementation. The planes are transposed into a zero-padded plane
-// of vectors at the start of scratch (DepthwiseLanesScratch floats),
-// convolved there and transposed back. That plane's padding must be zero
-// on entry and stays zero: clear scratch once before the first of a run
-// of calls with one geometry.
-// It reports false, doing nothing, when the selected implementation has
-// no such kernel (only avx512 has) or s is not 1 or 2; it panics when a
-// slice is too short for the geometry.
-func DepthwiseLanes9(y []float32, os int, x []float32, is, h, w, ph, pw, s int, wts, bias []float32, lo, hi, zero float32, scratch []float32) bool {
-	if h < 1 || w < 1 || ph < 0 || pw < 0 || h+2*ph < 3 || w+2*pw < 3 || (s != 1 && s != 2) {
-		return false
-	}
-	oh, ow := (h+2*ph-3)/s+1, (w+2*pw-3)/s+1
-	if oh < 1 || ow < 1 || is < h*w || os < oh*ow {
-		return false
-	}
-	_ = x[15*is+h*w-1]
-	_ = y[15*os+oh*ow-1]
-	_ = wts[16*9-1]
-	if bias != nil {
-		_ = bias[15]
-	}
-	_ = scratch[DepthwiseLanesScratch(h, w, ph, pw, s)-1]
-	return dwLanes9(dwImpl, y, os, x, is, h, w, ph, pw, s, oh, ow, wts, bias, lo, hi, zero, scratch)
-}
-
 // DepthwiseSmallMaxWidth is the widest plane DepthwiseSmall takes.
 const DepthwiseSmallMaxWidth = 32
 

@@ -15,11 +15,6 @@ func splitRows(impl string, even, odd []float32, ldo int, src []float32, lds, ro
 	splitRowsBySplit(impl, even, odd, ldo, src, lds, rows, n)
 }
 
-// dwLanes9 has no Go kernel: DepthwiseLanes9 reports false.
-func dwLanes9(string, []float32, int, []float32, int, int, int, int, int, int, int, int, []float32, []float32, float32, float32, float32, []float32) bool {
-	return false
-}
-
 // dwSmall has no Go kernel: DepthwiseSmall reports false.
 func dwSmall(string, []float32, int, []float32, int, int, int, int, int, int, int, []float32, []float32, float32, float32, float32) bool {
 	return false

@@ -31,53 +31,31 @@ func (g *convDims) dw3x3() bool {
 // 2r+kh of the even columns (kw = 0, 2, at column offset kw>>1) or of the
 // odd ones (kw = 1), so with a tap row stride of 2·wq every output is
 // computed once.
-// ws includes the lanes path's scratch (dwLanesScratch) after the planes.
 func (g *convDims) dwPlanes() (hp, wq, ws int) {
 	hp, wq = g.in[1]+2*g.p[1], g.in[2]+2*g.p[2]
 	if g.s[1] == 1 {
-		return hp, wq, workspaceSize(hp, wq) + g.dwLanesScratch()
+		return hp, wq, workspaceSize(hp, wq)
 	}
 	wq = (wq + 1) / 2
-	return hp, wq, workspaceSize(2, hp, wq) + g.dwLanesScratch()
-}
-
-// dwLanesMaxWidth is the widest output row the lanes path takes: 16
-// channels convolved side by side in the lanes of one vector
-// (asm.DepthwiseLanes9, which transposes there and back) against a masked
-// vector per row and channel. Gender-age MobileNet's layers, batch 1, one
-// thread, Zen 5 (BenchmarkDepthwiseLayers, GFLOP/s of thread CPU time, row
-// path → lanes): 256×7×7 stride 1 19.3 → 31.4, 128×14×14 stride 2 (7 wide)
-// 15.8 → 21.0; 128×14×14 stride 1 55 → 55, 64×28×28 stride 2 (14 wide)
-// 36.6 → 20.8 (the transposes of 4× as many inputs as outputs).
-const dwLanesMaxWidth = 8
-
-// dwLanes reports whether the lanes path takes g: one output channel per
-// input channel, at least 16 channels, rows of at most dwLanesMaxWidth.
-func (g *convDims) dwLanes() bool {
-	return g.f == g.c && g.c >= 16 && g.out[2] <= dwLanesMaxWidth
-}
-
-// dwLanesScratch is the lanes path's scratch per goroutine (0 when it
-// does not take g).
-func (g *convDims) dwLanesScratch() int {
-	if !g.dwLanes() {
-		return 0
-	}
-	return asm.DepthwiseLanesScratch(g.in[1], g.in[2], g.p[1], g.p[2], g.s[1])
+	return hp, wq, workspaceSize(2, hp, wq)
 }
 
 // dwSmall reports whether asm.DepthwiseSmall can take g's planes: one
 // output channel per input channel, padding 1, rows of at most
 // asm.DepthwiseSmallMaxWidth (it does on avx512; elsewhere the planes go
-// the row or lanes path). Its rows of one or two vectors need no padded
+// the row path). Its rows of one or two vectors need no padded
 // copy and no call per plane. Gender-age MobileNet's layers, batch 1,
 // one thread, Zen 5 (BenchmarkDepthwiseLayers, GFLOP/s of thread CPU
-// time, row or lanes path → small): 128×14×14 stride 1 54.5 → 108.7,
-// 64×28×28 stride 1 76 → 120, stride 2 34.7 → 51.5, 128×14×14 stride 2
-// 20.2 → 25.8, 256×7×7 stride 1 30 → 47.
+// time, the row path or, for rows of at most 8, a path with 16 channels
+// in the lanes of a vector (transposed there and back) → small):
+// 128×14×14 stride 1 54.5 → 108.7, 64×28×28 stride 1 76 → 120, stride 2
+// 34.7 → 51.5, 128×14×14 stride 2 20.2 → 25.8, 256×7×7 stride 1 30 → 47.
 func (g *convDims) dwSmall() bool {
-	return g.f == g.c && g.p[1] == 1 && g.p[2] == 1 && g.in[2] <= asm.DepthwiseSmallMaxWidth
+	return !dwSmallOff && g.f == g.c && g.p[1] == 1 && g.p[2] == 1 && g.in[2] <= asm.DepthwiseSmallMaxWidth
 }
+
+// dwSmallOff, set only by tests, sends every plane the row path.
+var dwSmallOff bool
 
 // dwSmallChunk is the most planes one asm.DepthwiseSmall call takes (a
 // cancellation check between calls).
@@ -172,8 +150,7 @@ func convDepthwise3x3Run(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *con
 	return ctx.Err()
 }
 
-// dwHelpBlock is the channel planes per unit a crew shares (a block of
-// the lanes path).
+// dwHelpBlock is the channel planes per unit a crew shares.
 const dwHelpBlock = 16
 
 // Help convolves the blocks of dwHelpBlock channel planes o hands out,
@@ -224,12 +201,8 @@ func convDepthwise3x3(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEp
 	hp, wq, ws := g.dwPlanes()
 	is, os := g.inSize(), g.outSize()
 	mult := g.f / g.c
-	lanes := g.dwLanes()
-	// The padding is zero and no channel writes it: clear it once (the
-	// lanes path's plane too).
+	// The padding is zero and no channel writes it: clear it once.
 	clear(scratch[:ws])
-	ws -= g.dwLanesScratch()
-	lanesScratch := scratch[ws:]
 	var src [9][]float32
 	var even, odd []float32
 	lds := wq // the taps' row stride
@@ -256,28 +229,10 @@ func convDepthwise3x3(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEp
 	}
 	clo, chi, zero, fused := dwClamp(ep)
 	for u := lo; u < hi; u++ {
-		if ctx.Err() != nil { // a check per channel plane (or 16)
+		if ctx.Err() != nil { // a check per channel plane
 			return
 		}
 		n, c := u/g.c, u%g.c
-		if lanes && c%16 == 0 && c+16 <= g.c && u+16 <= hi {
-			// 16 channels of one sample at once.
-			off := (n*g.f + c) * os
-			var b []float32
-			if bias != nil {
-				b = bias[c : c+16]
-			}
-			if asm.DepthwiseLanes9(y[off:off+16*os], os, x[u*is:(u+16)*is], is, h, wd, ph, pw, g.s[1], w[c*9:(c+16)*9], b, clo, chi, zero, lanesScratch) {
-				if !fused {
-					for l := range 16 {
-						o := off + l*os
-						ep.apply(y[o:o+os], c+l, o)
-					}
-				}
-				u += 15
-				continue
-			}
-		}
 		xc := x[u*is : (u+1)*is]
 		if g.s[1] == 1 {
 			asm.ConvCopyRows(scratch[ph*wq+pw:], wq, xc, wd, wd, h)

@@ -411,86 +411,6 @@ def gen_split_rows(out):
         out.append("")
 
 
-def gen_lanes(out):
-    """dwLanes9AVX512: 16 channels at once, one per lane. p holds a padded
-    plane of 16-float vectors (position-major, wp positions per row), o
-    receives oh·ow vectors; tap (kh, kw) of output (r, c) is vector
-    (r·s+kh)·wp + c·s+kw. Four outputs per step (independent chains),
-    then one at a time; each adds its taps in order 0..8 to the bias and
-    is clamped as the row kernels do, so the bits are theirs."""
-    name = "dwLanes9AVX512"
-    out.append(f"// func {name}(o, p *float32, wp, oh, ow, s int, w, bias *float32, lo, hi, zero float32)")
-    out.append(f"TEXT ·{name}(SB), NOSPLIT, $0-76")
-    out.append("\tMOVQ oh+24(FP), CX")
-    out.append("\tTESTQ CX, CX")
-    out.append(f"\tJLE  {name}_done")
-    out.append("\tMOVQ o+0(FP), DI")
-    out.append("\tMOVQ p+8(FP), SI")
-    out.append("\tMOVQ wp+16(FP), R8")
-    out.append("\tSHLQ $6, R8")
-    out.append("\tMOVQ s+40(FP), R9")
-    out.append("\tMOVQ R9, R10")
-    out.append("\tIMULQ R8, R10")  # input rows per output row, in bytes
-    out.append("\tSHLQ $6, R9")
-    out.append("\tMOVQ w+48(FP), AX")
-    for t in range(9):
-        out.append(f"\tVMOVUPS {64*t}(AX), Z{t}")
-    out.append("\tMOVQ bias+56(FP), AX")
-    out.append("\tVMOVUPS (AX), Z9")
-    out.append("\tVBROADCASTSS lo+64(FP), Z12")
-    out.append("\tVBROADCASTSS hi+68(FP), Z13")
-    out.append("\tVBROADCASTSS zero+72(FP), Z14")
-    accs = ["Z10", "Z11", "Z15", "Z16"]
-    ptrs = ["BX", "R11", "R12", "R13"]
-
-    def tap(t, ptr, acc):
-        kh, kw = divmod(t, 3)
-        idx = "" if kh == 0 else f"(R8*{kh})"
-        out.append(f"\tVFMADD231PS {64*kw}({ptr}){idx}, Z{t}, {acc}")
-
-    out.append(f"{name}_row:")
-    out.append("\tMOVQ SI, BX")
-    out.append("\tMOVQ ow+32(FP), DX")
-    out.append(f"{name}_loop4:")
-    out.append("\tCMPQ DX, $4")
-    out.append(f"\tJLT  {name}_loop1")
-    out.append("\tLEAQ (BX)(R9*1), R11")
-    out.append("\tLEAQ (BX)(R9*2), R12")
-    out.append("\tLEAQ (R11)(R9*2), R13")
-    for a in accs:
-        out.append(f"\tVMOVAPS Z9, {a}")
-    for t in range(9):
-        for ptr, a in zip(ptrs, accs):
-            tap(t, ptr, a)
-    for i, a in enumerate(accs):
-        finish(out, "Z", a[1:])
-        out.append(f"\tVMOVUPS {a}, {64*i}(DI)")
-    out.append("\tADDQ $256, DI")
-    out.append("\tLEAQ (BX)(R9*4), BX")
-    out.append("\tSUBQ $4, DX")
-    out.append(f"\tJMP  {name}_loop4")
-    out.append(f"{name}_loop1:")
-    out.append("\tTESTQ DX, DX")
-    out.append(f"\tJE   {name}_next")
-    out.append("\tVMOVAPS Z9, Z10")
-    for t in range(9):
-        tap(t, "BX", "Z10")
-    finish(out, "Z", "10")
-    out.append("\tVMOVUPS Z10, (DI)")
-    out.append("\tADDQ $64, DI")
-    out.append("\tADDQ R9, BX")
-    out.append("\tDECQ DX")
-    out.append(f"\tJMP  {name}_loop1")
-    out.append(f"{name}_next:")
-    out.append("\tADDQ R10, SI")
-    out.append("\tDECQ CX")
-    out.append(f"\tJNZ  {name}_row")
-    out.append(f"{name}_done:")
-    out.append("\tVZEROUPPER")
-    out.append("\tRET")
-    out.append("")
-
-
 def gen_small(out):
     """dwSmallS1N1AVX512, dwSmallS1N2AVX512, dwSmallS2AVX512: 3x3
     depthwise convolutions with padding 1 of whole planes at most 16 (N1)
@@ -675,7 +595,6 @@ def main():
     out.append("")
     gen_split(out)
     gen_split_rows(out)
-    gen_lanes(out)
     gen_small(out)
     with open(sys.argv[1], "w") as f:
         f.write("\n".join(out) + "\n")
