@@ -133,32 +133,33 @@ func splitRowsBySplit(impl string, even, odd []float32, ldo int, src []float32, 
 	}
 }
 
-// DepthwiseSmallMaxWidth is the widest plane DepthwiseSmall takes.
-const DepthwiseSmallMaxWidth = 32
+// DepthwisePad1MaxWidth is the widest plane DepthwisePad1 takes.
+const DepthwisePad1MaxWidth = 8000
 
-// dwSmallZeros is the row DepthwiseSmall's kernels read for rows in the
-// padding (never written).
-var dwSmallZeros [DepthwiseSmallMaxWidth]float32
+// dwPad1Zeros holds the zero row DepthwisePad1's kernels read for rows in
+// the padding, from float 16 on (never written).
+var dwPad1Zeros [DepthwisePad1MaxWidth + 64]float32
 
-// DepthwiseSmall is a 3×3 depthwise convolution with padding 1 and
-// stride s (1 or 2) of planes consecutive channels whose h×w planes are
-// at most DepthwiseSmallMaxWidth floats wide, read in place: channel l
-// reads x[l·is:] (h rows of w), writes y[l·os:] (oh×ow, oh = (h−1)/s+1,
-// ow likewise), with taps wts[9l:9l+9] (t = kh·3+kw) and bias bias[l]
-// (nil: 0). Each output is
+// DepthwisePad1 is a 3×3 depthwise convolution with padding 1 and stride
+// s (1 or 2) of planes consecutive channels of h×w planes (w at most
+// DepthwisePad1MaxWidth), read in place: channel l reads x[l·is:] (h rows
+// of w), writes y[l·os:] (oh×ow, oh = (h−1)/s+1, ow likewise), with taps
+// wts[9l:9l+9] (t = kh·3+kw) and bias bias[l] (nil: 0). Each output is
 //
 //	a = bias + Σ_{t<9} w[t]·x(s·r−1+t/3, s·i−1+t%3)   (0 outside the plane)
 //	y = min(max(a, lo), hi) + zero
 //
 // adding the taps in order with the multiply-adds fused: the bits
 // DepthwiseRows9 gives with the same implementation on a zero-padded
-// copy of the plane. A row is one or two vectors and its column taps
-// are lane shifts of them, so a small plane costs no copy and no call
-// per channel. It reports false, doing nothing, when the selected
-// implementation has no such kernel (only avx512 has) or the geometry is
-// outside it; it panics when a slice is shorter than the geometry says.
-func DepthwiseSmall(y []float32, os int, x []float32, is, planes, h, w, s int, wts, bias []float32, lo, hi, zero float32) bool {
-	if planes < 1 || h < 1 || w < 1 || w > DepthwiseSmallMaxWidth || (s != 1 && s != 2) {
+// copy of the plane. The plane goes in strips of one or two vectors of
+// columns, each row of a strip loaded once and its column taps made by
+// lane shifts (and, at stride 2, an even/odd split) in registers, so a
+// plane costs no padded copy and no call per channel. It reports false,
+// doing nothing, when the selected implementation has no such kernel
+// (only avx512 has) or the geometry is outside it; it panics when a
+// slice is shorter than the geometry says.
+func DepthwisePad1(y []float32, os int, x []float32, is, planes, h, w, s int, wts, bias []float32, lo, hi, zero float32) bool {
+	if planes < 1 || h < 1 || w < 1 || w > DepthwisePad1MaxWidth || (s != 1 && s != 2) {
 		return false
 	}
 	oh, ow := (h-1)/s+1, (w-1)/s+1
@@ -171,5 +172,5 @@ func DepthwiseSmall(y []float32, os int, x []float32, is, planes, h, w, s int, w
 	if bias != nil {
 		_ = bias[planes-1]
 	}
-	return dwSmall(dwImpl, y, os, x, is, planes, h, w, s, oh, ow, wts, bias, lo, hi, zero)
+	return dwPad1(dwImpl, y, os, x, is, planes, h, w, s, oh, ow, wts, bias, lo, hi, zero)
 }

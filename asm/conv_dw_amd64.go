@@ -97,45 +97,49 @@ func splitRows(impl string, even, odd []float32, ldo int, src []float32, lds, ro
 	}
 }
 
-// dwSmallS1N1AVX512, dwSmallS1N2AVX512 and dwSmallS2AVX512 are
-// DepthwiseSmall on avx512 for stride 1 and w ≤ 16, stride 1 and
-// 16 < w ≤ 32, and stride 2 and w ≤ 32, with the arguments checked: is
-// and os in floats, bias advancing bstride bytes per channel (0: one
-// zero for every channel), zeros a zero row of 32 floats, masks the
-// lanes inside the row of the two input vectors (bits 0–15, 16–31) and
-// of the two output vectors (32–47, 48–63).
+// dwPad1S1N1AVX512, dwPad1S1AVX512 and dwPad1S2AVX512 are DepthwisePad1
+// on avx512 for stride 1 and w ≤ 16, stride 1, and stride 2, with the
+// arguments checked: is and os in floats, bias advancing bstride bytes
+// per channel (0: one zero for every channel), zeros a zero row with 16
+// floats before it and w+48 from it; output rows [r0, r0+rows) of each
+// plane.
 //
 //go:noescape
-func dwSmallS1N1AVX512(y *float32, os int, x *float32, is, planes, h, w, oh, ow int, wts, bias *float32, bstride int, zeros *float32, masks int, lo, hi, zero float32)
+func dwPad1S1N1AVX512(y *float32, os int, x *float32, is, planes, h, w, r0, rows, ow int, wts, bias *float32, bstride int, zeros *float32, lo, hi, zero float32)
 
 //go:noescape
-func dwSmallS1N2AVX512(y *float32, os int, x *float32, is, planes, h, w, oh, ow int, wts, bias *float32, bstride int, zeros *float32, masks int, lo, hi, zero float32)
+func dwPad1S1AVX512(y *float32, os int, x *float32, is, planes, h, w, r0, rows, ow int, wts, bias *float32, bstride int, zeros *float32, lo, hi, zero float32)
 
 //go:noescape
-func dwSmallS2AVX512(y *float32, os int, x *float32, is, planes, h, w, oh, ow int, wts, bias *float32, bstride int, zeros *float32, masks int, lo, hi, zero float32)
+func dwPad1S2AVX512(y *float32, os int, x *float32, is, planes, h, w, r0, rows, ow int, wts, bias *float32, bstride int, zeros *float32, lo, hi, zero float32)
 
-// dwLanesMask is the mask of the first n (clamped to 0..16) lanes.
-func dwLanesMask(n int) int {
-	return 1<<min(max(n, 0), 16) - 1
-}
-
-// dwSmall runs impl's small-plane kernel (none but avx512's).
-func dwSmall(impl string, y []float32, os int, x []float32, is, planes, h, w, s, oh, ow int, wts, bias []float32, lo, hi, zero float32) bool {
+// dwPad1 runs impl's pad-1 kernel (none but avx512's).
+func dwPad1(impl string, y []float32, os int, x []float32, is, planes, h, w, s, oh, ow int, wts, bias []float32, lo, hi, zero float32) bool {
 	if impl != AVX512 {
 		return false
 	}
-	masks := dwLanesMask(w) | dwLanesMask(w-16)<<16 | dwLanesMask(ow)<<32 | dwLanesMask(ow-16)<<48
-	b, bs := &dwSmallZeros[0], 0
+	zeros := &dwPad1Zeros[16]
+	b, bs := zeros, 0
 	if bias != nil {
 		b, bs = &bias[0], 4
 	}
-	k := dwSmallS2AVX512
+	k := dwPad1S2AVX512
 	if s == 1 {
-		k = dwSmallS1N2AVX512
+		k = dwPad1S1AVX512
 		if w <= 16 {
-			k = dwSmallS1N1AVX512
+			k = dwPad1S1N1AVX512
 		}
 	}
-	k(&y[0], os, &x[0], is, planes, h, w, oh, ow, &wts[0], b, bs, &dwSmallZeros[0], masks, lo, hi, zero)
+	// A large plane goes a band of rows at a time, all planes' bands
+	// before the next: a band's input rows (about dwPad1BandFloats) stay
+	// in cache while its strips go down them.
+	band := max(4, dwPad1BandFloats/(s*w))
+	for r0 := 0; r0 < oh; r0 += band {
+		k(&y[0], os, &x[0], is, planes, h, w, r0, min(band, oh-r0), ow, &wts[0], b, bs, zeros, lo, hi, zero)
+	}
 	return true
 }
+
+// dwPad1BandFloats is about how many input floats a band of a plane
+// reads.
+const dwPad1BandFloats = 16384

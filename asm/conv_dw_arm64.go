@@ -39,7 +39,7 @@ func splitRows(impl string, even, odd []float32, ldo int, src []float32, lds, ro
 	splitRowsBySplit(impl, even, odd, ldo, src, lds, rows, n)
 }
 
-// dwSmall has no NEON kernel: DepthwiseSmall reports false.
-func dwSmall(string, []float32, int, []float32, int, int, int, int, int, int, int, []float32, []float32, float32, float32, float32) bool {
+// dwPad1 has no NEON kernel: DepthwisePad1 reports false.
+func dwPad1(string, []float32, int, []float32, int, int, int, int, int, int, int, []float32, []float32, float32, float32, float32) bool {
 	return false
 }

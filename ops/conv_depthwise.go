@@ -40,31 +40,35 @@ func (g *convDims) dwPlanes() (hp, wq, ws int) {
 	return hp, wq, workspaceSize(2, hp, wq)
 }
 
-// dwSmall reports whether asm.DepthwiseSmall can take g's planes: one
+// dwPad1 reports whether asm.DepthwisePad1 can take g's planes: one
 // output channel per input channel, padding 1, rows of at most
-// asm.DepthwiseSmallMaxWidth (it does on avx512; elsewhere the planes go
-// the row path). Its rows of one or two vectors need no padded
-// copy and no call per plane. Gender-age MobileNet's layers, batch 1,
-// one thread, Zen 5 (BenchmarkDepthwiseLayers, GFLOP/s of thread CPU
-// time, the row path or, for rows of at most 8, a path with 16 channels
-// in the lanes of a vector (transposed there and back) → small):
-// 128×14×14 stride 1 54.5 → 108.7, 64×28×28 stride 1 76 → 120, stride 2
-// 34.7 → 51.5, 128×14×14 stride 2 20.2 → 25.8, 256×7×7 stride 1 30 → 47.
-func (g *convDims) dwSmall() bool {
-	return !dwSmallOff && g.f == g.c && g.p[1] == 1 && g.p[2] == 1 && g.in[2] <= asm.DepthwiseSmallMaxWidth
+// asm.DepthwisePad1MaxWidth (it does on avx512; elsewhere the planes go
+// the row path). It reads the planes in place, each input row once per
+// strip of columns, its taps made in registers. Batch 1, one thread,
+// Zen 5 (BenchmarkDepthwiseLayers, GFLOP/s of thread CPU time, the row
+// path — for rows of at most 8, a path with 16 channels in the lanes of
+// a vector, transposed there and back — → pad1, alternating runs):
+// stride 1: 8×112² 94 → 127, 32×56² 84 → 118, 64×28² 77 → 111, 128×14²
+// 58 → 115, 256×7² 32 → 50, 8×240×320 74 → 106–113, 32×120×160 76 → 113,
+// 32×256² 51 → 61–89; stride 2: 16×112² 36 → 55–61, 32×56² 42 → 51–53,
+// 64×28² 35 → 43–47, 128×14² 18–21 → 23, 16×240×320 29 → 51–56,
+// 32×120×160 33 → 51–54, 128×128² 29 → 42–52, 64×256² 18 → 17–22 (its
+// 16.8 MB input streams from memory either way).
+func (g *convDims) dwPad1() bool {
+	return !dwPad1Off && g.f == g.c && g.p[1] == 1 && g.p[2] == 1 && g.in[2] <= asm.DepthwisePad1MaxWidth
 }
 
-// dwSmallOff, set only by tests, sends every plane the row path.
-var dwSmallOff bool
+// dwPad1Off, set only by tests, sends every plane the row path.
+var dwPad1Off bool
 
-// dwSmallChunk is the most planes one asm.DepthwiseSmall call takes (a
+// dwPad1Chunk is the most planes one asm.DepthwisePad1 call takes (a
 // cancellation check between calls).
-const dwSmallChunk = 64
+const dwPad1Chunk = 64
 
-// convDepthwiseSmall convolves channel planes [lo, hi) with
-// asm.DepthwiseSmall, a run of one sample's channels per call; it
+// convDepthwisePad1 convolves channel planes [lo, hi) with
+// asm.DepthwisePad1, a run of one sample's channels per call; it
 // reports false, doing nothing, when that has no kernel here.
-func convDepthwiseSmall(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEpi, lo, hi int) bool {
+func convDepthwisePad1(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEpi, lo, hi int) bool {
 	h, wd, s := g.in[1], g.in[2], g.s[1]
 	is, os := g.inSize(), g.outSize()
 	clo, chi, zero, fused := dwClamp(ep)
@@ -73,13 +77,13 @@ func convDepthwiseSmall(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *conv
 			return true
 		}
 		c := u % g.c
-		k := min(hi-u, g.c-c, dwSmallChunk)
+		k := min(hi-u, g.c-c, dwPad1Chunk)
 		var b []float32
 		if bias != nil {
 			b = bias[c : c+k]
 		}
 		// One output channel per input channel: plane u of x and of y.
-		if !asm.DepthwiseSmall(y[u*os:(u+k)*os], os, x[u*is:(u+k)*is], is, k, h, wd, s, w[c*9:(c+k)*9], b, clo, chi, zero) {
+		if !asm.DepthwisePad1(y[u*os:(u+k)*os], os, x[u*is:(u+k)*is], is, k, h, wd, s, w[c*9:(c+k)*9], b, clo, chi, zero) {
 			return false
 		}
 		if !fused {
@@ -192,7 +196,7 @@ func dwClamp(ep *convEpi) (lo, hi, zero float32, done bool) {
 // convDepthwise3x3 convolves channel planes [lo, hi) (plane u is sample
 // u/C, input channel u%C, and its F/C output channels).
 func convDepthwise3x3(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convEpi, scratch []float32, lo, hi int) {
-	if g.dwSmall() && convDepthwiseSmall(ctx, g, x, w, bias, y, ep, lo, hi) {
+	if g.dwPad1() && convDepthwisePad1(ctx, g, x, w, bias, y, ep, lo, hi) {
 		return
 	}
 	h, wd := g.in[1], g.in[2]

@@ -411,25 +411,34 @@ def gen_split_rows(out):
         out.append("")
 
 
-def gen_small(out):
-    """dwSmallS1N1AVX512, dwSmallS1N2AVX512, dwSmallS2AVX512: 3x3
-    depthwise convolutions with padding 1 of whole planes at most 16 (N1)
-    or 32 (N2, S2) floats wide, read in place, planes channels per call
-    (DepthwiseSmall). Each input row is one or two vectors (masked loads:
-    lanes past w read as zeros; rows outside the plane are a zero row),
-    and its three column taps are lane shifts of them (VALIGND with a
-    zero vector, stride 1) or its odd columns shifted by a lane, its even
-    and its odd columns (VPERMI2PS, stride 2). A row's taps are made once
-    and kept in registers for every output row that reads them (slots:
-    stride 1 keeps three rows, unrolled by three; stride 2 keeps the odd
-    row the next output row shares, unrolled by two). Each output adds
-    its taps in order 0..8 to the bias with fused multiply-adds and is
-    clamped: the bits of the row kernels on a padded plane. R14 is the
-    next input row to bring in, DX the row stride in bytes; N2 reads its
-    weights as broadcast memory operands (R8), N1 and S2 from Z0-Z8."""
-    sig = "(y *float32, os int, x *float32, is, planes, h, w, oh, ow int, wts, bias *float32, bstride int, zeros *float32, masks int, lo, hi, zero float32)"
-    for name, s, nv in (("dwSmallS1N1AVX512", 1, 1), ("dwSmallS1N2AVX512", 1, 2), ("dwSmallS2AVX512", 2, 2)):
+def gen_pad1(out):
+    """dwPad1S1N1AVX512, dwPad1S1AVX512, dwPad1S2AVX512: 3x3 depthwise
+    convolutions with padding 1 of whole planes read in place, planes
+    channels per call (DepthwisePad1). A plane goes in column strips (N1:
+    one vector, the whole row of a plane at most 16 wide; S1: two vectors
+    of outputs and inputs; S2: one vector of outputs, two of inputs),
+    each strip top to bottom. Per input row a strip loads its vectors
+    (masked: lanes past w read as zeros; rows outside the plane are a
+    zero row), the vector before it (for the column on its left: none in
+    the first strip) and for S1 the one after it, and makes its three
+    column taps: lane shifts (VALIGND) at stride 1; at stride 2 the even
+    and odd columns (VPERMI2PS) and the odd ones shifted a lane. A row's
+    taps are made once and kept in registers for every output row that
+    reads them (slots: stride 1 keeps three rows, unrolled by three;
+    stride 2 keeps the odd row the next output row shares, unrolled by
+    two). Each output adds its taps in order 0..8 to the bias with fused
+    multiply-adds and is clamped: the bits of the row kernels on a padded
+    plane. R11 is the strip's input offset in bytes, R12 the input
+    columns from it to the row's end, R13 the offset of the vector before
+    it (0 in the first strip, whose K6 is empty), R14 the next input row
+    to bring in, DX the row stride in bytes, R15 the zero row; S1 reads
+    its weights as broadcast memory operands (R8), N1 and S2 from
+    Z0-Z8. A call computes output rows [r0, r0+rows) of each plane (a
+    band of a large plane, whose rows then stay in cache)."""
+    sig = "(y *float32, os int, x *float32, is, planes, h, w, r0, rows, ow int, wts, bias *float32, bstride int, zeros *float32, lo, hi, zero float32)"
+    for name, s, nv in (("dwPad1S1N1AVX512", 1, 1), ("dwPad1S1AVX512", 1, 2), ("dwPad1S2AVX512", 2, 2)):
         bcst = s == 1 and nv == 2
+        strips = not (s == 1 and nv == 1)
         out.append(f"// func {name}{sig}")
         out.append(f"TEXT ·{name}(SB), NOSPLIT, $0-124")
         out.append("\tMOVQ planes+32(FP), BX")
@@ -437,17 +446,11 @@ def gen_small(out):
         out.append(f"\tJLE  {name}_done")
         out.append("\tMOVQ y+0(FP), DI")
         out.append("\tMOVQ x+16(FP), SI")
-        out.append("\tMOVQ wts+72(FP), R8")
-        out.append("\tMOVQ bias+80(FP), R9")
-        out.append("\tMOVQ zeros+96(FP), R15")
+        out.append("\tMOVQ wts+80(FP), R8")
+        out.append("\tMOVQ bias+88(FP), R9")
+        out.append("\tMOVQ zeros+104(FP), R15")
         out.append("\tMOVQ w+48(FP), DX")
         out.append("\tSHLQ $2, DX")
-        # K1, K2: the input vectors' lanes inside the row; K3, K4 the
-        # output vectors' lanes inside the output row.
-        out.append("\tMOVQ masks+104(FP), AX")
-        for k in ("K1", "K2", "K3", "K4"):
-            out.append(f"\tKMOVW AX, {k}")
-            out.append("\tSHRQ $16, AX")
         out.append("\tVBROADCASTSS lo+112(FP), Z12")
         out.append("\tVBROADCASTSS hi+116(FP), Z13")
         out.append("\tVBROADCASTSS zero+120(FP), Z14")
@@ -455,6 +458,19 @@ def gen_small(out):
         if s == 2:
             out.append("\tVMOVUPS ·dwEvenIdx(SB), Z16")
             out.append("\tVMOVUPS ·dwOddIdx(SB), Z17")
+
+        def mask(k):
+            # k = the first min(max(AX, 0), 16) lanes (R13 a temporary).
+            out.append("\tMOVQ $16, R13")
+            out.append("\tCMPQ AX, R13")
+            out.append("\tCMOVQGT R13, AX")
+            out.append("\tXORL R13, R13")
+            out.append("\tTESTQ AX, AX")
+            out.append("\tCMOVQLT R13, AX")
+            out.append("\tMOVQ $1, R13")
+            out.append("\tSHLXQ AX, R13, R13")
+            out.append("\tDECQ R13")
+            out.append(f"\tKMOVW R13, {k}")
 
         def fma(v, t, acc):
             if bcst:
@@ -471,41 +487,44 @@ def gen_small(out):
             out.append("\tCMPQ R14, h+40(FP)")
             out.append("\tCMOVQCC R15, AX")
             out.append("\tINCQ R14")
-            if s == 1 and nv == 1:
+            if not strips:
                 l, v, r = regs
                 out.append(f"\tVMOVUPS.Z (AX), K1, {v}")
                 out.append(f"\tVALIGND $15, Z15, {v}, {l}")
                 out.append(f"\tVALIGND $1, {v}, Z15, {r}")
             elif s == 1:
                 l0, v0, r0, l1, v1, r1 = regs
-                out.append(f"\tVMOVUPS.Z (AX), K1, {v0}")
-                out.append(f"\tVMOVUPS.Z 64(AX), K2, {v1}")
-                out.append(f"\tVALIGND $15, Z15, {v0}, {l0}")
+                out.append("\tVMOVUPS.Z (AX)(R13*1), K6, Z16")
+                out.append(f"\tVMOVUPS.Z (AX)(R11*1), K1, {v0}")
+                out.append(f"\tVMOVUPS.Z 64(AX)(R11*1), K2, {v1}")
+                out.append("\tVMOVUPS.Z 128(AX)(R11*1), K5, Z17")
+                out.append(f"\tVALIGND $15, Z16, {v0}, {l0}")
                 out.append(f"\tVALIGND $15, {v0}, {v1}, {l1}")
                 out.append(f"\tVALIGND $1, {v0}, {v1}, {r0}")
-                out.append(f"\tVALIGND $1, {v1}, Z15, {r1}")
+                out.append(f"\tVALIGND $1, {v1}, Z17, {r1}")
             else:
                 l, e, o = regs
-                out.append(f"\tVMOVUPS.Z (AX), K1, {l}")
-                out.append(f"\tVMOVUPS.Z 64(AX), K2, {o}")
+                out.append("\tVMOVUPS.Z (AX)(R13*1), K6, Z30")
+                out.append(f"\tVMOVUPS.Z (AX)(R11*1), K1, {l}")
+                out.append("\tVMOVUPS.Z 64(AX)(R11*1), K2, Z31")
                 out.append(f"\tVMOVAPS Z16, {e}")
-                out.append(f"\tVPERMI2PS {o}, {l}, {e}")
-                out.append("\tVMOVAPS Z17, Z31")
-                out.append(f"\tVPERMI2PS {o}, {l}, Z31")
-                out.append(f"\tVMOVAPS Z31, {o}")
-                out.append(f"\tVALIGND $15, Z15, {o}, {l}")
+                out.append(f"\tVPERMI2PS Z31, {l}, {e}")
+                out.append(f"\tVMOVAPS Z17, {o}")
+                out.append(f"\tVPERMI2PS Z31, {l}, {o}")
+                out.append(f"\tVALIGND $15, Z30, {o}, {l}")
 
         nslot = 3 if s == 1 else 2
         width = 3 * (nv if s == 1 else 1)
-        # Slot registers: Z18 on (N2: also Z0-Z8, its weights being
-        # memory operands).
+        # Slot registers: Z18 on (S1: also Z0-Z8, its weights being
+        # memory operands); S2's row 2r (used once) in Z27-Z29.
         pool = [f"Z{i}" for i in range(18, 27)]
         if bcst:
-            pool = [f"Z{i}" for i in list(range(9)) + list(range(16, 25))]
+            pool = [f"Z{i}" for i in list(range(9)) + list(range(18, 27))]
         slots = [pool[width*k:width*(k+1)] for k in range(nslot)]
-        # s2: row 2r's taps, used once, in Z27-Z29 (Z31 a temporary).
         once = ["Z27", "Z28", "Z29"]
         accs = ["Z10", "Z11"][: (nv if s == 1 else 1)]
+        omasks = ["K1", "K2"] if s == 1 else ["K3"]
+        after = f"{name}_stripdone" if strips else f"{name}_planedone"
 
         def compute(rows):
             # rows: the three tap slots, kh = 0, 1, 2; then clamp, store,
@@ -518,21 +537,63 @@ def gen_small(out):
                         fma(regs[3*i + kw], 3*kh + kw, a)
             for i, a in enumerate(accs):
                 finish(out, "Z", a[1:])
-                k = "K3" if i == 0 else "K4"
-                out.append(f"\tVMOVUPS {a}, {k}, {64*i}(R10)")
-            out.append("\tMOVQ ow+64(FP), AX")
+                out.append(f"\tVMOVUPS {a}, {omasks[i]}, {64*i}(R10)")
+            out.append("\tMOVQ ow+72(FP), AX")
             out.append("\tLEAQ (R10)(AX*4), R10")
             out.append("\tDECQ CX")
-            out.append(f"\tJZ   {name}_planedone")
+            out.append(f"\tJZ   {after}")
 
+        if not strips:
+            out.append("\tMOVQ w+48(FP), AX")
+            mask("K1")
         out.append(f"{name}_plane:")
         if not bcst:
             for t in range(9):
                 out.append(f"\tVBROADCASTSS {4*t}(R8), Z{t}")
         out.append("\tVBROADCASTSS (R9), Z9")
-        out.append("\tMOVQ DI, R10")
-        out.append("\tMOVQ oh+56(FP), CX")
-        out.append("\tMOVQ $-1, R14")
+        if strips:
+            out.append("\tXORQ R11, R11")
+            out.append("\tMOVQ w+48(FP), R12")
+            out.append(f"{name}_strip:")
+            # Input lanes of the strip's vectors (and, S1, the next one;
+            # S1's outputs are its inputs); S2's output lanes.
+            out.append("\tMOVQ R12, AX")
+            mask("K1")
+            out.append("\tLEAQ -16(R12), AX")
+            mask("K2")
+            if s == 1:
+                out.append("\tLEAQ -32(R12), AX")
+                mask("K5")
+                out.append("\tLEAQ (DI)(R11*1), R10")
+            else:
+                out.append("\tMOVQ R11, AX")
+                out.append("\tSHRQ $3, AX")
+                out.append("\tNEGQ AX")
+                out.append("\tADDQ ow+72(FP), AX")
+                mask("K3")
+                out.append("\tMOVQ R11, AX")
+                out.append("\tSHRQ $1, AX")
+                out.append("\tLEAQ (DI)(AX*1), R10")
+            # The vector before the strip: none in the first.
+            out.append("\tKXNORW K6, K6, K6")
+            out.append("\tLEAQ -64(R11), R13")
+            out.append("\tTESTQ R11, R11")
+            out.append(f"\tJNZ  {name}_before")
+            out.append("\tKXORW K6, K6, K6")
+            out.append("\tXORQ R13, R13")
+            out.append(f"{name}_before:")
+        else:
+            out.append("\tMOVQ DI, R10")
+        # Output rows r0 .. r0+rows-1: R10 at row r0, R14 at input row
+        # s·r0 − 1.
+        out.append("\tMOVQ r0+56(FP), AX")
+        out.append("\tIMULQ ow+72(FP), AX")
+        out.append("\tLEAQ (R10)(AX*4), R10")
+        out.append("\tMOVQ rows+64(FP), CX")
+        out.append("\tMOVQ r0+56(FP), R14")
+        if s == 2:
+            out.append("\tSHLQ $1, R14")
+        out.append("\tDECQ R14")
         if s == 1:
             # Slot (k+1)%3 holds row k: rows -1 and 0 first.
             bring(slots[0])
@@ -552,9 +613,14 @@ def gen_small(out):
                 bring(slots[(j + 1) % 2])
                 compute([slots[j % 2], once, slots[(j + 1) % 2]])
             out.append(f"\tJMP  {name}_rows")
+        if strips:
+            out.append(f"{name}_stripdone:")
+            out.append("\tADDQ $128, R11")
+            out.append("\tSUBQ $32, R12")
+            out.append(f"\tJGT  {name}_strip")
         out.append(f"{name}_planedone:")
         out.append("\tADDQ $36, R8")
-        out.append("\tADDQ bstride+88(FP), R9")
+        out.append("\tADDQ bstride+96(FP), R9")
         out.append("\tMOVQ is+24(FP), AX")
         out.append("\tLEAQ (SI)(AX*4), SI")
         out.append("\tMOVQ os+8(FP), AX")
@@ -595,7 +661,7 @@ def main():
     out.append("")
     gen_split(out)
     gen_split_rows(out)
-    gen_small(out)
+    gen_pad1(out)
     with open(sys.argv[1], "w") as f:
         f.write("\n".join(out) + "\n")
 

@@ -8,16 +8,17 @@ import (
 	"testing"
 )
 
-// TestDepthwiseSmall checks DepthwiseSmall bit for bit against
+// TestDepthwisePad1 checks DepthwisePad1 bit for bit against
 // DepthwiseRows9 with the same implementation on zero-padded copies of
 // the planes, on avx512 (elsewhere it must report false, and the test
 // says the kernels were skipped): every width 1..32 (one and two vectors,
-// every mask), heights 1..9 and 14, strides 1 and 2, 1 to 5 channels with
+// every mask) and ten to 129 (several strips, every strip tail), heights
+// 1..9 and 14, strides 1 and 2, 1 to 5 channels with
 // gaps between the planes, on unaligned slices, NaN, ±Inf, −0 and
 // subnormal inputs, with and without bias, and the three activations
 // (none, ReLU, clip). Floats between the output planes must stay
-// untouched; widths past 32 and other strides must report false.
-func TestDepthwiseSmall(t *testing.T) {
+// untouched; wider planes and other strides must report false.
+func TestDepthwisePad1(t *testing.T) {
 	prev := Impl()
 	defer func() { _ = SetImpl(prev) }()
 	inf := float32(math.Inf(1))
@@ -29,7 +30,11 @@ func TestDepthwiseSmall(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := rand.New(rand.NewPCG(71, 72))
-		for w := 1; w <= DepthwiseSmallMaxWidth; w++ {
+		widths := []int{33, 40, 47, 48, 63, 64, 65, 80, 97, 129}
+		for w := 1; w <= 32; w++ {
+			widths = append(widths, w)
+		}
+		for _, w := range widths {
 			for _, h := range []int{1 + w%9, 14} {
 				for _, s := range []int{1, 2} {
 					planes := 1 + (w+h)%5
@@ -55,7 +60,7 @@ func TestDepthwiseSmall(t *testing.T) {
 							gbuf[i] = sentinel
 						}
 						got := gbuf[1:]
-						ok := DepthwiseSmall(got, os, x, is, planes, h, w, s, wts, b, act[0], act[1], act[2])
+						ok := DepthwisePad1(got, os, x, is, planes, h, w, s, wts, b, act[0], act[1], act[2])
 						what := fmt.Sprintf("%s %d×%dx%d stride %d act %d", impl, planes, h, w, s, ai)
 						if ok != (impl == AVX512) {
 							t.Fatalf("%s: reported %v", what, ok)
@@ -103,9 +108,10 @@ func TestDepthwiseSmall(t *testing.T) {
 			}
 		}
 		// Outside the kernels' geometry: false, nothing written.
-		x, y, wts := make([]float32, 2*33), []float32{sentinel}, make([]float32, 9)
-		for _, c := range []struct{ h, w, s int }{{2, 33, 1}, {2, 33, 2}, {1, 1, 3}, {1, 1, 0}} {
-			if DepthwiseSmall(y, 1, x, c.h*c.w, 1, c.h, c.w, c.s, wts, nil, 0, 0, 0) || y[0] != sentinel {
+		const wide = DepthwisePad1MaxWidth + 1
+		x, y, wts := make([]float32, wide), []float32{sentinel}, make([]float32, 9)
+		for _, c := range []struct{ h, w, s int }{{1, wide, 1}, {1, wide, 2}, {1, 1, 3}, {1, 1, 0}} {
+			if DepthwisePad1(y, 1, x, c.h*c.w, 1, c.h, c.w, c.s, wts, nil, 0, 0, 0) || y[0] != sentinel {
 				t.Fatalf("%s: %dx%d stride %d taken", impl, c.h, c.w, c.s)
 			}
 		}
