@@ -61,9 +61,9 @@ func (g *convDims) dwPad1() bool {
 // dwPad1Off, set only by tests, sends every plane the row path.
 var dwPad1Off bool
 
-// dwPad1Chunk is the most planes one asm.DepthwisePad1 call takes (a
-// cancellation check between calls).
-const dwPad1Chunk = 64
+// dwPad1ChunkFloats bounds the input one asm.DepthwisePad1 call reads (a
+// cancellation check between calls): up to 64 planes, at least one.
+const dwPad1ChunkFloats = 1 << 16
 
 // convDepthwisePad1 convolves channel planes [lo, hi) with
 // asm.DepthwisePad1, a run of one sample's channels per call; it
@@ -77,7 +77,7 @@ func convDepthwisePad1(ctx *Ctx, g *convDims, x, w, bias, y []float32, ep *convE
 			return true
 		}
 		c := u % g.c
-		k := min(hi-u, g.c-c, dwPad1Chunk)
+		k := min(hi-u, g.c-c, max(1, min(64, dwPad1ChunkFloats/max(1, is))))
 		var b []float32
 		if bias != nil {
 			b = bias[c : c+k]
