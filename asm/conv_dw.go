@@ -152,12 +152,16 @@ var dwPad1Zeros [DepthwisePad1MaxWidth + 64]float32
 // adding the taps in order with the multiply-adds fused: the bits
 // DepthwiseRows9 gives with the same implementation on a zero-padded
 // copy of the plane. The plane goes in strips of one or two vectors of
-// columns, each row of a strip loaded once and its column taps made by
-// lane shifts (and, at stride 2, an even/odd split) in registers, so a
-// plane costs no padded copy and no call per channel. It reports false,
-// doing nothing, when the selected implementation has no such kernel
-// (only avx512 has) or the geometry is outside it; it panics when a
-// slice is shorter than the geometry says.
+// columns, each row of a strip loaded once and its column taps made in
+// registers (lane shifts or overlapping loads, and at stride 2 an
+// even/odd split), so a plane costs no padded copy and no call per
+// channel. It reports false, doing nothing, when the selected
+// implementation has no such kernel (avx512 has; avx2 for planes at most
+// 32 wide, where it beats the padded copy) or the geometry is outside
+// it; it panics when a slice is shorter than the geometry says. The
+// avx2 kernels write floats past an output row's end (later overwritten,
+// never past a plane's end): the y planes must not be shared with
+// another goroutine's.
 func DepthwisePad1(y []float32, os int, x []float32, is, planes, h, w, s int, wts, bias []float32, lo, hi, zero float32) bool {
 	if planes < 1 || h < 1 || w < 1 || w > DepthwisePad1MaxWidth || (s != 1 && s != 2) {
 		return false

@@ -113,9 +113,32 @@ func dwPad1S1AVX512(y *float32, os int, x *float32, is, planes, h, w, r0, rows, 
 //go:noescape
 func dwPad1S2AVX512(y *float32, os int, x *float32, is, planes, h, w, r0, rows, ow int, wts, bias *float32, bstride int, zeros *float32, lo, hi, zero float32)
 
-// dwPad1 runs impl's pad-1 kernel (none but avx512's).
+// dwPad1S1AVX2 and dwPad1S2AVX2 are DepthwisePad1 on avx2 for stride 1
+// and 2, the arguments as dwPad1S1AVX512's and pend = oh·ow: a row's last
+// strip stores 8 floats, past the row's end, except where that would
+// pass the plane's end (there under a mask).
+//
+//go:noescape
+func dwPad1S1AVX2(y *float32, os int, x *float32, is, planes, h, w, r0, rows, ow int, wts, bias *float32, bstride int, zeros *float32, pend int, lo, hi, zero float32)
+
+//go:noescape
+func dwPad1S2AVX2(y *float32, os int, x *float32, is, planes, h, w, r0, rows, ow int, wts, bias *float32, bstride int, zeros *float32, pend int, lo, hi, zero float32)
+
+// dwPad1AVX2MaxWidth is the widest plane the avx2 kernels take. Their
+// strips are 8 outputs wide with the weights broadcast from memory, so
+// each row of a strip costs more than the row path's padded copy saves
+// on wide planes: Zen 5 with MXGO_KERNELS=avx2, one thread
+// (BenchmarkDepthwiseLayers, GFLOP/s, row path → avx2 pad-1):
+// 256×7×7 stride 1 8.5 → 21.7, 128×14×14 stride 1 19 → 28, stride 2 5.4
+// → 14.1, 64×28×28 stride 1 29.5 → 35, stride 2 11.3 → 16.7; 32×56×56
+// stride 1 43.5 → 41.2, stride 2 20.3 → 20.8, 8×112×112 46.4 → 41.8,
+// 32×256×256 37.7 → 28.6.
+const dwPad1AVX2MaxWidth = 32
+
+// dwPad1 runs impl's pad-1 kernel (avx512's, or avx2's on planes at most
+// dwPad1AVX2MaxWidth wide).
 func dwPad1(impl string, y []float32, os int, x []float32, is, planes, h, w, s, oh, ow int, wts, bias []float32, lo, hi, zero float32) bool {
-	if impl != AVX512 {
+	if impl != AVX512 && (impl != AVX2 || w > dwPad1AVX2MaxWidth) {
 		return false
 	}
 	zeros := &dwPad1Zeros[16]
@@ -123,19 +146,28 @@ func dwPad1(impl string, y []float32, os int, x []float32, is, planes, h, w, s, 
 	if bias != nil {
 		b, bs = &bias[0], 4
 	}
-	k := dwPad1S2AVX512
-	if s == 1 {
-		k = dwPad1S1AVX512
-		if w <= 16 {
-			k = dwPad1S1N1AVX512
-		}
-	}
 	// A large plane goes a band of rows at a time, all planes' bands
 	// before the next: a band's input rows (about dwPad1BandFloats) stay
 	// in cache while its strips go down them.
 	band := max(4, dwPad1BandFloats/(s*w))
 	for r0 := 0; r0 < oh; r0 += band {
-		k(&y[0], os, &x[0], is, planes, h, w, r0, min(band, oh-r0), ow, &wts[0], b, bs, zeros, lo, hi, zero)
+		rows := min(band, oh-r0)
+		if impl == AVX2 {
+			k := dwPad1S2AVX2
+			if s == 1 {
+				k = dwPad1S1AVX2
+			}
+			k(&y[0], os, &x[0], is, planes, h, w, r0, rows, ow, &wts[0], b, bs, zeros, oh*ow, lo, hi, zero)
+			continue
+		}
+		k := dwPad1S2AVX512
+		if s == 1 {
+			k = dwPad1S1AVX512
+			if w <= 16 {
+				k = dwPad1S1N1AVX512
+			}
+		}
+		k(&y[0], os, &x[0], is, planes, h, w, r0, rows, ow, &wts[0], b, bs, zeros, lo, hi, zero)
 	}
 	return true
 }

@@ -113,10 +113,10 @@
 // sums (ReLU, clip), fused on avx2/avx512 and unfused in the generic twin
 // (NEON twin on arm64); DepthwiseRow9 is its one-row form; SplitEvenOdd
 // and SplitRows split rows into even and odd columns for stride 2.
-// DepthwisePad1 (avx512 only; it reports false elsewhere) convolves whole
-// planes with padding 1 in place, a run of channels per call, in strips of
-// one or two vectors whose column taps are lane shifts, with the bits of
-// DepthwiseRows9.
+// DepthwisePad1 (avx512, and avx2 on planes at most 32 wide; it reports
+// false elsewhere) convolves whole planes with padding 1 in place, a run of
+// channels per call, in strips of one or two vectors whose column taps are
+// made in registers, with the bits of DepthwiseRows9.
 //
 // Implicit-GEMM convolution kernels (conv_implicit*.go, generated
 // conv_implicit_amd64.s): ConvImplicit and ConvImplicitTaps multiply a

@@ -42,8 +42,8 @@ func (g *convDims) dwPlanes() (hp, wq, ws int) {
 
 // dwPad1 reports whether asm.DepthwisePad1 can take g's planes: one
 // output channel per input channel, padding 1, rows of at most
-// asm.DepthwisePad1MaxWidth (it does on avx512; elsewhere the planes go
-// the row path). It reads the planes in place, each input row once per
+// asm.DepthwisePad1MaxWidth (it does on avx512 and, for planes at most
+// 32 wide, avx2; elsewhere the planes go the row path). It reads the planes in place, each input row once per
 // strip of columns, its taps made in registers. Batch 1, one thread,
 // Zen 5 (BenchmarkDepthwiseLayers, GFLOP/s of thread CPU time, the row
 // path — for rows of at most 8, a path with 16 channels in the lanes of

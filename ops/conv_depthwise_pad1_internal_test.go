@@ -9,10 +9,10 @@ import (
 )
 
 // TestDepthwisePad1MatchesRows checks that the pad-1 path
-// (asm.DepthwisePad1, on avx512) gives the bits of the per-channel row
-// path, whole and split into ranges of planes that cross channel chunks
-// and samples: channel counts past the chunk, batch 2, widths 1 to 129,
-// strides 1 and 2, the ReLU and clip activations applied inside the
+// (asm.DepthwisePad1) gives the bits of the per-channel row path with
+// every implementation, whole and split into ranges of planes that cross
+// channel chunks and samples: channel counts past the chunk, batch 2,
+// widths 1 to 129, strides 1 and 2, the ReLU and clip activations applied inside the
 // kernels and a scale-and-shift epilogue applied after, NaN and −0
 // inputs; and that padding other than 1 never takes it.
 func TestDepthwisePad1MatchesRows(t *testing.T) {
@@ -40,30 +40,32 @@ func TestDepthwisePad1MatchesRows(t *testing.T) {
 		ctx := &Ctx{Threads: 1}
 		units := c.n * c.c
 		scale, shift := engineRand(r, c.c).Float32s(), engineRand(r, c.c).Float32s()
-		for ai, act := range acts {
-			ep := convEpi{e: act}
-			if act != nil && act.ScaleShift {
-				ep.scale, ep.shift = scale, shift
-			}
-			run := func(off bool, cuts ...int) []float32 {
-				dwPad1Off = off
-				y := make([]float32, c.n*g.f*g.outSize())
-				lo := 0
-				for _, hi := range append(cuts, units) {
-					convDepthwise3x3(ctx, &g, xs, w.Float32s(), bias.Float32s(), y, &ep, make([]float32, ws), lo, hi)
-					lo = hi
+		asm.ForEachImpl(func(impl string) {
+			for ai, act := range acts {
+				ep := convEpi{e: act}
+				if act != nil && act.ScaleShift {
+					ep.scale, ep.shift = scale, shift
 				}
-				return y
-			}
-			rows := run(true)
-			for _, cuts := range [][]int{nil, {units / 3, units / 2}, {1}} {
-				got := run(false, cuts...)
-				for i := range rows {
-					if math.Float32bits(got[i]) != math.Float32bits(rows[i]) {
-						t.Fatalf("%+v act %d cuts %v: output %d is %v, the row path gives %v", c, ai, cuts, i, got[i], rows[i])
+				run := func(off bool, cuts ...int) []float32 {
+					dwPad1Off = off
+					y := make([]float32, c.n*g.f*g.outSize())
+					lo := 0
+					for _, hi := range append(cuts, units) {
+						convDepthwise3x3(ctx, &g, xs, w.Float32s(), bias.Float32s(), y, &ep, make([]float32, ws), lo, hi)
+						lo = hi
+					}
+					return y
+				}
+				rows := run(true)
+				for _, cuts := range [][]int{nil, {units / 3, units / 2}, {1}} {
+					got := run(false, cuts...)
+					for i := range rows {
+						if math.Float32bits(got[i]) != math.Float32bits(rows[i]) {
+							t.Fatalf("%s %+v act %d cuts %v: output %d is %v, the row path gives %v", impl, c, ai, cuts, i, got[i], rows[i])
+						}
 					}
 				}
 			}
-		}
+		})
 	}
 }

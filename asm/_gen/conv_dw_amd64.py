@@ -633,6 +633,224 @@ def gen_pad1(out):
         out.append("")
 
 
+def gen_pad1_avx2(out):
+    """dwPad1S1AVX2 and dwPad1S2AVX2: DepthwisePad1 on AVX2, in strips of
+    8 outputs, each strip top to bottom with its rows' taps kept in
+    registers (stride 1: three rows, unrolled by three; stride 2: the odd
+    row the next output row shares, unrolled by two). Stride 1 loads a
+    row's taps as three overlapping vectors (columns c-1, c, c+1);
+    stride 2 splits two pairs of vectors into even and odd columns
+    (VSHUFPS + VPERMPD: columns 2i-1, 2i and 2i+1 of the strip). Strips
+    whose loads all fall inside the row load plainly; the others (the
+    first, the last) load under masks kept in the frame (from dwMaskTab:
+    lanes from -q to w-q of a load at column q), so padding reads as
+    zero. The strips go right to left: the last strip of a row stores
+    all 8 lanes, past the row's end into the next rows' first columns,
+    which the first strip (later) or the next rows (after) overwrite;
+    only a store that would pass the plane's end goes under a mask (AVX2
+    masked stores are slow on AMD). The weights are broadcast from memory for each
+    multiply-add (Y10), the bias at each row; Y14 and Y15 hold lo and
+    hi, the frame zero. Each output adds its taps in order 0..8 to the
+    bias with fused multiply-adds and is clamped: the bits of
+    dwRows9AVX2 on a padded plane."""
+    for j in range(24):
+        out.append(f"DATA ·dwMaskTab+{4*j}(SB)/4, ${'0xffffffff' if 8 <= j < 16 else '0'}")
+    out.append("GLOBL ·dwMaskTab(SB), RODATA|NOPTR, $96")
+    out.append("")
+    sig = "(y *float32, os int, x *float32, is, planes, h, w, r0, rows, ow int, wts, bias *float32, bstride int, zeros *float32, pend int, lo, hi, zero float32)"
+    # Frame: 0 zero vector, 32.. masks (s1: L, V, R; s2: A, B, A', B';
+    # then the store's).
+    for name, s in (("dwPad1S1AVX2", 1), ("dwPad1S2AVX2", 2)):
+        out.append(f"// func {name}{sig}")
+        out.append(f"TEXT ·{name}(SB), NOSPLIT, $224-132")
+        out.append("\tMOVQ planes+32(FP), BX")
+        out.append("\tTESTQ BX, BX")
+        out.append(f"\tJLE  {name}_done")
+        out.append("\tMOVQ y+0(FP), DI")
+        out.append("\tMOVQ x+16(FP), SI")
+        out.append("\tMOVQ wts+80(FP), R8")
+        out.append("\tMOVQ bias+88(FP), R9")
+        out.append("\tMOVQ zeros+104(FP), R15")
+        out.append("\tMOVQ w+48(FP), DX")
+        out.append("\tSHLQ $2, DX")
+        out.append("\tVBROADCASTSS lo+120(FP), Y14")
+        out.append("\tVBROADCASTSS hi+124(FP), Y15")
+        out.append("\tVBROADCASTSS zero+128(FP), Y9")
+        out.append("\tVMOVUPS Y9, 0(SP)")
+        loads = ["L", "V", "R"] if s == 1 else ["A", "B", "A2", "B2"]
+        # column of each load relative to the strip's first input column
+        qoff = {"L": -1, "V": 0, "R": 1, "A": 0, "B": 8, "A2": -1, "B2": 7}
+        moff = {k: 32 + 32 * i for i, k in enumerate(loads)}
+        smask = 32 + 32 * len(loads)
+
+        def mask_for(q_expr_reg, slot, bound="w+48(FP)"):
+            # frame[slot] = lanes i with 0 <= q+i < bound, q in q_expr_reg
+            # (dwMaskTab from 8+clamp(q,-8,0) AND from
+            # 16-clamp(bound-q,0,8)).
+            out.append(f"\tMOVQ {q_expr_reg}, AX")
+            out.append("\tMOVQ $-8, R13")
+            out.append("\tCMPQ AX, R13")
+            out.append("\tCMOVQLT R13, AX")
+            out.append("\tXORL R13, R13")
+            out.append("\tCMPQ AX, R13")
+            out.append("\tCMOVQGT R13, AX")
+            out.append("\tLEAQ ·dwMaskTab+32(SB), R13")
+            out.append("\tVMOVDQU (R13)(AX*4), Y10")
+            out.append(f"\tMOVQ {bound}, AX")
+            out.append(f"\tSUBQ {q_expr_reg}, AX")
+            out.append("\tMOVQ $8, R13")
+            out.append("\tCMPQ AX, R13")
+            out.append("\tCMOVQGT R13, AX")
+            out.append("\tXORL R13, R13")
+            out.append("\tCMPQ AX, R13")
+            out.append("\tCMOVQLT R13, AX")
+            out.append("\tNEGQ AX")
+            out.append("\tLEAQ ·dwMaskTab+64(SB), R13")
+            out.append("\tVPAND (R13)(AX*4), Y10, Y10")
+            out.append(f"\tVMOVDQU Y10, {slot}(SP)")
+
+        def bring(regs, masked):
+            # The taps of input row R14 (or the zero row outside [0, h))
+            # into regs; R14 advances. AX: the row; R11: the strip's
+            # first input column.
+            out.append("\tMOVQ R14, AX")
+            out.append("\tIMULQ DX, AX")
+            out.append("\tADDQ SI, AX")
+            out.append("\tCMPQ R14, h+40(FP)")
+            out.append("\tCMOVQCC R15, AX")
+            out.append("\tINCQ R14")
+
+            def load(k, dst):
+                off = 4 * qoff[k]
+                if masked:
+                    out.append(f"\tVMOVDQU {moff[k]}(SP), Y13")
+                    out.append(f"\tVMASKMOVPS {off}(AX)(R11*4), Y13, {dst}")
+                else:
+                    out.append(f"\tVMOVUPS {off}(AX)(R11*4), {dst}")
+
+            if s == 1:
+                for k, r in zip(loads, regs):
+                    load(k, r)
+            else:
+                l, e, o = regs
+                load("A", "Y10")
+                load("B", "Y11")
+                out.append(f"\tVSHUFPS $0x88, Y11, Y10, {e}")
+                out.append(f"\tVSHUFPS $0xDD, Y11, Y10, {o}")
+                load("A2", "Y10")
+                load("B2", "Y11")
+                out.append(f"\tVSHUFPS $0x88, Y11, Y10, {l}")
+                for r in (l, e, o):
+                    out.append(f"\tVPERMPD $0xD8, {r}, {r}")
+
+        slots = [[f"Y{3*k + i}" for i in range(3)] for k in range(3)]
+        ocol = "(R10)(R11*4)" if s == 1 else "(R10)(R11*2)"
+
+        def compute(rows, masked, lbl):
+            out.append("\tVBROADCASTSS (R9), Y9")
+            for kh, regs in enumerate(rows):
+                for kw in range(3):
+                    out.append(f"\tVBROADCASTSS {4*(3*kh + kw)}(R8), Y10")
+                    out.append(f"\tVFMADD231PS {regs[kw]}, Y10, Y9")
+            out.append("\tVMAXPS Y9, Y14, Y9")
+            out.append("\tVMINPS Y9, Y15, Y9")
+            out.append("\tVADDPS 0(SP), Y9, Y9")
+            if masked:
+                # Under the mask where 8 floats would pass the plane's end
+                # (R12).
+                lea = "LEAQ 32(R10)(R11*4), AX" if s == 1 else "LEAQ 32(R10)(R11*2), AX"
+                out.append(f"\t{lea}")
+                out.append("\tCMPQ AX, R12")
+                out.append(f"\tJLS  {lbl}_full")
+                out.append(f"\tVMOVDQU {smask}(SP), Y13")
+                out.append(f"\tVMASKMOVPS Y9, Y13, {ocol}")
+                out.append(f"\tJMP  {lbl}_stored")
+                out.append(f"{lbl}_full:")
+                out.append(f"\tVMOVUPS Y9, {ocol}")
+                out.append(f"{lbl}_stored:")
+            else:
+                out.append(f"\tVMOVUPS Y9, {ocol}")
+            out.append("\tMOVQ ow+72(FP), AX")
+            out.append("\tLEAQ (R10)(AX*4), R10")
+            out.append("\tDECQ CX")
+
+        def rows_loop(masked):
+            p = f"{name}_{'m' if masked else 'p'}"
+            # Output rows r0 .. r0+rows-1: R10 at row r0, R14 at input
+            # row s·r0 − 1.
+            out.append("\tMOVQ r0+56(FP), AX")
+            out.append("\tIMULQ ow+72(FP), AX")
+            out.append("\tLEAQ (DI)(AX*4), R10")
+            out.append("\tMOVQ rows+64(FP), CX")
+            out.append("\tMOVQ r0+56(FP), R14")
+            if s == 2:
+                out.append("\tSHLQ $1, R14")
+            out.append("\tDECQ R14")
+            if s == 1:
+                bring(slots[0], masked)
+                bring(slots[1], masked)
+                out.append(f"{p}rows:")
+                for j in range(3):
+                    bring(slots[(j + 2) % 3], masked)
+                    compute([slots[j % 3], slots[(j + 1) % 3], slots[(j + 2) % 3]], masked, f"{p}{j}")
+                    out.append(f"\tJZ   {name}_stripdone")
+            else:
+                once = slots[2]
+                bring(slots[0], masked)
+                out.append(f"{p}rows:")
+                for j in range(2):
+                    bring(once, masked)
+                    bring(slots[(j + 1) % 2], masked)
+                    compute([slots[j % 2], once, slots[(j + 1) % 2]], masked, f"{p}{j}")
+                    out.append(f"\tJZ   {name}_stripdone")
+            out.append(f"\tJMP  {p}rows")
+
+        out.append(f"{name}_plane:")
+        # R11: the last strip's first input column (8 outputs per strip).
+        out.append("\tMOVQ ow+72(FP), R11")
+        out.append("\tDECQ R11")
+        out.append("\tSHRQ $3, R11")
+        out.append(f"\tSHLQ ${3 + (s - 1)}, R11")
+        out.append(f"{name}_strip:")
+        # Interior: every load inside the row (s1: c >= 1, c+9 <= w; s2:
+        # c >= 1, c+16 <= w).
+        out.append("\tTESTQ R11, R11")
+        out.append(f"\tJEQ  {name}_edge")
+        out.append(f"\tLEAQ {9 if s == 1 else 16}(R11), AX")
+        out.append("\tCMPQ AX, w+48(FP)")
+        out.append(f"\tJGT  {name}_edge")
+        rows_loop(False)
+        out.append(f"{name}_edge:")
+        for k in loads:
+            out.append(f"\tLEAQ {qoff[k]}(R11), R12")
+            mask_for("R12", moff[k])
+        # The store's lanes: outputs below ow (as a load of ow floats at
+        # the strip's first output column).
+        out.append("\tMOVQ R11, R12")
+        if s == 2:
+            out.append("\tSHRQ $1, R12")
+        mask_for("R12", smask, "ow+72(FP)")
+        # R12: the plane's end in y.
+        out.append("\tMOVQ pend+112(FP), AX")
+        out.append("\tLEAQ (DI)(AX*4), R12")
+        rows_loop(True)
+        out.append(f"{name}_stripdone:")
+        out.append(f"\tSUBQ ${8 * s}, R11")
+        out.append(f"\tJGE  {name}_strip")
+        out.append("\tADDQ $36, R8")
+        out.append("\tADDQ bstride+96(FP), R9")
+        out.append("\tMOVQ is+24(FP), AX")
+        out.append("\tLEAQ (SI)(AX*4), SI")
+        out.append("\tMOVQ os+8(FP), AX")
+        out.append("\tLEAQ (DI)(AX*4), DI")
+        out.append("\tDECQ BX")
+        out.append(f"\tJNZ  {name}_plane")
+        out.append(f"{name}_done:")
+        out.append("\tVZEROUPPER")
+        out.append("\tRET")
+        out.append("")
+
+
 def main():
     out = [
         "// Code generated by asm/_gen/conv_dw_amd64.py; DO NOT EDIT.",
@@ -662,6 +880,7 @@ def main():
     gen_split(out)
     gen_split_rows(out)
     gen_pad1(out)
+    gen_pad1_avx2(out)
     with open(sys.argv[1], "w") as f:
         f.write("\n".join(out) + "\n")
 
