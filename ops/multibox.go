@@ -269,12 +269,12 @@ func multiBoxDetectionShape(_ any, in, out []Shape) error {
 }
 
 // multiBoxDetectionWorkspace: the decoded detections (6 per anchor) and
-// the sort order (1 per anchor).
+// the sort keys (a uint64 per anchor, from an 8-byte aligned float).
 func multiBoxDetectionWorkspace(_ any, in []Shape) int {
 	if len(in) < 3 || !ShapeKnown(in[2]) || len(in[2]) != 3 {
 		return 0
 	}
-	return 7 * in[2][1]
+	return 8*in[2][1] + 1
 }
 
 // multiBoxTargetShape follows MultiBoxTargetProp::InferShape: anchor

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"unsafe"
 
 	"github.com/mxgo/mxgo/tensor"
 )
@@ -106,6 +107,66 @@ func cornerIOU(a, b []float32) float32 {
 	return i / u
 }
 
+// orderedBits maps a float32 to a uint32 in the same order (−0 and +0
+// alike; not for NaN).
+func orderedBits(f float32) uint32 {
+	b := math.Float32bits(f + 0)
+	if b>>31 != 0 {
+		return ^b
+	}
+	return b | 1<<31
+}
+
+// selectSmallest reorders a so that its k smallest values come first, in
+// no particular order (quickselect, median-of-three pivots; k ≤ len(a)).
+func selectSmallest(a []uint64, k int) {
+	lo, hi := 0, len(a)-1
+	for lo < hi {
+		m := lo + (hi-lo)/2
+		if a[m] < a[lo] {
+			a[m], a[lo] = a[lo], a[m]
+		}
+		if a[hi] < a[lo] {
+			a[hi], a[lo] = a[lo], a[hi]
+		}
+		if a[hi] < a[m] {
+			a[hi], a[m] = a[m], a[hi]
+		}
+		pivot := a[m]
+		i, j := lo, hi
+		for i <= j {
+			for a[i] < pivot {
+				i++
+			}
+			for a[j] > pivot {
+				j--
+			}
+			if i <= j {
+				a[i], a[j] = a[j], a[i]
+				i++
+				j--
+			}
+		}
+		// a[lo..j] ≤ pivot ≤ a[i..hi]
+		switch {
+		case k-1 <= j:
+			hi = j
+		case k-1 >= i:
+			lo = i
+		default:
+			return
+		}
+	}
+}
+
+// uint64View returns n uint64s over f (at least 2n+1 floats), starting at
+// its first 8-byte aligned float.
+func uint64View(f []float32, n int) []uint64 {
+	k := int(uintptr(unsafe.Pointer(unsafe.SliceData(f))) & 7 / 4)
+	f = f[k : k+2*n]
+	return unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(f))), n)
+}
+
 // multiBoxDetectionForward is MultiBoxDetectionForward: per anchor the best
 // non-background class (ties keep the lower class; below threshold ⇒
 // background) and its decoded box; the foreground detections are
@@ -128,11 +189,11 @@ func multiBoxDetectionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) er
 	if loc.Len() != nb*na*4 || anc.Len() != na*4 || y.Len() != nb*na*6 {
 		return fmt.Errorf("MultiBoxDetection: loc_pred %s, anchor %s or output %s do not match cls_prob %s", loc, anc, y, cls)
 	}
-	if len(ctx.Scratch) < 7*na {
-		return fmt.Errorf("MultiBoxDetection: scratch has %d floats, need %d", len(ctx.Scratch), 7*na)
+	if len(ctx.Scratch) < 8*na+1 {
+		return fmt.Errorf("MultiBoxDetection: scratch has %d floats, need %d", len(ctx.Scratch), 8*na+1)
 	}
 	dets := ctx.Scratch[:6*na]
-	order := int32View(ctx.Scratch[6*na : 7*na])
+	keys := uint64View(ctx.Scratch[6*na:8*na+1], na)
 	cd, ld, ad, yd := cls.Float32s(), loc.Float32s(), anc.Float32s(), y.Float32s()
 	for i := range yd {
 		yd[i] = -1
@@ -145,17 +206,28 @@ func multiBoxDetectionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) er
 		pc := cd[b*nc*na : (b+1)*nc*na]
 		pl := ld[b*na*4 : (b+1)*na*4]
 		po := yd[b*na*6 : (b+1)*na*6]
-		for i := range na {
-			score, id := float32(-1), 0
-			for j := 1; j < nc; j++ {
-				if t := pc[j*na+i]; t > score {
-					score, id = t, j
+		// Per anchor the first class with the highest score, a class
+		// plane at a time (each plane read in order), in the sort keys'
+		// room: best[i] the score, cid[i] the class.
+		best, cid := ctx.Scratch[6*na:7*na], ctx.Scratch[7*na:8*na]
+		for i := range best {
+			best[i], cid[i] = -1, 0
+		}
+		for j := 1; j < nc; j++ {
+			pj, fj := pc[j*na:(j+1)*na], float32(j)
+			best, cid := best[:len(pj)], cid[:len(pj)]
+			for i, t := range pj {
+				if t > best[i] {
+					best[i], cid[i] = t, fj
 				}
 			}
+		}
+		for i := range na {
+			d := dets[i*6 : i*6+6]
+			id, score := int(cid[i]), best[i]
 			if id > 0 && score < p.Threshold {
 				id = 0
 			}
-			d := dets[i*6 : i*6+6]
 			d[0], d[1] = float32(id-1), score
 			decodeBox(d[2:], ad[i*4:i*4+4], pl[i*4:i*4+4], p.Clip, p.Variances)
 		}
@@ -171,49 +243,65 @@ func multiBoxDetectionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) er
 		}
 		tmp := dets[:valid*6]
 		copy(tmp, po[:valid*6])
-		ord := order[:valid]
+		// A stable sort by descending score is a sort by (score
+		// descending, row ascending): one uint64 key per row (scores are
+		// never NaN: they won a > comparison or are −1; −0 counts as +0).
+		ord := keys[:valid]
 		for i := range ord {
-			ord[i] = int32(i)
+			ord[i] = uint64(^orderedBits(tmp[i*6+1]))<<32 | uint64(i)
 		}
-		slices.SortStableFunc(ord, func(a, c int32) int {
-			sa, sc := tmp[a*6+1], tmp[c*6+1]
-			switch {
-			case sa > sc:
-				return -1
-			case sa < sc:
-				return 1
-			}
-			return 0
-		})
 		nkeep := valid
 		if p.NMSTopK > 0 && p.NMSTopK < nkeep {
 			nkeep = p.NMSTopK
 			for i := nkeep; i < valid; i++ {
 				po[i*6] = -1
 			}
+			// Only the first nkeep in order are candidates (the keys are
+			// distinct: which they are and their order are the sort's).
+			selectSmallest(ord, nkeep)
 		}
+		slices.Sort(ord[:nkeep])
 		for i := range nkeep {
-			copy(po[i*6:i*6+6], tmp[int(ord[i])*6:int(ord[i])*6+6])
+			r := int(uint32(ord[i]))
+			copy(po[i*6:i*6+6], tmp[r*6:r*6+6])
 		}
-		for i := range nkeep {
-			ri := po[i*6 : i*6+6]
-			if ri[0] < 0 {
+		// Greedy NMS, cornerIOU's arithmetic with each box's area once and
+		// boxes that do not overlap skipped (IoU 0 < nms_threshold), on
+		// the candidates' columns (in dets, free now): class, corners,
+		// area.
+		cls, x0s, y0s := dets[:nkeep], dets[nkeep:2*nkeep], dets[2*nkeep:3*nkeep]
+		x1s, y1s, area := dets[3*nkeep:4*nkeep], dets[4*nkeep:5*nkeep], dets[5*nkeep:6*nkeep]
+		for i := range cls {
+			b := po[i*6 : i*6+6]
+			cls[i], x0s[i], y0s[i], x1s[i], y1s[i] = b[0], b[2], b[3], b[4], b[5]
+			area[i] = float32((b[4] - b[2]) * (b[5] - b[3]))
+		}
+		for i := range cls {
+			if cls[i] < 0 {
 				continue
 			}
 			if err := cc.tick(nkeep - i); err != nil {
 				return err
 			}
-			for j := i + 1; j < nkeep; j++ {
-				rj := po[j*6 : j*6+6]
-				if rj[0] < 0 {
+			ci, x0, y0, x1, y1, ai := cls[i], x0s[i], y0s[i], x1s[i], y1s[i], area[i]
+			for j := i + 1; j < len(cls); j++ {
+				if cls[j] < 0 || !p.ForceSuppress && cls[j] != ci {
 					continue
 				}
-				if p.ForceSuppress || ri[0] == rj[0] {
-					if cornerIOU(ri[2:], rj[2:]) >= p.NMSThreshold {
-						rj[0] = -1
-					}
+				w := min(x1, x1s[j]) - max(x0, x0s[j])
+				h := min(y1, y1s[j]) - max(y0, y0s[j])
+				if !(w > 0 && h > 0) {
+					continue
+				}
+				in := float32(w * h)
+				u := float32(float32(ai+area[j]) - in)
+				if u > 0 && in/u >= p.NMSThreshold {
+					cls[j] = -1
 				}
 			}
+		}
+		for i, c := range cls {
+			po[i*6] = c
 		}
 	}
 	return ctx.Err()

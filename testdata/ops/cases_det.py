@@ -235,3 +235,15 @@ def register(case):
          "composed", outputs=3)
     case("MultiBoxTarget_one_anchor_one_label", "_contrib_MultiBoxTarget", {"negative_mining_ratio": "2"},
          tgt_inputs(2, 1, 1, [1, 0]), "composed", outputs=3)
+
+    # Many anchors (more than nms_topk survive the threshold; the top-k
+    # selection and sort), scores on a coarse grid (many ties: stable
+    # order), boxes on the 1/32 grid (loc 0: exact IoUs).
+    d4 = det_inputs(2, 5, 600)
+    d4[0][:] = np.round(d4[0] * 16) / 16
+    d4[1][:] = 0
+    case("MultiBoxDetection_many_topk_ties", "_contrib_MultiBoxDetection",
+         {"force_suppress": "True", "nms_threshold": "0.5", "nms_topk": "40", "threshold": "0.05"}, d4,
+         "composed")
+    case("MultiBoxDetection_many_class_aware", "_contrib_MultiBoxDetection",
+         {"nms_threshold": "0.31", "nms_topk": "1000"}, d4, "composed")
