@@ -7,15 +7,18 @@ import (
 	"github.com/mxgo/mxgo/internal/parallel"
 )
 
-// The 3×3 depthwise path. Each input channel is copied once into a padded
-// plane (for stride 2 split into the plane's even and odd columns), laid out
-// so that each of the nine taps of a whole output channel is one strided
-// run (stride 2 steps over the odd or even rows), which one
-// asm.DepthwiseRows9 call sums straight into the output (no wide scratch,
-// no junk outputs), applying a ReLU or clip epilogue in the same pass.
-// Work is split over threads by channel plane (sample × channel), so
-// batch 1 uses every thread; each output element is computed the same way
-// (taps in a fixed order) whatever the split.
+// The 3×3 depthwise path. With padding 1 and one output channel per input
+// channel (MobileNet's layers) asm.DepthwisePad1 convolves runs of channel
+// planes in place where the kernels have it (dwPad1). Otherwise each input
+// channel is copied once into a padded plane (for stride 2 split into the
+// plane's even and odd columns), laid out so that each of the nine taps of
+// a whole output channel is one strided run (stride 2 steps over the odd
+// or even rows), which one asm.DepthwiseRows9 call sums straight into the
+// output (no wide scratch, no junk outputs). Both apply a ReLU or clip
+// epilogue in the same pass and give the same bits. Work is split over
+// threads by channel plane (sample × channel), so batch 1 uses every
+// thread; each output element is computed the same way (taps in a fixed
+// order) whatever the split.
 
 // dw3x3 reports a 2-D 3×3 depthwise convolution, dilation 1, stride 1 or
 // 2 in both spatial dims.
@@ -42,9 +45,10 @@ func (g *convDims) dwPlanes() (hp, wq, ws int) {
 
 // dwPad1 reports whether asm.DepthwisePad1 can take g's planes: one
 // output channel per input channel, padding 1, rows of at most
-// asm.DepthwisePad1MaxWidth (it does on avx512 and, for planes at most
-// 32 wide, avx2; elsewhere the planes go the row path). It reads the planes in place, each input row once per
-// strip of columns, its taps made in registers. Batch 1, one thread,
+// asm.DepthwisePad1MaxWidth (it does on avx512 and, for planes at most 32
+// wide, avx2; elsewhere the planes go the row path). It reads the planes
+// in place, each input row once per strip of columns, its taps made in
+// registers. Batch 1, one thread,
 // Zen 5 (BenchmarkDepthwiseLayers, GFLOP/s of thread CPU time, the row
 // path — for rows of at most 8, a path with 16 channels in the lanes of
 // a vector, transposed there and back — → pad1, alternating runs):
