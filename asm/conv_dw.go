@@ -136,6 +136,17 @@ func splitRowsBySplit(impl string, even, odd []float32, ldo int, src []float32, 
 // DepthwisePad1MaxWidth is the widest plane DepthwisePad1 takes.
 const DepthwisePad1MaxWidth = 8000
 
+// dwPad1AVX2MaxWidth is the widest plane the avx2 kernels take. Their
+// strips are 8 outputs wide with the weights broadcast from memory, so
+// each row of a strip costs more than the row path's padded copy saves
+// on wide planes: Zen 5 with MXGO_KERNELS=avx2, one thread
+// (BenchmarkDepthwiseLayers, GFLOP/s, row path → avx2 pad-1):
+// 256×7×7 stride 1 8.5 → 21.7, 128×14×14 stride 1 19 → 28, stride 2 5.4
+// → 14.1, 64×28×28 stride 1 29.5 → 35, stride 2 11.3 → 16.7; 32×56×56
+// stride 1 43.5 → 41.2, stride 2 20.3 → 20.8, 8×112×112 46.4 → 41.8,
+// 32×256×256 37.7 → 28.6.
+const dwPad1AVX2MaxWidth = 32
+
 // dwPad1Zeros holds the zero row DepthwisePad1's kernels read for rows in
 // the padding, from float 16 on (never written).
 var dwPad1Zeros [DepthwisePad1MaxWidth + 64]float32

@@ -21,6 +21,7 @@ func TestGeneratedAssemblyIsFresh(t *testing.T) {
 		{"_gen/vec_avx512_amd64.py", "vec_avx512_amd64.s"},
 		{"_gen/conv_dw_amd64.py", "conv_dw_amd64.s"},
 		{"_gen/conv_implicit_amd64.py", "conv_implicit_amd64.s"},
+		{"_gen/pool_amd64.py", "pool_amd64.s"},
 	} {
 		out := filepath.Join(t.TempDir(), f.file)
 		if b, err := exec.Command(py, f.gen, out).CombinedOutput(); err != nil {

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/mxgo/mxgo/asm"
 )
 
 // TestPoolMaxVecMatchesLoop checks the vector max pooling (poolMaxVec)
@@ -141,5 +143,64 @@ func BenchmarkPoolMax2D(b *testing.B) {
 			b.ReportMetric(float64(g.inBatch)*float64(b.N)/tl.Seconds()/1e9, "loop-Gelem/s")
 			b.ReportMetric(tl.Seconds()/tv.Seconds(), "speedup")
 		})
+	}
+}
+
+// TestPoolMax2x2MatchesLoop checks poolMax2D's path for 2×2 windows at
+// stride 2 (asm.MaxPool2x2S2 where the kernels have it, with every
+// implementation) against its loop bit for bit, on odd and even sizes
+// with the valid and full conventions (full with an odd size clips the
+// last window: the general path then), whole planes and row ranges, NaN,
+// ±Inf and ±0.
+func TestPoolMax2x2MatchesLoop(t *testing.T) {
+	defer func() { poolMaxVector = true }()
+	r := rand.New(rand.NewPCG(7, 8))
+	special := []float32{float32(math.NaN()), float32(math.Inf(-1)), float32(math.Inf(1)), 0,
+		float32(math.Copysign(0, -1)), -math.MaxFloat32}
+	took := 0
+	asm.ForEachImpl(func(impl string) {
+		for _, hw := range [][2]int{{2, 2}, {4, 34}, {5, 33}, {7, 64}, {8, 65}, {17, 31}, {238, 318}} {
+			for _, full := range []bool{false, true} {
+				h, w := hw[0], hw[1]
+				od := func(in int) int {
+					if full {
+						return (in-2+1)/2 + 1
+					}
+					return (in-2)/2 + 1
+				}
+				const planes = 3
+				g := poolDims{n: 1, c: planes, spStride: 1}
+				g.in, g.out = [3]int{1, h, w}, [3]int{1, od(h), od(w)}
+				g.k, g.s = [3]int{1, 2, 2}, [3]int{1, 2, 2}
+				g.inPlane, g.outPlane = h*w, g.out[1]*g.out[2]
+				g.inBatch, g.outBatch = planes*g.inPlane, planes*g.outPlane
+				x := make([]float32, g.inBatch)
+				for i := range x {
+					x[i] = float32(r.IntN(5)) - 2
+					if r.IntN(6) == 0 {
+						x[i] = special[r.IntN(len(special))]
+					}
+				}
+				if g.max2x2() {
+					took++
+				}
+				oh := g.out[1]
+				for _, rr := range [][2]int{{0, oh}, {oh / 2, oh}, {0, (oh + 1) / 2}} {
+					got, want := make([]float32, g.outBatch), make([]float32, g.outBatch)
+					poolMaxVector = true
+					poolMax2D(&g, x, got, nil, 0, planes, rr[0], rr[1])
+					poolMaxVector = false
+					poolMax2D(&g, x, want, nil, 0, planes, rr[0], rr[1])
+					for i := range want {
+						if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+							t.Fatalf("%s %dx%d full=%v rows %v: output %d is %v, the loop gives %v", impl, h, w, full, rr, i, got[i], want[i])
+						}
+					}
+				}
+			}
+		}
+	})
+	if took == 0 {
+		t.Fatal("no case took the 2×2 path")
 	}
 }
