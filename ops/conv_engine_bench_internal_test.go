@@ -191,9 +191,10 @@ func BenchmarkConvLFFD(b *testing.B) {
 // BenchmarkConvFirst measures first-layer convolutions (3 input
 // channels, K = 27) at batch 1, one thread: RetinaFace MobileNet-0.25's
 // conv0 (3→8, stride 2, pad 1, 480×640), LFFD's conv1 (3→32, stride 2,
-// pad 0) and InsightFace gender-age's conv_1 (3→8, stride 1, pad 1,
-// 112×112). "GFLOP/s" is over wall time, "cpu-GFLOP/s" the best single
-// call's thread CPU time.
+// pad 0), InsightFace gender-age's conv_1 (3→8, stride 1, pad 1,
+// 112×112) and MTCNN det1's conv1 (3→10, stride 1, pad 0, 240×320).
+// "GFLOP/s" is over wall time, "cpu-GFLOP/s" the best single call's
+// thread CPU time.
 func BenchmarkConvFirst(b *testing.B) {
 	for _, l := range []struct {
 		name string
@@ -202,6 +203,7 @@ func BenchmarkConvFirst(b *testing.B) {
 		{"retina_conv0_3x8_s2p1_480x640", engineCase{3, 480, 640, 8, 3, 2, 1, 1}},
 		{"lffd_conv1_3x32_s2p0_480x640", engineCase{3, 480, 640, 32, 3, 2, 0, 1}},
 		{"ga_conv1_3x8_s1p1_112x112", engineCase{3, 112, 112, 8, 3, 1, 1, 1}},
+		{"mtcnn_det1_conv1_3x10_s1p0_240x320", engineCase{3, 240, 320, 10, 3, 1, 0, 1}},
 	} {
 		b.Run(l.name, func(b *testing.B) { benchConvCase(b, l.c) })
 	}
