@@ -478,6 +478,14 @@ def gen_pad1(out):
             else:
                 out.append(f"\tVFMADD231PS {v}, Z{t}, {acc}")
 
+        def prefetch_next():
+            # The next strip's two new lines of this row, so that it
+            # reads them from cache: a strip goes down the rows, and a
+            # large plane's rows would otherwise come from memory a few
+            # lines at a time, a row stride apart.
+            out.append("\tPREFETCHT0 128(AX)(R11*4)")
+            out.append("\tPREFETCHT0 192(AX)(R11*4)")
+
         def bring(regs):
             # The taps of input row R14 (or the zero row outside [0, h))
             # into regs; R14 advances.
@@ -494,6 +502,7 @@ def gen_pad1(out):
                 out.append(f"\tVALIGND $1, {v}, Z15, {r}")
             elif s == 1:
                 l0, v0, r0, l1, v1, r1 = regs
+                prefetch_next()
                 out.append("\tVMOVUPS.Z (AX)(R13*1), K6, Z16")
                 out.append(f"\tVMOVUPS.Z (AX)(R11*1), K1, {v0}")
                 out.append(f"\tVMOVUPS.Z 64(AX)(R11*1), K2, {v1}")
@@ -504,6 +513,7 @@ def gen_pad1(out):
                 out.append(f"\tVALIGND $1, {v1}, Z17, {r1}")
             else:
                 l, e, o = regs
+                prefetch_next()
                 out.append("\tVMOVUPS.Z (AX)(R13*1), K6, Z30")
                 out.append(f"\tVMOVUPS.Z (AX)(R11*1), K1, {l}")
                 out.append("\tVMOVUPS.Z 64(AX)(R11*1), K2, Z31")
@@ -535,6 +545,13 @@ def gen_pad1(out):
                 for i, a in enumerate(accs):
                     for kw in range(3):
                         fma(regs[3*i + kw], 3*kh + kw, a)
+            # The output lines four rows down, in cache before their stores
+            # (stores that wait for lines from memory hold up the loads
+            # of input rows that alias them modulo 4 KiB).
+            out.append("\tMOVQ ow+72(FP), AX")
+            out.append("\tSHLQ $4, AX")
+            for i in range(len(accs)):
+                out.append(f"\tPREFETCHT0 {64*i}(R10)(AX*1)")
             for i, a in enumerate(accs):
                 finish(out, "Z", a[1:])
                 out.append(f"\tVMOVUPS {a}, {omasks[i]}, {64*i}(R10)")
