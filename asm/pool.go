@@ -4,6 +4,13 @@ import "math"
 
 // Max pooling kernels.
 
+// poolImpl is the selected implementation for the pooling kernels.
+var poolImpl = Generic
+
+func init() {
+	onSelect(func(impl string) { poolImpl = impl })
+}
+
 // MaxPool2x2S2 is 2×2 max pooling with stride 2 over whole windows: for
 // r < rows and j < cols,
 //
@@ -22,7 +29,7 @@ func MaxPool2x2S2(dst []float32, ldd int, src []float32, lds, rows, cols int) bo
 	if rows < 0 || cols < 0 || ldd < cols || lds < 2*cols {
 		panic("asm: MaxPool2x2S2: bad geometry")
 	}
-	if !maxPoolKernel(dwImpl) {
+	if !maxPoolKernel(poolImpl) {
 		return false
 	}
 	if rows == 0 || cols == 0 {
@@ -30,7 +37,7 @@ func MaxPool2x2S2(dst []float32, ldd int, src []float32, lds, rows, cols int) bo
 	}
 	_ = dst[(rows-1)*ldd+cols-1]
 	_ = src[(2*rows-1)*lds+2*cols-1]
-	maxPool2x2S2(dwImpl, dst, ldd, src, lds, rows, cols)
+	maxPool2x2S2(poolImpl, dst, ldd, src, lds, rows, cols)
 	return true
 }
 
