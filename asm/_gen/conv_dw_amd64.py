@@ -411,6 +411,34 @@ def gen_split_rows(out):
         out.append("")
 
 
+def pad1_row(out):
+    """AX = input row R14 of the plane at SI (row stride DX bytes), or the
+    zero row R15 outside [0, h); R14 advances (the pad-1 kernels)."""
+    out.append("\tMOVQ R14, AX")
+    out.append("\tIMULQ DX, AX")
+    out.append("\tADDQ SI, AX")
+    out.append("\tCMPQ R14, h+40(FP)")
+    out.append("\tCMOVQCC R15, AX")
+    out.append("\tINCQ R14")
+
+
+def pad1_next_plane(out, name):
+    """The pad-1 kernels' step to the next channel (weights, bias, input
+    and output planes) and their return."""
+    out.append("\tADDQ $36, R8")
+    out.append("\tADDQ bstride+96(FP), R9")
+    out.append("\tMOVQ is+24(FP), AX")
+    out.append("\tLEAQ (SI)(AX*4), SI")
+    out.append("\tMOVQ os+8(FP), AX")
+    out.append("\tLEAQ (DI)(AX*4), DI")
+    out.append("\tDECQ BX")
+    out.append(f"\tJNZ  {name}_plane")
+    out.append(f"{name}_done:")
+    out.append("\tVZEROUPPER")
+    out.append("\tRET")
+    out.append("")
+
+
 def gen_pad1(out):
     """dwPad1S1N1AVX512, dwPad1S1AVX512, dwPad1S2AVX512: 3x3 depthwise
     convolutions with padding 1 of whole planes read in place, planes
@@ -489,12 +517,7 @@ def gen_pad1(out):
         def bring(regs):
             # The taps of input row R14 (or the zero row outside [0, h))
             # into regs; R14 advances.
-            out.append("\tMOVQ R14, AX")
-            out.append("\tIMULQ DX, AX")
-            out.append("\tADDQ SI, AX")
-            out.append("\tCMPQ R14, h+40(FP)")
-            out.append("\tCMOVQCC R15, AX")
-            out.append("\tINCQ R14")
+            pad1_row(out)
             if not strips:
                 l, v, r = regs
                 out.append(f"\tVMOVUPS.Z (AX), K1, {v}")
@@ -636,18 +659,7 @@ def gen_pad1(out):
             out.append("\tSUBQ $32, R12")
             out.append(f"\tJGT  {name}_strip")
         out.append(f"{name}_planedone:")
-        out.append("\tADDQ $36, R8")
-        out.append("\tADDQ bstride+96(FP), R9")
-        out.append("\tMOVQ is+24(FP), AX")
-        out.append("\tLEAQ (SI)(AX*4), SI")
-        out.append("\tMOVQ os+8(FP), AX")
-        out.append("\tLEAQ (DI)(AX*4), DI")
-        out.append("\tDECQ BX")
-        out.append(f"\tJNZ  {name}_plane")
-        out.append(f"{name}_done:")
-        out.append("\tVZEROUPPER")
-        out.append("\tRET")
-        out.append("")
+        pad1_next_plane(out, name)
 
 
 def gen_pad1_avx2(out):
@@ -730,12 +742,7 @@ def gen_pad1_avx2(out):
             # The taps of input row R14 (or the zero row outside [0, h))
             # into regs; R14 advances. AX: the row; R11: the strip's
             # first input column.
-            out.append("\tMOVQ R14, AX")
-            out.append("\tIMULQ DX, AX")
-            out.append("\tADDQ SI, AX")
-            out.append("\tCMPQ R14, h+40(FP)")
-            out.append("\tCMOVQCC R15, AX")
-            out.append("\tINCQ R14")
+            pad1_row(out)
 
             def load(k, dst):
                 off = 4 * qoff[k]
@@ -854,18 +861,7 @@ def gen_pad1_avx2(out):
         out.append(f"{name}_stripdone:")
         out.append(f"\tSUBQ ${8 * s}, R11")
         out.append(f"\tJGE  {name}_strip")
-        out.append("\tADDQ $36, R8")
-        out.append("\tADDQ bstride+96(FP), R9")
-        out.append("\tMOVQ is+24(FP), AX")
-        out.append("\tLEAQ (SI)(AX*4), SI")
-        out.append("\tMOVQ os+8(FP), AX")
-        out.append("\tLEAQ (DI)(AX*4), DI")
-        out.append("\tDECQ BX")
-        out.append(f"\tJNZ  {name}_plane")
-        out.append(f"{name}_done:")
-        out.append("\tVZEROUPPER")
-        out.append("\tRET")
-        out.append("")
+        pad1_next_plane(out, name)
 
 
 def main():
