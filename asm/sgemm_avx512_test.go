@@ -332,8 +332,8 @@ func TestAVX512Default(t *testing.T) {
 		want          bool
 	}{
 		{cpuid.AMD, 26, 2, true},     // Zen 5
-		{cpuid.AMD, 25, 0x11, false}, // Zen 4 (Genoa)
-		{cpuid.AMD, 25, 0x61, false}, // Zen 4 (Raphael)
+		{cpuid.AMD, 25, 0x11, true},  // Zen 4 (Genoa)
+		{cpuid.AMD, 25, 0x61, true},  // Zen 4 (Raphael)
 		{cpuid.AMD, 25, 0x01, false}, // Zen 3 (no AVX-512 anyway)
 		{cpuid.Intel, 6, 0x55, false},
 	} {
