@@ -114,6 +114,7 @@ func archSlicedKernels() map[string]slicedNN {
 		AVX2: avx2,
 		AVX512: {chunk2: gemvNNChunk2AVX512, rows8: gemvNNRows8AVX512, rows4: gemvNNRows4AVX512,
 			row128: gemvNNRows1x128AVX512, row64: gemvNNRows1x64AVX512,
-			width: 64, packT16: packBT16AVX2, narrow: &narrow},
+			panels1: [4]panelsFunc{gemvPanels1x32AVX512, gemvPanels1x64AVX512, gemvPanels1x96AVX512, gemvPanels1x128AVX512},
+			width:   64, packT16: packBT16AVX2, narrow: &narrow},
 	}
 }

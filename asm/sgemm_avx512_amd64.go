@@ -297,6 +297,30 @@ func gemvNNRows1x128AVX512(kc int, a *float32, lda int, b *float32, ldb int, c *
 //go:noescape
 func gemvNNRows1x64AVX512(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, n64 int)
 
+// gemvPanels1x128AVX512 adds to c[0:128] the product of one row a[0:kc]
+// with the four adjacent 32-column panels at b (pstride floats apart, kc
+// rows of 32 floats each, as PackPanels lays out a kc slice of an nc
+// block): one FMA chain per element over p ascending from zero, added to
+// c once (gemvNNRows1x128AVX512's rounding).
+//
+//go:noescape
+func gemvPanels1x128AVX512(kc int, a *float32, b *float32, pstride int, c *float32)
+
+// gemvPanels1x96AVX512 is gemvPanels1x128AVX512 for three panels.
+//
+//go:noescape
+func gemvPanels1x96AVX512(kc int, a *float32, b *float32, pstride int, c *float32)
+
+// gemvPanels1x64AVX512 is gemvPanels1x128AVX512 for two panels.
+//
+//go:noescape
+func gemvPanels1x64AVX512(kc int, a *float32, b *float32, pstride int, c *float32)
+
+// gemvPanels1x32AVX512 is gemvPanels1x128AVX512 for one panel.
+//
+//go:noescape
+func gemvPanels1x32AVX512(kc int, a *float32, b *float32, pstride int, c *float32)
+
 // gemvNNChunk2AVX512 is gemvNNChunk2AVX2 with 64-column strips (n64 of
 // them), for m2 row pairs:
 //

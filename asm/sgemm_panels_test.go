@@ -17,7 +17,10 @@ func TestSgemmBiasReLUPanels(t *testing.T) {
 	shapes := [][3]int{{1, 10, 500}, {8, 512, 784}, {40, 1700, 530}, {128, 512, 784}, {256, 512, 784}, {150, 10, 300}, {97, 257, 65}, {64, 4200, 300}, {300, 33, 1000},
 		// Small m: 4 and 8 read the panels (every strip, several nc
 		// blocks, a partial last strip, narrow n); 5 reads B.
-		{4, 1000, 300}, {8, 10, 500}, {4, 33, 257}, {8, 1700, 70}, {5, 64, 100}}
+		{4, 1000, 300}, {8, 10, 500}, {4, 33, 257}, {8, 1700, 70}, {5, 64, 100},
+		// m = 1 reads the panels too: whole nc blocks, blocks of 1–3
+		// panels, a partial last panel, several kc slices.
+		{1, 512, 784}, {1, 1000, 1300}, {1, 97, 70}, {1, 200, 2100}, {1, 65, 33}, {1, 160, 5}}
 	r := rand.New(rand.NewPCG(7, 8))
 	type operands struct{ a, b, bias, stale []float32 }
 	ops := make([]operands, len(shapes))
@@ -45,11 +48,12 @@ func TestSgemmBiasReLUPanels(t *testing.T) {
 				})
 			}
 			ops[si].stale = slices.Clone(panels)
-			if m >= 128 && n >= 64 || (impl == AVX512 && m%4 == 0 && m <= gemvMaxM) {
-				// The blocked path (and avx512's small-M path at m = 4
-				// and 8) reads the panels: changing one changes C.
+			if m >= 128 && n >= 64 || (impl == AVX512 && (m%4 == 0 || m == 1 && n > narrowMaxN) && m <= gemvMaxM) {
+				// The blocked path (and avx512's small-M path at m = 1,
+				// 4 and 8) reads the panels: changing one changes C.
 				bad := slices.Clone(panels)
 				bad[panelsHeader] += 1
+				bad[len(bad)-1] += 1
 				got, want := make([]float32, m*n), make([]float32, m*n)
 				SgemmBiasReLUPanels(1, m, n, k, a, k, b, ldb, bad, got, n, nil, false)
 				SgemmBiasReLUPanels(1, m, n, k, a, k, b, ldb, panels, want, n, nil, false)
