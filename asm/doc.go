@@ -18,7 +18,8 @@
 //
 // Where the CPU has AVX-512, avx512 is the default only on the
 // microarchitectures where it measured faster (the table in avx512Default:
-// AMD Zen 5); elsewhere avx2 stays first and avx512 is listed after it.
+// AMD Zen 4 and Zen 5); elsewhere avx2 stays first and avx512 is listed
+// after it.
 // ImplReason says why the selected implementation was chosen.
 //
 // The environment variable MXGO_KERNELS=avx512|avx2|generic (or the name of
