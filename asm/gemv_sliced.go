@@ -52,8 +52,9 @@ type slicedNN struct {
 	// panels of B packed by PackPanels (panels1[np-1] for np panels).
 	panels1 [4]panelsFunc
 	width   int
-	// packT16, when set, transposes 16 rows of B (packBT16AVX2).
-	packT16 func(d, b []float32, ldb, kb int)
+	// packT16, when set, transposes 16 rows of B into rows ldd floats
+	// apart (packBT16StrideAVX2).
+	packT16 func(d []float32, ldd int, b []float32, ldb, kb int)
 	// narrow, when set, is a kernel with narrower strips (and the same
 	// rounding) for n below width, which pads less.
 	narrow *slicedNN
@@ -327,13 +328,12 @@ func (g *slicedJob) transposedNN(lo, hi int) {
 	bw := max(w, min(hi-lo, slicedTBlock/g.k)/w*w)
 	bufp := slicedTBufs.Get()
 	defer slicedTBufs.Put(bufp)
-	buf := grow(bufp, g.k*bw+128*16)
-	tb, stage := buf[:g.k*bw], buf[g.k*bw:]
+	tb := grow(bufp, g.k*bw)
 	for j0 := lo; j0 < hi; j0 += bw {
 		cols := min(bw, hi-j0)
 		ld := (cols + w - 1) / w * w
 		t := tb[:g.k*ld]
-		transposeInto(t, ld, g.b[j0*g.ldb:], g.ldb, cols, g.k, g.s.packT16, stage)
+		transposeInto(t, ld, g.b[j0*g.ldb:], g.ldb, cols, g.k, g.s.packT16)
 		if ld > cols {
 			for p := range g.k {
 				clear(t[p*ld+cols : p*ld+ld])
@@ -344,24 +344,19 @@ func (g *slicedJob) transposedNN(lo, hi int) {
 }
 
 // transposeInto sets d[p*ldd+j] = b[j*ldb+p] for j < rows, p < cols:
-// sixteen rows of b at a time (one 64-byte line of d per column), in
-// blocks of 128 columns whose row segments stay in L1; with a packT16
-// kernel (packBT16AVX2) the block is transposed by it into buf first.
-func transposeInto(d []float32, ldd int, b []float32, ldb, rows, cols int, packT16 func(d, b []float32, ldb, kb int), buf []float32) {
+// sixteen rows of b at a time, by packT16 when set (straight into d),
+// else in blocks of 128 columns whose row segments stay in L1 (one 64-byte
+// line of d per column).
+func transposeInto(d []float32, ldd int, b []float32, ldb, rows, cols int, packT16 func(d []float32, ldd int, b []float32, ldb, kb int)) {
 	const blk = 128
 	j := 0
 	for ; j+16 <= rows; j += 16 {
+		if packT16 != nil {
+			packT16(d[j:], ldd, b[j*ldb:], ldb, cols)
+			continue
+		}
 		for p0 := 0; p0 < cols; p0 += blk {
 			p1 := min(p0+blk, cols)
-			if packT16 != nil {
-				t := buf[:(p1-p0)*16]
-				packT16(t, b[j*ldb+p0:], ldb, p1-p0)
-				for q := range p1 - p0 {
-					o := (p0+q)*ldd + j
-					copy(d[o:o+16], t[q*16:q*16+16])
-				}
-				continue
-			}
 			for r := range 16 {
 				row := b[(j+r)*ldb+p0 : (j+r)*ldb+p1]
 				for q, v := range row {

@@ -68,28 +68,40 @@ func packB16AVX2(d, b []float32, ldb, kb int) {
 	}
 }
 
-// sgemmPackBT16AVX2 packs 8·kb8 columns of 16 rows of B transposed:
+// sgemmPackBT16AVX2 packs 8·kb8 columns of 16 rows of B transposed into
+// rows of d ldd floats apart:
 //
 //	for p := range 8 * kb8 {
 //		for r := range 16 {
-//			d[p*16+r] = b[r*ldb+p]
+//			d[p*ldd+r] = b[r*ldb+p]
 //		}
 //	}
 //
 //go:noescape
-func sgemmPackBT16AVX2(d, b *float32, ldb, kb8 int)
+func sgemmPackBT16AVX2(d *float32, ldd int, b *float32, ldb, kb8 int)
 
-// packBT16AVX2 is packBT16 with the assembly doing all but the last kb%8
-// columns.
+// packBT16AVX2 is packBT16 (16-column panels, ldd 16) in assembly.
 func packBT16AVX2(d, b []float32, ldb, kb int) {
+	packBT16StrideAVX2(d, 16, b, ldb, kb)
+}
+
+// packBT16StrideAVX2 sets d[p*ldd+r] = b[r*ldb+p] for r < 16 and p < kb,
+// the assembly doing all but the last kb%8 columns.
+func packBT16StrideAVX2(d []float32, ldd int, b []float32, ldb, kb int) {
+	if kb <= 0 {
+		return
+	}
+	_ = d[(kb-1)*ldd+15]
+	_ = b[15*ldb+kb-1]
 	kb8 := kb / 8
 	if kb8 > 0 {
-		_ = d[16*kb-1]
-		_ = b[15*ldb+kb-1]
-		sgemmPackBT16AVX2(&d[0], &b[0], ldb, kb8)
+		sgemmPackBT16AVX2(&d[0], ldd, &b[0], ldb, kb8)
 	}
-	if done := 8 * kb8; done < kb {
-		packBTransPanel(d[16*done:], b[done:], ldb, 0, kb-done, 0, 16, 16)
+	for p := 8 * kb8; p < kb; p++ {
+		dp := d[p*ldd : p*ldd+16]
+		for r := range dp {
+			dp[r] = b[r*ldb+p]
+		}
 	}
 }
 

@@ -281,8 +281,9 @@ doneb:
 
 // TRANS8 transposes eight 8-float runs of rows r0..r3
 // (addresses R0, R0+R8, R0+2·R8, R0+R9) and r4..r7 (the same from R4) and
-// stores row i of the transpose at off+64·i(DI): an 8×8 block of a packed
-// 16-column panel.
+// stores row i of the transpose at byte off of row i of the output (rows
+// R15 bytes apart: DI for rows 0..3, DX for rows 4..7, BX = 3·R15): an 8×8
+// block of 16-column output rows.
 #define TRANS8(R0, R4, off) \
 	VMOVUPS (R0), Y0; \
 	VMOVUPS (R0)(R8*1), Y1; \
@@ -317,23 +318,26 @@ doneb:
 	VPERM2F128 $0x31, Y6, Y2, Y14; \
 	VPERM2F128 $0x31, Y7, Y3, Y15; \
 	VMOVUPS Y8, off(DI); \
-	VMOVUPS Y9, off+64(DI); \
-	VMOVUPS Y10, off+128(DI); \
-	VMOVUPS Y11, off+192(DI); \
-	VMOVUPS Y12, off+256(DI); \
-	VMOVUPS Y13, off+320(DI); \
-	VMOVUPS Y14, off+384(DI); \
-	VMOVUPS Y15, off+448(DI)
+	VMOVUPS Y9, off(DI)(R15*1); \
+	VMOVUPS Y10, off(DI)(R15*2); \
+	VMOVUPS Y11, off(DI)(BX*1); \
+	VMOVUPS Y12, off(DX); \
+	VMOVUPS Y13, off(DX)(R15*1); \
+	VMOVUPS Y14, off(DX)(R15*2); \
+	VMOVUPS Y15, off(DX)(BX*1)
 
 // func sgemmPackBT16AVX2(d, b *float32, ldb, kb8 int)
 // Packs 8·kb8 columns of 16 rows of B (row stride ldb) transposed: d gets
 // groups of 16 floats, d[p*16+r] = b[r*ldb+p], by 8×8 transposes.
-TEXT ·sgemmPackBT16AVX2(SB), NOSPLIT, $0-32
+TEXT ·sgemmPackBT16AVX2(SB), NOSPLIT, $0-40
 	MOVQ d+0(FP), DI
-	MOVQ b+8(FP), SI
-	MOVQ ldb+16(FP), R8
+	MOVQ ldd+8(FP), R15
+	SHLQ $2, R15
+	LEAQ (R15)(R15*2), BX
+	MOVQ b+16(FP), SI
+	MOVQ ldb+24(FP), R8
 	SHLQ $2, R8
-	MOVQ kb8+24(FP), CX
+	MOVQ kb8+32(FP), CX
 	TESTQ CX, CX
 	JE done
 	LEAQ (R8)(R8*2), R9
@@ -343,6 +347,7 @@ TEXT ·sgemmPackBT16AVX2(SB), NOSPLIT, $0-32
 	XORQ AX, AX
 
 loop:
+	LEAQ (DI)(R15*4), DX
 	LEAQ (SI)(AX*1), R13
 	LEAQ (R10)(AX*1), R14
 	TRANS8(R13, R14, 0)
@@ -350,7 +355,7 @@ loop:
 	LEAQ (R12)(AX*1), R14
 	TRANS8(R13, R14, 32)
 	ADDQ $32, AX
-	ADDQ $512, DI
+	LEAQ (DX)(R15*4), DI
 	DECQ CX
 	JNE loop
 

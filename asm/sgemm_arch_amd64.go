@@ -105,7 +105,7 @@ func avx512Kernel(base sgemmKernel, mr int) sgemmKernel {
 // thread CPU time: 1.2–1.4× the pair kernels alone). All sum each element
 // the same way, so avx2 and avx512 stay bit-identical.
 func archSlicedKernels() map[string]slicedNN {
-	avx2 := slicedNN{chunk2: gemvNNChunk2AVX2, width: 32, packT16: packBT16AVX2}
+	avx2 := slicedNN{chunk2: gemvNNChunk2AVX2, width: 32, packT16: packBT16StrideAVX2}
 	// n < 64 on avx512: 32-column strips, the AVX-512 row blocks and the
 	// AVX2 pairs (batch 8, FullyConnected 512→10: 1 pass over B, not 4).
 	narrow := avx2
@@ -115,6 +115,6 @@ func archSlicedKernels() map[string]slicedNN {
 		AVX512: {chunk2: gemvNNChunk2AVX512, rows8: gemvNNRows8AVX512, rows4: gemvNNRows4AVX512,
 			row128: gemvNNRows1x128AVX512, row64: gemvNNRows1x64AVX512,
 			panels1: [4]panelsFunc{gemvPanels1x32AVX512, gemvPanels1x64AVX512, gemvPanels1x96AVX512, gemvPanels1x128AVX512},
-			width:   64, packT16: packBT16AVX2, narrow: &narrow},
+			width:   64, packT16: packBT16StrideAVX2, narrow: &narrow},
 	}
 }

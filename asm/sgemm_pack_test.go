@@ -37,3 +37,37 @@ func TestPackBT16(t *testing.T) {
 		}
 	})
 }
+
+// TestPackBT16Stride checks the small-M path's transposer (slicedNN's
+// packT16, writing rows ldd floats apart) against d[p*ldd+r] = b[r*ldb+p],
+// with the floats between and after the rows untouched.
+func TestPackBT16Stride(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 24))
+	ForEachImpl(func(impl string) {
+		s, ok := slicedKernels[impl]
+		if !ok || s.packT16 == nil {
+			t.Logf("%s: no strided transposer", impl)
+			return
+		}
+		for _, ldd := range []int{16, 17, 32, 64, 100} {
+			for kb := 1; kb <= 41; kb++ {
+				ldb := kb + kb%3
+				b := randSlice(r, 15*ldb+kb)
+				d := make([]float32, kb*ldd+8)
+				for i := range d {
+					d[i] = sentinel
+				}
+				s.packT16(d[1:], ldd, b, ldb, kb)
+				for i, v := range d {
+					want := float32(sentinel)
+					if p, row := (i-1)/ldd, (i-1)%ldd; i >= 1 && p < kb && row < 16 {
+						want = b[row*ldb+p]
+					}
+					if v != want {
+						t.Fatalf("%s ldd=%d kb=%d: d[%d] = %v, want %v", impl, ldd, kb, i, v, want)
+					}
+				}
+			}
+		}
+	})
+}
