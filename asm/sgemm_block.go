@@ -119,12 +119,19 @@ func sgemmBlockedEpi(kern sgemmKernel, threads int, transA, transB bool, m, n, k
 	if m*n*k < 64*64*64 {
 		threads = 1
 	}
+	aRows := kern.rows.fn != nil && !transA && alpha == 1
+	if aRows && kern.packAliased > 0 && lda%1024 == 0 && panels == nil {
+		// Rows 4 KiB apart share an L1 set: pack A (once per kc
+		// slice, so with B panels in L1 walking down A's blocks).
+		aRows = false
+		kern.bInner, kern.nc, kern.mc = false, sgemmNC, kern.packAliased
+	}
 	g := gemmJobs.Get()
 	*g = gemmJob{kern: kern, threads: threads, transA: transA, transB: transB,
 		m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc,
 		apack: g.apack, bpack: g.bpack, tmp: g.tmp, epi: epi}
 	g.packB, g.packBT = kern.packB, kern.packBT
-	g.aRows = kern.rows.fn != nil && !transA && alpha == 1
+	g.aRows = aRows
 	g.apk = aPackers{full: kern.packA, part: kern.packAPart, trans: kern.packAT}
 	if g.apk.full == nil && mr == 6 {
 		g.apk.full = packA6

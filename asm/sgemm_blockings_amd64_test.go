@@ -12,8 +12,9 @@ import (
 // TestSgemmAmd64Blockings runs the batch-invariance check and an avx2 /
 // avx512 bit-for-bit comparison with the amd64 kernels blocked both ways
 // amd64KC can set them (kc 1024 where avx512 is the default, kc 256
-// elsewhere), so that the blocking this machine does not use is tested
-// here too: shapes for the narrow, small-M, direct and blocked paths, k
+// elsewhere), with and without packAliased (packed A for rows 4 KiB
+// apart, set where the L1 is 32 KiB), so that the blocking this machine
+// does not use is tested here too: shapes for the narrow, small-M, direct and blocked paths, k
 // over several slices of either kc, transposed B, alpha ≠ 1 and beta ≠ 0.
 func TestSgemmAmd64Blockings(t *testing.T) {
 	saved := map[string]sgemmKernel{}
@@ -40,18 +41,20 @@ func TestSgemmAmd64Blockings(t *testing.T) {
 		t.Log("no AVX-512 on this CPU: avx2 alone, no avx2/avx512 comparison")
 	}
 	r := rand.New(rand.NewPCG(81, 82))
-	for _, bl := range []struct{ kc, mc, nc int }{{1024, 96, 128}, {256, 144, 768}} {
+	for _, bl := range []struct{ kc, mc, nc, aliased int }{{1024, 96, 128, 96}, {1024, 96, 128, 0}, {256, 144, 768, 0}} {
 		for name, k := range saved {
 			if name != AVX2 && name != AVX512 {
 				continue
 			}
 			k.kc, k.mc = bl.kc, bl.mc
 			if name == AVX512 {
-				k.nc = bl.nc
+				k.nc, k.packAliased = bl.nc, bl.aliased
 			}
 			sgemmKernels[name] = k
 		}
-		for _, s := range [][3]int{{5, 10, 1100}, {7, 300, 2100}, {40, 12, 600}, {20, 33, 90}, {150, 97, 1300}} {
+		// {150, 97, 1024} and {100, 70, 2048}: rows of A 4 KiB apart
+		// (packed with packAliased).
+		for _, s := range [][3]int{{5, 10, 1100}, {7, 300, 2100}, {40, 12, 600}, {20, 33, 90}, {150, 97, 1300}, {150, 97, 1024}, {100, 70, 2048}} {
 			m, n, k := s[0], s[1], s[2]
 			for _, transB := range []bool{false, true} {
 				ldb := n
@@ -64,7 +67,7 @@ func TestSgemmAmd64Blockings(t *testing.T) {
 					if err := SetImpl(impl); err != nil {
 						t.Fatal(err)
 					}
-					what := fmt.Sprintf("kc=%d %s m=%d n=%d k=%d transB=%v", bl.kc, impl, m, n, k, transB)
+					what := fmt.Sprintf("kc=%d aliased=%d %s m=%d n=%d k=%d transB=%v", bl.kc, bl.aliased, impl, m, n, k, transB)
 					t.Run(what, func(t *testing.T) {
 						checkRowInvariance(t, n, k, false, transB, 1.25, 0.5, []int{1, 3, 8, 9, 20})
 					})

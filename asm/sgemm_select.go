@@ -34,6 +34,12 @@ type sgemmKernel struct {
 	// blocked path uses them, and packs no A, for untransposed A and
 	// alpha = 1; they apply the epilogue to the tiles they complete.
 	rows rowKernels
+	// packAliased, when set, replaces the in-place A rows and bInner
+	// order, for A rows 4 KiB apart (lda a multiple of 1024 floats) and no
+	// pre-packed B, with packed A and the B-panel-in-L1 order (nc sgemmNC,
+	// mc packAliased): the mr rows then share one set of an L1 of fewer
+	// ways than rows (sgemm_arch_amd64.go).
+	packAliased int
 	// narrow, when its fn is set, is the narrow path's kernels (C of at
 	// most narrowMaxN columns, sgemm_narrow.go).
 	narrow narrowKernels
