@@ -22,6 +22,7 @@ func TestGeneratedAssemblyIsFresh(t *testing.T) {
 		{"_gen/conv_dw_amd64.py", "conv_dw_amd64.s"},
 		{"_gen/conv_implicit_amd64.py", "conv_implicit_amd64.s"},
 		{"_gen/pool_amd64.py", "pool_amd64.s"},
+		{"_gen/conv_wino_amd64.py", "conv_wino_amd64.s"},
 	} {
 		out := filepath.Join(t.TempDir(), f.file)
 		if b, err := exec.Command(py, f.gen, out).CombinedOutput(); err != nil {
