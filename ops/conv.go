@@ -29,6 +29,9 @@ type ConvolutionParam struct {
 	// Epilogue, when non-nil, is a fused transform of the output with
 	// extra inputs (see convEpilogue); never set from attributes.
 	epilogue *convEpilogue
+	// winograd: the weight input is the Winograd transform of the
+	// weight, (16, F, C) (WithWinogradWeight; never set from attributes).
+	winograd bool
 }
 
 // DeconvolutionParam is Deconvolution's parameters

@@ -237,3 +237,58 @@ func benchConvCase(b *testing.B, c engineCase) {
 	b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 	b.ReportMetric(best, "cpu-GFLOP/s")
 }
+
+// BenchmarkConvWinograd times 3×3 stride-1 convolutions on the Winograd
+// path against the implicit-GEMM path ("direct"), batch 1, one thread,
+// alternating rounds in one run (best thread CPU time of each, GFLOP/s of
+// the direct convolution's arithmetic): CIFAR ResNet-20's three stages,
+// LFFD's and MTCNN's narrower layers.
+func BenchmarkConvWinograd(b *testing.B) {
+	for _, l := range []struct {
+		name       string
+		c, h, w, f int
+		p          int
+	}{
+		{"resnet20_16x16_32x32", 16, 32, 32, 16, 1},
+		{"resnet20_32x32_16x16", 32, 16, 16, 32, 1},
+		{"resnet20_64x64_8x8", 64, 8, 8, 64, 1},
+		{"lffd_64x64_59x79", 64, 59, 79, 64, 1},
+		{"16x32_60x80", 16, 60, 80, 32, 0},
+		{"128x128_14x14", 128, 14, 14, 128, 1},
+	} {
+		b.Run(l.name, func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			r := rand.New(rand.NewPCG(1, 2))
+			c := engineCase{l.c, l.h, l.w, l.f, 3, 1, l.p, 1}
+			p := engineParams(b, c)
+			x, w, bias := engineRand(r, 1, c.c, c.h, c.w), engineRand(r, c.f, c.c, 3, 3), engineRand(r, c.f)
+			u, _ := tensor.New(tensor.Float32, 16, l.f, l.c)
+			ConvWinogradWeights(u.Float32s(), w.Float32s(), l.f, l.c)
+			pw := p.WithWinogradWeight()
+			oh, ow := l.h+2*l.p-2, l.w+2*l.p-2
+			y, _ := tensor.New(tensor.Float32, 1, l.f, oh, ow)
+			out := []*tensor.Tensor{y}
+			ws := max(convWorkspace(p, []Shape{x.Shape(), w.Shape(), bias.Shape()}), convWorkspace(pw, []Shape{x.Shape(), u.Shape(), bias.Shape()}))
+			ctx := &Ctx{Threads: 1, Scratch: make([]float32, ws)}
+			flops := 2 * float64(y.Len()*l.c*9)
+			var best [2]float64
+			for b.Loop() {
+				for i, run := range [2]struct {
+					p  *ConvolutionParam
+					in []*tensor.Tensor
+				}{{p, []*tensor.Tensor{x, w, bias}}, {pw, []*tensor.Tensor{x, u, bias}}} {
+					t0 := threadCPU()
+					for range 10 {
+						if err := convolutionForward(ctx, run.p, run.in, out); err != nil {
+							b.Fatal(err)
+						}
+					}
+					best[i] = max(best[i], 10*flops/float64(threadCPU()-t0))
+				}
+			}
+			b.ReportMetric(best[0], "direct-cpu-GFLOP/s")
+			b.ReportMetric(best[1], "winograd-cpu-GFLOP/s")
+		})
+	}
+}

@@ -72,6 +72,9 @@ func convWorkspace(params any, in []Shape) int {
 	if !ShapeKnown(in[0]) || p.Layout.Value.ChannelLast() {
 		return 0
 	}
+	if p.winograd {
+		return winoWorkspace(p, in)
+	}
 	g, ok := convDimsOf(p, in)
 	if !ok || g.pointwise() {
 		return 0
@@ -98,7 +101,7 @@ func convWorkspace(params any, in []Shape) int {
 // threads goroutines: one per goroutine when it splits the batch, else one.
 func convShares(params any, in []Shape, threads int) int {
 	p := params.(*ConvolutionParam)
-	if threads <= 1 || !ShapeKnown(in[0]) || len(in[0]) < 1 {
+	if threads <= 1 || !ShapeKnown(in[0]) || len(in[0]) < 1 || p.winograd {
 		return 1
 	}
 	g, ok := convDimsOf(p, in)
@@ -184,6 +187,9 @@ func convolutionForward(ctx *Ctx, params any, in, out []*tensor.Tensor) error {
 		return err
 	}
 	xd, wd, yd := x.Float32s(), in[1].Float32s(), y.Float32s()
+	if p.winograd {
+		return convWinogradForward(ctx, p, &g, in, xd, wd, yd)
+	}
 	cg := g.c / g.groups
 	kk := cg * g.kSize()
 	is, os := g.inSize(), g.outSize()

@@ -77,13 +77,22 @@ def gen_input(out, isa, reg, lanes):
 
     # d_i0 = e[t], d_i1 = o[t], d_i2 = e[t+1], d_i3 = o[t+1] of row i.
     d = {0: lambda i: row("SI", i), 1: lambda i: row("DX", i), 2: lambda i: row("SI", i, "4"), 3: lambda i: row("DX", i, "4")}
+    if reg == "Z":
+        # AVX-512: the 16 values of the step loaded once, into Z16..Z31.
+        for k in range(4):
+            for i in range(4):
+                out.append(f"\tVMOVUPS {d[k](i)}, Z{16 + 4 * k + i}")
+        d = {k: (lambda i, k=k: f"Z{16 + 4 * k + i}") for k in range(4)}
     # w_ij = a op b: (first, op, second) per column j.
     wdef = {0: (0, "VSUBPS", 2), 1: (1, "VADDPS", 2), 2: (2, "VSUBPS", 1), 3: (1, "VSUBPS", 3)}
     for j in range(4):
         a, op, b = wdef[j]
         for i in range(4):
-            out.append(f"\tVMOVUPS {d[a](i)}, {reg}4")
-            out.append(f"\t{op} {d[b](i)}, {reg}4, {reg}{i}")
+            if reg == "Z":
+                out.append(f"\t{op} {d[b](i)}, {d[a](i)}, {reg}{i}")
+            else:
+                out.append(f"\tVMOVUPS {d[a](i)}, {reg}4")
+                out.append(f"\t{op} {d[b](i)}, {reg}4, {reg}{i}")
         # v_0j = w_0j - w_2j, v_1j = w_1j + w_2j, v_2j = w_2j - w_1j, v_3j = w_1j - w_3j.
         for i, (x, op, y) in enumerate(((0, "VSUBPS", 2), (1, "VADDPS", 2), (2, "VSUBPS", 1), (1, "VSUBPS", 3))):
             out.append(f"\t{op} {reg}{y}, {reg}{x}, {reg}5")
@@ -156,13 +165,25 @@ def gen_output(out, isa, reg, lanes):
     out.append("\tMOVQ SI, DI")
     xi_bases(out)
     # s_0j in regs j, s_1j in regs 4+j.
+    mv = xi_addr
+    if reg == "Z":
+        # AVX-512: the 16 values of the step loaded once, into Z12..Z27.
+        for xi in range(16):
+            out.append(f"\tVMOVUPS {xi_addr(xi)}, Z{12 + xi}")
+        mv = lambda xi: f"Z{12 + xi}"
     for j in range(4):
-        out.append(f"\tVMOVUPS {xi_addr(j)}, {reg}{j}")
-        out.append(f"\tVADDPS {xi_addr(4 + j)}, {reg}{j}, {reg}{j}")
-        out.append(f"\tVADDPS {xi_addr(8 + j)}, {reg}{j}, {reg}{j}")
-        out.append(f"\tVMOVUPS {xi_addr(4 + j)}, {reg}{4 + j}")
-        out.append(f"\tVSUBPS {xi_addr(8 + j)}, {reg}{4 + j}, {reg}{4 + j}")
-        out.append(f"\tVSUBPS {xi_addr(12 + j)}, {reg}{4 + j}, {reg}{4 + j}")
+        if reg == "Z":
+            out.append(f"\tVADDPS {mv(4 + j)}, {mv(j)}, {reg}{j}")
+        else:
+            out.append(f"\tVMOVUPS {mv(j)}, {reg}{j}")
+            out.append(f"\tVADDPS {mv(4 + j)}, {reg}{j}, {reg}{j}")
+        out.append(f"\tVADDPS {mv(8 + j)}, {reg}{j}, {reg}{j}")
+        if reg == "Z":
+            out.append(f"\tVSUBPS {mv(8 + j)}, {mv(4 + j)}, {reg}{4 + j}")
+        else:
+            out.append(f"\tVMOVUPS {mv(4 + j)}, {reg}{4 + j}")
+            out.append(f"\tVSUBPS {mv(8 + j)}, {reg}{4 + j}, {reg}{4 + j}")
+        out.append(f"\tVSUBPS {mv(12 + j)}, {reg}{4 + j}, {reg}{4 + j}")
     for a in range(2):
         s = 4 * a
         # y_a0 in 8, y_a1 in 9.
