@@ -44,8 +44,8 @@ type Model struct {
 	optimize bool
 	folds    []fold      // BatchNorms folded into the layer before them
 	foldOf   map[int]int // node id (the layer or the BatchNorm) -> index in folds
-	packs    []pack      // FullyConnected weights transposed once (optimize.go)
-	packOf   map[int]int // FullyConnected node id -> index in packs
+	packs    []pack      // FullyConnected weights transposed, Convolution weights Winograd-transformed (optimize.go)
+	packOf   map[int]int // FullyConnected or Convolution node id -> index in packs
 	// paramShapes is set once Bind knows the parameters' shapes.
 	paramShapes bool
 
@@ -74,7 +74,8 @@ type paramSet struct {
 	values []*tensor.Tensor // parallel to Model.params, in the compute dtype
 	given  []*tensor.Tensor // as given (float16 weights before conversion)
 	// derived are the folded weight and bias of each Model.folds entry,
-	// then the transposed weight of each Model.packs entry, computed from
+	// then the transposed (or Winograd) weight of each Model.packs entry
+	// (nil for a Winograd pack compile left off), computed from
 	// values.
 	derived []*tensor.Tensor
 }

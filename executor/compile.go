@@ -3,6 +3,7 @@ package executor
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -92,6 +93,15 @@ func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor, what string, 
 		for i := range m.packs {
 			pk := &m.packs[i]
 			ws := st.Shapes[pk.wentry]
+			if pk.wino {
+				if err := m.decideWino(pk, ws, what); err != nil {
+					return nil, err
+				}
+				if pk.on {
+					shapes[pk.entry] = []int{16, pk.f, pk.c}
+				}
+				continue
+			}
 			if len(ws) != 2 || ws[0] != pk.n {
 				return nil, fmt.Errorf("%s: %s: weight %s is not (num_hidden, K)", what, g.Nodes[pk.node].Name, ops.ShapeString(ws))
 			}
@@ -157,9 +167,17 @@ func (m *Model) compile(inShapes [][]int, values []*tensor.Tensor, what string, 
 		}
 		if pi, packed := m.packOf[i]; packed {
 			pk := &m.packs[pi]
-			s.in[1] = pk.entry
-			if !folded { // a fold's params already read the transposed weight
-				s.params = s.params.(*ops.FullyConnectedParam).WithTransposedWeight(pk.ld)
+			switch {
+			case pk.wino && pk.on:
+				s.in[1] = pk.entry
+				if !folded { // a fold's params already read the Winograd weight
+					s.params = s.params.(*ops.ConvolutionParam).WithWinogradWeight()
+				}
+			case !pk.wino:
+				s.in[1] = pk.entry
+				if !folded { // a fold's params already read the transposed weight
+					s.params = s.params.(*ops.FullyConnectedParam).WithTransposedWeight(pk.ld)
+				}
 			}
 		}
 		inShapes := make([]ops.Shape, len(s.in))
@@ -393,6 +411,9 @@ func (m *Model) entryName(id int) string {
 		return m.g.EntryName(id)
 	}
 	for _, pk := range m.packs {
+		if id == pk.entry && pk.wino {
+			return m.g.Nodes[pk.node].Name + "_winograd_weight"
+		}
 		if id == pk.entry {
 			return m.g.Nodes[pk.node].Name + "_transposed_weight"
 		}
@@ -406,4 +427,27 @@ func (m *Model) entryName(id int) string {
 		}
 	}
 	return fmt.Sprintf("entry %d", id)
+}
+
+// decideWino switches a Convolution pack on, the first time compile sees
+// its weight's shape ws, where ops.ConvWinograd accepts the layer (and its
+// fold's params to the Winograd weight); later compiles (other data
+// shapes) keep the decision, which depends only on the layer and ws.
+func (m *Model) decideWino(pk *pack, ws []int, what string) error {
+	if pk.decided {
+		if pk.on && !slices.Equal(ws, []int{pk.f, pk.c, 3, 3}) {
+			return fmt.Errorf("%s: %s: weight %s is not (%d, %d, 3, 3)", what, m.g.Nodes[pk.node].Name, ops.ShapeString(ws), pk.f, pk.c)
+		}
+		return nil
+	}
+	pk.decided = true
+	if !ops.ConvWinograd(m.packParams(pk), ws) {
+		return nil
+	}
+	pk.on, pk.f, pk.c = true, ws[0], ws[1]
+	if pk.fold >= 0 {
+		f := &m.folds[pk.fold]
+		f.params = f.params.(*ops.ConvolutionParam).WithWinogradWeight()
+	}
+	return nil
 }

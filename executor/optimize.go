@@ -22,6 +22,10 @@ package executor
 //     a Convolution or FullyConnected whose output only they read are done
 //     by the fused op (ops.NewFused) in one pass over each output row,
 //     together with the bias.
+//   - Weight layouts: a FullyConnected's weight is kept transposed (and
+//     packed in panels), a 3×3 stride-1 Convolution's that ops.ConvWinograd
+//     accepts as its Winograd transform (ops.ConvWinogradWeights), both
+//     derived parameters like the folds.
 //
 // An entry bound as an output (WithOutputs) is never fused away: the
 // optimisation only removes values that a single step reads and that are
@@ -243,6 +247,14 @@ func (m *Model) derive(ps *paramSet, what string) error {
 		} else {
 			w = ps.values[pk.weight]
 		}
+		if pk.wino {
+			u, err := m.winoWeight(&pk, w, what)
+			if err != nil {
+				return err
+			}
+			ps.derived = append(ps.derived, u)
+			continue
+		}
 		if w == nil || w.NDim() != 2 || w.Dim(0) != pk.n || w.Dim(1) != pk.k {
 			return fmt.Errorf("%s: %s: weight is not (%d, %d)", what, m.g.Nodes[pk.node].Name, pk.n, pk.k)
 		}
@@ -272,14 +284,18 @@ func (m *Model) derive(ps *paramSet, what string) error {
 // parameter set, it lets batch-1 and small-batch products read the weights
 // by rows instead of transposing them on every call (asm's SGEMM rounds
 // each element the same way either way, so results do not change).
+// With wino it is a Convolution whose weight (f, c, 3, 3) is kept as its
+// Winograd transform, (16, f, c), when ops.ConvWinograd accepts it (on).
 type pack struct {
-	node   int // the FullyConnected node
-	weight int // index into Model.params (when fold < 0)
-	fold   int // index into Model.folds whose folded weight is packed, or -1
-	entry  int // the derived entry (id past the graph's)
-	wentry int // the weight's entry in the graph
-	n, ld  int
-	k      int // set by Bind's compile, once the weight's shape is known
+	wino, decided, on bool
+	f, c              int // a Winograd pack's filters and channels, once on
+	node              int // the FullyConnected node
+	weight            int // index into Model.params (when fold < 0)
+	fold              int // index into Model.folds whose folded weight is packed, or -1
+	entry             int // the derived entry (id past the graph's)
+	wentry            int // the weight's entry in the graph
+	n, ld             int
+	k                 int // set by Bind's compile, once the weight's shape is known
 	// prows: rows of ld floats after the transposed weight holding it
 	// packed by asm.PackPanels for large batches (0: none, for weights
 	// over panelMaxFloats).
@@ -301,20 +317,25 @@ func panelRows(k, n, ld int) int {
 
 // findPacks gives every FullyConnected with a float32 parameter weight (or
 // a folded one) a transposed-weight entry and switches its params (or its
-// fold's) to read it.
+// fold's) to read it, and every such Convolution a Winograd-weight entry
+// that compile switches on where ops.ConvWinograd accepts the layer.
 func (m *Model) findPacks() {
 	g := m.g
 	m.packOf = map[int]int{}
 	for i := range g.Nodes {
 		n := &g.Nodes[i]
-		if n.IsVariable() || m.skip[i] || n.OpName != "FullyConnected" || len(n.In) < 2 {
+		if n.IsVariable() || m.skip[i] || n.OpName != "FullyConnected" && n.OpName != "Convolution" || len(n.In) < 2 {
 			continue
 		}
 		fp, ok := n.Params.(*ops.FullyConnectedParam)
-		if !ok {
+		_, conv := n.Params.(*ops.ConvolutionParam)
+		if !ok && !conv {
 			continue
 		}
-		pk := pack{node: i, weight: -1, fold: -1, n: fp.NumHidden}
+		pk := pack{node: i, weight: -1, fold: -1, wino: conv}
+		if ok {
+			pk.n = fp.NumHidden
+		}
 		if fi, folded := m.foldOf[i]; folded {
 			pk.fold = fi
 		} else {
@@ -328,9 +349,15 @@ func (m *Model) findPacks() {
 				continue
 			}
 		}
-		pk.wentry, pk.ld = g.EntryID(n.In[1]), (fp.NumHidden+63)/64*64
-		pk.entry = len(m.types)
+		pk.wentry, pk.entry = g.EntryID(n.In[1]), len(m.types)
 		m.types = append(m.types, tensor.Float32)
+		if conv {
+			// Decided by compile, once the weight's shape is known.
+			m.packOf[i] = len(m.packs)
+			m.packs = append(m.packs, pk)
+			continue
+		}
+		pk.ld = (fp.NumHidden + 63) / 64 * 64
 		if pk.fold >= 0 {
 			f := &m.folds[pk.fold]
 			f.params = f.params.(*ops.FullyConnectedParam).WithTransposedWeight(pk.ld)
@@ -576,4 +603,31 @@ func equalShape(a, b []int) bool {
 		}
 	}
 	return true
+}
+
+// winoWeight returns the Winograd transform of a Convolution pack's
+// weight w, or nil when the pack is off.
+func (m *Model) winoWeight(pk *pack, w *tensor.Tensor, what string) (*tensor.Tensor, error) {
+	if !pk.on {
+		return nil, nil
+	}
+	name := m.g.Nodes[pk.node].Name
+	if w == nil || !sameShape(w, []int{pk.f, pk.c, 3, 3}) {
+		return nil, fmt.Errorf("%s: %s: weight is not (%d, %d, 3, 3)", what, name, pk.f, pk.c)
+	}
+	u, err := tensor.New(tensor.Float32, 16, pk.f, pk.c)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s: winograd weight: %w", what, name, err)
+	}
+	ops.ConvWinogradWeights(u.Float32s(), w.Float32s(), pk.f, pk.c)
+	return u, nil
+}
+
+// packParams is the params a pack's layer runs with: its fold's, or its
+// node's.
+func (m *Model) packParams(pk *pack) any {
+	if pk.fold >= 0 {
+		return m.folds[pk.fold].params
+	}
+	return m.g.Nodes[pk.node].Params
 }

@@ -2,6 +2,7 @@ package executor_test
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"math"
 	"math/rand/v2"
@@ -141,8 +142,10 @@ func TestOptimizeFusesResNet(t *testing.T) {
 
 // TestOptimizeFusesPReLU checks that MTCNN's PReLUs (LeakyReLU prelu, a
 // slope per channel) after convolutions become the convolutions'
-// epilogues, and that the outputs keep their bits: the epilogue applies
-// the slopes as the separate op does.
+// epilogues, and that the outputs stay within 1e-5 of the plain graph's
+// (the epilogue applies the slopes as the separate op does; the 3×3
+// layers of at least 16 channels and filters run on Winograd weights,
+// which round differently).
 func TestOptimizeFusesPReLU(t *testing.T) {
 	for _, name := range []string{"mtcnn-det1", "mtcnn-det4"} {
 		on, off, g, in := bindOptimized(t, name)
@@ -157,12 +160,7 @@ func TestOptimizeFusesPReLU(t *testing.T) {
 		}
 		a, b := predict1(t, on, in), predict1(t, off, in)
 		for i := range a {
-			x, y := a[i].Float32s(), b[i].Float32s()
-			for j := range x {
-				if math.Float32bits(x[j]) != math.Float32bits(y[j]) {
-					t.Fatalf("%s output %d [%d]: optimised %v, plain %v", name, i, j, x[j], y[j])
-				}
-			}
+			compareGolden(t, fmt.Sprintf("%s output %d: optimised vs plain", name, i), a[i], b[i], 1e-5, 1e-6)
 		}
 	}
 }

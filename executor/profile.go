@@ -131,15 +131,15 @@ func stepFLOPs(p *plan, s *step) int64 {
 		}
 		return n
 	}
-	switch params.(type) {
+	switch cp := params.(type) {
 	case *ops.ConvolutionParam:
-		// Every output element sums (C/groups)·kernel products: the weight
-		// is (F, C/groups, k...).
-		w := p.shapes[s.in[1]]
-		if len(w) < 2 {
+		// Every output element sums (C/groups)·kernel products (C from
+		// the data: the weight input may be a Winograd transform).
+		x := p.shapes[s.in[0]]
+		if len(x) < 2 || len(cp.Kernel) == 0 {
 			return 0
 		}
-		return 2 * prod(out) * prod(w[1:])
+		return 2 * prod(out) * int64(x[1]/max(cp.NumGroup, 1)) * prod(cp.Kernel)
 	case *ops.FullyConnectedParam:
 		// Every input element meets every hidden unit once.
 		if len(out) == 0 {
