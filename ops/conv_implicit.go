@@ -862,23 +862,8 @@ func (j *implJob) unit(planes, tile []float32, n, u int) {
 		return
 	}
 	asm.ConvImplicitTaps(m, nt, w, kk, b, j.taps, tile[:m*nt], nt)
-	if j.bias != nil && j.ep.residualReLU() {
-		for i := range m {
-			off := (n*g.f+f+i)*os + r0*ow
-			asm.ConvAddRowsResReLU(j.y[off:off+(r1-r0)*ow], ow, tile[i*nt:], ig.wq, ow, r1-r0, j.bias[f+i], j.ep.res[off:off+(r1-r0)*ow], ow)
-		}
-		return
-	}
 	for i := range m {
-		off := (n*g.f+f+i)*os + r0*ow
-		seg := j.y[off : off+(r1-r0)*ow]
-		src := tile[i*nt:]
-		if j.bias != nil {
-			asm.ConvAddRows(seg, ow, src, ig.wq, ow, r1-r0, j.bias[f+i])
-		} else {
-			asm.ConvCopyRows(seg, ow, src, ig.wq, ow, r1-r0)
-		}
-		j.ep.apply(seg, f+i, off)
+		convCompact(j.y, (n*g.f+f+i)*os+r0*ow, r1-r0, ow, tile[i*nt:], ig.wq, j.bias, f+i, &j.ep)
 	}
 }
 
@@ -912,4 +897,21 @@ func (j *implJob) inPlace(m, nt int, w []float32, kk int, b []float32, off, f in
 		}
 		j.ep.apply(seg, f+i, off+i*os)
 	}
+}
+
+// convCompact writes output channel f's rows×ow outputs at y[off:] from
+// src (rows ldw floats apart), adding bias[f] (bias nil: none) and
+// applying the epilogue while each channel is in cache.
+func convCompact(y []float32, off, rows, ow int, src []float32, lds int, bias []float32, f int, ep *convEpi) {
+	seg := y[off : off+rows*ow]
+	if bias != nil && ep.residualReLU() {
+		asm.ConvAddRowsResReLU(seg, ow, src, lds, ow, rows, bias[f], ep.res[off:off+rows*ow], ow)
+		return
+	}
+	if bias != nil {
+		asm.ConvAddRows(seg, ow, src, lds, ow, rows, bias[f])
+	} else {
+		asm.ConvCopyRows(seg, ow, src, lds, ow, rows)
+	}
+	ep.apply(seg, f, off)
 }

@@ -336,20 +336,3 @@ func (j *winoJob) output(n, lo, hi int) {
 		convCompact(j.y, off, oh, ow, wide, wg.ldw, j.bias, f, &j.ep)
 	}
 }
-
-// convCompact writes output channel f's rows×ow outputs at y[off:] from
-// src (rows ldw floats apart), adding bias[f] (bias nil: none) and
-// applying the epilogue while each channel is in cache.
-func convCompact(y []float32, off, rows, ow int, src []float32, lds int, bias []float32, f int, ep *convEpi) {
-	seg := y[off : off+rows*ow]
-	if bias != nil && ep.residualReLU() {
-		asm.ConvAddRowsResReLU(seg, ow, src, lds, ow, rows, bias[f], ep.res[off:off+rows*ow], ow)
-		return
-	}
-	if bias != nil {
-		asm.ConvAddRows(seg, ow, src, lds, ow, rows, bias[f])
-	} else {
-		asm.ConvCopyRows(seg, ow, src, lds, ow, rows)
-	}
-	ep.apply(seg, f, off)
-}
