@@ -29,8 +29,9 @@ import (
 //  3. each filter's M transformed into 2th×2tw outputs (asm.WinogradOutput)
 //     and copied into y with the bias and the epilogue.
 //
-// Goroutines split the channels in 1, the (ξ, filter block) products in 2
-// and the filters in 3, with a barrier between. The transforms are exact
+// Steps 1 (but the planes), 2 and 3 run on bands of tile rows whose V and
+// M stay in the L2. Goroutines split the channels in 1, the (ξ, filter
+// block) products in 2 and the filters in 3, with barriers between. The transforms are exact
 // adds and subtracts in a fixed order and the products one chain per
 // element, so results do not depend on the batch, the thread count or
 // the SIMD instruction set (avx2, avx512); they differ from the direct
@@ -112,10 +113,19 @@ func ConvWinogradWeights(u, w []float32, f, c int) {
 	}
 }
 
+// winoBandFloats bounds V and M of a band of tile rows (floats): 512 KiB,
+// half the L2. MTCNN det1's 16→32 layer on 117×157 (58 tile rows) took
+// 1.84 ms as one band (15 MB of V and M), 1.59 ms on the direct path.
+const winoBandFloats = 1 << 17
+
+// winoBandTiles is the fewest tiles of a band (a layer of many channels
+// still needs rows long enough for the products' kernels).
+const winoBandTiles = 64
+
 // winoGeom is the Winograd layout of one sample.
 type winoGeom struct {
-	th, tw, t  int // tile rows, tile columns, tiles
-	tp         int // floats per row of V and M (the tiles and a step past)
+	th, tw, tb int // tile rows, tile columns, tile rows per band
+	tp         int // floats per row of V and M (a band's tiles and a step past)
 	hp, wp     int // padded plane height and width (planes have a row more)
 	ld         int // row stride of the even/odd column planes
 	ldw        int // row stride of a filter's transformed output
@@ -131,15 +141,18 @@ type winoGeom struct {
 func (g *convDims) winoGeomOf(wg *winoGeom) {
 	oh, ow := g.out[1], g.out[2]
 	wg.th, wg.tw = (oh+1)/2, (ow+1)/2
-	wg.t = wg.th * wg.tw
 	span := asm.WinogradRowSpan(wg.tw)
-	wg.tp = (wg.th-1)*wg.tw + span
+	// Bands of tile rows whose V and M stay in the L2, but of at least
+	// winoBandTiles tiles (the products' rows).
+	tb := (winoBandFloats/(16*(g.c+g.f))-span)/wg.tw + 1
+	wg.tb = min(max(tb, ceilDiv(winoBandTiles, wg.tw)), wg.th)
+	wg.tp = (wg.tb-1)*wg.tw + span
 	wg.hp, wg.wp = 2*wg.th+2, 2*wg.tw+2
 	wg.ld = span + 1
 	wg.ldw = 2 * span
 	wg.planes = (wg.hp + 1) * wg.wp
 	wg.eo = wg.hp * wg.ld
-	wg.mr = asm.ConvImplicitRows(wg.t)
+	wg.mr = asm.ConvImplicitRows(wg.tb * wg.tw)
 	wg.fb = ceilDiv(g.f, wg.mr)
 	wg.p = 0
 	wg.e = wg.p + g.c*wg.planes
@@ -147,7 +160,7 @@ func (g *convDims) winoGeomOf(wg *winoGeom) {
 	wg.v = wg.o + g.c*wg.eo + 1
 	wg.m = wg.v + 16*g.c*wg.tp
 	wg.wide = wg.m + 16*g.f*wg.tp
-	wg.size = wg.wide + g.f*2*wg.th*wg.ldw
+	wg.size = wg.wide + g.f*2*wg.tb*wg.ldw
 }
 
 // winoDims returns the geometry of a Winograd convolution whose weight
@@ -279,22 +292,32 @@ func convWinogradRun(ctx *Ctx, g *convDims, x, u, bias, y []float32, ep *convEpi
 	return ctx.Err()
 }
 
-// Run is goroutine tid's share of the sample's three steps.
+// Run is goroutine tid's share of the sample: its channels' planes, then
+// per band of tile rows its share of each of the three steps. (A band's
+// input transform only writes V, which the previous band's outputs do not
+// read; its products wait for every goroutine's outputs.)
 func (j *winoJob) Run(tid int) {
 	g, wg := &j.g, &j.wg
 	part := func(n int) (int, int) { return n * tid / j.nt, n * (tid + 1) / j.nt }
 	lo, hi := part(g.c)
-	j.input(j.n, lo, hi)
+	j.planes(j.n, lo, hi)
 	j.bar.Wait()
-	lo, hi = part(16 * wg.fb)
-	j.products(lo, hi)
-	j.bar.Wait()
-	lo, hi = part(g.f)
-	j.output(j.n, lo, hi)
+	for ty0 := 0; ty0 < wg.th; ty0 += wg.tb {
+		tb := min(wg.tb, wg.th-ty0)
+		lo, hi = part(g.c)
+		j.input(lo, hi, ty0, tb)
+		j.bar.Wait()
+		lo, hi = part(16 * wg.fb)
+		j.products(lo, hi, tb)
+		j.bar.Wait()
+		lo, hi = part(g.f)
+		j.output(j.n, lo, hi, ty0, tb)
+	}
 }
 
-// input transforms channels [lo, hi) of sample n into V.
-func (j *winoJob) input(n, lo, hi int) {
+// planes builds channels [lo, hi) of sample n as padded planes split into
+// even and odd columns.
+func (j *winoJob) planes(n, lo, hi int) {
 	g, wg := &j.g, &j.wg
 	h, w, ph, pw := g.in[1], g.in[2], g.p[1], g.p[2]
 	is := g.inSize()
@@ -309,30 +332,43 @@ func (j *winoJob) input(n, lo, hi int) {
 		e := j.s[wg.e+c*wg.eo : wg.e+(c+1)*wg.eo+1]
 		o := j.s[wg.o+c*wg.eo : wg.o+(c+1)*wg.eo+1]
 		asm.SplitRows(e, o, wg.ld, pl, wg.wp, wg.hp, wg.tw+1)
-		asm.WinogradInput(j.s[wg.v+16*c*wg.tp:wg.m], wg.tp, e, o, wg.ld, wg.th, wg.tw)
 	}
 }
 
-// products computes the (ξ, filter block) products [lo, hi) of M.
-func (j *winoJob) products(lo, hi int) {
+// input transforms tile rows [ty0, ty0+tb) of channels [lo, hi) into V.
+func (j *winoJob) input(lo, hi, ty0, tb int) {
+	wg := &j.wg
+	for c := lo; c < hi; c++ {
+		q := 2 * ty0 * wg.ld
+		e := j.s[wg.e+c*wg.eo+q : wg.e+(c+1)*wg.eo+1]
+		o := j.s[wg.o+c*wg.eo+q : wg.o+(c+1)*wg.eo+1]
+		asm.WinogradInput(j.s[wg.v+16*c*wg.tp:wg.m], wg.tp, e, o, wg.ld, tb, wg.tw)
+	}
+}
+
+// products computes the (ξ, filter block) products [lo, hi) of M for a
+// band of tb tile rows.
+func (j *winoJob) products(lo, hi, tb int) {
 	g, wg := &j.g, &j.wg
 	for q := lo; q < hi; q++ {
 		xi, fbi := q/wg.fb, q%wg.fb
 		// Balanced blocks of at most mr filters.
 		f0 := fbi * g.f / wg.fb
 		m := (fbi+1)*g.f/wg.fb - f0
-		asm.ConvImplicitTaps(m, wg.t, j.u[(xi*g.f+f0)*g.c:], g.c, j.s[wg.v+xi*wg.tp:wg.m], j.taps, j.s[wg.m+(16*f0+xi)*wg.tp:wg.wide], 16*wg.tp)
+		asm.ConvImplicitTaps(m, tb*wg.tw, j.u[(xi*g.f+f0)*g.c:], g.c, j.s[wg.v+xi*wg.tp:wg.m], j.taps, j.s[wg.m+(16*f0+xi)*wg.tp:wg.wide], 16*wg.tp)
 	}
 }
 
-// output transforms filters [lo, hi) of sample n into y.
-func (j *winoJob) output(n, lo, hi int) {
+// output transforms the band at tile row ty0 (tb rows) of filters
+// [lo, hi) of sample n into y.
+func (j *winoJob) output(n, lo, hi, ty0, tb int) {
 	g, wg := &j.g, &j.wg
-	oh, ow, os := g.out[1], g.out[2], g.outSize()
+	ow, os := g.out[2], g.outSize()
+	r0 := 2 * ty0
+	rows := min(2*tb, g.out[1]-r0)
 	for f := lo; f < hi; f++ {
-		wide := j.s[wg.wide+f*2*wg.th*wg.ldw : wg.wide+(f+1)*2*wg.th*wg.ldw]
-		asm.WinogradOutput(wide, wg.ldw, j.s[wg.m+16*f*wg.tp:wg.wide], wg.tp, wg.th, wg.tw)
-		off := (n*g.f + f) * os
-		convCompact(j.y, off, oh, ow, wide, wg.ldw, j.bias, f, &j.ep)
+		wide := j.s[wg.wide+f*2*wg.tb*wg.ldw : wg.wide+(f+1)*2*wg.tb*wg.ldw]
+		asm.WinogradOutput(wide, wg.ldw, j.s[wg.m+16*f*wg.tp:wg.wide], wg.tp, tb, wg.tw)
+		convCompact(j.y, (n*g.f+f)*os+r0*ow, rows, ow, wide, wg.ldw, j.bias, f, &j.ep)
 	}
 }

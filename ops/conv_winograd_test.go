@@ -24,6 +24,7 @@ var winoCases = []implCase{
 	{16, 1, 1, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 2},   // one input
 	{16, 4, 200, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, // rows of 100 tiles
 	{24, 37, 5, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},  // tall and narrow
+	{16, 61, 79, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 2}, // bands of 4 tile rows, a short last one
 }
 
 // winoRun runs the convolution of p (Winograd weight u of shape
