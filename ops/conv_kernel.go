@@ -101,7 +101,10 @@ func convWorkspace(params any, in []Shape) int {
 // threads goroutines: one per goroutine when it splits the batch, else one.
 func convShares(params any, in []Shape, threads int) int {
 	p := params.(*ConvolutionParam)
-	if threads <= 1 || !ShapeKnown(in[0]) || len(in[0]) < 1 || p.winograd {
+	if p.winograd {
+		return winoShares(p, in, threads)
+	}
+	if threads <= 1 || !ShapeKnown(in[0]) || len(in[0]) < 1 {
 		return 1
 	}
 	g, ok := convDimsOf(p, in)

@@ -20,22 +20,28 @@ import (
 // order per element), 2.25× fewer multiplies than the direct
 // convolution's 9 per output. A sample:
 //
-//  1. its channels copied into zero-padded planes of 2th+2 rows of 2tw+2
-//     (th×tw tiles), split into even and odd columns (asm.SplitRows) and
-//     transformed into V[c][ξ][tile] (asm.WinogradInput);
-//  2. M[f][ξ][tile] = Σ_c U[ξ][f][c]·V[c][ξ][tile] (asm.ConvImplicitTaps;
-//     a channel's or filter's 16 rows together: their rows far apart made
-//     the transforms' loads wait on 4 KiB-aliased stores);
-//  3. each filter's M transformed into 2th×2tw outputs (asm.WinogradOutput)
-//     and copied into y with the bias and the epilogue.
+//  1. the input rows of a band of tile rows copied into zero-padded
+//     planes 2tw+2 wide (th×tw tiles in all), split into even and odd
+//     columns (asm.SplitRows) and transformed into V[c][ξ][tile]
+//     (asm.WinogradInput);
+//  2. M[f][ξ][tile] = Σ_c U[ξ][f][c]·V[c][ξ][tile] (asm.ConvImplicitTaps);
+//  3. each filter's M transformed into 2 rows per tile row
+//     (asm.WinogradOutput) and copied into y with the bias and the
+//     epilogue.
 //
-// Steps 1 (but the planes), 2 and 3 run on bands of tile rows whose V and
-// M stay in the L2. Goroutines split the channels in 1, the (ξ, filter
-// block) products in 2 and the filters in 3, with barriers between. The transforms are exact
-// adds and subtracts in a fixed order and the products one chain per
-// element, so results do not depend on the batch, the thread count or
-// the SIMD instruction set (avx2, avx512); they differ from the direct
-// path's by rounding (within 1e-5 of the sum of magnitudes in the tests).
+// A channel's (filter's) 16 rows of V (M) are together: far apart, the
+// transforms' loads waited on 4 KiB-aliased stores. Bands are sized so
+// that V and M stay in the L2. Goroutines take the tile rows, or, with
+// fewer than winoBandTiles tiles each, the filters (each then transforms
+// the whole input), every one in its own share of the scratch: a split
+// that made them read each other's V and M (channels, then products, then
+// filters, with barriers) ran ResNet-20 at batch 1 on two threads 2.3×
+// slower than on one, every line crossing between the cores' caches.
+// The transforms are exact adds and subtracts in a fixed order and the
+// products one FMA chain per element, so results do not depend on the
+// batch, the thread count or the SIMD instruction set (avx2, avx512);
+// they differ from the direct path's by rounding (within 1e-5 of the sum
+// of magnitudes in the tests).
 
 // Winograd applies to 3×3, stride 1, dilation 1, ungrouped 2-D
 // convolutions with at least winoMinC input channels and winoMinF
@@ -122,19 +128,18 @@ const winoBandFloats = 1 << 17
 // still needs rows long enough for the products' kernels).
 const winoBandTiles = 64
 
-// winoGeom is the Winograd layout of one sample.
+// winoGeom is the Winograd layout of one goroutine's share of a sample:
+// bands of tile rows, each built from its own rows of padded planes.
 type winoGeom struct {
 	th, tw, tb int // tile rows, tile columns, tile rows per band
 	tp         int // floats per row of V and M (a band's tiles and a step past)
-	hp, wp     int // padded plane height and width (planes have a row more)
+	hb, wp     int // rows of a band's padded planes (and one more), width
 	ld         int // row stride of the even/odd column planes
 	ldw        int // row stride of a filter's transformed output
-	planes     int // floats of one channel's padded plane
-	eo         int // floats of one channel's even (or odd) plane
-	mr, fb     int // filter rows per product block, blocks
-	p, e, o    int // offsets in the scratch: padded planes, even, odd,
+	mr         int // filter rows per product block
+	p, e, o    int // offsets in a share: padded planes, even, odd,
 	v, m, wide int // V, M and the filters' outputs
-	size       int // scratch floats
+	size       int // floats of a share
 }
 
 // winoGeomOf fills wg for g.
@@ -147,17 +152,14 @@ func (g *convDims) winoGeomOf(wg *winoGeom) {
 	tb := (winoBandFloats/(16*(g.c+g.f))-span)/wg.tw + 1
 	wg.tb = min(max(tb, ceilDiv(winoBandTiles, wg.tw)), wg.th)
 	wg.tp = (wg.tb-1)*wg.tw + span
-	wg.hp, wg.wp = 2*wg.th+2, 2*wg.tw+2
+	wg.hb, wg.wp = 2*wg.tb+3, 2*wg.tw+2
 	wg.ld = span + 1
 	wg.ldw = 2 * span
-	wg.planes = (wg.hp + 1) * wg.wp
-	wg.eo = wg.hp * wg.ld
 	wg.mr = asm.ConvImplicitRows(wg.tb * wg.tw)
-	wg.fb = ceilDiv(g.f, wg.mr)
 	wg.p = 0
-	wg.e = wg.p + g.c*wg.planes
-	wg.o = wg.e + g.c*wg.eo + 1
-	wg.v = wg.o + g.c*wg.eo + 1
+	wg.e = wg.p + g.c*wg.hb*wg.wp
+	wg.o = wg.e + g.c*wg.hb*wg.ld
+	wg.v = wg.o + g.c*wg.hb*wg.ld
 	wg.m = wg.v + 16*g.c*wg.tp
 	wg.wide = wg.m + 16*g.f*wg.tp
 	wg.size = wg.wide + g.f*2*wg.tb*wg.ldw
@@ -219,17 +221,18 @@ func winoTapTable(c, stride int) *asm.ConvTaps {
 	return t
 }
 
-// winoJob is one Winograd convolution split over goroutines.
+// winoJob is one Winograd convolution split over goroutines, each with
+// its own share of the scratch: they never read what another wrote.
 type winoJob struct {
 	ctx           *Ctx
 	g             convDims
 	wg            winoGeom
 	x, u, bias, y []float32
 	ep            convEpi
-	s             []float32
+	scratch       []float32
 	taps          *asm.ConvTaps
-	nt, n         int // goroutines, the sample
-	bar           parallel.Barrier
+	nt            int
+	byRows        bool // goroutines split the tile rows (else the filters)
 	join          parallel.Join
 }
 
@@ -243,6 +246,9 @@ func convWinogradForward(ctx *Ctx, p *ConvolutionParam, g *convDims, in []*tenso
 	if len(x) != g.n*g.c*g.inSize() || len(y) != g.n*g.f*g.outSize() {
 		return fmt.Errorf("tensor sizes %d, %d do not match the geometry", len(x), len(y))
 	}
+	if len(u) != 16*g.f*g.c {
+		return fmt.Errorf("winograd weight has %d elements, want %d", len(u), 16*g.f*g.c)
+	}
 	var bias []float32
 	if !p.NoBias {
 		if bias = in[2].Float32s(); len(bias) != g.f {
@@ -253,122 +259,128 @@ func convWinogradForward(ctx *Ctx, p *ConvolutionParam, g *convDims, in []*tenso
 	if err != nil {
 		return err
 	}
-	return convWinogradRun(ctx, g, x, u, bias, y, &ep, ctx.Scratch, max(ctx.Threads, 1))
-}
-
-// convWinogradRun runs the Winograd path over the batch with up to
-// threads goroutines (u the transformed weight, (16, F, C)).
-func convWinogradRun(ctx *Ctx, g *convDims, x, u, bias, y []float32, ep *convEpi, scratch []float32, threads int) error {
-	if len(u) != 16*g.f*g.c {
-		return fmt.Errorf("winograd weight has %d elements, want %d", len(u), 16*g.f*g.c)
-	}
 	j := winoJobs.Get()
-	*j = winoJob{ctx: ctx, g: *g, x: x, u: u, bias: bias, y: y, ep: *ep}
+	*j = winoJob{ctx: ctx, g: *g, x: x, u: u, bias: bias, y: y, ep: ep}
 	g.winoGeomOf(&j.wg)
-	if len(scratch) < j.wg.size {
+	if len(ctx.Scratch) < j.wg.size {
 		winoJobs.Put(j)
-		return fmt.Errorf("scratch has %d floats, need %d", len(scratch), j.wg.size)
+		return fmt.Errorf("scratch has %d floats, need %d", len(ctx.Scratch), j.wg.size)
 	}
-	j.s = scratch[:j.wg.size]
+	j.scratch = ctx.Scratch
 	j.taps = winoTapTable(g.c, 16*j.wg.tp)
-	j.nt = 1
-	if threads > 1 && workspaceSize(2, 9, g.c, g.f, g.outSize()) >= implParallelFlops {
-		j.nt = min(threads, g.f)
-	}
-	j.bar.Reset(j.nt)
-	var err error
-	for n := range g.n {
-		if err = ctx.Err(); err != nil {
-			break
-		}
-		j.n = n
-		parallel.RunWG(j.nt, j, &j.join)
-	}
+	j.nt = min(winoThreads(g, ctx.Threads), len(ctx.Scratch)/j.wg.size)
+	// Tile rows when each goroutine gets winoBandTiles tiles, else
+	// filters (each transforming the whole input).
+	j.byRows = j.wg.th >= j.nt && j.wg.th*j.wg.tw >= j.nt*winoBandTiles
+	parallel.RunWG(j.nt, j, &j.join)
 	*j = winoJob{}
 	winoJobs.Put(j)
-	if err != nil {
-		return err
-	}
 	return ctx.Err()
 }
 
-// Run is goroutine tid's share of the sample: its channels' planes, then
-// per band of tile rows its share of each of the three steps. (A band's
-// input transform only writes V, which the previous band's outputs do not
-// read; its products wait for every goroutine's outputs.)
+// winoMaxThreads bounds the goroutines (and scratch shares) of one
+// Winograd convolution: each needs its own V and M.
+const winoMaxThreads = 8
+
+// winoThreads is how many goroutines (each with a scratch share) the
+// Winograd path runs g on with threads available: one below
+// implParallelFlops, else up to winoMaxThreads with at least 8 filters
+// each.
+func winoThreads(g *convDims, threads int) int {
+	if threads <= 1 || workspaceSize(2, 9, g.c, g.f, g.outSize()) < implParallelFlops {
+		return 1
+	}
+	return max(1, min(threads, winoMaxThreads, g.f/8))
+}
+
+// winoShares is convShares for a Winograd weight.
+func winoShares(p *ConvolutionParam, in []Shape, threads int) int {
+	g, ok := winoDims(p, in)
+	if !ok {
+		return 1
+	}
+	return winoThreads(&g, threads)
+}
+
+// Run is goroutine tid's share of every sample: its tile rows of all the
+// filters, or all the tile rows of its filters, in bands.
 func (j *winoJob) Run(tid int) {
 	g, wg := &j.g, &j.wg
-	part := func(n int) (int, int) { return n * tid / j.nt, n * (tid + 1) / j.nt }
-	lo, hi := part(g.c)
-	j.planes(j.n, lo, hi)
-	j.bar.Wait()
-	for ty0 := 0; ty0 < wg.th; ty0 += wg.tb {
-		tb := min(wg.tb, wg.th-ty0)
-		lo, hi = part(g.c)
-		j.input(lo, hi, ty0, tb)
-		j.bar.Wait()
-		lo, hi = part(16 * wg.fb)
-		j.products(lo, hi, tb)
-		j.bar.Wait()
-		lo, hi = part(g.f)
-		j.output(j.n, lo, hi, ty0, tb)
+	s := j.scratch[tid*wg.size : (tid+1)*wg.size]
+	t0, t1, f0, f1 := 0, wg.th, 0, g.f
+	if j.byRows {
+		t0, t1 = wg.th*tid/j.nt, wg.th*(tid+1)/j.nt
+	} else {
+		f0, f1 = g.f*tid/j.nt, g.f*(tid+1)/j.nt
+	}
+	for n := range g.n {
+		if j.ctx.Err() != nil {
+			return
+		}
+		for ty0 := t0; ty0 < t1; ty0 += wg.tb {
+			tb := min(wg.tb, t1-ty0)
+			j.input(s, n, ty0, tb)
+			j.products(s, tb, f0, f1)
+			j.output(s, n, ty0, tb, f0, f1)
+		}
 	}
 }
 
-// planes builds channels [lo, hi) of sample n as padded planes split into
-// even and odd columns.
-func (j *winoJob) planes(n, lo, hi int) {
+// input builds the padded planes of tile rows [ty0, ty0+tb) of sample n
+// (input rows 2·ty0-ph .. 2·(ty0+tb)+1-ph, zero outside the input), splits
+// them into even and odd columns and transforms them into V.
+func (j *winoJob) input(s []float32, n, ty0, tb int) {
 	g, wg := &j.g, &j.wg
 	h, w, ph, pw := g.in[1], g.in[2], g.p[1], g.p[2]
 	is := g.inSize()
-	for c := lo; c < hi; c++ {
-		pl := j.s[wg.p+c*wg.planes : wg.p+(c+1)*wg.planes]
-		// Rows of the input at (ph, pw), each followed by zeros up to the
+	first := 2*ty0 - ph // input row of the band's first plane row
+	rlo, rhi := max(first, 0), min(first+2*tb+2, h)
+	for c := range g.c {
+		pl := s[wg.p+c*wg.hb*wg.wp : wg.p+(c+1)*wg.hb*wg.wp]
+		if rlo >= rhi {
+			clear(pl)
+			continue
+		}
+		// Rows at (rlo-first, pw), each followed by zeros up to the
 		// next row's first column; zeros above and below.
-		top := ph*wg.wp + pw
+		top := (rlo-first)*wg.wp + pw
 		clear(pl[:top])
-		asm.ConvCopyRowsGap(pl[top:], wg.wp, j.x[(n*g.c+c)*is:], w, w, h, wg.wp-w)
-		clear(pl[(ph+h)*wg.wp+pw:])
-		e := j.s[wg.e+c*wg.eo : wg.e+(c+1)*wg.eo+1]
-		o := j.s[wg.o+c*wg.eo : wg.o+(c+1)*wg.eo+1]
-		asm.SplitRows(e, o, wg.ld, pl, wg.wp, wg.hp, wg.tw+1)
+		asm.ConvCopyRowsGap(pl[top:], wg.wp, j.x[(n*g.c+c)*is+rlo*w:], w, w, rhi-rlo, wg.wp-w)
+		clear(pl[top+(rhi-rlo)*wg.wp:])
+	}
+	e, o := s[wg.e:wg.o], s[wg.o:wg.v]
+	asm.SplitRows(e, o, wg.ld, s[wg.p:wg.e], wg.wp, g.c*wg.hb, wg.tw+1)
+	for c := range g.c {
+		q := c * wg.hb * wg.ld
+		asm.WinogradInput(s[wg.v+16*c*wg.tp:wg.m], wg.tp, e[q:], o[q:], wg.ld, tb, wg.tw)
 	}
 }
 
-// input transforms tile rows [ty0, ty0+tb) of channels [lo, hi) into V.
-func (j *winoJob) input(lo, hi, ty0, tb int) {
-	wg := &j.wg
-	for c := lo; c < hi; c++ {
-		q := 2 * ty0 * wg.ld
-		e := j.s[wg.e+c*wg.eo+q : wg.e+(c+1)*wg.eo+1]
-		o := j.s[wg.o+c*wg.eo+q : wg.o+(c+1)*wg.eo+1]
-		asm.WinogradInput(j.s[wg.v+16*c*wg.tp:wg.m], wg.tp, e, o, wg.ld, tb, wg.tw)
-	}
-}
-
-// products computes the (ξ, filter block) products [lo, hi) of M for a
-// band of tb tile rows.
-func (j *winoJob) products(lo, hi, tb int) {
+// products computes M's rows of filters [f0, f1) for a band of tb tile
+// rows: per ξ, blocks of at most mr filters of balanced sizes.
+func (j *winoJob) products(s []float32, tb, f0, f1 int) {
 	g, wg := &j.g, &j.wg
-	for q := lo; q < hi; q++ {
-		xi, fbi := q/wg.fb, q%wg.fb
-		// Balanced blocks of at most mr filters.
-		f0 := fbi * g.f / wg.fb
-		m := (fbi+1)*g.f/wg.fb - f0
-		asm.ConvImplicitTaps(m, tb*wg.tw, j.u[(xi*g.f+f0)*g.c:], g.c, j.s[wg.v+xi*wg.tp:wg.m], j.taps, j.s[wg.m+(16*f0+xi)*wg.tp:wg.wide], 16*wg.tp)
+	nf := f1 - f0
+	fb := ceilDiv(nf, wg.mr)
+	for xi := range 16 {
+		for b := range fb {
+			lo := f0 + b*nf/fb
+			m := f0 + (b+1)*nf/fb - lo
+			asm.ConvImplicitTaps(m, tb*wg.tw, j.u[(xi*g.f+lo)*g.c:], g.c, s[wg.v+xi*wg.tp:wg.m], j.taps, s[wg.m+(16*lo+xi)*wg.tp:wg.wide], 16*wg.tp)
+		}
 	}
 }
 
-// output transforms the band at tile row ty0 (tb rows) of filters
-// [lo, hi) of sample n into y.
-func (j *winoJob) output(n, lo, hi, ty0, tb int) {
+// output transforms filters [f0, f1) of the band at tile row ty0 (tb rows)
+// into y.
+func (j *winoJob) output(s []float32, n, ty0, tb, f0, f1 int) {
 	g, wg := &j.g, &j.wg
 	ow, os := g.out[2], g.outSize()
 	r0 := 2 * ty0
 	rows := min(2*tb, g.out[1]-r0)
-	for f := lo; f < hi; f++ {
-		wide := j.s[wg.wide+f*2*wg.tb*wg.ldw : wg.wide+(f+1)*2*wg.tb*wg.ldw]
-		asm.WinogradOutput(wide, wg.ldw, j.s[wg.m+16*f*wg.tp:wg.wide], wg.tp, tb, wg.tw)
+	for f := f0; f < f1; f++ {
+		wide := s[wg.wide+f*2*wg.tb*wg.ldw : wg.wide+(f+1)*2*wg.tb*wg.ldw]
+		asm.WinogradOutput(wide, wg.ldw, s[wg.m+16*f*wg.tp:wg.wide], wg.tp, tb, wg.tw)
 		convCompact(j.y, (n*g.f+f)*os+r0*ow, rows, ow, wide, wg.ldw, j.bias, f, &j.ep)
 	}
 }
