@@ -3,6 +3,7 @@ package ops
 import (
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 
 	"github.com/mxgo/mxgo/asm"
@@ -163,6 +164,10 @@ func (g *convDims) winoGeomOf(wg *winoGeom) {
 	wg.m = wg.v + 16*g.c*wg.tp
 	wg.wide = wg.m + 16*g.f*wg.tp
 	wg.size = wg.wide + g.f*2*wg.tb*wg.ldw
+	if workspaceSize(16, g.c, wg.tp) >= 1<<31 || workspaceSize(16, g.f, wg.tp) >= 1<<31 || wg.size < 0 {
+		// The products' tap offsets are int32: no scratch is enough.
+		wg.size = math.MaxInt
+	}
 }
 
 // winoDims returns the geometry of a Winograd convolution whose weight
@@ -262,6 +267,10 @@ func convWinogradForward(ctx *Ctx, p *ConvolutionParam, g *convDims, in []*tenso
 	j := winoJobs.Get()
 	*j = winoJob{ctx: ctx, g: *g, x: x, u: u, bias: bias, y: y, ep: ep}
 	g.winoGeomOf(&j.wg)
+	if j.wg.size == math.MaxInt {
+		winoJobs.Put(j)
+		return errors.New("winograd: too many channels or filters for 32-bit tap offsets")
+	}
 	if len(ctx.Scratch) < j.wg.size {
 		winoJobs.Put(j)
 		return fmt.Errorf("scratch has %d floats, need %d", len(ctx.Scratch), j.wg.size)

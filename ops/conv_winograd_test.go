@@ -146,3 +146,21 @@ func TestConvWinogradEligible(t *testing.T) {
 		}
 	}
 }
+
+// TestConvWinogradOffsetsBound checks that a layer whose V or M rows would
+// need tap offsets past int32 gets no scratch size (the executor then
+// refuses the plan) rather than wrapped offsets.
+func TestConvWinogradOffsetsBound(t *testing.T) {
+	for _, tc := range []struct {
+		c, f, hw int
+		ok       bool
+	}{{64, 64, 32, true}, {1 << 20, 16, 64, true}, {1 << 22, 16, 64, false}, {16, 1 << 22, 64, false}} {
+		g := convDims{n: 1, c: tc.c, f: tc.f, groups: 1, in: [3]int{1, tc.hw, tc.hw}, out: [3]int{1, tc.hw, tc.hw},
+			k: [3]int{1, 3, 3}, s: [3]int{1, 1, 1}, p: [3]int{0, 1, 1}, d: [3]int{1, 1, 1}}
+		var wg winoGeom
+		g.winoGeomOf(&wg)
+		if got := wg.size != math.MaxInt; got != tc.ok {
+			t.Errorf("c=%d f=%d %d×%d: scratch %d, want ok=%v", tc.c, tc.f, tc.hw, tc.hw, wg.size, tc.ok)
+		}
+	}
+}
