@@ -33,8 +33,8 @@
 // (the folded weights are derived from the given ones at Bind and
 // SetParams; GetParams returns the given ones), residual adds and
 // activations become the epilogue of that layer (ops.NewFused), 3×3
-// stride-1 convolutions of at least 16 channels and filters run on
-// Winograd-transformed weights (derived like the folds), and inference
+// stride-1 convolutions with enough channels and filters (ops.ConvWinograd)
+// run on Winograd-transformed weights (derived like the folds), and inference
 // no-ops (Dropout, _copy, BlockGrad, make_loss) are dropped.
 // Outputs bound with WithOutputs are never optimised away. Results agree
 // with the unoptimised graph to float32 rounding.

@@ -144,7 +144,7 @@ func TestOptimizeFusesResNet(t *testing.T) {
 // slope per channel) after convolutions become the convolutions'
 // epilogues, and that the outputs stay within 1e-5 of the plain graph's
 // (the epilogue applies the slopes as the separate op does; the 3×3
-// layers of at least 16 channels and filters run on Winograd weights,
+// layers with enough channels and filters run on Winograd weights,
 // which round differently).
 func TestOptimizeFusesPReLU(t *testing.T) {
 	for _, name := range []string{"mtcnn-det1", "mtcnn-det4"} {

@@ -133,6 +133,7 @@ func TestConvWinogradEligible(t *testing.T) {
 		{map[string]string{"kernel": "(3,3)", "num_group": "2", "num_filter": "32"}, Shape{32, 16, 3, 3}, false},
 		{map[string]string{"kernel": "(3,3)", "num_filter": "16"}, Shape{16, 8, 3, 3}, false},
 		{map[string]string{"kernel": "(3,3)", "num_filter": "8"}, Shape{8, 16, 3, 3}, false},
+		{map[string]string{"kernel": "(3,3)", "num_filter": "16"}, Shape{16, 10, 3, 3}, false},
 		{map[string]string{"kernel": "(5,5)", "num_filter": "16"}, Shape{16, 16, 5, 5}, false},
 		{map[string]string{"kernel": "(3,)", "num_filter": "16"}, Shape{16, 16, 3}, false},
 		{map[string]string{"kernel": "(3,3)", "num_filter": "16", "layout": "NHWC"}, Shape{16, 16, 3, 3}, false},
