@@ -128,4 +128,12 @@
 // pass), ConvShiftRows the shifted-column planes of narrow outputs, and
 // ConvAddRows and ConvAddRowsResReLU compact wide outputs with the bias
 // (and a residual and ReLU).
+//
+// Winograd F(2×2, 3×3) transforms (conv_wino*.go, generated
+// conv_wino_amd64.s): WinogradInput turns a channel's padded plane, split
+// into even and odd columns, into the 16 values Bᵀ·d·B of each 2×2 output
+// tile; WinogradOutput turns a filter's 16 products summed over the
+// channels into its outputs (Aᵀ·m·A). Exact adds and subtracts in one
+// order, so avx512, avx2 and the Go twins give the same bits; ops runs
+// the products on ConvImplicitTaps.
 package asm
