@@ -23,6 +23,19 @@ def xi_addr(xi, off=""):
     return [f"{off}({base})", f"{off}({base})(R10*1)", f"{off}({base})(R10*2)", f"{off}({base})(R11*1)"][xi % 4]
 
 
+def loop_end(out, name):
+    """The end of a step (CX steps left) and of a row (R12 the row), and
+    the return."""
+    out.append("\tDECQ CX")
+    out.append(f"\tJNE  {name}_step")
+    out.append("\tINCQ R12")
+    out.append(f"\tJMP  {name}_row")
+    out.append(f"{name}_done:")
+    out.append("\tVZEROUPPER")
+    out.append("\tRET")
+    out.append("")
+
+
 def xi_bases(out):
     out.append("\tLEAQ (DI)(R10*4), R13")
     out.append("\tLEAQ (R13)(R10*4), R14")
@@ -100,14 +113,7 @@ def gen_input(out, isa, reg, lanes):
     out.append(f"\tADDQ ${vb}, SI")
     out.append(f"\tADDQ ${vb}, DX")
     out.append(f"\tADDQ ${vb}, DI")
-    out.append("\tDECQ CX")
-    out.append(f"\tJNE  {name}_step")
-    out.append("\tINCQ R12")
-    out.append(f"\tJMP  {name}_row")
-    out.append(f"{name}_done:")
-    out.append("\tVZEROUPPER")
-    out.append("\tRET")
-    out.append("")
+    loop_end(out, name)
 
 
 def interleave(out, reg, a, b, o0, o1):
@@ -197,14 +203,7 @@ def gen_output(out, isa, reg, lanes):
         out.append(f"\tVMOVUPS {reg}11, {vb}{dst}")
     out.append(f"\tADDQ ${vb}, SI")
     out.append(f"\tADDQ ${2 * vb}, DX")
-    out.append("\tDECQ CX")
-    out.append(f"\tJNE  {name}_step")
-    out.append("\tINCQ R12")
-    out.append(f"\tJMP  {name}_row")
-    out.append(f"{name}_done:")
-    out.append("\tVZEROUPPER")
-    out.append("\tRET")
-    out.append("")
+    loop_end(out, name)
 
 
 def main():
