@@ -137,7 +137,7 @@ func (e *epilogue) apply(c []float32, ldc, i0, i1, j0, j1 int) {
 // matches.
 func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, epi epilogue, panels []float32) {
 	threads = max(threads, 1)
-	sel := sgemmSel
+	sel := &sgemmSel
 	switch {
 	case k == 0:
 		scaleC(c, ldc, m, n, beta)
@@ -149,9 +149,9 @@ func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a [
 		kc, _, _ := sel.kern.blocks()
 		sgemmSlicedSmallM(sel.sliced, kc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi, panels)
 		return
-	case useDirect(sel.kern.direct, sel.kern.directMaxWork, m, n, k):
+	case useDirect(&sel.kern.direct, transB, m, n, k):
 		kc, _, _ := sel.kern.blocks()
-		sgemmDirect(sel.kern.direct, sel.kern.packBT16, kc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		sgemmDirect(sel.kern.direct, kc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	case alpha == 1 && beta == 0 && n <= swapMaxN && m >= swapMinM:
 		sgemmSwapped(sel.kern, threads, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
 	default:

@@ -2,6 +2,8 @@
 
 package asm
 
+import "unsafe"
+
 // sgemmKernelAVX2 is the 6×16 AVX2+FMA micro-kernel: twelve 8-float
 // accumulators hold the tile. It computes, for a full tile of C at c with
 // row stride ldc,
@@ -105,11 +107,23 @@ func packBT16StrideAVX2(d []float32, ldd int, b []float32, ldb, kb int) {
 	}
 }
 
-// sgemmDirectAVX2 is the AVX2 directFunc: the 6×16 tile in twelve
-// accumulators, A broadcast from its six rows and B read in place.
+// sgemmDirectAVX2 is one tile of the AVX2 directFunc (directAVX2): the
+// 6×16 tile in twelve accumulators, A broadcast from its six rows and B
+// read in place.
 //
 //go:noescape
 func sgemmDirectAVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip, colEnd int)
+
+// directAVX2 is the AVX2 directFunc: sgemmDirectAVX2 on each tile.
+func directAVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip, colEnd, tiles int) {
+	for t := range tiles {
+		if t > 0 {
+			a = (*float32)(unsafe.Add(unsafe.Pointer(a), 4*6*lda))
+			c = (*float32)(unsafe.Add(unsafe.Pointer(c), 4*6*ldc))
+		}
+		sgemmDirectAVX2(k, a, lda, b, ldb, c, ldc, alpha, beta, rowSkip, colSkip, colEnd)
+	}
+}
 
 // gemvNNChunk2AVX2 adds, for each of n32 32-column strips and m2 row pairs,
 //

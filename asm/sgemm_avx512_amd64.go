@@ -334,3 +334,12 @@ func gemvPanels1x32AVX512(kc int, a *float32, b *float32, pstride int, c *float3
 //
 //go:noescape
 func gemvNNChunk2AVX512(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, n64, m2 int)
+
+// sgemmDirect4x64AVX512 is the AVX-512 directFunc (sgemm_direct.go): tiles
+// of 4×64 in 16 accumulators, A's rows and B's rows read in place, B's
+// loads masked at column colEnd so that a last, partial panel of B is read
+// in place too. It rounds as sgemmDirectAVX2 does: one FMA chain per
+// element from zero, times alpha, plus beta·C in one FMA when beta ≠ ±0.
+//
+//go:noescape
+func sgemmDirect4x64AVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip, colEnd, tiles int)

@@ -5,14 +5,15 @@ import (
 	"testing"
 )
 
-// TestPackBT16 checks the selected transposed-B panel packer against the
-// definition d[p*16+r] = b[r*ldb+p], with a guard band after the panel.
+// TestPackBT16 checks the selected 16-column transposed-B panel packer (the
+// Go packBT16 where the kernel has none) against the definition
+// d[p*16+r] = b[r*ldb+p], with a guard band after the panel.
 func TestPackBT16(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 22))
 	ForEachImpl(func(impl string) {
 		pack := packBT16
-		if k, ok := sgemmKernels[impl]; ok && k.packBT16 != nil {
-			pack = k.packBT16
+		if k, ok := sgemmKernels[impl]; ok && k.nr == 16 && k.packBT != nil {
+			pack = k.packBT
 		}
 		for kb := 1; kb <= 41; kb++ {
 			ldb := kb + kb%3

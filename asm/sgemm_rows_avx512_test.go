@@ -182,3 +182,111 @@ func TestSgemmBlockedRowsAVX512(t *testing.T) {
 		free()
 	}
 }
+
+// TestDirectKernelAVX512 compares the 4×64 direct kernel bit for bit with
+// the AVX2 6×16 one (each 16-column group of each 4-row tile, run on
+// copies padded for it), over 1–3 tiles, every column bound that masks a
+// load (colEnd 1..64 at several k) and the edge stores (rowSkip, colSkip,
+// alpha ≠ 1, beta 0/1/other), with NaN, ±Inf and −0 among A's and B's
+// values and C holding NaN when beta is 0 (it must not be read). B's last
+// k step ends at colEnd where an unreadable page begins and A's last row
+// ends at one, so a load past either faults; floats of C outside the
+// stored rows and columns must stay untouched.
+func TestDirectKernelAVX512(t *testing.T) {
+	requireAVX512(t)
+	r := rand.New(rand.NewPCG(71, 72))
+	special := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.Copysign(0, -1))}
+	type tc struct {
+		k, tiles, rowSkip, colSkip, colEnd int
+		alpha, beta                        float32
+	}
+	var cases []tc
+	for ce := 1; ce <= 64; ce++ {
+		cases = append(cases, tc{k: 1 + ce%9, tiles: 1 + ce%3, colEnd: ce, alpha: 1})
+	}
+	for _, k := range []int{1, 2, 3, 4, 5, 7, 8, 63, 64, 65, 130} {
+		for i, ce := range []int{64, 63, 48, 33, 17} {
+			for _, cs := range []int{0, 5, 16} {
+				for _, rs := range []int{0, 2} {
+					for _, alpha := range []float32{1, -1.5} {
+						for j, beta := range []float32{0, 1, 0.5} {
+							cases = append(cases, tc{k: k, tiles: 1 + (i+j)%3, rowSkip: rs, colSkip: min(cs, ce-1),
+								colEnd: ce, alpha: alpha, beta: beta})
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, c := range cases {
+		name := fmt.Sprintf("%+v", c)
+		rows := 4 * c.tiles
+		lda, ldb, ldc := c.k+3, 64+5, 64+7
+		a, freeA := pageEndFloats(t, (rows-1)*lda+c.k)
+		b, freeB := pageEndFloats(t, (c.k-1)*ldb+c.colEnd)
+		for i := range a {
+			a[i] = r.Float32()*2 - 1
+			if r.IntN(40) == 0 {
+				a[i] = special[r.IntN(len(special))]
+			}
+		}
+		for i := range b {
+			b[i] = r.Float32()*2 - 1
+			if r.IntN(40) == 0 {
+				b[i] = special[r.IntN(len(special))]
+			}
+		}
+		// C's last row ends at colEnd, where a page that cannot be read
+		// begins.
+		c0, freeC := pageEndFloats(t, (rows-1)*ldc+c.colEnd)
+		copy(c0, randSlice(r, len(c0)))
+		if c.beta == 0 {
+			for i := range c0 {
+				c0[i] = float32(math.NaN())
+			}
+		}
+		orig := slices.Clone(c0)
+		got := c0
+		sgemmDirect4x64AVX512(c.k, &a[0], lda, &b[0], ldb, &got[0], ldc, c.alpha, c.beta, c.rowSkip, c.colSkip, c.colEnd, c.tiles)
+		// The reference: each tile through sgemmDirectAVX2 on copies
+		// (6 rows of A and C, B's 16 columns readable in full).
+		want := slices.Clone(orig)
+		for tile := range c.tiles {
+			a6 := make([]float32, 6*c.k)
+			c6 := make([]float32, 6*16)
+			for g := 0; g*16 < c.colEnd; g++ {
+				cs, ce := max(c.colSkip-16*g, 0), min(c.colEnd-16*g, 16)
+				if cs >= ce {
+					continue
+				}
+				b16 := make([]float32, c.k*16)
+				for p := range c.k {
+					for j := range ce {
+						b16[p*16+j] = b[p*ldb+16*g+j]
+					}
+				}
+				for i := range 4 {
+					copy(a6[i*c.k:(i+1)*c.k], a[(4*tile+i)*lda:])
+					copy(c6[i*16:(i+1)*16], want[(4*tile+i)*ldc+16*g:])
+				}
+				sgemmDirectAVX2(c.k, &a6[0], c.k, &b16[0], 16, &c6[0], 16, c.alpha, c.beta, c.rowSkip, cs, ce)
+				for i := range 4 {
+					copy(want[(4*tile+i)*ldc+16*g:], c6[i*16:(i+1)*16])
+				}
+			}
+		}
+		for i := range got {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) && !(math.IsNaN(float64(got[i])) && math.IsNaN(float64(want[i]))) {
+				t.Fatalf("%s: c[%d] (row %d, column %d) = %v, want %v", name, i, i/ldc, i%ldc, got[i], want[i])
+			}
+			row, col := i/ldc, i%ldc
+			inside := row%4 >= c.rowSkip && col >= c.colSkip && col < c.colEnd
+			if !inside && math.Float32bits(got[i]) != math.Float32bits(orig[i]) {
+				t.Fatalf("%s: c[%d] (row %d, column %d) outside the stored part changed", name, i, row, col)
+			}
+		}
+		freeA()
+		freeB()
+		freeC()
+	}
+}

@@ -56,15 +56,9 @@ type sgemmKernel struct {
 	// packBT, when set, packs a full nr-column panel of transposed B (else
 	// packBT16 for nr = 16, or the generic loop).
 	packBT func(d, b []float32, ldb, kb int)
-	// packBT16, when set, replaces the Go packBT16 in the direct path.
-	packBT16 func(d, b []float32, ldb, kb int)
-	// direct, when set, enables the direct path for small untransposed
-	// calls (see sgemm_direct.go).
-	direct directFunc
-	// directMaxWork, when set, lowers the largest m·n·k sent to the direct
-	// path (directMaxWork, the package constant) for kernels whose blocked
-	// path overtakes it sooner.
-	directMaxWork int
+	// direct, when its fn is set, enables the direct path for small
+	// untransposed-A calls (see sgemm_direct.go).
+	direct directKernel
 }
 
 // rowKernels are a micro-kernel's variants that read A in place (see
