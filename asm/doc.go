@@ -54,11 +54,14 @@
 //	m ≤ 8, or n ≥ 16, k ≤ 512 and        direct path (sgemm_direct.go): tile
 //	  m·n·k ≤ 256³ (avx512 with Bᵀ:        kernels (avx2 6×16, avx512 4×64
 //	  128³), when the implementation       with B's loads masked at the last
-//	  has the kernel (amd64)               column) on A (or a scaled copy)
-//	                                       and B in place, Bᵀ packed into
-//	                                       panels once per call; goroutines
-//	                                       split column panels, or row tiles
-//	                                       when the panels do not share out
+//	  has the kernel (amd64); avx512       column) on A (or a scaled copy)
+//	  with B in PackPanels' panels:        and B in place, Bᵀ packed into
+//	  m·k ≤ 2¹⁸, any k                     panels once per call, PackPanels'
+//	                                       32-column panels read in pairs;
+//	                                       the epilogue in the tiles' store;
+//	                                       goroutines split column groups,
+//	                                       or row tiles when the groups do
+//	                                       not share out
 //	n ≤ 16, m ≥ 32, alpha 1, beta 0      blocked path on Cᵀ = op(B)ᵀ·op(A)ᵀ
 //	                                       (sgemmSwapped), transposed into C:
 //	                                       fuller tiles, the same bits

@@ -131,27 +131,32 @@ func (e *epilogue) apply(c []float32, ldc, i0, i1, j0, j1 int) {
 // the direct path (sgemm_direct.go) and the packed, blocked path
 // (sgemm_block.go).
 //
-// The epilogue epi runs inside the blocked and small-M paths (per
+// The epilogue epi runs inside the blocked, direct and small-M paths (per
 // goroutine, on the part of C it computed), after the others. panels, when
-// not nil, is B packed by PackPanels, which the blocked path reads if it
-// matches.
+// not nil, is B packed by PackPanels, which the blocked, direct and small-M
+// paths read if it matches.
 func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, epi epilogue, panels []float32) {
 	threads = max(threads, 1)
 	sel := &sgemmSel
+	// B's panels as the direct path's kernel can read them, when it can.
+	var pre []float32
+	kc, _, nc := sel.kern.blocks()
+	if panels != nil && sel.kern.direct.panels && !transB {
+		nc = blockSize(n, nc, sel.kern.nr)
+		pre = panelsFor(panels, k, n, sel.kern.nr, blockSize(k, kc, 1), nc)
+	}
 	switch {
 	case k == 0:
 		scaleC(c, ldc, m, n, beta)
 	case sel.kern.narrow.fn != nil && alpha == 1 && !transA && n <= narrowMaxN:
-		kc, _, _ := sel.kern.blocks()
 		sgemmNarrow(sel.kern.narrow, kc, threads, transB, m, n, k, a, lda, b, ldb, beta, c, ldc, epi, panels)
 		return
 	case m <= gemvMaxM && sel.sliced.chunk2 != nil:
-		kc, _, _ := sel.kern.blocks()
 		sgemmSlicedSmallM(sel.sliced, kc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi, panels)
 		return
-	case useDirect(&sel.kern.direct, transB, m, n, k):
-		kc, _, _ := sel.kern.blocks()
-		sgemmDirect(sel.kern.direct, kc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	case useDirect(&sel.kern.direct, transB, pre != nil, m, n, k):
+		sgemmDirect(sel.kern.direct, kc, nc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi, pre)
+		return
 	case alpha == 1 && beta == 0 && n <= swapMaxN && m >= swapMinM:
 		sgemmSwapped(sel.kern, threads, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
 	default:

@@ -114,14 +114,31 @@ func packBT16StrideAVX2(d []float32, ldd int, b []float32, ldb, kb int) {
 //go:noescape
 func sgemmDirectAVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip, colEnd int)
 
-// directAVX2 is the AVX2 directFunc: sgemmDirectAVX2 on each tile.
-func directAVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip, colEnd, tiles int) {
+// directAVX2 is the AVX2 directFunc: sgemmDirectAVX2 on each tile (16
+// columns, so bhi is not used), then the epilogue in Go.
+func directAVX2(k int, a *float32, lda int, b *float32, ldb, bhi int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip, colEnd, tiles int, bias *float32, flags int) {
 	for t := range tiles {
 		if t > 0 {
 			a = (*float32)(unsafe.Add(unsafe.Pointer(a), 4*6*lda))
 			c = (*float32)(unsafe.Add(unsafe.Pointer(c), 4*6*ldc))
 		}
 		sgemmDirectAVX2(k, a, lda, b, ldb, c, ldc, alpha, beta, rowSkip, colSkip, colEnd)
+		if flags == 0 {
+			continue
+		}
+		var bs []float32
+		if bias != nil {
+			bs = unsafe.Slice(bias, colEnd)[colSkip:]
+		}
+		for i := rowSkip; i < 6; i++ {
+			row := unsafe.Slice((*float32)(unsafe.Add(unsafe.Pointer(c), 4*i*ldc)), colEnd)[colSkip:]
+			if bs != nil {
+				Add(row, row, bs)
+			}
+			if flags&epiReLU != 0 {
+				Relu(row, row)
+			}
+		}
 	}
 }
 

@@ -336,10 +336,12 @@ func gemvPanels1x32AVX512(kc int, a *float32, b *float32, pstride int, c *float3
 func gemvNNChunk2AVX512(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, n64, m2 int)
 
 // sgemmDirect4x64AVX512 is the AVX-512 directFunc (sgemm_direct.go): tiles
-// of 4×64 in 16 accumulators, A's rows and B's rows read in place, B's
-// loads masked at column colEnd so that a last, partial panel of B is read
-// in place too. It rounds as sgemmDirectAVX2 does: one FMA chain per
-// element from zero, times alpha, plus beta·C in one FMA when beta ≠ ±0.
+// of 4×64 in 16 accumulators, A's rows and B's rows read in place (or B
+// from two adjacent 32-column panels, bhi floats apart), B's loads masked
+// at column colEnd so that a last, partial panel of B is read in place
+// too, and the FullyConnected epilogue in the store. It rounds as
+// sgemmDirectAVX2 does: one FMA chain per element from zero, times alpha,
+// plus beta·C in one FMA when beta ≠ ±0.
 //
 //go:noescape
-func sgemmDirect4x64AVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip, colEnd, tiles int)
+func sgemmDirect4x64AVX512(k int, a *float32, lda int, b *float32, ldb, bhi int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip, colEnd, tiles int, bias *float32, flags int)

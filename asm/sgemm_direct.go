@@ -5,16 +5,21 @@ import (
 )
 
 // The direct path computes small C = alpha·A·op(B) + beta·C without packing
-// A: a tile kernel (6×16 AVX2, 6×64 AVX-512) reads A's rows in place, and
+// A: a tile kernel (6×16 AVX2, 4×64 AVX-512) reads A's rows in place, and
 // B's rows in place too when B is untransposed; a transposed B (C = A·Bᵀ) is
-// first transposed once into a row-major k×n buffer. For problems whose
-// operands sit in L1/L2 the packing and barriers of the blocked path cost
-// more than they save.
+// first packed once into panels. For problems whose operands sit in L1/L2
+// the packing and barriers of the blocked path cost more than they save.
+// With B already packed by PackPanels (a FullyConnected layer's weights)
+// the AVX-512 kernel reads two adjacent 32-column panels as one 64-column
+// group, for any k, while A (m·k floats) fits in L2.
 const (
 	// directMaxK bounds k so a k×nr column panel of B stays in L1/L2.
 	directMaxK = 512
 	// directMaxWork is the largest m·n·k sent to the direct path.
 	directMaxWork = 256 * 256 * 256
+	// directPanelsMaxA is the largest m·k sent to the direct path with B
+	// in PackPanels' panels: A is read once per 64-column group, from L2.
+	directPanelsMaxA = 1 << 18
 )
 
 // directKernel is an implementation's direct-path tile kernel.
@@ -26,6 +31,9 @@ type directKernel struct {
 	// partial panel of B is read in place (else it is computed as an
 	// overlapping tile over the last nr columns, or from a padded copy).
 	masked bool
+	// panels: fn reads its columns 32..63 bhi floats after 0..31, so it
+	// can read PackPanels' 32-column panels in pairs (nr 64).
+	panels bool
 	// packT16 transposes 16 rows of B into 16 columns of a row-major
 	// buffer (packBT16StrideAVX2's contract).
 	packT16 func(d []float32, ldd int, b []float32, ldb, kb int)
@@ -37,7 +45,8 @@ type directKernel struct {
 
 // directFunc computes tiles mr×nr tiles one under the other (tiles >= 1),
 // the tile t at c + t·mr·ldc from A's rows at a + t·mr·lda (row strides
-// ldc and lda, B's row stride ldb):
+// ldc and lda; B's row stride ldb, its columns 32..nr-1 bhi floats after
+// its columns 0..31 where nr > 32):
 //
 //	c[i*ldc+j] = alpha·Σ_p a[i*lda+p]·b[p*ldb+j] + beta·c[i*ldc+j]
 //
@@ -46,15 +55,22 @@ type directKernel struct {
 // leaves their part alone, and a last, partial panel of B stops at C's last
 // column; C is neither read nor written outside. beta = 0 does not read C.
 // The sums are one FMA chain per element over p ascending from zero, then
-// times alpha, then plus beta·C in one FMA when beta ≠ ±0.
-type directFunc func(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip, colEnd, tiles int)
+// times alpha, then plus beta·C in one FMA when beta ≠ ±0. With flags ≠ 0
+// each stored element then gets FullyConnected's epilogue (the rowKernels'
+// flags): + bias[j] (bias nil: none), then ReLU when flags&epiReLU ≠ 0,
+// the bits of asm.Add and asm.Relu.
+type directFunc func(k int, a *float32, lda int, b *float32, ldb, bhi int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip, colEnd, tiles int, bias *float32, flags int)
 
 // useDirect reports whether a call takes the direct path: the kernel
 // exists and the call is small (m <= gemvMaxM: B streamed once, a row tile
-// padded; or m·n·k at most the kernel's bound with k <= directMaxK).
-func useDirect(kern *directKernel, transB bool, m, n, k int) bool {
+// padded; or m·n·k at most the kernel's bound with k <= directMaxK), or B
+// comes packed in panels the kernel reads (pre) and A fits in L2.
+func useDirect(kern *directKernel, transB, pre bool, m, n, k int) bool {
 	if kern.fn == nil {
 		return false
+	}
+	if pre {
+		return m*k <= directPanelsMaxA
 	}
 	maxWork := kern.maxWork
 	if transB && kern.maxWorkT > 0 {
@@ -66,68 +82,120 @@ func useDirect(kern *directKernel, transB bool, m, n, k int) bool {
 	return m <= gemvMaxM || (n >= 16 && k <= directMaxK && m*n*k <= maxWork)
 }
 
-// directJob is one direct-path call; goroutines split the nr-column
-// panels of C, or its mr-row tiles (splitRows) when the panels would not
-// share out evenly.
+// directB is where the direct path reads op(B): in place (ld > 0, row
+// stride ld), or packed into panels of w columns, in blocks of nc columns,
+// each block's kc slices one after another, each slice's panels one after
+// another (kb rows of w floats, zero past n): PackPanels' layout (w 32),
+// or the direct path's own copy (w nr, nc n, one slice).
+type directB struct {
+	b         []float32
+	ld, w, nc int
+	k, kc     int
+}
+
+// at returns where the group of columns starting at j (within one block)
+// is, in the kb-deep slice at pc: its first element, row stride and the
+// offset of its columns 32..63 from its columns 0..31.
+func (d *directB) at(n, j, pc, kb int) (b []float32, ldb, bhi int) {
+	if d.ld > 0 {
+		return d.b[pc*d.ld+j:], d.ld, 32
+	}
+	jc := j / d.nc * d.nc
+	np := (min(d.nc, n-jc) + d.w - 1) / d.w
+	off := jc*d.k + pc*np*d.w + (j-jc)/d.w*d.w*kb
+	if d.w == 32 {
+		return d.b[off:], 32, 32 * kb
+	}
+	return d.b[off:], d.w, 32
+}
+
+// block is the width of the blocks of columns the groups stay within.
+func (d *directB) block(n int) int {
+	if d.ld > 0 {
+		return n
+	}
+	return d.nc
+}
+
+// directGroups is the number of nr-column groups of an n-column C whose
+// groups stay within blocks of nc columns.
+func directGroups(n, nc, nr int) int {
+	g := n / nc * ((nc + nr - 1) / nr)
+	if r := n % nc; r > 0 {
+		g += (r + nr - 1) / nr
+	}
+	return g
+}
+
+// directJob is one direct-path call; goroutines split the column groups
+// of C, or its mr-row tiles (splitRows) when the groups would not share
+// out evenly.
 type directJob struct {
-	kern          directKernel
-	threads       int
-	splitRows     bool
-	m, n, k, kc   int
-	a, b, c       []float32
-	lda, ldb, ldc int
-	// padded: b holds op(B) as panels of nr columns (k×nr each, zero
-	// past n; bpack, which the job keeps for reuse).
-	padded bool
+	kern      directKernel
+	threads   int
+	splitRows bool
+	m, n, k   int
+	a, c      []float32
+	lda, ldc  int
+	b         directB
 	// beta1: C was already scaled by beta, every slice adds to it.
 	beta1 bool
-	// apack holds alpha·op(A) (rows past m zero) and cpack C's rows padded
-	// to mr, when the call needs them; the job keeps both for reuse.
+	epi   epilogue
+	// bpack holds op(B) packed into panels, apack alpha·op(A) (rows past m
+	// zero) and cpack C's rows padded to mr, when the call needs them; the
+	// job keeps them for reuse.
 	bpack, apack, cpack []float32
 	join                parallel.Join
 }
 
 var directJobs parallel.FreeList[directJob]
 
-// sgemmDirect runs the direct path (useDirect true, arguments checked). It
-// rounds exactly as the blocked path (sgemm_block.go) with kc slices of at
-// most kc: k is cut into the same slices, each element of a slice is one
-// chain over p ascending from zero (alpha applied to A first), and the
-// slices are added to C (scaled by beta first) in order.
-func sgemmDirect(kern directKernel, kc, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+// sgemmDirect runs the direct path (useDirect true, arguments checked),
+// reading B from pre (PackPanels' panels for the blocking kc, nc, or nil).
+// It rounds exactly as the blocked path (sgemm_block.go) with kc slices of
+// at most kc: k is cut into the same slices, each element of a slice is
+// one chain over p ascending from zero (alpha applied to A first), and the
+// slices are added to C (scaled by beta first) in order; the epilogue epi
+// follows the last slice, tile by tile.
+func sgemmDirect(kern directKernel, kc, nc, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, epi epilogue, pre []float32) {
 	mr, nr := kern.mr, kern.nr
-	np := (n + nr - 1) / nr
-	// Column panels per goroutine, or row tiles when the panels would
+	kc = blockSize(k, kc, 1)
+	// op(B) is packed into panels when transposed, or when narrower than
+	// a tile the kernel would read in full.
+	padded := pre == nil && (transB || (n < nr && !kern.masked))
+	db := directB{b: b, ld: ldb, nc: n, k: k, kc: kc}
+	if pre != nil {
+		db = directB{b: pre, w: 32, nc: nc, k: k, kc: kc}
+	}
+	groups := directGroups(n, db.block(n), nr)
+	// Column groups per goroutine, or row tiles when the groups would
 	// leave a goroutine idle or with less work (n = 64 on two threads:
 	// 116 → 197 GFLOP/s on Zen 4).
 	tiles := (max(m, mr) + mr - 1) / mr
-	splitRows := np%threads != 0 && np < 4*threads
+	splitRows := groups%threads != 0 && groups < 4*threads
 	if splitRows {
 		threads = min(threads, tiles)
 	} else {
-		threads = min(threads, np)
+		threads = min(threads, groups)
 	}
 	if m*n*k < 96*96*96 {
 		threads = 1
 	}
-	// op(B) is packed into panels when transposed, or when narrower than
-	// a tile the kernel would read in full.
-	padded := transB || (n < nr && !kern.masked)
-	if threads == 1 && !padded && alpha == 1 && !transA && m >= kern.mr && (beta == 0 || beta == 1) {
+	if threads == 1 && !padded && alpha == 1 && !transA && m >= mr && (beta == 0 || beta == 1) {
 		// Nothing to pack or scale: one goroutine on the caller's operands.
-		directPanels(&kern, 0, np, 0, m, n, k, blockSize(k, kc, 1), a, lda, b, ldb, c, ldc, false, beta == 1)
+		directGroupsRun(&kern, 0, groups, 0, m, n, k, a, lda, &db, c, ldc, beta == 1, &epi)
 		return
 	}
 	g := directJobs.Get()
 	bpack, apack, cpack := g.bpack, g.apack, g.cpack
 	if padded {
-		need := np * nr * k
+		need := (n + nr - 1) / nr * nr * k
 		if cap(bpack) < need {
 			bpack = make([]float32, need)
 		}
 		bpack = bpack[:need]
 		padB(bpack, nr, b, ldb, transB, n, k, kern.packT16)
-		b, ldb = bpack, nr
+		db = directB{b: bpack, w: nr, nc: n, k: k, kc: kc}
 	}
 	mm := max(m, mr)
 	if alpha != 1 || transA || m < mr {
@@ -171,8 +239,8 @@ func sgemmDirect(kern directKernel, kc, threads int, transA, transB bool, m, n, 
 		}
 		c, ldc = cpack, n
 	}
-	*g = directJob{kern: kern, threads: threads, splitRows: splitRows, m: mm, n: n, k: k, kc: blockSize(k, kc, 1),
-		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, padded: padded, beta1: beta1 || beta == 1,
+	*g = directJob{kern: kern, threads: threads, splitRows: splitRows, m: mm, n: n, k: k,
+		a: a, c: c, lda: lda, ldc: ldc, b: db, beta1: beta1 || beta == 1, epi: epi,
 		bpack: bpack, apack: apack, cpack: cpack}
 	parallel.RunWG(threads, g, &g.join)
 	if m < mr {
@@ -180,7 +248,7 @@ func sgemmDirect(kern directKernel, kc, threads int, transA, transB bool, m, n, 
 			copy(cOut[i*ldcOut:i*ldcOut+n], c[i*n:i*n+n])
 		}
 	}
-	g.a, g.b, g.c = nil, nil, nil
+	g.a, g.c, g.b, g.epi = nil, nil, directB{}, epilogue{}
 	directJobs.Put(g)
 }
 
@@ -208,61 +276,77 @@ func padB(d []float32, nr int, b []float32, ldb int, transB bool, n, k int, pack
 	}
 }
 
-// Run computes goroutine tid's share of the column panels, or of the row
-// tiles (directPanels).
+// Run computes goroutine tid's share of the column groups, or of the row
+// tiles (directGroupsRun).
 func (g *directJob) Run(tid int) {
-	np := (g.n + g.kern.nr - 1) / g.kern.nr
+	groups := directGroups(g.n, g.b.block(g.n), g.kern.nr)
 	if g.splitRows {
 		mr := g.kern.mr
 		lo, hi := share((g.m+mr-1)/mr, tid, g.threads)
-		directPanels(&g.kern, 0, np, lo*mr, min(hi*mr, g.m), g.n, g.k, g.kc, g.a, g.lda, g.b, g.ldb, g.c, g.ldc, g.padded, g.beta1)
+		directGroupsRun(&g.kern, 0, groups, lo*mr, min(hi*mr, g.m), g.n, g.k, g.a, g.lda, &g.b, g.c, g.ldc, g.beta1, &g.epi)
 		return
 	}
-	lo, hi := share(np, tid, g.threads)
-	directPanels(&g.kern, lo, hi, 0, g.m, g.n, g.k, g.kc, g.a, g.lda, g.b, g.ldb, g.c, g.ldc, g.padded, g.beta1)
+	lo, hi := share(groups, tid, g.threads)
+	directGroupsRun(&g.kern, lo, hi, 0, g.m, g.n, g.k, g.a, g.lda, &g.b, g.c, g.ldc, g.beta1, &g.epi)
 }
 
-// directPanels computes rows [i0, i1) of the column panels [lo, hi) of C
-// (C has at least kern.mr rows), each panel down the rows, one kc slice
-// after another: b is op(B) in place, or packed into panels (padded);
-// beta1: C already holds beta·C, each slice adds to it. A last partial row
-// tile is computed over the mr rows that end at i1 (reaching back before
-// i0 if need be), storing only the rows not already done. A last partial
-// panel stops at C's last column when the kernel masks its loads or B is
-// padded, else it is computed over the last nr columns, storing only
-// those not already done.
-func directPanels(kern *directKernel, lo, hi, i0, i1, n, k, kc int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, padded, beta1 bool) {
-	mr, nr := kern.mr, kern.nr
+// directGroupsRun computes rows [i0, i1) of the column groups [lo, hi) of
+// C (C has at least kern.mr rows; groups of nr columns, counted block by
+// block of b), each group down the rows, one kc slice after another; beta1:
+// C already holds beta·C, each slice adds to it; the last slice applies
+// epi. A last partial row tile is computed over the mr rows that end at i1
+// (reaching back before i0 if need be), storing only the rows not already
+// done. A last partial group stops at C's last column when the kernel
+// masks its loads or B is packed, else it is computed over the last nr
+// columns, storing only those not already done.
+func directGroupsRun(kern *directKernel, lo, hi, i0, i1, n, k int, a []float32, lda int, b *directB, c []float32, ldc int, beta1 bool, epi *epilogue) {
+	mr, nr, nc := kern.mr, kern.nr, b.block(n)
 	full := (i1 - i0) / mr
 	rest := i1 - i0 - full*mr
-	for jp := lo; jp < hi; jp++ {
-		j := jp * nr
-		colSkip, colEnd := 0, nr
-		if j+nr > n {
-			if padded || kern.masked {
-				colEnd = n - j
-			} else {
-				colSkip = j - (n - nr)
-				j = n - nr
+	gi := 0
+	for jc := 0; jc < n && gi < hi; jc += nc {
+		end := min(jc+nc, n)
+		for j := jc; j < end; j += nr {
+			if gi++; gi <= lo {
+				continue
+			} else if gi > hi {
+				break
 			}
-		}
-		bp := b[j:]
-		if padded {
-			bp = b[jp*nr*k:]
-		}
-		cp := c[j:]
-		for pc := 0; pc < k; pc += kc {
-			kb := min(kc, k-pc)
-			var beta float32
-			if pc > 0 || beta1 {
-				beta = 1
+			jt, colSkip, colEnd := j, 0, min(nr, end-j)
+			if colEnd < nr && b.ld > 0 && !kern.masked {
+				// Overlap the previous columns, storing only these.
+				jt, colSkip, colEnd = n-nr, j-(n-nr), nr
 			}
-			if full > 0 {
-				kern.fn(kb, &a[i0*lda+pc], lda, &bp[pc*ldb], ldb, &cp[i0*ldc], ldc, 1, beta, 0, colSkip, colEnd, full)
+			var bias *float32
+			flags := 0
+			if epi.on() {
+				flags = epiOn
+				if epi.relu {
+					flags |= epiReLU
+				}
+				if epi.bias != nil {
+					bias = &epi.bias[jt]
+				}
 			}
-			if rest > 0 {
-				i := i1 - mr
-				kern.fn(kb, &a[i*lda+pc], lda, &bp[pc*ldb], ldb, &cp[i*ldc], ldc, 1, beta, mr-rest, colSkip, colEnd, 1)
+			cp := c[jt:]
+			for pc := 0; pc < k; pc += b.kc {
+				kb := min(b.kc, k-pc)
+				bp, ldb, bhi := b.at(n, jt, pc, kb)
+				var beta float32
+				if pc > 0 || beta1 {
+					beta = 1
+				}
+				f := 0
+				if pc+kb == k {
+					f = flags
+				}
+				if full > 0 {
+					kern.fn(kb, &a[i0*lda+pc], lda, &bp[0], ldb, bhi, &cp[i0*ldc], ldc, 1, beta, 0, colSkip, colEnd, full, bias, f)
+				}
+				if rest > 0 {
+					i := i1 - mr
+					kern.fn(kb, &a[i*lda+pc], lda, &bp[0], ldb, bhi, &cp[i*ldc], ldc, 1, beta, mr-rest, colSkip, colEnd, 1, bias, f)
+				}
 			}
 		}
 	}

@@ -86,7 +86,7 @@ func TestDirectKernel(t *testing.T) {
 				if k%3 == 1 {
 					cs, ce = k%4, nr-k%11
 				}
-				kern.fn(k, &a[0], lda, &b[0], ldb, &got[0], ldc, -1.5, beta, rs, cs, ce, 1)
+				kern.fn(k, &a[0], lda, &b[0], ldb, 32, &got[0], ldc, -1.5, beta, rs, cs, ce, 1, nil, 0)
 				directModel(kern.mr, k, a, lda, b, ldb, want, ldc, -1.5, beta, rs, cs, ce)
 				for i := range got {
 					if j := i % ldc; j >= ce || j < cs || i/ldc < rs {

@@ -15,6 +15,10 @@ import (
 // misread.
 func TestSgemmBiasReLUPanels(t *testing.T) {
 	shapes := [][3]int{{1, 10, 500}, {8, 512, 784}, {40, 1700, 530}, {128, 512, 784}, {256, 512, 784}, {150, 10, 300}, {97, 257, 65}, {64, 4200, 300}, {300, 33, 1000},
+		// avx512's direct path reads the panels in pairs: several kc
+		// slices, nc blocks of an odd number of panels, a partial last
+		// pair, row tiles split over goroutines.
+		{16, 200, 2101}, {13, 130, 3000}, {30, 270, 100},
 		// Small m: 4 and 8 read the panels (every strip, several nc
 		// blocks, a partial last strip, narrow n); 5 reads B.
 		{4, 1000, 300}, {8, 10, 500}, {4, 33, 257}, {8, 1700, 70}, {5, 64, 100},

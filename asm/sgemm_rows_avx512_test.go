@@ -184,25 +184,40 @@ func TestSgemmBlockedRowsAVX512(t *testing.T) {
 }
 
 // TestDirectKernelAVX512 compares the 4×64 direct kernel bit for bit with
-// the AVX2 6×16 one (each 16-column group of each 4-row tile, run on
-// copies padded for it), over 1–3 tiles, every column bound that masks a
-// load (colEnd 1..64 at several k) and the edge stores (rowSkip, colSkip,
-// alpha ≠ 1, beta 0/1/other), with NaN, ±Inf and −0 among A's and B's
-// values and C holding NaN when beta is 0 (it must not be read). B's last
-// k step ends at colEnd where an unreadable page begins and A's last row
-// ends at one, so a load past either faults; floats of C outside the
-// stored rows and columns must stay untouched.
+// the AVX2 6×16 one (directAVX2: each 16-column group of each 4-row tile,
+// run on copies padded for it, then asm.Add and asm.Relu), over 1–3 tiles,
+// every column bound that masks a load (colEnd 1..64 at several k), the
+// edge stores (rowSkip, colSkip, alpha ≠ 1, beta 0/1/other) and each
+// epilogue (none, bias, ReLU, both), with B in place (columns 32..63
+// right after 0..31) and as two 32-column panels (bhi = 32·k), NaN, ±Inf
+// and −0 among A's, B's and the bias's values, and C holding NaN when
+// beta is 0 (it must not be read). B's last row ends at colEnd where an
+// unreadable page begins, and so do A's last row and C's, so a load past
+// any of them faults; floats of C outside the stored rows and columns must
+// stay untouched.
 func TestDirectKernelAVX512(t *testing.T) {
 	requireAVX512(t)
 	r := rand.New(rand.NewPCG(71, 72))
 	special := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.Copysign(0, -1))}
+	fill := func(s []float32) {
+		for i := range s {
+			s[i] = r.Float32()*2 - 1
+			if r.IntN(40) == 0 {
+				s[i] = special[r.IntN(len(special))]
+			}
+		}
+	}
 	type tc struct {
 		k, tiles, rowSkip, colSkip, colEnd int
 		alpha, beta                        float32
+		panels                             bool
+		flags                              int
+		bias                               bool
 	}
 	var cases []tc
 	for ce := 1; ce <= 64; ce++ {
-		cases = append(cases, tc{k: 1 + ce%9, tiles: 1 + ce%3, colEnd: ce, alpha: 1})
+		cases = append(cases, tc{k: 1 + ce%9, tiles: 1 + ce%3, colEnd: ce, alpha: 1, panels: ce%2 == 0,
+			flags: (ce % 3) * epiOn, bias: ce%4 < 2})
 	}
 	for _, k := range []int{1, 2, 3, 4, 5, 7, 8, 63, 64, 65, 130} {
 		for i, ce := range []int{64, 63, 48, 33, 17} {
@@ -211,7 +226,8 @@ func TestDirectKernelAVX512(t *testing.T) {
 					for _, alpha := range []float32{1, -1.5} {
 						for j, beta := range []float32{0, 1, 0.5} {
 							cases = append(cases, tc{k: k, tiles: 1 + (i+j)%3, rowSkip: rs, colSkip: min(cs, ce-1),
-								colEnd: ce, alpha: alpha, beta: beta})
+								colEnd: ce, alpha: alpha, beta: beta, panels: (k+j)%2 == 0,
+								flags: []int{0, epiOn, epiOn | epiReLU}[(i+j+k)%3], bias: (j+rs)%2 == 0})
 						}
 					}
 				}
@@ -221,20 +237,34 @@ func TestDirectKernelAVX512(t *testing.T) {
 	for _, c := range cases {
 		name := fmt.Sprintf("%+v", c)
 		rows := 4 * c.tiles
-		lda, ldb, ldc := c.k+3, 64+5, 64+7
-		a, freeA := pageEndFloats(t, (rows-1)*lda+c.k)
-		b, freeB := pageEndFloats(t, (c.k-1)*ldb+c.colEnd)
-		for i := range a {
-			a[i] = r.Float32()*2 - 1
-			if r.IntN(40) == 0 {
-				a[i] = special[r.IntN(len(special))]
+		lda, ldb, bhi, ldc := c.k+3, 64+5, 32, 64+7
+		bLen := (c.k-1)*ldb + c.colEnd
+		if c.panels {
+			ldb, bhi = 32, 32*c.k
+			bLen = (c.k-1)*32 + c.colEnd
+			if c.colEnd > 32 {
+				bLen = bhi + (c.k-1)*32 + c.colEnd - 32
 			}
 		}
-		for i := range b {
-			b[i] = r.Float32()*2 - 1
-			if r.IntN(40) == 0 {
-				b[i] = special[r.IntN(len(special))]
+		// bAt is B's element (p, j).
+		bAt := func(b []float32, p, j int) float32 {
+			if j >= 32 {
+				return b[bhi+p*ldb+j-32]
 			}
+			return b[p*ldb+j]
+		}
+		a, freeA := pageEndFloats(t, (rows-1)*lda+c.k)
+		b, freeB := pageEndFloats(t, bLen)
+		fill(a)
+		fill(b)
+		var bias []float32
+		var biasP *float32
+		if c.bias {
+			var freeBias func()
+			bias, freeBias = pageEndFloats(t, c.colEnd)
+			defer freeBias()
+			fill(bias)
+			biasP = &bias[0]
 		}
 		// C's last row ends at colEnd, where a page that cannot be read
 		// begins.
@@ -247,9 +277,9 @@ func TestDirectKernelAVX512(t *testing.T) {
 		}
 		orig := slices.Clone(c0)
 		got := c0
-		sgemmDirect4x64AVX512(c.k, &a[0], lda, &b[0], ldb, &got[0], ldc, c.alpha, c.beta, c.rowSkip, c.colSkip, c.colEnd, c.tiles)
-		// The reference: each tile through sgemmDirectAVX2 on copies
-		// (6 rows of A and C, B's 16 columns readable in full).
+		sgemmDirect4x64AVX512(c.k, &a[0], lda, &b[0], ldb, bhi, &got[0], ldc, c.alpha, c.beta, c.rowSkip, c.colSkip, c.colEnd, c.tiles, biasP, c.flags)
+		// The reference: each tile through directAVX2 on copies (6 rows
+		// of A and C, B's 16 columns readable in full).
 		want := slices.Clone(orig)
 		for tile := range c.tiles {
 			a6 := make([]float32, 6*c.k)
@@ -262,14 +292,18 @@ func TestDirectKernelAVX512(t *testing.T) {
 				b16 := make([]float32, c.k*16)
 				for p := range c.k {
 					for j := range ce {
-						b16[p*16+j] = b[p*ldb+16*g+j]
+						b16[p*16+j] = bAt(b, p, 16*g+j)
 					}
 				}
 				for i := range 4 {
 					copy(a6[i*c.k:(i+1)*c.k], a[(4*tile+i)*lda:])
 					copy(c6[i*16:(i+1)*16], want[(4*tile+i)*ldc+16*g:])
 				}
-				sgemmDirectAVX2(c.k, &a6[0], c.k, &b16[0], 16, &c6[0], 16, c.alpha, c.beta, c.rowSkip, cs, ce)
+				var bias16 *float32
+				if c.bias {
+					bias16 = &bias[16*g]
+				}
+				directAVX2(c.k, &a6[0], c.k, &b16[0], 16, 0, &c6[0], 16, c.alpha, c.beta, c.rowSkip, cs, ce, 1, bias16, c.flags)
 				for i := range 4 {
 					copy(want[(4*tile+i)*ldc+16*g:], c6[i*16:(i+1)*16])
 				}

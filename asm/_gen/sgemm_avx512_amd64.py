@@ -697,40 +697,65 @@ step512:
 
 def direct_kernel():
     """The direct path's 4×64 tiles (sgemm_direct.go's directFunc
-    contract): tiles tiles of 4 rows one under the other, A's rows and B's
-    rows read in place (row strides lda, ldb), 16 accumulators (row r,
-    vector h in Z(4r+h)), B's four vectors of a k step in Z24..Z27, A's
-    element broadcast into Z28/Z29 in turn. B's loads stop at column colEnd
-    (masked, so a last, partial panel of a matrix is read in place without
-    reading past it); the store scales by alpha, adds beta times C (when
-    beta ≠ ±0) with one FMA, and writes only rows ≥ rowSkip of each tile and
-    columns colSkip..colEnd-1 — the operations of sgemmDirectAVX2, so both
-    give the same bits. (16 accumulators, as OpenBLAS's small-matrix
-    kernels have: a 6×64 tile in 24 lost 3–4% per tile on Zen 4 at k = 64,
-    94% of the FMA peak against 97.6%.) Each tile's A and C addresses are
-    kept in the argument slots a and c."""
+    contract): tiles tiles of 4 rows one under the other, A's rows read in
+    place (row stride lda) and B's rows too (row stride ldb; columns 32..63
+    of a row bhi floats after its columns 0..31: 32 for a matrix in place,
+    kb·32 for two adjacent panels packed by PackPanels), 16 accumulators
+    (row r, vector h in Z(4r+h)), B's four vectors of a k step in
+    Z24..Z27, A's four elements broadcast into Z28..Z31. B's loads stop at
+    column colEnd (masked, so a last, partial panel of a matrix is read in
+    place without reading past it); the store scales by alpha, adds beta
+    times C (when beta ≠ ±0) with one FMA, applies FullyConnected's
+    epilogue when flags ≠ 0 (as the rows kernels: bias from bias[0], nil:
+    none, then ReLU when flags&2 ≠ 0; bias in Z16..Z19, floor Z20, zero
+    Z21) and writes only rows ≥ rowSkip of each tile and columns
+    colSkip..colEnd-1 — the operations of sgemmDirectAVX2 (and asm.Add,
+    asm.Relu), so both give the same bits. (16 accumulators, as OpenBLAS's
+    small-matrix kernels have: a 6×64 tile in 24 lost 3–4% per tile on Zen
+    4 at k = 64, 94% of the FMA peak against 97.6%; the four broadcasts in
+    four registers, issued before the step's FMAs, gained 1% more.) Each
+    tile's A and C addresses are kept in the argument slots a and c."""
     mr = 4
     name = f"sgemmDirect{mr}x64AVX512"
-    w(f"\n// func {name}(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip, colEnd, tiles int)\n"
-      f"TEXT ·{name}(SB), NOSPLIT, $0-96\n"
-      f"\tCMPQ tiles+88(FP), $0\n\tJLE {name}_ret\n"
+    w(f"\n// func {name}(k int, a *float32, lda int, b *float32, ldb, bhi int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip, colEnd, tiles int, bias *float32, flags int)\n"
+      f"TEXT ·{name}(SB), NOSPLIT, $0-120\n"
+      f"\tCMPQ tiles+96(FP), $0\n\tJLE {name}_ret\n"
       "\tMOVQ lda+16(FP), R14\n\tSHLQ $2, R14\n\tMOVQ ldb+32(FP), R8\n\tSHLQ $2, R8\n"
-      "\tMOVQ ldc+48(FP), R11\n\tSHLQ $2, R11\n\tLEAQ (R8)(R8*2), R9\n"
+      "\tMOVQ ldc+56(FP), R11\n\tSHLQ $2, R11\n\tLEAQ (R8)(R8*2), R9\n"
       # R13: B's load mask, the columns below colEnd (all ones: none
       # masked). R12: zero when the store is the plain one (every column
       # and row stored, alpha 1, beta ±0).
-      "\tMOVQ colEnd+80(FP), BX\n\tMOVQ $-1, R13\n\tBZHIQ BX, R13, R13\n"
-      "\tMOVQ colSkip+72(FP), BX\n\tMOVQ $-1, R12\n\tSHLXQ BX, R12, R12\n\tANDQ R13, R12\n\tNOTQ R12\n"
-      "\tORQ rowSkip+64(FP), R12\n\tMOVL beta+60(FP), BX\n\tANDL $0x7fffffff, BX\n\tORQ BX, R12\n"
-      "\tMOVL alpha+56(FP), BX\n\tXORL $0x3f800000, BX\n\tORQ BX, R12\n"
+      "\tMOVQ colEnd+88(FP), BX\n\tMOVQ $-1, R13\n\tBZHIQ BX, R13, R13\n"
+      "\tMOVQ colSkip+80(FP), BX\n\tMOVQ $-1, R12\n\tSHLXQ BX, R12, R12\n\tANDQ R13, R12\n\tNOTQ R12\n"
+      "\tORQ rowSkip+72(FP), R12\n\tMOVL beta+68(FP), BX\n\tANDL $0x7fffffff, BX\n\tORQ BX, R12\n"
+      "\tMOVL alpha+64(FP), BX\n\tXORL $0x3f800000, BX\n\tORQ BX, R12\n")
+    def masks():
+        """K1..K4 from the 64-bit mask in AX, 16 bits each."""
+        for h in range(4):
+            w(f"\tKMOVW AX, K{h + 1}\n")
+            if h < 3:
+                w("\tSHRQ $16, AX\n")
+    # The epilogue's registers, once: the bias (−0 without one; loads
+    # masked below colEnd), the floor and the zero.
+    w(f"\tMOVQ flags+112(FP), AX\n\tTESTQ AX, AX\n\tJE {name}_tile\n"
+      f"\tMOVQ bias+104(FP), DI\n\tTESTQ DI, DI\n\tJE {name}_nobias\n\tMOVQ R13, AX\n")
+    masks()
+    for h in range(4):
+        w(f"\tVMOVUPS.Z {64 * h}(DI), K{h + 1}, Z{16 + h}\n")
+    w(f"\tJMP {name}_floor\n{name}_nobias:\n\tMOVL $0x80000000, AX\n\tVPBROADCASTD AX, Z16\n"
+      "\tVMOVAPS Z16, Z17\n\tVMOVAPS Z16, Z18\n\tVMOVAPS Z16, Z19\n"
+      f"{name}_floor:\n\tTESTQ $2, flags+112(FP)\n\tJE {name}_norelu\n"
+      f"\tVPXORD Z20, Z20, Z20\n\tVPXORD Z21, Z21, Z21\n\tJMP {name}_tile\n"
+      f"{name}_norelu:\n\tMOVL $0xff800000, AX\n\tVPBROADCASTD AX, Z20\n"
+      "\tMOVL $0x80000000, AX\n\tVPBROADCASTD AX, Z21\n"
       f"{name}_tile:\n"
       "\tMOVQ k+0(FP), CX\n\tMOVQ a+8(FP), SI\n\tLEAQ (SI)(R14*2), R10\n\tADDQ R14, R10\n"
-      "\tMOVQ b+24(FP), DI\n\tMOVQ c+40(FP), DX\n")
+      "\tMOVQ b+24(FP), DI\n\tMOVQ bhi+40(FP), BX\n\tLEAQ (DI)(BX*4), BX\n\tMOVQ c+48(FP), DX\n")
     acc = lambda r, h: f"Z{4 * r + h}"
     for r in range(mr):
         for h in range(4):
             w(f"\tVPXORD {acc(r, h)}, {acc(r, h)}, {acc(r, h)}\n")
-    brow = ("(DI)", "(DI)(R8*1)", "(DI)(R8*2)", "(DI)(R9*1)")
+    rows = ("", "(R8*1)", "(R8*2)", "(R9*1)")
 
     def a_at(u, r):
         base = "SI" if r < 3 else "R10"
@@ -738,11 +763,12 @@ def direct_kernel():
 
     def step(u, masked):
         for h in range(4):
-            off = f"{64 * h}" if h else ""
+            off = f"{64 * (h % 2)}" if h % 2 else ""
+            src = f"{off}({'DI' if h < 2 else 'BX'}){rows[u]}"
             if masked:
-                w(f"\tVMOVUPS.Z {off}{brow[u]}, K{h + 1}, Z{24 + h}\n")
+                w(f"\tVMOVUPS.Z {src}, K{h + 1}, Z{24 + h}\n")
             else:
-                w(f"\tVMOVUPS {off}{brow[u]}, Z{24 + h}\n")
+                w(f"\tVMOVUPS {src}, Z{24 + h}\n")
         for r in range(mr):
             w(f"\tVBROADCASTSS {a_at(u, r)}, Z{28 + r}\n")
         for r in range(mr):
@@ -753,45 +779,53 @@ def direct_kernel():
         w(f"{lbl}:\n\tCMPQ CX, $4\n\tJLT {lbl}_tail\n{lbl}_loop4:\n")
         for u in range(4):
             step(u, masked)
-        w(f"\tADDQ $16, SI\n\tADDQ $16, R10\n\tLEAQ (DI)(R8*4), DI\n"
+        w(f"\tADDQ $16, SI\n\tADDQ $16, R10\n\tLEAQ (DI)(R8*4), DI\n\tLEAQ (BX)(R8*4), BX\n"
           f"\tSUBQ $4, CX\n\tCMPQ CX, $4\n\tJGE {lbl}_loop4\n"
           f"{lbl}_tail:\n\tTESTQ CX, CX\n\tJE {name}_store\n{lbl}_loop1:\n")
         step(0, masked)
-        w(f"\tADDQ $4, SI\n\tADDQ $4, R10\n\tADDQ R8, DI\n\tDECQ CX\n\tJNE {lbl}_loop1\n"
+        w(f"\tADDQ $4, SI\n\tADDQ $4, R10\n\tADDQ R8, DI\n\tADDQ R8, BX\n\tDECQ CX\n\tJNE {lbl}_loop1\n"
           f"\tJMP {name}_store\n")
 
-    def masks():
-        """K1..K4 from the 64-bit mask in AX, 16 bits each."""
-        for h in range(4):
-            w(f"\tKMOVW AX, K{h + 1}\n")
-            if h < 3:
-                w("\tSHRQ $16, AX\n")
+    def epilogue(v, h):
+        """FullyConnected's epilogue on v, vector h of a row."""
+        w(f"\tVADDPS Z{16 + h}, {v}, {v}\n\tVMAXPS {v}, Z20, {v}\n\tVADDPS Z21, {v}, {v}\n")
     w(f"\tCMPQ R13, $-1\n\tJEQ {name}_full\n\tMOVQ R13, AX\n")
     masks()
     loops(f"{name}_masked", True)
     loops(f"{name}_full", False)
-    w(f"{name}_store:\n\tTESTQ R12, R12\n\tJNE {name}_edge\n")
-    # The whole tile, alpha 1, beta 0: the sums as they are.
-    for r in range(mr):
-        for h in range(4):
-            w(f"\tVMOVUPS {acc(r, h)}, {64 * h}(DX)\n")
-        if r < mr - 1:
-            w("\tADDQ R11, DX\n")
+    w(f"{name}_store:\n\tTESTQ R12, R12\n\tJNE {name}_edge\n"
+      f"\tCMPQ flags+112(FP), $0\n\tJNE {name}_plainepi\n")
+    # The whole tile, alpha 1, beta 0: the sums as they are, or with the
+    # epilogue.
+    for epi in (False, True):
+        if epi:
+            w(f"{name}_plainepi:\n")
+        for r in range(mr):
+            for h in range(4):
+                if epi:
+                    epilogue(acc(r, h), h)
+                w(f"\tVMOVUPS {acc(r, h)}, {64 * h}(DX)\n")
+            if r < mr - 1:
+                w("\tADDQ R11, DX\n")
+        w(f"\tJMP {name}_next\n")
     # The edge store: AX = columns colSkip..colEnd-1, BX rowSkip, CX
-    # beta without its sign.
-    w(f"\tJMP {name}_next\n{name}_edge:\n"
-      "\tMOVQ colSkip+72(FP), BX\n\tMOVQ $-1, AX\n\tSHLXQ BX, AX, AX\n\tANDQ R13, AX\n")
+    # beta without its sign, DI the flags.
+    w(f"{name}_edge:\n"
+      "\tMOVQ colSkip+80(FP), BX\n\tMOVQ $-1, AX\n\tSHLXQ BX, AX, AX\n\tANDQ R13, AX\n")
     masks()
-    w("\tMOVQ rowSkip+64(FP), BX\n\tMOVL beta+60(FP), CX\n\tANDL $0x7fffffff, CX\n"
-      "\tVBROADCASTSS alpha+56(FP), Z28\n\tVBROADCASTSS beta+60(FP), Z29\n")
+    w("\tMOVQ rowSkip+72(FP), BX\n\tMOVL beta+68(FP), CX\n\tANDL $0x7fffffff, CX\n\tMOVQ flags+112(FP), DI\n"
+      "\tVBROADCASTSS alpha+64(FP), Z28\n\tVBROADCASTSS beta+68(FP), Z29\n")
     for r in range(mr):
         lbl = f"{name}_e{r}"
         w(f"\tCMPQ BX, ${r}\n\tJGT {lbl}_next\n")
         for h in range(4):
             w(f"\tVMULPS Z28, {acc(r, h)}, {acc(r, h)}\n")
-        w(f"\tTESTL CX, CX\n\tJE {lbl}_store\n")
+        w(f"\tTESTL CX, CX\n\tJE {lbl}_epi\n")
         for h in range(4):
             w(f"\tVMOVUPS.Z {64 * h}(DX), K{h + 1}, Z30\n\tVFMADD231PS Z30, Z29, {acc(r, h)}\n")
+        w(f"{lbl}_epi:\n\tTESTQ DI, DI\n\tJE {lbl}_store\n")
+        for h in range(4):
+            epilogue(acc(r, h), h)
         w(f"{lbl}_store:\n")
         for h in range(4):
             w(f"\tVMOVUPS {acc(r, h)}, K{h + 1}, {64 * h}(DX)\n")
@@ -801,8 +835,8 @@ def direct_kernel():
     # The next tile: A and C mr rows on.
     w(f"{name}_next:\n"
       "\tMOVQ a+8(FP), SI\n\tLEAQ (SI)(R14*4), SI\n\tMOVQ SI, a+8(FP)\n"
-      "\tMOVQ c+40(FP), DX\n\tLEAQ (DX)(R11*4), DX\n\tMOVQ DX, c+40(FP)\n"
-      f"\tDECQ tiles+88(FP)\n\tJNE {name}_tile\n"
+      "\tMOVQ c+48(FP), DX\n\tLEAQ (DX)(R11*4), DX\n\tMOVQ DX, c+48(FP)\n"
+      f"\tDECQ tiles+96(FP)\n\tJNE {name}_tile\n"
       f"\tVZEROUPPER\n{name}_ret:\n\tRET\n")
 
 
