@@ -20,6 +20,9 @@ const (
 	// directPanelsMaxA is the largest m·k sent to the direct path with B
 	// in PackPanels' panels: A is read once per 64-column group, from L2.
 	directPanelsMaxA = 1 << 18
+	// directRowBlockA bounds the floats of A (rows × k) the direct path
+	// walks down per column group before it moves to the next rows.
+	directRowBlockA = 1 << 16
 )
 
 // directKernel is an implementation's direct-path tile kernel.
@@ -300,6 +303,15 @@ func (g *directJob) Run(tid int) {
 // masks its loads or B is packed, else it is computed over the last nr
 // columns, storing only those not already done.
 func directGroupsRun(kern *directKernel, lo, hi, i0, i1, n, k int, a []float32, lda int, b *directB, c []float32, ldc int, beta1 bool, epi *epilogue) {
+	// Blocks of rows whose A stays in L2 beside a group's B.
+	rb := max(directRowBlockA/k/kern.mr*kern.mr, kern.mr)
+	for r0 := i0; r0 < i1; r0 += rb {
+		directGroupsRows(kern, lo, hi, r0, min(r0+rb, i1), n, k, a, lda, b, c, ldc, beta1, epi)
+	}
+}
+
+// directGroupsRows is directGroupsRun on one block of rows.
+func directGroupsRows(kern *directKernel, lo, hi, i0, i1, n, k int, a []float32, lda int, b *directB, c []float32, ldc int, beta1 bool, epi *epilogue) {
 	mr, nr, nc := kern.mr, kern.nr, b.block(n)
 	full := (i1 - i0) / mr
 	rest := i1 - i0 - full*mr
