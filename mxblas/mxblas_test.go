@@ -122,8 +122,10 @@ func TestLevel1And2AgainstGonum(t *testing.T) {
 				}
 			}
 		}
-		// Sgemv both ways, and a strided call that falls back to gonum.
-		for _, mn := range [][2]int{{1, 1}, {5, 9}, {33, 17}, {64, 200}} {
+		// Sgemv both ways (300×500: the rows split over goroutines), beta
+		// 0 (y holds NaN, which must not be read) and not, and a strided
+		// call that falls back to gonum.
+		for _, mn := range [][2]int{{1, 1}, {5, 9}, {33, 17}, {64, 200}, {300, 500}} {
 			m, n := mn[0], mn[1]
 			lda := n + 2
 			a := randSlice(r, m*lda)
@@ -132,15 +134,22 @@ func TestLevel1And2AgainstGonum(t *testing.T) {
 				if tA == blas.Trans {
 					lx, ly = m, n
 				}
-				for _, inc := range []int{1, 2} {
+				for ci, inc := range []int{1, 2, 1} {
 					x, y := randSlice(r, lx*inc), randSlice(r, ly*inc)
+					beta := float32(0.5)
+					if ci == 2 {
+						beta = 0
+						for i := range y {
+							y[i] = float32(math.NaN())
+						}
+					}
 					want, bound := f64(y), abs64(f64(y))
-					ref.Dgemv(tA, m, n, 1.5, f64(a), lda, f64(x), inc, 0.5, want, inc)
-					ref.Dgemv(tA, m, n, 1.5, abs64(f64(a)), lda, abs64(f64(x)), inc, 0.5, bound, inc)
+					ref.Dgemv(tA, m, n, 1.5, f64(a), lda, f64(x), inc, float64(beta), want, inc)
+					ref.Dgemv(tA, m, n, 1.5, abs64(f64(a)), lda, abs64(f64(x)), inc, float64(beta), bound, inc)
 					got := append([]float32(nil), y...)
-					impl.Sgemv(tA, m, n, 1.5, a, lda, x, inc, 0.5, got, inc)
+					impl.Sgemv(tA, m, n, 1.5, a, lda, x, inc, beta, got, inc)
 					for i := 0; i < ly*inc; i += inc {
-						if d := math.Abs(float64(got[i]) - want[i]); d > float64(lx+2)*0x1p-24*bound[i] {
+						if d := math.Abs(float64(got[i]) - want[i]); !(d <= float64(lx+2)*0x1p-24*bound[i]) {
 							t.Errorf("impl=%s Sgemv %v m=%d n=%d inc=%d: y[%d] = %v, want %v", implName, tA, m, n, inc, i, got[i], want[i])
 						}
 					}
@@ -232,6 +241,31 @@ func BenchmarkSgemm(b *testing.B) {
 				}
 				b.ReportMetric(2*float64(n)*float64(n)*float64(n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 			})
+		}
+	}
+}
+
+// BenchmarkSgemv runs gonum's native Sgemv and mxblas's side by side
+// (GFLOP/s), both ways round, on a FullyConnected-sized matrix, one that
+// streams from memory and a small one.
+func BenchmarkSgemv(b *testing.B) {
+	for _, s := range [][2]int{{512, 784}, {1000, 4096}, {64, 64}} {
+		m, n := s[0], s[1]
+		r := rand.New(rand.NewPCG(5, 6))
+		a, x, y := randSlice(r, m*n), randSlice(r, max(m, n)), make([]float32, max(m, n))
+		for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
+			for _, bc := range []struct {
+				name string
+				impl blas.Float32
+			}{{"gonum", gonum.Implementation{}}, {"mxblas", impl}} {
+				b.Run(fmt.Sprintf("%s/%dx%d/%c", bc.name, m, n, tA), func(b *testing.B) {
+					b.ReportAllocs()
+					for b.Loop() {
+						bc.impl.Sgemv(tA, m, n, 1, a, n, x, 1, 0, y, 1)
+					}
+					b.ReportMetric(2*float64(m*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				})
+			}
 		}
 	}
 }
