@@ -57,7 +57,7 @@ type sgemmKernel struct {
 	// packBT16 for nr = 16, or the generic loop).
 	packBT func(d, b []float32, ldb, kb int)
 	// direct, when its fn is set, enables the direct path for small
-	// untransposed-A calls (see sgemm_direct.go).
+	// calls and for B in PackPanels' panels (see sgemm_direct.go).
 	direct directKernel
 }
 
