@@ -56,8 +56,11 @@
 //	  128³), when the implementation       with B's loads masked at the last
 //	  has the kernel (amd64); avx512       column) on A (or a scaled copy)
 //	  with B in PackPanels' panels:        and B in place, Bᵀ packed into
-//	  m·k ≤ 2¹⁸, any k                     panels once per call, PackPanels'
-//	                                       32-column panels read in pairs;
+//	  m·k ≤ 2¹⁸, any k; avx512, alpha      panels once per call, PackPanels'
+//	  1, A untransposed, k ≤ kc, m ≥       32-column panels read in pairs
+//	  128, n ≥ 128, m·k ≤ 2²², k·n ≤       (large calls: B packed into that
+//	  2²¹                                  layout per call, each goroutine
+//	                                       its own columns);
 //	                                       the epilogue in the tiles' store;
 //	                                       goroutines split column groups,
 //	                                       or row tiles when the groups do

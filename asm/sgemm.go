@@ -141,10 +141,11 @@ func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a [
 	// B's panels as the direct path's kernel can read them, when it can.
 	var pre []float32
 	kc, _, nc := sel.kern.blocks()
+	nc = blockSize(n, nc, sel.kern.nr)
 	if panels != nil && sel.kern.direct.panels && !transB {
-		nc = blockSize(n, nc, sel.kern.nr)
 		pre = panelsFor(panels, k, n, sel.kern.nr, blockSize(k, kc, 1), nc)
 	}
+	dm := directMode(&sel.kern.direct, transA, transB, pre != nil, alpha, m, n, k, kc)
 	switch {
 	case k == 0:
 		scaleC(c, ldc, m, n, beta)
@@ -154,8 +155,8 @@ func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a [
 	case m <= gemvMaxM && sel.sliced.chunk2 != nil:
 		sgemmSlicedSmallM(sel.sliced, kc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi, panels)
 		return
-	case useDirect(&sel.kern.direct, transB, pre != nil, m, n, k):
-		sgemmDirect(sel.kern.direct, kc, nc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi, pre)
+	case dm != directOff:
+		sgemmDirect(dm, sel.kern.direct, kc, nc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi, pre)
 		return
 	case alpha == 1 && beta == 0 && n <= swapMaxN && m >= swapMinM:
 		sgemmSwapped(sel.kern, threads, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)

@@ -20,6 +20,10 @@ const (
 	// directPanelsMaxA is the largest m·k sent to the direct path with B
 	// in PackPanels' panels: A is read once per 64-column group, from L2.
 	directPanelsMaxA = 1 << 18
+	// directLargeMaxA and directLargeMaxB bound m·k and k·n of the large
+	// products the direct path takes, B packed per call.
+	directLargeMaxA = 1 << 22
+	directLargeMaxB = 1 << 21
 	// directRowBlockA bounds the floats of A (rows × k) the direct path
 	// walks down per column group before it moves to the next rows.
 	directRowBlockA = 1 << 16
@@ -40,6 +44,9 @@ type directKernel struct {
 	// packT16 transposes 16 rows of B into 16 columns of a row-major
 	// buffer (packBT16StrideAVX2's contract).
 	packT16 func(d []float32, ldd int, b []float32, ldb, kb int)
+	// pack32 and packT32 pack a full 32-column panel of B and of Bᵀ (the
+	// blocked path's packers), for large products (with panels set).
+	pack32, packT32 func(d, b []float32, ldb, kb int)
 	// maxWork and maxWorkT, when set, replace directMaxWork as the
 	// largest m·n·k sent to the direct path (maxWorkT with B transposed),
 	// for kernels whose blocked path overtakes them sooner.
@@ -64,16 +71,29 @@ type directKernel struct {
 // the bits of asm.Add and asm.Relu.
 type directFunc func(k int, a *float32, lda int, b *float32, ldb, bhi int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip, colEnd, tiles int, bias *float32, flags int)
 
-// useDirect reports whether a call takes the direct path: the kernel
-// exists and the call is small (m <= gemvMaxM: B streamed once, a row tile
-// padded; or m·n·k at most the kernel's bound with k <= directMaxK), or B
-// comes packed in panels the kernel reads (pre) and A fits in L2.
-func useDirect(kern *directKernel, transB, pre bool, m, n, k int) bool {
-	if kern.fn == nil {
-		return false
-	}
-	if pre {
-		return m*k <= directPanelsMaxA
+// The direct path's ways of reading B (directMode).
+const (
+	directOff   = iota
+	directSmall // in place, or packed into the kernel's panels
+	directPre   // in PackPanels' panels, made ahead
+	directLarge // packed into PackPanels' layout per call
+)
+
+// directMode reports whether and how a call takes the direct path: the
+// kernel exists and the call is small (m <= gemvMaxM: B streamed once, a
+// row tile padded; or m·n·k at most the kernel's bound with k <=
+// directMaxK), or B comes packed in panels the kernel reads (pre) and A
+// fits in L2, or the call is large (largeOK; kc is the kernels' largest
+// kc slice).
+func directMode(kern *directKernel, transA, transB, pre bool, alpha float32, m, n, k, kc int) int {
+	switch {
+	case kern.fn == nil:
+		return directOff
+	case pre:
+		if m*k <= directPanelsMaxA {
+			return directPre
+		}
+		return directOff
 	}
 	maxWork := kern.maxWork
 	if transB && kern.maxWorkT > 0 {
@@ -82,7 +102,30 @@ func useDirect(kern *directKernel, transB, pre bool, m, n, k int) bool {
 	if maxWork == 0 {
 		maxWork = directMaxWork
 	}
-	return m <= gemvMaxM || (n >= 16 && k <= directMaxK && m*n*k <= maxWork)
+	switch {
+	case m <= gemvMaxM || (n >= 16 && k <= directMaxK && m*n*k <= maxWork):
+		return directSmall
+	case largeOK(kern, transA, alpha, m, n, k, kc):
+		return directLarge
+	}
+	return directOff
+}
+
+// largeOK reports whether the direct path takes a product too large for
+// its small bounds, packing B into PackPanels' layout once per call (each
+// goroutine its own column groups) and reading A in place: where the
+// kernel reads panel pairs, alpha is 1, A untransposed, k one kc slice,
+// at least 128 rows, and A and B within bounds. Zen 4, GFLOP/s, blocked →
+// direct (1 thread; 2 threads): 512³ 114.6 → 114.7; 217.6 → 230.6, 1024³
+// 108.4 → 112.4; 217.8 → 225.9, with B transposed 256×512×784 109.3 →
+// 114.2; 214.6 → 223.1, 1024³ 109.4 → 112.7; 219.4 → 227.6. Left to the
+// blocked path, where it won: several kc slices (2048³ 109.3 vs 108.3 on
+// one thread; 256×1000×4096 Bᵀ 103.1 vs 100.6), 64 rows against a 16 MiB
+// B (64×4096×1024 Bᵀ 93.4 vs 87.3), a 16 MiB B on two threads
+// (256×4096×1024 Bᵀ 210.0 vs 205.9).
+func largeOK(kern *directKernel, transA bool, alpha float32, m, n, k, kc int) bool {
+	return kern.panels && alpha == 1 && !transA && k <= kc && m >= 32*kern.mr && n >= 2*kern.nr &&
+		m*k <= directLargeMaxA && k*n <= directLargeMaxB
 }
 
 // directB is where the direct path reads op(B): in place (ld > 0, row
@@ -94,6 +137,32 @@ type directB struct {
 	b         []float32
 	ld, w, nc int
 	k, kc     int
+	// src, when set, is op(B) (row stride srcLd, transposed when srcT)
+	// that each goroutine packs into b's panels (w 32) for its own column
+	// groups before it computes them, with pack32 and packT32.
+	src             []float32
+	srcLd           int
+	srcT            bool
+	pack32, packT32 func(d, b []float32, ldb, kb int)
+}
+
+// packGroups packs the column groups [lo, hi) of src into b (groups of nr
+// columns within blocks of nc), every kc slice.
+func (d *directB) packGroups(n, nr, lo, hi int) {
+	gi := 0
+	for jc := 0; jc < n && gi < hi; jc += d.nc {
+		end := min(jc+d.nc, n)
+		for j := jc; j < end && gi < hi; j += nr {
+			if gi++; gi <= lo {
+				continue
+			}
+			for pc := 0; pc < d.k; pc += d.kc {
+				kb := min(d.kc, d.k-pc)
+				bp, _, _ := d.at(n, j, pc, kb)
+				packB(bp, d.src, d.srcLd, d.srcT, pc, kb, j, min(nr, end-j), 32, d.pack32, d.packT32)
+			}
+		}
+	}
 }
 
 // at returns where the group of columns starting at j (within one block)
@@ -160,22 +229,26 @@ var directJobs parallel.FreeList[directJob]
 // one chain over p ascending from zero (alpha applied to A first), and the
 // slices are added to C (scaled by beta first) in order; the epilogue epi
 // follows the last slice, tile by tile.
-func sgemmDirect(kern directKernel, kc, nc, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, epi epilogue, pre []float32) {
+func sgemmDirect(mode int, kern directKernel, kc, nc, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, epi epilogue, pre []float32) {
 	mr, nr := kern.mr, kern.nr
 	kc = blockSize(k, kc, 1)
-	// op(B) is packed into panels when transposed, or when narrower than
-	// a tile the kernel would read in full.
-	padded := pre == nil && (transB || (n < nr && !kern.masked))
+	// op(B) is packed into the kernel's panels when transposed, or when
+	// narrower than a tile the kernel would read in full (small calls).
+	padded := mode == directSmall && (transB || (n < nr && !kern.masked))
 	db := directB{b: b, ld: ldb, nc: n, k: k, kc: kc}
-	if pre != nil {
+	switch mode {
+	case directPre:
 		db = directB{b: pre, w: 32, nc: nc, k: k, kc: kc}
+	case directLarge:
+		db = directB{w: 32, nc: nc, k: k, kc: kc, src: b, srcLd: ldb, srcT: transB, pack32: kern.pack32, packT32: kern.packT32}
 	}
 	groups := directGroups(n, db.block(n), nr)
 	// Column groups per goroutine, or row tiles when the groups would
 	// leave a goroutine idle or with less work (n = 64 on two threads:
-	// 116 → 197 GFLOP/s on Zen 4).
+	// 116 → 197 GFLOP/s on Zen 4); a large call's goroutines pack their
+	// own groups of B, so they split columns.
 	tiles := (max(m, mr) + mr - 1) / mr
-	splitRows := groups%threads != 0 && groups < 4*threads
+	splitRows := groups%threads != 0 && groups < 4*threads && mode != directLarge
 	if splitRows {
 		threads = min(threads, tiles)
 	} else {
@@ -184,7 +257,7 @@ func sgemmDirect(kern directKernel, kc, nc, threads int, transA, transB bool, m,
 	if m*n*k < 96*96*96 {
 		threads = 1
 	}
-	if threads == 1 && !padded && alpha == 1 && !transA && m >= mr && (beta == 0 || beta == 1) {
+	if threads == 1 && !padded && mode != directLarge && alpha == 1 && !transA && m >= mr && (beta == 0 || beta == 1) {
 		// Nothing to pack or scale: one goroutine on the caller's operands.
 		directGroupsRun(&kern, 0, groups, 0, m, n, k, a, lda, &db, c, ldc, beta == 1, &epi)
 		return
@@ -199,6 +272,13 @@ func sgemmDirect(kern directKernel, kc, nc, threads int, transA, transB bool, m,
 		bpack = bpack[:need]
 		padB(bpack, nr, b, ldb, transB, n, k, kern.packT16)
 		db = directB{b: bpack, w: nr, nc: n, k: k, kc: kc}
+	}
+	if mode == directLarge {
+		need := k * ((n + 31) / 32 * 32)
+		if cap(bpack) < need {
+			bpack = make([]float32, need)
+		}
+		db.b = bpack[:need]
 	}
 	mm := max(m, mr)
 	if alpha != 1 || transA || m < mr {
@@ -290,6 +370,9 @@ func (g *directJob) Run(tid int) {
 		return
 	}
 	lo, hi := share(groups, tid, g.threads)
+	if g.b.src != nil {
+		g.b.packGroups(g.n, g.kern.nr, lo, hi)
+	}
 	directGroupsRun(&g.kern, lo, hi, 0, g.m, g.n, g.k, g.a, g.lda, &g.b, g.c, g.ldc, g.beta1, &g.epi)
 }
 

@@ -30,6 +30,10 @@ func TestSgemmDirectPath(t *testing.T) {
 		for _, threads := range []int{2, 3} {
 			checkGemm(t, r, threads, gemmCase{m: 131, n: 140, k: 100, alpha: 1.5, beta: -1, pad: 1})
 			checkGemm(t, r, threads, gemmCase{transB: true, m: 131, n: 140, k: 100, alpha: 1.5, beta: -1, pad: 1})
+			// Large products: B packed per call, each goroutine its own
+			// column groups (several kc slices, a partial last group).
+			checkGemm(t, r, threads, gemmCase{m: 130, n: 300, k: 1100, alpha: 1, beta: -0.5, pad: 1})
+			checkGemm(t, r, threads, gemmCase{transB: true, m: 70, n: 200, k: 1300, alpha: 1, beta: 0, nanC: true})
 			// Few column panels: the goroutines split the row tiles.
 			checkGemm(t, r, threads, gemmCase{m: 131, n: 40, k: 200, alpha: 1, beta: 0, pad: 2})
 			checkGemm(t, r, threads, gemmCase{transB: true, m: 97, n: 64, k: 200, alpha: 1, beta: 1})
