@@ -56,7 +56,7 @@
 //	  128³), when the implementation       with B's loads masked at the last
 //	  has the kernel (amd64); avx512       column) on A (or a scaled copy)
 //	  with B in PackPanels' panels:        and B in place, Bᵀ packed into
-//	  m·k ≤ 2¹⁸, any k; avx512, alpha      panels once per call, PackPanels'
+//	  m·k ≤ 2²², any k; avx512, alpha      panels once per call, PackPanels'
 //	  1, A untransposed, k ≤ kc, m ≥       32-column panels read in pairs
 //	  128, n ≥ 128, m·k ≤ 2²², k·n ≤       (large calls: B packed into that
 //	  2²¹                                  layout per call, each goroutine

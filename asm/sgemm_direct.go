@@ -11,15 +11,19 @@ import (
 // the packing and barriers of the blocked path cost more than they save.
 // With B already packed by PackPanels (a FullyConnected layer's weights)
 // the AVX-512 kernel reads two adjacent 32-column panels as one 64-column
-// group, for any k, while A (m·k floats) fits in L2.
+// group, for any k, while A (m·k floats) is at most 16 MiB.
 const (
 	// directMaxK bounds k so a k×nr column panel of B stays in L1/L2.
 	directMaxK = 512
 	// directMaxWork is the largest m·n·k sent to the direct path.
 	directMaxWork = 256 * 256 * 256
 	// directPanelsMaxA is the largest m·k sent to the direct path with B
-	// in PackPanels' panels: A is read once per 64-column group, from L2.
-	directPanelsMaxA = 1 << 18
+	// in PackPanels' panels (A is read once per 64-column group, in blocks
+	// of rows). Zen 4, GFLOP/s, blocked on the panels → direct (1 thread;
+	// 2 threads): 512×512×784 115.8 → 116.5; 231.6 → 234.8, 1024×512×784
+	// 114.4 → 116.5; 230.6 → 234.0, 512×1024×1024 101.9 → 116.2; 201.1 →
+	// 228.1.
+	directPanelsMaxA = 1 << 22
 	// directLargeMaxA and directLargeMaxB bound m·k and k·n of the large
 	// products the direct path takes, B packed per call.
 	directLargeMaxA = 1 << 22
@@ -83,8 +87,8 @@ const (
 // kernel exists and the call is small (m <= gemvMaxM: B streamed once, a
 // row tile padded; or m·n·k at most the kernel's bound with k <=
 // directMaxK), or B comes packed in panels the kernel reads (pre) and A
-// fits in L2, or the call is large (largeOK; kc is the kernels' largest
-// kc slice).
+// is within directPanelsMaxA, or the call is large (largeOK; kc is the
+// kernels' largest kc slice).
 func directMode(kern *directKernel, transA, transB, pre bool, alpha float32, m, n, k, kc int) int {
 	switch {
 	case kern.fn == nil:
