@@ -226,8 +226,8 @@ type directJob struct {
 
 var directJobs parallel.FreeList[directJob]
 
-// sgemmDirect runs the direct path (useDirect true, arguments checked),
-// reading B from pre (PackPanels' panels for the blocking kc, nc, or nil).
+// sgemmDirect runs the direct path in the given mode (directMode's,
+// arguments checked), reading B from pre (PackPanels' panels for the blocking kc, nc, or nil).
 // It rounds exactly as the blocked path (sgemm_block.go) with kc slices of
 // at most kc: k is cut into the same slices, each element of a slice is
 // one chain over p ascending from zero (alpha applied to A first), and the
@@ -269,30 +269,18 @@ func sgemmDirect(mode int, kern directKernel, kc, nc, threads int, transA, trans
 	g := directJobs.Get()
 	bpack, apack, cpack := g.bpack, g.apack, g.cpack
 	if padded {
-		need := (n + nr - 1) / nr * nr * k
-		if cap(bpack) < need {
-			bpack = make([]float32, need)
-		}
-		bpack = bpack[:need]
-		padB(bpack, nr, b, ldb, transB, n, k, kern.packT16)
-		db = directB{b: bpack, w: nr, nc: n, k: k, kc: kc}
+		d := grow(&bpack, (n+nr-1)/nr*nr*k)
+		padB(d, nr, b, ldb, transB, n, k, kern.packT16)
+		db = directB{b: d, w: nr, nc: n, k: k, kc: kc}
 	}
 	if mode == directLarge {
-		need := k * ((n + 31) / 32 * 32)
-		if cap(bpack) < need {
-			bpack = make([]float32, need)
-		}
-		db.b = bpack[:need]
+		db.b = grow(&bpack, k*((n+31)/32*32))
 	}
 	mm := max(m, mr)
 	if alpha != 1 || transA || m < mr {
-		need := mm * k
-		if cap(apack) < need {
-			apack = make([]float32, need)
-		}
-		apack = apack[:need]
+		ap := grow(&apack, mm*k)
 		for i := range m {
-			row := apack[i*k : i*k+k]
+			row := ap[i*k : i*k+k]
 			if transA {
 				for p := range row {
 					row[p] = alpha * a[p*lda+i]
@@ -303,8 +291,8 @@ func sgemmDirect(mode int, kern directKernel, kc, nc, threads int, transA, trans
 				}
 			}
 		}
-		clear(apack[m*k:])
-		a, lda = apack, k
+		clear(ap[m*k:])
+		a, lda = ap, k
 	}
 	beta1 := false
 	if beta != 0 && beta != 1 {
@@ -313,18 +301,14 @@ func sgemmDirect(mode int, kern directKernel, kc, nc, threads int, transA, trans
 	}
 	cOut, ldcOut := c, ldc
 	if m < mr {
-		need := mm * n
-		if cap(cpack) < need {
-			cpack = make([]float32, need)
-		}
-		cpack = cpack[:need]
-		clear(cpack)
+		cp := grow(&cpack, mm*n)
+		clear(cp)
 		if beta != 0 {
 			for i := range m {
-				copy(cpack[i*n:i*n+n], c[i*ldc:i*ldc+n])
+				copy(cp[i*n:i*n+n], c[i*ldc:i*ldc+n])
 			}
 		}
-		c, ldc = cpack, n
+		c, ldc = cp, n
 	}
 	*g = directJob{kern: kern, threads: threads, splitRows: splitRows, m: mm, n: n, k: k,
 		a: a, c: c, lda: lda, ldc: ldc, b: db, beta1: beta1 || beta == 1, epi: epi,
