@@ -207,9 +207,9 @@ func (s slicedNN) rowBlocks(kb, m int, a []float32, lda int, b *float32, ldb int
 }
 
 // grow returns (*p)[:n], reallocating when too small.
-func grow(p *[]float32, n int) []float32 {
+func grow[T any](p *[]T, n int) []T {
 	if cap(*p) < n {
-		*p = make([]float32, n)
+		*p = make([]T, n)
 	}
 	return (*p)[:n]
 }

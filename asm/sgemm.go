@@ -156,7 +156,7 @@ func sgemmImpl(threads int, transA, transB bool, m, n, k int, alpha float32, a [
 		sgemmSlicedSmallM(sel.sliced, kc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi, panels)
 		return
 	case dm != directOff:
-		sgemmDirect(dm, sel.kern.direct, kc, nc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi, pre)
+		sgemmDirect(dm, sel.kern.direct, kc, nc, threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi, pre, pre != nil && panelsFinite(panels))
 		return
 	case alpha == 1 && beta == 0 && n <= swapMaxN && m >= swapMinM:
 		sgemmSwapped(sel.kern, threads, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)

@@ -118,6 +118,7 @@ func avx512Kernel(base sgemmKernel, mr int) sgemmKernel {
 	// 111.7–112.1 blocked, and the MLP 784-512-512-10 at batch 256 in
 	// 2984 vs 3022 µs (one thread), 1494 vs 1506 µs (two).
 	k.direct = directKernel{fn: sgemmDirect4x64AVX512, mr: 4, nr: 64, masked: true, panels: true, packT16: packBT16StrideAVX2,
+		steps: sgemmDirectSteps4x64AVX512, nonzero: nonzeroSteps4AVX512,
 		pack32: packB32AVX512, packT32: packBT32AVX512,
 		maxWork: 256 * 256 * 256, maxWorkT: 128 * 128 * 128}
 	return k

@@ -345,3 +345,22 @@ func gemvNNChunk2AVX512(kc int, a *float32, lda int, b *float32, ldb int, c *flo
 //
 //go:noescape
 func sgemmDirect4x64AVX512(k int, a *float32, lda int, b *float32, ldb, bhi int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip, colEnd, tiles int, bias *float32, flags int)
+
+// sgemmDirectSteps4x64AVX512 is sgemmDirect4x64AVX512 over listed steps:
+// tile t sums only the steps p listed for it, in the list's (ascending)
+// order, instead of every p < k. Its list starts at steps + t·stride: the
+// count, then the steps (k is unused). With A's four rows zero (±0) at
+// every unlisted step and B finite, the sums, and so the bits, are those
+// of sgemmDirect4x64AVX512: a chain started at +0 never holds −0, and
+// adding a zero product to it changes nothing.
+//
+//go:noescape
+func sgemmDirectSteps4x64AVX512(k int, a *float32, lda int, b *float32, ldb, bhi int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip, colEnd, tiles int, bias *float32, flags int, steps *int32, stride int)
+
+// nonzeroSteps4AVX512 writes to list the steps p < k, ascending, at which
+// any of A's four rows a, a+lda, a+2·lda, a+3·lda holds a value other
+// than ±0, and returns their count; list must have room for that count
+// plus 16.
+//
+//go:noescape
+func nonzeroSteps4AVX512(k int, a *float32, lda int, list *int32) int

@@ -1,6 +1,8 @@
 package asm
 
 import (
+	"math/bits"
+
 	"github.com/mxgo/mxgo/internal/parallel"
 )
 
@@ -51,6 +53,11 @@ type directKernel struct {
 	// pack32 and packT32 pack a full 32-column panel of B and of Bᵀ (the
 	// blocked path's packers), for large products (with panels set).
 	pack32, packT32 func(d, b []float32, ldb, kb int)
+	// steps, when set, is fn summing only listed steps of k (A's rows
+	// zero at the others), and nonzero lists the steps at which any of mr
+	// rows of A is nonzero (room for 16 more): see directSteps.
+	steps   directStepsFunc
+	nonzero func(k int, a *float32, lda int, list *int32) int
 	// maxWork and maxWorkT, when set, replace directMaxWork as the
 	// largest m·n·k sent to the direct path (maxWorkT with B transposed),
 	// for kernels whose blocked path overtakes them sooner.
@@ -74,6 +81,11 @@ type directKernel struct {
 // flags): + bias[j] (bias nil: none), then ReLU when flags&epiReLU ≠ 0,
 // the bits of asm.Add and asm.Relu.
 type directFunc func(k int, a *float32, lda int, b *float32, ldb, bhi int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip, colEnd, tiles int, bias *float32, flags int)
+
+// directStepsFunc is a directFunc over listed steps: tile t sums the
+// steps p listed at steps + t·stride (the count, then the steps,
+// ascending) instead of every p < k.
+type directStepsFunc func(k int, a *float32, lda int, b *float32, ldb, bhi int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip, colEnd, tiles int, bias *float32, flags int, steps *int32, stride int)
 
 // The direct path's ways of reading B (directMode).
 const (
@@ -216,6 +228,8 @@ type directJob struct {
 	b         directB
 	// beta1: C was already scaled by beta, every slice adds to it.
 	beta1 bool
+	// steps lists each row tile's nonzero steps (lists nil: none).
+	steps directSteps
 	epi   epilogue
 	// bpack holds op(B) packed into panels, apack alpha·op(A) (rows past m
 	// zero) and cpack C's rows padded to mr, when the call needs them; the
@@ -233,9 +247,16 @@ var directJobs parallel.FreeList[directJob]
 // one chain over p ascending from zero (alpha applied to A first), and the
 // slices are added to C (scaled by beta first) in order; the epilogue epi
 // follows the last slice, tile by tile.
-func sgemmDirect(mode int, kern directKernel, kc, nc, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, epi epilogue, pre []float32) {
+func sgemmDirect(mode int, kern directKernel, kc, nc, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, epi epilogue, pre []float32, finite bool) {
 	mr, nr := kern.mr, kern.nr
 	kc = blockSize(k, kc, 1)
+	// A's zero steps are skipped where B is in panels, finite, and k one
+	// slice (see directSteps).
+	var st directSteps
+	if mode == directPre && finite && kern.steps != nil && k == kc && alpha == 1 && !transA && beta == 0 && m >= mr {
+		st.list(&kern, m, k, a, lda)
+	}
+
 	// op(B) is packed into the kernel's panels when transposed, or when
 	// narrower than a tile the kernel would read in full (small calls).
 	padded := mode == directSmall && (transB || (n < nr && !kern.masked))
@@ -263,7 +284,8 @@ func sgemmDirect(mode int, kern directKernel, kc, nc, threads int, transA, trans
 	}
 	if threads == 1 && !padded && mode != directLarge && alpha == 1 && !transA && m >= mr && (beta == 0 || beta == 1) {
 		// Nothing to pack or scale: one goroutine on the caller's operands.
-		directGroupsRun(&kern, 0, groups, 0, m, n, k, a, lda, &db, c, ldc, beta == 1, &epi)
+		directGroupsRun(&kern, 0, groups, 0, m, n, k, a, lda, &db, c, ldc, beta == 1, &epi, st.get())
+		st.release()
 		return
 	}
 	g := directJobs.Get()
@@ -311,15 +333,16 @@ func sgemmDirect(mode int, kern directKernel, kc, nc, threads int, transA, trans
 		c, ldc = cp, n
 	}
 	*g = directJob{kern: kern, threads: threads, splitRows: splitRows, m: mm, n: n, k: k,
-		a: a, c: c, lda: lda, ldc: ldc, b: db, beta1: beta1 || beta == 1, epi: epi,
+		a: a, c: c, lda: lda, ldc: ldc, b: db, beta1: beta1 || beta == 1, epi: epi, steps: st,
 		bpack: bpack, apack: apack, cpack: cpack}
 	parallel.RunWG(threads, g, &g.join)
+	st.release()
 	if m < mr {
 		for i := range m {
 			copy(cOut[i*ldcOut:i*ldcOut+n], c[i*n:i*n+n])
 		}
 	}
-	g.a, g.c, g.b, g.epi = nil, nil, directB{}, epilogue{}
+	g.a, g.c, g.b, g.epi, g.steps = nil, nil, directB{}, epilogue{}, directSteps{}
 	directJobs.Put(g)
 }
 
@@ -354,14 +377,14 @@ func (g *directJob) Run(tid int) {
 	if g.splitRows {
 		mr := g.kern.mr
 		lo, hi := share((g.m+mr-1)/mr, tid, g.threads)
-		directGroupsRun(&g.kern, 0, groups, lo*mr, min(hi*mr, g.m), g.n, g.k, g.a, g.lda, &g.b, g.c, g.ldc, g.beta1, &g.epi)
+		directGroupsRun(&g.kern, 0, groups, lo*mr, min(hi*mr, g.m), g.n, g.k, g.a, g.lda, &g.b, g.c, g.ldc, g.beta1, &g.epi, g.steps.get())
 		return
 	}
 	lo, hi := share(groups, tid, g.threads)
 	if g.b.src != nil {
 		g.b.packGroups(g.n, g.kern.nr, lo, hi)
 	}
-	directGroupsRun(&g.kern, lo, hi, 0, g.m, g.n, g.k, g.a, g.lda, &g.b, g.c, g.ldc, g.beta1, &g.epi)
+	directGroupsRun(&g.kern, lo, hi, 0, g.m, g.n, g.k, g.a, g.lda, &g.b, g.c, g.ldc, g.beta1, &g.epi, g.steps.get())
 }
 
 // directGroupsRun computes rows [i0, i1) of the column groups [lo, hi) of
@@ -372,17 +395,18 @@ func (g *directJob) Run(tid int) {
 // (reaching back before i0 if need be), storing only the rows not already
 // done. A last partial group stops at C's last column when the kernel
 // masks its loads or B is packed, else it is computed over the last nr
-// columns, storing only those not already done.
-func directGroupsRun(kern *directKernel, lo, hi, i0, i1, n, k int, a []float32, lda int, b *directB, c []float32, ldc int, beta1 bool, epi *epilogue) {
+// columns, storing only those not already done. With st, the tiles sum
+// only their listed steps (one kc slice).
+func directGroupsRun(kern *directKernel, lo, hi, i0, i1, n, k int, a []float32, lda int, b *directB, c []float32, ldc int, beta1 bool, epi *epilogue, st *directSteps) {
 	// Blocks of rows whose A stays in L2 beside a group's B.
 	rb := max(directRowBlockA/k/kern.mr*kern.mr, kern.mr)
 	for r0 := i0; r0 < i1; r0 += rb {
-		directGroupsRows(kern, lo, hi, r0, min(r0+rb, i1), n, k, a, lda, b, c, ldc, beta1, epi)
+		directGroupsRows(kern, lo, hi, r0, min(r0+rb, i1), n, k, a, lda, b, c, ldc, beta1, epi, st)
 	}
 }
 
 // directGroupsRows is directGroupsRun on one block of rows.
-func directGroupsRows(kern *directKernel, lo, hi, i0, i1, n, k int, a []float32, lda int, b *directB, c []float32, ldc int, beta1 bool, epi *epilogue) {
+func directGroupsRows(kern *directKernel, lo, hi, i0, i1, n, k int, a []float32, lda int, b *directB, c []float32, ldc int, beta1 bool, epi *epilogue, st *directSteps) {
 	mr, nr, nc := kern.mr, kern.nr, b.block(n)
 	full := (i1 - i0) / mr
 	rest := i1 - i0 - full*mr
@@ -423,6 +447,18 @@ func directGroupsRows(kern *directKernel, lo, hi, i0, i1, n, k int, a []float32,
 				if pc+kb == k {
 					f = flags
 				}
+				if st != nil {
+					// One slice (pc 0); the full tiles' lists from i0/mr on,
+					// the last partial tile's at st.rest.
+					if full > 0 {
+						kern.steps(kb, &a[i0*lda], lda, &bp[0], ldb, bhi, &cp[i0*ldc], ldc, 1, beta, 0, colSkip, colEnd, full, bias, f, &st.lists[i0/mr*st.stride], st.stride)
+					}
+					if rest > 0 {
+						i := i1 - mr
+						kern.steps(kb, &a[i*lda], lda, &bp[0], ldb, bhi, &cp[i*ldc], ldc, 1, beta, mr-rest, colSkip, colEnd, 1, bias, f, &st.lists[st.rest*st.stride], st.stride)
+					}
+					continue
+				}
 				if full > 0 {
 					kern.fn(kb, &a[i0*lda+pc], lda, &bp[0], ldb, bhi, &cp[i0*ldc], ldc, 1, beta, 0, colSkip, colEnd, full, bias, f)
 				}
@@ -433,4 +469,87 @@ func directGroupsRows(kern *directKernel, lo, hi, i0, i1, n, k int, a []float32,
 			}
 		}
 	}
+}
+
+// Skipping A's zero steps. After a ReLU about half of a FullyConnected
+// layer's inputs are zero, and at a step p where a row tile's mr rows of A
+// are all ±0 its mr·nr products add nothing. Where B is in PackPanels'
+// panels and finite throughout, and k is one kc slice, the direct path
+// lists once per call the steps at which each row tile of A has a nonzero
+// element, and its kernel sums only those, in the same ascending order.
+// The bits are the dense sums': a chain started at +0 never holds −0 (x +
+// y is −0 only when both are −0), and adding the ±0 product of a zero and
+// a finite number to it leaves it as it was; so batch and thread
+// invariance hold. The lists are dropped when they skip less than
+// directStepsMinSkip of the steps (a dense A: listing its first
+// directStepsProbe tiles costs about 1% of their products).
+const (
+	directStepsMinSkip = 1.0 / 32
+	directStepsProbe   = 8
+)
+
+// directSteps holds, for each row tile of a direct call, the steps to
+// sum: tile t's list at lists[t·stride:] (the count, then the steps),
+// the tile of the last mr rows (when m is not a multiple of mr) at
+// lists[rest·stride:]. lists nil: none.
+type directSteps struct {
+	lists        []int32
+	stride, rest int
+	buf          *[]int32
+}
+
+// directStepBufs holds directSteps' lists for reuse.
+var directStepBufs parallel.FreeList[[]int32]
+
+// list lists the nonzero steps of A's row tiles (m >= mr rows of k), or
+// leaves st without lists when they would skip too few.
+func (st *directSteps) list(kern *directKernel, m, k int, a []float32, lda int) {
+	mr := kern.mr
+	full := m / mr
+	tiles := full
+	if m%mr != 0 {
+		tiles++
+	}
+	// The count, k steps at most and the lister's 16 floats of room,
+	// rounded to 64 bytes.
+	stride := (k + 1 + 16 + 15) / 16 * 16
+	st.buf = directStepBufs.Get()
+	if n := tiles * stride; cap(*st.buf) < n {
+		// A power of two, so that a buffer grown once serves the layers
+		// of a network whichever it meets first.
+		*st.buf = make([]int32, 1<<bits.Len(uint(n-1)))
+	}
+	lists := (*st.buf)[:tiles*stride]
+	total, limit := 0, int((1-directStepsMinSkip)*float64(k))
+	for t := range tiles {
+		row := t * mr
+		if t == full {
+			row = m - mr
+		}
+		l := lists[t*stride : (t+1)*stride]
+		cnt := kern.nonzero(k, &a[row*lda], lda, &l[1])
+		l[0] = int32(cnt)
+		total += cnt
+		if (t+1 == directStepsProbe || t+1 == tiles) && total > (t+1)*limit {
+			st.release()
+			return
+		}
+	}
+	st.lists, st.stride, st.rest = lists, stride, full
+}
+
+// get returns st, or nil without lists.
+func (st *directSteps) get() *directSteps {
+	if st.lists == nil {
+		return nil
+	}
+	return st
+}
+
+// release returns the lists' buffer.
+func (st *directSteps) release() {
+	if st.buf != nil {
+		directStepBufs.Put(st.buf)
+	}
+	*st = directSteps{}
 }

@@ -16,8 +16,12 @@ package asm
 // SelectImpl) are ignored, not misread.
 
 // panelsHeader is the number of floats before the panels: magic, k, n, nr,
-// kc, nc.
-const panelsHeader = 6
+// kc, nc, then 1 when every element of B is finite (else 0: the direct
+// path then skips no zero steps of A, as 0·±Inf and 0·NaN are NaN).
+const panelsHeader = 7
+
+// panelsKey is the part of the header that must match the kernels.
+const panelsKey = 6
 
 // panelsMagic marks packed panels.
 const panelsMagic = 0x5041 // "PA"
@@ -53,7 +57,17 @@ func PackPanels(dst []float32, k, n int, b []float32, ldb int) {
 	if k > 0 && n > 0 && (ldb < n || len(b) < (k-1)*ldb+n) {
 		panic("asm.PackPanels: b too short for its dimensions")
 	}
-	copy(dst, []float32{panelsMagic, float32(k), float32(n), float32(nr), float32(kc), float32(nc)})
+	finite := float32(1)
+rows:
+	for p := range k {
+		for _, v := range b[p*ldb : p*ldb+n] {
+			if v-v != 0 { // ±Inf or NaN
+				finite = 0
+				break rows
+			}
+		}
+	}
+	copy(dst, []float32{panelsMagic, float32(k), float32(n), float32(nr), float32(kc), float32(nc), finite})
 	kern := sgemmSel.kern
 	full := kern.packB
 	if full == nil && nr == 16 {
@@ -77,11 +91,17 @@ func panelsFor(buf []float32, k, n, nr, kc, nc int) []float32 {
 	if len(buf) < panelsHeader {
 		return nil
 	}
-	want := [panelsHeader]float32{panelsMagic, float32(k), float32(n), float32(nr), float32(kc), float32(nc)}
-	if [panelsHeader]float32(buf[:panelsHeader]) != want || len(buf)-panelsHeader < k*((n+nr-1)/nr*nr) {
+	want := [panelsKey]float32{panelsMagic, float32(k), float32(n), float32(nr), float32(kc), float32(nc)}
+	if [panelsKey]float32(buf[:panelsKey]) != want || len(buf)-panelsHeader < k*((n+nr-1)/nr*nr) {
 		return nil
 	}
 	return buf[panelsHeader:]
+}
+
+// panelsFinite reports whether the B that buf's panels hold (panelsFor
+// matched) is finite throughout.
+func panelsFinite(buf []float32) bool {
+	return buf[panelsKey] == 1
 }
 
 // SgemmBiasReLUPanels is SgemmBiasReLU for C = A·B (alpha 1, beta 0, no

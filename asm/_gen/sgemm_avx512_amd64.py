@@ -695,7 +695,7 @@ step512:
 
 
 
-def direct_kernel():
+def direct_kernel(indexed=False):
     """The direct path's 4×64 tiles (sgemm_direct.go's directFunc
     contract): tiles tiles of 4 rows one under the other, A's rows read in
     place (row stride lda) and B's rows too (row stride ldb; columns 32..63
@@ -716,16 +716,18 @@ def direct_kernel():
     four registers, issued before the step's FMAs, gained 1% more.) Each
     tile's A and C addresses are kept in the argument slots a and c."""
     mr = 4
-    name = f"sgemmDirect{mr}x64AVX512"
-    w(f"\n// func {name}(k int, a *float32, lda int, b *float32, ldb, bhi int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip, colEnd, tiles int, bias *float32, flags int)\n"
-      f"TEXT ·{name}(SB), NOSPLIT, $0-120\n"
+    name = f"sgemmDirect{'Steps' if indexed else ''}{mr}x64AVX512"
+    extra = ", steps *int32, stride int" if indexed else ""
+    w(f"\n// func {name}(k int, a *float32, lda int, b *float32, ldb, bhi int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip, colEnd, tiles int, bias *float32, flags int{extra})\n"
+      f"TEXT ·{name}(SB), NOSPLIT, $0-{136 if indexed else 120}\n"
       f"\tCMPQ tiles+96(FP), $0\n\tJLE {name}_ret\n"
       "\tMOVQ lda+16(FP), R14\n\tSHLQ $2, R14\n\tMOVQ ldb+32(FP), R8\n\tSHLQ $2, R8\n"
-      "\tMOVQ ldc+56(FP), R11\n\tSHLQ $2, R11\n\tLEAQ (R8)(R8*2), R9\n"
+      "\tMOVQ ldc+56(FP), R11\n\tSHLQ $2, R11\n"
+      + ("\tLEAQ (R14)(R14*2), R10\n" if indexed else "\tLEAQ (R8)(R8*2), R9\n")
       # R13: B's load mask, the columns below colEnd (all ones: none
       # masked). R12: zero when the store is the plain one (every column
       # and row stored, alpha 1, beta ±0).
-      "\tMOVQ colEnd+88(FP), BX\n\tMOVQ $-1, R13\n\tBZHIQ BX, R13, R13\n"
+      + "\tMOVQ colEnd+88(FP), BX\n\tMOVQ $-1, R13\n\tBZHIQ BX, R13, R13\n"
       "\tMOVQ colSkip+80(FP), BX\n\tMOVQ $-1, R12\n\tSHLXQ BX, R12, R12\n\tANDQ R13, R12\n\tNOTQ R12\n"
       "\tORQ rowSkip+72(FP), R12\n\tMOVL beta+68(FP), BX\n\tANDL $0x7fffffff, BX\n\tORQ BX, R12\n"
       "\tMOVL alpha+64(FP), BX\n\tXORL $0x3f800000, BX\n\tORQ BX, R12\n")
@@ -748,9 +750,14 @@ def direct_kernel():
       f"\tVPXORD Z20, Z20, Z20\n\tVPXORD Z21, Z21, Z21\n\tJMP {name}_tile\n"
       f"{name}_norelu:\n\tMOVL $0xff800000, AX\n\tVPBROADCASTD AX, Z20\n"
       "\tMOVL $0x80000000, AX\n\tVPBROADCASTD AX, Z21\n"
-      f"{name}_tile:\n"
-      "\tMOVQ k+0(FP), CX\n\tMOVQ a+8(FP), SI\n\tLEAQ (SI)(R14*2), R10\n\tADDQ R14, R10\n"
-      "\tMOVQ b+24(FP), DI\n\tMOVQ bhi+40(FP), BX\n\tLEAQ (DI)(BX*4), BX\n\tMOVQ c+48(FP), DX\n")
+      f"{name}_tile:\n")
+    if indexed:
+        # R9: the tile's steps (its count first), CX the count; R10 holds
+        # 3·lda (bytes) and each step's A address goes in R15.
+        w("\tMOVQ steps+120(FP), R9\n\tMOVL (R9), CX\n\tADDQ $4, R9\n\tMOVQ a+8(FP), SI\n")
+    else:
+        w("\tMOVQ k+0(FP), CX\n\tMOVQ a+8(FP), SI\n\tLEAQ (SI)(R14*2), R10\n\tADDQ R14, R10\n")
+    w("\tMOVQ b+24(FP), DI\n\tMOVQ bhi+40(FP), BX\n\tLEAQ (DI)(BX*4), BX\n\tMOVQ c+48(FP), DX\n")
     acc = lambda r, h: f"Z{4 * r + h}"
     for r in range(mr):
         for h in range(4):
@@ -762,15 +769,20 @@ def direct_kernel():
         return f"{4 * u}({base})" + ("", "(R14*1)", "(R14*2)")[r % 3]
 
     def step(u, masked):
+        if indexed:
+            # Step p = steps[u]: A's elements at R15 = SI + 4p, B's row at
+            # AX = p·ldb (bytes) from DI and BX.
+            w(f"\tMOVL {4 * u}(R9), AX\n\tLEAQ (SI)(AX*4), R15\n\tIMULQ R8, AX\n")
         for h in range(4):
             off = f"{64 * (h % 2)}" if h % 2 else ""
-            src = f"{off}({'DI' if h < 2 else 'BX'}){rows[u]}"
+            src = f"{off}({'DI' if h < 2 else 'BX'}){'(AX*1)' if indexed else rows[u]}"
             if masked:
                 w(f"\tVMOVUPS.Z {src}, K{h + 1}, Z{24 + h}\n")
             else:
                 w(f"\tVMOVUPS {src}, Z{24 + h}\n")
         for r in range(mr):
-            w(f"\tVBROADCASTSS {a_at(u, r)}, Z{28 + r}\n")
+            src = f"(R15){('', '(R14*1)', '(R14*2)', '(R10*1)')[r]}" if indexed else a_at(u, r)
+            w(f"\tVBROADCASTSS {src}, Z{28 + r}\n")
         for r in range(mr):
             for h in range(4):
                 w(f"\tVFMADD231PS Z{28 + r}, Z{24 + h}, {acc(r, h)}\n")
@@ -779,12 +791,18 @@ def direct_kernel():
         w(f"{lbl}:\n\tCMPQ CX, $4\n\tJLT {lbl}_tail\n{lbl}_loop4:\n")
         for u in range(4):
             step(u, masked)
-        w(f"\tADDQ $16, SI\n\tADDQ $16, R10\n\tLEAQ (DI)(R8*4), DI\n\tLEAQ (BX)(R8*4), BX\n"
-          f"\tSUBQ $4, CX\n\tCMPQ CX, $4\n\tJGE {lbl}_loop4\n"
+        if indexed:
+            w("\tADDQ $16, R9\n")
+        else:
+            w("\tADDQ $16, SI\n\tADDQ $16, R10\n\tLEAQ (DI)(R8*4), DI\n\tLEAQ (BX)(R8*4), BX\n")
+        w(f"\tSUBQ $4, CX\n\tCMPQ CX, $4\n\tJGE {lbl}_loop4\n"
           f"{lbl}_tail:\n\tTESTQ CX, CX\n\tJE {name}_store\n{lbl}_loop1:\n")
         step(0, masked)
-        w(f"\tADDQ $4, SI\n\tADDQ $4, R10\n\tADDQ R8, DI\n\tADDQ R8, BX\n\tDECQ CX\n\tJNE {lbl}_loop1\n"
-          f"\tJMP {name}_store\n")
+        if indexed:
+            w("\tADDQ $4, R9\n")
+        else:
+            w("\tADDQ $4, SI\n\tADDQ $4, R10\n\tADDQ R8, DI\n\tADDQ R8, BX\n")
+        w(f"\tDECQ CX\n\tJNE {lbl}_loop1\n\tJMP {name}_store\n")
 
     def epilogue(v, h):
         """FullyConnected's epilogue on v, vector h of a row."""
@@ -836,11 +854,47 @@ def direct_kernel():
     w(f"{name}_next:\n"
       "\tMOVQ a+8(FP), SI\n\tLEAQ (SI)(R14*4), SI\n\tMOVQ SI, a+8(FP)\n"
       "\tMOVQ c+48(FP), DX\n\tLEAQ (DX)(R11*4), DX\n\tMOVQ DX, c+48(FP)\n"
-      f"\tDECQ tiles+96(FP)\n\tJNE {name}_tile\n"
+      + ("\tMOVQ steps+120(FP), R9\n\tMOVQ stride+128(FP), AX\n\tLEAQ (R9)(AX*4), R9\n\tMOVQ R9, steps+120(FP)\n" if indexed else "")
+      + f"\tDECQ tiles+96(FP)\n\tJNE {name}_tile\n"
       f"\tVZEROUPPER\n{name}_ret:\n\tRET\n")
 
 
+def nonzero_steps():
+    """nonzeroSteps4AVX512: the steps p (ascending) of four rows of A at
+    which any of the four elements is nonzero (±0 is zero; a NaN is not),
+    sixteen columns at a time: the rows' bits ORed, tested against
+    0x7fffffff, the column numbers of the set lanes compressed in a
+    register and stored whole at the list's end (so the list has room for
+    16 more), the count advanced by the mask's population; the last k%16
+    columns through masked loads."""
+    name = "nonzeroSteps4AVX512"
+    w("\nDATA steps16<>+0(SB)/4, $0\n")
+    for i in range(1, 16):
+        w(f"DATA steps16<>+{4 * i}(SB)/4, ${i}\n")
+    w("GLOBL steps16<>(SB), RODATA|NOPTR, $64\n")
+    w(f"\n// func {name}(k int, a *float32, lda int, list *int32) int\n"
+      f"TEXT ·{name}(SB), NOSPLIT, $0-40\n"
+      "\tMOVQ k+0(FP), CX\n\tMOVQ a+8(FP), SI\n\tMOVQ lda+16(FP), R8\n\tSHLQ $2, R8\n"
+      "\tMOVQ list+24(FP), DI\n\tXORQ DX, DX\n\tLEAQ (SI)(R8*2), R9\n"
+      "\tVMOVDQU32 steps16<>(SB), Z0\n\tMOVL $16, AX\n\tVPBROADCASTD AX, Z1\n"
+      "\tMOVL $0x7fffffff, AX\n\tVPBROADCASTD AX, Z2\n"
+      f"{name}_loop:\n\tCMPQ CX, $16\n\tJLT {name}_tail\n"
+      "\tVMOVDQU32 (SI), Z3\n\tVPORD (SI)(R8*1), Z3, Z3\n\tVPORD (R9), Z3, Z3\n\tVPORD (R9)(R8*1), Z3, Z3\n"
+      "\tVPTESTMD Z2, Z3, K1\n\tVPCOMPRESSD Z0, K1, Z4\n\tVMOVDQU32 Z4, (DI)(DX*4)\n"
+      "\tKMOVW K1, AX\n\tPOPCNTL AX, AX\n\tADDQ AX, DX\n\tVPADDD Z1, Z0, Z0\n"
+      f"\tADDQ $64, SI\n\tADDQ $64, R9\n\tSUBQ $16, CX\n\tJMP {name}_loop\n"
+      f"{name}_tail:\n\tTESTQ CX, CX\n\tJE {name}_done\n"
+      "\tMOVQ $-1, AX\n\tBZHIQ CX, AX, AX\n\tKMOVW AX, K2\n"
+      "\tVMOVDQU32.Z (SI), K2, Z3\n\tVMOVDQU32.Z (SI)(R8*1), K2, Z5\n\tVPORD Z5, Z3, Z3\n"
+      "\tVMOVDQU32.Z (R9), K2, Z5\n\tVPORD Z5, Z3, Z3\n\tVMOVDQU32.Z (R9)(R8*1), K2, Z5\n\tVPORD Z5, Z3, Z3\n"
+      "\tVPTESTMD Z2, Z3, K1\n\tVPCOMPRESSD Z0, K1, Z4\n\tVMOVDQU32 Z4, (DI)(DX*4)\n"
+      "\tKMOVW K1, AX\n\tPOPCNTL AX, AX\n\tADDQ AX, DX\n"
+      f"{name}_done:\n\tMOVQ DX, ret+32(FP)\n\tVZEROUPPER\n\tRET\n")
+
+
 direct_kernel()
+direct_kernel(indexed=True)
+nonzero_steps()
 
 fma_loop("fmaLoopAVX512", "Z", 12)
 fma_loop("fmaLoopAVX2", "Y", 12)
