@@ -439,6 +439,15 @@ func directGroupsRows(kern *directKernel, lo, hi, i0, i1, n, k int, a []float32,
 			for pc := 0; pc < k; pc += b.kc {
 				kb := min(b.kc, k-pc)
 				bp, ldb, bhi := b.at(n, jt, pc, kb)
+				if colEnd <= 32 {
+					// Columns 32..63 are not there (a last group of one
+					// panel): the kernel's loads of them, all masked
+					// off, stay inside B. Past its end they can touch
+					// an unmapped page, and a masked load there costs a
+					// fault-suppression assist per step: LeNet's 120→84
+					// at batch 256 took 1.0–1.3 ms instead of 60 µs.
+					bhi = 0
+				}
 				var beta float32
 				if pc > 0 || beta1 {
 					beta = 1

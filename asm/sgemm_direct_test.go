@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 )
 
 // TestSgemmDirectPath covers the direct path, B in place and transposed
@@ -102,6 +103,69 @@ func TestDirectKernel(t *testing.T) {
 					if math.Abs(float64(got[i]-want[i])) > 1e-5*float64(k+1) {
 						t.Fatalf("%s k=%d beta=%g: c[%d] = %v, want %v", impl, k, beta, i, got[i], want[i])
 					}
+				}
+			}
+		}
+	})
+}
+
+// TestDirectPanelsInsideB checks where the direct path points its kernel
+// when it reads B from PackPanels' panels (the large products' panels
+// packed per call are located by the same directB.at): every
+// vector the kernel loads for its columns 0..31 and 32..63 over the kb
+// rows of a slice, masked or not, must lie inside the panels. A masked
+// load does not fault, but one on an unmapped page costs an assist per
+// k step: a last group of one panel pointed at a second panel past the
+// buffer's end ran LeNet's 120→84 FullyConnected 16× slower.
+func TestDirectPanelsInsideB(t *testing.T) {
+	ForEachImpl(func(impl string) {
+		kern := sgemmSel.kern.direct
+		if kern.fn == nil || !kern.panels {
+			return
+		}
+		r := rand.New(rand.NewPCG(41, 42))
+		for _, s := range [][3]int{{256, 84, 120}, {64, 20, 300}, {40, 100, 2100}, {33, 96, 70}, {130, 150, 200}, {256, 300, 1000}} {
+			m, n, k := s[0], s[1], s[2]
+			b := randSlice(r, k*n)
+			panels := make([]float32, PanelsLen(k, n))
+			PackPanels(panels, k, n, b, n)
+			kc, _, nc := sgemmSel.kern.blocks()
+			kc, nc = blockSize(k, kc, 1), blockSize(n, nc, sgemmSel.kern.nr)
+			pre := panelsFor(panels, k, n, sgemmSel.kern.nr, kc, nc)
+			lo, hi := uintptr(unsafe.Pointer(&pre[0])), uintptr(unsafe.Pointer(&pre[len(pre)-1]))+4
+			checkRange := func(what string, p *float32, kb, ldb int) {
+				first := uintptr(unsafe.Pointer(p))
+				last := first + uintptr(((kb-1)*ldb+32)*4)
+				if first < lo || last > hi {
+					t.Fatalf("%s %dx%dx%d: the kernel reads %s at [%#x, %#x), outside B [%#x, %#x)", impl, m, n, k, what, first, last, lo, hi)
+				}
+			}
+			check := kern
+			check.fn = func(kb int, a *float32, lda int, b *float32, ldb, bhi int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip, colEnd, tiles int, bias *float32, flags int) {
+				checkRange("columns 0..31", b, kb, ldb)
+				checkRange("columns 32..63", (*float32)(unsafe.Add(unsafe.Pointer(b), bhi*4)), kb, ldb)
+				kern.fn(kb, a, lda, b, ldb, bhi, c, ldc, alpha, beta, rowSkip, colSkip, colEnd, tiles, bias, flags)
+			}
+			if kern.steps != nil {
+				check.steps = func(kb int, a *float32, lda int, b *float32, ldb, bhi int, c *float32, ldc int, alpha, beta float32, rowSkip, colSkip, colEnd, tiles int, bias *float32, flags int, steps *int32, stride int) {
+					checkRange("columns 0..31", b, kb, ldb)
+					checkRange("columns 32..63", (*float32)(unsafe.Add(unsafe.Pointer(b), bhi*4)), kb, ldb)
+					kern.steps(kb, a, lda, b, ldb, bhi, c, ldc, alpha, beta, rowSkip, colSkip, colEnd, tiles, bias, flags, steps, stride)
+				}
+			}
+			// A dense, and A zero at most steps (the listed steps).
+			for _, zero := range []float64{0, 0.9} {
+				a := randSlice(r, m*k)
+				for i := range a {
+					if r.Float64() < zero {
+						a[i] = 0
+					}
+				}
+				got, want := make([]float32, m*n), make([]float32, m*n)
+				sgemmDirect(directPre, check, kc, nc, 1, false, false, m, n, k, 1, a, k, b, n, 0, got, n, epilogue{}, pre, true)
+				SgemmThreads(1, false, false, m, n, k, 1, a, k, b, n, 0, want, n)
+				if i := firstDiff(got, want); i >= 0 {
+					t.Fatalf("%s %dx%dx%d: c[%d] = %v, want %v", impl, m, n, k, i, got[i], want[i])
 				}
 			}
 		}
