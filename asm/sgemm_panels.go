@@ -17,8 +17,10 @@ package asm
 
 // panelsHeader is the number of floats before the panels: magic, k, n, nr,
 // kc, nc, then 1 when every element of B is finite (else 0: the direct
-// path then skips no zero steps of A, as 0·±Inf and 0·NaN are NaN).
-const panelsHeader = 7
+// path then skips no zero steps of A, as 0·±Inf and 0·NaN are NaN), then
+// zeros to 64 bytes, so that panels in a 64-byte aligned buffer are
+// aligned too.
+const panelsHeader = 16
 
 // panelsKey is the part of the header that must match the kernels.
 const panelsKey = 6
@@ -67,7 +69,8 @@ rows:
 			}
 		}
 	}
-	copy(dst, []float32{panelsMagic, float32(k), float32(n), float32(nr), float32(kc), float32(nc), finite})
+	hdr := [panelsHeader]float32{panelsMagic, float32(k), float32(n), float32(nr), float32(kc), float32(nc), finite}
+	copy(dst, hdr[:])
 	kern := sgemmSel.kern
 	full := kern.packB
 	if full == nil && nr == 16 {
