@@ -241,12 +241,14 @@ type directJob struct {
 var directJobs parallel.FreeList[directJob]
 
 // sgemmDirect runs the direct path in the given mode (directMode's,
-// arguments checked), reading B from pre (PackPanels' panels for the blocking kc, nc, or nil).
-// It rounds exactly as the blocked path (sgemm_block.go) with kc slices of
-// at most kc: k is cut into the same slices, each element of a slice is
-// one chain over p ascending from zero (alpha applied to A first), and the
-// slices are added to C (scaled by beta first) in order; the epilogue epi
-// follows the last slice, tile by tile.
+// arguments checked), reading B from pre (PackPanels' panels for the
+// blocking kc, nc, or nil; finite: they hold no ±Inf or NaN, so A's zero
+// steps may be skipped, see directSteps). It rounds exactly as the
+// blocked path (sgemm_block.go) with kc slices of at most kc: k is cut
+// into the same slices, each element of a slice is one chain over p
+// ascending from zero (alpha applied to A first), and the slices are
+// added to C (scaled by beta first) in order; the epilogue epi follows the
+// last slice, tile by tile.
 func sgemmDirect(mode int, kern directKernel, kc, nc, threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, epi epilogue, pre []float32, finite bool) {
 	mr, nr := kern.mr, kern.nr
 	kc = blockSize(k, kc, 1)
@@ -256,7 +258,6 @@ func sgemmDirect(mode int, kern directKernel, kc, nc, threads int, transA, trans
 	if mode == directPre && finite && kern.steps != nil && k == kc && alpha == 1 && !transA && beta == 0 && m >= mr {
 		st.list(&kern, m, k, a, lda)
 	}
-
 	// op(B) is packed into the kernel's panels when transposed, or when
 	// narrower than a tile the kernel would read in full (small calls).
 	padded := mode == directSmall && (transB || (n < nr && !kern.masked))
@@ -519,7 +520,7 @@ func (st *directSteps) list(kern *directKernel, m, k int, a []float32, lda int) 
 	if m%mr != 0 {
 		tiles++
 	}
-	// The count, k steps at most and the lister's 16 floats of room,
+	// The count, k steps at most and the lister's 16 entries of room,
 	// rounded to 64 bytes.
 	stride := (k + 1 + 16 + 15) / 16 * 16
 	st.buf = directStepBufs.Get()
