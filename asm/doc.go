@@ -50,7 +50,8 @@
 //	                                       rows × 32 columns, pairs × 64, one
 //	                                       row × 128/64 (n < 64: row blocks
 //	                                       and avx2 pairs × 32); avx2 pairs
-//	                                       × 32
+//	                                       × 32; one row against finite
+//	                                       panels skips its zero inputs
 //	m ≤ 8, or n ≥ 16, k ≤ 512 and        direct path (sgemm_direct.go): tile
 //	  m·n·k ≤ 256³ (avx512 with Bᵀ:        kernels (avx2 6×16, avx512 4×64
 //	  128³), when the implementation       with B's loads masked at the last

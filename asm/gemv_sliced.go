@@ -1,6 +1,8 @@
 package asm
 
 import (
+	"unsafe"
+
 	"github.com/mxgo/mxgo/internal/parallel"
 )
 
@@ -39,6 +41,11 @@ type rowsFunc func(kc int, a *float32, lda int, b *float32, ldb int, c *float32,
 // from zero, added to c[0:32·np] once.
 type panelsFunc func(kc int, a, b *float32, pstride int, c *float32)
 
+// panelsStepsFunc is a panelsFunc over listed steps
+// (gemvPanelsSteps1x128AVX512): only the n steps p at steps (ascending)
+// are summed.
+type panelsStepsFunc func(n int, steps *int32, a, b *float32, pstride int, c *float32)
+
 // slicedNN is one implementation's invariant small-M kernel.
 type slicedNN struct {
 	chunk2 chunk2Func
@@ -51,7 +58,13 @@ type slicedNN struct {
 	// panels1, when set, multiplies one row with 1–4 adjacent 32-column
 	// panels of B packed by PackPanels (panels1[np-1] for np panels).
 	panels1 [4]panelsFunc
-	width   int
+	// panelsSteps, when set, are panels1 over listed steps, and nonzero
+	// lists the steps of a row where it is nonzero (nonzeroSteps4AVX512
+	// with lda 0): with finite panels, one row skips its zero inputs (see
+	// directSteps; the same bits).
+	panelsSteps [4]panelsStepsFunc
+	nonzero     func(k int, a *float32, lda int, list *int32) int
+	width       int
 	// packT16, when set, transposes 16 rows of B into rows ldd floats
 	// apart (packBT16StrideAVX2).
 	packT16 func(d []float32, ldd int, b []float32, ldb, kb int)
@@ -221,14 +234,17 @@ type slicedJob struct {
 	m, n, k, kc int
 	ap          []float32 // alpha·op(A) (m×k)
 	pan         panels32  // B's 32-column panels (p nil: read B)
-	a           []float32 // A as the kernels read it: ap, or A in place
-	lda         int
-	transB      bool // b is Bᵀ (n×k): Run transposes it block by block
-	b, c        []float32
-	ldb, ldc    int
-	beta        float32
-	epi         epilogue
-	join        parallel.Join
+	// steps lists the nonzero steps of a one-row A read against pan (nil:
+	// every step); stepBuf holds them between calls.
+	steps, stepBuf []int32
+	a              []float32 // A as the kernels read it: ap, or A in place
+	lda            int
+	transB         bool // b is Bᵀ (n×k): Run transposes it block by block
+	b, c           []float32
+	ldb, ldc       int
+	beta           float32
+	epi            epilogue
+	join           parallel.Join
 }
 
 var slicedJobs parallel.FreeList[slicedJob]
@@ -276,14 +292,23 @@ func sgemmSlicedSmallM(s slicedNN, kc, threads int, transA, transB bool, m, n, k
 	}
 	threads = min(threads, max(n/(2*s.width), 1))
 	*g = slicedJob{s: s, threads: threads, m: m, n: n, k: k, kc: blockSize(k, kc, 1), transB: transB,
-		ap: ap, a: a, lda: lda, b: b, c: c, ldb: ldb, ldc: ldc, beta: beta, epi: epi}
+		ap: ap, a: a, lda: lda, b: b, c: c, ldb: ldb, ldc: ldc, beta: beta, epi: epi, stepBuf: g.stepBuf}
 	if panels != nil && !transB && (m%4 == 0 && s.rows8 != nil || m == 1 && s.panels1[0] != nil) {
 		if g.pan = slicedPanelsFor(panels, k, n); g.pan.kc != g.kc {
 			g.pan = panels32{} // sliced otherwise than this call's k
 		}
 	}
+	if m == 1 && g.pan.p != nil && g.kc == k && s.panelsSteps[0] != nil && panelsFinite(panels) {
+		// One row against finite panels, k one slice: list its nonzero
+		// steps (room for the lister's 16 more), keep them if they skip
+		// enough.
+		l := grow(&g.stepBuf, k+16)
+		if cnt := s.nonzero(k, &a[0], 0, &l[0]); cnt <= int((1-directStepsMinSkip)*float64(k)) {
+			g.steps = l[:cnt]
+		}
+	}
 	parallel.RunWG(threads, g, &g.join)
-	g.a, g.b, g.c, g.epi, g.pan = nil, nil, nil, epilogue{}, panels32{}
+	g.a, g.b, g.c, g.epi, g.pan, g.steps = nil, nil, nil, epilogue{}, panels32{}, nil
 	slicedJobs.Put(g)
 }
 
@@ -297,7 +322,7 @@ func (g *slicedJob) Run(tid int) {
 	scaleC(g.c[lo:], g.ldc, g.m, hi-lo, g.beta)
 	switch {
 	case g.pan.p != nil && g.m == 1:
-		g.s.gemvPanels(g.k, g.kc, lo, hi, g.a, &g.pan, g.c)
+		g.s.gemvPanels(g.k, g.kc, lo, hi, g.a, &g.pan, g.c, g.steps)
 	case g.pan.p != nil:
 		g.s.gemmPanels(g.m, g.k, g.kc, lo, hi, g.a, g.lda, &g.pan, g.c, g.ldc)
 	case g.transB:
@@ -447,7 +472,10 @@ func (s slicedNN) gemmPanels(m, k, kc, lo, hi int, a []float32, lda int, pp *pan
 // reading a strip of every row crosses a page every row or two, where the
 // hardware prefetchers stop). A last partial panel is computed into
 // scratch and copied.
-func (s slicedNN) gemvPanels(k, kc, lo, hi int, a []float32, pp *panels32, c []float32) {
+//
+// With steps (k one slice), only the listed steps are summed (a is zero at
+// the others).
+func (s slicedNN) gemvPanels(k, kc, lo, hi int, a []float32, pp *panels32, c []float32, steps []int32) {
 	nfull := lo + (hi-lo)/32*32
 	_ = c[hi-1]
 	for pc := 0; pc < k; pc += kc {
@@ -455,7 +483,11 @@ func (s slicedNN) gemvPanels(k, kc, lo, hi int, a []float32, pp *panels32, c []f
 		for j := lo; j < nfull; {
 			jc := j / pp.nc * pp.nc
 			np := min((min(jc+pp.nc, nfull)-j)/32, len(s.panels1))
-			s.panels1[np-1](kb, &a[pc], pp.strip(j, pc, kb), kb*32, &c[j])
+			if steps != nil {
+				s.panelsSteps[np-1](len(steps), unsafe.SliceData(steps), &a[0], pp.strip(j, 0, kb), kb*32, &c[j])
+			} else {
+				s.panels1[np-1](kb, &a[pc], pp.strip(j, pc, kb), kb*32, &c[j])
+			}
 			j += np * 32
 		}
 	}
@@ -469,7 +501,11 @@ func (s slicedNN) gemvPanels(k, kc, lo, hi int, a []float32, pp *panels32, c []f
 	copy(tmp, c[nfull:hi])
 	for pc := 0; pc < k; pc += kc {
 		kb := min(kc, k-pc)
-		s.panels1[0](kb, &a[pc], pp.strip(nfull, pc, kb), kb*32, &tmp[0])
+		if steps != nil {
+			s.panelsSteps[0](len(steps), unsafe.SliceData(steps), &a[0], pp.strip(nfull, 0, kb), kb*32, &tmp[0])
+		} else {
+			s.panels1[0](kb, &a[pc], pp.strip(nfull, pc, kb), kb*32, &tmp[0])
+		}
 	}
 	copy(c[nfull:hi], tmp[:hi-nfull])
 }

@@ -141,6 +141,9 @@ func archSlicedKernels() map[string]slicedNN {
 		AVX512: {chunk2: gemvNNChunk2AVX512, rows8: gemvNNRows8AVX512, rows4: gemvNNRows4AVX512,
 			row128: gemvNNRows1x128AVX512, row64: gemvNNRows1x64AVX512,
 			panels1: [4]panelsFunc{gemvPanels1x32AVX512, gemvPanels1x64AVX512, gemvPanels1x96AVX512, gemvPanels1x128AVX512},
+			panelsSteps: [4]panelsStepsFunc{gemvPanelsSteps1x32AVX512, gemvPanelsSteps1x64AVX512,
+				gemvPanelsSteps1x96AVX512, gemvPanelsSteps1x128AVX512},
+			nonzero: nonzeroSteps4AVX512,
 			width:   64, packT16: packBT16StrideAVX2, narrow: &narrow},
 	}
 }

@@ -364,3 +364,20 @@ func sgemmDirectSteps4x64AVX512(k int, a *float32, lda int, b *float32, ldb, bhi
 //
 //go:noescape
 func nonzeroSteps4AVX512(k int, a *float32, lda int, list *int32) int
+
+// gemvPanelsSteps1x32AVX512 … gemvPanelsSteps1x128AVX512 are
+// gemvPanels1x32AVX512 … gemvPanels1x128AVX512 over listed steps: only the
+// n steps p at steps (ascending) are summed, a[p] times row p of each
+// panel (with a[p] = ±0 at the others and B finite, the same bits).
+//
+//go:noescape
+func gemvPanelsSteps1x32AVX512(n int, steps *int32, a *float32, b *float32, pstride int, c *float32)
+
+//go:noescape
+func gemvPanelsSteps1x64AVX512(n int, steps *int32, a *float32, b *float32, pstride int, c *float32)
+
+//go:noescape
+func gemvPanelsSteps1x96AVX512(n int, steps *int32, a *float32, b *float32, pstride int, c *float32)
+
+//go:noescape
+func gemvPanelsSteps1x128AVX512(n int, steps *int32, a *float32, b *float32, pstride int, c *float32)

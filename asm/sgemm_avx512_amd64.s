@@ -17224,6 +17224,186 @@ gemvPanels1x128AVX512_add:
 	VZEROUPPER
 	RET
 
+// func gemvPanelsSteps1x32AVX512(n int, steps *int32, a *float32, b *float32, pstride int, c *float32)
+TEXT ·gemvPanelsSteps1x32AVX512(SB), NOSPLIT, $0-48
+	MOVQ n+0(FP), CX
+	MOVQ steps+8(FP), R10
+	MOVQ a+16(FP), SI
+	MOVQ b+24(FP), DI
+	MOVQ pstride+32(FP), R8
+	SHLQ $2, R8
+	MOVQ c+40(FP), DX
+	LEAQ (DI)(R8*1), R11
+	LEAQ (DI)(R8*2), R9
+	LEAQ (R9)(R8*1), R12
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	TESTQ CX, CX
+	JE gemvPanelsSteps1x32AVX512_add
+gemvPanelsSteps1x32AVX512_step:
+	MOVL (R10), AX
+	VBROADCASTSS (SI)(AX*4), Z16
+	SHLQ $7, AX
+	VFMADD231PS (DI)(AX*1), Z16, Z0
+	VFMADD231PS 64(DI)(AX*1), Z16, Z1
+	ADDQ $4, R10
+	DECQ CX
+	JNE gemvPanelsSteps1x32AVX512_step
+gemvPanelsSteps1x32AVX512_add:
+	VADDPS 0(DX), Z0, Z0
+	VMOVUPS Z0, 0(DX)
+	VADDPS 64(DX), Z1, Z1
+	VMOVUPS Z1, 64(DX)
+	VZEROUPPER
+	RET
+
+// func gemvPanelsSteps1x64AVX512(n int, steps *int32, a *float32, b *float32, pstride int, c *float32)
+TEXT ·gemvPanelsSteps1x64AVX512(SB), NOSPLIT, $0-48
+	MOVQ n+0(FP), CX
+	MOVQ steps+8(FP), R10
+	MOVQ a+16(FP), SI
+	MOVQ b+24(FP), DI
+	MOVQ pstride+32(FP), R8
+	SHLQ $2, R8
+	MOVQ c+40(FP), DX
+	LEAQ (DI)(R8*1), R11
+	LEAQ (DI)(R8*2), R9
+	LEAQ (R9)(R8*1), R12
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	TESTQ CX, CX
+	JE gemvPanelsSteps1x64AVX512_add
+gemvPanelsSteps1x64AVX512_step:
+	MOVL (R10), AX
+	VBROADCASTSS (SI)(AX*4), Z16
+	SHLQ $7, AX
+	VFMADD231PS (DI)(AX*1), Z16, Z0
+	VFMADD231PS 64(DI)(AX*1), Z16, Z1
+	VFMADD231PS (R11)(AX*1), Z16, Z2
+	VFMADD231PS 64(R11)(AX*1), Z16, Z3
+	ADDQ $4, R10
+	DECQ CX
+	JNE gemvPanelsSteps1x64AVX512_step
+gemvPanelsSteps1x64AVX512_add:
+	VADDPS 0(DX), Z0, Z0
+	VMOVUPS Z0, 0(DX)
+	VADDPS 64(DX), Z1, Z1
+	VMOVUPS Z1, 64(DX)
+	VADDPS 128(DX), Z2, Z2
+	VMOVUPS Z2, 128(DX)
+	VADDPS 192(DX), Z3, Z3
+	VMOVUPS Z3, 192(DX)
+	VZEROUPPER
+	RET
+
+// func gemvPanelsSteps1x96AVX512(n int, steps *int32, a *float32, b *float32, pstride int, c *float32)
+TEXT ·gemvPanelsSteps1x96AVX512(SB), NOSPLIT, $0-48
+	MOVQ n+0(FP), CX
+	MOVQ steps+8(FP), R10
+	MOVQ a+16(FP), SI
+	MOVQ b+24(FP), DI
+	MOVQ pstride+32(FP), R8
+	SHLQ $2, R8
+	MOVQ c+40(FP), DX
+	LEAQ (DI)(R8*1), R11
+	LEAQ (DI)(R8*2), R9
+	LEAQ (R9)(R8*1), R12
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	TESTQ CX, CX
+	JE gemvPanelsSteps1x96AVX512_add
+gemvPanelsSteps1x96AVX512_step:
+	MOVL (R10), AX
+	VBROADCASTSS (SI)(AX*4), Z16
+	SHLQ $7, AX
+	VFMADD231PS (DI)(AX*1), Z16, Z0
+	VFMADD231PS 64(DI)(AX*1), Z16, Z1
+	VFMADD231PS (R11)(AX*1), Z16, Z2
+	VFMADD231PS 64(R11)(AX*1), Z16, Z3
+	VFMADD231PS (R9)(AX*1), Z16, Z4
+	VFMADD231PS 64(R9)(AX*1), Z16, Z5
+	ADDQ $4, R10
+	DECQ CX
+	JNE gemvPanelsSteps1x96AVX512_step
+gemvPanelsSteps1x96AVX512_add:
+	VADDPS 0(DX), Z0, Z0
+	VMOVUPS Z0, 0(DX)
+	VADDPS 64(DX), Z1, Z1
+	VMOVUPS Z1, 64(DX)
+	VADDPS 128(DX), Z2, Z2
+	VMOVUPS Z2, 128(DX)
+	VADDPS 192(DX), Z3, Z3
+	VMOVUPS Z3, 192(DX)
+	VADDPS 256(DX), Z4, Z4
+	VMOVUPS Z4, 256(DX)
+	VADDPS 320(DX), Z5, Z5
+	VMOVUPS Z5, 320(DX)
+	VZEROUPPER
+	RET
+
+// func gemvPanelsSteps1x128AVX512(n int, steps *int32, a *float32, b *float32, pstride int, c *float32)
+TEXT ·gemvPanelsSteps1x128AVX512(SB), NOSPLIT, $0-48
+	MOVQ n+0(FP), CX
+	MOVQ steps+8(FP), R10
+	MOVQ a+16(FP), SI
+	MOVQ b+24(FP), DI
+	MOVQ pstride+32(FP), R8
+	SHLQ $2, R8
+	MOVQ c+40(FP), DX
+	LEAQ (DI)(R8*1), R11
+	LEAQ (DI)(R8*2), R9
+	LEAQ (R9)(R8*1), R12
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	TESTQ CX, CX
+	JE gemvPanelsSteps1x128AVX512_add
+gemvPanelsSteps1x128AVX512_step:
+	MOVL (R10), AX
+	VBROADCASTSS (SI)(AX*4), Z16
+	SHLQ $7, AX
+	VFMADD231PS (DI)(AX*1), Z16, Z0
+	VFMADD231PS 64(DI)(AX*1), Z16, Z1
+	VFMADD231PS (R11)(AX*1), Z16, Z2
+	VFMADD231PS 64(R11)(AX*1), Z16, Z3
+	VFMADD231PS (R9)(AX*1), Z16, Z4
+	VFMADD231PS 64(R9)(AX*1), Z16, Z5
+	VFMADD231PS (R12)(AX*1), Z16, Z6
+	VFMADD231PS 64(R12)(AX*1), Z16, Z7
+	ADDQ $4, R10
+	DECQ CX
+	JNE gemvPanelsSteps1x128AVX512_step
+gemvPanelsSteps1x128AVX512_add:
+	VADDPS 0(DX), Z0, Z0
+	VMOVUPS Z0, 0(DX)
+	VADDPS 64(DX), Z1, Z1
+	VMOVUPS Z1, 64(DX)
+	VADDPS 128(DX), Z2, Z2
+	VMOVUPS Z2, 128(DX)
+	VADDPS 192(DX), Z3, Z3
+	VMOVUPS Z3, 192(DX)
+	VADDPS 256(DX), Z4, Z4
+	VMOVUPS Z4, 256(DX)
+	VADDPS 320(DX), Z5, Z5
+	VMOVUPS Z5, 320(DX)
+	VADDPS 384(DX), Z6, Z6
+	VMOVUPS Z6, 384(DX)
+	VADDPS 448(DX), Z7, Z7
+	VMOVUPS Z7, 448(DX)
+	VZEROUPPER
+	RET
+
 // func gemvNNChunk2AVX512(kc int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, n64, m2 int)
 // gemvNNChunk2AVX2 with 64-column strips: for each of n64 strips of b (kc
 // rows, row stride ldb) and each of m2 row pairs of a and c:

@@ -255,3 +255,35 @@ func TestSgemmZeroSteps(t *testing.T) {
 		}
 	}
 }
+
+// TestPanelsStepsAVX512 compares the one-row listed-steps panel kernels
+// with the dense ones bit for bit: 1–4 panels, k from 1 to 511, rows zero
+// (±0) at most, some or no steps, NaN and ±Inf among the nonzero inputs
+// (B finite), C's previous values added.
+func TestPanelsStepsAVX512(t *testing.T) {
+	requireAVX512(t)
+	r := rand.New(rand.NewPCG(11, 12))
+	dense := [4]panelsFunc{gemvPanels1x32AVX512, gemvPanels1x64AVX512, gemvPanels1x96AVX512, gemvPanels1x128AVX512}
+	listed := [4]panelsStepsFunc{gemvPanelsSteps1x32AVX512, gemvPanelsSteps1x64AVX512, gemvPanelsSteps1x96AVX512, gemvPanelsSteps1x128AVX512}
+	for np := 1; np <= 4; np++ {
+		for _, k := range []int{1, 2, 3, 17, 64, 511} {
+			for _, zero := range []float64{0, 0.5, 0.95, 1} {
+				a := make([]float32, k)
+				zeroSteps(r, a, 1, k, k, zero, true)
+				pstride := k*32 + 5
+				b := randSlice(r, (np-1)*pstride+k*32)
+				c0 := randSlice(r, 32*np)
+				want, got := slices.Clone(c0), slices.Clone(c0)
+				dense[np-1](k, &a[0], &b[0], pstride, &want[0])
+				steps := make([]int32, k+16)
+				n := nonzeroSteps4AVX512(k, &a[0], 0, &steps[0])
+				listed[np-1](n, &steps[0], &a[0], &b[0], pstride, &got[0])
+				for i := range got {
+					if math.Float32bits(got[i]) != math.Float32bits(want[i]) && !(got[i] != got[i] && want[i] != want[i]) {
+						t.Fatalf("np=%d k=%d zero=%v: c[%d] = %v, want %v", np, k, zero, i, got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}

@@ -596,6 +596,40 @@ TEXT ·{name}(SB), NOSPLIT, $0-40
     w("\tVZEROUPPER\n\tRET\n")
 
 
+def panels_steps_kernel(np_):
+    """panels_kernel over listed steps: the steps p (count n, ascending)
+    at steps, a[p] broadcast and row p of each panel (p·128 bytes in) read;
+    the others skipped (a[p] = ±0 there, B finite: the same sums). The
+    MLP 784-512-512-10 at batch 1 on Zen 4, one thread (its 512→512
+    layer's input half zero after the ReLU): 29.9 → 26.7 µs."""
+    name = f"gemvPanelsSteps1x{32 * np_}AVX512"
+    w(f"""
+// func {name}(n int, steps *int32, a *float32, b *float32, pstride int, c *float32)
+TEXT ·{name}(SB), NOSPLIT, $0-48
+\tMOVQ n+0(FP), CX
+\tMOVQ steps+8(FP), R10
+\tMOVQ a+16(FP), SI
+\tMOVQ b+24(FP), DI
+\tMOVQ pstride+32(FP), R8
+\tSHLQ $2, R8
+\tMOVQ c+40(FP), DX
+\tLEAQ (DI)(R8*1), R11
+\tLEAQ (DI)(R8*2), R9
+\tLEAQ (R9)(R8*1), R12
+""")
+    bases = ["DI", "R11", "R9", "R12"]
+    for i in range(2 * np_):
+        w(f"\tVPXORD Z{i}, Z{i}, Z{i}\n")
+    w(f"\tTESTQ CX, CX\n\tJE {name}_add\n{name}_step:\n\tMOVL (R10), AX\n\tVBROADCASTSS (SI)(AX*4), Z16\n\tSHLQ $7, AX\n")
+    for q in range(np_):
+        w(f"\tVFMADD231PS ({bases[q]})(AX*1), Z16, Z{2 * q}\n")
+        w(f"\tVFMADD231PS 64({bases[q]})(AX*1), Z16, Z{2 * q + 1}\n")
+    w(f"\tADDQ $4, R10\n\tDECQ CX\n\tJNE {name}_step\n{name}_add:\n")
+    for i in range(2 * np_):
+        w(f"\tVADDPS {64 * i}(DX), Z{i}, Z{i}\n\tVMOVUPS Z{i}, {64 * i}(DX)\n")
+    w("\tVZEROUPPER\n\tRET\n")
+
+
 # The one-row kernels on packed panels: 1 to 4 panels of one nc block.
 # No software prefetch: the panels are contiguous runs the hardware
 # prefetchers follow. MLP 784-512-512-10 at batch 1 on Zen 4 (p50, one
@@ -605,6 +639,8 @@ TEXT ·{name}(SB), NOSPLIT, $0-40
 PANELS_DIST = 0
 for np_ in (1, 2, 3, 4):
     panels_kernel(np_, PANELS_DIST)
+for np_ in (1, 2, 3, 4):
+    panels_steps_kernel(np_)
 
 # The small-M path's two-row kernel on 64-column strips (gemv_sliced.go;
 # moved here verbatim from the hand-written gemv_avx512_amd64.s).
