@@ -183,6 +183,21 @@ func TestSgemmBlockedRowsAVX512(t *testing.T) {
 	}
 }
 
+// directTestB is the layout of B the direct kernels' tests use: in place
+// (row stride 69, columns 32..63 right after 0..31) or as two 32-column
+// panels (bhi = 32·k); bLen floats reach B's last loaded element of
+// columns below colEnd.
+func directTestB(k, colEnd int, panels bool) (ldb, bhi, bLen int) {
+	if !panels {
+		return 64 + 5, 32, (k-1)*(64+5) + colEnd
+	}
+	bhi = 32 * k
+	if colEnd > 32 {
+		return 32, bhi, bhi + (k-1)*32 + colEnd - 32
+	}
+	return 32, bhi, (k-1)*32 + colEnd
+}
+
 // TestDirectKernelAVX512 compares the 4×64 direct kernel bit for bit with
 // the AVX2 6×16 one (directAVX2: each 16-column group of each 4-row tile,
 // run on copies padded for it, then asm.Add and asm.Relu), over 1–3 tiles,
@@ -237,15 +252,8 @@ func TestDirectKernelAVX512(t *testing.T) {
 	for _, c := range cases {
 		name := fmt.Sprintf("%+v", c)
 		rows := 4 * c.tiles
-		lda, ldb, bhi, ldc := c.k+3, 64+5, 32, 64+7
-		bLen := (c.k-1)*ldb + c.colEnd
-		if c.panels {
-			ldb, bhi = 32, 32*c.k
-			bLen = (c.k-1)*32 + c.colEnd
-			if c.colEnd > 32 {
-				bLen = bhi + (c.k-1)*32 + c.colEnd - 32
-			}
-		}
+		lda, ldc := c.k+3, 64+7
+		ldb, bhi, bLen := directTestB(c.k, c.colEnd, c.panels)
 		// bAt is B's element (p, j).
 		bAt := func(b []float32, p, j int) float32 {
 			if j >= 32 {

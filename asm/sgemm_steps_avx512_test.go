@@ -116,15 +116,8 @@ func TestDirectStepsKernelAVX512(t *testing.T) {
 	for _, c := range cases {
 		name := fmt.Sprintf("%+v", c)
 		rows := 4 * c.tiles
-		lda, ldb, bhi, ldc := c.k+3, 64+5, 32, 64+7
-		bLen := (c.k-1)*ldb + c.colEnd
-		if c.panels {
-			ldb, bhi = 32, 32*c.k
-			bLen = (c.k-1)*32 + c.colEnd
-			if c.colEnd > 32 {
-				bLen = bhi + (c.k-1)*32 + c.colEnd - 32
-			}
-		}
+		lda, ldc := c.k+3, 64+7
+		ldb, bhi, bLen := directTestB(c.k, c.colEnd, c.panels)
 		a, freeA := pageEndFloats(t, (rows-1)*lda+c.k)
 		b, freeB := pageEndFloats(t, bLen)
 		// Half the tiles share their zero steps (whole steps of the tile
