@@ -198,6 +198,20 @@ func directTestB(k, colEnd int, panels bool) (ldb, bhi, bLen int) {
 	return 32, bhi, (k-1)*32 + colEnd
 }
 
+// directTestC is C for the direct kernels' tests: n floats ending where
+// a page that cannot be read begins, random, or NaN when beta is 0 (C
+// must then not be read).
+func directTestC(t *testing.T, r *rand.Rand, n int, beta float32) (c []float32, free func()) {
+	c, free = pageEndFloats(t, n)
+	copy(c, randSlice(r, n))
+	if beta == 0 {
+		for i := range c {
+			c[i] = float32(math.NaN())
+		}
+	}
+	return c, free
+}
+
 // TestDirectKernelAVX512 compares the 4×64 direct kernel bit for bit with
 // the AVX2 6×16 one (directAVX2: each 16-column group of each 4-row tile,
 // run on copies padded for it, then asm.Add and asm.Relu), over 1–3 tiles,
@@ -274,15 +288,7 @@ func TestDirectKernelAVX512(t *testing.T) {
 			fill(bias)
 			biasP = &bias[0]
 		}
-		// C's last row ends at colEnd, where a page that cannot be read
-		// begins.
-		c0, freeC := pageEndFloats(t, (rows-1)*ldc+c.colEnd)
-		copy(c0, randSlice(r, len(c0)))
-		if c.beta == 0 {
-			for i := range c0 {
-				c0[i] = float32(math.NaN())
-			}
-		}
+		c0, freeC := directTestC(t, r, (rows-1)*ldc+c.colEnd, c.beta)
 		orig := slices.Clone(c0)
 		got := c0
 		sgemmDirect4x64AVX512(c.k, &a[0], lda, &b[0], ldb, bhi, &got[0], ldc, c.alpha, c.beta, c.rowSkip, c.colSkip, c.colEnd, c.tiles, biasP, c.flags)
@@ -318,7 +324,7 @@ func TestDirectKernelAVX512(t *testing.T) {
 			}
 		}
 		for i := range got {
-			if math.Float32bits(got[i]) != math.Float32bits(want[i]) && !(math.IsNaN(float64(got[i])) && math.IsNaN(float64(want[i]))) {
+			if !sameBits(got[i], want[i]) {
 				t.Fatalf("%s: c[%d] (row %d, column %d) = %v, want %v", name, i, i/ldc, i%ldc, got[i], want[i])
 			}
 			row, col := i/ldc, i%ldc

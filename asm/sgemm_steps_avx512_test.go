@@ -134,13 +134,7 @@ func TestDirectStepsKernelAVX512(t *testing.T) {
 		copy(b, randSlice(r, len(b)))
 		bias := randSlice(r, c.colEnd)
 		bias[0] = float32(math.Inf(-1))
-		c0, freeC := pageEndFloats(t, (rows-1)*ldc+c.colEnd)
-		copy(c0, randSlice(r, len(c0)))
-		if c.beta == 0 {
-			for i := range c0 {
-				c0[i] = float32(math.NaN())
-			}
-		}
+		c0, freeC := directTestC(t, r, (rows-1)*ldc+c.colEnd, c.beta)
 		want := slices.Clone(c0)
 		got := c0
 		stride := c.k + 1 + 16 + 3
@@ -159,7 +153,7 @@ func TestDirectStepsKernelAVX512(t *testing.T) {
 		sgemmDirect4x64AVX512(c.k, &a[0], lda, &b[0], ldb, bhi, &want[0], ldc, c.alpha, c.beta, c.rowSkip, c.colSkip, c.colEnd, c.tiles, &bias[0], c.flags)
 		sgemmDirectSteps4x64AVX512(0, &a[0], lda, &b[0], ldb, bhi, &got[0], ldc, c.alpha, c.beta, c.rowSkip, c.colSkip, c.colEnd, c.tiles, &bias[0], c.flags, &lists[0], stride)
 		for i := range got {
-			if math.Float32bits(got[i]) != math.Float32bits(want[i]) && !(got[i] != got[i] && want[i] != want[i]) {
+			if !sameBits(got[i], want[i]) {
 				t.Fatalf("%s: c[%d] (row %d, column %d) = %v, want %v", name, i, i/ldc, i%ldc, got[i], want[i])
 			}
 		}
@@ -272,7 +266,7 @@ func TestPanelsStepsAVX512(t *testing.T) {
 				n := nonzeroSteps4AVX512(k, &a[0], 0, &steps[0])
 				listed[np-1](n, &steps[0], &a[0], &b[0], pstride, &got[0])
 				for i := range got {
-					if math.Float32bits(got[i]) != math.Float32bits(want[i]) && !(got[i] != got[i] && want[i] != want[i]) {
+					if !sameBits(got[i], want[i]) {
 						t.Fatalf("np=%d k=%d zero=%v: c[%d] = %v, want %v", np, k, zero, i, got[i], want[i])
 					}
 				}
